@@ -1,0 +1,110 @@
+"""Exceptions for fatal faults, and the catalogue of every message a user reads.
+
+Fatal faults (a broken form definition, an output that cannot be written) raise a
+``PipelineError``. Problems in returned data are never raised: they become ``Problem``s
+in a ``Report`` (see ``report.py``), rendered from the catalogue below.
+"""
+
+from __future__ import annotations
+
+import string
+from enum import Enum
+
+
+class PipelineError(Exception):
+    """Base class of every fault that stops a command."""
+
+
+class FormDefinitionError(PipelineError):
+    """The form definition or the unit list is malformed."""
+
+
+class WorkbookReadError(PipelineError):
+    """A file could not be read as a workbook."""
+
+    def __init__(self, message: str, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class TemplateError(PipelineError):
+    """A template could not be written."""
+
+
+class OutputError(PipelineError):
+    """An output file could not be written."""
+
+
+class _Formatter(string.Formatter):
+    """Render missing keys as ``unknown`` instead of raising."""
+
+    def get_value(self, key, args, kwargs):  # noqa: D102
+        if isinstance(key, str):
+            value = kwargs.get(key)
+            return "unknown" if value is None or value == "" else value
+        return super().get_value(key, args, kwargs)
+
+
+_FORMATTER = _Formatter()
+
+
+class Msg(Enum):
+    """Message catalogue: (title, Vietnamese template). Templates start with the place
+    (``[{where}]``) and end with what to do."""
+
+    # Form definition and unit list (raised as FormDefinitionError).
+    FORM_001 = ("Missing definition file", "[{where}] Không tìm thấy tệp định nghĩa biểu mẫu. Hãy kiểm tra lại đường dẫn --form.")
+    FORM_002 = ("Missing columns", "[{where}] Thiếu cột: {columns}. Dòng đầu của tệp phải là: {expected}.")
+    FORM_003 = ("Duplicate code", "[{where}] Mã '{code}' bị trùng (đã có ở dòng {first_row}). Mỗi mã chỉ được khai báo một lần.")
+    FORM_004 = ("Unknown code in rule", "[{where}] Quy tắc {rule} dùng mã '{code}' không có trong indicators.csv. Hãy sửa biểu thức hoặc thêm chỉ tiêu.")
+    FORM_005 = ("Malformed expression", "[{where}] Biểu thức '{expression}' của quy tắc {rule} không hợp lệ: {reason}. Chỉ dùng mã chỉ tiêu, số, +, -, và một phép so sánh (==, <=, <, >=, >).")
+    FORM_006 = ("Unknown level", "[{where}] Cấp '{level}' không có trong levels.csv. Các cấp hợp lệ: {allowed}.")
+    FORM_007 = ("Bad value", "[{where}] Cột '{column}' có giá trị '{value}' không hợp lệ. Giá trị hợp lệ: {allowed}.")
+    FORM_008 = ("Unknown section", "[{where}] Mục '{section}' không có trong sections.csv. Hãy thêm mục hoặc sửa lại mã mục.")
+    FORM_009 = ("Rule applies nowhere", "[{where}] Quy tắc {rule} không áp dụng được ở cấp nào: cấp '{scope}' không báo cáo đủ các chỉ tiêu {codes}. Hãy sửa phạm vi hoặc cột levels của chỉ tiêu.")
+    FORM_010 = ("Missing form key", "[{where}] Thiếu khóa '{key}' (ví dụ: id, version, title). Hãy bổ sung một dòng cho khóa này.")
+    FORM_011 = ("Empty definition", "[{where}] Tệp không có dòng dữ liệu nào. Hãy khai báo ít nhất một dòng.")
+    FORM_012 = ("Unreadable definition", "[{where}] Không đọc được tệp: {reason}. Hãy lưu tệp ở dạng CSV, mã hóa UTF-8.")
+
+    # The returns folder and the files in it.
+    FILE_001 = ("Not a workbook", "[{where}] Tệp này không phải là báo cáo đọc được ({reason}). Hãy gửi lại tệp Excel (.xlsx) đã điền từ biểu mẫu.")
+    FILE_002 = ("Office lock file", "[{where}] Đây là tệp khóa tạm của Excel/LibreOffice (bắt đầu bằng '~$'), không phải báo cáo. Bỏ qua tệp này.")
+    FILE_003 = ("Missing unit", "[{where}] Đơn vị {unit_code} – {unit_name} chưa nộp báo cáo. Hãy liên hệ đơn vị để nhận báo cáo.")
+    FILE_004 = ("Superseded return", "[{where}] Báo cáo của {unit_code} – {unit_name} đã được thay bằng tệp mới hơn '{newer}'. Số liệu thay đổi: {changes}.")
+    FILE_005 = ("Nothing to consolidate", "Thư mục '{where}' không có báo cáo nào dùng được. Hãy kiểm tra lại thư mục và các lỗi ở trên.")
+    FILE_006 = ("Not a folder", "Không tìm thấy thư mục '{where}'. Hãy chỉ đúng thư mục chứa các báo cáo.")
+
+    # Recognising a return.
+    META_001 = ("No metadata", "[{where}] Không nhận ra biểu mẫu: tệp không có thông tin nhận dạng của tonghop. Hãy điền số liệu vào đúng biểu mẫu đã được gửi cho đơn vị.")
+    META_002 = ("Wrong form", "[{where}] Tệp dùng biểu mẫu '{found}', không phải '{expected}'. Hãy dùng biểu mẫu '{expected_title}' do Ban Thường trực gửi.")
+    META_003 = ("Wrong version", "[{where}] Tệp dùng phiên bản biểu mẫu {found}, phiên bản hiện hành là {expected}. Hãy chép số liệu sang biểu mẫu phiên bản {expected} và gửi lại.")
+    META_004 = ("Wrong period", "[{where}] Tệp là báo cáo năm {found}, không phải năm {expected}. Hãy dùng biểu mẫu năm {expected} và gửi lại.")
+    META_005 = ("Unknown unit", "[{where}] Mã đơn vị '{unit_code}' ({unit_name}) không có trong danh sách đơn vị. Hãy dùng biểu mẫu mang đúng tên đơn vị mình.")
+    META_006 = ("Form changed", "[{where}] Biểu mẫu đã được sửa sau khi gửi cho đơn vị (dấu nhận dạng {found}, hiện hành {expected}). Số liệu vẫn được đọc theo mã chỉ tiêu; nên dùng biểu mẫu mới ở kỳ sau.")
+    META_007 = ("Level mismatch", "[{where}] Tệp ghi cấp '{found}' cho đơn vị {unit_code}, danh sách đơn vị ghi cấp '{expected}'. Số liệu được tính theo danh sách đơn vị.")
+    META_008 = ("No data table", "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.")
+
+    # Values.
+    VALUE_001 = ("Missing value", "[{where}] Chỉ tiêu {code} ({label}) bắt buộc nhưng để trống. Hãy nhập số liệu; nếu không phát sinh, ghi 0.")
+    VALUE_002 = ("Not a number", "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Chỉ nhập chữ số, không kèm chữ hay đơn vị tính.")
+    VALUE_003 = ("Not a whole number", "[{where}] Giá trị '{value}' của chỉ tiêu {code} phải là số nguyên ({unit}). Hãy nhập số nguyên, ví dụ 1.250.000.")
+    VALUE_004 = ("Negative", "[{where}] Giá trị '{value}' của chỉ tiêu {code} là số âm. Số liệu phải lớn hơn hoặc bằng 0.")
+    VALUE_005 = ("Out of bounds", "[{where}] Giá trị {value} của chỉ tiêu {code} nằm ngoài khoảng cho phép ({bounds}). Hãy kiểm tra lại số liệu.")
+    VALUE_006 = ("Interpreted", "[{where}] Giá trị '{value}' của chỉ tiêu {code} được hiểu là {number} ({how}). Nếu không đúng, hãy sửa lại ô này.")
+    VALUE_007 = ("Formula without value", "[{where}] Ô của chỉ tiêu {code} có công thức nhưng chưa có kết quả đã lưu. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.")
+    VALUE_008 = ("Ambiguous", "[{where}] Giá trị '{value}' của chỉ tiêu {code} không rõ nghĩa ({reason}). Hãy nhập số nguyên không có dấu phân cách, ví dụ 1250000.")
+    VALUE_009 = ("Duplicate code in return", "[{where}] Mã chỉ tiêu {code} xuất hiện nhiều lần (đã có ở ô {first}). Chỉ giữ một dòng cho mỗi chỉ tiêu.")
+    VALUE_010 = ("Unknown code in return", "[{where}] Mã '{code}' không có trong biểu mẫu; số liệu '{value}' ở dòng này không được tổng hợp. Không sửa cột Mã của biểu mẫu.")
+    VALUE_011 = ("Not for this level", "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level}; số liệu '{value}' không được tổng hợp.")
+    VALUE_012 = ("Missing row", "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu {code} ({label}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.")
+
+    # Rules.
+    RELATION_001 = ("Relation failed", "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).")
+
+    def render(self, **fields: object) -> str:
+        """Fill the template; missing or empty fields render as ``unknown``."""
+        return _FORMATTER.format(self.value[1], **fields)
+
+    @property
+    def title(self) -> str:
+        return self.value[0]

@@ -1,0 +1,156 @@
+"""A safe evaluator for rule expressions such as ``A + B - C == D`` or ``X[city] <= X[all]``.
+
+Expressions are parsed with ``ast`` and only a whitelist of nodes is accepted: indicator
+codes, ``CODE[level]`` references, numbers, ``+``, ``-`` (binary and unary), parentheses
+and exactly one comparison. Nothing is ever passed to ``eval``.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_COMPARATORS: dict[type, tuple[str, Callable[[float, float], bool]]] = {
+    ast.Eq: ("==", operator.eq),
+    ast.LtE: ("<=", operator.le),
+    ast.Lt: ("<", operator.lt),
+    ast.GtE: (">=", operator.ge),
+    ast.Gt: (">", operator.gt),
+}
+
+# A reference: (code, level or None for "the level being evaluated").
+Ref = tuple[str, "str | None"]
+Lookup = Callable[[str, "str | None"], "float | None"]
+
+
+class ExpressionError(ValueError):
+    """The expression is not one this evaluator accepts (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """``sign * (reference or constant)``; a side of a comparison is a list of terms."""
+
+    sign: int
+    ref: Ref | None = None
+    constant: float = 0.0
+
+    def text(self) -> str:
+        if self.ref is None:
+            return _number_text(self.constant)
+        code, level = self.ref
+        return f"{code}[{level}]" if level else code
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed rule: ``lhs <op> rhs`` where each side is a sum of signed terms."""
+
+    source: str
+    lhs: tuple[Term, ...]
+    op: str
+    rhs: tuple[Term, ...]
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        seen: dict[Ref, None] = {}
+        for term in self.lhs + self.rhs:
+            if term.ref is not None:
+                seen.setdefault(term.ref, None)
+        return tuple(seen)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(code for code, _ in self.refs))
+
+    @property
+    def has_levels(self) -> bool:
+        return any(level is not None for _, level in self.refs)
+
+    def side_text(self, side: str) -> str:
+        terms = self.lhs if side == "lhs" else self.rhs
+        out = ""
+        for i, term in enumerate(terms):
+            if i == 0:
+                out = ("-" if term.sign < 0 else "") + term.text()
+            else:
+                out += (" - " if term.sign < 0 else " + ") + term.text()
+        return out
+
+    def evaluate(self, lookup: Lookup, blank: str = "never") -> Evaluation:
+        """Evaluate with ``lookup(code, level)`` giving a number or ``None`` for blank.
+
+        :param blank: ``skip_any``, ``skip_all`` or ``never`` (blanks count as 0).
+        """
+        values = {ref: lookup(*ref) for ref in self.refs}
+        blanks = [ref for ref, value in values.items() if value is None]
+        if values and ((blank == "skip_any" and blanks) or (blank == "skip_all" and len(blanks) == len(values))):
+            return Evaluation(None, None, None, "skipped", tuple(blanks))
+        lhs = _sum(self.lhs, values)
+        rhs = _sum(self.rhs, values)
+        holds = _COMPARE[self.op](round(lhs, 9), round(rhs, 9))
+        return Evaluation(lhs, rhs, lhs - rhs, "ok" if holds else "failed", tuple(blanks))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    lhs: float | None
+    rhs: float | None
+    difference: float | None
+    status: str
+    blanks: tuple[Ref, ...] = ()
+
+
+_COMPARE = {symbol: fn for symbol, fn in _COMPARATORS.values()}
+
+
+def _sum(terms: tuple[Term, ...], values: dict[Ref, float | None]) -> float:
+    total = 0.0
+    for term in terms:
+        value = term.constant if term.ref is None else (values.get(term.ref) or 0.0)
+        total += term.sign * value
+    return total
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def parse_expression(source: str) -> Expression:
+    """Parse ``source`` into an ``Expression`` or raise ``ExpressionError``."""
+    text = (source or "").strip()
+    if not text:
+        raise ExpressionError("biểu thức trống")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(f"sai cú pháp ở ký tự {err.offset}") from None
+    node = tree.body
+    if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+        raise ExpressionError("cần đúng một phép so sánh (==, <=, <, >=, >)")
+    op_type = type(node.ops[0])
+    if op_type not in _COMPARATORS:
+        raise ExpressionError("phép so sánh không được hỗ trợ")
+    lhs = tuple(_terms(node.left, 1))
+    rhs = tuple(_terms(node.comparators[0], 1))
+    return Expression(text, lhs, _COMPARATORS[op_type][0], rhs)
+
+
+def _terms(node: ast.AST, sign: int) -> list[Term]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        right_sign = sign if isinstance(node.op, ast.Add) else -sign
+        return _terms(node.left, sign) + _terms(node.right, right_sign)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _terms(node.operand, -sign if isinstance(node.op, ast.USub) else sign)
+    if isinstance(node, ast.Name):
+        return [Term(sign, (node.id, None))]
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        level = node.slice
+        if isinstance(level, ast.Name):
+            return [Term(sign, (node.value.id, level.id))]
+        raise ExpressionError(f"cấp trong ngoặc vuông của {node.value.id} phải là tên cấp, ví dụ {node.value.id}[city]")
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return [Term(sign, None, float(node.value))]
+    raise ExpressionError(f"không chấp nhận '{ast.unparse(node)}' (chỉ dùng mã chỉ tiêu, số, + và -)")

@@ -1,0 +1,29 @@
+"""Numbers written the Vietnamese way: 862.796.456 and 1,5."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_number(value: float | int | None, decimals: int | None = None) -> str:
+    """Format a number with '.' between thousands and ',' before decimals.
+
+    :param value: the number; ``None`` or NaN gives an empty string.
+    :param decimals: digits after the comma; default: none for whole numbers, up to 2 otherwise.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+    text = f"{abs(value):,.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return ("-" if value < 0 and text.strip("0.,") else "") + text
+
+
+def format_signed(value: float | int | None) -> str:
+    """Format a difference with its sign: +3, -118.491.896, 0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return ("+" if value > 0 else "") + format_number(value)
