@@ -101,6 +101,18 @@ class Msg(Enum):
     # Rules.
     RELATION_001 = ("Relation failed", "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).")
 
+    # Prior-period figures (raised as FormDefinitionError).
+    PRIOR_001 = ("Unknown prior file", "[{where}] Không nhận ra tệp số liệu năm trước: dòng đầu là '{header}'. Dòng đầu phải là một trong: {expected}.")
+    PRIOR_002 = ("Prior value not a number", "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Hãy sửa thành số, ví dụ 1250000, hoặc để trống.")
+    PRIOR_003 = ("Duplicate prior value", "[{where}] Chỉ tiêu {code} ({key}) có hai giá trị (đã có ở dòng {first_row}). Mỗi chỉ tiêu chỉ được ghi một lần.")
+    PRIOR_004 = ("Prior file missing", "[{where}] Không đọc được tệp số liệu năm trước: {reason}. Hãy kiểm tra đường dẫn và lưu tệp ở dạng CSV, mã hóa UTF-8.")
+    PRIOR_005 = ("Mixed prior periods", "[{where}] Tệp có số liệu của nhiều kỳ ({periods}). Mỗi tệp số liệu năm trước chỉ được chứa một kỳ.")
+    PRIOR_006 = ("Empty prior field", "[{where}] Thiếu giá trị ở cột '{column}'. Hãy điền đủ cột này hoặc xóa dòng.")
+
+    # Templates (raised as TemplateError).
+    TEMPLATE_001 = ("Template not written", "[{where}] Không ghi được biểu mẫu: {reason}. Hãy kiểm tra thư mục đích có quyền ghi và tệp không đang mở trong Excel.")
+    TEMPLATE_002 = ("Template feature rejected", "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.")
+
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""
         return _FORMATTER.format(self.value[1], **fields)

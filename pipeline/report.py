@@ -54,7 +54,7 @@ def problem(msg: Msg, type: str, severity: str, rule: str | None = None, **field
     place = fields_.pop("where", None) or where(
         str(fields_.get("file") or ""), str(fields_.get("sheet") or ""), str(fields_.get("cell") or "")
     )
-    message = msg.render(where=place, **fields_)
+    message = msg.render(where=place, rule=rule or type, **fields_)
     return Problem(type=type, severity=severity, rule=rule or type, message=message, **location)
 
 

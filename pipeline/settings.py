@@ -20,3 +20,7 @@ LIMIT_COLUMNS = 60
 
 # A change against the prior period beyond this factor is a warning.
 OUTLIER_FACTOR = 3.0
+
+# Limits on zip-based files (xlsx, ods): a larger archive is refused whole.
+LIMIT_ZIP_ENTRIES = 500
+LIMIT_UNCOMPRESSED_BYTES = 100 * 1024 * 1024

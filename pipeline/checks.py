@@ -1,0 +1,166 @@
+"""Cell and row checks of one return: who it is from, and whether each value is usable.
+
+Every problem becomes a ``Problem`` with its place; nothing is raised. Rule checks
+(relations between indicators) live in ``reconcile.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipeline.constants import (
+    ERROR,
+    INFO,
+    META_FINGERPRINT,
+    META_FORM_ID,
+    META_FORM_VERSION,
+    META_PERIOD,
+    META_UNIT_CODE,
+    META_UNIT_LEVEL,
+    META_UNIT_NAME,
+    TYPE_TEXT,
+    WARNING,
+)
+from pipeline.errors import Msg
+from pipeline.form import FormDefinition, Indicator, Unit
+from pipeline.ingest import RawReturn, RawValue
+from pipeline.report import Problem, problem
+from pipeline.values import parse_value
+from pipeline.vnformat import format_number
+
+_VALUE_ERROR_TYPES = {
+    Msg.VALUE_002: "not-a-number",
+    Msg.VALUE_003: "not-whole",
+    Msg.VALUE_004: "negative",
+    Msg.VALUE_008: "ambiguous-value",
+}
+
+
+@dataclass
+class Context:
+    """What returns are judged against. ``units`` is None when no unit list is given."""
+
+    form: FormDefinition
+    units: dict[str, Unit] | None = None
+    period: str | None = None
+
+
+@dataclass
+class CheckedReturn:
+    file: str
+    meta: dict[str, str]
+    unit: Unit | None
+    accepted: bool
+    modified: datetime | None
+    values: list[dict] = field(default_factory=list)  # code, value, sheet, cell
+    problems: list[Problem] = field(default_factory=list)
+
+
+def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
+    """The unit a return is for, or None with the finding that says why it is rejected."""
+    form, meta, file = ctx.form, raw.meta, raw.file
+    if not meta:
+        return None, [problem(Msg.META_001, "no-metadata", severity, file=file)]
+    code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
+    expected_title = form.title_for(ctx.period or meta.get(META_PERIOD) or "…")
+    if meta.get(META_FORM_ID) != form.id:
+        return None, [problem(Msg.META_002, "wrong-form", severity, file=file, unit_code=code, found=meta.get(META_FORM_ID), expected=form.id, expected_title=expected_title)]
+    if meta.get(META_FORM_VERSION) != form.version:
+        return None, [problem(Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
+    if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
+        return None, [problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
+    found: list[Problem] = []
+    if ctx.units is not None:
+        if code not in ctx.units:
+            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+        unit = ctx.units[code]
+        if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
+            found.append(problem(Msg.META_007, "level-mismatch", WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level))
+    else:
+        level = meta.get(META_UNIT_LEVEL, "")
+        if level not in form.levels:
+            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+        unit = Unit(code, name, level)
+    if meta.get(META_FINGERPRINT) and meta.get(META_FINGERPRINT) != form.fingerprint:
+        found.append(problem(Msg.META_006, "form-changed", INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint))
+    if not raw.tables:
+        return None, [*found, problem(Msg.META_008, "no-data-table", severity, file=file, unit_code=code)]
+    return unit, found
+
+
+def _loc(item: RawValue, file: str, unit: Unit) -> dict:
+    return {"file": file, "sheet": item.sheet, "cell": item.cell, "row": item.row, "code": item.code, "unit_code": unit.code}
+
+
+def _bounds_text(ind: Indicator) -> str:
+    low = format_number(ind.minimum) if ind.minimum is not None else "…"
+    high = format_number(ind.maximum) if ind.maximum is not None else "…"
+    return f"{low} – {high}"
+
+
+def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[object, list[Problem]]:
+    """The usable value of one cell (None when blank or unusable) and its findings."""
+    loc = _loc(item, file, unit)
+    if item.formula_without_value:
+        return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
+    parsed = parse_value(item.raw, ind.type)
+    shown = "" if item.raw is None else str(item.raw)
+    if parsed.kind == "blank":
+        found = [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
+        return None, found
+    if parsed.kind == "error":
+        msg = parsed.msg or Msg.VALUE_002
+        return None, [problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=shown, unit=ind.unit, reason=parsed.reason, **loc)]
+    found = []
+    if parsed.kind == "interpreted":
+        found.append(problem(Msg.VALUE_006, "interpreted-value", INFO, value=shown, number=format_number(parsed.value), how=parsed.how, **loc))
+    if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
+        low, high = ind.minimum, ind.maximum
+        if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
+            found.append(problem(Msg.VALUE_005, "out-of-bounds", ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
+            return None, found
+    return parsed.value, found
+
+
+def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[dict], list[Problem]]:
+    """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
+    expected = {ind.code for ind in form.indicators_for(unit.level)}
+    level_label = form.level_label(unit.level).lower()
+    values: list[dict] = []
+    found: list[Problem] = []
+    first: dict[str, RawValue] = {}
+    for item in raw.values:
+        loc = _loc(item, raw.file, unit)
+        if item.code in first:
+            found.append(problem(Msg.VALUE_009, "duplicate-code", ERROR, first=first[item.code].cell, **loc))
+            continue
+        first[item.code] = item
+        if item.code not in expected:
+            if item.raw not in (None, "") and str(item.raw).strip():
+                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=item.raw, level=level_label, **{**loc, "level": ""}))
+            continue
+        value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
+        found.extend(issues)
+        if value is not None:
+            values.append({"code": item.code, "value": value, "sheet": item.sheet, "cell": item.cell})
+    for ind in form.indicators_for(unit.level):
+        if ind.code not in first and ind.required:
+            found.append(problem(Msg.VALUE_012, "missing-row", ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
+    for item in raw.unknown:
+        found.append(problem(Msg.VALUE_010, "unknown-code", WARNING, value=item.raw, **_loc(item, raw.file, unit)))
+    return values, found
+
+
+def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> CheckedReturn:
+    """Identify a return and check its values (rules are checked in ``reconcile``).
+
+    :param severity: the severity of a rejected return (``warning`` when consolidating a
+        folder, ``error`` when an officer checks a return before sending it).
+    """
+    unit, found = identify(raw, ctx, severity)
+    result = CheckedReturn(raw.file, raw.meta, unit, unit is not None, raw.modified, problems=found)
+    if unit is not None:
+        result.values, issues = check_values(raw, unit, ctx.form)
+        result.problems.extend(issues)
+    return result

@@ -1,0 +1,143 @@
+"""The ``tonghop`` command line: parse options, call one library function, print."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from pipeline import run
+from pipeline.errors import PipelineError
+
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+
+
+def form_options(func):
+    """--form and --units, shared by every command that reads the form."""
+    func = click.option("--units", "units_path", type=click.Path(exists=True, dir_okay=False), help="Danh sách đơn vị (CSV: code,name,level).")(func)
+    return click.option("--form", "form_path", type=click.Path(exists=True, file_okay=False), help="Thư mục định nghĩa biểu mẫu (các tệp CSV).")(func)
+
+
+def _fail(err: PipelineError) -> None:
+    click.echo(f"Lỗi: {err}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="tonghop")
+def cli() -> None:
+    """tonghop: tổng hợp số liệu báo cáo của các xã, phường từ biểu mẫu Excel."""
+
+
+@cli.command()
+@form_options
+@click.option("--period", help="Kỳ báo cáo (năm), ví dụ 2023.")
+@click.option("--deadline", help="Hạn nộp, ví dụ 15/11/2023.")
+@click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước (totals.csv, values.csv hoặc code,level,period,value).")
+@click.option("--out", type=click.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
+def templates(form_path, units_path, period, deadline, prior_path, out) -> None:
+    """Tạo một biểu mẫu Excel cho mỗi đơn vị.
+
+    \b
+    Example:
+        tonghop templates --period 2023 --deadline 15/11/2023
+    """
+    try:
+        paths = run.make_templates(form_path, units_path, period, deadline, prior_path, out)
+    except PipelineError as err:
+        _fail(err)
+    for path in paths:
+        click.echo(f"  {path}")
+    click.echo(f"Đã tạo {len(paths)} biểu mẫu trong {paths[0].parent if paths else out}.")
+
+
+def _print_check(verdict) -> None:
+    who = f"{verdict.unit_code} – {verdict.unit_name}, năm {verdict.period}" if verdict.unit_code else "không nhận ra đơn vị"
+    click.echo(f"{verdict.file} ({who})")
+    if not verdict.problems:
+        click.echo("  Không phát hiện vấn đề nào.")
+    for p in sorted(verdict.problems, key=lambda p: ("error", "warning", "info").index(p.severity)):
+        click.echo(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@form_options
+@click.option("--period", help="Kiểm tra cả kỳ báo cáo (năm).")
+def check(files, form_path, units_path, period) -> None:
+    """Kiểm tra từng báo cáo trước khi gửi; thoát với mã 1 nếu có lỗi.
+
+    \b
+    Example:
+        tonghop check "03386_Phuong_Quyet_Thang.xlsx" --period 2023
+    """
+    try:
+        verdicts = run.check_files(list(files), form_path, units_path, period)
+    except PipelineError as err:
+        _fail(err)
+    for verdict in verdicts:
+        _print_check(verdict)
+    bad = sum(v.has_errors for v in verdicts)
+    click.echo(f"Đã kiểm tra {len(verdicts)} tệp: {bad} tệp có lỗi." if bad else f"Đã kiểm tra {len(verdicts)} tệp: không có lỗi.")
+    sys.exit(1 if bad else 0)
+
+
+def _progress():
+    """A progress bar on a terminal; nothing otherwise."""
+    state = {}
+    if not sys.stderr.isatty():
+        return None, None, state
+
+    def start(total: int) -> None:
+        state["bar"] = click.progressbar(length=total, label="Đang đọc báo cáo", file=sys.stderr)
+        state["bar"].__enter__()
+
+    def step(n: int) -> None:
+        state["bar"].update(n)
+
+    return step, start, state
+
+
+@cli.command()
+@click.argument("returns_dir", type=click.Path(file_okay=False))
+@form_options
+@click.option("--period", help="Kỳ báo cáo (năm); mặc định: kỳ của đa số báo cáo.")
+@click.option("--out", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
+@click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước để so sánh.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Số tiến trình đọc tệp song song.")
+@click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có lỗi.")
+def consolidate(returns_dir, form_path, units_path, period, out, prior_path, jobs, strict) -> None:
+    """Tổng hợp mọi báo cáo trong một thư mục, đối soát và ghi kết quả.
+
+    \b
+    Example:
+        tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023
+    """
+    step, start, state = _progress()
+    try:
+        result, out_dir = run.consolidate(returns_dir, form_path, units_path, period, out, jobs, prior_path, step, start)
+    except PipelineError as err:
+        _fail(err)
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    for line in run.summary_lines(result, out_dir):
+        click.echo(line)
+    sys.exit(1 if strict and result.report.has_errors else 0)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False), default="output/demo", show_default=True, help="Thư mục kết quả.")
+def demo(out) -> None:
+    """Chạy toàn bộ quy trình trên bộ số liệu mẫu thành phố Lai Châu năm 2023.
+
+    \b
+    Example:
+        tonghop demo --out output/demo
+    """
+    try:
+        lines = run.demo(out)
+    except PipelineError as err:
+        _fail(err)
+    for line in lines:
+        click.echo(line)

@@ -1,0 +1,116 @@
+"""The returns folder: list its files, read and check each (in parallel), and pick the
+return used for each unit. One bad file never stops the others."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.checks import CheckedReturn, Context, check_return
+from pipeline.constants import ERROR, INFO, WARNING
+from pipeline.errors import Msg, WorkbookReadError
+from pipeline.form import Unit
+from pipeline.ingest import extract_return
+from pipeline.readers import read_workbook
+from pipeline.report import Problem, problem
+from pipeline.vnformat import format_number
+
+LOCK_PREFIXES = ("~$", ".~lock.")
+
+
+def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """Candidate return files in ``folder`` (sorted by name), and findings for the rest."""
+    files, found = [], []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith(LOCK_PREFIXES):
+            found.append(problem(Msg.FILE_002, "lock-file", INFO, file=entry.name))
+        elif entry.is_symlink():
+            found.append(problem(Msg.FILE_001, "not-a-workbook", WARNING, file=entry.name, reason="liên kết tượng trưng (symlink) không được đọc"))
+        elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
+            files.append(Path(entry.path))
+    return files, found
+
+
+def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedReturn | Problem:
+    """Read, extract and check one file; any failure becomes a finding for that file."""
+    try:
+        book = read_workbook(path)
+        raw = extract_return(book, ctx.form, path.name)
+        checked = check_return(raw, ctx, severity)
+        if checked.modified is None:
+            checked.modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        return checked
+    except WorkbookReadError as err:
+        return problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=str(err), note=err.kind)
+    except Exception as err:  # noqa: BLE001 - a crash on one file must not stop the run
+        return problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal")
+
+
+def _process_chunk(paths: list[Path], ctx: Context) -> list[CheckedReturn | Problem]:
+    return [process_file(path, ctx) for path in paths]
+
+
+def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[CheckedReturn | Problem]:
+    """Process every file, in ``jobs`` processes; results keep the order of ``paths``."""
+    if jobs <= 1 or len(paths) < 8:
+        out = []
+        for path in paths:
+            out.append(process_file(path, ctx))
+            if progress:
+                progress(1)
+        return out
+    size = max(1, min(64, len(paths) // (jobs * 4)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    out = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_process_chunk, chunk, ctx) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                results = future.result()
+            except Exception as err:  # noqa: BLE001 - a dead worker: one finding per file it held
+                results = [problem(Msg.FILE_001, "not-a-workbook", WARNING, file=p.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal") for p in chunk]
+            out.extend(results)
+            if progress:
+                progress(len(chunk))
+    return out
+
+
+def _changes(old: CheckedReturn, new: CheckedReturn) -> str:
+    before = {v["code"]: v["value"] for v in old.values}
+    after = {v["code"]: v["value"] for v in new.values}
+    diffs = [
+        f"{code} {format_number(before.get(code)) or 'trống'} → {format_number(after.get(code)) or 'trống'}"
+        for code in dict.fromkeys([*before, *after])
+        if before.get(code) != after.get(code)
+    ]
+    return "; ".join(diffs) if diffs else "không có"
+
+
+def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedReturn], dict[str, list[CheckedReturn]], list[Problem]]:
+    """The newest accepted return per unit (by saved time, then file name); the others superseded."""
+    by_unit: dict[str, list[CheckedReturn]] = {}
+    for ret in returns:
+        if ret.accepted:
+            by_unit.setdefault(ret.unit.code, []).append(ret)
+    used, superseded, found = {}, {}, []
+    for code, group in by_unit.items():
+        group.sort(key=lambda r: (r.modified or datetime.min.replace(tzinfo=timezone.utc), r.file))
+        used[code] = newest = group[-1]
+        superseded[code] = group[:-1]
+        for old in group[:-1]:
+            found.append(
+                problem(Msg.FILE_004, "superseded", INFO, file=old.file, unit_code=code, unit_name=old.unit.name, newer=newest.file, changes=_changes(old, newest))
+            )
+    return used, superseded, found
+
+
+def missing_units(units: list[Unit], used: dict[str, CheckedReturn]) -> list[Problem]:
+    """One error for each unit of the list without a usable return."""
+    return [
+        problem(Msg.FILE_003, "missing-unit", ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name)
+        for u in units
+        if u.code not in used
+    ]

@@ -1,0 +1,71 @@
+"""The CSV outputs of a consolidation: totals, values, findings, relations, submissions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.atomic import atomic_path
+from pipeline.consolidate import ConsolidationResult
+from pipeline.constants import FINDINGS_COLUMNS, FINDINGS_CSV, RELATIONS_CSV, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
+
+SUBMISSIONS_CSV = "submissions.csv"
+RUN_JSON = "run.json"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _safe_text(value) -> str:
+    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) and not _looks_numeric(text) else text
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) -> Path:
+    """Write ``frame`` as UTF-8 CSV atomically; ``numeric`` columns as plain numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = out[column].map(_number if column in numeric else _safe_text)
+    with atomic_path(path) as tmp:
+        out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
+    """Write every CSV of ``result`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    written = [
+        write_frame(result.totals[TOTALS_COLUMNS], out_dir / TOTALS_CSV, numeric=("value",)),
+        write_frame(result.values[VALUES_COLUMNS], out_dir / VALUES_CSV, numeric=("value",)),
+        write_frame(result.report.to_findings()[FINDINGS_COLUMNS], out_dir / FINDINGS_CSV),
+        write_frame(result.relations, out_dir / RELATIONS_CSV, numeric=("lhs", "rhs", "difference")),
+        write_frame(result.submissions, out_dir / SUBMISSIONS_CSV),
+    ]
+    run = {
+        "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
+        "period": result.period, "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
+        "units": [{"code": u.code, "name": u.name, "level": u.level} for u in result.units],
+        "summary": result.report.to_summary(),
+    }  # fmt: skip
+    with atomic_path(out_dir / RUN_JSON) as tmp:
+        tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8")
+    written.append(out_dir / RUN_JSON)
+    return written
