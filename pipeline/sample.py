@@ -51,7 +51,7 @@ def fill_return(template: Path, target: Path, typed: dict[str, object]) -> Path:
                 continue
             if header and row[header[0]].value in typed:
                 value = typed[row[header[0]].value]
-                if isinstance(value, str) and _PLAIN.match(value):
+                if isinstance(value, str) and _PLAIN.fullmatch(value.strip()) and value == value.strip():
                     value = int(value)
                 row[header[1]].value = value
     book.save(target)

@@ -15,7 +15,10 @@ def format_number(value: float | int | None, decimals: int | None = None) -> str
         return ""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 2
-    text = f"{abs(value):,.{decimals}f}"
+    if decimals == 0 and isinstance(value, int):
+        text = f"{abs(value):,}"  # exact for integers past 2**53
+    else:
+        text = f"{abs(value):,.{decimals}f}"
     if decimals:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,83 @@
+"""Shared fixtures: the default form and units, the bundled sample, and returns built
+from our own templates and filled the way officers fill them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.form import load_form, load_units
+from pipeline.sample import build_sample, fill_return, sample_values
+from pipeline.templates import build_template, template_filename
+
+SEED_DIR = Path(__file__).resolve().parent / "fixtures" / "seed"  # copies of ../shared/seed CSVs
+
+
+@pytest.fixture(scope="session")
+def form():
+    return load_form()
+
+
+@pytest.fixture(scope="session")
+def units(form):
+    return load_units(None, form)
+
+
+@pytest.fixture(scope="session")
+def unit_by_code(units):
+    return {u.code: u for u in units}
+
+
+@pytest.fixture(scope="session")
+def template_cache(tmp_path_factory, form, units):
+    """One blank 2023 template per default unit, built once."""
+    folder = tmp_path_factory.mktemp("templates")
+    return {u.code: build_template(form, u, folder / template_filename(u), "2023") for u in units}
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory, form, units):
+    """The bundled sample returns, built once (read-only: copy before changing)."""
+    folder = tmp_path_factory.mktemp("sample")
+    build_sample(folder, form, units)
+    return folder
+
+
+@pytest.fixture
+def returns_dir(tmp_path, sample_dir):
+    """A private copy of the sample returns that a test may change."""
+    target = tmp_path / "returns"
+    shutil.copytree(sample_dir, target)
+    return target
+
+
+@pytest.fixture
+def make_return(template_cache, form, units, tmp_path):
+    """make_return(unit_code, changes={code: value}, name=None, period=None) -> Path.
+
+    Starts from the unit's sample values, applies ``changes`` (``None`` blanks a cell),
+    and types them into the unit's template.
+    """
+    by_code = {u.code: u for u in units}
+
+    def build(unit_code: str, changes: dict | None = None, name: str | None = None, period: str | None = None, folder: Path | None = None) -> Path:
+        typed = dict(sample_values()[unit_code])
+        typed.update(changes or {})
+        folder = folder or tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        template = template_cache[unit_code]
+        if period:
+            template = build_template(form, by_code[unit_code], tmp_path / f"tpl_{unit_code}_{period}.xlsx", period)
+        target = folder / (name or f"{unit_code}.xlsx")
+        return fill_return(template, target, typed)
+
+    return build
+
+
+def md_table(text: str) -> list[dict[str, str]]:
+    """Rows of an inline markdown table, as dicts keyed by the header."""
+    lines = [line.strip().strip("|") for line in text.strip().splitlines() if line.strip() and not set(line.strip()) <= set("|-: ")]
+    header = [h.strip() for h in lines[0].split("|")]
+    return [dict(zip(header, (c.strip() for c in line.split("|")), strict=True)) for line in lines[1:]]

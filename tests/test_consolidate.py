@@ -1,0 +1,225 @@
+"""End to end: templates -> returns filled the way officers fill them -> consolidate."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+
+import openpyxl
+import pytest
+
+from pipeline.checks import Context
+from pipeline.collect import read_returns
+from pipeline.consolidate import consolidate_folder, consolidate_returns
+from pipeline.errors import Msg
+from pipeline.form import load_units
+from pipeline.vnformat import format_number
+from tests.conftest import SEED_DIR
+
+
+@pytest.fixture(scope="module")
+def sample_result(sample_dir, form, units):
+    return consolidate_folder(sample_dir, form, units)
+
+
+def _figures():
+    with (SEED_DIR / "figures.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_sample_reproduces_every_published_figure(sample_result):
+    for row in _figures():
+        got = sample_result.total(row["code"], row["level"])
+        value = int(row["value"])
+        if row["qualifier"] == "exact":
+            assert got == value, (row["code"], row["level"])
+        elif row["qualifier"] == "over":
+            assert value < got <= value * 1.1, (row["code"], got)
+        else:  # approx, "gần": close below
+            assert value * 0.95 <= got <= value, (row["code"], got)
+
+
+def test_sample_has_no_error_and_finds_the_r04_gap(sample_result):
+    report = sample_result.report
+    assert report.count("error") == 0, [p.message for p in report.problems if p.severity == "error"]
+    warnings = [p for p in report.problems if p.severity == "warning"]
+    assert {p.rule for p in warnings} == {"R04"}
+    overall = [p for p in warnings if p.level == "all"]
+    assert len(overall) == 1 and "118.491.896" in overall[0].message
+    rel = sample_result.relations
+    row = rel[(rel.rule == "R04") & (rel.level == "all")].iloc[0]
+    assert (row.lhs, row.rhs, row.difference, row.status) == (744304560, 862796456, -118491896, "failed")
+    assert sample_result.received == 8
+
+
+def test_interpretations_are_info_findings_with_cells(sample_result):
+    infos = [p for p in sample_result.report.problems if p.type == "interpreted-value"]
+    assert infos and all(p.severity == "info" and p.cell and p.sheet and p.unit_code for p in infos)
+    renamed = [p for p in infos if p.file == "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx"]
+    assert renamed and renamed[0].unit_code == "03387" and "72.000.000" in renamed[0].message
+
+
+def test_every_value_traced_to_its_cell(sample_result, sample_dir):
+    values = sample_result.values
+    assert len(values) == 68 + 7 * 47
+    row = values[(values.unit_code == "03388") & (values.code == "POOR_FUND_TOTAL")].iloc[0]
+    book = openpyxl.load_workbook(sample_dir / row.file)
+    assert book[row.sheet][row.cell].value == "10.841.560"
+    assert row.value == 10841560
+
+
+def test_rows_inserted_and_sheet_renamed_still_found(returns_dir, form, units):
+    path = returns_dir / "03386_Phuong_Quyet_Thang.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet.insert_rows(3, amount=4)
+    sheet.title = "Số liệu MTTQ"
+    book.save(path)
+    result = consolidate_folder(returns_dir, form, units)
+    values = result.values[result.values.unit_code == "03386"]
+    assert len(values) == 47 and set(values.sheet) == {"Số liệu MTTQ"}
+    assert result.total("POOR_FUND_TOTAL") == 862796456
+
+
+def test_damaged_files_among_good_ones(returns_dir, form, units):
+    (returns_dir / "hong.xlsx").write_bytes(b"PK\x03\x04 broken zip")
+    (returns_dir / "cong_van.xlsx").write_bytes(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
+    (returns_dir / "ghi_chu.txt").write_text("không phải báo cáo", encoding="utf-8")
+    (returns_dir / "~$03386_Phuong_Quyet_Thang.xlsx").write_bytes(b"\x00" * 165)
+    result = consolidate_folder(returns_dir, form, units)
+    by_file = {p.file: p for p in result.report.problems if p.type in ("not-a-workbook", "lock-file")}
+    assert by_file["hong.xlsx"].severity == "warning"
+    assert by_file["cong_van.xlsx"].severity == "warning"
+    assert by_file["ghi_chu.txt"].severity == "warning"
+    assert by_file["~$03386_Phuong_Quyet_Thang.xlsx"].severity == "info"
+    assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456
+
+
+def test_resubmission_uses_newest_and_lists_changes(returns_dir, make_return, form, units):
+    old = returns_dir / "03387_cu.xlsx"
+    shutil.move(returns_dir / "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx", old)
+    new = make_return("03387", {"VOTER_MEETINGS": "6"}, name="03387_moi.xlsx", folder=returns_dir)
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    _set_saved_time(old, "2023-11-01T08:00:00Z")
+    _set_saved_time(new, "2023-11-10T08:00:00Z")
+    result = consolidate_folder(returns_dir, form, units)
+    sub = result.submissions.set_index("unit_code").loc["03387"]
+    assert (sub.file, sub.superseded) == ("03387_moi.xlsx", "03387_cu.xlsx")
+    superseded = [p for p in result.report.problems if p.type == "superseded"]
+    assert len(superseded) == 1 and superseded[0].severity == "info" and superseded[0].file == "03387_cu.xlsx"
+    assert "VOTER_MEETINGS 5 → 6" in superseded[0].message
+    assert result.total("VOTER_MEETINGS", "communes") == 36
+
+
+def _set_saved_time(path, stamp):
+    book = openpyxl.load_workbook(path)
+    book.save(path)
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        items = [(i, src.read(i.filename)) for i in src.infolist()]
+    import re
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>" + stamp.encode() + b"<", data)
+            dst.writestr(info, data)
+
+
+def test_another_units_template_renamed_to_look_like_yours(returns_dir, make_return, form, units):
+    (returns_dir / "03386_Phuong_Quyet_Thang.xlsx").unlink()
+    make_return("03387", name="03386_Phuong_Quyet_Thang.xlsx", folder=returns_dir)
+    result = consolidate_folder(returns_dir, form, units)
+    missing = [p for p in result.report.problems if p.type == "missing-unit"]
+    assert [(p.unit_code, p.severity) for p in missing] == [("03386", "error")]
+    assert Msg.FILE_003.render(where="03386 – Phường Quyết Thắng", unit_code="03386", unit_name="Phường Quyết Thắng") == missing[0].message
+    sub = result.submissions.set_index("unit_code")
+    assert sub.loc["03386", "status"] == "missing"
+    assert "03386_Phuong_Quyet_Thang.xlsx" in {sub.loc["03387", "file"], sub.loc["03387", "superseded"]}
+
+
+def test_return_from_another_period_is_rejected(returns_dir, make_return, form, units):
+    (returns_dir / "03389_Phuong_Doan_Ket.xlsx").unlink(missing_ok=True)
+    (returns_dir / "bao cao doan ket.xlsx").unlink()
+    make_return("03389", name="doan_ket_2022.xlsx", period="2022", folder=returns_dir)
+    result = consolidate_folder(returns_dir, form, units, period="2023")
+    wrong = [p for p in result.report.problems if p.type == "wrong-period"]
+    assert [(p.file, p.severity, p.unit_code) for p in wrong] == [("doan_ket_2022.xlsx", "warning", "03389")]
+    assert "2022" in wrong[0].message and "2023" in wrong[0].message
+    assert [p.unit_code for p in result.report.problems if p.type == "missing-unit"] == ["03389"]
+    # without --period the majority period wins and the odd one is still rejected
+    result = consolidate_folder(returns_dir, form, units)
+    assert result.period == "2023" and [p.file for p in result.report.problems if p.type == "wrong-period"] == ["doan_ket_2022.xlsx"]
+
+
+def test_unit_not_in_list(returns_dir, tmp_path, form):
+    units_file = tmp_path / "units.csv"
+    units_file.write_text("code,name,level\n105,Thành phố Lai Châu,city\n03386,Phường Quyết Thắng,communes\n", encoding="utf-8")
+    result = consolidate_folder(returns_dir, form, load_units(units_file, form))
+    unknown = sorted(p.unit_code for p in result.report.problems if p.type == "unknown-unit")
+    assert unknown == ["03387", "03388", "03389", "03403", "03408", "03409"]
+    assert result.received == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "severity"),
+    [
+        ("abc", "not-a-number", "error"),
+        ("-5", "negative", "error"),
+        ("1,5", "ambiguous-value", "error"),
+        (None, "missing-value", "error"),
+        ("30 triệu", "interpreted-value", "info"),
+    ],
+)
+def test_value_findings_point_at_the_cell(make_return, form, units, tmp_path, typed, kind, severity):
+    folder = tmp_path / "one"
+    make_return("03386", {"MEDIATORS": typed}, folder=folder)
+    result = consolidate_folder(folder, form, units)
+    found = [p for p in result.report.problems if p.code == "MEDIATORS" and p.unit_code == "03386" and p.type == kind]
+    assert len(found) == 1 and found[0].severity == severity
+    p = found[0]
+    assert p.file == "03386.xlsx" and p.sheet == "Báo cáo" and p.cell.startswith("E")
+    assert p.message.startswith(f"[03386.xlsx › Báo cáo!{p.cell}]")
+
+
+def test_formula_without_saved_value_is_an_error(make_return, form, units, tmp_path):
+    folder = tmp_path / "f"
+    make_return("03386", {"MEDIATORS": "=60+5"}, folder=folder)
+    result = consolidate_folder(folder, form, units)
+    found = [p for p in result.report.problems if p.type == "formula-without-value"]
+    assert [(p.code, p.severity) for p in found] == [("MEDIATORS", "error")]
+    assert "lưu lại" in found[0].message
+
+
+def test_rule_failure_in_one_return(make_return, form, units, tmp_path):
+    folder = tmp_path / "r"
+    make_return("03386", {"PETITIONS_RESOLVED": "2"}, folder=folder)
+    result = consolidate_folder(folder, form, units)
+    r12 = [p for p in result.report.problems if p.rule == "R12" and p.unit_code == "03386"]
+    assert len(r12) == 1 and r12[0].severity == "error" and r12[0].file == "03386.xlsx"
+    assert "chênh lệch -1" in r12[0].message
+    r14 = [p for p in result.report.problems if p.rule == "R14" and p.unit_code == "03386"]
+    assert len(r14) == 1
+
+
+def test_missing_unit_is_an_error_and_totals_still_computed(returns_dir, form, units):
+    (returns_dir / "03403_Xa_Sung_Phai.xlsx").unlink()
+    result = consolidate_folder(returns_dir, form, units)
+    assert [(p.unit_code, p.severity) for p in result.report.problems if p.type == "missing-unit"] == [("03403", "error")]
+    assert result.total("MEDIATORS", "communes") == 388 - 48
+
+
+def test_parallel_and_serial_give_the_same_result(sample_dir, form, units):
+    paths = sorted(sample_dir.iterdir())
+    ctx = Context(form, {u.code: u for u in units})
+    serial = consolidate_returns(read_returns(paths, ctx, jobs=1), ctx, units)
+    parallel = consolidate_returns(read_returns(paths * 2, ctx, jobs=2)[: len(paths)], ctx, units)
+    assert serial.totals.equals(parallel.totals)
+    assert serial.report.flatten(["rule", "file", "cell"]) == parallel.report.flatten(["rule", "file", "cell"])
+
+
+def test_messages_use_vietnamese_numbers(sample_result):
+    text = " ".join(p.message for p in sample_result.report.problems)
+    assert format_number(862796456) in text and "862,796,456" not in text

@@ -1,0 +1,81 @@
+"""Both readers give the same neutral sheets; non-workbooks are recognised by their bytes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from pipeline.errors import WorkbookReadError
+from pipeline.ingest import extract_return
+from pipeline.readers import read_calamine, read_openpyxl
+
+READERS = [read_calamine, read_openpyxl]
+
+
+@pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__)
+def test_readers_find_the_same_values_and_metadata(reader, sample_dir, form):
+    path = sample_dir / "03388_Phuong_Quyet_Tien.xlsx"
+    raw = extract_return(reader(path), form, path.name)
+    assert raw.meta["unit_code"] == "03388" and raw.meta["period"] == "2023" and raw.meta_source == "sheet"
+    values = {v.code: (v.raw, v.cell) for v in raw.values}
+    assert len(values) == 47
+    assert values["POOR_FUND_TOTAL"][0] == "10.841.560"
+    assert float(values["MEDIATORS"][0]) == 55
+    assert raw.modified is not None
+
+
+@pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__)
+def test_blank_rows_kept_so_rows_match_excel(reader, sample_dir, form):
+    path = sample_dir / "03386_Phuong_Quyet_Thang.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    expected = {row[0].value: row[0].coordinate for row in sheet.iter_rows() if row[0].value}
+    raw = extract_return(reader(path), form, path.name)
+    code_col = {v.cell for v in raw.values}
+    assert all(cell.startswith("E") for cell in code_col)
+    sheet_rows = {v.code: v.row for v in raw.values}
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Mã" for c in r))
+    code_idx = next(c.column for c in header if c.value == "Mã")
+    for code, row in sheet_rows.items():
+        assert sheet.cell(row=row, column=code_idx).value == code
+    assert expected
+
+
+def test_metadata_from_properties_when_hidden_sheet_deleted(sample_dir, form, tmp_path):
+    path = tmp_path / "no_sheet.xlsx"
+    book = openpyxl.load_workbook(sample_dir / "03386_Phuong_Quyet_Thang.xlsx")
+    del book["_tonghop"]
+    book.save(path)
+    raw = extract_return(read_calamine(path), form, path.name)
+    assert raw.meta_source == "properties" and raw.meta["unit_code"] == "03386"
+
+
+def _zip(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"", "empty"),
+        (b"%PDF-1.7\n", "not-a-workbook"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "not-a-workbook"),
+        (b"code,value\nA,1\n", "not-a-workbook"),
+        (b"PK\x03\x04\x14\x00 truncated", "corrupt"),
+        (_zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<T/>"}), "not-a-workbook"),
+    ],
+    ids=["empty", "pdf", "jpeg", "csv", "truncated-zip", "docx"],
+)
+def test_not_a_workbook(tmp_path, content, kind):
+    path = tmp_path / "bao_cao.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookReadError) as info:
+        read_calamine(path)
+    assert info.value.kind == kind
