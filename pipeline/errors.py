@@ -113,6 +113,14 @@ class Msg(Enum):
     TEMPLATE_001 = ("Template not written", "[{where}] Không ghi được biểu mẫu: {reason}. Hãy kiểm tra thư mục đích có quyền ghi và tệp không đang mở trong Excel.")
     TEMPLATE_002 = ("Template feature rejected", "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.")
 
+    # Comparison with the prior period (warnings in the report).
+    COMPARE_001 = ("Prior-period outlier", "[{where}] {label} năm nay là {value} {unit}, cùng kỳ {prior_period} là {prior} {unit} ({change_text}). Hãy xác nhận lại với đơn vị báo cáo; nếu số liệu đúng, nêu rõ lý do trong báo cáo.")
+
+    # The Word appendix (raised as PipelineError / FormDefinitionError).
+    REPORT_001 = ("Not a consolidation", "Thư mục '{where}' không phải là kết quả tổng hợp (thiếu hoặc hỏng tệp {missing}). Hãy chỉ thư mục do lệnh 'tonghop consolidate' ghi ra, ví dụ output/2023.")
+    REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
+    REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
+
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""
         return _FORMATTER.format(self.value[1], **fields)

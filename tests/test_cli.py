@@ -1,0 +1,100 @@
+"""The command line, as staff and officers use it."""
+
+from __future__ import annotations
+
+import csv
+
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.constants import FINDINGS_COLUMNS, TOTALS_COLUMNS, VALUES_COLUMNS
+from pipeline.errors import Msg
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_templates_writes_one_file_per_unit(tmp_path):
+    result = _run("templates", "--period", "2024", "--deadline", "15/11/2024", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    assert len(files) == 8 and files[0].startswith("03386_")
+    assert result.output.strip().endswith(f"Đã tạo 8 biểu mẫu trong {tmp_path}.")
+
+
+def test_check_good_return(sample_dir):
+    result = _run("check", sample_dir / "03386_Phuong_Quyet_Thang.xlsx")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "03386_Phuong_Quyet_Thang.xlsx (03386 – Phường Quyết Thắng, năm 2023)"
+    assert result.output.splitlines()[-1] == "Đã kiểm tra 1 tệp: không có lỗi."
+
+
+def test_check_bad_return_exits_1_and_names_the_cell(make_return, tmp_path):
+    path = make_return("03386", {"MEDIATORS": "sáu mươi lăm"}, folder=tmp_path / "x")
+    result = _run("check", path)
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.splitlines()]
+    expected = [line for line in lines if line.startswith("[Lỗi]")]
+    assert len(expected) == 1
+    cell = expected[0].split("!")[1].split("]")[0]
+    message = Msg.VALUE_002.render(where=f"03386.xlsx › Báo cáo!{cell}", value="sáu mươi lăm", code="MEDIATORS")
+    assert expected[0] == f"[Lỗi] {message}"
+    assert lines[-1] == "Đã kiểm tra 1 tệp: 1 tệp có lỗi."
+
+
+def test_check_period_and_not_a_workbook(sample_dir, tmp_path):
+    fake = tmp_path / "anh.xlsx"
+    fake.write_bytes(b"\xff\xd8\xff\xe0JFIF")
+    result = _run("check", sample_dir / "03386_Phuong_Quyet_Thang.xlsx", fake, "--period", "2024")
+    assert result.exit_code == 1
+    assert "năm 2023, không phải năm 2024" in result.output
+    assert "anh.xlsx (không nhận ra đơn vị)" in result.output
+    assert result.output.splitlines()[-1] == "Đã kiểm tra 2 tệp: 2 tệp có lỗi."
+
+
+def _csv(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_consolidate_writes_outputs_and_exits_0(sample_dir, tmp_path):
+    out = tmp_path / "out"
+    result = _run("consolidate", sample_dir, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert _csv(out / "totals.csv")[0] == TOTALS_COLUMNS
+    assert ["POOR_FUND_TOTAL", "all", "862796456"] in _csv(out / "totals.csv")
+    assert _csv(out / "values.csv")[0] == VALUES_COLUMNS
+    findings = _csv(out / "findings.csv")
+    assert findings[0] == FINDINGS_COLUMNS
+    assert any(row[0] == "warning" and row[1] == "R04" and row[2] == "all" and "118.491.896" in row[-1] for row in findings)
+    assert (out / "tong_hop.xlsx").is_file()
+    assert "đã nhận 8/8 đơn vị" in result.output
+    assert not list(out.glob("*.tmp"))
+
+
+def test_consolidate_strict_exits_1_on_errors(sample_dir, tmp_path):
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / "a.xlsx").write_bytes((sample_dir / "03386_Phuong_Quyet_Thang.xlsx").read_bytes())
+    assert _run("consolidate", partial, "--out", tmp_path / "o1").exit_code == 0
+    result = _run("consolidate", partial, "--out", tmp_path / "o2", "--strict")
+    assert result.exit_code == 1
+    assert "Chưa nộp: 105 Thành phố Lai Châu" in result.output
+
+
+def test_consolidate_nothing_usable_exits_2(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "x.pdf").write_bytes(b"%PDF-1.4")
+    result = _run("consolidate", empty, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Lỗi: " + Msg.FILE_005.render(where=str(empty))
+    result = _run("consolidate", tmp_path / "khong_co", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "Lỗi: Không tìm thấy thư mục" in result.output
+
+
+def test_bad_form_definition_exits_2(tmp_path):
+    (tmp_path / "form").mkdir()
+    result = _run("templates", "--form", tmp_path / "form", "--out", tmp_path / "t")
+    assert result.exit_code == 2 and result.output.startswith("Lỗi: [") and "form.csv" in result.output
