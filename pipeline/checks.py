@@ -25,6 +25,7 @@ from pipeline.constants import (
 from pipeline.errors import Msg
 from pipeline.form import FormDefinition, Indicator, Unit
 from pipeline.ingest import RawReturn, RawValue
+from pipeline.recognise import recognise
 from pipeline.report import Problem, problem
 from pipeline.values import parse_value
 from pipeline.vnformat import format_number
@@ -60,6 +61,12 @@ class CheckedReturn:
 def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
     """The unit a return is for, or None with the finding that says why it is rejected."""
     form, meta, file = ctx.form, raw.meta, raw.file
+    recognised: list[Problem] = []
+    if not meta and raw.tables and ctx.units:
+        meta = recognise(raw, form, list(ctx.units.values()), ctx.period) or {}
+        if meta:
+            raw.meta = meta
+            recognised.append(problem(Msg.META_009, "recognised-without-metadata", WARNING, file=file, **meta))
     if not meta:
         return None, [problem(Msg.META_001, "no-metadata", severity, file=file)]
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
@@ -70,7 +77,7 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
         return None, [problem(Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
     if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
         return None, [problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
-    found: list[Problem] = []
+    found: list[Problem] = recognised
     if ctx.units is not None:
         if code not in ctx.units:
             return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
@@ -107,6 +114,9 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
     parsed = parse_value(item.raw, ind.type)
     shown = "" if item.raw is None else str(item.raw)
     if parsed.kind == "blank":
+        for stray_cell, stray in item.stray:
+            if parse_value(stray, ind.type).kind in ("number", "interpreted"):
+                return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=stray, stray_cell=stray_cell, **loc)]
         found = [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
     if parsed.kind == "error":
@@ -160,6 +170,7 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> Check
     """
     unit, found = identify(raw, ctx, severity)
     result = CheckedReturn(raw.file, raw.meta, unit, unit is not None, raw.modified, problems=found)
+    result.meta = raw.meta
     if unit is not None:
         result.values, issues = check_values(raw, unit, ctx.form)
         result.problems.extend(issues)

@@ -20,6 +20,20 @@ from pipeline.vnformat import format_number
 
 LOCK_PREFIXES = ("~$", ".~lock.")
 
+# How each kind of unreadable file is reported: (message, finding type).
+READ_FAILURES = {
+    "encrypted": (Msg.FILE_007, "encrypted"),
+    "limit": (Msg.FILE_008, "over-limit"),
+    "hostile": (Msg.FILE_011, "hostile-file"),
+    "unsupported": (Msg.FILE_010, "unsupported-format"),
+}
+
+
+def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
+    """The finding for a file that could not be read, by the kind of failure."""
+    msg, kind = READ_FAILURES.get(err.kind, (Msg.FILE_001, "not-a-workbook"))
+    return problem(msg, kind, severity, file=name, reason=str(err), note=err.kind)
+
 
 def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """Candidate return files in ``folder`` (sorted by name), and findings for the rest."""
@@ -28,7 +42,7 @@ def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
         if entry.name.startswith(LOCK_PREFIXES):
             found.append(problem(Msg.FILE_002, "lock-file", INFO, file=entry.name))
         elif entry.is_symlink():
-            found.append(problem(Msg.FILE_001, "not-a-workbook", WARNING, file=entry.name, reason="liên kết tượng trưng (symlink) không được đọc"))
+            found.append(problem(Msg.FILE_009, "symlink", WARNING, file=entry.name))
         elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
             files.append(Path(entry.path))
     return files, found
@@ -44,8 +58,10 @@ def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedRe
             checked.modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
         return checked
     except WorkbookReadError as err:
-        return problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=str(err), note=err.kind)
-    except Exception as err:  # noqa: BLE001 - a crash on one file must not stop the run
+        return read_failure(path.name, err, severity)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # noqa: BLE001 - a crash on one file must not stop the run
         return problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal")
 
 
@@ -53,8 +69,31 @@ def _process_chunk(paths: list[Path], ctx: Context) -> list[CheckedReturn | Prob
     return [process_file(path, ctx) for path in paths]
 
 
+def _crashed(path: Path, err: BaseException) -> Problem:
+    reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
+    return problem(Msg.FILE_011, "reader-crash", WARNING, file=path.name, reason=reason, note="crash")
+
+
+def _isolated(path: Path, ctx: Context) -> CheckedReturn | Problem:
+    """Read one file in a process of its own, so a crash is pinned on that file alone."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(process_file, path, ctx).result()
+    except Exception as err:  # noqa: BLE001 - the worker died (out of memory, abort in a native reader)
+        return _crashed(path, err)
+
+
+def default_jobs() -> int:
+    """One reading process per core."""
+    return max(1, os.cpu_count() or 1)
+
+
 def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[CheckedReturn | Problem]:
-    """Process every file, in ``jobs`` processes; results keep the order of ``paths``."""
+    """Process every file, in ``jobs`` processes; results keep the order of ``paths``.
+
+    A worker that dies takes its chunk with it; those files are then read again one by one,
+    each in a fresh process, so only the file that kills its reader becomes a finding.
+    """
     if jobs <= 1 or len(paths) < 8:
         out = []
         for path in paths:
@@ -64,14 +103,14 @@ def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Calla
         return out
     size = max(1, min(64, len(paths) // (jobs * 4)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    out = []
+    out: list[CheckedReturn | Problem] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_process_chunk, chunk, ctx) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:
                 results = future.result()
-            except Exception as err:  # noqa: BLE001 - a dead worker: one finding per file it held
-                results = [problem(Msg.FILE_001, "not-a-workbook", WARNING, file=p.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal") for p in chunk]
+            except Exception:  # noqa: BLE001 - a dead worker: isolate the file that killed it
+                results = [_isolated(path, ctx) for path in chunk]
             out.extend(results)
             if progress:
                 progress(len(chunk))

@@ -73,6 +73,11 @@ class Msg(Enum):
     FILE_004 = ("Superseded return", "[{where}] Báo cáo của {unit_code} – {unit_name} đã được thay bằng tệp mới hơn '{newer}'. Số liệu thay đổi: {changes}.")
     FILE_005 = ("Nothing to consolidate", "Thư mục '{where}' không có báo cáo nào dùng được. Hãy kiểm tra lại thư mục và các lỗi ở trên.")
     FILE_006 = ("Not a folder", "Không tìm thấy thư mục '{where}'. Hãy chỉ đúng thư mục chứa các báo cáo.")
+    FILE_007 = ("Encrypted", "[{where}] Tệp được đặt mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.")
+    FILE_008 = ("Over a limit", "[{where}] Tệp bị từ chối vì {reason}. Hãy gửi lại biểu mẫu gốc đã điền số liệu, không chèn dữ liệu hay hình ảnh ngoài bảng.")
+    FILE_009 = ("Symbolic link", "[{where}] Đây là liên kết (symlink), không phải tệp thật, nên không được đọc. Hãy chép chính tệp báo cáo vào thư mục.")
+    FILE_010 = ("Unsupported format", "[{where}] Định dạng tệp không được hỗ trợ ({reason}). Hãy mở tệp và lưu lại dạng Excel (.xlsx) rồi gửi lại.")
+    FILE_011 = ("Hostile file", "[{where}] Tệp bị từ chối vì {reason}. Hãy mở biểu mẫu gốc, điền lại số liệu và gửi lại.")
 
     # Recognising a return.
     META_001 = ("No metadata", "[{where}] Không nhận ra biểu mẫu: tệp không có thông tin nhận dạng của tonghop. Hãy điền số liệu vào đúng biểu mẫu đã được gửi cho đơn vị.")
@@ -82,6 +87,7 @@ class Msg(Enum):
     META_005 = ("Unknown unit", "[{where}] Mã đơn vị '{unit_code}' ({unit_name}) không có trong danh sách đơn vị. Hãy dùng biểu mẫu mang đúng tên đơn vị mình.")
     META_006 = ("Form changed", "[{where}] Biểu mẫu đã được sửa sau khi gửi cho đơn vị (dấu nhận dạng {found}, hiện hành {expected}). Số liệu vẫn được đọc theo mã chỉ tiêu; nên dùng biểu mẫu mới ở kỳ sau.")
     META_007 = ("Level mismatch", "[{where}] Tệp ghi cấp '{found}' cho đơn vị {unit_code}, danh sách đơn vị ghi cấp '{expected}'. Số liệu được tính theo danh sách đơn vị.")
+    META_009 = ("Recognised without metadata", "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, năm {period}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.")
     META_008 = ("No data table", "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.")
 
     # Values.
@@ -97,6 +103,9 @@ class Msg(Enum):
     VALUE_010 = ("Unknown code in return", "[{where}] Mã '{code}' không có trong biểu mẫu; số liệu '{value}' ở dòng này không được tổng hợp. Không sửa cột Mã của biểu mẫu.")
     VALUE_011 = ("Not for this level", "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level}; số liệu '{value}' không được tổng hợp.")
     VALUE_012 = ("Missing row", "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu {code} ({label}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.")
+
+    VALUE_013 = ("Wrong column", "[{where}] Số liệu '{value}' của chỉ tiêu {code} được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.")
+    VALUE_014 = ("Legacy encoding", "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.")
 
     # Rules.
     RELATION_001 = ("Relation failed", "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).")

@@ -14,7 +14,18 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from pipeline.constants import HEADER_CODE, HEADER_VALUE, META_FORM_ID, META_KEYS, META_PREFIX, META_SHEET
+from pipeline.constants import (
+    HEADER_CODE,
+    HEADER_LABEL,
+    HEADER_PRIOR,
+    HEADER_STT,
+    HEADER_UNIT,
+    HEADER_VALUE,
+    META_FORM_ID,
+    META_KEYS,
+    META_PREFIX,
+    META_SHEET,
+)
 from pipeline.form import FormDefinition
 from pipeline.readers import RawSheet, RawWorkbook
 
@@ -29,6 +40,7 @@ class RawValue:
     row: int
     cell: str
     formula_without_value: bool = False
+    stray: tuple[tuple[str, Any], ...] = ()  # (cell, value) typed in other columns of the row
 
 
 @dataclass
@@ -43,6 +55,7 @@ class RawReturn:
     unknown: list[RawValue] = field(default_factory=list)
     tables: int = 0
     modified: datetime | None = None
+    heading: list[str] = field(default_factory=list)  # text above the first table, to recognise a unit by name
 
 
 def normalise(text: Any) -> str:
@@ -52,6 +65,8 @@ def normalise(text: Any) -> str:
 
 _CODE_HEADER = normalise(HEADER_CODE)
 _VALUE_HEADER = normalise(HEADER_VALUE)
+# Columns whose content is ours, never an officer's figure typed in the wrong place.
+_OWN_COLUMNS = {normalise(h) for h in (HEADER_STT, HEADER_LABEL, HEADER_UNIT, HEADER_CODE, HEADER_VALUE, HEADER_PRIOR)}
 
 
 def find_table(sheet: RawSheet) -> tuple[int, int, int] | None:
@@ -95,15 +110,21 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
         return
     out.tables += 1
     header, code_col, value_col = table
+    if out.tables == 1:
+        out.heading = [_cell_text(v) for row in sheet.rows[:header] for v in row if isinstance(v, str) and v.strip()]
+    titles = [normalise(v) if isinstance(v, str) else "" for v in sheet.rows[header]]
+    spare = [c for c in range(len(titles)) if c > code_col and titles[c] not in _OWN_COLUMNS]
     skip = {rule.id for rule in form.rules} | set(form.sections)
     for r in range(header + 1, len(sheet.rows)):
         row = sheet.rows[r]
         code = _cell_text(row[code_col]) if code_col < len(row) else ""
         if not code or code in skip:
             continue
+        code = code if code in form.indicators else code.upper().replace(" ", "")
         raw = row[value_col] if value_col < len(row) else None
         cell = xl_rowcol_to_cell(r, value_col)
-        item = RawValue(code, raw, sheet.name, r + 1, cell, cell in sheet.formula_cells)
+        stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if _is_blank(raw) else ()
+        item = RawValue(code, raw, sheet.name, r + 1, cell, cell in sheet.formula_cells, stray)
         if code in form.indicators:
             out.values.append(item)
         elif not _is_blank(raw):

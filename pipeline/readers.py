@@ -1,15 +1,17 @@
 """Read a workbook file into neutral ``RawSheet``s: values by row, blank rows kept.
 
-Values come from python-calamine (fast; xlsx, xlsm, xls, ods). Small parts the values
-reader does not give (custom document properties, the saved time, formulas with no saved
-result) are read straight from the zip with defusedxml. ``read_openpyxl`` is the slow,
-dependable alternative used to cross-check the fast path in tests.
+``read_workbook`` is the one reading function the pipeline calls. It recognises the file by
+its bytes (``sniff.py``, which also refuses hostile files), then reads values with
+python-calamine (xlsx, xlsm, xls, ods) or, for the text formats that government software
+exports (XML Spreadsheet 2003, HTML tables), with ``readers_markup.py``. The few parts the
+values reader does not expose (custom document properties, the saved time, formulas whose
+result was never saved) are parsed from the already-checked zip parts with defusedxml.
+``read_openpyxl`` is the slow, dependable alternative used to cross-check the fast path.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,9 +22,8 @@ from defusedxml import ElementTree as SafeET
 
 from pipeline import settings
 from pipeline.errors import WorkbookReadError
+from pipeline.sniff import Sniffed, sniff
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 _CELL_RE = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
 
@@ -46,44 +47,13 @@ class RawWorkbook:
     modified: datetime | None = None
 
 
-def sniff_format(path: Path) -> str:
-    """The file's format from its first bytes, never its extension."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if not head:
-        raise WorkbookReadError("tệp rỗng, không có dữ liệu", kind="empty")
-    if head.startswith(ZIP_MAGIC):
-        return "zip"
-    if head == OLE_MAGIC:
-        return "ole"
-    raise WorkbookReadError("không phải tệp Excel hay LibreOffice", kind="not-a-workbook")
-
-
-def _check_zip(archive: zipfile.ZipFile) -> str:
-    """Refuse archives that would inflate past the limits; tell xlsx from ods."""
-    infos = archive.infolist()
-    if len(infos) > settings.LIMIT_ZIP_ENTRIES:
-        raise WorkbookReadError(f"tệp nén có {len(infos)} thành phần, vượt giới hạn {settings.LIMIT_ZIP_ENTRIES}", kind="limit")
-    if sum(info.file_size for info in infos) > settings.LIMIT_UNCOMPRESSED_BYTES:
-        raise WorkbookReadError("dữ liệu giải nén vượt giới hạn cho phép", kind="limit")
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "content.xml" in names:
-        return "ods"
-    if "word/document.xml" in names:
-        raise WorkbookReadError("đây là tệp Word, không phải Excel", kind="not-a-workbook")
-    raise WorkbookReadError("tệp nén không chứa bảng tính", kind="not-a-workbook")
-
-
-def _xml(archive: zipfile.ZipFile, name: str):
-    try:
-        data = archive.read(name)
-    except KeyError:
+def _xml(parts: dict[str, bytes], name: str):
+    data = parts.get(name)
+    if data is None:
         return None
     try:
         return SafeET.fromstring(data)
-    except Exception:  # malformed or hostile XML part: treat as absent
+    except Exception:  # malformed part: treat as absent
         return None
 
 
@@ -91,25 +61,32 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _xlsx_properties(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime | None]:
+def parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _xlsx_properties(parts: dict[str, bytes]) -> tuple[dict[str, str], datetime | None]:
     props: dict[str, str] = {}
-    root = _xml(archive, "docProps/custom.xml")
+    root = _xml(parts, "docProps/custom.xml")
     for prop in root if root is not None else []:
         name = prop.get("name")
         if name and len(prop):
             props[name] = (prop[0].text or "").strip()
     modified = None
-    core = _xml(archive, "docProps/core.xml")
+    core = _xml(parts, "docProps/core.xml")
     for elem in core if core is not None else []:
         if _local(elem.tag) == "modified" and elem.text:
-            modified = _parse_time(elem.text)
+            modified = parse_time(elem.text)
     return props, modified
 
 
-def _ods_properties(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime | None]:
+def _ods_properties(parts: dict[str, bytes]) -> tuple[dict[str, str], datetime | None]:
     props: dict[str, str] = {}
     modified = None
-    root = _xml(archive, "meta.xml")
+    root = _xml(parts, "meta.xml")
     for elem in root.iter() if root is not None else []:
         tag = _local(elem.tag)
         if tag == "user-defined":
@@ -117,40 +94,28 @@ def _ods_properties(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime 
             if name:
                 props[name] = (elem.text or "").strip()
         elif tag == "date" and elem.text:
-            modified = _parse_time(elem.text)
+            modified = parse_time(elem.text)
     return props, modified
 
 
-def _parse_time(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name -> part path inside an xlsx archive."""
-    book = _xml(archive, "xl/workbook.xml")
-    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    book, rels = _xml(parts, "xl/workbook.xml"), _xml(parts, "xl/_rels/workbook.xml.rels")
     if book is None or rels is None:
         return {}
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    parts = {}
+    out = {}
     for elem in book.iter():
         if _local(elem.tag) == "sheet":
             rid = next((v for k, v in elem.attrib.items() if _local(k) == "id"), None)
             target = targets.get(rid, "")
-            parts[elem.get("name", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return parts
+            out[elem.get("name", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
 
 
-def _formulas_without_value(archive: zipfile.ZipFile, part: str) -> frozenset[str]:
+def _formulas_without_value(data: bytes | None) -> frozenset[str]:
     """Cells holding a formula whose result was never saved (e.g. written by openpyxl)."""
-    try:
-        data = archive.read(part)
-    except KeyError:
-        return frozenset()
-    if b"<f" not in data:
+    if not data:
         return frozenset()
     found = set()
     for match in _CELL_RE.finditer(data):
@@ -160,61 +125,58 @@ def _formulas_without_value(archive: zipfile.ZipFile, part: str) -> frozenset[st
     return frozenset(found)
 
 
-def _zip_extras(path: Path) -> tuple[str, dict[str, str], datetime | None, dict[str, frozenset[str]]]:
+def _zip_extras(found: Sniffed) -> tuple[dict[str, str], datetime | None, dict[str, frozenset[str]]]:
+    if found.format == "ods":
+        props, modified = _ods_properties(found.parts)
+        return props, modified, {}
+    props, modified = _xlsx_properties(found.parts)
+    formulas = {name: _formulas_without_value(found.parts.get(part)) for name, part in _sheet_parts(found.parts).items()}
+    return props, modified, formulas
+
+
+def _calamine_sheets(path: Path, formulas: dict[str, frozenset[str]]) -> list[RawSheet]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
-        with zipfile.ZipFile(path) as archive:
-            fmt = _check_zip(archive)
-            if fmt == "ods":
-                props, modified = _ods_properties(archive)
-                return fmt, props, modified, {}
-            props, modified = _xlsx_properties(archive)
-            formulas = {name: _formulas_without_value(archive, part) for name, part in _sheet_parts(archive).items()}
-            return fmt, props, modified, formulas
-    except zipfile.BadZipFile as err:
-        raise WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt") from err
-
-
-def read_calamine(path: str | Path) -> RawWorkbook:
-    """Read every sheet's values with python-calamine.
-
-    :raises WorkbookReadError: the file is not a readable workbook (the message says why, in Vietnamese).
-    """
-    path = Path(path)
-    size = path.stat().st_size
-    if size > settings.LIMIT_FILE_BYTES:
-        raise WorkbookReadError(f"tệp lớn {size // 1_048_576} MB, vượt giới hạn {settings.LIMIT_FILE_BYTES // 1_048_576} MB", kind="limit")
-    kind = sniff_format(path)
-    props: dict[str, str] = {}
-    modified = None
-    formulas: dict[str, frozenset[str]] = {}
-    fmt = "xls"
-    if kind == "zip":
-        fmt, props, modified, formulas = _zip_extras(path)
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
         for meta in book.sheets_metadata:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
             sheet = book.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False, nrows=settings.LIMIT_ROWS)
+            if sheet.total_height > settings.LIMIT_ROWS or sheet.total_width > settings.LIMIT_COLUMNS:
+                raise WorkbookReadError(
+                    f"trang tính '{meta.name}' có {sheet.total_height} dòng × {sheet.total_width} cột, vượt giới hạn", kind="limit"
+                )
+            rows = sheet.to_python(skip_empty_area=False)
             visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
             sheets.append(RawSheet(meta.name, rows, visible, formulas.get(meta.name, frozenset())))
+        return sheets
+    finally:
         book.close()
+
+
+def read_calamine(path: str | Path) -> RawWorkbook:
+    """Read every sheet's values (python-calamine for binary formats).
+
+    :raises WorkbookReadError: the file is not a usable workbook (the message says why, in Vietnamese).
+    """
+    path = Path(path)
+    found = sniff(path)
+    if found.format in ("xml2003", "html"):
+        from pipeline.readers_markup import read_markup
+
+        return read_markup(path, found.format)
+    props, modified, formulas = _zip_extras(found) if found.parts else ({}, None, {})
+    try:
+        sheets = _calamine_sheets(path, formulas)
+    except WorkbookReadError:
+        raise
     except python_calamine.PasswordError as err:
         raise WorkbookReadError("tệp được đặt mật khẩu", kind="encrypted") from err
-    except Exception as err:  # calamine raises several unrelated types for damaged files
-        if kind == "ole" and _is_encrypted_ole(path):
-            raise WorkbookReadError("tệp được đặt mật khẩu", kind="encrypted") from err
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # calamine raises unrelated types, and pyo3's PanicException is a BaseException
         raise WorkbookReadError(f"không đọc được nội dung bảng tính ({type(err).__name__})", kind="corrupt") from err
-    return RawWorkbook(path, fmt, sheets, props, modified)
-
-
-def _is_encrypted_ole(path: Path) -> bool:
-    """An encrypted xlsx is an OLE file holding an 'EncryptedPackage' stream."""
-    with path.open("rb") as handle:
-        head = handle.read(65536)
-    return "EncryptedPackage".encode("utf-16-le") in head
+    return RawWorkbook(path, found.format, sheets, props, modified)
 
 
 def read_openpyxl(path: str | Path) -> RawWorkbook:
@@ -222,13 +184,14 @@ def read_openpyxl(path: str | Path) -> RawWorkbook:
     import openpyxl
 
     path = Path(path)
-    fmt, props, modified, formulas = _zip_extras(path)
+    found = sniff(path)
+    props, modified, formulas = _zip_extras(found)
     book = openpyxl.load_workbook(path, data_only=True, read_only=False)
     sheets = []
     for ws in book.worksheets:
         rows = [["" if v is None else v for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
         sheets.append(RawSheet(ws.title, rows, ws.sheet_state == "visible", formulas.get(ws.title, frozenset())))
-    return RawWorkbook(path, fmt, sheets, props, modified)
+    return RawWorkbook(path, found.format, sheets, props, modified)
 
 
 def read_workbook(path: str | Path) -> RawWorkbook:

@@ -15,8 +15,8 @@ LIMIT_PROBLEMS = 1000
 
 # Limits on what is read from one file.
 LIMIT_FILE_BYTES = 20 * 1024 * 1024
-LIMIT_ROWS = 5000
-LIMIT_COLUMNS = 60
+LIMIT_ROWS = 10_000
+LIMIT_COLUMNS = 200
 
 # A change against the prior period beyond this factor is a warning.
 OUTLIER_FACTOR = 3.0

@@ -1,0 +1,64 @@
+"""Write every output of a consolidation as one set: staged in a hidden folder beside the
+outputs, then moved into place only when all were written. A crash, a full disk or a
+workbook held open by Excel leaves the previous outputs as they were."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pipeline.consolidate import ConsolidationResult
+from pipeline.constants import WORKBOOK_XLSX
+from pipeline.errors import OutputError
+
+STAGING_PREFIX = ".tonghop-staging-"
+
+
+def lock_files(out_dir: Path) -> list[Path]:
+    """Office lock files in ``out_dir`` that say an output is open in Excel or LibreOffice."""
+    if not out_dir.is_dir():
+        return []
+    return sorted(p for p in out_dir.iterdir() if p.name.startswith(("~$", ".~lock.")))
+
+
+def _clean_stale(out_dir: Path) -> None:
+    """Remove what an earlier run killed mid-way left behind (never the outputs themselves)."""
+    for stale in out_dir.glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in out_dir.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
+    """Write the CSVs and the workbook of ``result`` into ``out_dir`` as one set.
+
+    :raises OutputError: the folder cannot be written, or an output is open in another program.
+    """
+    from pipeline.write_csv import write_csvs
+    from pipeline.write_xlsx import write_workbook
+
+    out_dir = Path(out_dir)
+    locked = lock_files(out_dir)
+    if locked:
+        names = ", ".join(p.name.removeprefix("~$").removeprefix(".~lock.").rstrip("#") for p in locked)
+        raise OutputError(f"Tệp kết quả đang được mở ({names}) trong thư mục '{out_dir}'. Hãy đóng tệp trong Excel/LibreOffice rồi chạy lại; kết quả cũ được giữ nguyên.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _clean_stale(out_dir)
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    except OSError as err:
+        raise OutputError(f"Không ghi được vào thư mục '{out_dir}': {err.strerror}. Hãy chọn thư mục khác bằng --out.") from err
+    try:
+        staged = write_csvs(result, stage)
+        staged.append(write_workbook(result, stage / WORKBOOK_XLSX))
+        final = []
+        for path in staged:
+            os.replace(path, out_dir / path.name)
+            final.append(out_dir / path.name)
+        return final
+    except OSError as err:
+        raise OutputError(f"Không ghi được kết quả vào '{out_dir}': {err.strerror}. Kết quả cũ được giữ nguyên.") from err
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

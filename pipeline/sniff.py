@@ -1,0 +1,196 @@
+"""Know what a file is from its first bytes, and refuse it before any parser is at risk.
+
+Every zip part is inflated once here, with a cap, so a zip bomb (declared or lying sizes),
+an XML part declaring entities ("billion laughs") or a sheet whose cells lie a million
+rows away is rejected whole, before python-calamine would allocate memory for it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import settings
+from pipeline.errors import WorkbookReadError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})([0-9]{1,8})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,8})\"")
+_IMAGES = {b"\xff\xd8\xff": "ảnh JPEG", b"\x89PNG": "ảnh PNG", b"GIF8": "ảnh GIF", b"%PDF": "tệp PDF", b"Rar!": "tệp nén RAR", b"7z\xbc\xaf": "tệp nén 7z"}
+
+
+# Zip parts kept after the check, for the readers of metadata and formulas.
+KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "meta.xml")
+
+
+@dataclass
+class Sniffed:
+    """The format of a file (xlsx, ods, xls, xml2003, html) and the small zip parts kept."""
+
+    format: str
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+
+def _limit(message: str) -> WorkbookReadError:
+    return WorkbookReadError(message, kind="limit")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def _check_sheet_extent(name: str, data: bytes) -> None:
+    """Refuse a worksheet whose cells reach past the row or column limit."""
+    cells = _CELL_REF.findall(data)
+    max_row = max([int(r) for _, r in cells] + [0])
+    max_col = max([_column_number(c) for c, _ in cells] + [0])
+    unreferenced = data.count(b"<c>") + data.count(b"<c ") - len(cells)
+    if unreferenced > 0:  # cells without an address take the next position: count them
+        rows = [int(r) for r in _ROW_REF.findall(data)]
+        max_col = max(max_col, max((part.count(b"<c") for part in data.split(b"<row")), default=0))
+        max_row = max([max_row, data.count(b"<row"), *rows])
+    if max_row > settings.LIMIT_ROWS or max_col > settings.LIMIT_COLUMNS:
+        raise _limit(f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột")
+
+
+def _check_ods_extent(data: bytes) -> None:
+    """Refuse ODS content whose repeated rows or columns holding values reach past the limits.
+
+    LibreOffice writes huge trailing repeats of empty rows and cells in every sheet; only
+    a repeat that ends at or before a value counts.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    row_repeat, col_repeat = f"{{{table_ns}}}number-rows-repeated", f"{{{table_ns}}}number-columns-repeated"
+    row = col = max_row = max_col = 0
+    has_value = False
+    for event, elem in iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = elem.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "table":
+            row = 0
+        elif event == "start" and tag == "table-row":
+            col, has_value = 0, False
+        elif event == "end" and tag in ("table-cell", "covered-table-cell"):
+            col += int(elem.get(col_repeat, "1"))
+            if elem.get(f"{{{office_ns}}}value-type") or len(elem):
+                max_col, has_value = max(max_col, col), True
+            elem.clear()
+        elif event == "end" and tag == "table-row":
+            row += int(elem.get(row_repeat, "1"))
+            max_row = max(max_row, row) if has_value else max_row
+            elem.clear()
+        if max_row > settings.LIMIT_ROWS or max_col > settings.LIMIT_COLUMNS:
+            raise _limit(f"bảng tính có dữ liệu ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột")
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """Inflate one part with a hard cap, whatever its header claims."""
+    if info.file_size > budget:
+        raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(budget + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+        raise WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt") from err
+    except RuntimeError as err:  # encrypted zip entries
+        raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="encrypted") from err
+    if len(data) > budget:
+        raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
+    return data
+
+
+def _zip_format(names: set[str]) -> str:
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsb" if "xl/workbook.bin" in names else "xlsx"
+    if "content.xml" in names:
+        return "ods"
+    if "word/document.xml" in names:
+        raise WorkbookReadError("đây là tệp Word, không phải Excel", kind="not-a-workbook")
+    if "ppt/presentation.xml" in names:
+        raise WorkbookReadError("đây là tệp PowerPoint, không phải Excel", kind="not-a-workbook")
+    raise WorkbookReadError("tệp nén không chứa bảng tính", kind="not-a-workbook")
+
+
+def check_zip(path: Path) -> Sniffed:
+    """Inflate and check every part of a zip-based workbook; keep the small parts we read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > settings.LIMIT_ZIP_ENTRIES:
+                raise _limit(f"tệp nén có {len(infos)} thành phần, vượt giới hạn {settings.LIMIT_ZIP_ENTRIES}")
+            fmt = _zip_format({info.filename for info in infos})
+            if fmt == "xlsb":
+                raise WorkbookReadError("định dạng Excel nhị phân (.xlsb) không được hỗ trợ", kind="unsupported")
+            budget = settings.LIMIT_UNCOMPRESSED_BYTES
+            found = Sniffed(fmt)
+            for info in infos:
+                data = _inflate(archive, info, budget)
+                budget -= len(data)
+                _check_part(fmt, info.filename, data)
+                if info.filename in KEEP_PARTS or (info.filename.startswith("xl/worksheets/") and b"<f" in data):
+                    found.parts[info.filename] = data
+            return found
+    except zipfile.BadZipFile as err:
+        raise WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt") from err
+
+
+def _check_part(fmt: str, name: str, data: bytes) -> None:
+    if name.endswith((".xml", ".rels")) and (b"<!ENTITY" in data[:4096] or b"<!DOCTYPE" in data[:4096]):
+        raise WorkbookReadError(f"phần '{name}' khai báo thực thể XML (có thể là tệp độc hại)", kind="hostile")
+    if fmt == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        _check_sheet_extent(name.rsplit("/", 1)[-1], data)
+    elif fmt == "ods" and name == "content.xml":
+        _check_ods_extent(data)
+
+
+def _text_format(head: bytes) -> str:
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(codec, "ignore").encode("utf-8")
+            break
+    text = head.decode("utf-8", "ignore").lstrip().lower()
+    if text.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "xml2003"
+    if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")) and ("<table" in text or "<html" in text):
+        return "html"
+    if "\x00" in text:
+        raise WorkbookReadError("không phải tệp Excel hay LibreOffice", kind="not-a-workbook")
+    raise WorkbookReadError("đây là tệp văn bản (CSV/TXT), không phải Excel", kind="not-a-workbook")
+
+
+def _ole_format(path: Path) -> str:
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise WorkbookReadError("tệp được đặt mật khẩu", kind="encrypted")
+    if "WordDocument".encode("utf-16-le") in data:
+        raise WorkbookReadError("đây là tệp Word (.doc), không phải Excel", kind="not-a-workbook")
+    return "xls"
+
+
+def sniff(path: Path) -> Sniffed:
+    """Recognise the file by its bytes and run the safety checks its format needs."""
+    size = path.stat().st_size
+    if size == 0:
+        raise WorkbookReadError("tệp rỗng, không có dữ liệu", kind="empty")
+    if size > settings.LIMIT_FILE_BYTES:
+        raise _limit(f"tệp lớn {size / 1_048_576:.0f} MB, vượt giới hạn {settings.LIMIT_FILE_BYTES // 1_048_576} MB")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(ZIP_MAGIC):
+        return check_zip(path)
+    if head.startswith(OLE_MAGIC):
+        return Sniffed(_ole_format(path))
+    for magic, what in _IMAGES.items():
+        if head.startswith(magic):
+            raise WorkbookReadError(f"đây là {what}, không phải Excel", kind="not-a-workbook")
+    return Sniffed(_text_format(head))
