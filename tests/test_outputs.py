@@ -1,0 +1,87 @@
+"""The output side: outputs are written as one set, and never left half-written."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import outputs
+from pipeline.cli import cli
+from pipeline.consolidate import consolidate_folder
+from pipeline.errors import OutputError
+
+
+@pytest.fixture(scope="module")
+def result(sample_dir, form, units):
+    return consolidate_folder(sample_dir, form, units)
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_outputs_written_as_one_set(result, tmp_path):
+    written = outputs.write_outputs(result, tmp_path)
+    names = sorted(p.name for p in written)
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    assert {"totals.csv", "values.csv", "findings.csv", "tong_hop.xlsx"} <= set(names)
+
+
+def test_workbook_open_in_excel_keeps_previous_outputs(result, tmp_path):
+    outputs.write_outputs(result, tmp_path)
+    before = _snapshot(tmp_path)
+    (tmp_path / "~$tong_hop.xlsx").write_bytes(b"\x00" * 165)
+    with pytest.raises(OutputError, match="đang được mở"):
+        outputs.write_outputs(result, tmp_path)
+    after = _snapshot(tmp_path)
+    after.pop("~$tong_hop.xlsx")
+    assert after == before
+
+
+def test_cli_says_why_when_output_cannot_be_written(sample_dir, tmp_path):
+    blocker = tmp_path / "tep"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["consolidate", str(sample_dir), "--out", str(blocker / "kq")])
+    assert result.exit_code == 2
+    assert result.output.startswith("Lỗi: Không ghi được vào thư mục")
+
+
+def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
+    outputs.write_outputs(result, tmp_path)
+    before = _snapshot(tmp_path)
+    import pipeline.write_xlsx
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.write_xlsx, "write_workbook", boom)
+    with pytest.raises(OutputError, match="Kết quả cũ được giữ nguyên"):
+        outputs.write_outputs(result, tmp_path)
+    assert _snapshot(tmp_path) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_killed_run_leaves_previous_outputs_intact(returns_dir, tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["consolidate", str(returns_dir), "--out", str(out)]).exit_code == 0
+    before = (out / "totals.csv").read_bytes()
+    for i in range(3):  # more files, so the run lasts long enough to be killed
+        for path in list(returns_dir.glob("*.xlsx"))[:8]:
+            (returns_dir / f"ban_sao_{i}_{path.name}").write_bytes(path.read_bytes())
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "consolidate", str(returns_dir), "--out", str(out)])
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert (out / "totals.csv").read_bytes() == before
+        import openpyxl
+
+        openpyxl.load_workbook(out / "tong_hop.xlsx", read_only=True).close()
+    done = subprocess.run([sys.executable, "-m", "pipeline", "consolidate", str(returns_dir), "--out", str(out)], capture_output=True)
+    assert done.returncode == 0
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
