@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipeline import run
+from pipeline import run, settings
 from pipeline.errors import PipelineError
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
@@ -104,18 +104,20 @@ def _progress():
 @click.option("--period", help="Kỳ báo cáo (năm); mặc định: kỳ của đa số báo cáo.")
 @click.option("--out", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
 @click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước để so sánh.")
+@click.option("--factor", type=click.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR, show_default=True,
+              help="Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior).")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Số tiến trình đọc tệp song song.")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có lỗi.")
-def consolidate(returns_dir, form_path, units_path, period, out, prior_path, jobs, strict) -> None:
+def consolidate(returns_dir, form_path, units_path, period, out, prior_path, factor, jobs, strict) -> None:
     """Tổng hợp mọi báo cáo trong một thư mục, đối soát và ghi kết quả.
 
     \b
     Example:
-        tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023
+        tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023 --prior output/2022/totals.csv
     """
     step, start, state = _progress()
     try:
-        result, out_dir = run.consolidate(returns_dir, form_path, units_path, period, out, jobs, prior_path, step, start)
+        result, out_dir = run.consolidate(returns_dir, form_path, units_path, period, out, jobs, prior_path, step, start, factor)
     except PipelineError as err:
         _fail(err)
     finally:
@@ -124,6 +126,25 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, job
     for line in run.summary_lines(result, out_dir):
         click.echo(line)
     sys.exit(1 if strict and result.report.has_errors else 0)
+
+
+@cli.command()
+@click.argument("consolidated_dir", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="Tệp Word (mặc định <thư mục>/phu_luc_so_lieu.docx).")
+@click.option("--date", "when", help="Ngày của văn bản, dạng DD/MM/YYYY (mặc định hôm nay).")
+@click.option("--number", help="Số văn bản, ví dụ 481/BC-MTTQ-BTT (mặc định …/BC-MTTQ-BTT).")
+def report(consolidated_dir, out, when, number) -> None:
+    """Lập phụ lục số liệu (Word) từ thư mục kết quả tổng hợp.
+
+    \b
+    Example:
+        tonghop report output/2023 --date 15/11/2023 --number 481/BC-MTTQ-BTT
+    """
+    try:
+        path = run.make_report(consolidated_dir, out, when, number)
+    except PipelineError as err:
+        _fail(err)
+    click.echo(f"Đã ghi phụ lục số liệu: {path}")
 
 
 @cli.command()

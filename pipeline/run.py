@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,7 @@ import pandas as pd
 from pipeline import settings
 from pipeline.checks import Context
 from pipeline.collect import process_file
+from pipeline.compare import attach_comparison
 from pipeline.consolidate import ConsolidationResult, consolidate_folder
 from pipeline.constants import ERROR, LEVEL_ALL, WORKBOOK_XLSX
 from pipeline.errors import Msg, PipelineError
@@ -19,7 +22,9 @@ from pipeline.prior import load_prior
 from pipeline.reconcile import check_returns
 from pipeline.report import Problem
 from pipeline.templates import write_templates
-from pipeline.write_csv import write_csvs
+
+# The seed report's 2022 figures, compared with in the demo.
+DEMO_PRIOR = settings.SAMPLE_DIR / "prior_2022.csv"
 
 
 def default_period(form: FormDefinition, period: str | int | None) -> str:
@@ -73,9 +78,12 @@ def check_files(paths: list[str | Path], form_path=None, units_path=None, period
 
 
 def consolidate(returns_dir, form_path=None, units_path=None, period=None, out=None, jobs: int = 1, prior_path=None,
-                progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None) -> tuple[ConsolidationResult, Path]:  # fmt: skip
+                progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None,
+                factor: float = settings.OUTLIER_FACTOR) -> tuple[ConsolidationResult, Path]:  # fmt: skip
     """Consolidate a folder of returns and write every output; returns the result and the output folder.
 
+    :param prior_path: prior-period figures; totals are compared with them and changes beyond
+        ``factor`` times become warnings.
     :raises PipelineError: the folder is missing, or nothing in it could be consolidated.
     """
     folder = Path(returns_dir)
@@ -86,19 +94,18 @@ def consolidate(returns_dir, form_path=None, units_path=None, period=None, out=N
     result = consolidate_folder(folder, form, units, period, jobs, progress, on_files)
     if not result.received:
         raise PipelineError(Msg.FILE_005.render(where=str(folder)))
-    result.prior = load_prior(prior_path) if prior_path else None
+    if prior_path:
+        attach_comparison(result, load_prior(prior_path), factor)
     out_dir = Path(out) if out else settings.OUTPUT_DIR / result.period
     write_outputs(result, out_dir)
     return result, out_dir
 
 
 def write_outputs(result: ConsolidationResult, out_dir: Path) -> list[Path]:
-    """The CSVs and the consolidated workbook."""
-    from pipeline.write_xlsx import write_workbook
+    """The CSVs and the consolidated workbook, written as one set (see ``outputs.py``)."""
+    from pipeline.outputs import write_outputs as write_set
 
-    written = write_csvs(result, out_dir)
-    written.append(write_workbook(result, out_dir / WORKBOOK_XLSX))
-    return written
+    return write_set(result, out_dir)
 
 
 def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
@@ -125,8 +132,78 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     return lines
 
 
+def _text_frame(path: Path) -> pd.DataFrame:
+    """A CSV of a consolidation read as text: codes keep their leading zeros, blanks are ""."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def read_consolidation(folder: str | Path):
+    """Read back a consolidation folder (its CSVs and run.json) for the Word appendix.
+
+    The form is the one recorded in run.json, or the bundled one when that folder is gone.
+    :raises PipelineError: the folder is not a consolidation.
+    """
+    from pipeline.charts import CHARTS_CSV, load_charts
+    from pipeline.constants import FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV
+    from pipeline.form import Unit
+    from pipeline.sentences import SENTENCES_CSV, load_sentences
+    from pipeline.write_csv import RUN_JSON, SUBMISSIONS_CSV
+    from pipeline.write_docx import ReportInputs
+
+    folder = Path(folder)
+    names = (RUN_JSON, TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV)
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise PipelineError(Msg.REPORT_001.render(where=str(folder), missing=", ".join(missing)))
+    try:
+        run = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
+        frames = {name: _text_frame(folder / name) for name in names[1:]}
+        extra = {name: _text_frame(folder / name) for name in (SUBMISSIONS_CSV, run.get("comparison") or "") if name and (folder / name).is_file()}
+        units = [Unit(u["code"], u["name"], u["level"]) for u in run["units"]]
+        period = str(run["period"])
+    except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as err:
+        raise PipelineError(Msg.REPORT_001.render(where=str(folder), missing=f"{RUN_JSON} ({err})")) from err
+    form = load_form(run["form"]) if run.get("form") and Path(run["form"]).is_dir() else load_form()
+    totals = frames[TOTALS_CSV].assign(value=lambda f: pd.to_numeric(f["value"], errors="coerce"))
+    comparison = extra.get(run.get("comparison") or "")
+    if comparison is not None:
+        comparison = comparison.assign(**{c: pd.to_numeric(comparison[c], errors="coerce") for c in ("value", "prior", "change", "ratio")})
+    definitions = {name: form.source / name for name in (SENTENCES_CSV, CHARTS_CSV)}
+    return ReportInputs(
+        form, period, units, totals, frames[VALUES_CSV], frames[FINDINGS_CSV], frames[RELATIONS_CSV], extra.get(SUBMISSIONS_CSV),
+        comparison, run.get("prior_period"),
+        load_sentences(definitions[SENTENCES_CSV], form) if definitions[SENTENCES_CSV].is_file() else [],
+        load_charts(definitions[CHARTS_CSV], form) if definitions[CHARTS_CSV].is_file() else [],
+    )  # fmt: skip
+
+
+def _report_date(text: str | date | None) -> date | None:
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise PipelineError(Msg.REPORT_002.render(value=text)) from None
+
+
+def make_report(consolidated_dir: str | Path, out: str | Path | None = None, when: str | date | None = None, number: str | None = None) -> Path:
+    """Write the Word appendix "PHỤ LỤC SỐ LIỆU" of a consolidation folder; returns its path.
+
+    :param out: the .docx to write (default: ``consolidated_dir/phu_luc_so_lieu.docx``).
+    :param when: the document's date, ``DD/MM/YYYY`` or a ``date`` (default: today).
+    :param number: the document's number, e.g. ``481/BC-MTTQ-BTT``.
+    :raises PipelineError: the folder is not a consolidation, the date is invalid, or the file cannot be written.
+    """
+    from pipeline.write_docx import DOCX_NAME, write_report
+
+    day = _report_date(when)
+    inputs = read_consolidation(consolidated_dir)
+    return write_report(inputs, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, day, number)
+
+
 def demo(out: str | Path = "output/demo") -> list[str]:
-    """Templates, sample returns and consolidation of the bundled Lai Châu 2023 sample."""
+    """Templates, sample returns, consolidation (compared with the seed's 2022 figures) and the
+    Word appendix of the bundled Lai Châu 2023 sample."""
     from pipeline.sample import SAMPLE_PERIOD, build_sample
 
     out_dir = Path(out)
@@ -137,5 +214,6 @@ def demo(out: str | Path = "output/demo") -> list[str]:
         f"Đã tạo {len(templates)} biểu mẫu trong {out_dir / 'bieu_mau'}/.",
         f"Đã tạo {len(returns)} báo cáo mẫu (điền như cán bộ xã, phường) trong {out_dir / 'bao_cao_nhan_ve'}/.",
     ]
-    result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=SAMPLE_PERIOD, out=out_dir)
-    return lines + summary_lines(result, written)
+    result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=SAMPLE_PERIOD, out=out_dir, prior_path=DEMO_PRIOR)
+    report = make_report(written)
+    return [*lines, *summary_lines(result, written), f"Phụ lục số liệu (Word, so sánh với cùng kỳ năm 2022) đã ghi vào tệp {report}."]

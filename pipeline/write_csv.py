@@ -13,6 +13,7 @@ from pipeline.consolidate import ConsolidationResult
 from pipeline.constants import FINDINGS_COLUMNS, FINDINGS_CSV, RELATIONS_CSV, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
 
 SUBMISSIONS_CSV = "submissions.csv"
+COMPARISON_CSV = "comparison.csv"
 RUN_JSON = "run.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,11 +60,15 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
         write_frame(result.relations, out_dir / RELATIONS_CSV, numeric=("lhs", "rhs", "difference")),
         write_frame(result.submissions, out_dir / SUBMISSIONS_CSV),
     ]
+    if result.comparison is not None:
+        written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))
     run = {
         "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
         "period": result.period, "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
         "units": [{"code": u.code, "name": u.name, "level": u.level} for u in result.units],
         "summary": result.report.to_summary(),
+        "prior_period": result.prior.period if result.prior else None,
+        "comparison": COMPARISON_CSV if result.comparison is not None else None,
     }  # fmt: skip
     with atomic_path(out_dir / RUN_JSON) as tmp:
         tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8")
