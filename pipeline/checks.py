@@ -25,6 +25,7 @@ from pipeline.constants import (
 from pipeline.errors import Msg
 from pipeline.form import FormDefinition, Indicator, Unit
 from pipeline.ingest import RawReturn, RawValue
+from pipeline.legacy_text import fix_legacy
 from pipeline.recognise import recognise
 from pipeline.report import Problem, problem
 from pipeline.values import parse_value
@@ -111,18 +112,24 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
     loc = _loc(item, file, unit)
     if item.formula_without_value:
         return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
-    parsed = parse_value(item.raw, ind.type)
-    shown = "" if item.raw is None else str(item.raw)
+    found: list[Problem] = []
+    raw = item.raw
+    if isinstance(raw, str):
+        fixed, encoding = fix_legacy(raw)
+        if encoding:
+            found.append(problem(Msg.VALUE_014, "legacy-encoding", INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
+            raw = fixed
+    parsed = parse_value(raw, ind.type)
+    shown = "" if raw is None else str(raw)
     if parsed.kind == "blank":
         for stray_cell, stray in item.stray:
             if parse_value(stray, ind.type).kind in ("number", "interpreted"):
                 return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=stray, stray_cell=stray_cell, **loc)]
-        found = [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
+        found += [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
     if parsed.kind == "error":
         msg = parsed.msg or Msg.VALUE_002
-        return None, [problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=shown, unit=ind.unit, reason=parsed.reason, **loc)]
-    found = []
+        return None, [*found, problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=shown, unit=ind.unit, reason=parsed.reason, **loc)]
     if parsed.kind == "interpreted":
         found.append(problem(Msg.VALUE_006, "interpreted-value", INFO, value=shown, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):

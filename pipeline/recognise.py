@@ -19,6 +19,7 @@ from pipeline.constants import (
 )
 from pipeline.form import FormDefinition, Unit
 from pipeline.ingest import RawReturn
+from pipeline.legacy_text import fix_legacy
 
 # A level is recognised when its codes and the codes found overlap at least this much.
 MIN_OVERLAP = 0.6
@@ -27,7 +28,8 @@ _YEAR = re.compile(r"năm\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 def fold(text: str) -> str:
     """Text without diacritics, case, spaces or punctuation: 'Phường Đoàn Kết' -> 'phuongdoanket'."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = fix_legacy(str(text))[0]
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in text.casefold() if ch.isalnum() and not unicodedata.combining(ch))
 
 

@@ -260,3 +260,14 @@ def test_limits_are_settings(monkeypatch, sample_dir, form, units):
     monkeypatch.setattr(settings, "LIMIT_FILE_BYTES", 1000)
     found = _check(sample_dir / GOOD, form, units)
     assert found.type == "over-limit" and "MB" in found.message
+
+
+def test_legacy_tcvn3_and_vni_text_converted_with_info(make_return, form, units, tmp_path):
+    path = make_return("03386", {"UNITY_HOUSES_VALUE": "60 triÖu", "TET_GIFTS_VALUE": "75 trieäu ñoàng"}, folder=tmp_path / "cu")
+    checked = _check(path, form, units)
+    values = {v["code"]: v["value"] for v in checked.values}
+    assert values["UNITY_HOUSES_VALUE"] == 60_000_000 and values["TET_GIFTS_VALUE"] == 75_000_000
+    legacy = sorted((p.code, p.severity) for p in checked.problems if p.type == "legacy-encoding")
+    assert legacy == [("TET_GIFTS_VALUE", "info"), ("UNITY_HOUSES_VALUE", "info")]
+    message = next(p.message for p in checked.problems if p.type == "legacy-encoding" and p.code == "UNITY_HOUSES_VALUE")
+    assert "TCVN3" in message and "60 triệu" in message
