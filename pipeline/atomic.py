@@ -30,7 +30,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp_path
         os.replace(tmp_path, target)
     except OSError as err:
-        raise OutputError(f"Không ghi được tệp '{target}': {err.strerror}. Nếu tệp đang mở trong Excel, hãy đóng tệp rồi chạy lại.") from err
+        raise OutputError(
+            f"Không ghi được tệp '{target}': {err.strerror}. Nếu tệp đang mở trong Excel, hãy đóng tệp rồi chạy lại."
+        ) from err
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -73,25 +73,50 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
     expected_title = form.title_for(ctx.period or meta.get(META_PERIOD) or "…")
     if meta.get(META_FORM_ID) != form.id:
-        return None, [problem(Msg.META_002, "wrong-form", severity, file=file, unit_code=code, found=meta.get(META_FORM_ID), expected=form.id, expected_title=expected_title)]
+        return None, [
+            problem(
+                Msg.META_002,
+                "wrong-form",
+                severity,
+                file=file,
+                unit_code=code,
+                found=meta.get(META_FORM_ID),
+                expected=form.id,
+                expected_title=expected_title,
+            )
+        ]
     if meta.get(META_FORM_VERSION) != form.version:
-        return None, [problem(Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
+        return None, [
+            problem(
+                Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version
+            )
+        ]
     if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
-        return None, [problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
+        return None, [
+            problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)
+        ]
     found: list[Problem] = recognised
     if ctx.units is not None:
         if code not in ctx.units:
             return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
         unit = ctx.units[code]
         if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
-            found.append(problem(Msg.META_007, "level-mismatch", WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level))
+            found.append(
+                problem(
+                    Msg.META_007, "level-mismatch", WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level
+                )
+            )
     else:
         level = meta.get(META_UNIT_LEVEL, "")
         if level not in form.levels:
             return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
         unit = Unit(code, name, level)
     if meta.get(META_FINGERPRINT) and meta.get(META_FINGERPRINT) != form.fingerprint:
-        found.append(problem(Msg.META_006, "form-changed", INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint))
+        found.append(
+            problem(
+                Msg.META_006, "form-changed", INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint
+            )
+        )
     if not raw.tables:
         return None, [*found, problem(Msg.META_008, "no-data-table", severity, file=file, unit_code=code)]
     return unit, found
@@ -129,9 +154,14 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         return None, found
     if parsed.kind == "error":
         msg = parsed.msg or Msg.VALUE_002
-        return None, [*found, problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=shown, unit=ind.unit, reason=parsed.reason, **loc)]
+        return None, [
+            *found,
+            problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=shown, unit=ind.unit, reason=parsed.reason, **loc),
+        ]
     if parsed.kind == "interpreted":
-        found.append(problem(Msg.VALUE_006, "interpreted-value", INFO, value=shown, number=format_number(parsed.value), how=parsed.how, **loc))
+        found.append(
+            problem(Msg.VALUE_006, "interpreted-value", INFO, value=shown, number=format_number(parsed.value), how=parsed.how, **loc)
+        )
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
         low, high = ind.minimum, ind.maximum
         if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):

@@ -14,8 +14,12 @@ SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 
 def form_options(func):
     """--form and --units, shared by every command that reads the form."""
-    func = click.option("--units", "units_path", type=click.Path(exists=True, dir_okay=False), help="Danh sách đơn vị (CSV: code,name,level).")(func)
-    return click.option("--form", "form_path", type=click.Path(exists=True, file_okay=False), help="Thư mục định nghĩa biểu mẫu (các tệp CSV).")(func)
+    func = click.option(
+        "--units", "units_path", type=click.Path(exists=True, dir_okay=False), help="Danh sách đơn vị (CSV: code,name,level)."
+    )(func)
+    return click.option(
+        "--form", "form_path", type=click.Path(exists=True, file_okay=False), help="Thư mục định nghĩa biểu mẫu (các tệp CSV)."
+    )(func)
 
 
 def _fail(err: PipelineError) -> None:
@@ -33,7 +37,12 @@ def cli() -> None:
 @form_options
 @click.option("--period", help="Kỳ báo cáo (năm), ví dụ 2023.")
 @click.option("--deadline", help="Hạn nộp, ví dụ 15/11/2023.")
-@click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước (totals.csv, values.csv hoặc code,level,period,value).")
+@click.option(
+    "--prior",
+    "prior_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Số liệu kỳ trước (totals.csv, values.csv hoặc code,level,period,value).",
+)
 @click.option("--out", type=click.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
 def templates(form_path, units_path, period, deadline, prior_path, out) -> None:
     """Tạo một biểu mẫu Excel cho mỗi đơn vị.

@@ -62,7 +62,9 @@ def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedRe
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a crash on one file must not stop the run
-        return problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal")
+        return problem(
+            Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal"
+        )
 
 
 def _process_chunk(paths: list[Path], ctx: Context) -> list[CheckedReturn | Problem]:
@@ -88,7 +90,9 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[CheckedReturn | Problem]:
+def read_returns(
+    paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> list[CheckedReturn | Problem]:
     """Process every file, in ``jobs`` processes; results keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
@@ -141,7 +145,16 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
         superseded[code] = group[:-1]
         for old in group[:-1]:
             found.append(
-                problem(Msg.FILE_004, "superseded", INFO, file=old.file, unit_code=code, unit_name=old.unit.name, newer=newest.file, changes=_changes(old, newest))
+                problem(
+                    Msg.FILE_004,
+                    "superseded",
+                    INFO,
+                    file=old.file,
+                    unit_code=code,
+                    unit_name=old.unit.name,
+                    newer=newest.file,
+                    changes=_changes(old, newest),
+                )
             )
     return used, superseded, found
 

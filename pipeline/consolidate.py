@@ -62,7 +62,17 @@ def _settle_period(returns: list[CheckedReturn], ctx: Context) -> tuple[str, lis
         for ret in returns:
             if ret.accepted and ret.meta.get(META_PERIOD, "") != period:
                 ret.accepted = False
-                found.append(problem(Msg.META_004, "wrong-period", WARNING, file=ret.file, unit_code=ret.unit.code, found=ret.meta.get(META_PERIOD), expected=period))
+                found.append(
+                    problem(
+                        Msg.META_004,
+                        "wrong-period",
+                        WARNING,
+                        file=ret.file,
+                        unit_code=ret.unit.code,
+                        found=ret.meta.get(META_PERIOD),
+                        expected=period,
+                    )
+                )
     return str(period), found
 
 
@@ -74,7 +84,9 @@ def _value_frame(used: dict[str, CheckedReturn], form: FormDefinition) -> pd.Dat
     ]
     frame = pd.DataFrame(rows, columns=VALUE_FRAME_COLUMNS)
     order = {code: i for i, code in enumerate(form.indicators)}
-    return frame.sort_values(["unit_code", "code"], key=lambda s: s.map(order) if s.name == "code" else s, kind="stable").reset_index(drop=True)
+    return frame.sort_values(["unit_code", "code"], key=lambda s: s.map(order) if s.name == "code" else s, kind="stable").reset_index(
+        drop=True
+    )
 
 
 def compute_totals(values: pd.DataFrame, form: FormDefinition, levels: list[str]) -> pd.DataFrame:
@@ -119,7 +131,9 @@ def _files(results, used) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
-def consolidate_returns(results: list[CheckedReturn | Problem], ctx: Context, units: list[Unit], folder_problems: list[Problem] = ()) -> ConsolidationResult:
+def consolidate_returns(
+    results: list[CheckedReturn | Problem], ctx: Context, units: list[Unit], folder_problems: list[Problem] = ()
+) -> ConsolidationResult:
     """Pure consolidation of already-read returns."""
     report = Report()
     report.extend(folder_problems)
@@ -134,14 +148,27 @@ def consolidate_returns(results: list[CheckedReturn | Problem], ctx: Context, un
     report.extend(missing_units(units, used))
     levels = list(dict.fromkeys(u.level for u in units))
     values = _value_frame(used, ctx.form)
-    meta = pd.DataFrame([{"unit_code": c, "level": r.unit.level, "file": r.file} for c, r in used.items()], columns=["unit_code", "level", "file"])
+    meta = pd.DataFrame(
+        [{"unit_code": c, "level": r.unit.level, "file": r.file} for c, r in used.items()], columns=["unit_code", "level", "file"]
+    )
     rows, found = check_returns(values, meta, ctx.form)
     report.extend(found)
     totals = compute_totals(values, ctx.form, levels)
     level_rows, found = check_totals(totals, ctx.form, levels)
     report.extend(found)
     relations = pd.DataFrame(rows + level_rows, columns=RELATION_COLUMNS)
-    return ConsolidationResult(ctx.form, units, period, values, totals, relations, _submissions(units, used, superseded), _files(results, used), report, levels=levels)
+    return ConsolidationResult(
+        ctx.form,
+        units,
+        period,
+        values,
+        totals,
+        relations,
+        _submissions(units, used, superseded),
+        _files(results, used),
+        report,
+        levels=levels,
+    )
 
 
 def consolidate_folder(

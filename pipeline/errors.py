@@ -56,77 +56,197 @@ class Msg(Enum):
     FORM_001 = ("Missing definition file", "[{where}] Không tìm thấy tệp định nghĩa biểu mẫu. Hãy kiểm tra lại đường dẫn --form.")
     FORM_002 = ("Missing columns", "[{where}] Thiếu cột: {columns}. Dòng đầu của tệp phải là: {expected}.")
     FORM_003 = ("Duplicate code", "[{where}] Mã '{code}' bị trùng (đã có ở dòng {first_row}). Mỗi mã chỉ được khai báo một lần.")
-    FORM_004 = ("Unknown code in rule", "[{where}] Quy tắc {rule} dùng mã '{code}' không có trong indicators.csv. Hãy sửa biểu thức hoặc thêm chỉ tiêu.")
-    FORM_005 = ("Malformed expression", "[{where}] Biểu thức '{expression}' của quy tắc {rule} không hợp lệ: {reason}. Chỉ dùng mã chỉ tiêu, số, +, -, và một phép so sánh (==, <=, <, >=, >).")
+    FORM_004 = (
+        "Unknown code in rule",
+        "[{where}] Quy tắc {rule} dùng mã '{code}' không có trong indicators.csv. Hãy sửa biểu thức hoặc thêm chỉ tiêu.",
+    )
+    FORM_005 = (
+        "Malformed expression",
+        "[{where}] Biểu thức '{expression}' của quy tắc {rule} không hợp lệ: {reason}. Chỉ dùng mã chỉ tiêu, số, +, -, và một phép so sánh (==, <=, <, >=, >).",
+    )
     FORM_006 = ("Unknown level", "[{where}] Cấp '{level}' không có trong levels.csv. Các cấp hợp lệ: {allowed}.")
     FORM_007 = ("Bad value", "[{where}] Cột '{column}' có giá trị '{value}' không hợp lệ. Giá trị hợp lệ: {allowed}.")
     FORM_008 = ("Unknown section", "[{where}] Mục '{section}' không có trong sections.csv. Hãy thêm mục hoặc sửa lại mã mục.")
-    FORM_009 = ("Rule applies nowhere", "[{where}] Quy tắc {rule} không áp dụng được ở cấp nào: cấp '{scope}' không báo cáo đủ các chỉ tiêu {codes}. Hãy sửa phạm vi hoặc cột levels của chỉ tiêu.")
+    FORM_009 = (
+        "Rule applies nowhere",
+        "[{where}] Quy tắc {rule} không áp dụng được ở cấp nào: cấp '{scope}' không báo cáo đủ các chỉ tiêu {codes}. Hãy sửa phạm vi hoặc cột levels của chỉ tiêu.",
+    )
     FORM_010 = ("Missing form key", "[{where}] Thiếu khóa '{key}' (ví dụ: id, version, title). Hãy bổ sung một dòng cho khóa này.")
     FORM_011 = ("Empty definition", "[{where}] Tệp không có dòng dữ liệu nào. Hãy khai báo ít nhất một dòng.")
     FORM_012 = ("Unreadable definition", "[{where}] Không đọc được tệp: {reason}. Hãy lưu tệp ở dạng CSV, mã hóa UTF-8.")
 
     # The returns folder and the files in it.
-    FILE_001 = ("Not a workbook", "[{where}] Tệp này không phải là báo cáo đọc được ({reason}). Hãy gửi lại tệp Excel (.xlsx) đã điền từ biểu mẫu.")
-    FILE_002 = ("Office lock file", "[{where}] Đây là tệp khóa tạm của Excel/LibreOffice (bắt đầu bằng '~$'), không phải báo cáo. Bỏ qua tệp này.")
+    FILE_001 = (
+        "Not a workbook",
+        "[{where}] Tệp này không phải là báo cáo đọc được ({reason}). Hãy gửi lại tệp Excel (.xlsx) đã điền từ biểu mẫu.",
+    )
+    FILE_002 = (
+        "Office lock file",
+        "[{where}] Đây là tệp khóa tạm của Excel/LibreOffice (bắt đầu bằng '~$'), không phải báo cáo. Bỏ qua tệp này.",
+    )
     FILE_003 = ("Missing unit", "[{where}] Đơn vị {unit_code} – {unit_name} chưa nộp báo cáo. Hãy liên hệ đơn vị để nhận báo cáo.")
-    FILE_004 = ("Superseded return", "[{where}] Báo cáo của {unit_code} – {unit_name} đã được thay bằng tệp mới hơn '{newer}'. Số liệu thay đổi: {changes}.")
+    FILE_004 = (
+        "Superseded return",
+        "[{where}] Báo cáo của {unit_code} – {unit_name} đã được thay bằng tệp mới hơn '{newer}'. Số liệu thay đổi: {changes}.",
+    )
     FILE_005 = ("Nothing to consolidate", "Thư mục '{where}' không có báo cáo nào dùng được. Hãy kiểm tra lại thư mục và các lỗi ở trên.")
     FILE_006 = ("Not a folder", "Không tìm thấy thư mục '{where}'. Hãy chỉ đúng thư mục chứa các báo cáo.")
-    FILE_007 = ("Encrypted", "[{where}] Tệp được đặt mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.")
-    FILE_008 = ("Over a limit", "[{where}] Tệp bị từ chối vì {reason}. Hãy gửi lại biểu mẫu gốc đã điền số liệu, không chèn dữ liệu hay hình ảnh ngoài bảng.")
-    FILE_009 = ("Symbolic link", "[{where}] Đây là liên kết (symlink), không phải tệp thật, nên không được đọc. Hãy chép chính tệp báo cáo vào thư mục.")
-    FILE_010 = ("Unsupported format", "[{where}] Định dạng tệp không được hỗ trợ ({reason}). Hãy mở tệp và lưu lại dạng Excel (.xlsx) rồi gửi lại.")
+    FILE_007 = (
+        "Encrypted",
+        "[{where}] Tệp được đặt mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
+    )
+    FILE_008 = (
+        "Over a limit",
+        "[{where}] Tệp bị từ chối vì {reason}. Hãy gửi lại biểu mẫu gốc đã điền số liệu, không chèn dữ liệu hay hình ảnh ngoài bảng.",
+    )
+    FILE_009 = (
+        "Symbolic link",
+        "[{where}] Đây là liên kết (symlink), không phải tệp thật, nên không được đọc. Hãy chép chính tệp báo cáo vào thư mục.",
+    )
+    FILE_010 = (
+        "Unsupported format",
+        "[{where}] Định dạng tệp không được hỗ trợ ({reason}). Hãy mở tệp và lưu lại dạng Excel (.xlsx) rồi gửi lại.",
+    )
     FILE_011 = ("Hostile file", "[{where}] Tệp bị từ chối vì {reason}. Hãy mở biểu mẫu gốc, điền lại số liệu và gửi lại.")
 
     # Recognising a return.
-    META_001 = ("No metadata", "[{where}] Không nhận ra biểu mẫu: tệp không có thông tin nhận dạng của tonghop. Hãy điền số liệu vào đúng biểu mẫu đã được gửi cho đơn vị.")
-    META_002 = ("Wrong form", "[{where}] Tệp dùng biểu mẫu '{found}', không phải '{expected}'. Hãy dùng biểu mẫu '{expected_title}' do Ban Thường trực gửi.")
-    META_003 = ("Wrong version", "[{where}] Tệp dùng phiên bản biểu mẫu {found}, phiên bản hiện hành là {expected}. Hãy chép số liệu sang biểu mẫu phiên bản {expected} và gửi lại.")
-    META_004 = ("Wrong period", "[{where}] Tệp là báo cáo năm {found}, không phải năm {expected}. Hãy dùng biểu mẫu năm {expected} và gửi lại.")
-    META_005 = ("Unknown unit", "[{where}] Mã đơn vị '{unit_code}' ({unit_name}) không có trong danh sách đơn vị. Hãy dùng biểu mẫu mang đúng tên đơn vị mình.")
-    META_006 = ("Form changed", "[{where}] Biểu mẫu đã được sửa sau khi gửi cho đơn vị (dấu nhận dạng {found}, hiện hành {expected}). Số liệu vẫn được đọc theo mã chỉ tiêu; nên dùng biểu mẫu mới ở kỳ sau.")
-    META_007 = ("Level mismatch", "[{where}] Tệp ghi cấp '{found}' cho đơn vị {unit_code}, danh sách đơn vị ghi cấp '{expected}'. Số liệu được tính theo danh sách đơn vị.")
-    META_009 = ("Recognised without metadata", "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, năm {period}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.")
-    META_008 = ("No data table", "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.")
+    META_001 = (
+        "No metadata",
+        "[{where}] Không nhận ra biểu mẫu: tệp không có thông tin nhận dạng của tonghop. Hãy điền số liệu vào đúng biểu mẫu đã được gửi cho đơn vị.",
+    )
+    META_002 = (
+        "Wrong form",
+        "[{where}] Tệp dùng biểu mẫu '{found}', không phải '{expected}'. Hãy dùng biểu mẫu '{expected_title}' do Ban Thường trực gửi.",
+    )
+    META_003 = (
+        "Wrong version",
+        "[{where}] Tệp dùng phiên bản biểu mẫu {found}, phiên bản hiện hành là {expected}. Hãy chép số liệu sang biểu mẫu phiên bản {expected} và gửi lại.",
+    )
+    META_004 = (
+        "Wrong period",
+        "[{where}] Tệp là báo cáo năm {found}, không phải năm {expected}. Hãy dùng biểu mẫu năm {expected} và gửi lại.",
+    )
+    META_005 = (
+        "Unknown unit",
+        "[{where}] Mã đơn vị '{unit_code}' ({unit_name}) không có trong danh sách đơn vị. Hãy dùng biểu mẫu mang đúng tên đơn vị mình.",
+    )
+    META_006 = (
+        "Form changed",
+        "[{where}] Biểu mẫu đã được sửa sau khi gửi cho đơn vị (dấu nhận dạng {found}, hiện hành {expected}). Số liệu vẫn được đọc theo mã chỉ tiêu; nên dùng biểu mẫu mới ở kỳ sau.",
+    )
+    META_007 = (
+        "Level mismatch",
+        "[{where}] Tệp ghi cấp '{found}' cho đơn vị {unit_code}, danh sách đơn vị ghi cấp '{expected}'. Số liệu được tính theo danh sách đơn vị.",
+    )
+    META_009 = (
+        "Recognised without metadata",
+        "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, năm {period}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.",
+    )
+    META_008 = (
+        "No data table",
+        "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
+    )
 
     # Values.
-    VALUE_001 = ("Missing value", "[{where}] Chỉ tiêu {code} ({label}) bắt buộc nhưng để trống. Hãy nhập số liệu; nếu không phát sinh, ghi 0.")
-    VALUE_002 = ("Not a number", "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Chỉ nhập chữ số, không kèm chữ hay đơn vị tính.")
-    VALUE_003 = ("Not a whole number", "[{where}] Giá trị '{value}' của chỉ tiêu {code} phải là số nguyên ({unit}). Hãy nhập số nguyên, ví dụ 1.250.000.")
+    VALUE_001 = (
+        "Missing value",
+        "[{where}] Chỉ tiêu {code} ({label}) bắt buộc nhưng để trống. Hãy nhập số liệu; nếu không phát sinh, ghi 0.",
+    )
+    VALUE_002 = (
+        "Not a number",
+        "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Chỉ nhập chữ số, không kèm chữ hay đơn vị tính.",
+    )
+    VALUE_003 = (
+        "Not a whole number",
+        "[{where}] Giá trị '{value}' của chỉ tiêu {code} phải là số nguyên ({unit}). Hãy nhập số nguyên, ví dụ 1.250.000.",
+    )
     VALUE_004 = ("Negative", "[{where}] Giá trị '{value}' của chỉ tiêu {code} là số âm. Số liệu phải lớn hơn hoặc bằng 0.")
-    VALUE_005 = ("Out of bounds", "[{where}] Giá trị {value} của chỉ tiêu {code} nằm ngoài khoảng cho phép ({bounds}). Hãy kiểm tra lại số liệu.")
-    VALUE_006 = ("Interpreted", "[{where}] Giá trị '{value}' của chỉ tiêu {code} được hiểu là {number} ({how}). Nếu không đúng, hãy sửa lại ô này.")
-    VALUE_007 = ("Formula without value", "[{where}] Ô của chỉ tiêu {code} có công thức nhưng chưa có kết quả đã lưu. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.")
-    VALUE_008 = ("Ambiguous", "[{where}] Giá trị '{value}' của chỉ tiêu {code} không rõ nghĩa ({reason}). Hãy nhập số nguyên không có dấu phân cách, ví dụ 1250000.")
-    VALUE_009 = ("Duplicate code in return", "[{where}] Mã chỉ tiêu {code} xuất hiện nhiều lần (đã có ở ô {first}). Chỉ giữ một dòng cho mỗi chỉ tiêu.")
-    VALUE_010 = ("Unknown code in return", "[{where}] Mã '{code}' không có trong biểu mẫu; số liệu '{value}' ở dòng này không được tổng hợp. Không sửa cột Mã của biểu mẫu.")
+    VALUE_005 = (
+        "Out of bounds",
+        "[{where}] Giá trị {value} của chỉ tiêu {code} nằm ngoài khoảng cho phép ({bounds}). Hãy kiểm tra lại số liệu.",
+    )
+    VALUE_006 = (
+        "Interpreted",
+        "[{where}] Giá trị '{value}' của chỉ tiêu {code} được hiểu là {number} ({how}). Nếu không đúng, hãy sửa lại ô này.",
+    )
+    VALUE_007 = (
+        "Formula without value",
+        "[{where}] Ô của chỉ tiêu {code} có công thức nhưng chưa có kết quả đã lưu. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
+    )
+    VALUE_008 = (
+        "Ambiguous",
+        "[{where}] Giá trị '{value}' của chỉ tiêu {code} không rõ nghĩa ({reason}). Hãy nhập số nguyên không có dấu phân cách, ví dụ 1250000.",
+    )
+    VALUE_009 = (
+        "Duplicate code in return",
+        "[{where}] Mã chỉ tiêu {code} xuất hiện nhiều lần (đã có ở ô {first}). Chỉ giữ một dòng cho mỗi chỉ tiêu.",
+    )
+    VALUE_010 = (
+        "Unknown code in return",
+        "[{where}] Mã '{code}' không có trong biểu mẫu; số liệu '{value}' ở dòng này không được tổng hợp. Không sửa cột Mã của biểu mẫu.",
+    )
     VALUE_011 = ("Not for this level", "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level}; số liệu '{value}' không được tổng hợp.")
-    VALUE_012 = ("Missing row", "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu {code} ({label}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.")
+    VALUE_012 = (
+        "Missing row",
+        "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu {code} ({label}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.",
+    )
 
-    VALUE_013 = ("Wrong column", "[{where}] Số liệu '{value}' của chỉ tiêu {code} được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.")
-    VALUE_014 = ("Legacy encoding", "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.")
+    VALUE_013 = (
+        "Wrong column",
+        "[{where}] Số liệu '{value}' của chỉ tiêu {code} được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.",
+    )
+    VALUE_014 = (
+        "Legacy encoding",
+        "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.",
+    )
 
     # Rules.
     RELATION_001 = ("Relation failed", "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).")
 
     # Prior-period figures (raised as FormDefinitionError).
-    PRIOR_001 = ("Unknown prior file", "[{where}] Không nhận ra tệp số liệu năm trước: dòng đầu là '{header}'. Dòng đầu phải là một trong: {expected}.")
-    PRIOR_002 = ("Prior value not a number", "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Hãy sửa thành số, ví dụ 1250000, hoặc để trống.")
-    PRIOR_003 = ("Duplicate prior value", "[{where}] Chỉ tiêu {code} ({key}) có hai giá trị (đã có ở dòng {first_row}). Mỗi chỉ tiêu chỉ được ghi một lần.")
-    PRIOR_004 = ("Prior file missing", "[{where}] Không đọc được tệp số liệu năm trước: {reason}. Hãy kiểm tra đường dẫn và lưu tệp ở dạng CSV, mã hóa UTF-8.")
-    PRIOR_005 = ("Mixed prior periods", "[{where}] Tệp có số liệu của nhiều kỳ ({periods}). Mỗi tệp số liệu năm trước chỉ được chứa một kỳ.")
+    PRIOR_001 = (
+        "Unknown prior file",
+        "[{where}] Không nhận ra tệp số liệu năm trước: dòng đầu là '{header}'. Dòng đầu phải là một trong: {expected}.",
+    )
+    PRIOR_002 = (
+        "Prior value not a number",
+        "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Hãy sửa thành số, ví dụ 1250000, hoặc để trống.",
+    )
+    PRIOR_003 = (
+        "Duplicate prior value",
+        "[{where}] Chỉ tiêu {code} ({key}) có hai giá trị (đã có ở dòng {first_row}). Mỗi chỉ tiêu chỉ được ghi một lần.",
+    )
+    PRIOR_004 = (
+        "Prior file missing",
+        "[{where}] Không đọc được tệp số liệu năm trước: {reason}. Hãy kiểm tra đường dẫn và lưu tệp ở dạng CSV, mã hóa UTF-8.",
+    )
+    PRIOR_005 = (
+        "Mixed prior periods",
+        "[{where}] Tệp có số liệu của nhiều kỳ ({periods}). Mỗi tệp số liệu năm trước chỉ được chứa một kỳ.",
+    )
     PRIOR_006 = ("Empty prior field", "[{where}] Thiếu giá trị ở cột '{column}'. Hãy điền đủ cột này hoặc xóa dòng.")
 
     # Templates (raised as TemplateError).
-    TEMPLATE_001 = ("Template not written", "[{where}] Không ghi được biểu mẫu: {reason}. Hãy kiểm tra thư mục đích có quyền ghi và tệp không đang mở trong Excel.")
-    TEMPLATE_002 = ("Template feature rejected", "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.")
+    TEMPLATE_001 = (
+        "Template not written",
+        "[{where}] Không ghi được biểu mẫu: {reason}. Hãy kiểm tra thư mục đích có quyền ghi và tệp không đang mở trong Excel.",
+    )
+    TEMPLATE_002 = (
+        "Template feature rejected",
+        "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.",
+    )
 
     # Comparison with the prior period (warnings in the report).
-    COMPARE_001 = ("Prior-period outlier", "[{where}] {label} năm nay là {value} {unit}, cùng kỳ {prior_period} là {prior} {unit} ({change_text}). Hãy xác nhận lại với đơn vị báo cáo; nếu số liệu đúng, nêu rõ lý do trong báo cáo.")
+    COMPARE_001 = (
+        "Prior-period outlier",
+        "[{where}] {label} năm nay là {value} {unit}, cùng kỳ {prior_period} là {prior} {unit} ({change_text}). Hãy xác nhận lại với đơn vị báo cáo; nếu số liệu đúng, nêu rõ lý do trong báo cáo.",
+    )
 
     # The Word appendix (raised as PipelineError / FormDefinitionError).
-    REPORT_001 = ("Not a consolidation", "Thư mục '{where}' không phải là kết quả tổng hợp (thiếu hoặc hỏng tệp {missing}). Hãy chỉ thư mục do lệnh 'tonghop consolidate' ghi ra, ví dụ output/2023.")
+    REPORT_001 = (
+        "Not a consolidation",
+        "Thư mục '{where}' không phải là kết quả tổng hợp (thiếu hoặc hỏng tệp {missing}). Hãy chỉ thư mục do lệnh 'tonghop consolidate' ghi ra, ví dụ output/2023.",
+    )
     REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
     REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
 

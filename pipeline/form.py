@@ -141,8 +141,7 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
                 )
             reader.fieldnames = header
             rows = [
-                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k})
-                for i, row in enumerate(reader)
+                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k}) for i, row in enumerate(reader)
             ]
     except (UnicodeDecodeError, csv.Error) as err:
         raise FormDefinitionError(Msg.FORM_012.render(where=str(path), reason=str(err))) from err
@@ -198,7 +197,11 @@ def _load_indicators(folder: Path, levels: dict[str, Level], sections: dict[str,
     for line, row in rows:
         where = f"{fname} › dòng {line}"
         if not row["code"].isidentifier():
-            raise FormDefinitionError(Msg.FORM_007.render(where=where, column="code", value=row["code"], allowed="chữ in hoa, số và dấu gạch dưới, ví dụ POOR_FUND_TOTAL"))
+            raise FormDefinitionError(
+                Msg.FORM_007.render(
+                    where=where, column="code", value=row["code"], allowed="chữ in hoa, số và dấu gạch dưới, ví dụ POOR_FUND_TOTAL"
+                )
+            )
         if row["section"] not in sections:
             raise FormDefinitionError(Msg.FORM_008.render(where=where, section=row["section"]))
         ind_levels = tuple(part.strip() for part in row["levels"].replace(",", ";").split(";") if part.strip())
@@ -230,7 +233,9 @@ def _load_rules(folder: Path, levels: dict[str, Level], indicators: dict[str, In
         try:
             expr = parse_expression(row["expression"])
         except ExpressionError as err:
-            raise FormDefinitionError(Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=str(err))) from None
+            raise FormDefinitionError(
+                Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=str(err))
+            ) from None
         scope = row["scope"]
         if scope not in scopes:
             raise FormDefinitionError(Msg.FORM_006.render(where=where, level=scope, allowed=", ".join(scopes)))
@@ -240,7 +245,11 @@ def _load_rules(folder: Path, levels: dict[str, Level], indicators: dict[str, In
             if level is not None and level not in (LEVEL_ALL, *levels):
                 raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join((*levels, LEVEL_ALL))))
             if (level is None) == (scope == SCOPE_LEVELS):
-                reason = "phạm vi 'levels' cần mã kèm cấp, ví dụ MA[city]" if scope == SCOPE_LEVELS else f"mã kèm cấp ({code}[{level}]) chỉ dùng với phạm vi 'levels'"
+                reason = (
+                    "phạm vi 'levels' cần mã kèm cấp, ví dụ MA[city]"
+                    if scope == SCOPE_LEVELS
+                    else f"mã kèm cấp ({code}[{level}]) chỉ dùng với phạm vi 'levels'"
+                )
                 raise FormDefinitionError(Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=reason))
         rules.append(
             Rule(
@@ -261,7 +270,9 @@ def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
             continue
         candidates = list(form.levels) if rule.scope == LEVEL_ALL else [rule.scope]
         if not any(form._applies(rule, level) for level in candidates):
-            raise FormDefinitionError(Msg.FORM_009.render(where=f"{fname} › {rule.id}", rule=rule.id, scope=rule.scope, codes=", ".join(rule.codes)))
+            raise FormDefinitionError(
+                Msg.FORM_009.render(where=f"{fname} › {rule.id}", rule=rule.id, scope=rule.scope, codes=", ".join(rule.codes))
+            )
 
 
 def _fingerprint(folder: Path) -> str:
@@ -310,6 +321,8 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
     units = []
     for line, row in rows:
         if row["level"] not in form.levels:
-            raise FormDefinitionError(Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels)))
+            raise FormDefinitionError(
+                Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
+            )
         units.append(Unit(row["code"], row["name"], row["level"]))
     return units

@@ -43,7 +43,9 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
     locked = lock_files(out_dir)
     if locked:
         names = ", ".join(p.name.removeprefix("~$").removeprefix(".~lock.").rstrip("#") for p in locked)
-        raise OutputError(f"Tệp kết quả đang được mở ({names}) trong thư mục '{out_dir}'. Hãy đóng tệp trong Excel/LibreOffice rồi chạy lại; kết quả cũ được giữ nguyên.")
+        raise OutputError(
+            f"Tệp kết quả đang được mở ({names}) trong thư mục '{out_dir}'. Hãy đóng tệp trong Excel/LibreOffice rồi chạy lại; kết quả cũ được giữ nguyên."
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         _clean_stale(out_dir)

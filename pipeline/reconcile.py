@@ -16,7 +16,21 @@ from pipeline.form import FormDefinition, Rule
 from pipeline.report import Problem, problem
 from pipeline.vnformat import format_number, format_signed
 
-RELATION_COLUMNS = ["rule", "scope", "level", "unit_code", "file", "expression", "lhs", "op", "rhs", "difference", "status", "severity", "message"]
+RELATION_COLUMNS = [
+    "rule",
+    "scope",
+    "level",
+    "unit_code",
+    "file",
+    "expression",
+    "lhs",
+    "op",
+    "rhs",
+    "difference",
+    "status",
+    "severity",
+    "message",
+]
 _OPS = {"==": np.equal, "<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}
 
 

@@ -67,9 +67,17 @@ def check_files(paths: list[str | Path], form_path=None, units_path=None, period
         if isinstance(result, Problem):
             out.append(FileCheck(path.name, problems=[result]))
             continue
-        verdict = FileCheck(path.name, result.meta.get("unit_code", ""), result.meta.get("unit_name", ""), result.meta.get("period", ""), list(result.problems))
+        verdict = FileCheck(
+            path.name,
+            result.meta.get("unit_code", ""),
+            result.meta.get("unit_name", ""),
+            result.meta.get("period", ""),
+            list(result.problems),
+        )
         if result.accepted:
-            values = pd.DataFrame([{"unit_code": result.unit.code, **v} for v in result.values], columns=["unit_code", "code", "value", "sheet", "cell"])
+            values = pd.DataFrame(
+                [{"unit_code": result.unit.code, **v} for v in result.values], columns=["unit_code", "code", "value", "sheet", "cell"]
+            )
             meta = pd.DataFrame([{"unit_code": result.unit.code, "level": result.unit.level, "file": path.name}])
             _, found = check_returns(values, meta, form)
             verdict.problems.extend(found)
@@ -158,7 +166,11 @@ def read_consolidation(folder: str | Path):
     try:
         run = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
         frames = {name: _text_frame(folder / name) for name in names[1:]}
-        extra = {name: _text_frame(folder / name) for name in (SUBMISSIONS_CSV, run.get("comparison") or "") if name and (folder / name).is_file()}
+        extra = {
+            name: _text_frame(folder / name)
+            for name in (SUBMISSIONS_CSV, run.get("comparison") or "")
+            if name and (folder / name).is_file()
+        }
         units = [Unit(u["code"], u["name"], u["level"]) for u in run["units"]]
         period = str(run["period"])
     except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as err:
@@ -186,7 +198,9 @@ def _report_date(text: str | date | None) -> date | None:
         raise PipelineError(Msg.REPORT_002.render(value=text)) from None
 
 
-def make_report(consolidated_dir: str | Path, out: str | Path | None = None, when: str | date | None = None, number: str | None = None) -> Path:
+def make_report(
+    consolidated_dir: str | Path, out: str | Path | None = None, when: str | date | None = None, number: str | None = None
+) -> Path:
     """Write the Word appendix "PHỤ LỤC SỐ LIỆU" of a consolidation folder; returns its path.
 
     :param out: the .docx to write (default: ``consolidated_dir/phu_luc_so_lieu.docx``).

@@ -21,7 +21,14 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})([0-9]{1,8})\"")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,8})\"")
-_IMAGES = {b"\xff\xd8\xff": "ảnh JPEG", b"\x89PNG": "ảnh PNG", b"GIF8": "ảnh GIF", b"%PDF": "tệp PDF", b"Rar!": "tệp nén RAR", b"7z\xbc\xaf": "tệp nén 7z"}
+_IMAGES = {
+    b"\xff\xd8\xff": "ảnh JPEG",
+    b"\x89PNG": "ảnh PNG",
+    b"GIF8": "ảnh GIF",
+    b"%PDF": "tệp PDF",
+    b"Rar!": "tệp nén RAR",
+    b"7z\xbc\xaf": "tệp nén 7z",
+}
 
 
 # Zip parts kept after the check, for the readers of metadata and formulas.
@@ -58,7 +65,9 @@ def _check_sheet_extent(name: str, data: bytes) -> None:
         max_col = max(max_col, max((part.count(b"<c") for part in data.split(b"<row")), default=0))
         max_row = max([max_row, data.count(b"<row"), *rows])
     if max_row > settings.LIMIT_ROWS or max_col > settings.LIMIT_COLUMNS:
-        raise _limit(f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột")
+        raise _limit(
+            f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột"
+        )
 
 
 def _check_ods_extent(data: bytes) -> None:
@@ -90,7 +99,9 @@ def _check_ods_extent(data: bytes) -> None:
             max_row = max(max_row, row) if has_value else max_row
             elem.clear()
         if max_row > settings.LIMIT_ROWS or max_col > settings.LIMIT_COLUMNS:
-            raise _limit(f"bảng tính có dữ liệu ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột")
+            raise _limit(
+                f"bảng tính có dữ liệu ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột"
+            )
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:

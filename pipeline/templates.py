@@ -106,18 +106,32 @@ def build_template(
 
 
 def write_templates(
-    form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None, prior: PriorData | None = None
+    form: FormDefinition,
+    units: list[Unit],
+    out_dir: Path,
+    period: str,
+    deadline: str | None = None,
+    prior: PriorData | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Write one template per unit into ``out_dir`` (created if missing).
 
+    Without ``prior``, each level's workbook is built once and every unit's file is stamped
+    from it (``stamp.py``); with ``prior`` every file differs, so each is built in full.
+
+    :param jobs: processes writing in parallel when there are many units (default: one per core).
     :returns: the paths written, in the order of ``units``.
     """
+    from pipeline.stamp import write_built, write_stamped  # stamp.py builds with this module
+
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise TemplateError(Msg.TEMPLATE_001.render(where=str(out), reason=str(err))) from err
-    return [build_template(form, unit, out / template_filename(unit), period, deadline, prior) for unit in units]
+    if prior is None:
+        return write_stamped(form, units, out, str(period), deadline, jobs)
+    return write_built(form, units, out, str(period), deadline, prior, jobs)
 
 
 def _check(result: int | None, job: _Job, feature: str, cell: str = "", indicator: str = "") -> None:

@@ -17,7 +17,8 @@ numbers of another size, so it is not used; the comments list contributions alre
 written the Vietnamese way (``vnformat.format_number``).
 
 Scale. Up to ``LONG_FORMAT_UNITS`` units ``Theo đơn vị`` has a column per unit, beyond that
-one row per unit and indicator. Above ``CONSTANT_MEMORY_ROWS`` values the workbook is
+a row per unit (10,000 units fit), and ``Nguồn số liệu`` a row per file instead of one per
+value (each value's own cell stays in ``values.csv``). Above ``CONSTANT_MEMORY_ROWS`` values the workbook is
 written in xlsxwriter's ``constant_memory`` mode; every sheet writer therefore writes its
 rows top to bottom, each row (and its comments) complete before the next.
 """
@@ -62,7 +63,7 @@ from pipeline.xlsx_sheets import write_sources, write_units
 SHEET_TOTALS = "Tổng hợp"
 HEADER_PRIOR = "Cùng kỳ"
 HEADER_CHANGE = "Tăng/giảm"
-LONG_FORMAT_UNITS = 200  # more units than this: "Theo đơn vị" in long format
+LONG_FORMAT_UNITS = 200  # more units: a row per unit in "Theo đơn vị", a row per file in "Nguồn số liệu"
 CONSTANT_MEMORY_ROWS = 50_000  # more values than this: constant_memory mode
 CONTRIBUTORS_LIMIT = 40  # units listed in a total's comment
 MISSING_LISTED = 10  # missing units named in the heading
@@ -132,7 +133,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
             write_relations(workbook, fmt, result)
             write_files(workbook, fmt, result)
             write_findings(workbook, fmt, result)
-            write_sources(workbook, fmt, result)
+            write_sources(workbook, fmt, result, LONG_FORMAT_UNITS)
             write_charts(workbook, fmt, result, SHEET_TOTALS, layout)
             workbook.close()
         except XlsxWriterException as err:

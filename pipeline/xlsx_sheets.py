@@ -36,7 +36,7 @@ def write_units(workbook, fmt: dict, result: ConsolidationResult, marks, long_af
     """Sheet 2: a column per unit, or (more than ``long_after`` units) a row per unit and indicator."""
     ws = workbook.add_worksheet(SHEET_UNITS)
     if len(result.units) > long_after:
-        _write_units_long(ws, fmt, result, marks)
+        _write_units_rows(ws, fmt, result, marks)
     else:
         _write_units_wide(ws, fmt, result, marks)
 
@@ -73,37 +73,42 @@ def _write_units_wide(ws, fmt: dict, result: ConsolidationResult, marks) -> None
             comments.add(row, col, marks.note(problems))
 
 
-def _write_units_long(ws, fmt: dict, result: ConsolidationResult, marks) -> None:
+def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None:
+    """A row per unit and a column per indicator: 10,000 units x 68 indicators fit Excel easily."""
     form = result.form
-    v = result.values.head(EXCEL_MAX_ROWS - 2)
-    labels = {code: ind.label for code, ind in form.indicators.items()}
+    codes = list(form.indicators)
     cols = [
-        Col("Mã đơn vị", fit("Mã đơn vị", v["unit_code"].head(5000), hi=14), "col_text"),
-        Col("Tên đơn vị", fit("Tên đơn vị", v["unit_name"].head(5000), hi=30), "col_text"),
+        Col("Mã đơn vị", fit("Mã đơn vị", [u.code for u in result.units[:5000]], hi=14), "col_text"),
+        Col("Tên đơn vị", fit("Tên đơn vị", [u.name for u in result.units[:5000]], hi=30), "col_text"),
         Col("Cấp", fit("Cấp", [form.level_label(lv) for lv in form.levels], hi=20), "col_text"),
-        Col("Mã", max((len(c) for c in form.indicators), default=4) + 2, "col_text"),
-        Col("Chỉ tiêu", 60, "col_text"),
-        Col("Số liệu", 18, "col_num"),
+        *(Col(code, max(12, min(len(code) + 2, 24)), "col_num") for code in codes),
     ]  # fmt: skip
-    setup_sheet(ws, cols, 0, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
+    setup_sheet(ws, cols, 1, freeze_cols=2, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
     write_header(ws, fmt, 0, cols, style="col_th")
-    ws.autofilter(0, 0, len(v), len(cols) - 1)
+    ws.write_string(1, 0, "Chỉ tiêu:", fmt["hint"])
+    for col, code in enumerate(codes, start=3):
+        ws.write_string(1, col, form.indicators[code].label, fmt["wrap"])
+    ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
+    v = result.values
+    values = dict(zip(zip(v["unit_code"], v["code"], strict=True), v["value"], strict=True))
+    received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
     level_labels = {lv: form.level_label(lv) for lv in form.levels}
     comments = Comments(ws)
-    rows = zip(v["unit_code"], v["unit_name"], v["level"], v["code"], v["value"], strict=True)
-    for row, (unit_code, name, level, code, value) in enumerate(rows, start=1):
-        problems = marks.units.get((unit_code, code)) if marks.units else None
-        mark = marks.mark(problems) if problems else None
-        text_fmt = fmt[marked("col_text", mark)] if mark else None
-        write_text(ws, row, 0, unit_code, text_fmt)
-        write_text(ws, row, 1, name, text_fmt)
-        write_text(ws, row, 2, level_labels.get(level, level), text_fmt)
-        write_text(ws, row, 3, code, text_fmt)
-        write_text(ws, row, 4, labels.get(code, ""), text_fmt)
-        write_value(ws, row, 5, value, fmt[marked("col_num", mark)] if mark else None, fmt[marked("col_dec", mark)], text_fmt)
-        if problems:
-            comments.add(row, 5, marks.note(problems))
-    _note_cut(ws, fmt, len(result.values), len(v))
+    for row, unit in enumerate(result.units[: EXCEL_MAX_ROWS - 3], start=2):
+        name_fmt = None if unit.code in received else fmt["th_missing"]
+        write_text(ws, row, 0, unit.code, name_fmt)
+        write_text(ws, row, 1, unit.name, name_fmt)
+        write_text(ws, row, 2, level_labels.get(unit.level, unit.level), None)
+        for col, code in enumerate(codes, start=3):
+            value = values.get((unit.code, code))
+            problems = marks.units.get((unit.code, code)) if marks.units else None
+            mark = marks.mark(problems) if problems else None
+            if value is None and not mark:
+                continue
+            write_value(ws, row, col, value, fmt[marked("col_num", mark)] if mark else None, fmt[marked("col_dec", mark)], None)
+            if problems:
+                comments.add(row, col, marks.note(problems))
+    _note_cut(ws, fmt, len(result.units), min(len(result.units), EXCEL_MAX_ROWS - 3))
 
 
 def _note_cut(ws, fmt: dict, total: int, written: int) -> None:
@@ -116,9 +121,14 @@ def _note_cut(ws, fmt: dict, total: int, written: int) -> None:
         )
 
 
-def write_sources(workbook, fmt: dict, result: ConsolidationResult) -> None:
-    """Sheet 6: where every value was read (unit, code, value, file, sheet, cell): column formats only."""
+def write_sources(workbook, fmt: dict, result: ConsolidationResult, compact_after: int) -> None:
+    """Sheet 6: where every value was read. Up to ``compact_after`` units one row per value
+    (unit, code, value, file, sheet, cell), column formats only; beyond, one row per file,
+    each value's own cell being in ``values.csv``."""
     ws = workbook.add_worksheet(SHEET_SOURCES)
+    if len(result.units) > compact_after:
+        _write_sources_by_file(ws, fmt, result)
+        return
     v = result.values.head(EXCEL_MAX_ROWS - 2)
     sample = v.head(5000)
     cols = [
@@ -140,3 +150,23 @@ def write_sources(workbook, fmt: dict, result: ConsolidationResult) -> None:
         ws.write_string(row, 5, text(sheet))
         ws.write_string(row, 6, text(cell))
     _note_cut(ws, fmt, len(result.values), len(v))
+
+
+def _write_sources_by_file(ws, fmt: dict, result: ConsolidationResult) -> None:
+    groups = result.values.groupby(["unit_code", "unit_name", "file", "sheet"], sort=False)["cell"]
+    summary = groups.agg(["count", "first", "last"]).reset_index()
+    cols = [
+        Col("Mã đơn vị", 14, "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", summary["unit_name"].head(5000), hi=30), "col_text"),
+        Col("Tệp", fit("Tệp", summary["file"].head(5000), hi=45), "col_text"), Col("Trang tính", 16, "col_text"),
+        Col("Các ô đã đọc", 16, "col_text"), Col("Số chỉ tiêu", 12, "col_num"),
+    ]  # fmt: skip
+    setup_sheet(ws, cols, 1, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
+    note = f"{format_number(len(result.units))} đơn vị: mỗi dòng là một tệp đã dùng; địa chỉ ô của từng chỉ tiêu có trong tệp values.csv."
+    ws.write_string(0, 0, note, fmt["hint"])
+    write_header(ws, fmt, 1, cols, style="col_th")
+    ws.autofilter(1, 0, 1 + len(summary), len(cols) - 1)
+    columns = ("unit_code", "unit_name", "file", "sheet", "first", "last", "count")
+    for row, (code, name, file, sheet, first, last, count) in enumerate(zip(*(summary[c] for c in columns), strict=True), start=2):
+        for col, value in enumerate((code, name, file, sheet, f"{first}:{last}")):
+            ws.write_string(row, col, text(value))
+        ws.write_number(row, 5, int(count))

@@ -62,7 +62,9 @@ def make_return(template_cache, form, units, tmp_path):
     """
     by_code = {u.code: u for u in units}
 
-    def build(unit_code: str, changes: dict | None = None, name: str | None = None, period: str | None = None, folder: Path | None = None) -> Path:
+    def build(
+        unit_code: str, changes: dict | None = None, name: str | None = None, period: str | None = None, folder: Path | None = None
+    ) -> Path:
         typed = dict(sample_values()[unit_code])
         typed.update(changes or {})
         folder = folder or tmp_path

@@ -38,16 +38,23 @@ def with_far_cell(src: Path, dst: Path, ref: str = "XFD1048576") -> Path:
 
 
 def with_entities(src: Path, dst: Path) -> Path:
-    lol = b'<!DOCTYPE lolz [<!ENTITY lol "lol">' + b"".join(
-        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
-    ) + b"]>"
+    lol = (
+        b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+        + b"]>"
+    )
 
     part = data_sheet_part(src)
 
     def change(name, data):
         if name == part:
             head, sep, body = data.partition(b"?>") if data.startswith(b"<?xml") else (b"", b"", data)
-            return head + sep + lol + body.replace(b"</sheetData>", b'<row r="300"><c r="A300" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>')
+            return (
+                head
+                + sep
+                + lol
+                + body.replace(b"</sheetData>", b'<row r="300"><c r="A300" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>')
+            )
         return data
 
     return rewrite_zip(src, dst, change)
@@ -90,7 +97,7 @@ def as_xlsm(src: Path, dst: Path) -> Path:
 
     rewrite_zip(src, dst, change)
     with zipfile.ZipFile(dst, "a") as out:
-        out.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"Attribute VB_Name = \"Module1\"" * 10)
+        out.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b'Attribute VB_Name = "Module1"' * 10)
     return dst
 
 

@@ -40,7 +40,7 @@ def _check(path, form, units):
         ("rong.xlsx", b"", "not-a-workbook"),
         ("cong_van.xlsx", b"%PDF-1.5\n%\xd0\xd4\xc5\xd8\n", "not-a-workbook"),
         ("anh_chup.xlsx", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "not-a-workbook"),
-        ("so_lieu.xlsx", "code,value\nDOCS_ISSUED,215\n".encode(), "not-a-workbook"),
+        ("so_lieu.xlsx", b"code,value\nDOCS_ISSUED,215\n", "not-a-workbook"),
         ("cat_do.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not-a-workbook"),
     ],
 )

@@ -239,17 +239,20 @@ def test_text_from_returns_is_never_a_formula(tmp_path):
     assert "Biểu đồ" not in book.sheetnames  # the bundled charts name codes this form does not have
 
 
-def test_many_units_switch_to_long_format(tmp_path):
+def test_many_units_one_row_each_and_sources_by_file(tmp_path):
     n = write_xlsx.LONG_FORMAT_UNITS + 1
     problem = Problem("out-of-bounds", WARNING, "out-of-bounds", "Quá lớn", unit_code="00007", code="FUND")
     book = openpyxl.load_workbook(write_xlsx.write_workbook(synthetic(n, problems=[problem]), tmp_path / "long.xlsx"))
     ws = book["Theo đơn vị"]
-    top, cols = header_row(ws, "Mã đơn vị", "Tên đơn vị", "Cấp", "Mã", "Chỉ tiêu", "Số liệu")
-    assert ws.max_column == 6 and ws.max_row == top + n
+    top, cols = header_row(ws, "Mã đơn vị", "Tên đơn vị", "Cấp", "FUND")
+    assert ws.max_row == top + 1 + n
     row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, cols["Mã đơn vị"]).value == "00007")
-    value = ws.cell(row, cols["Số liệu"])
+    value = ws.cell(row, cols["FUND"])
     assert (value.value, ws.cell(row, cols["Cấp"]).value, fill(value)) == (1007, "Cấp xã, phường", WARNING_FILL[1:])
     assert value.comment.text == "Cảnh báo: Quá lớn"
+    sources = book["Nguồn số liệu"]
+    top, cols = header_row(sources, "Mã đơn vị", "Tệp", "Các ô đã đọc", "Số chỉ tiêu")
+    assert sources.max_row == top + n and "values.csv" in sources.cell(1, 1).value
 
 
 def test_few_units_one_column_each(tmp_path):
