@@ -77,16 +77,20 @@ def _settle_period(returns: list[CheckedReturn], ctx: Context) -> tuple[str, lis
 
 
 def _value_frame(used: dict[str, CheckedReturn], form: FormDefinition) -> pd.DataFrame:
-    rows = [
-        {"unit_code": code, "unit_name": ret.unit.name, "level": ret.unit.level, "file": ret.file, **value}
-        for code, ret in used.items()
-        for value in ret.values
-    ]
-    frame = pd.DataFrame(rows, columns=VALUE_FRAME_COLUMNS)
+    """Every value used, a row each, in unit then form order (built column-wise: 10,000 returns)."""
+    columns: dict[str, list] = {name: [] for name in VALUE_FRAME_COLUMNS}
+    for code, ret in used.items():
+        n = len(ret.values)
+        columns["unit_code"] += [code] * n
+        columns["unit_name"] += [ret.unit.name] * n
+        columns["level"] += [ret.unit.level] * n
+        columns["file"] += [ret.file] * n
+        for name in ("code", "value", "sheet", "cell"):
+            columns[name] += [v[name] for v in ret.values]
+    frame = pd.DataFrame(columns, columns=VALUE_FRAME_COLUMNS)
     order = {code: i for i, code in enumerate(form.indicators)}
-    return frame.sort_values(["unit_code", "code"], key=lambda s: s.map(order) if s.name == "code" else s, kind="stable").reset_index(
-        drop=True
-    )
+    frame["_order"] = frame["code"].map(order)
+    return frame.sort_values(["unit_code", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def compute_totals(values: pd.DataFrame, form: FormDefinition, levels: list[str]) -> pd.DataFrame:

@@ -122,13 +122,14 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
             continue
         code = code if code in form.indicators else code.upper().replace(" ", "")
         raw = row[value_col] if value_col < len(row) else None
+        blank = _is_blank(raw)
+        known = code in form.indicators
+        if blank and not known:
+            continue
         cell = xl_rowcol_to_cell(r, value_col)
-        stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if _is_blank(raw) else ()
-        item = RawValue(code, raw, sheet.name, r + 1, cell, cell in sheet.formula_cells, stray)
-        if code in form.indicators:
-            out.values.append(item)
-        elif not _is_blank(raw):
-            out.unknown.append(item)
+        stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if blank else ()
+        item = RawValue(code, raw, sheet.name, r + 1, cell, blank and cell in sheet.formula_cells, stray)
+        (out.values if known else out.unknown).append(item)
 
 
 def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawReturn:

@@ -11,9 +11,11 @@ result was never saved) are parsed from the already-checked zip parts with defus
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import python_calamine
 from defusedxml import ElementTree as SafeET
 
 from pipeline import settings
+from pipeline.constants import GUIDE_SHEET
 from pipeline.errors import WorkbookReadError
 from pipeline.sniff import Sniffed, sniff
 
@@ -30,21 +33,52 @@ _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
 
 @dataclass
 class RawSheet:
-    """One sheet's values; ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A."""
+    """One sheet's values; ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A.
+
+    ``formula_cells`` (cells holding a formula whose result was never saved) is worked out
+    from the sheet's XML only when asked, since most returns never need it.
+    """
 
     name: str
     rows: list[list[Any]]
     visible: bool = True
-    formula_cells: frozenset[str] = frozenset()
+    source: SheetXml | None = None
+
+    @cached_property
+    def formula_cells(self) -> frozenset[str]:
+        return _formulas_without_value(self.source.get(self.name) if self.source else None)
+
+
+class SheetXml:
+    """The XML of an xlsx's sheets by sheet name, mapped through workbook.xml only when asked."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        self.parts = parts
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return _sheet_parts(self.parts)
+
+    def get(self, name: str) -> bytes | None:
+        return self.parts.get(self.names.get(name, ""))
 
 
 @dataclass
 class RawWorkbook:
+    """A workbook's sheets; custom properties are parsed from ``parts`` only when asked."""
+
     path: Path
     format: str
     sheets: list[RawSheet]
-    properties: dict[str, str] = field(default_factory=dict)
     modified: datetime | None = None
+    parts: dict[str, bytes] = field(default_factory=dict)
+    given_properties: dict[str, str] | None = None
+
+    @cached_property
+    def properties(self) -> dict[str, str]:
+        if self.given_properties is not None:
+            return self.given_properties
+        return _ods_properties(self.parts)[0] if self.format == "ods" else _custom_properties(self.parts)
 
 
 def _xml(parts: dict[str, bytes], name: str):
@@ -68,19 +102,22 @@ def parse_time(text: str) -> datetime | None:
         return None
 
 
-def _xlsx_properties(parts: dict[str, bytes]) -> tuple[dict[str, str], datetime | None]:
+def _custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
     props: dict[str, str] = {}
     root = _xml(parts, "docProps/custom.xml")
     for prop in root if root is not None else []:
         name = prop.get("name")
         if name and len(prop):
             props[name] = (prop[0].text or "").strip()
-    modified = None
-    core = _xml(parts, "docProps/core.xml")
-    for elem in core if core is not None else []:
-        if _local(elem.tag) == "modified" and elem.text:
-            modified = parse_time(elem.text)
-    return props, modified
+    return props
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
+
+
+def _xlsx_modified(parts: dict[str, bytes]) -> datetime | None:
+    match = _MODIFIED.search(parts.get("docProps/core.xml", b""))
+    return parse_time(match.group(1).decode("ascii", "ignore")) if match else None
 
 
 def _ods_properties(parts: dict[str, bytes]) -> tuple[dict[str, str], datetime | None]:
@@ -114,32 +151,38 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
 
 
 def _formulas_without_value(data: bytes | None) -> frozenset[str]:
-    """Cells holding a formula whose result was never saved (e.g. written by openpyxl)."""
+    """Cells holding a formula whose result was never saved (e.g. written by openpyxl).
+
+    Only the cells around each ``<f`` are looked at, so a sheet without formulas costs nothing.
+    """
     if not data:
         return frozenset()
     found = set()
-    for match in _CELL_RE.finditer(data):
-        body = match.group(2) or b""
+    at = data.find(b"<f")
+    while at != -1:
+        start = data.rfind(b"<c ", 0, at)
+        end = data.find(b"</c>", at)
+        match = _CELL_RE.match(data, start, end + 4) if start != -1 and end != -1 else None
+        body = match.group(2) or b"" if match else b""
         if b"<f" in body and not _VALUE_RE.search(body):
             found.add(match.group(1).decode())
+        at = data.find(b"<f", end if end != -1 else at + 2)
     return frozenset(found)
 
 
-def _zip_extras(found: Sniffed) -> tuple[dict[str, str], datetime | None, dict[str, frozenset[str]]]:
+def _zip_extras(found: Sniffed) -> tuple[datetime | None, SheetXml | None]:
+    """The saved time, and the sheets' XML (for formulas without a saved result)."""
     if found.format == "ods":
-        props, modified = _ods_properties(found.parts)
-        return props, modified, {}
-    props, modified = _xlsx_properties(found.parts)
-    formulas = {name: _formulas_without_value(found.parts.get(part)) for name, part in _sheet_parts(found.parts).items()}
-    return props, modified, formulas
+        return _ods_properties(found.parts)[1], None
+    return _xlsx_modified(found.parts), SheetXml(found.parts)
 
 
-def _calamine_sheets(path: Path, formulas: dict[str, frozenset[str]]) -> list[RawSheet]:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
+def _calamine_sheets(found: Sniffed, xml: SheetXml | None) -> list[RawSheet]:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(found.data))
     try:
         sheets = []
         for meta in book.sheets_metadata:
-            if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
+            if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet) or meta.name == GUIDE_SHEET:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height > settings.LIMIT_ROWS or sheet.total_width > settings.LIMIT_COLUMNS:
@@ -148,7 +191,7 @@ def _calamine_sheets(path: Path, formulas: dict[str, frozenset[str]]) -> list[Ra
                 )
             rows = sheet.to_python(skip_empty_area=False)
             visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
-            sheets.append(RawSheet(meta.name, rows, visible, formulas.get(meta.name, frozenset())))
+            sheets.append(RawSheet(meta.name, rows, visible, xml))
         return sheets
     finally:
         book.close()
@@ -165,9 +208,9 @@ def read_calamine(path: str | Path) -> RawWorkbook:
         from pipeline.readers_markup import read_markup
 
         return read_markup(path, found.format)
-    props, modified, formulas = _zip_extras(found) if found.parts else ({}, None, {})
+    modified, xml = _zip_extras(found) if found.parts else (None, None)
     try:
-        sheets = _calamine_sheets(path, formulas)
+        sheets = _calamine_sheets(found, xml)
     except WorkbookReadError:
         raise
     except python_calamine.PasswordError as err:
@@ -176,7 +219,7 @@ def read_calamine(path: str | Path) -> RawWorkbook:
         raise
     except BaseException as err:  # calamine raises unrelated types, and pyo3's PanicException is a BaseException
         raise WorkbookReadError(f"không đọc được nội dung bảng tính ({type(err).__name__})", kind="corrupt") from err
-    return RawWorkbook(path, found.format, sheets, props, modified)
+    return RawWorkbook(path, found.format, sheets, modified, found.parts)
 
 
 def read_openpyxl(path: str | Path) -> RawWorkbook:
@@ -185,13 +228,15 @@ def read_openpyxl(path: str | Path) -> RawWorkbook:
 
     path = Path(path)
     found = sniff(path)
-    props, modified, formulas = _zip_extras(found)
-    book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    modified, xml = _zip_extras(found)
+    book = openpyxl.load_workbook(io.BytesIO(found.data), data_only=True, read_only=False)
     sheets = []
     for ws in book.worksheets:
+        if ws.title == GUIDE_SHEET:
+            continue
         rows = [["" if v is None else v for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-        sheets.append(RawSheet(ws.title, rows, ws.sheet_state == "visible", formulas.get(ws.title, frozenset())))
-    return RawWorkbook(path, found.format, sheets, props, modified)
+        sheets.append(RawSheet(ws.title, rows, ws.sheet_state == "visible", xml))
+    return RawWorkbook(path, found.format, sheets, modified, found.parts)
 
 
 def read_workbook(path: str | Path) -> RawWorkbook:

@@ -81,7 +81,7 @@ def read_xml2003(path: Path) -> RawWorkbook:
     doc = root.find(f"{OFFICE}DocumentProperties")
     if doc is not None and doc.find(f"{OFFICE}LastSaved") is not None:
         modified = parse_time(doc.find(f"{OFFICE}LastSaved").text or "")
-    return RawWorkbook(path, "xml2003", sheets, props, modified)
+    return RawWorkbook(path, "xml2003", sheets, modified, given_properties=props)
 
 
 class _Tables(HTMLParser):

@@ -80,23 +80,40 @@ def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
 
 
 def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinition) -> tuple[list[dict], list[Problem]]:
-    """Each return's rules. ``values``: unit_code, code, value, sheet, cell; ``returns``: unit_code, level, file."""
-    rows, found = [], []
+    """Each return's rules. ``values``: unit_code, code, value, sheet, cell; ``returns``: unit_code, level, file.
+
+    Each rule is evaluated once over all returns of a level; only failures are looked at row by row.
+    """
+    frames, found = [], []
     wide = values.pivot_table(index="unit_code", columns="code", values="value", aggfunc="first") if len(values) else pd.DataFrame()
     wide = wide.reindex(returns["unit_code"]) if len(returns) else wide
-    places = {(r.unit_code, r.code): (r.sheet, r.cell) for r in values.itertuples()}
     for level, group in returns.groupby("level", sort=False):
         for rule in form.return_rules(level):
             result = evaluate_wide(rule, wide.loc[group["unit_code"]])
-            for ret, res in zip(group.itertuples(), result.itertuples(), strict=True):
-                row = _row(rule, "return", "", ret.unit_code, ret.file, res)
-                rows.append(row)
-                if res.status == STATUS_FAILED:
-                    anchor = next((c for c in rule.codes if (ret.unit_code, c) in places), rule.codes[0])
-                    sheet, cell = places.get((ret.unit_code, anchor), ("", ""))
-                    place = {"file": ret.file, "sheet": sheet, "cell": cell, "code": anchor, "unit_code": ret.unit_code}
-                    found.append(_problem(rule, row, "", **place))
+            frame = pd.DataFrame({"unit_code": group["unit_code"].to_numpy(), "file": group["file"].to_numpy()})
+            for column in ("lhs", "rhs", "difference", "status"):
+                frame[column] = result[column].to_numpy()
+            frame = frame.assign(rule=rule.id, scope="return", level="", expression=rule.expression.source, op=rule.expression.op,
+                                 severity=rule.severity, message=rule.message)  # fmt: skip
+            frames.append(frame)
+            failed = frame[frame["status"] == STATUS_FAILED]
+            if len(failed):
+                found.extend(_return_problems(rule, failed, values))
+    rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS].to_dict("records") if frames else []
     return rows, found
+
+
+def _return_problems(rule: Rule, failed: pd.DataFrame, values: pd.DataFrame) -> list[Problem]:
+    """A finding per failed return, placed on the cell of the rule's first code that return has."""
+    mine = values[values["unit_code"].isin(failed["unit_code"]) & values["code"].isin(rule.codes)]
+    places = {(u, c): (sh, ce) for u, c, sh, ce in zip(mine["unit_code"], mine["code"], mine["sheet"], mine["cell"], strict=True)}
+    found = []
+    for row in failed.to_dict("records"):
+        anchor = next((c for c in rule.codes if (row["unit_code"], c) in places), rule.codes[0])
+        sheet, cell = places.get((row["unit_code"], anchor), ("", ""))
+        place = {"file": row["file"], "sheet": sheet, "cell": cell, "code": anchor, "unit_code": row["unit_code"]}
+        found.append(_problem(rule, row, "", **place))
+    return found
 
 
 def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) -> tuple[list[dict], list[Problem]]:

@@ -37,9 +37,11 @@ KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl
 
 @dataclass
 class Sniffed:
-    """The format of a file (xlsx, ods, xls, xml2003, html) and the small zip parts kept."""
+    """The format of a file (xlsx, ods, xls, xml2003, html), its bytes (read once) and the
+    small zip parts kept for the metadata and formula readers."""
 
     format: str
+    data: bytes = b""
     parts: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -132,10 +134,10 @@ def _zip_format(names: set[str]) -> str:
     raise WorkbookReadError("tệp nén không chứa bảng tính", kind="not-a-workbook")
 
 
-def check_zip(path: Path) -> Sniffed:
+def check_zip(blob: bytes) -> Sniffed:
     """Inflate and check every part of a zip-based workbook; keep the small parts we read."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
             infos = archive.infolist()
             if len(infos) > settings.LIMIT_ZIP_ENTRIES:
                 raise _limit(f"tệp nén có {len(infos)} thành phần, vượt giới hạn {settings.LIMIT_ZIP_ENTRIES}")
@@ -143,7 +145,7 @@ def check_zip(path: Path) -> Sniffed:
             if fmt == "xlsb":
                 raise WorkbookReadError("định dạng Excel nhị phân (.xlsb) không được hỗ trợ", kind="unsupported")
             budget = settings.LIMIT_UNCOMPRESSED_BYTES
-            found = Sniffed(fmt)
+            found = Sniffed(fmt, blob)
             for info in infos:
                 data = _inflate(archive, info, budget)
                 budget -= len(data)
@@ -179,8 +181,7 @@ def _text_format(head: bytes) -> str:
     raise WorkbookReadError("đây là tệp văn bản (CSV/TXT), không phải Excel", kind="not-a-workbook")
 
 
-def _ole_format(path: Path) -> str:
-    data = path.read_bytes()
+def _ole_format(data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise WorkbookReadError("tệp được đặt mật khẩu", kind="encrypted")
     if "WordDocument".encode("utf-16-le") in data:
@@ -195,13 +196,12 @@ def sniff(path: Path) -> Sniffed:
         raise WorkbookReadError("tệp rỗng, không có dữ liệu", kind="empty")
     if size > settings.LIMIT_FILE_BYTES:
         raise _limit(f"tệp lớn {size / 1_048_576:.0f} MB, vượt giới hạn {settings.LIMIT_FILE_BYTES // 1_048_576} MB")
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if head.startswith(ZIP_MAGIC):
-        return check_zip(path)
-    if head.startswith(OLE_MAGIC):
-        return Sniffed(_ole_format(path))
+    data = path.read_bytes()
+    if data.startswith(ZIP_MAGIC):
+        return check_zip(data)
+    if data.startswith(OLE_MAGIC):
+        return Sniffed(_ole_format(data), data)
     for magic, what in _IMAGES.items():
-        if head.startswith(magic):
+        if data.startswith(magic):
             raise WorkbookReadError(f"đây là {what}, không phải Excel", kind="not-a-workbook")
-    return Sniffed(_text_format(head))
+    return Sniffed(_text_format(data[:4096]), data)

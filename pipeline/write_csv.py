@@ -18,33 +18,28 @@ RUN_JSON = "run.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _number(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, (int, float)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
+def numbers_text(column: pd.Series) -> pd.Series:
+    """Numbers as plain text: whole numbers without '.0', blanks empty; non-numbers kept."""
+    values = pd.to_numeric(column, errors="coerce")
+    whole = values.notna() & (values == values.round())
+    out = column.astype(object).where(column.notna(), "").astype(str)
+    out[whole] = values[whole].round().astype("int64").astype(str)
+    other = values.notna() & ~whole
+    out[other] = values[other].astype(str)
+    return out
 
 
-def _safe_text(value) -> str:
-    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) and not _looks_numeric(text) else text
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+def safe_text(column: pd.Series) -> pd.Series:
+    """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5 excepted)."""
+    out = column.astype(object).where(column.notna(), "").astype(str)
+    risky = out.str[:1].isin(_FORMULA_START) & pd.to_numeric(out, errors="coerce").isna()
+    out[risky] = "'" + out[risky]
+    return out
 
 
 def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) -> Path:
     """Write ``frame`` as UTF-8 CSV atomically; ``numeric`` columns as plain numbers."""
-    out = frame.copy()
-    for column in out.columns:
-        out[column] = out[column].map(_number if column in numeric else _safe_text)
+    out = pd.DataFrame({column: (numbers_text if column in numeric else safe_text)(frame[column]) for column in frame.columns})
     with atomic_path(path) as tmp:
         out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     return path

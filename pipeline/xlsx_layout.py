@@ -3,6 +3,7 @@ text taken from returns, column widths, row heights, comments and A4 page setup.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ def fit(header: str, texts=(), lo: float = 6, hi: float = 60) -> float:
     return float(min(hi, max(lo, longest / CHARS_PER_WIDTH + 2, word / CHARS_PER_WIDTH * 1.1 + 2)))
 
 
+@functools.lru_cache(maxsize=4096)
 def lines_needed(value: str, width: float, bold: bool = False) -> int:
     """Lines ``value`` takes wrapped in a column of ``width`` (words are not split)."""
     per_line = max(1.0, width * CHARS_PER_WIDTH * (0.9 if bold else 1.0) - 2)

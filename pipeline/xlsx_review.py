@@ -32,6 +32,8 @@ from pipeline.xlsx_layout import (
 )  # fmt: skip
 
 SHEET_RELATIONS = "Đối soát"
+# More rule evaluations than this: list only the failed ones on returns (all are in relations.csv).
+RELATIONS_ALL_ROWS = 2000
 SHEET_FILES = "Tình trạng nộp"
 SHEET_FINDINGS = "Các vấn đề"
 TABLE_HEADER_ROW = 2  # title, explanation, then the header
@@ -50,6 +52,9 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
     """Sheet 3: every rule evaluated, in the order evaluated; failures filled, with an autofilter."""
     ws = workbook.add_worksheet(SHEET_RELATIONS)
     form, rel = result.form, result.relations
+    total, failed = len(rel), int((rel["status"] == STATUS_FAILED).sum())
+    if total > RELATIONS_ALL_ROWS:
+        rel = rel[(rel["scope"] != "return") | (rel["status"] == STATUS_FAILED)]
     names = {u.code: u.name for u in result.units}
     whom = [
         form.level_label(level) if scope == "level" else (f"{code} – {names.get(code, '')}" if code else "Các cấp")
@@ -63,8 +68,9 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
         Col("Chênh lệch", 14, "signed"), Col("Kết quả", 10, "center"), Col("Mức độ", 9, "center"), Col("Nội dung", 44, "wrap"),
     ]  # fmt: skip
     setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=2)
-    failed = int((rel["status"] == STATUS_FAILED).sum())
-    note = f"{len(rel)} lượt kiểm tra, {failed} không đạt (dòng có nền màu). Chênh lệch = vế trái − vế phải. Dùng nút lọc ở dòng tiêu đề để xem riêng các dòng không đạt."
+    note = f"{format_number(total)} lượt kiểm tra, {format_number(failed)} không đạt (dòng có nền màu). Chênh lệch = vế trái − vế phải. Dùng nút lọc ở dòng tiêu đề để xem riêng các dòng không đạt."
+    if len(rel) < total:
+        note += " Các lượt đạt trên báo cáo từng đơn vị không liệt kê ở đây (xem tệp relations.csv)."
     write_title(ws, fmt, "Đối soát các quy tắc kiểm tra số liệu", note, cols)
     write_header(ws, fmt, TABLE_HEADER_ROW, cols)
     ws.autofilter(TABLE_HEADER_ROW, 0, TABLE_HEADER_ROW + len(rel), len(cols) - 1)

@@ -1,0 +1,23 @@
+"""CSV outputs: plain numbers, and text that a spreadsheet would run as a formula defused."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.write_csv import numbers_text, safe_text, write_frame
+
+
+def test_numbers_written_plainly():
+    column = pd.Series([862796456, 1.5, None, 3.0, float("nan"), 10**15, "văn bản"], dtype=object)
+    assert numbers_text(column).tolist() == ["862796456", "1.5", "", "3", "", "1000000000000000", "văn bản"]
+
+
+def test_formula_like_text_gets_an_apostrophe():
+    column = pd.Series(["=1+2.xlsx", "+84 912", "-5", "@SUM(A1)", "bình thường", None, "-", "\t=x"], dtype=object)
+    assert safe_text(column).tolist() == ["'=1+2.xlsx", "'+84 912", "-5", "'@SUM(A1)", "bình thường", "", "'-", "'\t=x"]
+
+
+def test_write_frame_round_trip(tmp_path):
+    frame = pd.DataFrame({"file": ['=HYPERLINK("x")', "a.xlsx"], "value": [5, 2.25]})
+    path = write_frame(frame, tmp_path / "x.csv", numeric=("value",))
+    assert path.read_text(encoding="utf-8") == 'file,value\n"\'=HYPERLINK(""x"")",5\na.xlsx,2.25\n'
