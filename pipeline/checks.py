@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from pipeline.constants import (
     ERROR,
@@ -39,6 +40,15 @@ _VALUE_ERROR_TYPES = {
 }
 
 
+class Value(NamedTuple):
+    """A usable value of a return and its place (a tuple: cheap to send between processes)."""
+
+    code: str
+    value: object
+    sheet: str
+    cell: str
+
+
 @dataclass
 class Context:
     """What returns are judged against. ``units`` is None when no unit list is given."""
@@ -55,7 +65,7 @@ class CheckedReturn:
     unit: Unit | None
     accepted: bool
     modified: datetime | None
-    values: list[dict] = field(default_factory=list)  # code, value, sheet, cell
+    values: list[Value] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -170,7 +180,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
     return parsed.value, found
 
 
-def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[dict], list[Problem]]:
+def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:
     """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
     expected = {ind.code for ind in form.indicators_for(unit.level)}
     level_label = form.level_label(unit.level).lower()
@@ -190,7 +200,7 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)
         if value is not None:
-            values.append({"code": item.code, "value": value, "sheet": item.sheet, "cell": item.cell})
+            values.append(Value(item.code, value, item.sheet, item.cell))
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
             found.append(problem(Msg.VALUE_012, "missing-row", ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))

@@ -10,6 +10,7 @@ from pipeline import run, settings
 from pipeline.errors import PipelineError
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+LIST_FILES = 20  # templates listed one by one; beyond, a count
 
 
 def form_options(func):
@@ -44,7 +45,8 @@ def cli() -> None:
     help="Số liệu kỳ trước (totals.csv, values.csv hoặc code,level,period,value).",
 )
 @click.option("--out", type=click.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
-def templates(form_path, units_path, period, deadline, prior_path, out) -> None:
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình ghi biểu mẫu song song (mặc định: số lõi của máy).")
+def templates(form_path, units_path, period, deadline, prior_path, out, jobs) -> None:
     """Tạo một biểu mẫu Excel cho mỗi đơn vị.
 
     \b
@@ -52,11 +54,13 @@ def templates(form_path, units_path, period, deadline, prior_path, out) -> None:
         tonghop templates --period 2023 --deadline 15/11/2023
     """
     try:
-        paths = run.make_templates(form_path, units_path, period, deadline, prior_path, out)
+        paths = run.make_templates(form_path, units_path, period, deadline, prior_path, out, jobs)
     except PipelineError as err:
         _fail(err)
-    for path in paths:
+    for path in paths[:LIST_FILES]:
         click.echo(f"  {path}")
+    if len(paths) > LIST_FILES:
+        click.echo(f"  … và {len(paths) - LIST_FILES} tệp khác")
     click.echo(f"Đã tạo {len(paths)} biểu mẫu trong {paths[0].parent if paths else out}.")
 
 
@@ -115,7 +119,7 @@ def _progress():
 @click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước để so sánh.")
 @click.option("--factor", type=click.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR, show_default=True,
               help="Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior).")  # fmt: skip
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Số tiến trình đọc tệp song song.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy).")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có lỗi.")
 def consolidate(returns_dir, form_path, units_path, period, out, prior_path, factor, jobs, strict) -> None:
     """Tổng hợp mọi báo cáo trong một thư mục, đối soát và ghi kết quả.

@@ -122,8 +122,8 @@ def read_returns(
 
 
 def _changes(old: CheckedReturn, new: CheckedReturn) -> str:
-    before = {v["code"]: v["value"] for v in old.values}
-    after = {v["code"]: v["value"] for v in new.values}
+    before = {v.code: v.value for v in old.values}
+    after = {v.code: v.value for v in new.values}
     diffs = [
         f"{code} {format_number(before.get(code)) or 'trống'} → {format_number(after.get(code)) or 'trống'}"
         for code in dict.fromkeys([*before, *after])

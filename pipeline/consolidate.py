@@ -85,8 +85,8 @@ def _value_frame(used: dict[str, CheckedReturn], form: FormDefinition) -> pd.Dat
         columns["unit_name"] += [ret.unit.name] * n
         columns["level"] += [ret.unit.level] * n
         columns["file"] += [ret.file] * n
-        for name in ("code", "value", "sheet", "cell"):
-            columns[name] += [v[name] for v in ret.values]
+        for name, items in zip(("code", "value", "sheet", "cell"), zip(*ret.values, strict=True), strict=False):
+            columns[name] += items
     frame = pd.DataFrame(columns, columns=VALUE_FRAME_COLUMNS)
     order = {code: i for i, code in enumerate(form.indicators)}
     frame["_order"] = frame["code"].map(order)
@@ -160,7 +160,7 @@ def consolidate_returns(
     totals = compute_totals(values, ctx.form, levels)
     level_rows, found = check_totals(totals, ctx.form, levels)
     report.extend(found)
-    relations = pd.DataFrame(rows + level_rows, columns=RELATION_COLUMNS)
+    relations = pd.concat([rows, pd.DataFrame(level_rows, columns=RELATION_COLUMNS)], ignore_index=True)
     return ConsolidationResult(
         ctx.form,
         units,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from pipeline.constants import (
     HEADER_CODE,
@@ -115,18 +115,21 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
     titles = [normalise(v) if isinstance(v, str) else "" for v in sheet.rows[header]]
     spare = [c for c in range(len(titles)) if c > code_col and titles[c] not in _OWN_COLUMNS]
     skip = {rule.id for rule in form.rules} | set(form.sections)
+    letter = xl_col_to_name(value_col)
     for r in range(header + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        code = _cell_text(row[code_col]) if code_col < len(row) else ""
-        if not code or code in skip:
-            continue
-        code = code if code in form.indicators else code.upper().replace(" ", "")
+        code = row[code_col] if code_col < len(row) else ""
+        if code not in form.indicators:  # the usual case needs no clean-up
+            code = _cell_text(code)
+            if not code or code in skip:
+                continue
+            code = code if code in form.indicators else code.upper().replace(" ", "")
         raw = row[value_col] if value_col < len(row) else None
         blank = _is_blank(raw)
         known = code in form.indicators
         if blank and not known:
             continue
-        cell = xl_rowcol_to_cell(r, value_col)
+        cell = f"{letter}{r + 1}"
         stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if blank else ()
         item = RawValue(code, raw, sheet.name, r + 1, cell, blank and cell in sheet.formula_cells, stray)
         (out.values if known else out.unknown).append(item)

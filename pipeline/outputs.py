@@ -4,6 +4,7 @@ workbook held open by Excel leaves the previous outputs as they were."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -14,6 +15,23 @@ from pipeline.constants import WORKBOOK_XLSX
 from pipeline.errors import OutputError
 
 STAGING_PREFIX = ".tonghop-staging-"
+# From this many values on, the CSVs are written in a forked process while the workbook is written.
+PARALLEL_VALUES = 50_000
+
+
+def _write_staged(result: ConsolidationResult, stage: Path, write_csvs, write_workbook) -> list[Path]:
+    """Write every output into ``stage``; large results write CSVs and workbook side by side."""
+    if len(result.values) < PARALLEL_VALUES or "fork" not in multiprocessing.get_all_start_methods():
+        return [*write_csvs(result, stage), write_workbook(result, stage / WORKBOOK_XLSX)]
+    child = multiprocessing.get_context("fork").Process(target=write_csvs, args=(result, stage))
+    child.start()
+    try:
+        workbook = write_workbook(result, stage / WORKBOOK_XLSX)
+    finally:
+        child.join()
+    if child.exitcode != 0:
+        raise OutputError(f"Không ghi được các tệp CSV vào '{stage.parent}'. Kết quả cũ được giữ nguyên.")
+    return [*sorted(p for p in stage.iterdir() if p.suffix in (".csv", ".json")), workbook]
 
 
 def lock_files(out_dir: Path) -> list[Path]:
@@ -53,8 +71,7 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
     except OSError as err:
         raise OutputError(f"Không ghi được vào thư mục '{out_dir}': {err.strerror}. Hãy chọn thư mục khác bằng --out.") from err
     try:
-        staged = write_csvs(result, stage)
-        staged.append(write_workbook(result, stage / WORKBOOK_XLSX))
+        staged = _write_staged(result, stage, write_csvs, write_workbook)
         final = []
         for path in staged:
             os.replace(path, out_dir / path.name)

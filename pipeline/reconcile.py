@@ -79,13 +79,14 @@ def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
     )  # fmt: skip
 
 
-def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinition) -> tuple[list[dict], list[Problem]]:
+def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinition) -> tuple[pd.DataFrame, list[Problem]]:
     """Each return's rules. ``values``: unit_code, code, value, sheet, cell; ``returns``: unit_code, level, file.
 
     Each rule is evaluated once over all returns of a level; only failures are looked at row by row.
     """
     frames, found = [], []
-    wide = values.pivot_table(index="unit_code", columns="code", values="value", aggfunc="first") if len(values) else pd.DataFrame()
+    numbers = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
+    wide = numbers.pivot(index="unit_code", columns="code", values="value") if len(values) else pd.DataFrame()
     wide = wide.reindex(returns["unit_code"]) if len(returns) else wide
     for level, group in returns.groupby("level", sort=False):
         for rule in form.return_rules(level):
@@ -99,7 +100,7 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
             failed = frame[frame["status"] == STATUS_FAILED]
             if len(failed):
                 found.extend(_return_problems(rule, failed, values))
-    rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS].to_dict("records") if frames else []
+    rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS] if frames else pd.DataFrame(columns=RELATION_COLUMNS)
     return rows, found
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline import settings
 from pipeline.checks import Context
-from pipeline.collect import process_file
+from pipeline.collect import default_jobs, process_file
 from pipeline.compare import attach_comparison
 from pipeline.consolidate import ConsolidationResult, consolidate_folder
 from pipeline.constants import ERROR, LEVEL_ALL, WORKBOOK_XLSX
@@ -31,14 +31,14 @@ def default_period(form: FormDefinition, period: str | int | None) -> str:
     return str(period or form.settings.get("default_period", ""))
 
 
-def make_templates(form_path=None, units_path=None, period=None, deadline=None, prior_path=None, out=None) -> list[Path]:
+def make_templates(form_path=None, units_path=None, period=None, deadline=None, prior_path=None, out=None, jobs: int | None = None) -> list[Path]:
     """Write one template per unit; returns the files written."""
     form = load_form(form_path)
     units = load_units(units_path, form)
     period = default_period(form, period)
     prior = load_prior(prior_path) if prior_path else None
     out_dir = Path(out) if out else settings.TEMPLATES_DIR / period
-    return write_templates(form, units, out_dir, period, deadline, prior)
+    return write_templates(form, units, out_dir, period, deadline, prior, jobs)
 
 
 @dataclass
@@ -76,7 +76,7 @@ def check_files(paths: list[str | Path], form_path=None, units_path=None, period
         )
         if result.accepted:
             values = pd.DataFrame(
-                [{"unit_code": result.unit.code, **v} for v in result.values], columns=["unit_code", "code", "value", "sheet", "cell"]
+                [{"unit_code": result.unit.code, **v._asdict()} for v in result.values], columns=["unit_code", "code", "value", "sheet", "cell"]
             )
             meta = pd.DataFrame([{"unit_code": result.unit.code, "level": result.unit.level, "file": path.name}])
             _, found = check_returns(values, meta, form)
@@ -85,7 +85,7 @@ def check_files(paths: list[str | Path], form_path=None, units_path=None, period
     return out
 
 
-def consolidate(returns_dir, form_path=None, units_path=None, period=None, out=None, jobs: int = 1, prior_path=None,
+def consolidate(returns_dir, form_path=None, units_path=None, period=None, out=None, jobs: int | None = None, prior_path=None,
                 progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None,
                 factor: float = settings.OUTLIER_FACTOR) -> tuple[ConsolidationResult, Path]:  # fmt: skip
     """Consolidate a folder of returns and write every output; returns the result and the output folder.
@@ -99,7 +99,7 @@ def consolidate(returns_dir, form_path=None, units_path=None, period=None, out=N
         raise PipelineError(Msg.FILE_006.render(where=str(folder)))
     form = load_form(form_path)
     units = load_units(units_path, form)
-    result = consolidate_folder(folder, form, units, period, jobs, progress, on_files)
+    result = consolidate_folder(folder, form, units, period, jobs or default_jobs(), progress, on_files)
     if not result.received:
         raise PipelineError(Msg.FILE_005.render(where=str(folder)))
     if prior_path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from pipeline.errors import WorkbookReadError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})([0-9]{1,8})\"")
+# Cell addresses that could break a limit: two letters or more, or five digits or more.
+_FAR_CELL = re.compile(rb" r=\"([A-Z]{2,}(?=[0-9])|[A-Z](?=[0-9]{5}))([0-9]+)\"")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,8})\"")
 _IMAGES = {
     b"\xff\xd8\xff": "ảnh JPEG",
@@ -31,6 +33,8 @@ _IMAGES = {
 }
 
 
+# Zip parts no reader parses (so not inflated here; their declared sizes still count).
+UNREAD_PARTS = ("xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/app.xml", "docProps/thumbnail", "Thumbnails/", "Pictures/")
 # Zip parts kept after the check, for the readers of metadata and formulas.
 KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "meta.xml")
 
@@ -57,19 +61,21 @@ def _column_number(letters: bytes) -> int:
 
 
 def _check_sheet_extent(name: str, data: bytes) -> None:
-    """Refuse a worksheet whose cells reach past the row or column limit."""
-    cells = _CELL_REF.findall(data)
-    max_row = max([int(r) for _, r in cells] + [0])
-    max_col = max([_column_number(c) for c, _ in cells] + [0])
-    unreferenced = data.count(b"<c>") + data.count(b"<c ") - len(cells)
-    if unreferenced > 0:  # cells without an address take the next position: count them
-        rows = [int(r) for r in _ROW_REF.findall(data)]
-        max_col = max(max_col, max((part.count(b"<c") for part in data.split(b"<row")), default=0))
-        max_row = max([max_row, data.count(b"<row"), *rows])
+    """Refuse a worksheet whose cells reach past the row or column limit.
+
+    Only addresses that could break a limit are collected (rows of five digits or more,
+    columns of two letters or more), so an ordinary sheet costs three quick scans.
+    """
+    far = _FAR_CELL.findall(data)
+    rows = [int(r) for _, r in far]
+    cols = [_column_number(c) for c, _ in far]
+    addressed = data.count(b' r="') - data.count(b"<row ")
+    if data.count(b"<c ") + data.count(b"<c>") > addressed:  # cells without an address take the next position: count them
+        rows += [data.count(b"<row"), *map(int, _ROW_REF.findall(data))]
+        cols += [max((part.count(b"<c") for part in data.split(b"<row")), default=0)]
+    max_row, max_col = max(rows, default=0), max(cols, default=0)
     if max_row > settings.LIMIT_ROWS or max_col > settings.LIMIT_COLUMNS:
-        raise _limit(
-            f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột"
-        )
+        raise _limit(f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột")
 
 
 def _check_ods_extent(data: bytes) -> None:
@@ -106,19 +112,34 @@ def _check_ods_extent(data: bytes) -> None:
             )
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """Inflate one part with a hard cap, whatever its header claims."""
+def _corrupt(err: Exception | None = None) -> WorkbookReadError:
+    return WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt")
+
+
+def _inflate(blob: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """Inflate one part straight from the file's bytes, never past what its header declares
+    (nor past ``budget``); a part whose size or checksum disagrees with its header is refused."""
     if info.file_size > budget:
         raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
+    if info.flag_bits & 0x1:
+        raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="encrypted")
+    header = blob[info.header_offset : info.header_offset + 30]
+    if len(header) < 30 or header[:4] != ZIP_MAGIC:
+        raise _corrupt()
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    packed = blob[start : start + info.compress_size]
     try:
-        with archive.open(info) as handle:
-            data = handle.read(budget + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
-        raise WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt") from err
-    except RuntimeError as err:  # encrypted zip entries
-        raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="encrypted") from err
-    if len(data) > budget:
-        raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = packed
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            data = zlib.decompressobj(-15).decompress(packed, info.file_size + 1)
+        else:
+            raise WorkbookReadError("tệp nén dùng kiểu nén không được hỗ trợ", kind="corrupt")
+    except zlib.error as err:
+        raise _corrupt() from err
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise _corrupt()
     return data
 
 
@@ -147,7 +168,12 @@ def check_zip(blob: bytes) -> Sniffed:
             budget = settings.LIMIT_UNCOMPRESSED_BYTES
             found = Sniffed(fmt, blob)
             for info in infos:
-                data = _inflate(archive, info, budget)
+                if info.filename.startswith(UNREAD_PARTS):  # nobody parses these: the size check is enough
+                    if info.file_size > budget:
+                        raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
+                    budget -= info.file_size
+                    continue
+                data = _inflate(blob, info, budget)
                 budget -= len(data)
                 _check_part(fmt, info.filename, data)
                 if info.filename in KEEP_PARTS or (info.filename.startswith("xl/worksheets/") and b"<f" in data):

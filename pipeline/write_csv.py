@@ -32,8 +32,10 @@ def numbers_text(column: pd.Series) -> pd.Series:
 def safe_text(column: pd.Series) -> pd.Series:
     """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5 excepted)."""
     out = column.astype(object).where(column.notna(), "").astype(str)
-    risky = out.str[:1].isin(_FORMULA_START) & pd.to_numeric(out, errors="coerce").isna()
-    out[risky] = "'" + out[risky]
+    risky = out.str[:1].isin(_FORMULA_START)
+    if risky.any():
+        risky[risky] = pd.to_numeric(out[risky], errors="coerce").isna()
+        out[risky] = "'" + out[risky]
     return out
 
 

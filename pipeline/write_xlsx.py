@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
@@ -144,20 +145,19 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
 def _contributions(result: ConsolidationResult) -> dict[tuple[str, str], list[str]]:
     """``(code, level) -> ["Phường Quyết Thắng: 12.500.000", ...]`` for every level and ``all``,
     at most ``CONTRIBUTORS_LIMIT`` lines each, then how many more units."""
-    numeric = {c for c, ind in result.form.indicators.items() if ind.type in NUMERIC_TYPES}
+    numeric = [c for c, ind in result.form.indicators.items() if ind.type in NUMERIC_TYPES]
+    v = result.values[result.values["code"].isin(numeric)]
+    v = v.assign(value=pd.to_numeric(v["value"], errors="coerce")).dropna(subset=["value"])
     lines: dict[tuple[str, str], list[str]] = defaultdict(list)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    v = result.values
-    for name, level, code, value in zip(v["unit_name"], v["level"], v["code"], v["value"], strict=True):
-        if code not in numeric or not isinstance(value, numbers.Real) or isinstance(value, bool):
-            continue
-        for key in ((code, level), (code, LEVEL_ALL)):
-            counts[key] += 1
-            if counts[key] <= CONTRIBUTORS_LIMIT:
-                lines[key].append(f"{name}: {format_number(value)}")
-    for key, count in counts.items():
-        if count > CONTRIBUTORS_LIMIT:
-            lines[key].append(f"… và {format_number(count - CONTRIBUTORS_LIMIT)} đơn vị khác")
+    for keys, level in ((["code", "level"], None), (["code"], LEVEL_ALL)):
+        groups = v.groupby(keys, sort=False)
+        counts = groups.size()
+        for row in groups.head(CONTRIBUTORS_LIMIT).itertuples(index=False):
+            lines[(row.code, level or row.level)].append(f"{row.unit_name}: {format_number(row.value)}")
+        for key, count in counts.items():
+            if count > CONTRIBUTORS_LIMIT:
+                code = key[0] if isinstance(key, tuple) else key
+                lines[(code, level or key[1])].append(f"… và {format_number(count - CONTRIBUTORS_LIMIT)} đơn vị khác")
     return lines
 
 

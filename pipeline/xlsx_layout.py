@@ -100,7 +100,10 @@ def visual_len(value: str) -> float:
 
 def fit(header: str, texts=(), lo: float = 6, hi: float = 60) -> float:
     """A width fitting ``texts`` (one line each) and the longest word of ``header``, within bounds."""
-    longest = max((visual_len(t) for t in map(text, texts)), default=0)
+    shown = [text(t) for t in texts]
+    widest = max(map(len, shown), default=0)
+    # visual_len lies between len and WIDE_CHAR * len: only texts that long can be the widest
+    longest = max((visual_len(t) for t in shown if len(t) * WIDE_CHAR >= widest), default=0)
     word = max((visual_len(w) for w in header.split()), default=0)
     return float(min(hi, max(lo, longest / CHARS_PER_WIDTH + 2, word / CHARS_PER_WIDTH * 1.1 + 2)))
 
@@ -109,6 +112,8 @@ def fit(header: str, texts=(), lo: float = 6, hi: float = 60) -> float:
 def lines_needed(value: str, width: float, bold: bool = False) -> int:
     """Lines ``value`` takes wrapped in a column of ``width`` (words are not split)."""
     per_line = max(1.0, width * CHARS_PER_WIDTH * (0.9 if bold else 1.0) - 2)
+    if len(value) * WIDE_CHAR <= per_line and "\n" not in value:  # surely one line: skip the count
+        return 1
     lines = 0
     for part in value.split("\n"):
         used, lines = 0.0, lines + 1

@@ -118,6 +118,7 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
     write_title(ws, fmt, "Tình trạng nộp báo cáo", note, cols)
     write_header(ws, fmt, TABLE_HEADER_ROW, cols)
     ws.autofilter(TABLE_HEADER_ROW, 0, TABLE_HEADER_ROW + len(subs), len(cols) - 1)
+    fit_height = len(subs) + len(files) <= RELATIONS_ALL_ROWS
     row = TABLE_HEADER_ROW
     for number, s in enumerate(subs.itertuples(), start=1):
         row += 1
@@ -131,9 +132,13 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             _when(s.saved_at),
             s.superseded,
         ]
-        _write_row(ws, fmt, row, cols, cells, MISSING if s.status == "missing" else None)
+        _write_row(ws, fmt, row, cols, cells, MISSING if s.status == "missing" else None, fit_height)
     row += 2
-    ws.write_string(row, 0, f"Các tệp đã nhận ({len(files)} tệp)", fmt["subtitle"])
+    heading = f"Các tệp đã nhận ({format_number(len(files))} tệp)"
+    if not fit_height:  # a long run: the files used are the units' rows above; list the others
+        files = files[files["status"] != "used"]
+        heading += f"; dưới đây là {format_number(len(files))} tệp không được dùng, các tệp được dùng có ở bảng trên"
+    ws.write_string(row, 0, heading, fmt["subtitle"])
     row += 1
     write_header(ws, fmt, row, [*cols[:4], cols[4], cols[5], cols[6], Col("Ghi chú", cols[7].width)])
     file_marks = {"rejected": WARNING, "superseded": INFO}
@@ -150,7 +155,7 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             _when(f.saved_at),
             f.note,
         ]
-        _write_row(ws, fmt, row, cols, cells, file_marks.get(f.status))
+        _write_row(ws, fmt, row, cols, cells, file_marks.get(f.status), fit_height)
 
 
 def _when(saved_at) -> str:
@@ -161,9 +166,11 @@ def _when(saved_at) -> str:
         return text(saved_at)
 
 
-def _write_row(ws, fmt: dict, row: int, cols: list[Col], cells: list, mark: str | None) -> None:
-    """One table row, every cell in its column's style (with ``mark``'s fill), high enough to wrap."""
-    set_height(ws, row, *((text(v), c.width) for v, c in zip(cells, cols, strict=True) if c.style == "wrap"))
+def _write_row(ws, fmt: dict, row: int, cols: list[Col], cells: list, mark: str | None, fit_height: bool = True) -> None:
+    """One table row, every cell in its column's style (with ``mark``'s fill), high enough to wrap
+    (unless ``fit_height`` is off: on very long tables the default height is kept)."""
+    if fit_height:
+        set_height(ws, row, *((text(v), c.width) for v, c in zip(cells, cols, strict=True) if c.style == "wrap"))
     for col, (value, spec) in enumerate(zip(cells, cols, strict=True)):
         style = fmt[marked(spec.style, mark)]
         write_value(ws, row, col, value, style, style, style)

@@ -4,6 +4,8 @@ bottom (``constant_memory``)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pipeline.consolidate import ConsolidationResult
 from pipeline.constants import TYPE_DECIMAL
 from pipeline.vnformat import format_number
@@ -89,26 +91,37 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     for col, code in enumerate(codes, start=3):
         ws.write_string(1, col, form.indicators[code].label, fmt["wrap"])
     ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
-    v = result.values
-    values = dict(zip(zip(v["unit_code"], v["code"], strict=True), v["value"], strict=True))
+    grid = _value_grid(result, codes)
     received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
     level_labels = {lv: form.level_label(lv) for lv in form.levels}
     comments = Comments(ws)
+    whole, decimal = fmt["col_num"], fmt["col_dec"]
     for row, unit in enumerate(result.units[: EXCEL_MAX_ROWS - 3], start=2):
         name_fmt = None if unit.code in received else fmt["th_missing"]
         write_text(ws, row, 0, unit.code, name_fmt)
         write_text(ws, row, 1, unit.name, name_fmt)
         write_text(ws, row, 2, level_labels.get(unit.level, unit.level), None)
+        numbers = grid.get(unit.code)
         for col, code in enumerate(codes, start=3):
-            value = values.get((unit.code, code))
             problems = marks.units.get((unit.code, code)) if marks.units else None
-            mark = marks.mark(problems) if problems else None
-            if value is None and not mark:
-                continue
-            write_value(ws, row, col, value, fmt[marked("col_num", mark)] if mark else None, fmt[marked("col_dec", mark)], None)
+            value = numbers[col - 3] if numbers is not None else None
             if problems:
+                mark = marks.mark(problems)
+                write_value(ws, row, col, value, fmt[marked("col_num", mark)], fmt[marked("col_dec", mark)], None)
                 comments.add(row, col, marks.note(problems))
+            elif value is not None and value == value:  # not NaN
+                ws.write_number(row, col, value, whole if float(value).is_integer() else decimal)
     _note_cut(ws, fmt, len(result.units), min(len(result.units), EXCEL_MAX_ROWS - 3))
+
+
+def _value_grid(result: ConsolidationResult, codes: list[str]) -> dict[str, list]:
+    """unit code -> its numbers in ``codes`` order (NaN where blank); text values left out."""
+    v = result.values
+    numeric = v[pd.to_numeric(v["value"], errors="coerce").notna()]
+    if numeric.empty:
+        return {}
+    wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
+    return dict(zip(wide.index, wide.to_numpy().tolist(), strict=True))
 
 
 def _note_cut(ws, fmt: dict, total: int, written: int) -> None:

@@ -85,7 +85,7 @@ def test_xml_spreadsheet_2003_keeps_metadata(sample_dir, form, units, tmp_path):
     path = hostile.xml2003(book, tmp_path / "xuat_tu_phan_mem.xls")
     checked = _check(path, form, units)
     assert checked.accepted and checked.unit.code == "03386" and len(checked.values) == 47
-    assert {v["code"]: v["value"] for v in checked.values}["MEDIATORS"] == 65
+    assert {v.code: v.value for v in checked.values}["MEDIATORS"] == 65
 
 
 def test_html_table_recognised_by_codes_and_unit_name(sample_dir, form, units, tmp_path):
@@ -112,7 +112,7 @@ def test_legacy_xls_and_ods_saved_by_libreoffice(sample_dir, form, units, tmp_pa
     path = tmp_path / GOOD.replace(".xlsx", f".{fmt}")
     checked = _check(path, form, units)
     assert checked.accepted and checked.unit.code == "03386", [p.message for p in checked.problems]
-    values = {v["code"]: v["value"] for v in checked.values}
+    values = {v.code: v.value for v in checked.values}
     assert len(values) == 47 and values["MEDIATORS"] == 65
 
 
@@ -195,7 +195,7 @@ def test_codes_edited_or_deleted(sample_dir, form, units, tmp_path):
     checked = _check(_edit(sample_dir / GOOD, tmp_path / "ma.xlsx", edit), form, units)
     types = sorted((p.type, p.code) for p in checked.problems if p.severity != "info")
     assert types == [("missing-row", "CONFERENCES"), ("missing-row", "MEDIATORS"), ("unknown-code", "HOA_GIAI_VIEN")]
-    assert {v["code"] for v in checked.values} >= {"DOCS_ISSUED"}
+    assert {v.code for v in checked.values} >= {"DOCS_ISSUED"}
 
 
 def test_value_typed_in_wrong_column(sample_dir, form, units, tmp_path):
@@ -217,7 +217,7 @@ def test_merged_cells_and_hidden_rows_keep_values(sample_dir, form, units, tmp_p
         sheet.row_dimensions[rows["MEDIATION_TEAMS"][4].row].hidden = True
 
     checked = _check(_edit(sample_dir / GOOD, tmp_path / "gop.xlsx", edit), form, units)
-    values = {v["code"]: v["value"] for v in checked.values}
+    values = {v.code: v.value for v in checked.values}
     assert values["MEDIATORS"] == 65 and values["MEDIATION_TEAMS"] == 12
 
 
@@ -265,9 +265,20 @@ def test_limits_are_settings(monkeypatch, sample_dir, form, units):
 def test_legacy_tcvn3_and_vni_text_converted_with_info(make_return, form, units, tmp_path):
     path = make_return("03386", {"UNITY_HOUSES_VALUE": "60 triÖu", "TET_GIFTS_VALUE": "75 trieäu ñoàng"}, folder=tmp_path / "cu")
     checked = _check(path, form, units)
-    values = {v["code"]: v["value"] for v in checked.values}
+    values = {v.code: v.value for v in checked.values}
     assert values["UNITY_HOUSES_VALUE"] == 60_000_000 and values["TET_GIFTS_VALUE"] == 75_000_000
     legacy = sorted((p.code, p.severity) for p in checked.problems if p.type == "legacy-encoding")
     assert legacy == [("TET_GIFTS_VALUE", "info"), ("UNITY_HOUSES_VALUE", "info")]
     message = next(p.message for p in checked.problems if p.type == "legacy-encoding" and p.code == "UNITY_HOUSES_VALUE")
     assert "TCVN3" in message and "60 triệu" in message
+
+
+def test_cells_without_address_count_towards_the_limits():
+    from pipeline.errors import WorkbookReadError
+    from pipeline.sniff import _check_sheet_extent
+
+    wide = b"<sheetData><row>" + b"<c><v>1</v></c>" * (settings.LIMIT_COLUMNS + 1) + b"</row></sheetData>"
+    with pytest.raises(WorkbookReadError) as info:
+        _check_sheet_extent("s", wide)
+    assert info.value.kind == "limit"
+    _check_sheet_extent("s", b'<cols><col min="1"/></cols><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row></sheetData>')

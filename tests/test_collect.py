@@ -1,0 +1,54 @@
+"""Reading a folder in parallel: the same outputs whatever the number of processes, and a
+reader process that dies costs only the file that killed it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from click.testing import CliRunner
+
+from pipeline import collect
+from pipeline.checks import Context
+from pipeline.cli import cli
+from pipeline.consolidate import consolidate_returns
+
+
+def _copies(returns_dir, n=3):
+    for i in range(n):
+        for path in sorted(returns_dir.glob("*.xlsx"))[:8]:
+            shutil.copy(path, returns_dir / f"ban_{i}_{path.name}")
+
+
+def test_csvs_byte_for_byte_with_one_or_two_processes(returns_dir, tmp_path):
+    _copies(returns_dir)
+    (returns_dir / "hong.xlsx").write_bytes(b"PK\x03\x04 broken")
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = CliRunner().invoke(cli, ["consolidate", str(returns_dir), "--out", str(out), "--jobs", str(jobs)])
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    assert outputs[1] == outputs[2]
+    assert len(outputs[1]) >= 5
+
+
+def test_worker_that_dies_becomes_a_finding_for_that_file_only(returns_dir, form, units, monkeypatch):
+    _copies(returns_dir)
+    shutil.copy(returns_dir / "03386_Phuong_Quyet_Thang.xlsx", returns_dir / "lam_sap.xlsx")
+    real = collect.process_file
+
+    def dying(path, ctx, severity="warning"):
+        if path.name == "lam_sap.xlsx":
+            os._exit(1)  # what a native reader does when it aborts
+        return real(path, ctx, severity)
+
+    monkeypatch.setattr(collect, "process_file", dying)
+    paths = sorted(returns_dir.iterdir())
+    ctx = Context(form, {u.code: u for u in units})
+    results = collect.read_returns(paths, ctx, jobs=2)
+    assert len(results) == len(paths)
+    crashed = [r for r in results if getattr(r, "type", "") == "reader-crash"]
+    assert [p.file for p in crashed] == ["lam_sap.xlsx"] and crashed[0].severity == "warning"
+    result = consolidate_returns(results, ctx, units)
+    assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456
