@@ -67,8 +67,17 @@ def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedRe
         )
 
 
-def _process_chunk(paths: list[Path], ctx: Context) -> list[CheckedReturn | Problem]:
-    return [process_file(path, ctx) for path in paths]
+_WORKER_CONTEXT: Context | None = None
+
+
+def _init_worker(ctx: Context) -> None:
+    """Receive the context once per worker process (it holds the whole unit list)."""
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+
+
+def _process_chunk(paths: list[Path]) -> list[CheckedReturn | Problem]:
+    return [process_file(path, _WORKER_CONTEXT) for path in paths]
 
 
 def _crashed(path: Path, err: BaseException) -> Problem:
@@ -107,18 +116,18 @@ def read_returns(
         return out
     size = max(1, min(64, len(paths) // (jobs * 4)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    out: list[CheckedReturn | Problem] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_process_chunk, chunk, ctx) for chunk in chunks]
+    done: list[list[CheckedReturn | Problem] | None] = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
+        futures = [pool.submit(_process_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:
-                results = future.result()
-            except Exception:  # noqa: BLE001 - a dead worker: isolate the file that killed it
-                results = [_isolated(path, ctx) for path in chunk]
-            out.extend(results)
+                done.append(future.result())
+            except Exception:  # noqa: BLE001 - a dead worker breaks the pool: these files are read again below
+                done.append(None)
             if progress:
                 progress(len(chunk))
-    return out
+    # Outside the broken pool: each file of a failed chunk in a fresh process of its own.
+    return [item for chunk, results in zip(chunks, done, strict=True) for item in (results or [_isolated(p, ctx) for p in chunk])]
 
 
 def _changes(old: CheckedReturn, new: CheckedReturn) -> str:

@@ -75,7 +75,9 @@ def _check_sheet_extent(name: str, data: bytes) -> None:
         cols += [max((part.count(b"<c") for part in data.split(b"<row")), default=0)]
     max_row, max_col = max(rows, default=0), max(cols, default=0)
     if max_row > settings.LIMIT_ROWS or max_col > settings.LIMIT_COLUMNS:
-        raise _limit(f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột")
+        raise _limit(
+            f"trang tính '{name}' có ô ở dòng {max_row}, cột {max_col}, vượt giới hạn {settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột"
+        )
 
 
 def _check_ods_extent(data: bytes) -> None:

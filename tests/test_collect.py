@@ -33,16 +33,20 @@ def test_csvs_byte_for_byte_with_one_or_two_processes(returns_dir, tmp_path):
     assert len(outputs[1]) >= 5
 
 
+_REAL_PROCESS_FILE = collect.process_file
+
+
+def dying(path, ctx, severity="warning"):
+    """``process_file``, except that the reader process dies on one file, as a native reader
+    aborting on a hostile file would (module level, so the re-read can send it to a process)."""
+    if path.name == "lam_sap.xlsx":
+        os._exit(1)
+    return _REAL_PROCESS_FILE(path, ctx, severity)
+
+
 def test_worker_that_dies_becomes_a_finding_for_that_file_only(returns_dir, form, units, monkeypatch):
     _copies(returns_dir)
     shutil.copy(returns_dir / "03386_Phuong_Quyet_Thang.xlsx", returns_dir / "lam_sap.xlsx")
-    real = collect.process_file
-
-    def dying(path, ctx, severity="warning"):
-        if path.name == "lam_sap.xlsx":
-            os._exit(1)  # what a native reader does when it aborts
-        return real(path, ctx, severity)
-
     monkeypatch.setattr(collect, "process_file", dying)
     paths = sorted(returns_dir.iterdir())
     ctx = Context(form, {u.code: u for u in units})
