@@ -22,6 +22,7 @@ from pipeline.constants import (
     META_UNIT_NAME,
     TYPE_TEXT,
     WARNING,
+    WHOLE_TYPES,
 )
 from pipeline.errors import Msg
 from pipeline.form import FormDefinition, Indicator, Unit
@@ -144,11 +145,13 @@ def _bounds_text(ind: Indicator) -> str:
 
 def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[object, list[Problem]]:
     """The usable value of one cell (None when blank or unusable) and its findings."""
+    raw = item.raw
+    if type(raw) is float and raw >= 0 and ind.type in WHOLE_TYPES and raw.is_integer() and _within(raw, ind):  # the usual cell
+        return int(raw), []
     loc = _loc(item, file, unit)
     if item.formula_without_value:
         return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
     found: list[Problem] = []
-    raw = item.raw
     if isinstance(raw, str):
         fixed, encoding = fix_legacy(raw)
         if encoding:
@@ -178,6 +181,10 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
             found.append(problem(Msg.VALUE_005, "out-of-bounds", ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
+
+
+def _within(value: float, ind: Indicator) -> bool:
+    return (ind.minimum is None or value >= ind.minimum) and (ind.maximum is None or value <= ind.maximum) and abs(value) < 2**53
 
 
 def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:

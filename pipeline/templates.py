@@ -21,16 +21,15 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline import constants as C
 from pipeline.errors import Msg, TemplateError
-from pipeline.form import FormDefinition, Indicator, Rule, Unit
+from pipeline.form import FormDefinition, Indicator, Unit
 from pipeline.formats import GUIDE_WIDTH, WIDTHS, add_formats, input_style, row_height
 from pipeline.prior import PriorData
-from pipeline.vnformat import format_number, format_signed
+from pipeline.template_checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
+from pipeline.vnformat import format_number
 
 MAX_WHOLE = 10**15
-RESULT_OK, RESULT_FAIL, RESULT_REVIEW = "Đạt", "Chưa khớp", "Cần xem lại"
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
 PROTECT_OPTIONS = dict.fromkeys(("select_locked_cells", "select_unlocked_cells", "format_columns", "format_rows", "insert_rows"), True)
-_COMPARE = {"==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}
 GUIDE_STEPS = (
     "Mở trang “Báo cáo”, nhập số liệu vào các ô màu vàng ở cột “Số liệu”. Các ô khác đã được khóa.",
     "Chỉ nhập số, không kèm chữ hay đơn vị tính. Chỉ tiêu không phát sinh thì ghi 0, không để trống.",
@@ -260,36 +259,6 @@ def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
     _check(ws.data_validation(row, col, row, col, options), job, "kiểm tra dữ liệu nhập", cell, ind.code)
 
 
-def _rule_formulas(rule: Rule, cells: dict[str, str], status_cell: str, decimals: int) -> tuple[str, str]:
-    """Excel formulas giving the status of ``rule`` and, when it fails, the difference."""
-
-    def side(terms) -> str:
-        parts = [("-" if t.sign < 0 else "+") + (f"N({cells[t.ref[0]]})" if t.ref else repr(float(t.constant))) for t in terms]
-        return "".join(parts).lstrip("+") or "0"
-
-    fail = RESULT_REVIEW if rule.severity == C.WARNING else RESULT_FAIL
-    diff = f"({side(rule.expression.lhs)})-({side(rule.expression.rhs)})"
-    status = f'IF(ROUND({diff},6){_COMPARE[rule.expression.op]}0,"{RESULT_OK}","{fail}")'
-    refs = ",".join(cells[code] for code in rule.codes)
-    if rule.blank == C.BLANK_SKIP_ALL:
-        status = f'IF(COUNT({refs})=0,"",{status})'
-    elif rule.blank == C.BLANK_SKIP_ANY:
-        status = f'IF(COUNT({refs})<{len(rule.codes)},"",{status})'
-    note = f'IF({status_cell}="{fail}","Chênh lệch: "&IF({diff}>0,"+","")&FIXED({diff},{decimals}),"")'
-    return "=" + status, "=" + note
-
-
-def _cached(rule: Rule) -> tuple[str, str]:
-    """The results a blank template shows before any recalculation."""
-    result = rule.expression.evaluate(lambda code, level: None, rule.blank)
-    if result.status == C.STATUS_SKIPPED:
-        return "", ""
-    if result.status == C.STATUS_OK:
-        return RESULT_OK, ""
-    fail = RESULT_REVIEW if rule.severity == C.WARNING else RESULT_FAIL
-    return fail, f"Chênh lệch: {format_signed(result.difference)}"
-
-
 def _write_checks(ws, fmt: dict, job: _Job, row: int, cells: dict[str, str]) -> int:
     """The ``KIỂM TRA SỐ LIỆU`` block: one live formula per rule; returns the next row."""
     rules = job.form.return_rules(job.unit.level)
@@ -301,8 +270,8 @@ def _write_checks(ws, fmt: dict, job: _Job, row: int, cells: dict[str, str]) -> 
     for number, rule in enumerate(rules, start=1):
         r = row + number
         decimals = 2 if any(job.form.indicators[c].type == C.TYPE_DECIMAL for c in rule.codes) else 0
-        status, note = _rule_formulas(rule, cells, xl_rowcol_to_cell(r, value_col), decimals)
-        cached = _cached(rule)
+        status, note = rule_formulas(rule, cells, xl_rowcol_to_cell(r, value_col), decimals)
+        cached = cached_results(rule)
         ws.write_row(r, 0, ["" for _ in job.headers], fmt["check_note"])
         ws.write_number(r, job.cols[C.HEADER_STT], number, fmt["stt"])
         ws.write_string(r, job.cols[C.HEADER_LABEL], rule.message, fmt["label"])

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from pipeline import constants as C
-from pipeline import templates
+from pipeline import template_checks, templates
 from pipeline.errors import TemplateError
 from pipeline.expression import parse_expression
 from pipeline.form import Rule, Unit
@@ -272,7 +272,7 @@ def test_missing_folder_is_created(tmp_path, form, units):
 )
 def test_rule_formula_blank_policies(blank, guard):
     rule = Rule("R99", parse_expression("A + 5 <= B"), "error", "all", blank, "m")
-    status, note = templates._rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
+    status, note = template_checks.rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
     assert status.startswith("=" + guard)
     assert "(N(E1)+5.0)-(N(E2))" in status and '<=0,"Đạt","Chưa khớp")' in status
     assert note == '=IF(E9="Chưa khớp","Chênh lệch: "&IF((N(E1)+5.0)-(N(E2))>0,"+","")&FIXED((N(E1)+5.0)-(N(E2)),0),"")'
@@ -280,6 +280,6 @@ def test_rule_formula_blank_policies(blank, guard):
 
 def test_warning_rule_asks_for_review():
     rule = Rule("R98", parse_expression("A == B"), "warning", "all", "never", "m")
-    status, _ = templates._rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
+    status, _ = template_checks.rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
     assert '"Cần xem lại"' in status and "Chưa khớp" not in status
-    assert templates._cached(rule) == ("Đạt", "")
+    assert template_checks.cached_results(rule) == ("Đạt", "")
