@@ -191,18 +191,18 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
     expected = {ind.code for ind in form.indicators_for(unit.level)}
     level_label = form.level_label(unit.level).lower()
-    values: list[dict] = []
+    values: list[Value] = []
     found: list[Problem] = []
     first: dict[str, RawValue] = {}
     for item in raw.values:
-        loc = _loc(item, raw.file, unit)
         if item.code in first:
-            found.append(problem(Msg.VALUE_009, "duplicate-code", ERROR, first=first[item.code].cell, **loc))
+            found.append(problem(Msg.VALUE_009, "duplicate-code", ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
             continue
         first[item.code] = item
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
-                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=item.raw, level=level_label, **{**loc, "level": ""}))
+                loc = {**_loc(item, raw.file, unit), "level": ""}
+                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=item.raw, level=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)

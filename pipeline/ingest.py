@@ -63,6 +63,7 @@ def normalise(text: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
 
 
+_HEADER_MAX = 40  # a header cell is short: longer text is not looked at
 _CODE_HEADER = normalise(HEADER_CODE)
 _VALUE_HEADER = normalise(HEADER_VALUE)
 # Columns whose content is ours, never an officer's figure typed in the wrong place.
@@ -72,7 +73,7 @@ _OWN_COLUMNS = {normalise(h) for h in (HEADER_STT, HEADER_LABEL, HEADER_UNIT, HE
 def find_table(sheet: RawSheet) -> tuple[int, int, int] | None:
     """(header row index, code column, value column) of the first row holding both headers."""
     for r, row in enumerate(sheet.rows):
-        cells = [normalise(v) if isinstance(v, str) else "" for v in row]
+        cells = [normalise(v) if isinstance(v, str) and len(v) < _HEADER_MAX else "" for v in row]
         if _CODE_HEADER in cells and _VALUE_HEADER in cells:
             return r, cells.index(_CODE_HEADER), cells.index(_VALUE_HEADER)
     return None
@@ -120,6 +121,8 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
         row = sheet.rows[r]
         code = row[code_col] if code_col < len(row) else ""
         if code not in form.indicators:  # the usual case needs no clean-up
+            if code in skip or code is None or code == "":
+                continue
             code = _cell_text(code)
             if not code or code in skip:
                 continue

@@ -20,6 +20,9 @@ from pipeline.errors import WorkbookReadError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# A cell whose first attribute is not its address (Excel, LibreOffice, openpyxl and XlsxWriter
+# all write r= first): only then are the cells counted one by one.
+_UNADDRESSED = re.compile(rb"<c(?:>| (?!r=))")
 # Cell addresses that could break a limit: two letters or more, or five digits or more.
 _FAR_CELL = re.compile(rb" r=\"([A-Z]{2,}(?=[0-9])|[A-Z](?=[0-9]{5}))([0-9]+)\"")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,8})\"")
@@ -69,8 +72,7 @@ def _check_sheet_extent(name: str, data: bytes) -> None:
     far = _FAR_CELL.findall(data)
     rows = [int(r) for _, r in far]
     cols = [_column_number(c) for c, _ in far]
-    addressed = data.count(b' r="') - data.count(b"<row ")
-    if data.count(b"<c ") + data.count(b"<c>") > addressed:  # cells without an address take the next position: count them
+    if _UNADDRESSED.search(data) and data.count(b"<c ") + data.count(b"<c>") > data.count(b' r="') - data.count(b"<row "):  # cells without an address take the next position: count them
         rows += [data.count(b"<row"), *map(int, _ROW_REF.findall(data))]
         cols += [max((part.count(b"<c") for part in data.split(b"<row")), default=0)]
     max_row, max_col = max(rows, default=0), max(cols, default=0)

@@ -4,6 +4,7 @@ text taken from returns, column widths, row heights, comments and A4 page setup.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import numbers
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ CHECK_LABELS = {
 
 LINE_HEIGHT = 15.75  # points per line of 12pt Times New Roman
 CHARS_PER_WIDTH = 1.25  # lower-case characters of 12pt Times New Roman per unit of column width
+FIT_SAMPLE = 200  # a column's width is fitted to its this many longest texts
 WIDE_CHAR = 1.5  # an upper-case letter, digit or '_' counts as this many lower-case ones
 COMMENT_LIMIT = 2000  # comments per sheet: xlsxwriter writes each as a VML shape (slow)
 COMMENT_WIDTH = 420  # pixels
@@ -100,10 +102,8 @@ def visual_len(value: str) -> float:
 
 def fit(header: str, texts=(), lo: float = 6, hi: float = 60) -> float:
     """A width fitting ``texts`` (one line each) and the longest word of ``header``, within bounds."""
-    shown = [text(t) for t in texts]
-    widest = max(map(len, shown), default=0)
-    # visual_len lies between len and WIDE_CHAR * len: only texts that long can be the widest
-    longest = max((visual_len(t) for t in shown if len(t) * WIDE_CHAR >= widest), default=0)
+    # visual_len lies between len and WIDE_CHAR * len: the widest is among the longest texts
+    longest = max(map(visual_len, heapq.nlargest(FIT_SAMPLE, map(text, texts), key=len)), default=0)
     word = max((visual_len(w) for w in header.split()), default=0)
     return float(min(hi, max(lo, longest / CHARS_PER_WIDTH + 2, word / CHARS_PER_WIDTH * 1.1 + 2)))
 
