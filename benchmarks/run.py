@@ -50,6 +50,7 @@ wall = time.perf_counter() - start
 print(json.dumps({"wall": wall, "rc": done.returncode, "max_rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
                   "stdout": done.stdout[-4000:], "stderr": done.stderr[-4000:]}))
 """
+SAMPLE_EVERY = 0.1  # seconds between samples of the process tree's memory (reading smaps costs CPU)
 TARGETS = {"consolidate_s": 15.0, "speedup_vs_common": 8.0, "templates_s": 30.0, "peak_mib": 1024.0}
 
 
@@ -61,7 +62,7 @@ def measure(command: list[str]) -> dict:
     stop = threading.Event()
 
     def sample() -> None:
-        while not stop.wait(0.02):
+        while not stop.wait(SAMPLE_EVERY):
             peak["tree"] = max(peak["tree"], system.tree_pss(proc.pid, include_root=False))
 
     thread = threading.Thread(target=sample, daemon=True)

@@ -130,3 +130,16 @@ def test_ods_metadata_readable_with_calamine(converted):
     values = {row[0]: row[1] for row in rows[1:] if row and row[0]}
     assert values[C.META_UNIT_CODE] == UNIT_CODE
     assert values[C.META_FORM_ID] == converted["form"].id
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_pipeline_recognises_the_converted_return(converted, units, fmt):
+    from pipeline.checks import Context
+    from pipeline.collect import process_file
+
+    checked = process_file(converted[fmt], Context(converted["form"], {u.code: u for u in units}))
+    assert checked.accepted and checked.unit.code == UNIT_CODE and checked.meta["period"] == "2023"
+    values = {v.code: v.value for v in checked.values}
+    assert values == FILLED
+    blanks = {p.code for p in checked.problems if p.type == "missing-value"}
+    assert blanks == {i.code for i in converted["form"].indicators_for("communes")} - set(FILLED)
