@@ -6,6 +6,7 @@ Every problem becomes a ``Problem`` with its place; nothing is raised. Rule chec
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -30,7 +31,7 @@ from pipeline.ingest import RawReturn, RawValue
 from pipeline.legacy_text import fix_legacy
 from pipeline.recognise import recognise
 from pipeline.report import Problem, problem
-from pipeline.values import parse_value
+from pipeline.values import ParsedValue, parse_value
 from pipeline.vnformat import format_number
 
 _VALUE_ERROR_TYPES = {
@@ -68,6 +69,7 @@ class CheckedReturn:
     modified: datetime | None
     values: list[Value] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    file_mtime: float = 0.0  # the file's modification time, when saved times tie
 
 
 def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
@@ -133,6 +135,13 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
     return unit, found
 
 
+def shown(raw: object) -> str:
+    """A cell's content as the officer sees it: numbers the Vietnamese way, text as typed."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw == raw:
+        return format_number(int(raw) if float(raw).is_integer() else raw)
+    return "" if raw is None else str(raw)
+
+
 def _loc(item: RawValue, file: str, unit: Unit) -> dict:
     return {"file": file, "sheet": item.sheet, "cell": item.cell, "row": item.row, "code": item.code, "unit_code": unit.code}
 
@@ -157,23 +166,23 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         if encoding:
             found.append(problem(Msg.VALUE_014, "legacy-encoding", INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
             raw = fixed
-    parsed = parse_value(raw, ind.type)
-    shown = "" if raw is None else str(raw)
+    parsed = _parse_with_unit(raw, ind)
+    typed = shown(raw)
     if parsed.kind == "blank":
         for stray_cell, stray in item.stray:
             if parse_value(stray, ind.type).kind in ("number", "interpreted"):
-                return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=stray, stray_cell=stray_cell, **loc)]
+                return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
         found += [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
     if parsed.kind == "error":
         msg = parsed.msg or Msg.VALUE_002
         return None, [
             *found,
-            problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=shown, unit=ind.unit, reason=parsed.reason, **loc),
+            problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
         ]
     if parsed.kind == "interpreted":
         found.append(
-            problem(Msg.VALUE_006, "interpreted-value", INFO, value=shown, number=format_number(parsed.value), how=parsed.how, **loc)
+            problem(Msg.VALUE_006, "interpreted-value", INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc)
         )
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
         low, high = ind.minimum, ind.maximum
@@ -181,6 +190,23 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
             found.append(problem(Msg.VALUE_005, "out-of-bounds", ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
+
+
+def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
+    """``parse_value``, also reading a figure followed by the indicator's own unit ("23 đơn")."""
+    parsed = parse_value(raw, ind.type)
+    unit = " ".join(ind.unit.split()).casefold()
+    if parsed.kind != "error" or not isinstance(raw, str) or not unit or ind.type == TYPE_TEXT:
+        return parsed
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    head = text[: len(text) - len(unit)].rstrip() if text.casefold().endswith(unit) else ""
+    if not head or not head[-1].isdigit():
+        return parsed
+    bare = parse_value(head, ind.type)
+    if bare.kind not in ("number", "interpreted"):
+        return parsed
+    how = "; ".join(filter(None, [bare.how, f"bỏ đơn vị tính '{ind.unit}'"]))
+    return ParsedValue(bare.value, "interpreted", how)
 
 
 def _within(value: float, ind: Indicator) -> bool:
@@ -202,7 +228,7 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
                 loc = {**_loc(item, raw.file, unit), "level": ""}
-                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=item.raw, level=level_label, **loc))
+                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=shown(item.raw), level=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)
@@ -212,7 +238,9 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         if ind.code not in first and ind.required:
             found.append(problem(Msg.VALUE_012, "missing-row", ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
     for item in raw.unknown:
-        found.append(problem(Msg.VALUE_010, "unknown-code", WARNING, value=item.raw, **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_010, "unknown-code", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+    for item in raw.uncoded:
+        found.append(problem(Msg.VALUE_015, "uncoded-value", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     return values, found
 
 

@@ -54,8 +54,9 @@ def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedRe
         book = read_workbook(path)
         raw = extract_return(book, ctx.form, path.name)
         checked = check_return(raw, ctx, severity)
+        checked.file_mtime = path.stat().st_mtime
         if checked.modified is None:
-            checked.modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+            checked.modified = datetime.fromtimestamp(checked.file_mtime, tz=timezone.utc)
         return checked
     except WorkbookReadError as err:
         return read_failure(path.name, err, severity)
@@ -149,7 +150,7 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
             by_unit.setdefault(ret.unit.code, []).append(ret)
     used, superseded, found = {}, {}, []
     for code, group in by_unit.items():
-        group.sort(key=lambda r: (r.modified or datetime.min.replace(tzinfo=timezone.utc), r.file))
+        group.sort(key=lambda r: (r.modified or datetime.min.replace(tzinfo=timezone.utc), r.file_mtime, r.file))
         used[code] = newest = group[-1]
         superseded[code] = group[:-1]
         for old in group[:-1]:

@@ -53,6 +53,7 @@ class RawReturn:
     meta_source: str  # "sheet", "properties" or "" when the file carries none
     values: list[RawValue] = field(default_factory=list)
     unknown: list[RawValue] = field(default_factory=list)
+    uncoded: list[RawValue] = field(default_factory=list)  # figures on rows without a code (inserted rows)
     tables: int = 0
     modified: datetime | None = None
     heading: list[str] = field(default_factory=list)  # text above the first table, to recognise a unit by name
@@ -117,11 +118,17 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
     spare = [c for c in range(len(titles)) if c > code_col and titles[c] not in _OWN_COLUMNS]
     skip = {rule.id for rule in form.rules} | set(form.sections)
     letter = xl_col_to_name(value_col)
+    uncoded, last_coded = [], header
     for r in range(header + 1, len(sheet.rows)):
         row = sheet.rows[r]
         code = row[code_col] if code_col < len(row) else ""
         if code not in form.indicators:  # the usual case needs no clean-up
-            if code in skip or code is None or code == "":
+            if code is None or code == "":
+                raw = row[value_col] if value_col < len(row) else None
+                if not _is_blank(raw):
+                    uncoded.append(RawValue("", raw, sheet.name, r + 1, f"{letter}{r + 1}"))
+                continue
+            if code in skip:
                 continue
             code = _cell_text(code)
             if not code or code in skip:
@@ -136,6 +143,8 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
         stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if blank else ()
         item = RawValue(code, raw, sheet.name, r + 1, cell, blank and cell in sheet.formula_cells, stray)
         (out.values if known else out.unknown).append(item)
+        last_coded = r + 1 if known else last_coded
+    out.uncoded += [item for item in uncoded if item.row < last_coded]  # within the table, not its footer
 
 
 def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawReturn:

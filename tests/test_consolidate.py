@@ -223,3 +223,32 @@ def test_parallel_and_serial_give_the_same_result(sample_dir, form, units):
 def test_messages_use_vietnamese_numbers(sample_result):
     text = " ".join(p.message for p in sample_result.report.problems)
     assert format_number(862796456) in text and "862,796,456" not in text
+
+
+@pytest.mark.parametrize(("typed", "value"), [("65 hòa giải viên", 65), ("65 Hòa giải viên", 65), ("1.065  hòa giải viên", 1065)])
+def test_figure_typed_with_its_unit_is_read(make_return, form, units, tmp_path, typed, value):
+    folder = tmp_path / "u"
+    make_return("03386", {"MEDIATORS": typed}, folder=folder)
+    result = consolidate_folder(folder, form, units)
+    row = result.values[(result.values.unit_code == "03386") & (result.values.code == "MEDIATORS")]
+    assert row["value"].tolist() == [value]
+    info = [p for p in result.report.problems if p.code == "MEDIATORS" and p.unit_code == "03386"]
+    assert [p.type for p in info] == ["interpreted-value"] and "bỏ đơn vị tính 'hòa giải viên'" in info[0].message
+
+
+def test_figure_with_another_words_is_still_an_error(make_return, form, units, tmp_path):
+    folder = tmp_path / "w"
+    make_return("03386", {"MEDIATORS": "65 người"}, folder=folder)
+    result = consolidate_folder(folder, form, units)
+    assert [p.type for p in result.report.problems if p.code == "MEDIATORS"] == ["not-a-number"]
+
+
+def test_resubmissions_with_the_same_saved_time_go_by_file_time(returns_dir, form, units):
+    first = returns_dir / "03386_Phuong_Quyet_Thang.xlsx"
+    second = returns_dir / "a_gui_lai.xlsx"  # sorts first by name, but is newer on disk
+    shutil.copy(first, second)
+    os.utime(first, (1_600_000_000, 1_600_000_000))
+    os.utime(second, (1_700_000_000, 1_700_000_000))
+    result = consolidate_folder(returns_dir, form, units)
+    sub = result.submissions.set_index("unit_code").loc["03386"]
+    assert (sub.file, sub.superseded) == ("a_gui_lai.xlsx", "03386_Phuong_Quyet_Thang.xlsx")

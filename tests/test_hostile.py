@@ -194,8 +194,23 @@ def test_codes_edited_or_deleted(sample_dir, form, units, tmp_path):
 
     checked = _check(_edit(sample_dir / GOOD, tmp_path / "ma.xlsx", edit), form, units)
     types = sorted((p.type, p.code) for p in checked.problems if p.severity != "info")
-    assert types == [("missing-row", "CONFERENCES"), ("missing-row", "MEDIATORS"), ("unknown-code", "HOA_GIAI_VIEN")]
+    assert types == [("missing-row", "CONFERENCES"), ("missing-row", "MEDIATORS"), ("uncoded-value", ""), ("unknown-code", "HOA_GIAI_VIEN")]
+    uncoded = next(p for p in checked.problems if p.type == "uncoded-value")
+    assert uncoded.cell.startswith("E") and "không được tổng hợp" in uncoded.message
     assert {v.code for v in checked.values} >= {"DOCS_ISSUED"}
+
+
+def test_figures_on_inserted_rows_are_not_lost_silently(sample_dir, form, units, tmp_path):
+    def edit(sheet, rows):
+        row = rows["MEDIATORS"][4].row
+        sheet.insert_rows(row + 1)
+        sheet.cell(row + 1, 2).value = "Trong đó: hòa giải viên nữ"
+        sheet.cell(row + 1, 5).value = 30
+
+    checked = _check(_edit(sample_dir / GOOD, tmp_path / "chen.xlsx", edit), form, units)
+    found = [p for p in checked.problems if p.type == "uncoded-value"]
+    assert [(p.severity, p.cell) for p in found] == [("warning", f"E{found[0].row}")] and "'30'" in found[0].message
+    assert {v.code: v.value for v in checked.values}["MEDIATORS"] == 65
 
 
 def test_value_typed_in_wrong_column(sample_dir, form, units, tmp_path):
