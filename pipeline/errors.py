@@ -195,7 +195,10 @@ class Msg(Enum):
         "Wrong column",
         "[{where}] Số liệu '{value}' của chỉ tiêu {code} được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.",
     )
-    VALUE_015 = ("Figure without a code", "[{where}] Số liệu '{value}' nằm ở dòng không có mã chỉ tiêu (có thể là dòng chèn thêm) nên không được tổng hợp. Hãy ghi số liệu vào đúng dòng có mã, hoặc ghi giải thích vào cột 'Ghi chú'.")
+    VALUE_015 = (
+        "Figure without a code",
+        "[{where}] Số liệu '{value}' nằm ở dòng không có mã chỉ tiêu (có thể là dòng chèn thêm) nên không được tổng hợp. Hãy ghi số liệu vào đúng dòng có mã, hoặc ghi giải thích vào cột 'Ghi chú'.",
+    )
     VALUE_014 = (
         "Legacy encoding",
         "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.",

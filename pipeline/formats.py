@@ -42,6 +42,19 @@ BORDER_COLOUR = "#808080"
 BASE = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter"}
 _CELL = {**BASE, "border": 1, "border_color": BORDER_COLOUR}
 
+# The form's table as both the templates and the consolidated workbook show it.
+TABLE_STYLES: dict[str, dict] = {
+    "th": {**_CELL, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL},
+    "section_id": {**_CELL, "bold": True, "align": "center", "bg_color": SECTION_FILL},
+    "section_title": {**_CELL, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL},
+    "section_blank": {**_CELL, "bg_color": SECTION_FILL},
+    "stt": {**_CELL, "align": "center"},
+    "label": {**_CELL, "text_wrap": True},
+    "label_sub": {**_CELL, "text_wrap": True, "italic": True, "indent": 1},
+    "measure": {**_CELL, "align": "center", "text_wrap": True},
+    "code": {**_CELL, "font_size": 9, "font_color": "#595959", "align": "center", "shrink": True},
+}
+
 STYLES: dict[str, dict] = {
     # Heading block.
     "org": {**BASE, "align": "center", "text_wrap": True},
@@ -52,16 +65,8 @@ STYLES: dict[str, dict] = {
     "info_center": {**BASE, "align": "center"},
     "hint": {**BASE, "italic": True, "font_color": "#7F6000"},
     # Table.
-    "th": {**_CELL, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL},
-    "section_id": {**_CELL, "bold": True, "align": "center", "bg_color": SECTION_FILL},
-    "section_title": {**_CELL, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL},
+    **TABLE_STYLES,
     "section_code": {**_CELL, "font_size": 9, "font_color": "#595959", "align": "center", "bg_color": SECTION_FILL, "shrink": True},
-    "section_blank": {**_CELL, "bg_color": SECTION_FILL},
-    "stt": {**_CELL, "align": "center"},
-    "label": {**_CELL, "text_wrap": True},
-    "label_sub": {**_CELL, "text_wrap": True, "italic": True, "indent": 1},
-    "measure": {**_CELL, "align": "center", "text_wrap": True},
-    "code": {**_CELL, "font_size": 9, "font_color": "#595959", "align": "center", "shrink": True},
     "input_whole": {**_CELL, "num_format": NUM_WHOLE, "bg_color": YELLOW, "locked": False},
     "input_decimal": {**_CELL, "num_format": NUM_DECIMAL, "bg_color": YELLOW, "locked": False},
     "input_text": {**_CELL, "num_format": NUM_TEXT, "bg_color": YELLOW, "locked": False, "text_wrap": True},

@@ -31,7 +31,9 @@ def default_period(form: FormDefinition, period: str | int | None) -> str:
     return str(period or form.settings.get("default_period", ""))
 
 
-def make_templates(form_path=None, units_path=None, period=None, deadline=None, prior_path=None, out=None, jobs: int | None = None) -> list[Path]:
+def make_templates(
+    form_path=None, units_path=None, period=None, deadline=None, prior_path=None, out=None, jobs: int | None = None
+) -> list[Path]:
     """Write one template per unit; returns the files written."""
     form = load_form(form_path)
     units = load_units(units_path, form)
@@ -76,7 +78,8 @@ def check_files(paths: list[str | Path], form_path=None, units_path=None, period
         )
         if result.accepted:
             values = pd.DataFrame(
-                [{"unit_code": result.unit.code, **v._asdict()} for v in result.values], columns=["unit_code", "code", "value", "sheet", "cell"]
+                [{"unit_code": result.unit.code, **v._asdict()} for v in result.values],
+                columns=["unit_code", "code", "value", "sheet", "cell"],
             )
             meta = pd.DataFrame([{"unit_code": result.unit.code, "level": result.unit.level, "file": path.name}])
             _, found = check_returns(values, meta, form)

@@ -72,7 +72,9 @@ def _check_sheet_extent(name: str, data: bytes) -> None:
     far = _FAR_CELL.findall(data)
     rows = [int(r) for _, r in far]
     cols = [_column_number(c) for c, _ in far]
-    if _UNADDRESSED.search(data) and data.count(b"<c ") + data.count(b"<c>") > data.count(b' r="') - data.count(b"<row "):  # cells without an address take the next position: count them
+    if _UNADDRESSED.search(data) and data.count(b"<c ") + data.count(b"<c>") > data.count(b' r="') - data.count(
+        b"<row "
+    ):  # cells without an address take the next position: count them
         rows += [data.count(b"<row"), *map(int, _ROW_REF.findall(data))]
         cols += [max((part.count(b"<c") for part in data.split(b"<row")), default=0)]
     max_row, max_col = max(rows, default=0), max(cols, default=0)

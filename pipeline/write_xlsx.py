@@ -54,9 +54,8 @@ from pipeline.xlsx_layout import (
     set_height,
     setup_sheet,
     worst,
+    write_form_rows,
     write_header,
-    write_indicator_labels,
-    write_section_row,
 )  # fmt: skip
 from pipeline.xlsx_review import write_files, write_findings, write_relations
 from pipeline.xlsx_sheets import write_sources, write_units
@@ -219,14 +218,7 @@ def _write_totals(ws, fmt: dict, result: ConsolidationResult, marks: Marks) -> T
     comparison = _comparison(result)
     comments = Comments(ws)
     layout = TotalsLayout({}, {level: 4 + i for i, level in enumerate(levels)})
-    row = TOTALS_HEADER_ROW
-    for section, item in form_rows(form):
-        row += 1
-        if item is None:
-            write_section_row(ws, fmt, row, section, cols)
-            continue
-        number, ind = item
-        write_indicator_labels(ws, fmt, row, number, ind, cols)
+    for row, ind in write_form_rows(ws, fmt, form, cols, TOTALS_HEADER_ROW):
         style = "dec" if ind.type == TYPE_DECIMAL else "num"
         for level, col in layout.cols.items():
             problems = marks.totals.get((ind.code, level), [])

@@ -12,18 +12,13 @@ locale; see ``pipeline/write_xlsx.py`` for the reasoning.
 from __future__ import annotations
 
 from pipeline.constants import ERROR, INFO, WARNING
-
-FONT_NAME = "Times New Roman"
-FONT_SIZE = 12
+from pipeline.formats import _CELL, BASE, FONT_NAME, FONT_SIZE, HEADER_FILL, TABLE_STYLES  # one look for both workbooks
 
 LOCALE_VI = "[$-42A]"
 NUM_WHOLE = LOCALE_VI + "#,##0"
 NUM_DECIMAL = LOCALE_VI + "#,##0.0#"
 NUM_SIGNED = LOCALE_VI + "+#,##0;-#,##0;0"
 
-HEADER_FILL = "#DDEBF7"
-SECTION_FILL = "#F2F2F2"
-BORDER_COLOUR = "#808080"
 ERROR_FILL = "#FF9999"
 WARNING_FILL = "#FFCC99"
 INFO_FILL = "#E4DFEC"
@@ -41,8 +36,6 @@ MARKS: dict[str, dict] = {
     MISSING: {"bg_color": ERROR_FILL, "font_color": "#7F0000"},
 }
 
-BASE = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter"}
-_CELL = {**BASE, "border": 1, "border_color": BORDER_COLOUR}
 
 STYLES: dict[str, dict] = {
     # Heading block.
@@ -52,16 +45,8 @@ STYLES: dict[str, dict] = {
     "hint": {**BASE, "italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
     "subtitle": {**BASE, "bold": True},
     # Table header and form rows.
-    "th": {**_CELL, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL},
+    **TABLE_STYLES,
     "th_missing": {**_CELL, "bold": True, "align": "center", "text_wrap": True, **MARKS[MISSING]},
-    "section_id": {**_CELL, "bold": True, "align": "center", "bg_color": SECTION_FILL},
-    "section_title": {**_CELL, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL},
-    "section_blank": {**_CELL, "bg_color": SECTION_FILL},
-    "stt": {**_CELL, "align": "center"},
-    "label": {**_CELL, "text_wrap": True},
-    "label_sub": {**_CELL, "text_wrap": True, "italic": True, "indent": 1},
-    "measure": {**_CELL, "align": "center", "text_wrap": True},
-    "code": {**_CELL, "font_size": 9, "font_color": "#595959", "align": "center", "shrink": True},
     # Body cells (markable).
     "num": {**_CELL, "num_format": NUM_WHOLE},
     "dec": {**_CELL, "num_format": NUM_DECIMAL},

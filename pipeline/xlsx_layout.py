@@ -227,6 +227,20 @@ def form_rows(form):
                 yield section, (number, ind)
 
 
+def write_form_rows(ws, fmt: dict, form, cols: list[Col], header_row: int):
+    """Write the form's section rows and indicator labels below ``header_row``, yielding
+    ``(row, indicator)`` for each indicator row so the caller fills in its figures."""
+    row = header_row
+    for section, item in form_rows(form):
+        row += 1
+        if item is None:
+            write_section_row(ws, fmt, row, section, cols)
+            continue
+        number, ind = item
+        write_indicator_labels(ws, fmt, row, number, ind, cols)
+        yield row, ind
+
+
 def write_section_row(ws, fmt: dict, row: int, section, cols: list[Col]) -> None:
     """A section heading: its number and title in bold across the table."""
     set_height(ws, row, (section.title, cols[1].width), bold=True)

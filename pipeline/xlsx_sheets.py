@@ -19,9 +19,8 @@ from pipeline.xlsx_layout import (
     set_height,
     setup_sheet,
     text,
+    write_form_rows,
     write_header,
-    write_indicator_labels,
-    write_section_row,
     write_text,
     write_title,
     write_value,
@@ -59,14 +58,7 @@ def _write_units_wide(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     v = result.values
     values = dict(zip(zip(v["unit_code"], v["code"], strict=True), v["value"], strict=True))
     comments = Comments(ws)
-    row = TABLE_HEADER_ROW
-    for section, item in form_rows(form):
-        row += 1
-        if item is None:
-            write_section_row(ws, fmt, row, section, cols)
-            continue
-        number, ind = item
-        write_indicator_labels(ws, fmt, row, number, ind, cols)
+    for row, ind in write_form_rows(ws, fmt, form, cols, TABLE_HEADER_ROW):
         for col, unit in enumerate(result.units, start=4):
             problems = marks.units.get((unit.code, ind.code), [])
             mark = marks.mark(problems)
