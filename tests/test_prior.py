@@ -10,7 +10,7 @@ import pytest
 from pipeline.errors import FormDefinitionError, Msg
 from pipeline.prior import PriorData, load_prior
 
-SEED_PRIOR = Path(__file__).resolve().parents[2] / "shared" / "seed" / "prior_year.csv"
+SEED_PRIOR = Path(__file__).resolve().parent / "fixtures" / "seed" / "prior_year.csv"  # a copy of the seed's
 
 
 def write(tmp_path: Path, text: str, name: str = "prior.csv", bom: bool = False) -> Path:
@@ -42,7 +42,6 @@ def test_prior_year_shape(tmp_path):
     assert prior.by_level == {("RECEPTION_TURNS", "all"): 44.0, ("PETITIONS_NEW", "all"): 76.0, ("POOR_FUND_TOTAL", "communes"): 1250000.0}
 
 
-@pytest.mark.skipif(not SEED_PRIOR.is_file(), reason="the shared seed folder is not present")
 def test_seed_prior_year(tmp_path):
     prior = load_prior(shutil.copy(SEED_PRIOR, tmp_path / "prior_year.csv"))
     assert prior.period == "2022"
