@@ -104,13 +104,22 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
     return rows, found
 
 
+def anchor_codes(rule: Rule) -> list[str]:
+    """The codes a failed rule is pinned on, best first: those of the shorter side (the total a
+    breakdown should add up to: POOR_FUND_TOTAL for R04), then the others."""
+    lhs = [t.ref[0] for t in rule.expression.lhs if t.ref]
+    rhs = [t.ref[0] for t in rule.expression.rhs if t.ref]
+    first, second = (rhs, lhs) if len(rhs) < len(lhs) and rhs else (lhs, rhs)
+    return list(dict.fromkeys(first + second)) or list(rule.codes)
+
+
 def _return_problems(rule: Rule, failed: pd.DataFrame, values: pd.DataFrame) -> list[Problem]:
     """A finding per failed return, placed on the cell of the rule's first code that return has."""
     mine = values[values["unit_code"].isin(failed["unit_code"]) & values["code"].isin(rule.codes)]
     places = {(u, c): (sh, ce) for u, c, sh, ce in zip(mine["unit_code"], mine["code"], mine["sheet"], mine["cell"], strict=True)}
     found = []
     for row in failed.to_dict("records"):
-        anchor = next((c for c in rule.codes if (row["unit_code"], c) in places), rule.codes[0])
+        anchor = next((c for c in anchor_codes(rule) if (row["unit_code"], c) in places), anchor_codes(rule)[0])
         sheet, cell = places.get((row["unit_code"], anchor), ("", ""))
         place = {"file": row["file"], "sheet": sheet, "cell": cell, "code": anchor, "unit_code": row["unit_code"]}
         found.append(_problem(rule, row, "", **place))
@@ -130,7 +139,7 @@ def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) 
             rows.append(row)
             if res.status == STATUS_FAILED:
                 where = f"Tổng hợp › {form.level_label(level)}"
-                found.append(_problem(rule, row, where, level=level, code=rule.codes[-1]))
+                found.append(_problem(rule, row, where, level=level, code=anchor_codes(rule)[0]))
     lookup = {(r.code, r.level): r.value for r in totals.itertuples()}
     for rule in form.level_rules():
         res = rule.expression.evaluate(lambda code, level: lookup.get((code, level)), rule.blank)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import shutil
@@ -108,10 +109,12 @@ def test_sentences_in_the_report_style(doc):
     assert "{" not in text and "Chưa đưa vào" not in text
 
 
-def test_verification_list_starts_with_the_poor_fund_gap(doc, form):
+def test_verification_list_starts_with_the_poor_fund_gap(doc, form, consolidated):
     items = _paragraphs(doc, PARTS[2], PARTS[3])
     r04 = next(rule for rule in form.rules if rule.id == "R04")
-    assert items[0].startswith("1. Cảnh báo – Thành phố Lai Châu (tệp 105_Thanh_pho_Lai_Chau.xlsx, ô E32): " + r04.message)
+    with (consolidated / "values.csv").open(encoding="utf-8") as handle:
+        cell = next(r["cell"] for r in csv.DictReader(handle) if r["unit_code"] == "105" and r["code"] == "POOR_FUND_TOTAL")
+    assert items[0].startswith(f"1. Cảnh báo – Thành phố Lai Châu (tệp 105_Thanh_pho_Lai_Chau.xlsx, ô {cell}): " + r04.message)
     assert "chênh lệch 118.491.896 đồng" in items[0]
     assert all("POOR_FUND" not in item for item in items)
 
