@@ -119,6 +119,9 @@ def write_outputs(result: ConsolidationResult, out_dir: Path) -> list[Path]:
     return write_set(result, out_dir)
 
 
+SUMMARY_LINES = 10  # findings (and missing units) named on the terminal; the rest are in the outputs
+
+
 def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     """A short Vietnamese summary for the terminal."""
     from pipeline.vnformat import format_number
@@ -129,16 +132,22 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     ]
     missing = result.submissions[result.submissions["status"] == "missing"]
     if len(missing):
-        lines.append("Chưa nộp: " + ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.itertuples()) + ".")
+        named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())
+        more = f" và {format_number(len(missing) - SUMMARY_LINES)} đơn vị khác" if len(missing) > SUMMARY_LINES else ""
+        lines.append(f"Chưa nộp: {named}{more}.")
     for code in result.form.settings.get("key_figures", "").split(";"):
         code = code.strip()
         if code and code in result.form.indicators and result.total(code) is not None:
             ind = result.form.indicators[code]
             lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
     lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
-    for p in result.report.sorted():
-        if p.severity != "info" and p.type == "relation-failed":
-            lines.append(f"  [{'Lỗi' if p.severity == ERROR else 'Cảnh báo'}] {p.message}")
+    # Totals first (what the report will print), then returns: errors before warnings.
+    shown = [p for p in result.report.sorted() if p.severity != "info" and p.type != "missing-unit"]
+    shown.sort(key=lambda p: (p.severity != ERROR, not p.level))
+    for p in shown[:SUMMARY_LINES]:
+        lines.append(f"  [{'Lỗi' if p.severity == ERROR else 'Cảnh báo'}] {p.message}")
+    if len(shown) > SUMMARY_LINES:
+        lines.append(f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv.")
     lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
     return lines
 
