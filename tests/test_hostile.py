@@ -297,3 +297,38 @@ def test_cells_without_address_count_towards_the_limits():
         _check_sheet_extent("s", wide)
     assert info.value.kind == "limit"
     _check_sheet_extent("s", b'<cols><col min="1"/></cols><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row></sheetData>')
+
+
+def test_one_folder_with_every_bad_case_beside_the_good_returns(returns_dir, sample_dir, tmp_path):
+    """The issue's 'done when': one run, good totals unchanged, a finding for every bad file."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    bad = {
+        "rong.xlsx": b"",
+        "cong_van.xlsx": b"%PDF-1.5\n",
+        "anh.xlsx": b"\xff\xd8\xff\xe0\x00\x10JFIF",
+        "so_lieu.xlsx": b"code,value\nA,1\n",
+        "cat_do.xlsx": (sample_dir / GOOD).read_bytes()[:3000],
+        "~$03386_Phuong_Quyet_Thang.xlsx": b"\x00" * 165,
+    }
+    for name, content in bad.items():
+        (returns_dir / name).write_bytes(content)
+    with (sample_dir / GOOD).open("rb") as src, (returns_dir / "mat_khau.xlsx").open("wb") as out:
+        OOXMLFile(src).encrypt("1", out)
+    hostile.zip_bomb(returns_dir / "bom.xlsx")
+    hostile.with_entities(sample_dir / GOOD, returns_dir / "laughs.xlsx")
+    hostile.with_far_cell(sample_dir / GOOD, returns_dir / "xa.xlsx")
+    (returns_dir / "bang.xls").write_text("<html><table><tr><td>Họ tên</td></tr></table></html>", encoding="utf-8")
+    os.symlink(returns_dir / GOOD, returns_dir / "lien_ket.xlsx")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "consolidate", str(returns_dir), "--out", str(out)], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr
+    assert "POOR_FUND_TOTAL,all,862796456" in (out / "totals.csv").read_text(encoding="utf-8")
+    import csv
+
+    with (out / "findings.csv").open(encoding="utf-8") as handle:
+        files = {row["file"] for row in csv.DictReader(handle)}
+    expected = {*bad, "mat_khau.xlsx", "bom.xlsx", "laughs.xlsx", "xa.xlsx", "bang.xls", "lien_ket.xlsx"}
+    assert expected <= files, expected - files
