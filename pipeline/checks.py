@@ -162,7 +162,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
     found: list[Problem] = []
     if isinstance(raw, str):
-        fixed, encoding = fix_legacy(raw)
+        fixed, encoding = fix_legacy(raw, item.font)
         if encoding:
             found.append(problem(Msg.VALUE_014, "legacy-encoding", INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
             raw = fixed

@@ -7,6 +7,7 @@ never by position, so inserted rows, re-ordered rows and renamed sheets do not m
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,7 @@ class RawValue:
     cell: str
     formula_without_value: bool = False
     stray: tuple[tuple[str, Any], ...] = ()  # (cell, value) typed in other columns of the row
+    font: str | None = None  # the cell's font, looked up for text with Latin-1 letters only (legacy encodings)
 
 
 @dataclass
@@ -64,6 +66,7 @@ def normalise(text: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
 
 
+_LATIN1_LETTER = re.compile("[\u00a1-\u00ff]")  # what text typed in a TCVN3 or VNI font is made of
 _HEADER_MAX = 40  # a header cell is short: longer text is not looked at
 _CODE_HEADER = normalise(HEADER_CODE)
 _VALUE_HEADER = normalise(HEADER_VALUE)
@@ -141,7 +144,8 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
             continue
         cell = f"{letter}{r + 1}"
         stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if blank else ()
-        item = RawValue(code, raw, sheet.name, r + 1, cell, blank and cell in sheet.formula_cells, stray)
+        font = sheet.font_of(cell) if isinstance(raw, str) and _LATIN1_LETTER.search(raw) else None
+        item = RawValue(code, raw, sheet.name, r + 1, cell, blank and cell in sheet.formula_cells, stray, font)
         (out.values if known else out.unknown).append(item)
         last_coded = r + 1 if known else last_coded
     out.uncoded += [item for item in uncoded if item.row < last_coded]  # within the table, not its footer

@@ -48,6 +48,10 @@ class RawSheet:
     def formula_cells(self) -> frozenset[str]:
         return _formulas_without_value(self.source.get(self.name) if self.source else None)
 
+    def font_of(self, cell: str) -> str | None:
+        """The font a cell is shown in (xlsx only): '.VnTime' or 'VNI-Times' mean legacy text."""
+        return self.source.font_of(self.name, cell) if self.source else None
+
 
 class SheetXml:
     """The XML of an xlsx's sheets by sheet name, mapped through workbook.xml only when asked."""
@@ -61,6 +65,28 @@ class SheetXml:
 
     def get(self, name: str) -> bytes | None:
         return self.parts.get(self.names.get(name, ""))
+
+    @cached_property
+    def style_fonts(self) -> list[str]:
+        """Font name of each cell style (``cellXfs`` order), from styles.xml."""
+        styles = self.parts.get("xl/styles.xml", b"")
+        fonts_xml = _section(styles, b"fonts")
+        fonts = [m.group(1).decode("utf-8", "replace") for m in re.finditer(rb"<font\b.*?<name val=\"([^\"]*)\"", fonts_xml, re.S)]
+        ids = [int(m.group(1)) for m in re.finditer(rb"<xf\b[^>]*?fontId=\"(\d+)\"", _section(styles, b"cellXfs"))]
+        return [fonts[i] if i < len(fonts) else "" for i in ids]
+
+    def font_of(self, sheet: str, cell: str) -> str | None:
+        """The font name of ``cell`` (A1) on ``sheet``, or None when unknown."""
+        match = re.search(rb"<c r=\"" + cell.encode() + rb"\"[^>]*?\ss=\"(\d+)\"", self.get(sheet) or b"")
+        fonts = self.style_fonts
+        index = int(match.group(1)) if match else 0
+        return fonts[index] if index < len(fonts) else None
+
+
+def _section(xml: bytes, tag: bytes) -> bytes:
+    start = xml.find(b"<" + tag)
+    end = xml.find(b"</" + tag + b">", start)
+    return xml[start:end] if start != -1 and end != -1 else b""
 
 
 @dataclass

@@ -147,7 +147,9 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     for p in shown[:SUMMARY_LINES]:
         lines.append(f"  [{'Lỗi' if p.severity == ERROR else 'Cảnh báo'}] {p.message}")
     if len(shown) > SUMMARY_LINES:
-        lines.append(f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv.")
+        lines.append(
+            f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv."
+        )
     lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
     return lines
 

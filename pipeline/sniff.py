@@ -39,7 +39,7 @@ _IMAGES = {
 # Zip parts no reader parses (so not inflated here; their declared sizes still count).
 UNREAD_PARTS = ("xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/app.xml", "docProps/thumbnail", "Thumbnails/", "Pictures/")
 # Zip parts kept after the check, for the readers of metadata and formulas.
-KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "meta.xml")
+KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "meta.xml")
 
 
 @dataclass
@@ -182,7 +182,7 @@ def check_zip(blob: bytes) -> Sniffed:
                 data = _inflate(blob, info, budget)
                 budget -= len(data)
                 _check_part(fmt, info.filename, data)
-                if info.filename in KEEP_PARTS or (info.filename.startswith("xl/worksheets/") and b"<f" in data):
+                if info.filename in KEEP_PARTS or info.filename.startswith("xl/worksheets/"):
                     found.parts[info.filename] = data
             return found
     except zipfile.BadZipFile as err:

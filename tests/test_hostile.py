@@ -332,3 +332,17 @@ def test_one_folder_with_every_bad_case_beside_the_good_returns(returns_dir, sam
         files = {row["file"] for row in csv.DictReader(handle)}
     expected = {*bad, "mat_khau.xlsx", "bom.xlsx", "laughs.xlsx", "xa.xlsx", "bang.xls", "lien_ket.xlsx"}
     assert expected <= files, expected - files
+
+
+def test_legacy_text_recognised_by_the_cells_font(sample_dir, form, units, tmp_path):
+    from openpyxl.styles import Font
+
+    def edit(sheet, rows):
+        cell = rows["MEDIATORS"][4]
+        cell.value = "mét"  # "một" typed in .VnTime: nothing but the font tells it apart from French
+        cell.font = Font(name=".VnTime")
+
+    checked = _check(_edit(sample_dir / GOOD, tmp_path / "font.xlsx", edit), form, units)
+    found = {p.type: p for p in checked.problems if p.code == "MEDIATORS"}
+    assert set(found) == {"legacy-encoding", "not-a-number"}
+    assert "'một'" in found["legacy-encoding"].message and "TCVN3" in found["legacy-encoding"].message
