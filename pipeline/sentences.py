@@ -268,6 +268,34 @@ def verification_items(findings: pd.DataFrame, relations: pd.DataFrame, form: Fo
         relation = _relation_row(finding, failed) if finding["rule"] in set(failed["rule"]) else None
         text = relation_text(relation, form) if relation is not None else _PLACE.sub("", finding["message"])
         rank = (0 if relation is not None else 2) + (0 if finding["severity"] == "error" else 1)
-        items.append((rank, SEVERITY_VI[finding["severity"]], _place(finding, relation, form, by_code), text))
-    items.sort(key=lambda item: item[0])
-    return [item[1:] for item in items]
+        rule = finding["rule"] if relation is not None else None
+        items.append(
+            (rank, _scope_order(finding, relation), rule, SEVERITY_VI[finding["severity"]], _place(finding, relation, form, by_code), text)
+        )
+    items.sort(key=lambda item: item[:2])
+    return _merge_rules(items)
+
+
+def _scope_order(finding: pd.Series, relation: pd.Series | None) -> int:
+    """Within a rule, the grand total first, then level totals, then comparisons of levels, then returns."""
+    if finding["unit_code"]:
+        return 3
+    if relation is not None and relation["scope"] == "levels":
+        return 2
+    return 0 if finding["level"] == LEVEL_ALL else 1
+
+
+def _merge_rules(items: list[tuple]) -> list[tuple[str, str, str]]:
+    """One item per failed rule: its places listed (total first), its figures from the first."""
+    merged: list[list] = []
+    seen: dict[tuple[str, str], list] = {}
+    for _, _, rule, severity, place, text in items:
+        key = (rule, severity)
+        if rule is not None and key in seen:
+            seen[key][1] += f"; {place}"
+            continue
+        entry = [severity, place, text]
+        merged.append(entry)
+        if rule is not None:
+            seen[key] = entry
+    return [tuple(entry) for entry in merged]

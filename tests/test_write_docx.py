@@ -114,8 +114,10 @@ def test_verification_list_starts_with_the_poor_fund_gap(doc, form, consolidated
     r04 = next(rule for rule in form.rules if rule.id == "R04")
     with (consolidated / "values.csv").open(encoding="utf-8") as handle:
         cell = next(r["cell"] for r in csv.DictReader(handle) if r["unit_code"] == "105" and r["code"] == "POOR_FUND_TOTAL")
-    assert items[0].startswith(f"1. Cảnh báo – Thành phố Lai Châu (tệp 105_Thanh_pho_Lai_Chau.xlsx, ô {cell}): " + r04.message)
-    assert "chênh lệch 118.491.896 đồng" in items[0]
+    places = "Số liệu tổng hợp – Tổng cộng; Số liệu tổng hợp – Cấp thành phố; "
+    assert items[0].startswith(f"1. Cảnh báo – {places}Thành phố Lai Châu (tệp 105_Thanh_pho_Lai_Chau.xlsx, ô {cell}): " + r04.message)
+    assert "= 744.304.560 đồng" in items[0] and "= 862.796.456 đồng" in items[0] and "chênh lệch 118.491.896 đồng" in items[0]
+    assert sum(r04.message in item for item in items) == 1  # one item per failed rule, its places listed
     assert all("POOR_FUND" not in item for item in items)
 
 
