@@ -24,7 +24,7 @@ import pandas as pd
 from pipeline.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_MONEY
 from pipeline.errors import FormDefinitionError, Msg
 from pipeline.form import FormDefinition, Unit
-from pipeline.form import _read_csv as read_definition_rows
+from pipeline.form import read_definition_csv as read_definition_rows
 from pipeline.sentences import Figures
 from pipeline.vnformat import format_number
 

@@ -126,7 +126,7 @@ class FormDefinition:
         return [r for r in self.rules if r.scope == SCOPE_LEVELS]
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a definition CSV as (line number, row), after checking the header."""
     if not path.is_file():
         raise FormDefinitionError(Msg.FORM_001.render(where=str(path)))
@@ -177,21 +177,20 @@ def _number(value: str, column: str, where: str) -> float | None:
 
 def _load_levels(folder: Path) -> dict[str, Level]:
     fname, cols = FORM_FILES["levels"]
-    rows = _read_csv(folder / fname, cols)
+    rows = read_definition_csv(folder / fname, cols)
     _unique(rows, "level", fname)
     return {row["level"]: Level(row["level"], row["label"], row["short"]) for _, row in rows}
 
 
 def _load_sections(folder: Path) -> dict[str, Section]:
     fname, cols = FORM_FILES["sections"]
-    rows = _read_csv(folder / fname, cols)
+    rows = read_definition_csv(folder / fname, cols)
     _unique(rows, "section", fname)
     return {row["section"]: Section(row["section"], row["title"]) for _, row in rows}
 
 
-def _load_indicators(folder: Path, levels: dict[str, Level], sections: dict[str, Section]) -> dict[str, Indicator]:
-    fname, cols = FORM_FILES["indicators"]
-    rows = _read_csv(folder / fname, cols)
+def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section]) -> dict[str, Indicator]:
+    fname = FORM_FILES["indicators"][0]
     _unique(rows, "code", fname)
     out: dict[str, Indicator] = {}
     for line, row in rows:
@@ -222,9 +221,8 @@ def _load_indicators(folder: Path, levels: dict[str, Level], sections: dict[str,
     return out
 
 
-def _load_rules(folder: Path, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
-    fname, cols = FORM_FILES["rules"]
-    rows = _read_csv(folder / fname, cols)
+def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
+    fname = FORM_FILES["rules"][0]
     _unique(rows, "rule", fname)
     scopes = (LEVEL_ALL, SCOPE_LEVELS, *levels)
     rules = []
@@ -275,11 +273,10 @@ def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
             )
 
 
-def _fingerprint(folder: Path) -> str:
+def _fingerprint(*tables) -> str:
     """A short hash of what defines the data: indicators and rules (not wording of titles)."""
     digest = hashlib.sha256()
-    for key in ("indicators", "rules"):
-        rows = _read_csv(folder / FORM_FILES[key][0], FORM_FILES[key][1])
+    for rows in tables:
         for _, row in rows:
             keep = {k: v for k, v in row.items() if k not in ("label", "message")}
             digest.update(repr(sorted(keep.items())).encode("utf-8"))
@@ -296,17 +293,19 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
     if not folder.is_dir():
         raise FormDefinitionError(Msg.FORM_001.render(where=str(folder)))
     fname, cols = FORM_FILES["form"]
-    meta = {row["key"]: row["value"] for _, row in _read_csv(folder / fname, cols)}
+    meta = {row["key"]: row["value"] for _, row in read_definition_csv(folder / fname, cols)}
     for key in ("id", "version", "title"):
         if not meta.get(key):
             raise FormDefinitionError(Msg.FORM_010.render(where=fname, key=key))
     levels = _load_levels(folder)
     sections = _load_sections(folder)
-    indicators = _load_indicators(folder, levels, sections)
-    rules = _load_rules(folder, levels, indicators)
+    indicator_rows = read_definition_csv(folder / FORM_FILES["indicators"][0], FORM_FILES["indicators"][1])
+    rule_rows = read_definition_csv(folder / FORM_FILES["rules"][0], FORM_FILES["rules"][1])
+    indicators = _load_indicators(indicator_rows, levels, sections)
+    rules = _load_rules(rule_rows, levels, indicators)
     form = FormDefinition(meta["id"], meta["version"], meta["title"], meta, levels, sections, indicators, rules, folder)
     _check_rule_scopes(form, FORM_FILES["rules"][0])
-    form.fingerprint = _fingerprint(folder)
+    form.fingerprint = _fingerprint(indicator_rows, rule_rows)
     return form
 
 
@@ -316,7 +315,7 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
     :param path: a CSV file; default: the bundled Lai Châu 2023 list.
     """
     file = Path(path) if path else settings.DEFAULT_UNITS
-    rows = _read_csv(file, UNITS_COLUMNS)
+    rows = read_definition_csv(file, UNITS_COLUMNS)
     _unique(rows, "code", file.name)
     units = []
     for line, row in rows:

@@ -6,7 +6,6 @@ spaces), the period by "năm YYYY" in the heading."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pipeline.constants import (
     META_FINGERPRINT,
@@ -20,6 +19,7 @@ from pipeline.constants import (
 from pipeline.form import FormDefinition, Unit
 from pipeline.ingest import RawReturn
 from pipeline.legacy_text import fix_legacy
+from pipeline.vnformat import strip_diacritics
 
 # A level is recognised when its codes and the codes found overlap at least this much.
 MIN_OVERLAP = 0.6
@@ -28,9 +28,7 @@ _YEAR = re.compile(r"năm\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 def fold(text: str) -> str:
     """Text without diacritics, case, spaces or punctuation: 'Phường Đoàn Kết' -> 'phuongdoanket'."""
-    text = fix_legacy(str(text))[0]
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in text.casefold() if ch.isalnum() and not unicodedata.combining(ch))
+    return "".join(ch for ch in strip_diacritics(fix_legacy(str(text))[0]).casefold() if ch.isalnum())
 
 
 def recognise_level(raw: RawReturn, form: FormDefinition) -> str | None:

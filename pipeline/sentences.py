@@ -29,7 +29,7 @@ import pandas as pd
 from pipeline.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT
 from pipeline.errors import FormDefinitionError, Msg
 from pipeline.form import FormDefinition
-from pipeline.form import _read_csv as read_definition_rows
+from pipeline.form import read_definition_csv as read_definition_rows
 from pipeline.vnformat import format_number
 
 SENTENCES_CSV = "sentences.csv"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from pipeline.form import FormDefinition, Indicator, Unit
 from pipeline.formats import GUIDE_WIDTH, WIDTHS, add_formats, input_style, row_height
 from pipeline.prior import PriorData
 from pipeline.template_checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
-from pipeline.vnformat import format_number
+from pipeline.vnformat import format_number, strip_diacritics
 
 MAX_WHOLE = 10**15
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
@@ -74,9 +73,7 @@ class _Job:
 
 def template_filename(unit: Unit) -> str:
     """``03386_Phuong_Quyet_Thang.xlsx``: the unit code and an ASCII slug of its name."""
-    text = unicodedata.normalize("NFD", unit.name.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
     code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
     return f"{code}_{slug}.xlsx" if slug else f"{code}.xlsx"
 

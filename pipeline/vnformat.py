@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 
 def format_number(value: float | int | None, decimals: int | None = None) -> str:
@@ -30,3 +31,9 @@ def format_signed(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return ("+" if value > 0 else "") + format_number(value)
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese text without its marks: 'Phường Đoàn Kết' -> 'Phuong Doan Ket'."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
