@@ -15,12 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.form import FormDefinition, Unit
-from pipeline.ingest import extract_return
-from pipeline.readers import read_workbook
+from pipeline.form.definition import FormDefinition, Unit
+from pipeline.ingest.extract import extract_return
+from pipeline.ingest.readers import read_workbook
 from pipeline.sample import fill_return, sample_values
-from pipeline.stamp import Stamp, placeholder, write_bytes
-from pipeline.templates import build_template, template_filename
+from pipeline.templates.build import build_template, template_filename
+from pipeline.templates.stamp import Stamp, placeholder, write_bytes
 
 PERIOD = "2023"
 SAMPLE_UNIT = {"city": "105", "communes": "03386"}  # whose bundled values fill each level's return

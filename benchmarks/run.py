@@ -39,7 +39,7 @@ import approaches  # noqa: E402
 import returns  # noqa: E402
 import system  # noqa: E402
 
-from pipeline.form import load_form  # noqa: E402
+from pipeline.form.definition import load_form  # noqa: E402
 
 # Runs a command, then reports its wall time and the peak RSS of its largest process.
 WRAPPER = """

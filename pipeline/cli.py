@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from pipeline import run, settings
-from pipeline.errors import PipelineError
+from pipeline import api as run
+from pipeline.core import settings
+from pipeline.core.errors import PipelineError
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 LIST_FILES = 20  # templates listed one by one; beyond, a count

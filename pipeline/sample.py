@@ -9,10 +9,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from pipeline import settings
-from pipeline.constants import HEADER_CODE, HEADER_VALUE
-from pipeline.form import FormDefinition, Unit
-from pipeline.templates import build_template
+from pipeline.core import settings
+from pipeline.core.constants import HEADER_CODE, HEADER_VALUE
+from pipeline.form.definition import FormDefinition, Unit
+from pipeline.templates.build import build_template
 
 SAMPLE_VALUES = settings.SAMPLE_DIR / "lai_chau_2023.csv"
 SAMPLE_FILES = settings.SAMPLE_DIR / "returns.csv"

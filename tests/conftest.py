@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.form import load_form, load_units
+from pipeline.form.definition import load_form, load_units
 from pipeline.sample import build_sample, fill_return, sample_values
-from pipeline.templates import build_template, template_filename
+from pipeline.templates.build import build_template, template_filename
 
 SEED_DIR = Path(__file__).resolve().parent / "fixtures" / "seed"  # copies of ../shared/seed CSVs
 

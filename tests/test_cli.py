@@ -7,8 +7,8 @@ import csv
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.constants import FINDINGS_COLUMNS, TOTALS_COLUMNS, VALUES_COLUMNS
-from pipeline.errors import Msg
+from pipeline.core.constants import FINDINGS_COLUMNS, TOTALS_COLUMNS, VALUES_COLUMNS
+from pipeline.core.errors import Msg
 
 
 def _run(*args):

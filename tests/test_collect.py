@@ -8,10 +8,10 @@ import shutil
 
 from click.testing import CliRunner
 
-from pipeline import collect
-from pipeline.checks import Context
 from pipeline.cli import cli
-from pipeline.consolidate import consolidate_returns
+from pipeline.consolidate import collect
+from pipeline.consolidate.combine import consolidate_returns
+from pipeline.validate.checks import Context
 
 
 def _copies(returns_dir, n=3):

@@ -8,12 +8,13 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline import run, settings
-from pipeline.compare import COMPARISON_COLUMNS, PRIOR_OUTLIER, compare_with_prior
-from pipeline.constants import WARNING
-from pipeline.errors import Msg
-from pipeline.form import Unit
-from pipeline.prior import PriorData
+from pipeline import api as run
+from pipeline.core import settings
+from pipeline.core.constants import WARNING
+from pipeline.core.errors import Msg
+from pipeline.form.definition import Unit
+from pipeline.form.prior import PriorData
+from pipeline.validate.compare import COMPARISON_COLUMNS, PRIOR_OUTLIER, compare_with_prior
 
 TOTALS = pd.DataFrame(
     [
@@ -135,7 +136,7 @@ def test_consolidate_without_prior_has_no_comparison(tmp_path, sample_dir):
 
 
 def test_bundled_prior_is_the_seed(form):
-    from pipeline.prior import load_prior
+    from pipeline.form.prior import load_prior
 
     prior = load_prior(settings.SAMPLE_DIR / "prior_2022.csv")
     assert (prior.period, prior.by_level) == ("2022", {("RECEPTION_TURNS", "all"): 44, ("PETITIONS_NEW", "all"): 76})

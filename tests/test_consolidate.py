@@ -9,12 +9,12 @@ import shutil
 import openpyxl
 import pytest
 
-from pipeline.checks import Context
-from pipeline.collect import read_returns
-from pipeline.consolidate import consolidate_folder, consolidate_returns
-from pipeline.errors import Msg
-from pipeline.form import load_units
-from pipeline.vnformat import format_number
+from pipeline.consolidate.collect import read_returns
+from pipeline.consolidate.combine import consolidate_folder, consolidate_returns
+from pipeline.core.errors import Msg
+from pipeline.core.vnformat import format_number
+from pipeline.form.definition import load_units
+from pipeline.validate.checks import Context
 from tests.conftest import SEED_DIR
 
 

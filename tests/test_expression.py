@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.expression import ExpressionError, parse_expression
+from pipeline.form.expression import ExpressionError, parse_expression
 
 
 def _lookup(values):

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from pipeline.constants import SCOPE_LEVELS
-from pipeline.errors import FormDefinitionError
-from pipeline.form import load_form, load_units
-from pipeline.settings import DEFINITIONS_DIR
+from pipeline.core.constants import SCOPE_LEVELS
+from pipeline.core.errors import FormDefinitionError
+from pipeline.core.settings import DEFINITIONS_DIR
+from pipeline.form.definition import load_form, load_units
 from tests.conftest import SEED_DIR
 
 

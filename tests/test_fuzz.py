@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.checks import CheckedReturn, Context
-from pipeline.collect import process_file
-from pipeline.report import Problem
+from pipeline.consolidate.collect import process_file
+from pipeline.core.findings import Problem
+from pipeline.validate.checks import CheckedReturn, Context
 
 GOOD = "03386_Phuong_Quyet_Thang.xlsx"
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

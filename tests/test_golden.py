@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.consolidate import consolidate_folder
-from pipeline.write_csv import write_csvs
+from pipeline.consolidate.combine import consolidate_folder
+from pipeline.outputs.csvfiles import write_csvs
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 COMPARED = ("totals.csv", "values.csv", "findings.csv", "relations.csv")

@@ -13,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import settings
-from pipeline.checks import Context
-from pipeline.collect import process_file
-from pipeline.consolidate import consolidate_folder
-from pipeline.readers import read_calamine
+from pipeline.consolidate.collect import process_file
+from pipeline.consolidate.combine import consolidate_folder
+from pipeline.core import settings
+from pipeline.ingest.readers import read_calamine
+from pipeline.validate.checks import Context
 from tests import hostile
 
 GOOD = "03386_Phuong_Quyet_Thang.xlsx"
@@ -289,8 +289,8 @@ def test_legacy_tcvn3_and_vni_text_converted_with_info(make_return, form, units,
 
 
 def test_cells_without_address_count_towards_the_limits():
-    from pipeline.errors import WorkbookReadError
-    from pipeline.sniff import _check_sheet_extent
+    from pipeline.core.errors import WorkbookReadError
+    from pipeline.ingest.sniff import _check_sheet_extent
 
     wide = b"<sheetData><row>" + b"<c><v>1</v></c>" * (settings.LIMIT_COLUMNS + 1) + b"</row></sheetData>"
     with pytest.raises(WorkbookReadError) as info:

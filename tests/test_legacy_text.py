@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.legacy_text import ENCODINGS, TCVN3, VIETNAMESE_LETTERS, VNI, detect_legacy, fix_legacy, to_unicode
+from pipeline.ingest.legacy_text import ENCODINGS, TCVN3, VIETNAMESE_LETTERS, VNI, detect_legacy, fix_legacy, to_unicode
 
 TONES = {"sac": "\u0301", "huyen": "\u0300", "hoi": "\u0309", "nga": "\u0303", "nang": "\u0323"}
 VOWELS = "aăâeêioôơuưy"

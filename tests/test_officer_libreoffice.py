@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checks import Context
-from pipeline.collect import process_file
+from pipeline.consolidate.collect import process_file
 from pipeline.sample import sample_values
+from pipeline.validate.checks import Context
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 OFFICER = Path(__file__).resolve().parent / "uno" / "officer.py"

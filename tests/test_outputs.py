@@ -10,10 +10,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from pipeline import outputs
 from pipeline.cli import cli
-from pipeline.consolidate import consolidate_folder
-from pipeline.errors import OutputError
+from pipeline.consolidate.combine import consolidate_folder
+from pipeline.core.errors import OutputError
+from pipeline.outputs import staging as outputs
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +54,12 @@ def test_cli_says_why_when_output_cannot_be_written(sample_dir, tmp_path):
 def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
     outputs.write_outputs(result, tmp_path)
     before = _snapshot(tmp_path)
-    import pipeline.write_xlsx
+    import pipeline.workbook.book
 
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.write_xlsx, "write_workbook", boom)
+    monkeypatch.setattr(pipeline.workbook.book, "write_workbook", boom)
     with pytest.raises(OutputError, match="Kết quả cũ được giữ nguyên"):
         outputs.write_outputs(result, tmp_path)
     assert _snapshot(tmp_path) == before

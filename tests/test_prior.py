@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import FormDefinitionError, Msg
-from pipeline.prior import PriorData, load_prior
+from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.prior import PriorData, load_prior
 
 SEED_PRIOR = Path(__file__).resolve().parent / "fixtures" / "seed" / "prior_year.csv"  # a copy of the seed's
 

@@ -8,9 +8,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from pipeline.errors import WorkbookReadError
-from pipeline.ingest import extract_return
-from pipeline.readers import read_calamine, read_openpyxl
+from pipeline.core.errors import WorkbookReadError
+from pipeline.ingest.extract import extract_return
+from pipeline.ingest.readers import read_calamine, read_openpyxl
 
 READERS = [read_calamine, read_openpyxl]
 

@@ -9,13 +9,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import stamp
-from pipeline.errors import TemplateError
-from pipeline.form import Unit
-from pipeline.ingest import extract_return
-from pipeline.readers import read_workbook
-from pipeline.stamp import Stamp, StampError, placeholder, write_stamped
-from pipeline.templates import build_template, template_filename, write_templates
+from pipeline.core.errors import TemplateError
+from pipeline.form.definition import Unit
+from pipeline.ingest.extract import extract_return
+from pipeline.ingest.readers import read_workbook
+from pipeline.templates import batch, stamp
+from pipeline.templates.batch import write_stamped, write_templates
+from pipeline.templates.build import build_template, template_filename
+from pipeline.templates.stamp import Stamp, StampError, placeholder
 
 PERIOD = "2023"
 DEADLINE = "15/11/2023"
@@ -135,7 +136,7 @@ def test_write_into_missing_folder_fails_cleanly(tmp_path, form, units):
 
 
 def test_write_templates_in_parallel(tmp_path, form, monkeypatch):
-    monkeypatch.setattr(stamp, "POOL_MIN_STAMPED", 1)
+    monkeypatch.setattr(batch, "POOL_MIN_STAMPED", 1)
     units = [Unit("B00001", "Thành phố Thử nghiệm", "city")] + [
         Unit(f"B{i:05d}", f"Phường Thử nghiệm {i:05d}", "communes") for i in range(2, 21)
     ]

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline import constants as C
-from pipeline.templates import build_template, template_filename
+from pipeline.core import constants as C
+from pipeline.templates.build import build_template, template_filename
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -134,8 +134,8 @@ def test_ods_metadata_readable_with_calamine(converted):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_pipeline_recognises_the_converted_return(converted, units, fmt):
-    from pipeline.checks import Context
-    from pipeline.collect import process_file
+    from pipeline.consolidate.collect import process_file
+    from pipeline.validate.checks import Context
 
     checked = process_file(converted[fmt], Context(converted["form"], {u.code: u for u in units}))
     assert checked.accepted and checked.unit.code == UNIT_CODE and checked.meta["period"] == "2023"

@@ -9,13 +9,15 @@ import unicodedata
 import openpyxl
 import pytest
 
-from pipeline import constants as C
-from pipeline import template_checks, templates
-from pipeline.errors import TemplateError
-from pipeline.expression import parse_expression
-from pipeline.form import Rule, Unit
-from pipeline.prior import PriorData
-from pipeline.templates import build_template, template_filename, write_templates
+from pipeline.core import constants as C
+from pipeline.core.errors import TemplateError
+from pipeline.form.definition import Rule, Unit
+from pipeline.form.expression import parse_expression
+from pipeline.form.prior import PriorData
+from pipeline.templates import build as templates
+from pipeline.templates import checks as template_checks
+from pipeline.templates.batch import write_templates
+from pipeline.templates.build import build_template, template_filename
 
 PERIOD = "2023"
 DEADLINE = "15/12/2023"

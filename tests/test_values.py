@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.constants import TYPE_COUNT, TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
-from pipeline.errors import Msg
-from pipeline.values import BLANK, ERROR, INTERPRETED, KINDS, NUMBER, TEXT, ParsedValue, parse_value
-from pipeline.vnformat import format_number
+from pipeline.core.constants import TYPE_COUNT, TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
+from pipeline.core.errors import Msg
+from pipeline.core.vnformat import format_number
+from pipeline.ingest.values import BLANK, ERROR, INTERPRETED, KINDS, NUMBER, TEXT, ParsedValue, parse_value
 
 COUNT, MONEY, DEC = TYPE_COUNT, TYPE_MONEY, TYPE_DECIMAL
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"

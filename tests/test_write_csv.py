@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.write_csv import numbers_text, safe_text, write_frame
+from pipeline.outputs.csvfiles import numbers_text, safe_text, write_frame
 
 
 def test_numbers_written_plainly():

@@ -14,24 +14,25 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from pipeline import run, settings
+from pipeline import api as run
+from pipeline.appendix.document import DOCX_NAME, admin_name_lines, vn_date
 from pipeline.cli import cli
-from pipeline.constants import LEVEL_ALL
-from pipeline.errors import Msg
-from pipeline.write_docx import DOCX_NAME, admin_name_lines, vn_date
+from pipeline.core import settings
+from pipeline.core.constants import LEVEL_ALL
+from pipeline.core.errors import Msg
 
 PARTS = ("A. SỐ LIỆU TỔNG HỢP", "B. SỐ LIỆU ĐỂ ĐƯA VÀO BÁO CÁO", "C. SỐ LIỆU CẦN XÁC MINH", "D. BIỂU ĐỒ")
 
 
 def _consolidate(returns, out, prior):
     """The real pipeline; without the colleague's workbook writer, the CSVs only."""
-    if importlib.util.find_spec("pipeline.write_xlsx"):
+    if importlib.util.find_spec("pipeline.workbook.book"):
         return run.consolidate(returns, period="2023", out=out, prior_path=prior)[1]
-    from pipeline.compare import attach_comparison
-    from pipeline.consolidate import consolidate_folder
-    from pipeline.form import load_form, load_units
-    from pipeline.prior import load_prior
-    from pipeline.write_csv import write_csvs
+    from pipeline.consolidate.combine import consolidate_folder
+    from pipeline.form.definition import load_form, load_units
+    from pipeline.form.prior import load_prior
+    from pipeline.outputs.csvfiles import write_csvs
+    from pipeline.validate.compare import attach_comparison
 
     form = load_form()
     result = consolidate_folder(returns, form, load_units(None, form), "2023")
@@ -198,7 +199,7 @@ def test_report_cli_bad_date(consolidated):
 
 
 def test_demo_writes_the_word_file(tmp_path):
-    if not importlib.util.find_spec("pipeline.write_xlsx"):
+    if not importlib.util.find_spec("pipeline.workbook.book"):
         pytest.skip("the consolidated workbook writer is not there yet")
     lines = run.demo(tmp_path / "demo")
     assert (tmp_path / "demo" / DOCX_NAME).is_file()

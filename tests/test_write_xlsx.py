@@ -12,15 +12,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import write_xlsx
-from pipeline.consolidate import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult, consolidate_folder
-from pipeline.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, WARNING
-from pipeline.errors import FormDefinitionError
-from pipeline.form import FormDefinition, Indicator, Level, Section, Unit
-from pipeline.reconcile import RELATION_COLUMNS
-from pipeline.report import Problem, Report
-from pipeline.xlsx_charts import load_charts
-from pipeline.xlsx_formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL
+from pipeline.consolidate.combine import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult, consolidate_folder
+from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, WARNING
+from pipeline.core.errors import FormDefinitionError
+from pipeline.core.findings import Problem, Report
+from pipeline.form.definition import FormDefinition, Indicator, Level, Section, Unit
+from pipeline.validate.reconcile import RELATION_COLUMNS
+from pipeline.workbook import book as write_xlsx
+from pipeline.workbook.charts import load_charts
+from pipeline.workbook.formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL
 
 SHEETS = ["Tổng hợp", "Theo đơn vị", "Đối soát", "Tình trạng nộp", "Các vấn đề", "Nguồn số liệu", "Biểu đồ"]
 

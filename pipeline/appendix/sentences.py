@@ -1,0 +1,301 @@
+"""Sentences ready to paste into the report, filled from the consolidated totals.
+
+The sentences are data: ``definitions/sentences.csv`` (``id,section,pattern``), which staff
+edit. A pattern is the report's own wording with placeholders::
+
+    {CODE}               total of all levels, the Vietnamese way: 862.796.456
+    {CODE@city}          one level's total (a level code of levels.csv, or ``all``)
+    {CODE:02}            small counts with two digits (7 → 07); combines: {CODE@city:02}
+    {CODE~prior}         the prior period's value
+    {CODE~change}        "tăng 03 đơn", "giảm 02 đơn" or "bằng" (the indicator's unit;
+                         counts are written with two digits unless a format is given)
+    {CODE~prior_period}  the prior period, e.g. 2022
+    {period}             the report period; {prior_period}: the prior period
+    [[ ... ]]            an optional part, dropped when a placeholder in it has no value
+
+A sentence with a placeholder that has no value outside ``[[ ]]`` is left out, never printed
+with a blank; ``Rendered.missing`` says which figures were missing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT
+from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.vnformat import format_number
+from pipeline.form.definition import FormDefinition
+from pipeline.form.definition import read_definition_csv as read_definition_rows
+
+SENTENCES_CSV = "sentences.csv"
+SENTENCE_COLUMNS = ("id", "section", "pattern")
+PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*)(?:@(?P<level>[A-Za-z_]\w*))?(?:~(?P<mod>[a-z_]+))?(?::(?P<fmt>0[1-9]))?\}")
+OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+MODIFIERS = ("prior", "change", "prior_period")
+SPECIAL = ("period", "prior_period")
+CHANGE_WIDTH = 2  # "tăng 03 đơn"
+_TIDY = ((re.compile(r"\s+"), " "), (re.compile(r"\s+([,.;:)])"), r"\1"), (re.compile(r"\(\s+"), "("))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str
+    section: str
+    pattern: str
+
+
+@dataclass
+class Figures:
+    """What placeholders are filled from: totals and prior values by (code, level)."""
+
+    form: FormDefinition
+    period: str
+    totals: dict[tuple[str, str], float]
+    prior: dict[tuple[str, str], float] = field(default_factory=dict)
+    prior_period: str | None = None
+
+    @classmethod
+    def from_frames(
+        cls,
+        form: FormDefinition,
+        period: str,
+        totals: pd.DataFrame,
+        comparison: pd.DataFrame | None = None,
+        prior_period: str | None = None,
+    ) -> Figures:
+        current = {(r.code, r.level): float(r.value) for r in totals.itertuples() if pd.notna(r.value)}
+        before = {} if comparison is None else {(r.code, r.level): float(r.prior) for r in comparison.itertuples() if pd.notna(r.prior)}
+        return cls(form, str(period), current, before, prior_period or None)
+
+
+@dataclass
+class Rendered:
+    sentence: Sentence
+    text: str | None
+    missing: list[str] = field(default_factory=list)
+
+
+def _number(value: float, fmt: str | None) -> str:
+    text = format_number(value)
+    width = int(fmt) if fmt else 0
+    if width and float(value).is_integer() and 0 < value < 10 ** (width - 1):
+        text = str(int(value)).zfill(width)
+    return text
+
+
+def _change(code: str, value: float, prior: float, fmt: str | None, form: FormDefinition) -> str:
+    ind = form.indicators[code]
+    delta = value - prior
+    if math.isclose(delta, 0, abs_tol=1e-9):
+        return "bằng"
+    width = fmt or (f"0{CHANGE_WIDTH}" if ind.type == TYPE_COUNT else None)
+    return f"{'tăng' if delta > 0 else 'giảm'} {_number(abs(delta), width)} {ind.unit}".rstrip()
+
+
+def _resolve(match: re.Match, figures: Figures) -> str | None:
+    name, mod, fmt = match["name"], match["mod"], match["fmt"]
+    if name in SPECIAL and not match["level"] and not mod:
+        return figures.period if name == "period" else figures.prior_period
+    key = (name, match["level"] or LEVEL_ALL)
+    value, prior = figures.totals.get(key), figures.prior.get(key)
+    if mod == "prior_period":
+        return figures.prior_period if prior is not None else None
+    if mod == "prior":
+        return None if prior is None else _number(prior, fmt)
+    if mod == "change":
+        return None if value is None or prior is None else _change(name, value, prior, fmt, figures.form)
+    return None if value is None else _number(value, fmt)
+
+
+def _describe(match: re.Match, form: FormDefinition) -> str:
+    name = match["name"]
+    if name in SPECIAL:
+        return "kỳ trước" if name == "prior_period" else "kỳ báo cáo"
+    what = form.indicators[name].label
+    level = match["level"] or LEVEL_ALL
+    extra = "" if level == LEVEL_ALL else f", {form.level_label(level).lower()}"
+    return f"{what}{extra}{', cùng kỳ' if match['mod'] else ''}"
+
+
+def _fill(text: str, figures: Figures, missing: list[str]) -> str:
+    def one(match: re.Match) -> str:
+        value = _resolve(match, figures)
+        if value is None:
+            missing.append(_describe(match, figures.form))
+            return ""
+        return value
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def render(sentence: Sentence, figures: Figures) -> Rendered:
+    """Fill one pattern; ``text`` is ``None`` when a required figure has no value."""
+
+    def optional(match: re.Match) -> str:
+        lacking: list[str] = []
+        text = _fill(match[1], figures, lacking)
+        return "" if lacking else text
+
+    missing: list[str] = []
+    text = _fill(OPTIONAL.sub(optional, sentence.pattern), figures, missing)
+    if missing:
+        return Rendered(sentence, None, list(dict.fromkeys(missing)))
+    for pattern, repl in _TIDY:
+        text = pattern.sub(repl, text)
+    return Rendered(sentence, text.strip())
+
+
+def render_all(sentences: list[Sentence], figures: Figures) -> list[Rendered]:
+    return [render(s, figures) for s in sentences]
+
+
+def check_pattern(pattern: str, form: FormDefinition) -> str | None:
+    """Why ``pattern`` is not valid (in Vietnamese), or ``None``."""
+    if pattern.count("[[") != pattern.count("]]") or any("[[" in m for m in OPTIONAL.findall(pattern)):
+        return "Cặp [[ ]] không khớp hoặc lồng nhau"
+    for match in PLACEHOLDER.finditer(pattern):
+        name, level, mod = match["name"], match["level"], match["mod"]
+        if name in SPECIAL and not level and not mod:
+            continue
+        if name not in form.indicators or form.indicators[name].type not in NUMERIC_TYPES:
+            return f"Chỗ điền {match[0]}: mã '{name}' không phải chỉ tiêu số của biểu mẫu"
+        if level and level not in (*form.levels, LEVEL_ALL):
+            return f"Chỗ điền {match[0]}: cấp '{level}' không có (các cấp: {', '.join((*form.levels, LEVEL_ALL))})"
+        if mod and mod not in MODIFIERS:
+            return f"Chỗ điền {match[0]}: '~{mod}' không hợp lệ (dùng: {', '.join('~' + m for m in MODIFIERS)})"
+    leftover = PLACEHOLDER.sub("", pattern)
+    if "{" in leftover or "}" in leftover:
+        return "Có dấu ngoặc { } không đúng cú pháp, ví dụ {MÃ}, {MÃ@city}, {MÃ~change}, {MÃ:02}"
+    return None
+
+
+def load_sentences(path: str | Path, form: FormDefinition) -> list[Sentence]:
+    """Load and check the sentence patterns.
+
+    :raises FormDefinitionError: naming the file and line of the first fault.
+    """
+    path = Path(path)
+    out, seen = [], set()
+    for line, row in read_definition_rows(path, SENTENCE_COLUMNS):
+        where = f"{path.name} › dòng {line}"
+        reason = check_pattern(row["pattern"], form) if row["pattern"] else "Thiếu câu mẫu (cột pattern)"
+        if not reason and (not row["id"] or row["id"] in seen):
+            reason = f"Mã câu '{row['id']}' bị trống hoặc trùng"
+        if not reason and row["section"] and row["section"] not in form.sections:
+            reason = f"Mục '{row['section']}' không có trong sections.csv"
+        if reason:
+            raise FormDefinitionError(Msg.REPORT_003.render(where=where, reason=reason, file=path.name))
+        seen.add(row["id"])
+        out.append(Sentence(row["id"], row["section"], row["pattern"]))
+    return out
+
+
+# Findings in plain Vietnamese, for the list of figures to verify ----------------------------
+
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+_PLACE = re.compile(r"^\[(?P<place>[^\]]*)\]\s*")
+_OF_WHICH = re.compile(r"^trong đó:\s*", re.IGNORECASE)
+
+
+def _side(terms, value: float, form: FormDefinition, unit: str) -> str:
+    """``A + B = 1.250 đồng``, with the indicators' labels instead of their codes."""
+    if all(term.ref is None for term in terms):
+        return format_number(value)
+    parts = []
+    for term in terms:
+        if term.ref is None:
+            text = format_number(term.constant)
+        else:
+            code, level = term.ref
+            text = _OF_WHICH.sub("", form.indicators[code].label) if code in form.indicators else code
+            text += f" ({form.level_label(level).lower()})" if level else ""
+        parts.append(("- " if term.sign < 0 else "+ ") + text)
+    joined = " ".join(parts)
+    return f"{joined[2:] if joined.startswith('+ ') else joined} = {format_number(value)}{unit}"
+
+
+def relation_text(relation: pd.Series, form: FormDefinition) -> str:
+    """A failed rule with its figures, e.g. ``… Số liệu: A + B = 744.304.560 đồng; C = …; chênh lệch 118.491.896 đồng.``"""
+    from pipeline.form.expression import parse_expression
+
+    expr = parse_expression(relation["expression"])
+    units = {form.indicators[c].unit for c in expr.codes if c in form.indicators}
+    unit = f" {units.pop()}" if len(units) == 1 else ""
+    lhs, rhs, diff = (float(relation[k]) for k in ("lhs", "rhs", "difference"))
+    return f"{relation['message']} Số liệu: {_side(expr.lhs, lhs, form, unit)}; {_side(expr.rhs, rhs, form, unit)}; chênh lệch {format_number(abs(diff))}{unit}."
+
+
+def _relation_row(finding: pd.Series, failed: pd.DataFrame) -> pd.Series | None:
+    rows = failed[failed["rule"] == finding["rule"]]
+    at_level = rows[(rows["scope"] == "level") & (rows["level"] == finding["level"])]
+    if finding["unit_code"]:
+        rows = rows[rows["unit_code"] == finding["unit_code"]]
+    else:
+        rows = at_level if len(at_level) else rows[rows["scope"] == "levels"]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _place(finding: pd.Series, relation: pd.Series | None, form: FormDefinition, units: dict) -> str:
+    if finding["unit_code"]:
+        unit = units.get(finding["unit_code"])
+        where = ", ".join(t for t in (finding["file"] and f"tệp {finding['file']}", finding["cell"] and f"ô {finding['cell']}") if t)
+        name = unit.name if unit else finding["unit_code"]
+        return f"{name} ({where})" if where else name
+    if relation is not None and relation["scope"] == "levels":
+        return "Số liệu tổng hợp – so sánh giữa các cấp"
+    if finding["level"]:
+        return f"Số liệu tổng hợp – {form.level_label(finding['level'])}"
+    match = _PLACE.match(finding["message"])
+    return match["place"] if match else (finding["file"] or "Số liệu tổng hợp")
+
+
+def verification_items(findings: pd.DataFrame, relations: pd.DataFrame, form: FormDefinition, units: list) -> list[tuple[str, str, str]]:
+    """The open errors and warnings as ``(severity, place, text)``, in the order a drafter
+    checks them: failed rules (errors, then warnings), then other errors, then other warnings.
+
+    :param findings: ``findings.csv`` read as text (blank cells as ``""``).
+    :param relations: ``relations.csv`` read as text.
+    """
+    failed = relations[relations["status"] == "failed"]
+    by_code = {u.code: u for u in units}
+    items = []
+    for _, finding in findings[findings["severity"].isin(list(SEVERITY_VI))].iterrows():
+        relation = _relation_row(finding, failed) if finding["rule"] in set(failed["rule"]) else None
+        text = relation_text(relation, form) if relation is not None else _PLACE.sub("", finding["message"])
+        rank = (0 if relation is not None else 2) + (0 if finding["severity"] == "error" else 1)
+        rule = finding["rule"] if relation is not None else None
+        items.append(
+            (rank, _scope_order(finding, relation), rule, SEVERITY_VI[finding["severity"]], _place(finding, relation, form, by_code), text)
+        )
+    items.sort(key=lambda item: item[:2])
+    return _merge_rules(items)
+
+
+def _scope_order(finding: pd.Series, relation: pd.Series | None) -> int:
+    """Within a rule, the grand total first, then level totals, then comparisons of levels, then returns."""
+    if finding["unit_code"]:
+        return 3
+    if relation is not None and relation["scope"] == "levels":
+        return 2
+    return 0 if finding["level"] == LEVEL_ALL else 1
+
+
+def _merge_rules(items: list[tuple]) -> list[tuple[str, str, str]]:
+    """One item per failed rule: its places listed (total first), its figures from the first."""
+    merged: list[list] = []
+    seen: dict[tuple[str, str], list] = {}
+    for _, _, rule, severity, place, text in items:
+        key = (rule, severity)
+        if rule is not None and key in seen:
+            seen[key][1] += f"; {place}"
+            continue
+        entry = [severity, place, text]
+        merged.append(entry)
+        if rule is not None:
+            seen[key] = entry
+    return [tuple(entry) for entry in merged]

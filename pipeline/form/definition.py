@@ -1,0 +1,327 @@
+"""Load and check the form definition and the unit list (declaring, not executing).
+
+A form is a folder of CSV files that open in Excel: ``form.csv`` (key, value),
+``levels.csv``, ``sections.csv``, ``indicators.csv`` and ``rules.csv``. The unit list is
+one CSV with the header ``code,name,level``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.core import settings
+from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, SCOPE_LEVELS, SEVERITIES, TYPES
+from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.expression import Expression, ExpressionError, parse_expression
+
+FORM_FILES = {
+    "form": ("form.csv", ("key", "value")),
+    "levels": ("levels.csv", ("level", "label", "short")),
+    "sections": ("sections.csv", ("section", "title")),
+    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),
+    "rules": ("rules.csv", ("rule", "expression", "severity", "scope", "blank", "message")),
+}
+UNITS_COLUMNS = ("code", "name", "level")
+_YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    label: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    section: str
+    label: str
+    unit: str
+    type: str
+    minimum: float | None
+    maximum: float | None
+    required: bool
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    expression: Expression
+    severity: str
+    scope: str
+    blank: str
+    message: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.expression.codes
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+
+
+@dataclass
+class FormDefinition:
+    """Everything the pipeline knows about one form, checked."""
+
+    id: str
+    version: str
+    title: str
+    settings: dict[str, str]
+    levels: dict[str, Level]
+    sections: dict[str, Section]
+    indicators: dict[str, Indicator]
+    rules: list[Rule]
+    source: Path
+    fingerprint: str = field(default="")
+
+    def title_for(self, period: str | int) -> str:
+        return self.title.replace("{period}", str(period))
+
+    @property
+    def committee(self) -> str:
+        return self.settings.get("committee", "")
+
+    def level_label(self, level: str) -> str:
+        if level == LEVEL_ALL:
+            return "Tổng cộng"
+        return self.levels[level].label if level in self.levels else level
+
+    def indicators_for(self, level: str) -> list[Indicator]:
+        """The indicators a unit of ``level`` reports, in form order."""
+        return [ind for ind in self.indicators.values() if level in ind.levels]
+
+    def _applies(self, rule: Rule, level: str) -> bool:
+        reported = {ind.code for ind in self.indicators_for(level)}
+        return all(code in reported for code in rule.codes)
+
+    def return_rules(self, level: str) -> list[Rule]:
+        """Rules checked on each return of a unit of ``level``."""
+        return [r for r in self.rules if r.scope in (LEVEL_ALL, level) and self._applies(r, level)]
+
+    def total_rules(self, level: str) -> list[Rule]:
+        """Rules checked on the total of ``level`` (a level code or ``all``)."""
+        if level == LEVEL_ALL:
+            return [r for r in self.rules if r.scope == LEVEL_ALL]
+        return self.return_rules(level)
+
+    def level_rules(self) -> list[Rule]:
+        """Rules comparing levels, checked once at consolidation."""
+        return [r for r in self.rules if r.scope == SCOPE_LEVELS]
+
+
+def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a definition CSV as (line number, row), after checking the header."""
+    if not path.is_file():
+        raise FormDefinitionError(Msg.FORM_001.render(where=str(path)))
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [unicodedata.normalize("NFC", (h or "").strip()) for h in reader.fieldnames or []]
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise FormDefinitionError(
+                    Msg.FORM_002.render(where=f"{path.name} › dòng 1", columns=", ".join(missing), expected=",".join(columns))
+                )
+            reader.fieldnames = header
+            rows = [
+                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k}) for i, row in enumerate(reader)
+            ]
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise FormDefinitionError(Msg.FORM_012.render(where=str(path), reason=str(err))) from err
+    rows = [(line, row) for line, row in rows if any(row.values())]
+    if not rows:
+        raise FormDefinitionError(Msg.FORM_011.render(where=path.name))
+    return rows
+
+
+def _unique(rows, key: str, fname: str) -> None:
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        value = row[key]
+        if value in seen:
+            raise FormDefinitionError(Msg.FORM_003.render(where=f"{fname} › dòng {line}", code=value, first_row=seen[value]))
+        seen[value] = line
+
+
+def _choice(value: str, allowed, column: str, where: str) -> str:
+    if value not in allowed:
+        raise FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value, allowed=", ".join(allowed)))
+    return value
+
+
+def _number(value: str, column: str, where: str) -> float | None:
+    if value == "":
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        raise FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value, allowed="một số")) from None
+
+
+def _load_levels(folder: Path) -> dict[str, Level]:
+    fname, cols = FORM_FILES["levels"]
+    rows = read_definition_csv(folder / fname, cols)
+    _unique(rows, "level", fname)
+    return {row["level"]: Level(row["level"], row["label"], row["short"]) for _, row in rows}
+
+
+def _load_sections(folder: Path) -> dict[str, Section]:
+    fname, cols = FORM_FILES["sections"]
+    rows = read_definition_csv(folder / fname, cols)
+    _unique(rows, "section", fname)
+    return {row["section"]: Section(row["section"], row["title"]) for _, row in rows}
+
+
+def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section]) -> dict[str, Indicator]:
+    fname = FORM_FILES["indicators"][0]
+    _unique(rows, "code", fname)
+    out: dict[str, Indicator] = {}
+    for line, row in rows:
+        where = f"{fname} › dòng {line}"
+        if not row["code"].isidentifier():
+            raise FormDefinitionError(
+                Msg.FORM_007.render(
+                    where=where, column="code", value=row["code"], allowed="chữ in hoa, số và dấu gạch dưới, ví dụ QUY_NGUOI_NGHEO"
+                )
+            )
+        if row["section"] not in sections:
+            raise FormDefinitionError(Msg.FORM_008.render(where=where, section=row["section"]))
+        ind_levels = tuple(part.strip() for part in row["levels"].replace(",", ";").split(";") if part.strip())
+        for level in ind_levels or ("",):
+            if level not in levels:
+                raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join(levels)))
+        out[row["code"]] = Indicator(
+            code=row["code"],
+            section=row["section"],
+            label=row["label"],
+            unit=row["unit"],
+            type=_choice(row["type"], TYPES, "type", where),
+            minimum=_number(row["min"], "min", where),
+            maximum=_number(row["max"], "max", where),
+            required=_YES[_choice(row["required"].lower(), tuple(_YES), "required", where)],
+            levels=ind_levels,
+        )
+    return out
+
+
+def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
+    fname = FORM_FILES["rules"][0]
+    _unique(rows, "rule", fname)
+    scopes = (LEVEL_ALL, SCOPE_LEVELS, *levels)
+    rules = []
+    for line, row in rows:
+        where = f"{fname} › dòng {line}"
+        try:
+            expr = parse_expression(row["expression"])
+        except ExpressionError as err:
+            raise FormDefinitionError(
+                Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=str(err))
+            ) from None
+        scope = row["scope"]
+        if scope not in scopes:
+            raise FormDefinitionError(Msg.FORM_006.render(where=where, level=scope, allowed=", ".join(scopes)))
+        for code, level in expr.refs:
+            if code not in indicators:
+                raise FormDefinitionError(Msg.FORM_004.render(where=where, rule=row["rule"], code=code))
+            if level is not None and level not in (LEVEL_ALL, *levels):
+                raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join((*levels, LEVEL_ALL))))
+            if (level is None) == (scope == SCOPE_LEVELS):
+                reason = (
+                    "phạm vi 'levels' cần mã kèm cấp, ví dụ MA[city]"
+                    if scope == SCOPE_LEVELS
+                    else f"mã kèm cấp ({code}[{level}]) chỉ dùng với phạm vi 'levels'"
+                )
+                raise FormDefinitionError(Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=reason))
+        rules.append(
+            Rule(
+                id=row["rule"],
+                expression=expr,
+                severity=_choice(row["severity"], SEVERITIES, "severity", where),
+                scope=scope,
+                blank=_choice(row["blank"] or "skip_all", BLANK_POLICIES, "blank", where),
+                message=row["message"],
+            )
+        )
+    return rules
+
+
+def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
+    for rule in form.rules:
+        if rule.scope == SCOPE_LEVELS:
+            continue
+        candidates = list(form.levels) if rule.scope == LEVEL_ALL else [rule.scope]
+        if not any(form._applies(rule, level) for level in candidates):
+            raise FormDefinitionError(
+                Msg.FORM_009.render(where=f"{fname} › {rule.id}", rule=rule.id, scope=rule.scope, codes=", ".join(rule.codes))
+            )
+
+
+def _fingerprint(*tables) -> str:
+    """A short hash of what defines the data: indicators and rules (not wording of titles)."""
+    digest = hashlib.sha256()
+    for rows in tables:
+        for _, row in rows:
+            keep = {k: v for k, v in row.items() if k not in ("label", "message")}
+            digest.update(repr(sorted(keep.items())).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+def load_form(path: str | Path | None = None) -> FormDefinition:
+    """Load and check a form definition folder (default: the bundled form).
+
+    :param path: a folder holding the definition CSVs.
+    :raises FormDefinitionError: naming the file and line of the first fault found.
+    """
+    folder = Path(path) if path else settings.DEFINITIONS_DIR
+    if not folder.is_dir():
+        raise FormDefinitionError(Msg.FORM_001.render(where=str(folder)))
+    fname, cols = FORM_FILES["form"]
+    meta = {row["key"]: row["value"] for _, row in read_definition_csv(folder / fname, cols)}
+    for key in ("id", "version", "title"):
+        if not meta.get(key):
+            raise FormDefinitionError(Msg.FORM_010.render(where=fname, key=key))
+    levels = _load_levels(folder)
+    sections = _load_sections(folder)
+    indicator_rows = read_definition_csv(folder / FORM_FILES["indicators"][0], FORM_FILES["indicators"][1])
+    rule_rows = read_definition_csv(folder / FORM_FILES["rules"][0], FORM_FILES["rules"][1])
+    indicators = _load_indicators(indicator_rows, levels, sections)
+    rules = _load_rules(rule_rows, levels, indicators)
+    form = FormDefinition(meta["id"], meta["version"], meta["title"], meta, levels, sections, indicators, rules, folder)
+    _check_rule_scopes(form, FORM_FILES["rules"][0])
+    form.fingerprint = _fingerprint(indicator_rows, rule_rows)
+    return form
+
+
+def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
+    """Load the unit list (``code,name,level``), checking codes are unique and levels known.
+
+    :param path: a CSV file; default: the bundled Lai Châu 2023 list.
+    """
+    file = Path(path) if path else settings.DEFAULT_UNITS
+    rows = read_definition_csv(file, UNITS_COLUMNS)
+    _unique(rows, "code", file.name)
+    units = []
+    for line, row in rows:
+        if row["level"] not in form.levels:
+            raise FormDefinitionError(
+                Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
+            )
+        units.append(Unit(row["code"], row["name"], row["level"]))
+    return units

@@ -1,0 +1,124 @@
+"""Figures of the prior period, shown next to this year's inputs and used for outlier checks.
+
+Three CSV shapes are accepted (UTF-8, optional BOM), recognised by their header:
+
+* a previous run's ``totals.csv``: ``code,level,value``;
+* a hand-made file of prior-year figures: ``code,level,period,value[,source]``;
+* a previous run's ``values.csv``: ``unit_code,code,value,file,sheet,cell`` (one value per unit).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.core.constants import TOTALS_COLUMNS, VALUES_COLUMNS
+from pipeline.core.errors import FormDefinitionError, Msg
+
+SHAPE_TOTALS = "totals"
+SHAPE_PRIOR = "prior"
+SHAPE_VALUES = "values"
+# Header columns that identify each shape, most specific first.
+SHAPES = (
+    (SHAPE_VALUES, ("unit_code", "code", "value")),
+    (SHAPE_PRIOR, ("code", "level", "period", "value")),
+    (SHAPE_TOTALS, ("code", "level", "value")),
+)
+_EXPECTED = " | ".join((",".join(VALUES_COLUMNS), "code,level,period,value[,source]", ",".join(TOTALS_COLUMNS)))
+_GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+
+
+@dataclass
+class PriorData:
+    """Prior-period figures by level (totals) and by unit (returns)."""
+
+    period: str | None = None
+    by_level: dict[tuple[str, str], float] = field(default_factory=dict)  # (code, level) -> value
+    by_unit: dict[tuple[str, str], float] = field(default_factory=dict)  # (unit_code, code) -> value
+
+    def unit_value(self, unit_code: str, code: str) -> float | None:
+        """The prior value a unit reported for ``code``, or ``None``."""
+        return self.by_unit.get((unit_code, code))
+
+    def level_value(self, code: str, level: str) -> float | None:
+        """The prior total of ``code`` at ``level`` (a level code or ``all``), or ``None``."""
+        return self.by_level.get((code, level))
+
+
+def _number(text: str) -> float | None:
+    """A CSV value as a number: ``1250000``, ``1250000.0``, ``1.250.000`` or ``1,5``."""
+    text = text.replace("\u00a0", "").replace(" ", "")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(".", "")
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _shape(header: list[str], where: str) -> str:
+    for shape, columns in SHAPES:
+        if all(column in header for column in columns):
+            return shape
+    raise FormDefinitionError(Msg.PRIOR_001.render(where=where, header=",".join(header), expected=_EXPECTED))
+
+
+def _read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+    """The shape of the file and its non-blank rows as (line number, row)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [unicodedata.normalize("NFC", (h or "").strip().lower()) for h in reader.fieldnames or []]
+            shape = _shape(header, f"{path.name} › dòng 1")
+            reader.fieldnames = header
+            rows = [
+                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k}) for i, row in enumerate(reader)
+            ]
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise FormDefinitionError(Msg.PRIOR_004.render(where=str(path), reason=str(err))) from err
+    return shape, [(line, row) for line, row in rows if any(row.values())]
+
+
+def _put(target: dict, key: tuple[str, str], value: float, first: dict, where: str, code: str, line: int) -> None:
+    if key in first:
+        raise FormDefinitionError(Msg.PRIOR_003.render(where=where, code=code, key=" / ".join(key), first_row=first[key]))
+    first[key] = line
+    target[key] = value
+
+
+def load_prior(path: str | Path) -> PriorData:
+    """Load prior-period figures from one of the three CSV shapes.
+
+    :param path: a ``totals.csv`` or ``values.csv`` of a previous run, or a
+        ``code,level,period,value`` file.
+    :raises FormDefinitionError: naming the file and line of the first fault.
+    """
+    file = Path(path)
+    shape, rows = _read_rows(file)
+    data = PriorData()
+    first: dict[tuple[str, str], int] = {}
+    periods: dict[str, None] = {}
+    for line, row in rows:
+        where = f"{file.name} › dòng {line}"
+        keys = ("unit_code", "code") if shape == SHAPE_VALUES else ("code", "level")
+        for column in keys:
+            if not row.get(column):
+                raise FormDefinitionError(Msg.PRIOR_006.render(where=where, column=column))
+        if not row.get("value"):
+            continue
+        value = _number(row["value"])
+        if value is None:
+            raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=row["value"], code=row["code"]))
+        if shape == SHAPE_VALUES:
+            _put(data.by_unit, (row["unit_code"], row["code"]), value, first, where, row["code"], line)
+        else:
+            _put(data.by_level, (row["code"], row["level"]), value, first, where, row["code"], line)
+        if row.get("period"):
+            periods.setdefault(row["period"], None)
+    if len(periods) > 1:
+        raise FormDefinitionError(Msg.PRIOR_005.render(where=file.name, periods=", ".join(periods)))
+    data.period = next(iter(periods), None)
+    return data

@@ -1,0 +1,165 @@
+"""Turn a ``RawWorkbook`` into the raw content of one return: its metadata and, for each
+indicator code found in a ``Mã`` column, the raw value beside it with its place.
+
+Nothing here knows about openpyxl or calamine; values are found by code and header name,
+never by position, so inserted rows, re-ordered rows and renamed sheets do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from pipeline.core.constants import (
+    HEADER_CODE,
+    HEADER_LABEL,
+    HEADER_PRIOR,
+    HEADER_STT,
+    HEADER_UNIT,
+    HEADER_VALUE,
+    META_FORM_ID,
+    META_KEYS,
+    META_PREFIX,
+    META_SHEET,
+)
+from pipeline.form.definition import FormDefinition
+from pipeline.ingest.readers import RawSheet, RawWorkbook
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """A value as typed, with the place it came from (row is 1-based, as in Excel)."""
+
+    code: str
+    raw: Any
+    sheet: str
+    row: int
+    cell: str
+    formula_without_value: bool = False
+    stray: tuple[tuple[str, Any], ...] = ()  # (cell, value) typed in other columns of the row
+    font: str | None = None  # the cell's font, looked up for text with Latin-1 letters only (legacy encodings)
+
+
+@dataclass
+class RawReturn:
+    """What one file holds, before any judgement."""
+
+    file: str
+    format: str
+    meta: dict[str, str]
+    meta_source: str  # "sheet", "properties" or "" when the file carries none
+    values: list[RawValue] = field(default_factory=list)
+    unknown: list[RawValue] = field(default_factory=list)
+    uncoded: list[RawValue] = field(default_factory=list)  # figures on rows without a code (inserted rows)
+    tables: int = 0
+    modified: datetime | None = None
+    heading: list[str] = field(default_factory=list)  # text above the first table, to recognise a unit by name
+
+
+def normalise(text: Any) -> str:
+    """Header text compared without regard to case, spacing or Unicode form."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+
+
+_LATIN1_LETTER = re.compile("[\u00a1-\u00ff]")  # what text typed in a TCVN3 or VNI font is made of
+_HEADER_MAX = 40  # a header cell is short: longer text is not looked at
+_CODE_HEADER = normalise(HEADER_CODE)
+_VALUE_HEADER = normalise(HEADER_VALUE)
+# Columns whose content is ours, never an officer's figure typed in the wrong place.
+_OWN_COLUMNS = {normalise(h) for h in (HEADER_STT, HEADER_LABEL, HEADER_UNIT, HEADER_CODE, HEADER_VALUE, HEADER_PRIOR)}
+
+
+def find_table(sheet: RawSheet) -> tuple[int, int, int] | None:
+    """(header row index, code column, value column) of the first row holding both headers."""
+    for r, row in enumerate(sheet.rows):
+        cells = [normalise(v) if isinstance(v, str) and len(v) < _HEADER_MAX else "" for v in row]
+        if _CODE_HEADER in cells and _VALUE_HEADER in cells:
+            return r, cells.index(_CODE_HEADER), cells.index(_VALUE_HEADER)
+    return None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def read_metadata(book: RawWorkbook) -> tuple[dict[str, str], str]:
+    """Metadata from the hidden sheet (even if renamed), else from custom document properties."""
+    for sheet in book.sheets:
+        if sheet.name != META_SHEET and sheet.visible:
+            continue
+        pairs = {_cell_text(row[0]): _cell_text(row[1]) for row in sheet.rows if len(row) >= 2 and _cell_text(row[0])}
+        if pairs.get(META_FORM_ID):
+            return {key: pairs.get(key, "") for key in META_KEYS}, "sheet"
+    props = {key: book.properties.get(META_PREFIX + key, "").strip() for key in META_KEYS}
+    if props.get(META_FORM_ID):
+        return props, "properties"
+    return {}, ""
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
+    table = find_table(sheet)
+    if table is None:
+        return
+    out.tables += 1
+    header, code_col, value_col = table
+    if out.tables == 1:
+        out.heading = [_cell_text(v) for row in sheet.rows[:header] for v in row if isinstance(v, str) and v.strip()]
+    titles = [normalise(v) if isinstance(v, str) else "" for v in sheet.rows[header]]
+    spare = [c for c in range(len(titles)) if c > code_col and titles[c] not in _OWN_COLUMNS]
+    skip = {rule.id for rule in form.rules} | set(form.sections)
+    letter = xl_col_to_name(value_col)
+    uncoded, last_coded = [], header
+    for r in range(header + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        code = row[code_col] if code_col < len(row) else ""
+        if code not in form.indicators:  # the usual case needs no clean-up
+            if code is None or code == "":
+                raw = row[value_col] if value_col < len(row) else None
+                if not _is_blank(raw):
+                    uncoded.append(RawValue("", raw, sheet.name, r + 1, f"{letter}{r + 1}"))
+                continue
+            if code in skip:
+                continue
+            code = _cell_text(code)
+            if not code or code in skip:
+                continue
+            code = code if code in form.indicators else code.upper().replace(" ", "")
+        raw = row[value_col] if value_col < len(row) else None
+        blank = _is_blank(raw)
+        known = code in form.indicators
+        if blank and not known:
+            continue
+        cell = f"{letter}{r + 1}"
+        stray = tuple((xl_rowcol_to_cell(r, c), row[c]) for c in spare if c < len(row) and not _is_blank(row[c])) if blank else ()
+        font = sheet.font_of(cell) if isinstance(raw, str) and _LATIN1_LETTER.search(raw) else None
+        item = RawValue(code, raw, sheet.name, r + 1, cell, blank and cell in sheet.formula_cells, stray, font)
+        (out.values if known else out.unknown).append(item)
+        last_coded = r + 1 if known else last_coded
+    out.uncoded += [item for item in uncoded if item.row < last_coded]  # within the table, not its footer
+
+
+def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawReturn:
+    """Metadata and coded values of one workbook.
+
+    :param file: the file's name as the user sees it, used in every location.
+    """
+    meta, source = read_metadata(book)
+    out = RawReturn(file=file, format=book.format, meta=meta, meta_source=source, modified=book.modified)
+    for sheet in book.sheets:
+        if sheet.name == META_SHEET:
+            continue
+        _scan_sheet(sheet, form, out)
+    return out

@@ -1,0 +1,174 @@
+"""The neutral structures every reader returns: ``RawWorkbook`` holding ``RawSheet``s, with
+the parts of an xlsx the values reader does not expose (custom properties, formulas whose
+result was never saved, cell fonts) parsed only when asked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+
+_CELL_RE = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
+_VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
+
+
+@dataclass
+class RawSheet:
+    """One sheet's values; ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A.
+
+    ``formula_cells`` (cells holding a formula whose result was never saved) is worked out
+    from the sheet's XML only when asked, since most returns never need it.
+    """
+
+    name: str
+    rows: list[list[Any]]
+    visible: bool = True
+    source: SheetXml | None = None
+
+    @cached_property
+    def formula_cells(self) -> frozenset[str]:
+        return _formulas_without_value(self.source.get(self.name) if self.source else None)
+
+    def font_of(self, cell: str) -> str | None:
+        """The font a cell is shown in (xlsx only): '.VnTime' or 'VNI-Times' mean legacy text."""
+        return self.source.font_of(self.name, cell) if self.source else None
+
+
+class SheetXml:
+    """The XML of an xlsx's sheets by sheet name, mapped through workbook.xml only when asked."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        self.parts = parts
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return _sheet_parts(self.parts)
+
+    def get(self, name: str) -> bytes | None:
+        return self.parts.get(self.names.get(name, ""))
+
+    @cached_property
+    def style_fonts(self) -> list[str]:
+        """Font name of each cell style (``cellXfs`` order), from styles.xml."""
+        styles = self.parts.get("xl/styles.xml", b"")
+        fonts_xml = _section(styles, b"fonts")
+        fonts = [m.group(1).decode("utf-8", "replace") for m in re.finditer(rb"<font\b.*?<name val=\"([^\"]*)\"", fonts_xml, re.S)]
+        ids = [int(m.group(1)) for m in re.finditer(rb"<xf\b[^>]*?fontId=\"(\d+)\"", _section(styles, b"cellXfs"))]
+        return [fonts[i] if i < len(fonts) else "" for i in ids]
+
+    def font_of(self, sheet: str, cell: str) -> str | None:
+        """The font name of ``cell`` (A1) on ``sheet``, or None when unknown."""
+        match = re.search(rb"<c r=\"" + cell.encode() + rb"\"[^>]*?\ss=\"(\d+)\"", self.get(sheet) or b"")
+        fonts = self.style_fonts
+        index = int(match.group(1)) if match else 0
+        return fonts[index] if index < len(fonts) else None
+
+
+def _section(xml: bytes, tag: bytes) -> bytes:
+    start = xml.find(b"<" + tag)
+    end = xml.find(b"</" + tag + b">", start)
+    return xml[start:end] if start != -1 and end != -1 else b""
+
+
+@dataclass
+class RawWorkbook:
+    """A workbook's sheets; custom properties are parsed from ``parts`` only when asked."""
+
+    path: Path
+    format: str
+    sheets: list[RawSheet]
+    modified: datetime | None = None
+    parts: dict[str, bytes] = field(default_factory=dict)
+    given_properties: dict[str, str] | None = None
+
+    @cached_property
+    def properties(self) -> dict[str, str]:
+        if self.given_properties is not None:
+            return self.given_properties
+        return _ods_properties(self.parts)[0] if self.format == "ods" else _custom_properties(self.parts)
+
+
+def _xml(parts: dict[str, bytes], name: str):
+    data = parts.get(name)
+    if data is None:
+        return None
+    try:
+        return SafeET.fromstring(data)
+    except Exception:  # malformed part: treat as absent
+        return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
+    props: dict[str, str] = {}
+    root = _xml(parts, "docProps/custom.xml")
+    for prop in root if root is not None else []:
+        name = prop.get("name")
+        if name and len(prop):
+            props[name] = (prop[0].text or "").strip()
+    return props
+
+
+def _ods_properties(parts: dict[str, bytes]) -> tuple[dict[str, str], datetime | None]:
+    props: dict[str, str] = {}
+    modified = None
+    root = _xml(parts, "meta.xml")
+    for elem in root.iter() if root is not None else []:
+        tag = _local(elem.tag)
+        if tag == "user-defined":
+            name = next((v for k, v in elem.attrib.items() if _local(k) == "name"), None)
+            if name:
+                props[name] = (elem.text or "").strip()
+        elif tag == "date" and elem.text:
+            modified = parse_time(elem.text)
+    return props, modified
+
+
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name -> part path inside an xlsx archive."""
+    book, rels = _xml(parts, "xl/workbook.xml"), _xml(parts, "xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    out = {}
+    for elem in book.iter():
+        if _local(elem.tag) == "sheet":
+            rid = next((v for k, v in elem.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(rid, "")
+            out[elem.get("name", "")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
+
+
+def _formulas_without_value(data: bytes | None) -> frozenset[str]:
+    """Cells holding a formula whose result was never saved (e.g. written by openpyxl).
+
+    Only the cells around each ``<f`` are looked at, so a sheet without formulas costs nothing.
+    """
+    if not data:
+        return frozenset()
+    found = set()
+    at = data.find(b"<f")
+    while at != -1:
+        start = data.rfind(b"<c ", 0, at)
+        end = data.find(b"</c>", at)
+        match = _CELL_RE.match(data, start, end + 4) if start != -1 and end != -1 else None
+        body = match.group(2) or b"" if match else b""
+        if b"<f" in body and not _VALUE_RE.search(body):
+            found.add(match.group(1).decode())
+        at = data.find(b"<f", end if end != -1 else at + 2)
+    return frozenset(found)

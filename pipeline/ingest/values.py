@@ -1,0 +1,246 @@
+"""Read one cell value the way ward and commune officers type it.
+
+``parse_value(raw, type_)`` never raises for any ``raw``: it returns a ``ParsedValue`` whose
+``kind`` says what was found. A blank cell is "not reported" (``blank``), never zero. A value
+understood only after some reading (thousand separators, ``đồng``, ``triệu``, ``-`` for zero)
+is ``interpreted`` and ``how`` says in Vietnamese what was understood, for an info finding
+(``Msg.VALUE_006``). Anything ambiguous or impossible is an ``error`` carrying its ``Msg``.
+
+Reading rules for text:
+
+* separators: a mark followed by groups of exactly three digits groups thousands
+  (``120.341.560``, ``120,341,560``, ``24 000 000``); with both ``.`` and ``,`` the last one,
+  used once, is the decimal mark (``1.250,75``, ``1,250.75``);
+* a single mark before exactly three digits (``1,250``) groups thousands where a whole number
+  is due; for ``decimal`` figures and before ``triệu``/``tỷ`` the Vietnamese convention
+  decides: ``.`` groups thousands (``1.250`` = 1250, ``1.200 triệu`` = 1.200.000.000),
+  ``,`` is the decimal mark (``1,250`` = 1,25);
+* where a whole number is due, a decimal part that is not zero (``1,5``) is ambiguous
+  (``VALUE_008``), never silently 15; a zero decimal part (``5,00``) is dropped;
+* currency words (``đ``, ``đồng``, ``VNĐ``, ``₫``) only on ``money`` figures;
+* a number in brackets (``(5)``) is ambiguous: accountants write negatives so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from fractions import Fraction
+
+from pipeline.core.constants import TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
+from pipeline.core.errors import Msg
+from pipeline.core.vnformat import format_number
+
+BLANK = "blank"
+NUMBER = "number"
+INTERPRETED = "interpreted"
+ERROR = "error"
+TEXT = "text"
+KINDS = (BLANK, NUMBER, INTERPRETED, ERROR, TEXT)
+
+MAX_TEXT = 100  # longer text in a figure cell is not a number
+MAX_DIGITS = 30  # nor are more digits than this
+
+_ZERO_WORDS = frozenset({"-", "–", "—", "−", "không", "khong", "ko"})
+_SCALES = {"nghìn": 3, "nghin": 3, "ngàn": 3, "ngan": 3, "k": 3, "triệu": 6, "trieu": 6, "tr": 6, "tỷ": 9, "tỉ": 9, "ty": 9}
+_CURRENCIES = ("vnđ", "vnd", "đồng", "dong", "đ", "₫")
+_MINUS = "-−–—"
+_MARK_NAMES = {".": "dấu chấm", ",": "dấu phẩy", " ": "dấu cách"}
+
+_NUMBER = re.compile(
+    rf"(?P<sign>[+{re.escape(_MINUS)}]?) ?(?P<num>[0-9](?:[0-9., ]*[0-9])?)"
+    rf" ?(?P<scale>{'|'.join(sorted(_SCALES, key=len, reverse=True))})?"
+    rf" ?(?P<cur>{'|'.join(_CURRENCIES)})?",
+    re.IGNORECASE,
+)
+_ADJACENT_MARKS = re.compile(r"[., ]{2}")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """What a cell holds: ``value`` (int for count/money, float for decimal, str for text,
+    None for blank or error), ``kind`` (one of ``KINDS``), ``how`` (for ``interpreted``),
+    ``msg`` and ``reason`` (for ``error``; ``reason`` fills ``VALUE_008``)."""
+
+    value: float | int | str | None
+    kind: str
+    how: str = ""
+    msg: Msg | None = None
+    reason: str = ""
+
+
+_BLANK = ParsedValue(None, BLANK)
+
+
+def parse_value(raw: object, type_: str) -> ParsedValue:
+    """Read a cell value as given by a spreadsheet reader.
+
+    :param raw: None, str, int, float, bool, date/datetime/time, or any object (read as its text).
+    :param type_: one of ``constants.TYPES``; ``count`` and ``money`` want whole numbers ≥ 0,
+        ``decimal`` a number ≥ 0, ``text`` anything.
+    :raises ValueError: only for a ``type_`` outside ``constants.TYPES`` (a programming error).
+    """
+    if type_ not in TYPES:
+        raise ValueError(f"unknown indicator type {type_!r}; expected one of {TYPES}")
+    if raw is None:
+        return _BLANK
+    if type_ == TYPE_TEXT:
+        return _parse_text(raw)
+    if isinstance(raw, (bool, date, time, timedelta)):
+        return _error(Msg.VALUE_002)
+    if isinstance(raw, (int, float)):
+        return _from_number(raw, type_)
+    text = _as_text(raw)
+    if text is None:
+        return _error(Msg.VALUE_002)
+    text = re.sub(r"\s+", " ", text)
+    return _from_text(text, type_) if text else _BLANK
+
+
+def _error(msg: Msg, reason: str = "") -> ParsedValue:
+    return ParsedValue(None, ERROR, msg=msg, reason=reason)
+
+
+def _as_text(raw: object) -> str | None:
+    """NFC text without surrounding whitespace, zero-width characters or Excel's leading apostrophe."""
+    try:
+        text = raw if isinstance(raw, str) else str(raw)
+    except Exception:  # an object whose __str__ fails is simply not a number
+        return None
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).strip()
+    return text[1:].strip() if text.startswith("'") else text
+
+
+def _parse_text(raw: object) -> ParsedValue:
+    if isinstance(raw, float):
+        text = format(raw, ".15g")
+    elif isinstance(raw, (date, time)):
+        text = raw.isoformat()
+    else:
+        text = _as_text(raw) or ""
+    return ParsedValue(text, TEXT) if text else _BLANK
+
+
+def _from_number(raw: int | float, type_: str) -> ParsedValue:
+    """A numeric cell. Float noise beyond Excel's 15 significant digits is ignored."""
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return _error(Msg.VALUE_002)
+    if raw < 0:
+        return _error(Msg.VALUE_004)
+    if type_ == TYPE_DECIMAL:
+        try:
+            return ParsedValue(float(raw), NUMBER)
+        except OverflowError:
+            return _error(Msg.VALUE_008, "số quá lớn")
+    if isinstance(raw, float):
+        shown = float(format(raw, ".15g"))
+        if not shown.is_integer():
+            return _error(Msg.VALUE_003)
+        raw = int(shown)
+    return ParsedValue(int(raw), NUMBER)
+
+
+def _from_text(text: str, type_: str) -> ParsedValue:
+    if len(text) > MAX_TEXT:
+        return _error(Msg.VALUE_002)
+    if text.lower() in _ZERO_WORDS:
+        how = f"'{text}' được hiểu là 0" if text.isalpha() else f"dấu '{text}' được hiểu là 0"
+        return _result(Fraction(0), type_, [how])
+    if text[0] == "(" and text[-1] == ")" and _NUMBER.fullmatch(text[1:-1].strip()):
+        return _error(Msg.VALUE_008, "số trong ngoặc đơn có thể là số âm")
+    match = _NUMBER.fullmatch(text)
+    if not match:
+        return _error(Msg.VALUE_002)
+    if match["cur"] and type_ != TYPE_MONEY:
+        return _error(Msg.VALUE_002)
+    return _from_match(match, type_)
+
+
+def _from_match(match: re.Match, type_: str) -> ParsedValue:
+    whole_due = type_ in WHOLE_TYPES
+    scale = match["scale"]
+    parts = _split(match["num"], vietnamese=bool(scale) or not whole_due, whole_due=whole_due)
+    if isinstance(parts, str):
+        return _error(Msg.VALUE_008, parts)
+    digits, decimals, notes = parts
+    sign = match["sign"]
+    if sign and sign in _MINUS and (digits + decimals).strip("0"):
+        return _error(Msg.VALUE_004)
+    if len(digits) + len(decimals) > MAX_DIGITS:
+        return _error(Msg.VALUE_008, "số quá dài")
+    value = Fraction(int(digits + decimals), 10 ** len(decimals))
+    if scale:
+        exponent = _SCALES[scale.lower()]
+        value *= 10**exponent
+        shown = _show(Fraction(int(digits)), 0) + ("," + decimals if decimals else "")
+        suffix = " đồng" if type_ == TYPE_MONEY else ""
+        notes = [f"{shown} {scale} = {_show(value, len(decimals) - exponent)}{suffix}"]
+    elif match["cur"]:
+        notes.append(f"bỏ đơn vị tiền '{match['cur']}'")
+    if sign:
+        notes.insert(0, f"bỏ dấu '{sign}'")
+    if whole_due and value.denominator != 1:
+        return _error(Msg.VALUE_003) if scale else _error(Msg.VALUE_008, "có phần thập phân")
+    return _result(value, type_, notes)
+
+
+def _split(num: str, vietnamese: bool, whole_due: bool) -> tuple[str, str, list[str]] | str:
+    """Digits before and after the decimal mark, with notes; or why ``num`` is ambiguous."""
+    if _ADJACENT_MARKS.search(num):
+        return "hai dấu phân cách đứng liền nhau"
+    marks = {char for char in num if not char.isdigit()}
+    if not marks:
+        return num, "", []
+    roles = _roles(num, marks, vietnamese) if len(marks) < 3 else None
+    if roles is None:
+        return "dùng lẫn lộn nhiều loại dấu phân cách"
+    group, mark = roles
+    head, _, decimals = num.partition(mark) if mark else (num, "", "")
+    notes = []
+    if group:
+        if not _grouped(head.split(group)):
+            return "dấu phân cách hàng nghìn đặt sai chỗ"
+        head = head.replace(group, "")
+        notes.append(f"bỏ {_MARK_NAMES[group]} phân cách hàng nghìn")
+    if mark:
+        notes.append(f"bỏ phần thập phân '{mark}{decimals}'" if whole_due else f"{_MARK_NAMES[mark]} được hiểu là dấu thập phân")
+    return head, decimals, notes
+
+
+def _roles(num: str, marks: set[str], vietnamese: bool) -> tuple[str, str] | None:
+    """(thousands separator, decimal mark), either may be ""; None if the marks contradict."""
+    if len(marks) == 2:
+        mark = next(char for char in reversed(num) if not char.isdigit())
+        if mark == " " or num.count(mark) > 1:
+            return None
+        return (marks - {mark}).pop(), mark
+    (char,) = marks
+    if char == " " or num.count(char) > 1:
+        return char, ""
+    head, tail = num.split(char)
+    if len(tail) == 3 and _grouped([head]) and not (vietnamese and char == ","):
+        return char, ""
+    return "", char
+
+
+def _grouped(groups: list[str]) -> bool:
+    """Thousand groups: a first group of 1-3 digits not starting with 0, then groups of 3."""
+    first, rest = groups[0], groups[1:]
+    return 1 <= len(first) <= 3 and first[0] != "0" and all(len(group) == 3 for group in rest)
+
+
+def _show(value: Fraction, decimals: int) -> str:
+    """``value`` written the Vietnamese way, exactly (format_number goes through float)."""
+    if value.denominator == 1:
+        whole = int(value)
+        return format_number(whole) if whole < 10**15 else f"{whole:,}".replace(",", ".")
+    return format_number(float(value), decimals=max(decimals, 1))
+
+
+def _result(value: Fraction, type_: str, notes: list[str]) -> ParsedValue:
+    number = float(value) if type_ == TYPE_DECIMAL else int(value)
+    return ParsedValue(number, INTERPRETED if notes else NUMBER, "; ".join(notes))

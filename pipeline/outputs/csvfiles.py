@@ -1,0 +1,73 @@
+"""The CSV outputs of a consolidation: totals, values, findings, relations, submissions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.core.atomic import atomic_path
+from pipeline.core.constants import FINDINGS_COLUMNS, FINDINGS_CSV, RELATIONS_CSV, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
+
+SUBMISSIONS_CSV = "submissions.csv"
+COMPARISON_CSV = "comparison.csv"
+RUN_JSON = "run.json"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def numbers_text(column: pd.Series) -> pd.Series:
+    """Numbers as plain text: whole numbers without '.0', blanks empty; non-numbers kept."""
+    values = pd.to_numeric(column, errors="coerce")
+    whole = values.notna() & (values == values.round())
+    out = column.astype(object).where(column.notna(), "").astype(str)
+    out[whole] = values[whole].round().astype("int64").astype(str)
+    other = values.notna() & ~whole
+    out[other] = values[other].astype(str)
+    return out
+
+
+def safe_text(column: pd.Series) -> pd.Series:
+    """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5 excepted)."""
+    out = column.astype(object).where(column.notna(), "").astype(str)
+    risky = out.str[:1].isin(_FORMULA_START)
+    if risky.any():
+        risky[risky] = pd.to_numeric(out[risky], errors="coerce").isna()
+        out[risky] = "'" + out[risky]
+    return out
+
+
+def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) -> Path:
+    """Write ``frame`` as UTF-8 CSV atomically; ``numeric`` columns as plain numbers."""
+    out = pd.DataFrame({column: (numbers_text if column in numeric else safe_text)(frame[column]) for column in frame.columns})
+    with atomic_path(path) as tmp:
+        out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
+    """Write every CSV of ``result`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    written = [
+        write_frame(result.totals[TOTALS_COLUMNS], out_dir / TOTALS_CSV, numeric=("value",)),
+        write_frame(result.values[VALUES_COLUMNS], out_dir / VALUES_CSV, numeric=("value",)),
+        write_frame(result.report.to_findings()[FINDINGS_COLUMNS], out_dir / FINDINGS_CSV),
+        write_frame(result.relations, out_dir / RELATIONS_CSV, numeric=("lhs", "rhs", "difference")),
+        write_frame(result.submissions, out_dir / SUBMISSIONS_CSV),
+    ]
+    if result.comparison is not None:
+        written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))
+    run = {
+        "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
+        "period": result.period, "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
+        "units": [{"code": u.code, "name": u.name, "level": u.level} for u in result.units],
+        "summary": result.report.to_summary(),
+        "prior_period": result.prior.period if result.prior else None,
+        "comparison": COMPARISON_CSV if result.comparison is not None else None,
+    }  # fmt: skip
+    with atomic_path(out_dir / RUN_JSON) as tmp:
+        tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8")
+    written.append(out_dir / RUN_JSON)
+    return written

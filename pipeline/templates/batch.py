@@ -1,0 +1,129 @@
+"""Write one template per unit, fast: each level's workbook is built once and every unit's
+copy stamped from it (``stamp.py``); templates that differ everywhere (prior-period values)
+are built in full. Both spread the units over a process pool."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.core.errors import Msg, TemplateError
+from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.prior import PriorData
+from pipeline.templates.build import build_template, template_filename
+from pipeline.templates.stamp import MAX_TEXT, Stamp, StampError, placeholder, write_bytes
+
+# Use a process pool from this many stamped (or built) files on.
+POOL_MIN_STAMPED = 400
+POOL_MIN_BUILT = 16
+CHUNK = 100
+
+
+def write_templates(
+    form: FormDefinition,
+    units: list[Unit],
+    out_dir: Path,
+    period: str,
+    deadline: str | None = None,
+    prior: PriorData | None = None,
+    jobs: int | None = None,
+) -> list[Path]:
+    """Write one template per unit into ``out_dir`` (created if missing).
+
+    Without ``prior``, each level's workbook is built once and every unit's file is stamped
+    from it (``stamp.py``); with ``prior`` every file differs, so each is built in full.
+
+    :param jobs: processes writing in parallel when there are many units (default: one per core).
+    :returns: the paths written, in the order of ``units``.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise TemplateError(Msg.TEMPLATE_001.render(where=str(out), reason=str(err))) from err
+    if prior is None:
+        return write_stamped(form, units, out, str(period), deadline, jobs)
+    return write_built(form, units, out, str(period), deadline, prior, jobs)
+
+
+@dataclass
+class _Batch:
+    """What every worker needs: the prepared workbook of each level and how to build directly."""
+
+    form: FormDefinition
+    period: str
+    deadline: str | None
+    prior: PriorData | None
+    stamps: dict[str, Stamp]
+    code_token: str = ""
+    name_token: str = ""
+
+    def write(self, unit: Unit, path: Path) -> Path:
+        stamp = self.stamps.get(unit.level)
+        if stamp is not None and _stampable(unit):
+            try:
+                return write_bytes(stamp.render({self.code_token: unit.code, self.name_token: unit.name}), path)
+            except StampError:
+                pass
+        return build_template(self.form, unit, path, self.period, self.deadline, self.prior)
+
+
+def _stampable(unit: Unit) -> bool:
+    """Texts a direct build writes exactly as ``Stamp`` does (XlsxWriter special-cases the others)."""
+    return all(text and len(text) <= MAX_TEXT and not text.startswith("<r>") for text in (unit.code, unit.name))
+
+
+_BATCH: _Batch | None = None
+
+
+def _init_worker(batch: _Batch) -> None:
+    global _BATCH
+    _BATCH = batch
+
+
+def _write_chunk(items: list[tuple[Unit, Path]]) -> list[Path]:
+    assert _BATCH is not None
+    return [_BATCH.write(unit, path) for unit, path in items]
+
+
+def default_jobs() -> int:
+    """One process per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _run(batch: _Batch, units: list[Unit], out_dir: Path, jobs: int | None, pool_min: int) -> list[Path]:
+    items = [(unit, out_dir / template_filename(unit)) for unit in units]
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(items) < pool_min:
+        return [batch.write(unit, path) for unit, path in items]
+    size = max(1, min(CHUNK, len(items) // (jobs * 4)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(batch,)) as pool:
+        return [path for done in pool.map(_write_chunk, chunks) for path in done]
+
+
+def write_stamped(form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None,
+                  jobs: int | None = None) -> list[Path]:  # fmt: skip
+    """One template per unit, stamped from one built workbook per level; paths in the order of ``units``.
+
+    :param jobs: processes stamping in parallel (default: one per core; used from ``POOL_MIN_STAMPED`` units).
+    :raises TemplateError: a template cannot be written.
+    """
+    code_token, name_token = placeholder("code"), placeholder("name")
+    stamps = {}
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        for level in dict.fromkeys(u.level for u in units):
+            path = build_template(form, Unit(code_token, name_token, level), Path(tmp) / f"{level}.xlsx", period, deadline)
+            stamps[level] = Stamp.from_file(path, (code_token, name_token))
+    batch = _Batch(form, str(period), deadline, None, stamps, code_token, name_token)
+    return _run(batch, units, Path(out_dir), jobs, POOL_MIN_STAMPED)
+
+
+def write_built(form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None,
+                prior: PriorData | None = None, jobs: int | None = None) -> list[Path]:  # fmt: skip
+    """One template per unit, each built in full (in ``jobs`` processes from ``POOL_MIN_BUILT`` units)."""
+    batch = _Batch(form, str(period), deadline, prior, {})
+    return _run(batch, units, Path(out_dir), jobs, POOL_MIN_BUILT)

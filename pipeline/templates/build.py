@@ -1,0 +1,310 @@
+"""Write the Excel template each commune, ward or the city fills in (xlsxwriter).
+
+A template has three sheets: ``Báo cáo`` (the table officers fill in, with a check block
+of live formulas), ``Hướng dẫn`` (how to fill it in) and the hidden ``_tonghop`` (metadata
+the consolidation reads, also stored as custom document properties). Ingest finds the
+table by its header cells ``Mã`` and ``Số liệu``, never by position.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from pipeline.core import constants as C
+from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.vnformat import format_number, strip_diacritics
+from pipeline.form.definition import FormDefinition, Indicator, Unit
+from pipeline.form.prior import PriorData
+from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
+from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, add_formats, input_style, row_height
+
+MAX_WHOLE = 10**15
+HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
+PROTECT_OPTIONS = dict.fromkeys(("select_locked_cells", "select_unlocked_cells", "format_columns", "format_rows", "insert_rows"), True)
+GUIDE_STEPS = (
+    "Mở trang “Báo cáo”, nhập số liệu vào các ô màu vàng ở cột “Số liệu”. Các ô khác đã được khóa.",
+    "Chỉ nhập số, không kèm chữ hay đơn vị tính. Chỉ tiêu không phát sinh thì ghi 0, không để trống.",
+    "Gõ số liền, ví dụ 120341560; Excel tự hiển thị 120.341.560. Số đã gõ có dấu chấm như 120.341.560 chương trình tổng hợp vẫn đọc được.",
+    "Không sửa cột “Mã”, không xóa dòng, không đổi tên trang tính. Cần giải thích thì ghi vào cột “Ghi chú”.",
+    "Xem khối “KIỂM TRA SỐ LIỆU” cuối trang “Báo cáo”: mọi dòng phải hiện “{ok}”. Dòng “{fail}” thì xem chênh lệch ở cột “Ghi chú” "
+    "và sửa số liệu; dòng “{review}” thì kiểm tra lại hoặc giải thích ở cột “Ghi chú”.",
+    "Lưu tệp dạng Excel (.xlsx), giữ nguyên tên tệp, gửi qua thư điện tử hoặc Zalo cho Ban Thường trực {committee}.",
+    "Có thể in trang “Báo cáo”, ký tên, đóng dấu để lưu hồ sơ; tệp Excel vẫn phải gửi để tổng hợp.",
+)
+
+
+@dataclass
+class _Job:
+    """What one template is about, and where its columns are."""
+
+    form: FormDefinition
+    unit: Unit
+    period: str
+    deadline: str | None
+    prior: PriorData | None
+    where: str
+
+    @property
+    def headers(self) -> list[str]:
+        prior = [C.HEADER_PRIOR] if self.prior is not None else []
+        return [C.HEADER_STT, C.HEADER_LABEL, C.HEADER_UNIT, C.HEADER_CODE, C.HEADER_VALUE, *prior, C.HEADER_NOTE]
+
+    @property
+    def cols(self) -> dict[str, int]:
+        return {header: i for i, header in enumerate(self.headers)}
+
+    @property
+    def last(self) -> int:
+        return len(self.headers) - 1
+
+    def meta(self) -> dict[str, str]:
+        f, u = self.form, self.unit
+        values = (f.id, f.version, f.fingerprint, u.code, u.name, u.level, self.period, self.deadline or "")
+        return dict(zip(C.META_KEYS, (str(v) for v in values), strict=True))
+
+
+def template_filename(unit: Unit) -> str:
+    """``03386_Phuong_Quyet_Thang.xlsx``: the unit code and an ASCII slug of its name."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
+    code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
+    return f"{code}_{slug}.xlsx" if slug else f"{code}.xlsx"
+
+
+def build_template(
+    form: FormDefinition, unit: Unit, path: Path, period: str, deadline: str | None = None, prior: PriorData | None = None
+) -> Path:
+    """Write the template of ``unit`` to ``path`` atomically (temp file, then rename).
+
+    :param period: the reporting year, e.g. ``"2023"``.
+    :param deadline: shown in the heading and the guide when given.
+    :param prior: adds a ``Năm trước`` column with the unit's prior values.
+    :raises TemplateError: if writing fails; ``path`` is then left as it was.
+    """
+    path = Path(path)
+    job = _Job(form, unit, str(period), deadline, prior, path.name)
+    tmp_name = str(path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp.xlsx"))
+    try:
+        _write_workbook(job, tmp_name)
+        os.replace(tmp_name, path)
+    except (OSError, XlsxWriterException, ValueError) as err:
+        raise TemplateError(Msg.TEMPLATE_001.render(where=str(path), reason=str(err))) from err
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)  # gone already after a successful replace
+    return path
+
+
+def _check(result: int | None, job: _Job, feature: str, cell: str = "", indicator: str = "") -> None:
+    """XlsxWriter warns and returns -1/-2 instead of raising: turn that into an error."""
+    if result is not None and result < 0:
+        raise TemplateError(Msg.TEMPLATE_002.render(where=job.where, feature=feature, cell=cell, code=result, indicator=indicator))
+
+
+def _write_workbook(job: _Job, filename: str) -> None:
+    with xlsxwriter.Workbook(filename) as wb:
+        fmt = add_formats(wb)
+        _write_report(wb.add_worksheet(C.DATA_SHEET), fmt, job)
+        _write_guide(wb.add_worksheet(C.GUIDE_SHEET), fmt, job)
+        _write_meta(wb.add_worksheet(C.META_SHEET), fmt, job)
+        wb.worksheets()[0].activate()
+        title = job.form.title_for(job.period)
+        wb.set_properties({"title": title, "subject": job.unit.name, "author": job.form.committee, "company": "tonghop"})
+        for key, value in job.meta().items():
+            if value:
+                _check(wb.set_custom_property(C.META_PREFIX + key, value), job, "thuộc tính tài liệu", key)
+
+
+def _write_report(ws, fmt: dict, job: _Job) -> None:
+    """The ``Báo cáo`` sheet: heading, table, check block, signatures."""
+    # Layout and printing.
+    for i, header in enumerate(job.headers):
+        ws.set_column(i, i, WIDTHS[header])
+    ws.hide_gridlines(2)
+    ws.set_paper(9)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_footer('&C&"Times New Roman"&10Trang &P/&N')
+    # Heading, table, checks, footer.
+    row = _write_heading(ws, fmt, job)
+    ws.write_row(row, 0, job.headers, fmt["th"])
+    ws.set_row(row, 33)
+    ws.repeat_rows(row)
+    ws.freeze_panes(row + 1, 0)
+    row, cells = _write_indicators(ws, fmt, job, row + 1)
+    row = _write_checks(ws, fmt, job, row + 1, cells)
+    _write_signatures(ws, fmt, job, row + 1)
+    ws.protect("", PROTECT_OPTIONS)
+
+
+def _write_heading(ws, fmt: dict, job: _Job) -> int:
+    """Rows above the table; returns the row of the table header."""
+    split, last = job.cols[C.HEADER_CODE], job.last
+    left = (job.form.settings.get("parent", "").upper(), job.form.committee.upper())
+    ws.merge_range(0, 0, 0, split - 1, left[0], fmt["org"])
+    ws.merge_range(1, 0, 1, split - 1, left[1], fmt["org_bold"])
+    ws.merge_range(0, split, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fmt["org_bold"])
+    ws.merge_range(1, split, 1, last, "Độc lập - Tự do - Hạnh phúc", fmt["motto"])
+    ws.merge_range(3, 0, 3, last, job.form.title_for(job.period).upper(), fmt["title"])
+    ws.set_row(3, 24)
+    lines = [f"Đơn vị báo cáo: {job.unit.name}", f"Kỳ báo cáo: năm {job.period}"]
+    if job.deadline:
+        lines.append(f"Hạn nộp: {job.deadline}")
+    row = 4
+    for line in lines:
+        ws.merge_range(row, 0, row, last, line, fmt["info_center"])
+        row += 1
+    ws.merge_range(row, 0, row, last, HOW_TO, fmt["hint"])
+    return row + 2
+
+
+def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str, str]]:
+    """Section rows and one row per indicator; returns the next row and ``code -> input cell``."""
+    indicators = job.form.indicators_for(job.unit.level)
+    cells: dict[str, str] = {}
+    col = job.cols
+    for section in job.form.sections.values():
+        members = [ind for ind in indicators if ind.section == section.id]
+        if not members:
+            continue
+        ws.write_row(row, 0, ["" for _ in job.headers], fmt["section_blank"])
+        ws.write_string(row, col[C.HEADER_STT], section.id, fmt["section_id"])
+        ws.write_string(row, col[C.HEADER_LABEL], section.title, fmt["section_title"])
+        ws.write_string(row, col[C.HEADER_CODE], section.id, fmt["section_code"])
+        ws.set_row(row, row_height((section.title, WIDTHS[C.HEADER_LABEL], True)))
+        for number, ind in enumerate(members, start=1):
+            cells[ind.code] = _write_indicator(ws, fmt, job, row + number, number, ind)
+        row += len(members) + 1
+    return row, cells
+
+
+def _write_indicator(ws, fmt: dict, job: _Job, row: int, number: int, ind: Indicator) -> str:
+    """One indicator row; returns the address of its input cell."""
+    col = job.cols
+    ws.write_number(row, col[C.HEADER_STT], number, fmt["stt"])
+    ws.write_string(row, col[C.HEADER_LABEL], ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
+    ws.write_string(row, col[C.HEADER_UNIT], ind.unit, fmt["measure"])
+    ws.write_string(row, col[C.HEADER_CODE], ind.code, fmt["code"])
+    ws.write_blank(row, col[C.HEADER_VALUE], None, fmt[input_style(ind.type)])
+    if job.prior is not None:
+        value = job.prior.unit_value(job.unit.code, ind.code)
+        ws.write(row, col[C.HEADER_PRIOR], value, fmt["prior_decimal" if ind.type == C.TYPE_DECIMAL else "prior"])
+    ws.write_blank(row, col[C.HEADER_NOTE], None, fmt["note"])
+    ws.set_row(row, row_height((ind.label, WIDTHS[C.HEADER_LABEL] - 2, False), (ind.unit, WIDTHS[C.HEADER_UNIT], False)))
+    _validate(ws, job, row, col[C.HEADER_VALUE], ind)
+    return xl_rowcol_to_cell(row, col[C.HEADER_VALUE])
+
+
+def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
+    """Data validation of one numeric input: whole numbers or decimals within bounds."""
+    if ind.type not in C.NUMERIC_TYPES:
+        return
+    whole = ind.type in C.WHOLE_TYPES
+    low = ind.minimum if ind.minimum is not None else 0
+    high = ind.maximum if ind.maximum is not None else (MAX_WHOLE if whole else None)
+    if whole:  # "0", not "0.0", in the file
+        low, high = int(low), int(high)
+    options: dict = {"validate": "integer" if whole else "decimal", "criteria": ">=", "minimum": low}
+    if high is not None:
+        options.update(criteria="between", maximum=high)
+    kind = "số nguyên" if whole else "số"
+    bounds = f"từ {format_number(low)} đến {format_number(ind.maximum)}" if ind.maximum is not None else f"từ {format_number(low)} trở lên"
+    options.update(
+        input_title="Nhập số liệu",
+        input_message=f"Đơn vị tính: {ind.unit}.\nNhập {kind} {bounds}, gõ liền không kèm chữ; ghi 0 nếu không phát sinh.",
+        error_title="Số liệu không hợp lệ",
+        error_message=f"Ô này chỉ nhận {kind} {bounds} (đơn vị tính: {ind.unit}). Gõ số liền, ví dụ 1250000; không nhập chữ hay dấu cách.",
+    )
+    cell = xl_rowcol_to_cell(row, col)
+    _check(ws.data_validation(row, col, row, col, options), job, "kiểm tra dữ liệu nhập", cell, ind.code)
+
+
+def _write_checks(ws, fmt: dict, job: _Job, row: int, cells: dict[str, str]) -> int:
+    """The ``KIỂM TRA SỐ LIỆU`` block: one live formula per rule; returns the next row."""
+    rules = job.form.return_rules(job.unit.level)
+    if not rules:
+        return row
+    value_col, note_col = job.cols[C.HEADER_VALUE], job.cols[C.HEADER_NOTE]
+    ws.merge_range(row, 0, row, job.last, "KIỂM TRA SỐ LIỆU (tự động; mọi dòng phải hiện “Đạt” trước khi gửi)", fmt["check_title"])
+    first = row + 1
+    for number, rule in enumerate(rules, start=1):
+        r = row + number
+        decimals = 2 if any(job.form.indicators[c].type == C.TYPE_DECIMAL for c in rule.codes) else 0
+        status, note = rule_formulas(rule, cells, xl_rowcol_to_cell(r, value_col), decimals)
+        cached = cached_results(rule)
+        ws.write_row(r, 0, ["" for _ in job.headers], fmt["check_note"])
+        ws.write_number(r, job.cols[C.HEADER_STT], number, fmt["stt"])
+        ws.write_string(r, job.cols[C.HEADER_LABEL], rule.message, fmt["label"])
+        ws.write_string(r, job.cols[C.HEADER_CODE], rule.id, fmt["code"])
+        ws.write_formula(r, value_col, status, fmt["check_status"], cached[0])
+        ws.write_formula(r, note_col, note, fmt["check_note"], cached[1])
+        ws.set_row(r, row_height((rule.message, WIDTHS[C.HEADER_LABEL], False), ("Chênh lệch: +1.000.000", WIDTHS[C.HEADER_NOTE], False)))
+    last = row + len(rules)
+    for name, text in (("cf_fail", RESULT_FAIL), ("cf_review", RESULT_REVIEW), ("cf_ok", RESULT_OK)):
+        options = {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt[name]}
+        _check(
+            ws.conditional_format(first, value_col, last, value_col, options),
+            job,
+            "định dạng có điều kiện",
+            xl_rowcol_to_cell(first, value_col),
+        )
+    return last + 1
+
+
+def _write_signatures(ws, fmt: dict, job: _Job, row: int) -> None:
+    split, last = job.cols[C.HEADER_CODE], job.last
+    place = job.form.settings.get("place", "")
+    ws.merge_range(row, split, row, last, f"{place}, ngày ...... tháng ...... năm ......", fmt["place"])
+    ws.merge_range(row + 1, 0, row + 1, split - 1, "NGƯỜI LẬP BIỂU", fmt["sign"])
+    ws.merge_range(row + 1, split, row + 1, last, "TM. BAN THƯỜNG TRỰC", fmt["sign"])
+    ws.merge_range(row + 2, 0, row + 2, split - 1, "(Ký, ghi rõ họ tên)", fmt["sign_hint"])
+    ws.merge_range(row + 2, split, row + 2, last, "(Ký tên, đóng dấu)", fmt["sign_hint"])
+
+
+def _write_guide(ws, fmt: dict, job: _Job) -> None:
+    """The ``Hướng dẫn`` sheet: who reports what, by when, and how to fill in."""
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, GUIDE_WIDTH)
+    ws.hide_gridlines(2)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.write_string(0, 0, "HƯỚNG DẪN ĐIỀN BIỂU MẪU", fmt["guide_title"])
+    facts = [
+        ("Biểu mẫu", job.form.title_for(job.period)),
+        ("Đơn vị báo cáo", job.unit.name),
+        ("Kỳ báo cáo", f"năm {job.period}"),
+        ("Hạn nộp", job.deadline or "theo văn bản của Ban Thường trực"),
+        ("Nơi nhận", f"Ban Thường trực {job.form.committee}"),
+    ]
+    row = 2
+    for key, value in facts:
+        ws.write_string(row, 0, key, fmt["guide_key"])
+        ws.write_string(row, 1, value, fmt["guide_text"])
+        row += 1
+    ws.write_string(row + 1, 0, "Cách điền", fmt["guide_key"])
+    for number, step in enumerate(GUIDE_STEPS, start=1):
+        text = f"{number}. " + step.format(committee=job.form.committee, ok=RESULT_OK, fail=RESULT_FAIL, review=RESULT_REVIEW)
+        ws.write_string(row + number, 1, text, fmt["guide_text"])
+        ws.set_row(row + number, row_height((text, GUIDE_WIDTH, False)))
+    ws.protect("", PROTECT_OPTIONS)
+
+
+def _write_meta(ws, fmt: dict, job: _Job) -> None:
+    """The hidden ``_tonghop`` sheet: one key and value (as text) per row."""
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 40)
+    ws.write_string(0, 0, "key", fmt["meta"])
+    ws.write_string(0, 1, "value", fmt["meta"])
+    for row, (key, value) in enumerate(job.meta().items(), start=1):
+        _check(ws.write_string(row, 0, key, fmt["meta"]), job, "thông tin nhận dạng", f"A{row + 1}")
+        _check(ws.write_string(row, 1, value, fmt["meta"]), job, "thông tin nhận dạng", f"B{row + 1}")
+    ws.protect("", PROTECT_OPTIONS)
+    ws.hide()

@@ -1,0 +1,124 @@
+"""Cell styles for the templates, as plain xlsxwriter format dicts.
+
+Every style is a dict built on ``BASE`` (Times New Roman, the font of Vietnamese
+administrative documents). ``add_formats(workbook)`` turns them into ``Format`` objects
+once per workbook; the sheet writers look them up by name.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pipeline.core import constants as C
+
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 12
+
+# Number formats. Excel and LibreOffice show the separators of the user's locale,
+# so a Vietnamese officer sees 120.341.560.
+NUM_WHOLE = "#,##0"
+NUM_DECIMAL = "#,##0.0#"
+NUM_TEXT = "@"
+
+# Column widths of the report table, by header, and of the guide's text column.
+WIDTHS = {
+    C.HEADER_STT: 7,
+    C.HEADER_LABEL: 46,
+    C.HEADER_UNIT: 12,
+    C.HEADER_CODE: 24,
+    C.HEADER_VALUE: 16,
+    C.HEADER_PRIOR: 14,
+    C.HEADER_NOTE: 18,
+}
+GUIDE_WIDTH = 82
+LINE_HEIGHT = 16.0  # points per line of 12pt Times New Roman
+
+YELLOW = "#FFF2CC"
+GREY = "#EDEDED"
+HEADER_FILL = "#DDEBF7"
+SECTION_FILL = "#F2F2F2"
+BORDER_COLOUR = "#808080"
+
+BASE = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter"}
+_CELL = {**BASE, "border": 1, "border_color": BORDER_COLOUR}
+
+# The form's table as both the templates and the consolidated workbook show it.
+TABLE_STYLES: dict[str, dict] = {
+    "th": {**_CELL, "bold": True, "align": "center", "text_wrap": True, "bg_color": HEADER_FILL},
+    "section_id": {**_CELL, "bold": True, "align": "center", "bg_color": SECTION_FILL},
+    "section_title": {**_CELL, "bold": True, "text_wrap": True, "bg_color": SECTION_FILL},
+    "section_blank": {**_CELL, "bg_color": SECTION_FILL},
+    "stt": {**_CELL, "align": "center"},
+    "label": {**_CELL, "text_wrap": True},
+    "label_sub": {**_CELL, "text_wrap": True, "italic": True, "indent": 1},
+    "measure": {**_CELL, "align": "center", "text_wrap": True},
+    "code": {**_CELL, "font_size": 9, "font_color": "#595959", "align": "center", "shrink": True},
+}
+
+STYLES: dict[str, dict] = {
+    # Heading block.
+    "org": {**BASE, "align": "center", "text_wrap": True},
+    "org_bold": {**BASE, "align": "center", "bold": True, "text_wrap": True},
+    "motto": {**BASE, "align": "center", "bold": True, "underline": 1},
+    "title": {**BASE, "font_size": 14, "bold": True, "align": "center", "text_wrap": True},
+    "info": {**BASE},
+    "info_center": {**BASE, "align": "center"},
+    "hint": {**BASE, "italic": True, "font_color": "#7F6000"},
+    # Table.
+    **TABLE_STYLES,
+    "section_code": {**_CELL, "font_size": 9, "font_color": "#595959", "align": "center", "bg_color": SECTION_FILL, "shrink": True},
+    "input_whole": {**_CELL, "num_format": NUM_WHOLE, "bg_color": YELLOW, "locked": False},
+    "input_decimal": {**_CELL, "num_format": NUM_DECIMAL, "bg_color": YELLOW, "locked": False},
+    "input_text": {**_CELL, "num_format": NUM_TEXT, "bg_color": YELLOW, "locked": False, "text_wrap": True},
+    "prior": {**_CELL, "num_format": NUM_WHOLE, "bg_color": GREY, "font_color": "#404040"},
+    "prior_decimal": {**_CELL, "num_format": NUM_DECIMAL, "bg_color": GREY, "font_color": "#404040"},
+    "note": {**_CELL, "text_wrap": True, "locked": False},
+    # Check block.
+    "check_title": {**BASE, "bold": True},
+    "check_status": {**_CELL, "bold": True, "align": "center"},
+    "check_note": {**_CELL, "text_wrap": True, "font_size": 11},
+    # Footer.
+    "place": {**BASE, "italic": True, "align": "center"},
+    "sign": {**BASE, "bold": True, "align": "center"},
+    "sign_hint": {**BASE, "italic": True, "align": "center"},
+    # Guide sheet.
+    "guide_title": {**BASE, "font_size": 14, "bold": True},
+    "guide_text": {**BASE, "text_wrap": True, "valign": "top"},
+    "guide_key": {**BASE, "bold": True, "valign": "top", "text_wrap": True},
+    # Metadata sheet.
+    "meta": {"font_name": FONT_NAME, "font_size": 11, "num_format": NUM_TEXT},
+}
+
+# Conditional formats for the check results (xlsxwriter needs Format objects here too).
+CONDITIONAL: dict[str, dict] = {
+    "fail": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "review": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    "ok": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+}
+
+
+def add_formats(workbook) -> dict[str, object]:
+    """Create every style once for ``workbook``; returns ``name -> Format``."""
+    formats = {name: workbook.add_format(style) for name, style in STYLES.items()}
+    formats.update({f"cf_{name}": workbook.add_format(style) for name, style in CONDITIONAL.items()})
+    return formats
+
+
+def input_style(indicator_type: str) -> str:
+    """Name of the input cell style for an indicator type."""
+    if indicator_type == C.TYPE_TEXT:
+        return "input_text"
+    return "input_decimal" if indicator_type == C.TYPE_DECIMAL else "input_whole"
+
+
+def row_height(*cells: tuple[str, float, bool]) -> float:
+    """Row height (points) fitting wrapped ``(text, column width, bold)`` cells.
+
+    XlsxWriter cannot autofit and LibreOffice keeps the stored height, so estimate about
+    1.2 characters of 12pt Times New Roman per unit of column width (1.05 if bold).
+    """
+    lines = 1
+    for text, width, bold in cells:
+        per_line = max(1.0, width * (1.05 if bold else 1.2) - 2)
+        lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line) for part in text.split("\n")))
+    return lines * LINE_HEIGHT + 3

@@ -1,0 +1,259 @@
+"""Cell and row checks of one return: who it is from, and whether each value is usable.
+
+Every problem becomes a ``Problem`` with its place; nothing is raised. Rule checks
+(relations between indicators) live in ``reconcile.py``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from pipeline.core.constants import (
+    ERROR,
+    INFO,
+    META_FINGERPRINT,
+    META_FORM_ID,
+    META_FORM_VERSION,
+    META_PERIOD,
+    META_UNIT_CODE,
+    META_UNIT_LEVEL,
+    META_UNIT_NAME,
+    TYPE_TEXT,
+    WARNING,
+    WHOLE_TYPES,
+)
+from pipeline.core.errors import Msg
+from pipeline.core.findings import Problem, problem
+from pipeline.core.vnformat import format_number
+from pipeline.form.definition import FormDefinition, Indicator, Unit
+from pipeline.ingest.extract import RawReturn, RawValue
+from pipeline.ingest.legacy_text import fix_legacy
+from pipeline.ingest.recognise import recognise
+from pipeline.ingest.values import ParsedValue, parse_value
+
+_VALUE_ERROR_TYPES = {
+    Msg.VALUE_002: "not-a-number",
+    Msg.VALUE_003: "not-whole",
+    Msg.VALUE_004: "negative",
+    Msg.VALUE_008: "ambiguous-value",
+}
+
+
+class Value(NamedTuple):
+    """A usable value of a return and its place (a tuple: cheap to send between processes)."""
+
+    code: str
+    value: object
+    sheet: str
+    cell: str
+
+
+@dataclass
+class Context:
+    """What returns are judged against. ``units`` is None when no unit list is given."""
+
+    form: FormDefinition
+    units: dict[str, Unit] | None = None
+    period: str | None = None
+
+
+@dataclass
+class CheckedReturn:
+    file: str
+    meta: dict[str, str]
+    unit: Unit | None
+    accepted: bool
+    modified: datetime | None
+    values: list[Value] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    file_mtime: float = 0.0  # the file's modification time, when saved times tie
+
+
+def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
+    """The unit a return is for, or None with the finding that says why it is rejected."""
+    form, meta, file = ctx.form, raw.meta, raw.file
+    recognised: list[Problem] = []
+    if not meta and raw.tables and ctx.units:
+        meta = recognise(raw, form, list(ctx.units.values()), ctx.period) or {}
+        if meta:
+            raw.meta = meta
+            recognised.append(problem(Msg.META_009, "recognised-without-metadata", WARNING, file=file, **meta))
+    if not meta:
+        return None, [problem(Msg.META_001, "no-metadata", severity, file=file)]
+    code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
+    expected_title = form.title_for(ctx.period or meta.get(META_PERIOD) or "…")
+    if meta.get(META_FORM_ID) != form.id:
+        return None, [
+            problem(
+                Msg.META_002,
+                "wrong-form",
+                severity,
+                file=file,
+                unit_code=code,
+                found=meta.get(META_FORM_ID),
+                expected=form.id,
+                expected_title=expected_title,
+            )
+        ]
+    if meta.get(META_FORM_VERSION) != form.version:
+        return None, [
+            problem(
+                Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version
+            )
+        ]
+    if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
+        return None, [
+            problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)
+        ]
+    found: list[Problem] = recognised
+    if ctx.units is not None:
+        if code not in ctx.units:
+            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+        unit = ctx.units[code]
+        if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
+            found.append(
+                problem(
+                    Msg.META_007, "level-mismatch", WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level
+                )
+            )
+    else:
+        level = meta.get(META_UNIT_LEVEL, "")
+        if level not in form.levels:
+            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+        unit = Unit(code, name, level)
+    if meta.get(META_FINGERPRINT) and meta.get(META_FINGERPRINT) != form.fingerprint:
+        found.append(
+            problem(
+                Msg.META_006, "form-changed", INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint
+            )
+        )
+    if not raw.tables:
+        return None, [*found, problem(Msg.META_008, "no-data-table", severity, file=file, unit_code=code)]
+    return unit, found
+
+
+def shown(raw: object) -> str:
+    """A cell's content as the officer sees it: numbers the Vietnamese way, text as typed."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw == raw:
+        return format_number(int(raw) if float(raw).is_integer() else raw)
+    return "" if raw is None else str(raw)
+
+
+def _loc(item: RawValue, file: str, unit: Unit) -> dict:
+    return {"file": file, "sheet": item.sheet, "cell": item.cell, "row": item.row, "code": item.code, "unit_code": unit.code}
+
+
+def _bounds_text(ind: Indicator) -> str:
+    low = format_number(ind.minimum) if ind.minimum is not None else "…"
+    high = format_number(ind.maximum) if ind.maximum is not None else "…"
+    return f"{low} – {high}"
+
+
+def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[object, list[Problem]]:
+    """The usable value of one cell (None when blank or unusable) and its findings."""
+    raw = item.raw
+    if type(raw) is float and raw >= 0 and ind.type in WHOLE_TYPES and raw.is_integer() and _within(raw, ind):  # the usual cell
+        return int(raw), []
+    loc = _loc(item, file, unit)
+    if item.formula_without_value:
+        return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
+    found: list[Problem] = []
+    if isinstance(raw, str):
+        fixed, encoding = fix_legacy(raw, item.font)
+        if encoding:
+            found.append(problem(Msg.VALUE_014, "legacy-encoding", INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
+            raw = fixed
+    parsed = _parse_with_unit(raw, ind)
+    typed = shown(raw)
+    if parsed.kind == "blank":
+        for stray_cell, stray in item.stray:
+            if parse_value(stray, ind.type).kind in ("number", "interpreted"):
+                return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
+        found += [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
+        return None, found
+    if parsed.kind == "error":
+        msg = parsed.msg or Msg.VALUE_002
+        return None, [
+            *found,
+            problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
+        ]
+    if parsed.kind == "interpreted":
+        found.append(
+            problem(Msg.VALUE_006, "interpreted-value", INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc)
+        )
+    if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
+        low, high = ind.minimum, ind.maximum
+        if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
+            found.append(problem(Msg.VALUE_005, "out-of-bounds", ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
+            return None, found
+    return parsed.value, found
+
+
+def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
+    """``parse_value``, also reading a figure followed by the indicator's own unit ("23 đơn")."""
+    parsed = parse_value(raw, ind.type)
+    unit = " ".join(ind.unit.split()).casefold()
+    if parsed.kind != "error" or not isinstance(raw, str) or not unit or ind.type == TYPE_TEXT:
+        return parsed
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    head = text[: len(text) - len(unit)].rstrip() if text.casefold().endswith(unit) else ""
+    if not head or not head[-1].isdigit():
+        return parsed
+    bare = parse_value(head, ind.type)
+    if bare.kind not in ("number", "interpreted"):
+        return parsed
+    how = "; ".join(filter(None, [bare.how, f"bỏ đơn vị tính '{ind.unit}'"]))
+    return ParsedValue(bare.value, "interpreted", how)
+
+
+def _within(value: float, ind: Indicator) -> bool:
+    return (ind.minimum is None or value >= ind.minimum) and (ind.maximum is None or value <= ind.maximum) and abs(value) < 2**53
+
+
+def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:
+    """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
+    expected = {ind.code for ind in form.indicators_for(unit.level)}
+    level_label = form.level_label(unit.level).lower()
+    values: list[Value] = []
+    found: list[Problem] = []
+    first: dict[str, RawValue] = {}
+    for item in raw.values:
+        if item.code in first:
+            found.append(problem(Msg.VALUE_009, "duplicate-code", ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
+            continue
+        first[item.code] = item
+        if item.code not in expected:
+            if item.raw not in (None, "") and str(item.raw).strip():
+                loc = {**_loc(item, raw.file, unit), "level": ""}
+                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=shown(item.raw), level=level_label, **loc))
+            continue
+        value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
+        found.extend(issues)
+        if value is not None:
+            values.append(Value(item.code, value, item.sheet, item.cell))
+    for ind in form.indicators_for(unit.level):
+        if ind.code not in first and ind.required:
+            found.append(problem(Msg.VALUE_012, "missing-row", ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
+    for item in raw.unknown:
+        found.append(problem(Msg.VALUE_010, "unknown-code", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+    for item in raw.uncoded:
+        found.append(problem(Msg.VALUE_015, "uncoded-value", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+    return values, found
+
+
+def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> CheckedReturn:
+    """Identify a return and check its values (rules are checked in ``reconcile``).
+
+    :param severity: the severity of a rejected return (``warning`` when consolidating a
+        folder, ``error`` when an officer checks a return before sending it).
+    """
+    unit, found = identify(raw, ctx, severity)
+    result = CheckedReturn(raw.file, raw.meta, unit, unit is not None, raw.modified, problems=found)
+    result.meta = raw.meta
+    if unit is not None:
+        result.values, issues = check_values(raw, unit, ctx.form)
+        result.problems.extend(issues)
+    return result

@@ -1,0 +1,151 @@
+"""Evaluate the form's rules: on every return, on every level's total, and across levels.
+
+Rules are evaluated column-wise over all returns at once (one pandas operation per rule
+and term), so the cost grows with the number of rules, not of returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.core.constants import LEVEL_ALL, STATUS_FAILED, STATUS_OK, STATUS_SKIPPED
+from pipeline.core.errors import Msg
+from pipeline.core.findings import Problem, problem
+from pipeline.core.vnformat import format_number, format_signed
+from pipeline.form.definition import FormDefinition, Rule
+from pipeline.form.expression import Term
+
+RELATION_COLUMNS = [
+    "rule",
+    "scope",
+    "level",
+    "unit_code",
+    "file",
+    "expression",
+    "lhs",
+    "op",
+    "rhs",
+    "difference",
+    "status",
+    "severity",
+    "message",
+]
+_OPS = {"==": np.equal, "<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}
+
+
+def _side(terms: tuple[Term, ...], wide: pd.DataFrame) -> pd.Series:
+    total = pd.Series(0.0, index=wide.index)
+    for term in terms:
+        if term.ref is None:
+            total += term.sign * term.constant
+        elif term.ref[0] in wide.columns:
+            total += term.sign * wide[term.ref[0]].astype(float).fillna(0.0)
+    return total
+
+
+def evaluate_wide(rule: Rule, wide: pd.DataFrame) -> pd.DataFrame:
+    """Evaluate ``rule`` on each row of ``wide`` (rows: returns or levels; columns: codes; NaN: blank)."""
+    codes = list(rule.codes)
+    present = wide.reindex(columns=codes).notna()
+    if rule.blank == "skip_any":
+        skipped = ~present.all(axis=1)
+    elif rule.blank == "skip_all":
+        skipped = ~present.any(axis=1)
+    else:
+        skipped = pd.Series(False, index=wide.index)
+    lhs, rhs = _side(rule.expression.lhs, wide), _side(rule.expression.rhs, wide)
+    holds = _OPS[rule.expression.op](lhs.round(9), rhs.round(9))
+    status = np.where(skipped, STATUS_SKIPPED, np.where(holds, STATUS_OK, STATUS_FAILED))
+    frame = pd.DataFrame({"lhs": lhs, "rhs": rhs, "difference": lhs - rhs, "status": status}, index=wide.index)
+    frame.loc[skipped, ["lhs", "rhs", "difference"]] = np.nan
+    return frame
+
+
+def _row(rule: Rule, scope: str, level: str, unit_code: str, file: str, result) -> dict:
+    return {
+        "rule": rule.id, "scope": scope, "level": level, "unit_code": unit_code, "file": file,
+        "expression": rule.expression.source, "lhs": result.lhs, "op": rule.expression.op, "rhs": result.rhs,
+        "difference": result.difference, "status": result.status, "severity": rule.severity, "message": rule.message,
+    }  # fmt: skip
+
+
+def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
+    return problem(
+        Msg.RELATION_001, "relation-failed", rule.severity, rule=rule.id, where=where, message=rule.message,
+        lhs_text=rule.expression.side_text("lhs"), rhs_text=rule.expression.side_text("rhs"),
+        lhs=format_number(row["lhs"]), rhs=format_number(row["rhs"]), difference=format_signed(row["difference"]),
+        relation_id=rule.id, **place,
+    )  # fmt: skip
+
+
+def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinition) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each return's rules. ``values``: unit_code, code, value, sheet, cell; ``returns``: unit_code, level, file.
+
+    Each rule is evaluated once over all returns of a level; only failures are looked at row by row.
+    """
+    frames, found = [], []
+    numbers = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
+    wide = numbers.pivot(index="unit_code", columns="code", values="value") if len(values) else pd.DataFrame()
+    wide = wide.reindex(returns["unit_code"]) if len(returns) else wide
+    for level, group in returns.groupby("level", sort=False):
+        for rule in form.return_rules(level):
+            result = evaluate_wide(rule, wide.loc[group["unit_code"]])
+            frame = pd.DataFrame({"unit_code": group["unit_code"].to_numpy(), "file": group["file"].to_numpy()})
+            for column in ("lhs", "rhs", "difference", "status"):
+                frame[column] = result[column].to_numpy()
+            frame = frame.assign(rule=rule.id, scope="return", level="", expression=rule.expression.source, op=rule.expression.op,
+                                 severity=rule.severity, message=rule.message)  # fmt: skip
+            frames.append(frame)
+            failed = frame[frame["status"] == STATUS_FAILED]
+            if len(failed):
+                found.extend(_return_problems(rule, failed, values))
+    rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS] if frames else pd.DataFrame(columns=RELATION_COLUMNS)
+    return rows, found
+
+
+def anchor_codes(rule: Rule) -> list[str]:
+    """The codes a failed rule is pinned on, best first: those of the shorter side (the total a
+    breakdown should add up to: the fund total for the seed's R04), then the others."""
+    lhs = [t.ref[0] for t in rule.expression.lhs if t.ref]
+    rhs = [t.ref[0] for t in rule.expression.rhs if t.ref]
+    first, second = (rhs, lhs) if len(rhs) < len(lhs) and rhs else (lhs, rhs)
+    return list(dict.fromkeys(first + second)) or list(rule.codes)
+
+
+def _return_problems(rule: Rule, failed: pd.DataFrame, values: pd.DataFrame) -> list[Problem]:
+    """A finding per failed return, placed on the cell of the rule's first code that return has."""
+    mine = values[values["unit_code"].isin(failed["unit_code"]) & values["code"].isin(rule.codes)]
+    places = {(u, c): (sh, ce) for u, c, sh, ce in zip(mine["unit_code"], mine["code"], mine["sheet"], mine["cell"], strict=True)}
+    found = []
+    for row in failed.to_dict("records"):
+        anchor = next((c for c in anchor_codes(rule) if (row["unit_code"], c) in places), anchor_codes(rule)[0])
+        sheet, cell = places.get((row["unit_code"], anchor), ("", ""))
+        place = {"file": row["file"], "sheet": sheet, "cell": cell, "code": anchor, "unit_code": row["unit_code"]}
+        found.append(_problem(rule, row, "", **place))
+    return found
+
+
+def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) -> tuple[list[dict], list[Problem]]:
+    """Rules on each level's total (``levels`` plus ``all``), then the rules across levels."""
+    rows, found = [], []
+    wide = totals.pivot_table(index="level", columns="code", values="value", aggfunc="first") if len(totals) else pd.DataFrame()
+    for level in [*levels, LEVEL_ALL]:
+        if level not in wide.index:
+            continue
+        for rule in form.total_rules(level):
+            res = next(evaluate_wide(rule, wide.loc[[level]]).itertuples())
+            row = _row(rule, "level", level, "", "", res)
+            rows.append(row)
+            if res.status == STATUS_FAILED:
+                where = f"Tổng hợp › {form.level_label(level)}"
+                found.append(_problem(rule, row, where, level=level, code=anchor_codes(rule)[0]))
+    lookup = {(r.code, r.level): r.value for r in totals.itertuples()}
+    for rule in form.level_rules():
+        res = rule.expression.evaluate(lambda code, level: lookup.get((code, level)), rule.blank)
+        row = _row(rule, "levels", "", "", "", res)
+        rows.append(row)
+        if res.status == STATUS_FAILED:
+            level = rule.expression.refs[0][1] or ""
+            found.append(_problem(rule, row, "Tổng hợp › so sánh các cấp", level=level, code=rule.codes[0]))
+    return rows, found

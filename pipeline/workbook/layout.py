@@ -1,0 +1,269 @@
+"""What every sheet of the consolidated workbook shares: Vietnamese labels, safe writing of
+text taken from returns, column widths, row heights, comments and A4 page setup."""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+import numbers
+from dataclasses import dataclass
+
+from pipeline.consolidate.combine import MISSING, RECEIVED, REJECTED, SUPERSEDED, USED
+from pipeline.core.constants import (
+    ERROR,
+    HEADER_CODE,
+    HEADER_LABEL,
+    HEADER_STT,
+    HEADER_UNIT,
+    INFO,
+    SCOPE_LEVELS,
+    STATUS_FAILED,
+    STATUS_OK,
+    STATUS_SKIPPED,
+    WARNING,
+)
+from pipeline.workbook.formats import COMMENT_AUTHOR, COMMENT_FONT
+
+# Vietnamese words for the codes the pipeline uses.
+SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Thông tin"}
+STATUS_LABELS = {STATUS_OK: "Đạt", STATUS_FAILED: "Không đạt", STATUS_SKIPPED: "Bỏ qua"}
+SCOPE_LABELS = {"return": "Báo cáo đơn vị", "level": "Tổng cấp", SCOPE_LEVELS: "So sánh các cấp"}
+SUBMISSION_LABELS = {RECEIVED: "Đã nộp", MISSING: "Chưa nộp"}
+FILE_LABELS = {USED: "Dùng", SUPERSEDED: "Bản cũ, không dùng", REJECTED: "Không dùng được"}
+OP_LABELS = {"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+# Checks other than the form's rules are named by a slug; the workbook shows these words
+# (an unknown slug is shown as it is).
+CHECK_LABELS = {
+    "not-a-workbook": "Tệp không đọc được", "lock-file": "Tệp khóa tạm", "missing-unit": "Đơn vị chưa nộp",
+    "superseded": "Bản nộp cũ", "no-metadata": "Không nhận ra biểu mẫu", "wrong-form": "Sai biểu mẫu",
+    "wrong-version": "Sai phiên bản biểu mẫu", "wrong-period": "Sai kỳ báo cáo", "unknown-unit": "Đơn vị lạ",
+    "form-changed": "Biểu mẫu bị sửa", "level-mismatch": "Sai cấp", "no-data-table": "Không có bảng số liệu",
+    "missing-value": "Thiếu số liệu", "not-a-number": "Không phải số", "not-whole": "Không phải số nguyên",
+    "negative": "Số âm", "out-of-bounds": "Ngoài khoảng cho phép", "interpreted-value": "Số liệu đã diễn giải",
+    "ambiguous-value": "Số liệu không rõ nghĩa", "formula-without-value": "Công thức chưa có kết quả",
+    "duplicate-code": "Trùng mã chỉ tiêu", "unknown-code": "Mã chỉ tiêu lạ", "not-for-level": "Chỉ tiêu không thuộc cấp",
+    "missing-row": "Thiếu dòng chỉ tiêu", "relation-failed": "Quy tắc kiểm tra", "prior-outlier": "Khác thường so với cùng kỳ",
+}  # fmt: skip
+
+LINE_HEIGHT = 15.75  # points per line of 12pt Times New Roman
+CHARS_PER_WIDTH = 1.25  # lower-case characters of 12pt Times New Roman per unit of column width
+FIT_SAMPLE = 200  # a column's width is fitted to its this many longest texts
+WIDE_CHAR = 1.5  # an upper-case letter, digit or '_' counts as this many lower-case ones
+COMMENT_LIMIT = 2000  # comments per sheet: xlsxwriter writes each as a VML shape (slow)
+COMMENT_WIDTH = 420  # pixels
+COMMENT_CHARS_PER_LINE = 62
+LANDSCAPE_WIDTH = 110  # a sheet wider than this (in column-width units) prints landscape
+
+
+def is_blank(value) -> bool:
+    """``None``, ``""``, NaN or ``pd.NA``."""
+    if value is None or (isinstance(value, str) and not value):
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except TypeError:  # pd.NA
+        return True
+
+
+def text(value) -> str:
+    """A value as display text: blanks (None, NaN) as ``""``."""
+    return "" if is_blank(value) else str(value)
+
+
+def write_text(ws, row: int, col: int, value, fmt=None) -> None:
+    """Always a string cell: text from a return starting with ``=`` never becomes a formula."""
+    ws.write_string(row, col, text(value), fmt)
+
+
+def write_value(ws, row: int, col: int, value, num_fmt=None, dec_fmt=None, text_fmt=None) -> None:
+    """A number as a number (whole or decimal format), anything else as text, blanks blank."""
+    if isinstance(value, bool) or is_blank(value):
+        ws.write_blank(row, col, None, text_fmt)
+    elif isinstance(value, numbers.Real) and math.isfinite(value):
+        ws.write_number(row, col, value, num_fmt if float(value).is_integer() else dec_fmt or num_fmt)
+    else:
+        write_text(ws, row, col, value, text_fmt)
+
+
+@dataclass(frozen=True)
+class Col:
+    """A table column: its header, width (in characters) and body style name."""
+
+    header: str
+    width: float
+    style: str = "cell"
+
+
+def visual_len(value: str) -> float:
+    """The length of ``value`` in lower-case characters: codes in capitals take more room."""
+    return len(value) + (WIDE_CHAR - 1) * sum(1 for ch in value if ch.isupper() or ch.isdigit() or ch == "_")
+
+
+def fit(header: str, texts=(), lo: float = 6, hi: float = 60) -> float:
+    """A width fitting ``texts`` (one line each) and the longest word of ``header``, within bounds."""
+    # visual_len lies between len and WIDE_CHAR * len: the widest is among the longest texts
+    longest = max(map(visual_len, heapq.nlargest(FIT_SAMPLE, map(text, texts), key=len)), default=0)
+    word = max((visual_len(w) for w in header.split()), default=0)
+    return float(min(hi, max(lo, longest / CHARS_PER_WIDTH + 2, word / CHARS_PER_WIDTH * 1.1 + 2)))
+
+
+@functools.lru_cache(maxsize=4096)
+def lines_needed(value: str, width: float, bold: bool = False) -> int:
+    """Lines ``value`` takes wrapped in a column of ``width`` (words are not split)."""
+    per_line = max(1.0, width * CHARS_PER_WIDTH * (0.9 if bold else 1.0) - 2)
+    if len(value) * WIDE_CHAR <= per_line and "\n" not in value:  # surely one line: skip the count
+        return 1
+    lines = 0
+    for part in value.split("\n"):
+        used, lines = 0.0, lines + 1
+        for word in part.split(" "):
+            size = visual_len(word)
+            if used and used + 1 + size > per_line:
+                lines, used = lines + 1, 0.0
+            used += (1 if used else 0) + size
+            while used > per_line:  # a word longer than the line is cut
+                lines, used = lines + 1, used - per_line
+    return lines
+
+
+def row_height(*cells: tuple[str, float], bold: bool = False) -> float | None:
+    """The height (points) fitting wrapped ``(text, width)`` cells; ``None`` for one line."""
+    lines = max((lines_needed(t, w, bold) for t, w in cells if t), default=1)
+    return lines * LINE_HEIGHT + 3 if lines > 1 else None
+
+
+def set_height(ws, row: int, *cells: tuple[str, float], bold: bool = False) -> None:
+    height = row_height(*cells, bold=bold)
+    if height:
+        ws.set_row(row, height)
+
+
+def write_header(ws, fmt: dict, row: int, cols: list[Col], style: str = "th") -> None:
+    """The header row of a table, high enough for its wrapped headers."""
+    set_height(ws, row, *((c.header, c.width) for c in cols), bold=True)
+    for i, col in enumerate(cols):
+        ws.write_string(row, i, col.header, fmt[style])
+
+
+def setup_sheet(
+    ws, cols: list[Col], header_row: int, *, freeze_cols: int = 0, fit_width: bool = True, col_formats: dict | None = None
+) -> None:
+    """Widths, frozen header, and A4 printing with the header repeated on every page."""
+    col_formats = col_formats or {}
+    for i, col in enumerate(cols):
+        ws.set_column(i, i, col.width, col_formats.get(i))
+    ws.freeze_panes(header_row + 1, freeze_cols)
+    ws.set_paper(9)
+    if sum(c.width for c in cols) > LANDSCAPE_WIDTH:
+        ws.set_landscape()
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    elif freeze_cols:
+        ws.repeat_columns(0, freeze_cols - 1)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer('&C&"Times New Roman"&11Trang &P/&N')
+    ws.center_horizontally()
+
+
+def comment_box(value: str) -> dict:
+    """Comment options: Times New Roman, a box as high as the text needs."""
+    lines = sum(max(1, math.ceil(len(part) / COMMENT_CHARS_PER_LINE)) for part in value.split("\n"))
+    return {**COMMENT_FONT, "author": COMMENT_AUTHOR, "width": COMMENT_WIDTH, "height": min(600, 16 * lines + 12)}
+
+
+class Comments:
+    """At most ``limit`` comments on one sheet; later ones are counted, not written."""
+
+    def __init__(self, ws, limit: int = COMMENT_LIMIT) -> None:
+        self.ws, self.limit, self.written, self.skipped = ws, limit, 0, 0
+
+    def add(self, row: int, col: int, value: str) -> None:
+        if not value:
+            return
+        if self.written >= self.limit:
+            self.skipped += 1
+            return
+        self.ws.write_comment(row, col, value[:32000], comment_box(value))
+        self.written += 1
+
+
+def worst(severities) -> str | None:
+    """The gravest of ``severities`` (error > warning > info), or ``None``."""
+    found = set(severities)
+    return next((s for s in (ERROR, WARNING, INFO) if s in found), None)
+
+
+def rule_text(rule: str) -> str:
+    """A rule id (``R04``) as it is; a check's slug in Vietnamese."""
+    return CHECK_LABELS.get(rule, rule)
+
+
+def level_text(form, level: str) -> str:
+    """A level's label; blank for no level. ``all`` is ``Tổng cộng``."""
+    return form.level_label(level) if level else ""
+
+
+def form_columns(form) -> list[Col]:
+    """STT, Nội dung, Đơn vị tính and Mã: the columns that describe an indicator row."""
+    code_width = max((len(c) for c in form.indicators), default=4) * 0.9 + 2  # 9pt capitals; shrinks if longer
+    return [
+        Col(HEADER_STT, 6, "stt"),
+        Col(HEADER_LABEL, 48, "label"),
+        Col(HEADER_UNIT, 12, "measure"),
+        Col(HEADER_CODE, code_width, "code"),
+    ]
+
+
+def form_rows(form):
+    """The form's rows in order: ``(section, None)`` for a section heading (only sections
+    with indicators), then ``(section, (number, indicator))`` for each of its indicators."""
+    for section in form.sections.values():
+        members = [ind for ind in form.indicators.values() if ind.section == section.id]
+        if members:
+            yield section, None
+            for number, ind in enumerate(members, start=1):
+                yield section, (number, ind)
+
+
+def write_form_rows(ws, fmt: dict, form, cols: list[Col], header_row: int):
+    """Write the form's section rows and indicator labels below ``header_row``, yielding
+    ``(row, indicator)`` for each indicator row so the caller fills in its figures."""
+    row = header_row
+    for section, item in form_rows(form):
+        row += 1
+        if item is None:
+            write_section_row(ws, fmt, row, section, cols)
+            continue
+        number, ind = item
+        write_indicator_labels(ws, fmt, row, number, ind, cols)
+        yield row, ind
+
+
+def write_section_row(ws, fmt: dict, row: int, section, cols: list[Col]) -> None:
+    """A section heading: its number and title in bold across the table."""
+    set_height(ws, row, (section.title, cols[1].width), bold=True)
+    ws.write_string(row, 0, section.id, fmt["section_id"])
+    ws.write_string(row, 1, section.title, fmt["section_title"])
+    for col in range(2, len(cols)):
+        ws.write_blank(row, col, None, fmt["section_blank"])
+
+
+def write_indicator_labels(ws, fmt: dict, row: int, number: int, ind, cols: list[Col]) -> None:
+    """STT, Nội dung, Đơn vị tính and Mã of an indicator row (the first four columns)."""
+    set_height(ws, row, (ind.label, cols[1].width - 2), (ind.unit, cols[2].width))
+    ws.write_number(row, 0, number, fmt["stt"])
+    ws.write_string(row, 1, ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
+    ws.write_string(row, 2, ind.unit, fmt["measure"])
+    ws.write_string(row, 3, ind.code, fmt["code"])
+
+
+def write_title(ws, fmt: dict, title: str, note: str, cols: list[Col]) -> None:
+    """Rows 0 and 1 of a table sheet: its title and a short explanation."""
+    last = max(len(cols) - 1, 1)
+    ws.set_row(0, 22)
+    ws.merge_range(0, 0, 0, last, title, fmt["chart_title"])
+    if note:
+        set_height(ws, 1, (note, sum(c.width for c in cols)))
+        ws.merge_range(1, 0, 1, last, note, fmt["hint"])

@@ -1,0 +1,177 @@
+"""The data sheets of the consolidated workbook: ``Theo đơn vị`` (sheet 2) and ``Nguồn số
+liệu`` (sheet 6), the two that grow with the number of units. Each writes its rows top to
+bottom (``constant_memory``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.core.constants import TYPE_DECIMAL
+from pipeline.core.vnformat import format_number
+from pipeline.workbook.formats import marked
+from pipeline.workbook.layout import (
+    Col,
+    Comments,
+    fit,
+    form_columns,
+    form_rows,
+    set_height,
+    setup_sheet,
+    text,
+    write_form_rows,
+    write_header,
+    write_text,
+    write_title,
+    write_value,
+)  # fmt: skip
+
+SHEET_UNITS = "Theo đơn vị"
+SHEET_SOURCES = "Nguồn số liệu"
+EXCEL_MAX_ROWS = 1_048_576
+WIDE_FIT_UNITS = 12  # up to this many unit columns, "Theo đơn vị" prints one page wide
+TABLE_HEADER_ROW = 2  # title, explanation, then the header
+
+
+def write_units(workbook, fmt: dict, result: ConsolidationResult, marks, long_after: int) -> None:
+    """Sheet 2: a column per unit, or (more than ``long_after`` units) a row per unit and indicator."""
+    ws = workbook.add_worksheet(SHEET_UNITS)
+    if len(result.units) > long_after:
+        _write_units_rows(ws, fmt, result, marks)
+    else:
+        _write_units_wide(ws, fmt, result, marks)
+
+
+def _write_units_wide(ws, fmt: dict, result: ConsolidationResult, marks) -> None:
+    form = result.form
+    received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
+    cols = [*form_columns(form), *(Col(f"{u.name}\n({u.code})", fit(u.name, lo=14, hi=22), "num") for u in result.units)]
+    setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=2, fit_width=len(result.units) <= WIDE_FIT_UNITS)
+    write_title(
+        ws, fmt, "Số liệu theo đơn vị", "Cột có tên nền đỏ: đơn vị chưa nộp báo cáo. Ô có nền màu: có vấn đề, di chuột vào ô để xem.", cols
+    )
+    set_height(ws, TABLE_HEADER_ROW, *((c.header, c.width) for c in cols), bold=True)
+    for i, col in enumerate(cols):
+        missing = i >= 4 and result.units[i - 4].code not in received
+        ws.write_string(TABLE_HEADER_ROW, i, col.header, fmt["th_missing" if missing else "th"])
+    ws.autofilter(TABLE_HEADER_ROW, 0, TABLE_HEADER_ROW + sum(1 for _ in form_rows(form)), len(cols) - 1)
+    v = result.values
+    values = dict(zip(zip(v["unit_code"], v["code"], strict=True), v["value"], strict=True))
+    comments = Comments(ws)
+    for row, ind in write_form_rows(ws, fmt, form, cols, TABLE_HEADER_ROW):
+        for col, unit in enumerate(result.units, start=4):
+            problems = marks.units.get((unit.code, ind.code), [])
+            mark = marks.mark(problems)
+            num = marked("dec" if ind.type == TYPE_DECIMAL else "num", mark)
+            write_value(ws, row, col, values.get((unit.code, ind.code)), fmt[num], fmt[marked("dec", mark)], fmt[marked("wrap", mark)])
+            comments.add(row, col, marks.note(problems))
+
+
+def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None:
+    """A row per unit and a column per indicator: 10,000 units x 68 indicators fit Excel easily."""
+    form = result.form
+    codes = list(form.indicators)
+    cols = [
+        Col("Mã đơn vị", fit("Mã đơn vị", [u.code for u in result.units[:5000]], hi=14), "col_text"),
+        Col("Tên đơn vị", fit("Tên đơn vị", [u.name for u in result.units[:5000]], hi=30), "col_text"),
+        Col("Cấp", fit("Cấp", [form.level_label(lv) for lv in form.levels], hi=20), "col_text"),
+        *(Col(code, max(12, min(len(code) + 2, 24)), "col_num") for code in codes),
+    ]  # fmt: skip
+    setup_sheet(ws, cols, 1, freeze_cols=2, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
+    write_header(ws, fmt, 0, cols, style="col_th")
+    ws.write_string(1, 0, "Chỉ tiêu:", fmt["hint"])
+    for col, code in enumerate(codes, start=3):
+        ws.write_string(1, col, form.indicators[code].label, fmt["wrap"])
+    ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
+    grid = _value_grid(result, codes)
+    received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
+    level_labels = {lv: form.level_label(lv) for lv in form.levels}
+    comments = Comments(ws)
+    whole, decimal = fmt["col_num"], fmt["col_dec"]
+    for row, unit in enumerate(result.units[: EXCEL_MAX_ROWS - 3], start=2):
+        name_fmt = None if unit.code in received else fmt["th_missing"]
+        write_text(ws, row, 0, unit.code, name_fmt)
+        write_text(ws, row, 1, unit.name, name_fmt)
+        write_text(ws, row, 2, level_labels.get(unit.level, unit.level), None)
+        numbers = grid.get(unit.code)
+        for col, code in enumerate(codes, start=3):
+            problems = marks.units.get((unit.code, code)) if marks.units else None
+            value = numbers[col - 3] if numbers is not None else None
+            if problems:
+                mark = marks.mark(problems)
+                write_value(ws, row, col, value, fmt[marked("col_num", mark)], fmt[marked("col_dec", mark)], None)
+                comments.add(row, col, marks.note(problems))
+            elif value is not None and value == value:  # not NaN
+                ws.write_number(row, col, value, whole if float(value).is_integer() else decimal)
+    _note_cut(ws, fmt, len(result.units), min(len(result.units), EXCEL_MAX_ROWS - 3))
+
+
+def _value_grid(result: ConsolidationResult, codes: list[str]) -> dict[str, list]:
+    """unit code -> its numbers in ``codes`` order (NaN where blank); text values left out."""
+    v = result.values
+    numeric = v[pd.to_numeric(v["value"], errors="coerce").notna()]
+    if numeric.empty:
+        return {}
+    wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
+    return dict(zip(wide.index, wide.to_numpy().tolist(), strict=True))
+
+
+def _note_cut(ws, fmt: dict, total: int, written: int) -> None:
+    if written < total:
+        ws.write_string(
+            written + 1,
+            0,
+            f"Chỉ ghi {format_number(written)}/{format_number(total)} dòng (giới hạn của Excel); xem đủ trong tệp values.csv.",
+            fmt["hint"],
+        )
+
+
+def write_sources(workbook, fmt: dict, result: ConsolidationResult, compact_after: int) -> None:
+    """Sheet 6: where every value was read. Up to ``compact_after`` units one row per value
+    (unit, code, value, file, sheet, cell), column formats only; beyond, one row per file,
+    each value's own cell being in ``values.csv``."""
+    ws = workbook.add_worksheet(SHEET_SOURCES)
+    if len(result.units) > compact_after:
+        _write_sources_by_file(ws, fmt, result)
+        return
+    v = result.values.head(EXCEL_MAX_ROWS - 2)
+    sample = v.head(5000)
+    cols = [
+        Col("Mã đơn vị", fit("Mã đơn vị", sample["unit_code"], hi=14), "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", sample["unit_name"], hi=30), "col_text"),
+        Col("Mã chỉ tiêu", max((len(c) for c in result.form.indicators), default=4) + 2, "col_text"), Col("Số liệu", 18, "col_num"),
+        Col("Tệp", fit("Tệp", sample["file"], hi=45), "col_text"), Col("Trang tính", fit("Trang tính", sample["sheet"], hi=20), "col_text"), Col("Ô", 7, "col_text"),
+    ]  # fmt: skip
+    setup_sheet(ws, cols, 0, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
+    write_header(ws, fmt, 0, cols, style="col_th")
+    ws.autofilter(0, 0, len(v), len(cols) - 1)
+    dec = fmt["col_dec"]
+    rows = zip(v["unit_code"], v["unit_name"], v["code"], v["value"], v["file"], v["sheet"], v["cell"], strict=True)
+    for row, (unit_code, name, code, value, file, sheet, cell) in enumerate(rows, start=1):
+        ws.write_string(row, 0, text(unit_code))
+        ws.write_string(row, 1, text(name))
+        ws.write_string(row, 2, text(code))
+        write_value(ws, row, 3, value, None, dec)
+        ws.write_string(row, 4, text(file))
+        ws.write_string(row, 5, text(sheet))
+        ws.write_string(row, 6, text(cell))
+    _note_cut(ws, fmt, len(result.values), len(v))
+
+
+def _write_sources_by_file(ws, fmt: dict, result: ConsolidationResult) -> None:
+    groups = result.values.groupby(["unit_code", "unit_name", "file", "sheet"], sort=False)["cell"]
+    summary = groups.agg(["count", "first", "last"]).reset_index()
+    cols = [
+        Col("Mã đơn vị", 14, "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", summary["unit_name"].head(5000), hi=30), "col_text"),
+        Col("Tệp", fit("Tệp", summary["file"].head(5000), hi=45), "col_text"), Col("Trang tính", 16, "col_text"),
+        Col("Các ô đã đọc", 16, "col_text"), Col("Số chỉ tiêu", 12, "col_num"),
+    ]  # fmt: skip
+    setup_sheet(ws, cols, 1, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
+    note = f"{format_number(len(result.units))} đơn vị: mỗi dòng là một tệp đã dùng; địa chỉ ô của từng chỉ tiêu có trong tệp values.csv."
+    ws.write_string(0, 0, note, fmt["hint"])
+    write_header(ws, fmt, 1, cols, style="col_th")
+    ws.autofilter(1, 0, 1 + len(summary), len(cols) - 1)
+    columns = ("unit_code", "unit_name", "file", "sheet", "first", "last", "count")
+    for row, (code, name, file, sheet, first, last, count) in enumerate(zip(*(summary[c] for c in columns), strict=True), start=2):
+        for col, value in enumerate((code, name, file, sheet, f"{first}:{last}")):
+            ws.write_string(row, col, text(value))
+        ws.write_number(row, 5, int(count))
