@@ -52,7 +52,7 @@ def test_worker_that_dies_becomes_a_finding_for_that_file_only(returns_dir, form
     ctx = Context(form, {u.code: u for u in units})
     results = collect.read_returns(paths, ctx, jobs=2)
     assert len(results) == len(paths)
-    crashed = [r for r in results if getattr(r, "type", "") == "reader-crash"]
+    crashed = [p for r in results for p in r.problems if p.type == "reader-crash"]
     assert [p.file for p in crashed] == ["lam_sap.xlsx"] and crashed[0].severity == "warning"
     result = consolidate_returns(results, ctx, units)
     assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456

@@ -117,7 +117,7 @@ def test_consolidate_with_prior_writes_comparison(tmp_path, sample_dir, form):
     prior.write_text("code,level,period,value\nPOOR_FUND_TOTAL,all,2022,172559291\nPETITIONS_NEW,all,2022,76\n", encoding="utf-8")
     result, out = run.consolidate(sample_dir, period="2023", out=tmp_path / "out", prior_path=prior)
     assert result.comparison["flag"].tolist() == [True, False]  # 862.796.456 is x5 of 172.559.291
-    outliers = [p for p in result.report.problems if p.type == PRIOR_OUTLIER]
+    outliers = [p for p in result.findings.problems if p.type == PRIOR_OUTLIER]
     assert [(p.level, p.code) for p in outliers] == [("all", "POOR_FUND_TOTAL")]
     assert (out / "comparison.csv").read_text(encoding="utf-8").splitlines() == [
         ",".join(COMPARISON_COLUMNS),

@@ -41,7 +41,7 @@ def test_sample_reproduces_every_published_figure(sample_result):
 
 
 def test_sample_has_no_error_and_finds_the_r04_gap(sample_result):
-    report = sample_result.report
+    report = sample_result.findings
     assert report.count("error") == 0, [p.message for p in report.problems if p.severity == "error"]
     warnings = [p for p in report.problems if p.severity == "warning"]
     assert {p.rule for p in warnings} == {"R04"}
@@ -54,7 +54,7 @@ def test_sample_has_no_error_and_finds_the_r04_gap(sample_result):
 
 
 def test_interpretations_are_info_findings_with_cells(sample_result):
-    infos = [p for p in sample_result.report.problems if p.type == "interpreted-value"]
+    infos = [p for p in sample_result.findings.problems if p.type == "interpreted-value"]
     assert infos and all(p.severity == "info" and p.cell and p.sheet and p.unit_code for p in infos)
     renamed = [p for p in infos if p.file == "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx"]
     assert renamed and renamed[0].unit_code == "03387" and "72.000.000" in renamed[0].message
@@ -88,7 +88,7 @@ def test_damaged_files_among_good_ones(returns_dir, form, units):
     (returns_dir / "ghi_chu.txt").write_text("không phải báo cáo", encoding="utf-8")
     (returns_dir / "~$03386_Phuong_Quyet_Thang.xlsx").write_bytes(b"\x00" * 165)
     result = consolidate_folder(returns_dir, form, units)
-    by_file = {p.file: p for p in result.report.problems if p.type in ("not-a-workbook", "lock-file")}
+    by_file = {p.file: p for p in result.findings.problems if p.type in ("not-a-workbook", "lock-file")}
     assert by_file["hong.xlsx"].severity == "warning"
     assert by_file["cong_van.xlsx"].severity == "warning"
     assert by_file["ghi_chu.txt"].severity == "warning"
@@ -106,7 +106,7 @@ def test_resubmission_uses_newest_and_lists_changes(returns_dir, make_return, fo
     result = consolidate_folder(returns_dir, form, units)
     sub = result.submissions.set_index("unit_code").loc["03387"]
     assert (sub.file, sub.superseded) == ("03387_moi.xlsx", "03387_cu.xlsx")
-    superseded = [p for p in result.report.problems if p.type == "superseded"]
+    superseded = [p for p in result.findings.problems if p.type == "superseded"]
     assert len(superseded) == 1 and superseded[0].severity == "info" and superseded[0].file == "03387_cu.xlsx"
     assert "VOTER_MEETINGS 5 → 6" in superseded[0].message
     assert result.total("VOTER_MEETINGS", "communes") == 36
@@ -132,7 +132,7 @@ def test_another_units_template_renamed_to_look_like_yours(returns_dir, make_ret
     (returns_dir / "03386_Phuong_Quyet_Thang.xlsx").unlink()
     make_return("03387", name="03386_Phuong_Quyet_Thang.xlsx", folder=returns_dir)
     result = consolidate_folder(returns_dir, form, units)
-    missing = [p for p in result.report.problems if p.type == "missing-unit"]
+    missing = [p for p in result.findings.problems if p.type == "missing-unit"]
     assert [(p.unit_code, p.severity) for p in missing] == [("03386", "error")]
     assert Msg.FILE_003.render(where="03386 – Phường Quyết Thắng", unit_code="03386", unit_name="Phường Quyết Thắng") == missing[0].message
     sub = result.submissions.set_index("unit_code")
@@ -145,20 +145,20 @@ def test_return_from_another_period_is_rejected(returns_dir, make_return, form, 
     (returns_dir / "bao cao doan ket.xlsx").unlink()
     make_return("03389", name="doan_ket_2022.xlsx", period="2022", folder=returns_dir)
     result = consolidate_folder(returns_dir, form, units, period="2023")
-    wrong = [p for p in result.report.problems if p.type == "wrong-period"]
+    wrong = [p for p in result.findings.problems if p.type == "wrong-period"]
     assert [(p.file, p.severity, p.unit_code) for p in wrong] == [("doan_ket_2022.xlsx", "warning", "03389")]
     assert "2022" in wrong[0].message and "2023" in wrong[0].message
-    assert [p.unit_code for p in result.report.problems if p.type == "missing-unit"] == ["03389"]
+    assert [p.unit_code for p in result.findings.problems if p.type == "missing-unit"] == ["03389"]
     # without --period the majority period wins and the odd one is still rejected
     result = consolidate_folder(returns_dir, form, units)
-    assert result.period == "2023" and [p.file for p in result.report.problems if p.type == "wrong-period"] == ["doan_ket_2022.xlsx"]
+    assert result.period == "2023" and [p.file for p in result.findings.problems if p.type == "wrong-period"] == ["doan_ket_2022.xlsx"]
 
 
 def test_unit_not_in_list(returns_dir, tmp_path, form):
     units_file = tmp_path / "units.csv"
     units_file.write_text("code,name,level\n105,Thành phố Lai Châu,city\n03386,Phường Quyết Thắng,communes\n", encoding="utf-8")
     result = consolidate_folder(returns_dir, form, load_units(units_file, form))
-    unknown = sorted(p.unit_code for p in result.report.problems if p.type == "unknown-unit")
+    unknown = sorted(p.unit_code for p in result.findings.problems if p.type == "unknown-unit")
     assert unknown == ["03387", "03388", "03389", "03403", "03408", "03409"]
     assert result.received == 2
 
@@ -177,7 +177,7 @@ def test_value_findings_point_at_the_cell(make_return, form, units, tmp_path, ty
     folder = tmp_path / "one"
     make_return("03386", {"MEDIATORS": typed}, folder=folder)
     result = consolidate_folder(folder, form, units)
-    found = [p for p in result.report.problems if p.code == "MEDIATORS" and p.unit_code == "03386" and p.type == kind]
+    found = [p for p in result.findings.problems if p.code == "MEDIATORS" and p.unit_code == "03386" and p.type == kind]
     assert len(found) == 1 and found[0].severity == severity
     p = found[0]
     assert p.file == "03386.xlsx" and p.sheet == "Báo cáo" and p.cell.startswith("E")
@@ -188,7 +188,7 @@ def test_formula_without_saved_value_is_an_error(make_return, form, units, tmp_p
     folder = tmp_path / "f"
     make_return("03386", {"MEDIATORS": "=60+5"}, folder=folder)
     result = consolidate_folder(folder, form, units)
-    found = [p for p in result.report.problems if p.type == "formula-without-value"]
+    found = [p for p in result.findings.problems if p.type == "formula-without-value"]
     assert [(p.code, p.severity) for p in found] == [("MEDIATORS", "error")]
     assert "lưu lại" in found[0].message
 
@@ -197,17 +197,17 @@ def test_rule_failure_in_one_return(make_return, form, units, tmp_path):
     folder = tmp_path / "r"
     make_return("03386", {"PETITIONS_RESOLVED": "2"}, folder=folder)
     result = consolidate_folder(folder, form, units)
-    r12 = [p for p in result.report.problems if p.rule == "R12" and p.unit_code == "03386"]
+    r12 = [p for p in result.findings.problems if p.rule == "R12" and p.unit_code == "03386"]
     assert len(r12) == 1 and r12[0].severity == "error" and r12[0].file == "03386.xlsx"
     assert "chênh lệch -1" in r12[0].message
-    r14 = [p for p in result.report.problems if p.rule == "R14" and p.unit_code == "03386"]
+    r14 = [p for p in result.findings.problems if p.rule == "R14" and p.unit_code == "03386"]
     assert len(r14) == 1
 
 
 def test_missing_unit_is_an_error_and_totals_still_computed(returns_dir, form, units):
     (returns_dir / "03403_Xa_Sung_Phai.xlsx").unlink()
     result = consolidate_folder(returns_dir, form, units)
-    assert [(p.unit_code, p.severity) for p in result.report.problems if p.type == "missing-unit"] == [("03403", "error")]
+    assert [(p.unit_code, p.severity) for p in result.findings.problems if p.type == "missing-unit"] == [("03403", "error")]
     assert result.total("MEDIATORS", "communes") == 388 - 48
 
 
@@ -217,11 +217,11 @@ def test_parallel_and_serial_give_the_same_result(sample_dir, form, units):
     serial = consolidate_returns(read_returns(paths, ctx, jobs=1), ctx, units)
     parallel = consolidate_returns(read_returns(paths * 2, ctx, jobs=2)[: len(paths)], ctx, units)
     assert serial.totals.equals(parallel.totals)
-    assert serial.report.flatten(["rule", "file", "cell"]) == parallel.report.flatten(["rule", "file", "cell"])
+    assert serial.findings.flatten(["rule", "file", "cell"]) == parallel.findings.flatten(["rule", "file", "cell"])
 
 
 def test_messages_use_vietnamese_numbers(sample_result):
-    text = " ".join(p.message for p in sample_result.report.problems)
+    text = " ".join(p.message for p in sample_result.findings.problems)
     assert format_number(862796456) in text and "862,796,456" not in text
 
 
@@ -232,7 +232,7 @@ def test_figure_typed_with_its_unit_is_read(make_return, form, units, tmp_path, 
     result = consolidate_folder(folder, form, units)
     row = result.values[(result.values.unit_code == "03386") & (result.values.code == "MEDIATORS")]
     assert row["value"].tolist() == [value]
-    info = [p for p in result.report.problems if p.code == "MEDIATORS" and p.unit_code == "03386"]
+    info = [p for p in result.findings.problems if p.code == "MEDIATORS" and p.unit_code == "03386"]
     assert [p.type for p in info] == ["interpreted-value"] and "bỏ đơn vị tính 'hòa giải viên'" in info[0].message
 
 
@@ -240,7 +240,7 @@ def test_figure_with_another_words_is_still_an_error(make_return, form, units, t
     folder = tmp_path / "w"
     make_return("03386", {"MEDIATORS": "65 người"}, folder=folder)
     result = consolidate_folder(folder, form, units)
-    assert [p.type for p in result.report.problems if p.code == "MEDIATORS"] == ["not-a-number"]
+    assert [p.type for p in result.findings.problems if p.code == "MEDIATORS"] == ["not-a-number"]
 
 
 def test_resubmissions_with_the_same_saved_time_go_by_file_time(returns_dir, form, units):

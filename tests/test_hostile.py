@@ -25,13 +25,21 @@ SOFFICE = shutil.which("soffice")
 
 
 def _only(result, file):
-    found = [p for p in result.report.problems if p.file == file]
+    found = [p for p in result.findings.problems if p.file == file]
     assert len(found) == 1, [p.message for p in found]
     return found[0]
 
 
 def _check(path, form, units):
     return process_file(Path(path), Context(form, {u.code: u for u in units}))
+
+
+def _unreadable(path, form, units):
+    """The one finding on a file that could not be read at all."""
+    outcome = _check(path, form, units)
+    assert not outcome.readable and not outcome.accepted
+    (found,) = outcome.problems
+    return found
 
 
 @pytest.mark.parametrize(
@@ -69,7 +77,7 @@ def test_encrypted_workbook(sample_dir, form, units, tmp_path):
     target = tmp_path / "co_mat_khau.xlsx"
     with (sample_dir / GOOD).open("rb") as src, target.open("wb") as out:
         OOXMLFile(src).encrypt("123456", out)
-    found = _check(target, form, units)
+    found = _unreadable(target, form, units)
     assert (found.type, found.severity) == ("encrypted", "warning")
     assert "mật khẩu" in found.message and "gửi lại" in found.message
 
@@ -119,19 +127,19 @@ def test_legacy_xls_and_ods_saved_by_libreoffice(sample_dir, form, units, tmp_pa
 def test_zip_bomb_is_rejected_whole_even_with_valid_metadata(sample_dir, form, units, tmp_path):
     bomb = hostile.zip_bomb(tmp_path / "bom.xlsx")
     assert bomb.stat().st_size < 1_000_000
-    found = _check(bomb, form, units)
+    found = _unreadable(bomb, form, units)
     assert (found.type, found.severity) == ("over-limit", "warning") and "giới hạn" in found.message
 
 
 def test_far_cell_is_rejected_before_the_reader_allocates(sample_dir, form, units, tmp_path):
     path = hostile.with_far_cell(sample_dir / GOOD, tmp_path / "trieu_dong.xlsx")
-    found = _check(path, form, units)
+    found = _unreadable(path, form, units)
     assert found.type == "over-limit" and "1048576" in found.message
 
 
 def test_entity_expansion_is_refused(sample_dir, form, units, tmp_path):
     path = hostile.with_entities(sample_dir / GOOD, tmp_path / "laughs.xlsx")
-    found = _check(path, form, units)
+    found = _unreadable(path, form, units)
     assert found.type == "hostile-file"
 
 
@@ -273,7 +281,7 @@ def test_symlinks_are_not_followed(returns_dir, form, units, tmp_path):
 
 def test_limits_are_settings(monkeypatch, sample_dir, form, units):
     monkeypatch.setattr(settings, "LIMIT_FILE_BYTES", 1000)
-    found = _check(sample_dir / GOOD, form, units)
+    found = _unreadable(sample_dir / GOOD, form, units)
     assert found.type == "over-limit" and "MB" in found.message
 
 

@@ -92,3 +92,8 @@ def test_each_stage_says_what_it_owns_and_may_import():
         if init.exists():
             doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
             assert "May import" in doc, f"{init}: say what the stage owns and may import"
+
+
+def test_public_api_names_exist():
+    for name in pipeline.__all__:
+        assert getattr(pipeline, name) is not None, name

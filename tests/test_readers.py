@@ -19,7 +19,7 @@ READERS = [read_calamine, read_openpyxl]
 def test_readers_find_the_same_values_and_metadata(reader, sample_dir, form):
     path = sample_dir / "03388_Phuong_Quyet_Tien.xlsx"
     raw = extract_return(reader(path), form, path.name)
-    assert raw.meta["unit_code"] == "03388" and raw.meta["period"] == "2023" and raw.meta_source == "sheet"
+    assert raw.meta["unit_code"] == "03388" and raw.meta["period"] == "2023"
     values = {v.code: (v.raw, v.cell) for v in raw.values}
     assert len(values) == 47
     assert values["POOR_FUND_TOTAL"][0] == "10.841.560"
@@ -50,7 +50,7 @@ def test_metadata_from_properties_when_hidden_sheet_deleted(sample_dir, form, tm
     del book["_tonghop"]
     book.save(path)
     raw = extract_return(read_calamine(path), form, path.name)
-    assert raw.meta_source == "properties" and raw.meta["unit_code"] == "03386"
+    assert raw.meta["unit_code"] == "03386" and raw.meta["form_id"] == form.id
 
 
 def _zip(entries):

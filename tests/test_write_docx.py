@@ -17,6 +17,7 @@ from docx.shared import Cm
 from pipeline import api as run
 from pipeline.appendix.document import DOCX_NAME, admin_name_lines, vn_date
 from pipeline.cli import cli
+from pipeline.cli.summary import demo_lines
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL
 from pipeline.core.errors import Msg
@@ -201,7 +202,7 @@ def test_report_cli_bad_date(consolidated):
 def test_demo_writes_the_word_file(tmp_path):
     if not importlib.util.find_spec("pipeline.workbook.book"):
         pytest.skip("the consolidated workbook writer is not there yet")
-    lines = run.demo(tmp_path / "demo")
+    done = run.demo(out=tmp_path / "demo")
     assert (tmp_path / "demo" / DOCX_NAME).is_file()
-    assert lines[-1] == f"Phụ lục số liệu (Word, so sánh với cùng kỳ năm 2022) đã ghi vào tệp {tmp_path / 'demo' / DOCX_NAME}."
+    assert demo_lines(done)[-1] == f"Phụ lục số liệu (Word, so sánh với cùng kỳ năm 2022) đã ghi vào tệp {tmp_path / 'demo' / DOCX_NAME}."
     assert (tmp_path / "demo" / "comparison.csv").is_file()

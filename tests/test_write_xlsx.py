@@ -5,6 +5,7 @@ Rows are found by the ``Mã`` column and columns by their header text, never by 
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.consolidate.combine import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult, consolidate_folder
+from pipeline.consolidate.combine import consolidate_folder
+from pipeline.consolidate.result import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult
 from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, WARNING
 from pipeline.core.errors import FormDefinitionError
-from pipeline.core.findings import Problem, Report
+from pipeline.core.findings import Findings, Problem
 from pipeline.form.definition import FormDefinition, Indicator, Level, Section, Unit
 from pipeline.validate.reconcile import RELATION_COLUMNS
 from pipeline.workbook import book as write_xlsx
@@ -127,7 +129,7 @@ def test_missing_unit_shown_red(returns_dir, form, units, tmp_path):
 
 def test_findings_one_row_each_errors_first(book, result):
     rows = table(book["Các vấn đề"], "Mức độ", "Nội dung")
-    findings = result.report.to_findings()
+    findings = result.findings.to_findings()
     assert len(rows) == len(findings)
     assert [r["Nội dung"].value for r in rows] == list(findings["message"])
     assert [r["Mức độ"].value for r in rows[:3]] == ["Cảnh báo"] * 3
@@ -209,7 +211,7 @@ def synthetic(n_units: int, values: list[dict] | None = None, problems: list[Pro
         ],
         columns=SUBMISSION_COLUMNS,
     )
-    report = Report()
+    report = Findings()
     report.extend(problems)
     return ConsolidationResult(
         form,
@@ -221,7 +223,6 @@ def synthetic(n_units: int, values: list[dict] | None = None, problems: list[Pro
         submissions,
         pd.DataFrame(columns=FILE_COLUMNS),
         report,
-        levels=["communes"],
     )
 
 
@@ -274,17 +275,17 @@ def test_constant_memory_mode_gives_the_same_cells(result, book, tmp_path, monke
 
 def test_dropped_findings_are_counted(tmp_path):
     result = synthetic(1)
-    result.report.dropped = 12
+    result.findings.dropped = 12
     ws = openpyxl.load_workbook(write_xlsx.write_workbook(result, tmp_path / "d.xlsx"))["Các vấn đề"]
     assert ws.cell(ws.max_row, 1).value.startswith("Còn 12 vấn đề không được liệt kê")
 
 
 def test_prior_period_columns_and_flagged_change(tmp_path):
-    result = synthetic(2)
-    result.comparison = pd.DataFrame(
+    comparison = pd.DataFrame(
         [{"code": "FUND", "level": LEVEL_ALL, "value": 2001, "prior": 500, "change": 1501, "ratio": 4.002, "flag": True}],
         columns=["code", "level", "value", "prior", "change", "ratio", "flag"],
     )
+    result = dataclasses.replace(synthetic(2), comparison=comparison)
     book = openpyxl.load_workbook(write_xlsx.write_workbook(result, tmp_path / "p.xlsx"))
     assert (totals_cell(book, "FUND", "Cùng kỳ").value, totals_cell(book, "FUND", "Tăng/giảm").value) == (500, 1501)
     change = totals_cell(book, "FUND", "Tăng/giảm")

@@ -7,11 +7,9 @@ report, the figures to verify and the charts. It renders; it computes nothing ne
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -19,12 +17,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pipeline.appendix.charts import ChartSpec, draw_charts
-from pipeline.appendix.sentences import Figures, Sentence, render_all, verification_items
+from pipeline.appendix.charts import CHARTS_CSV, draw_charts, load_charts
+from pipeline.appendix.sentences import Figures, form_sentences, render_all, verification_items
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES
 from pipeline.core.vnformat import format_number, format_signed
-from pipeline.form.definition import FormDefinition, Section, Unit
+from pipeline.form.definition import FormDefinition, Section
 
 DOCX_NAME = "phu_luc_so_lieu.docx"
 DEFAULT_NUMBER = "…/BC-MTTQ-BTT"
@@ -42,30 +41,12 @@ PARTS = ("A. SỐ LIỆU TỔNG HỢP", "B. SỐ LIỆU ĐỂ ĐƯA VÀO BÁO C�
 LEFT, CENTER, RIGHT, JUSTIFY = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-@dataclass
-class ReportInputs:
-    """What a consolidation folder holds, read back (see ``run.make_report``)."""
+def _prior_period(inputs: ConsolidationResult) -> str | None:
+    return inputs.prior.period if inputs.prior else None
 
-    form: FormDefinition
-    period: str
-    units: list[Unit]
-    totals: pd.DataFrame
-    values: pd.DataFrame
-    findings: pd.DataFrame
-    relations: pd.DataFrame
-    submissions: pd.DataFrame | None = None
-    comparison: pd.DataFrame | None = None
-    prior_period: str | None = None
-    sentences: list[Sentence] = field(default_factory=list)
-    charts: list[ChartSpec] = field(default_factory=list)
 
-    @property
-    def levels(self) -> list[str]:
-        return list(dict.fromkeys(u.level for u in self.units))
-
-    @property
-    def figures(self) -> Figures:
-        return Figures.from_frames(self.form, self.period, self.totals, self.comparison, self.prior_period)
+def _figures(inputs: ConsolidationResult) -> Figures:
+    return Figures.from_frames(inputs.form, inputs.period, inputs.totals, inputs.comparison, _prior_period(inputs))
 
 
 def admin_name_lines(name: str, width: int = 26) -> list[str]:
@@ -210,7 +191,7 @@ def _header_block(doc, form: FormDefinition, number: str, when: date) -> None:
         cell.paragraphs[0].paragraph_format.space_before = Pt(6)
 
 
-def _title(doc, inputs: ReportInputs, number: str, when: date) -> None:
+def _title(doc, inputs: ConsolidationResult, number: str, when: date) -> None:
     _para(doc, "PHỤ LỤC SỐ LIỆU", align=CENTER, bold=True, before=18)
     _para(doc, inputs.form.title_for(inputs.period), align=CENTER, bold=True)
     attached = f"(Kèm theo Báo cáo số {number} ngày {when:%d/%m/%Y} của {inputs.form.committee})"
@@ -221,11 +202,11 @@ def _title(doc, inputs: ReportInputs, number: str, when: date) -> None:
         missing = inputs.submissions[inputs.submissions["status"] != "received"]["unit_name"].tolist()
         text += f" (chưa nhận báo cáo của: {', '.join(missing)})." if missing else "."
         if inputs.comparison is not None and len(inputs.comparison):
-            text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {inputs.prior_period}' if inputs.prior_period else 'kỳ trước'}."
+            text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {_prior_period(inputs)}' if _prior_period(inputs) else 'kỳ trước'}."
         _para(doc, text, indent=1, after=6)
 
 
-def _table_rows(section: Section, inputs: ReportInputs, compare: bool) -> list[list[str]]:
+def _table_rows(section: Section, inputs: ConsolidationResult, compare: bool) -> list[list[str]]:
     totals = {(r.code, r.level): r.value for r in inputs.totals.itertuples()}
     prior = {} if not compare else {r.code: r for r in inputs.comparison.itertuples() if r.level == LEVEL_ALL}
     rows = []
@@ -262,7 +243,7 @@ def _cell_margins(table) -> None:
     look.addprevious(margins) if look is not None else table._tbl.tblPr.append(margins)
 
 
-def _section_table(doc, section: Section, inputs: ReportInputs, compare: bool) -> None:
+def _section_table(doc, section: Section, inputs: ConsolidationResult, compare: bool) -> None:
     rows = _table_rows(section, inputs, compare)
     if not rows:
         return
@@ -270,7 +251,7 @@ def _section_table(doc, section: Section, inputs: ReportInputs, compare: bool) -
     levels = [inputs.form.level_label(lv) for lv in [*inputs.levels, LEVEL_ALL]]
     header = ["Chỉ tiêu", "Đơn vị tính", *levels]
     if compare:
-        header += [f"Cùng kỳ năm {inputs.prior_period}" if inputs.prior_period else "Cùng kỳ", "Tăng/giảm"]
+        header += [f"Cùng kỳ năm {_prior_period(inputs)}" if _prior_period(inputs) else "Cùng kỳ", "Tăng/giảm"]
     table = doc.add_table(rows=1, cols=len(header))
     table.style = doc.styles["Table Grid"]
     _cell_margins(table)
@@ -288,15 +269,16 @@ def _section_table(doc, section: Section, inputs: ReportInputs, compare: bool) -
     _widths(table, _column_widths(header, rows))
 
 
-def _tables_part(doc, inputs: ReportInputs) -> None:
+def _tables_part(doc, inputs: ConsolidationResult) -> None:
     compare = inputs.comparison is not None and len(inputs.comparison) > 0
     for section in inputs.form.sections.values():
         _section_table(doc, section, inputs, compare)
 
 
-def _sentences_part(doc, inputs: ReportInputs) -> None:
+def _sentences_part(doc, inputs: ConsolidationResult) -> None:
+    sentences = form_sentences(inputs.form)
     _para(doc, SENTENCES_INTRO, italic=True, indent=1, after=6)
-    done = render_all(inputs.sentences, inputs.figures)
+    done = render_all(sentences, _figures(inputs))
     current = None
     for item in (r for r in done if r.text):
         section = item.sentence.section
@@ -307,12 +289,12 @@ def _sentences_part(doc, inputs: ReportInputs) -> None:
     for item in (r for r in done if not r.text):
         note = f"Chưa đưa vào câu “{item.sentence.id}” vì thiếu số liệu: {'; '.join(item.missing)}."
         _para(doc, note, italic=True, size=TABLE_PT + 1, indent=1, before=3)
-    if not inputs.sentences:
+    if not sentences:
         _para(doc, "Biểu mẫu không có tệp câu mẫu (sentences.csv).", italic=True, indent=1)
 
 
-def _verify_part(doc, inputs: ReportInputs) -> None:
-    items = verification_items(inputs.findings, inputs.relations, inputs.form, inputs.units)
+def _verify_part(doc, inputs: ConsolidationResult) -> None:
+    items = verification_items(inputs.findings.to_findings(), inputs.relations, inputs.form, inputs.units)
     if not items:
         _para(doc, "Không có lỗi hay cảnh báo nào cần xác minh.", indent=1)
     for i, (severity, place, text) in enumerate(items, start=1):
@@ -322,20 +304,21 @@ def _verify_part(doc, inputs: ReportInputs) -> None:
         _run(para, f": {text}")
 
 
-def _charts_part(doc, inputs: ReportInputs) -> None:
+def _charts_part(doc, inputs: ConsolidationResult) -> None:
+    specs = load_charts(inputs.form.source / CHARTS_CSV, inputs.form) if (inputs.form.source / CHARTS_CSV).is_file() else []
     with tempfile.TemporaryDirectory(prefix="tonghop_charts_") as folder:
-        charts, notes = draw_charts(inputs.charts, inputs.figures, inputs.values, inputs.units, folder)
+        charts, notes = draw_charts(specs, _figures(inputs), inputs.values, inputs.units, folder)
         for i, chart in enumerate(charts, start=1):
             picture = _para(doc, align=CENTER, before=10, keep=True)
             picture.add_run().add_picture(str(chart.path), width=CHART_WIDTH)
             _para(doc, f"Biểu đồ {i}. {chart.spec.title}", align=CENTER, bold=True, size=BODY_PT - 1, keep=bool(chart.note))
             if chart.note:
                 _para(doc, chart.note, align=CENTER, italic=True, size=BODY_PT - 1)
-    for note in notes if inputs.charts else ["Biểu mẫu không có tệp danh sách biểu đồ (report_charts.csv)."]:
+    for note in notes if specs else ["Biểu mẫu không có tệp danh sách biểu đồ (report_charts.csv)."]:
         _para(doc, note, italic=True, indent=1)
 
 
-def write_report(inputs: ReportInputs, path: str | Path, when: date | None = None, number: str | None = None) -> Path:
+def write_report(inputs: ConsolidationResult, path: str | Path, when: date | None = None, number: str | None = None) -> Path:
     """Write the appendix to ``path`` (atomically).
 
     :param when: the document's date (default: today); :param number: its number, e.g. ``481/BC-MTTQ-BTT``.

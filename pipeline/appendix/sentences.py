@@ -195,6 +195,12 @@ def load_sentences(path: str | Path, form: FormDefinition) -> list[Sentence]:
     return out
 
 
+def form_sentences(form: FormDefinition) -> list[Sentence]:
+    """The sentence patterns of ``form`` (its folder's sentences.csv), none if it has no such file."""
+    path = form.source / SENTENCES_CSV
+    return load_sentences(path, form) if path.is_file() else []
+
+
 # Findings in plain Vietnamese, for the list of figures to verify ----------------------------
 
 SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}

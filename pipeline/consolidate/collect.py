@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.core.constants import ERROR, INFO, WARNING
 from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
+from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import Unit
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
-from pipeline.validate.checks import CheckedReturn, Context, check_return
+from pipeline.validate.checks import Context, FileOutcome, check_return
 
 LOCK_PREFIXES = ("~$", ".~lock.")
+CHUNK = 64  # files per chunk at most
 
 # How each kind of unreadable file is reported: (message, finding type).
 READ_FAILURES = {
@@ -48,62 +50,44 @@ def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, found
 
 
-def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedReturn | Problem:
+def process_file(path: Path, ctx: Context, severity: str = WARNING) -> FileOutcome:
     """Read, extract and check one file; any failure becomes a finding for that file."""
     try:
-        book = read_workbook(path)
-        raw = extract_return(book, ctx.form, path.name)
-        checked = check_return(raw, ctx, severity)
-        checked.file_mtime = path.stat().st_mtime
-        if checked.modified is None:
-            checked.modified = datetime.fromtimestamp(checked.file_mtime, tz=timezone.utc)
-        return checked
+        mtime = path.stat().st_mtime
+        checked = check_return(extract_return(read_workbook(path), ctx.form, path.name), ctx, severity)
+        return replace(checked, modified=checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc), file_mtime=mtime)
     except WorkbookReadError as err:
-        return read_failure(path.name, err, severity)
+        return FileOutcome(path.name, problems=(read_failure(path.name, err, severity),), readable=False)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a crash on one file must not stop the run
-        return problem(
-            Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal"
+        reason = f"lỗi khi đọc: {type(err).__name__}"
+        return FileOutcome(
+            path.name,
+            problems=(problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=reason, note="internal"),),
+            readable=False,
         )
 
 
-_WORKER_CONTEXT: Context | None = None
+def _process(ctx: Context, path: Path) -> FileOutcome:
+    return process_file(path, ctx)
 
 
-def _init_worker(ctx: Context) -> None:
-    """Receive the context once per worker process (it holds the whole unit list)."""
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = ctx
-
-
-def _process_chunk(paths: list[Path]) -> list[CheckedReturn | Problem]:
-    return [process_file(path, _WORKER_CONTEXT) for path in paths]
-
-
-def _crashed(path: Path, err: BaseException) -> Problem:
+def _crashed(path: Path, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    return problem(Msg.FILE_011, "reader-crash", WARNING, file=path.name, reason=reason, note="crash")
+    return FileOutcome(
+        path.name, problems=(problem(Msg.FILE_011, "reader-crash", WARNING, file=path.name, reason=reason, note="crash"),), readable=False
+    )
 
 
-def _isolated(path: Path, ctx: Context) -> CheckedReturn | Problem:
+def _isolated(path: Path, ctx: Context) -> FileOutcome:
     """Read one file in a process of its own, so a crash is pinned on that file alone."""
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(process_file, path, ctx).result()
-    except Exception as err:  # noqa: BLE001 - the worker died (out of memory, abort in a native reader)
-        return _crashed(path, err)
+    (done,) = map_chunks(_process, [[path]], ctx, 1)
+    return _crashed(path, done) if isinstance(done, Exception) else done[0]
 
 
-def default_jobs() -> int:
-    """One reading process per core."""
-    return max(1, os.cpu_count() or 1)
-
-
-def read_returns(
-    paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None
-) -> list[CheckedReturn | Problem]:
-    """Process every file, in ``jobs`` processes; results keep the order of ``paths``.
+def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[FileOutcome]:
+    """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
     each in a fresh process, so only the file that kills its reader becomes a finding.
@@ -115,23 +99,17 @@ def read_returns(
             if progress:
                 progress(1)
         return out
-    size = max(1, min(64, len(paths) // (jobs * 4)))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    done: list[list[CheckedReturn | Problem] | None] = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
-        futures = [pool.submit(_process_chunk, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures, strict=True):
-            try:
-                done.append(future.result())
-            except Exception:  # noqa: BLE001 - a dead worker breaks the pool: these files are read again below
-                done.append(None)
-            if progress:
-                progress(len(chunk))
+    chunks = chunked(paths, jobs, CHUNK)
+    done = map_chunks(_process, chunks, ctx, jobs, progress)
     # Outside the broken pool: each file of a failed chunk in a fresh process of its own.
-    return [item for chunk, results in zip(chunks, done, strict=True) for item in (results or [_isolated(p, ctx) for p in chunk])]
+    return [
+        item
+        for chunk, results in zip(chunks, done, strict=True)
+        for item in (results if isinstance(results, list) else [_isolated(p, ctx) for p in chunk])
+    ]
 
 
-def _changes(old: CheckedReturn, new: CheckedReturn) -> str:
+def _changes(old: FileOutcome, new: FileOutcome) -> str:
     before = {v.code: v.value for v in old.values}
     after = {v.code: v.value for v in new.values}
     diffs = [
@@ -142,9 +120,9 @@ def _changes(old: CheckedReturn, new: CheckedReturn) -> str:
     return "; ".join(diffs) if diffs else "không có"
 
 
-def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedReturn], dict[str, list[CheckedReturn]], list[Problem]]:
+def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
     """The newest accepted return per unit (by saved time, then file name); the others superseded."""
-    by_unit: dict[str, list[CheckedReturn]] = {}
+    by_unit: dict[str, list[FileOutcome]] = {}
     for ret in returns:
         if ret.accepted:
             by_unit.setdefault(ret.unit.code, []).append(ret)
@@ -169,7 +147,7 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
     return used, superseded, found
 
 
-def missing_units(units: list[Unit], used: dict[str, CheckedReturn]) -> list[Problem]:
+def missing_units(units: list[Unit], used: dict[str, FileOutcome]) -> list[Problem]:
     """One error for each unit of the list without a usable return."""
     return [
         problem(Msg.FILE_003, "missing-unit", ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name)

@@ -4,81 +4,48 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.consolidate.collect import list_files, missing_units, read_returns, select_latest
+from pipeline.consolidate.result import (
+    FILE_COLUMNS,
+    MISSING,
+    RECEIVED,
+    REJECTED,
+    SUBMISSION_COLUMNS,
+    SUPERSEDED,
+    USED,
+    VALUE_FRAME_COLUMNS,
+    ConsolidationResult,
+)
 from pipeline.core import settings
-from pipeline.core.constants import LEVEL_ALL, META_PERIOD, NUMERIC_TYPES, WARNING
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WARNING
 from pipeline.core.errors import Msg
-from pipeline.core.findings import Problem, Report, problem
+from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.definition import FormDefinition, Unit
 from pipeline.form.prior import PriorData
-from pipeline.validate.checks import CheckedReturn, Context
+from pipeline.validate.checks import Context, FileOutcome
 from pipeline.validate.compare import compare_with_prior
 from pipeline.validate.reconcile import RELATION_COLUMNS, check_returns, check_totals
 
-VALUE_FRAME_COLUMNS = ["unit_code", "unit_name", "level", "code", "value", "file", "sheet", "cell"]
-SUBMISSION_COLUMNS = ["unit_code", "unit_name", "level", "status", "file", "saved_at", "superseded"]
-FILE_COLUMNS = ["file", "status", "unit_code", "saved_at", "note"]
 
-# Submission and file statuses (the workbook shows them in Vietnamese).
-RECEIVED, MISSING, USED, SUPERSEDED, REJECTED = "received", "missing", "used", "superseded", "rejected"
-
-
-@dataclass
-class ConsolidationResult:
-    form: FormDefinition
-    units: list[Unit]
-    period: str
-    values: pd.DataFrame
-    totals: pd.DataFrame
-    relations: pd.DataFrame
-    submissions: pd.DataFrame
-    files: pd.DataFrame
-    report: Report
-    source: str = ""
-    prior: PriorData | None = None
-    levels: list[str] = field(default_factory=list)
-    # code, level, value, prior, change, ratio, flag: set when a prior period is given.
-    comparison: pd.DataFrame | None = None
-
-    @property
-    def received(self) -> int:
-        return int((self.submissions["status"] == RECEIVED).sum())
-
-    def total(self, code: str, level: str = LEVEL_ALL) -> float | None:
-        hit = self.totals[(self.totals["code"] == code) & (self.totals["level"] == level)]
-        return None if hit.empty else hit["value"].iloc[0]
+def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[str, set[str], list[Problem]]:
+    """The period: the one asked for, else the most common among the returns; the files of
+    other periods are rejected (their names, and a finding each)."""
+    if ctx.period:
+        return str(ctx.period), set(), []
+    counts = Counter(r.period for r in returns if r.accepted)
+    period = counts.most_common(1)[0][0] if counts else ctx.form.settings.get("default_period", "")
+    others = [r for r in returns if r.accepted and r.period != period]
+    found = [
+        problem(Msg.META_004, "wrong-period", WARNING, file=r.file, unit_code=r.unit.code, found=r.period, expected=period) for r in others
+    ]
+    return str(period), {r.file for r in others}, found
 
 
-def _settle_period(returns: list[CheckedReturn], ctx: Context) -> tuple[str, list[Problem]]:
-    """The period: the one asked for, else the most common among the returns; reject others."""
-    found = []
-    period = ctx.period
-    if not period:
-        counts = Counter(r.meta.get(META_PERIOD, "") for r in returns if r.accepted)
-        period = counts.most_common(1)[0][0] if counts else ctx.form.settings.get("default_period", "")
-        for ret in returns:
-            if ret.accepted and ret.meta.get(META_PERIOD, "") != period:
-                ret.accepted = False
-                found.append(
-                    problem(
-                        Msg.META_004,
-                        "wrong-period",
-                        WARNING,
-                        file=ret.file,
-                        unit_code=ret.unit.code,
-                        found=ret.meta.get(META_PERIOD),
-                        expected=period,
-                    )
-                )
-    return str(period), found
-
-
-def _value_frame(used: dict[str, CheckedReturn], form: FormDefinition) -> pd.DataFrame:
+def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataFrame:
     """Every value used, a row each, in unit then form order (built column-wise: 10,000 returns)."""
     columns: dict[str, list] = {name: [] for name in VALUE_FRAME_COLUMNS}
     for code, ret in used.items():
@@ -124,81 +91,92 @@ def _submissions(units: list[Unit], used, superseded) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
 
 
-def _files(results, used) -> pd.DataFrame:
+def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: set[str]) -> pd.DataFrame:
     rows = []
     used_files = {ret.file for ret in used.values()}
-    for item in results:
-        if isinstance(item, Problem):
-            rows.append({"file": item.file, "status": REJECTED, "unit_code": "", "saved_at": "", "note": item.message})
-            continue
-        status = USED if item.file in used_files else (SUPERSEDED if item.accepted else REJECTED)
+    for item in outcomes:
+        status = USED if item.file in used_files else (SUPERSEDED if item.accepted and item.file not in rejected else REJECTED)
         saved = item.modified.strftime("%Y-%m-%d %H:%M") if item.modified else ""
-        rows.append({"file": item.file, "status": status, "unit_code": item.unit.code if item.unit else "", "saved_at": saved, "note": ""})
+        note = "" if item.readable else item.problems[0].message
+        rows.append(
+            {"file": item.file, "status": status, "unit_code": item.unit.code if item.unit else "", "saved_at": saved, "note": note}
+        )
     return pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
 def consolidate_returns(
-    results: list[CheckedReturn | Problem], ctx: Context, units: list[Unit], folder_problems: list[Problem] = ()
+    outcomes: list[FileOutcome],
+    ctx: Context,
+    units: list[Unit],
+    folder_problems: list[Problem] = (),
+    *,
+    prior: PriorData | None = None,
+    factor: float = settings.OUTLIER_FACTOR,
+    source: str = "",
 ) -> ConsolidationResult:
-    """Pure consolidation of already-read returns."""
-    report = Report()
-    report.extend(folder_problems)
-    returns = [r for r in results if isinstance(r, CheckedReturn)]
-    report.extend(r for r in results if isinstance(r, Problem))
-    period, found = _settle_period(returns, ctx)
-    report.extend(found)
-    for ret in returns:
-        report.extend(p for p in ret.problems if ret.accepted or p.type != "form-changed")
+    """Pure consolidation of files already read and checked.
+
+    :param prior: prior-period figures: totals are compared with them and changes beyond
+        ``factor`` times become warnings.
+    :param source: where the returns came from (the folder), recorded in the outputs.
+    """
+    findings = Findings()
+    findings.extend(folder_problems)
+    period, wrong_period, found = _settle_period(outcomes, ctx)
+    for item in outcomes:
+        if not item.readable:
+            findings.extend(item.problems)
+    findings.extend(found)
+    returns = [r for r in outcomes if r.accepted and r.file not in wrong_period]
+    kept = {r.file for r in returns}
+    for item in outcomes:
+        if item.readable:  # a rejected file's form is not worth a word
+            findings.extend(p for p in item.problems if item.file in kept or p.type != "form-changed")
     used, superseded, found = select_latest(returns)
-    report.extend(found)
-    report.extend(missing_units(units, used))
+    findings.extend(found)
+    findings.extend(missing_units(units, used))
     levels = list(dict.fromkeys(u.level for u in units))
     values = _value_frame(used, ctx.form)
     meta = pd.DataFrame(
         [{"unit_code": c, "level": r.unit.level, "file": r.file} for c, r in used.items()], columns=["unit_code", "level", "file"]
     )
     rows, found = check_returns(values, meta, ctx.form)
-    report.extend(found)
+    findings.extend(found)
     totals = compute_totals(values, ctx.form, levels)
     level_rows, found = check_totals(totals, ctx.form, levels)
-    report.extend(found)
+    findings.extend(found)
     relations = pd.concat([rows, pd.DataFrame(level_rows, columns=RELATION_COLUMNS)], ignore_index=True)
+    comparison = None
+    if prior is not None:
+        comparison, found = compare_with_prior(totals, prior, ctx.form, factor, units)
+        findings.extend(found)
     return ConsolidationResult(
-        ctx.form,
-        units,
-        period,
-        values,
-        totals,
-        relations,
-        _submissions(units, used, superseded),
-        _files(results, used),
-        report,
-        levels=levels,
-    )
+        ctx.form, tuple(units), period, values, totals, relations, _submissions(units, used, superseded),
+        _files(outcomes, used, wrong_period), findings, source, prior, comparison,
+    )  # fmt: skip
 
 
 def consolidate_folder(
-    folder: str | Path, form: FormDefinition, units: list[Unit], period: str | None = None, jobs: int = 1,
-    progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None,
-) -> ConsolidationResult:  # fmt: skip
+    folder: str | Path,
+    form: FormDefinition,
+    units: list[Unit],
+    period: str | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
+    *,
+    prior: PriorData | None = None,
+    factor: float = settings.OUTLIER_FACTOR,
+) -> ConsolidationResult:
     """Read every file of ``folder`` and consolidate.
 
     :param on_files: called once with the number of files found (to size a progress bar).
+    :param prior: prior-period figures to compare the totals with (see ``consolidate_returns``).
     """
     folder = Path(folder)
     paths, folder_problems = list_files(folder)
     if on_files:
         on_files(len(paths))
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    results = read_returns(paths, ctx, jobs, progress)
-    result = consolidate_returns(results, ctx, units, folder_problems)
-    result.source = str(folder)
-    return result
-
-
-def attach_comparison(result: ConsolidationResult, prior: PriorData, factor: float = settings.OUTLIER_FACTOR) -> ConsolidationResult:
-    """Set ``result.prior`` and ``result.comparison`` and add the outlier warnings to its report."""
-    result.prior = prior
-    result.comparison, found = compare_with_prior(result.totals, prior, result.form, factor, result.units)
-    result.report.extend(found)
-    return result
+    outcomes = read_returns(paths, ctx, jobs, progress)
+    return consolidate_returns(outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder))

@@ -2,7 +2,7 @@
 
 Fatal faults (a broken form definition, an output that cannot be written) raise a
 ``PipelineError``. Problems in returned data are never raised: they become ``Problem``s
-in a ``Report`` (see ``report.py``), rendered from the catalogue below.
+in ``Findings`` (see ``findings.py``), rendered from the catalogue below.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -62,7 +62,7 @@ _LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type
 
 
 @dataclass
-class Report:
+class Findings:
     """An ordered collection of problems, capped at ``settings.LIMIT_PROBLEMS`` per severity."""
 
     problems: list[Problem] = field(default_factory=list)
@@ -95,11 +95,6 @@ class Report:
     def sorted(self) -> list[Problem]:
         """Problems ordered by severity, keeping their order within a severity."""
         return sorted(self.problems, key=lambda p: _SEVERITY_RANK[p.severity])
-
-    def to_frame(self) -> pd.DataFrame:
-        """All fields of all problems, one row each."""
-        columns = [f.name for f in fields(Problem)]
-        return pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
 
     def to_findings(self) -> pd.DataFrame:
         """The columns of ``findings.csv``, errors first."""

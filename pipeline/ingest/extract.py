@@ -50,9 +50,7 @@ class RawReturn:
     """What one file holds, before any judgement."""
 
     file: str
-    format: str
-    meta: dict[str, str]
-    meta_source: str  # "sheet", "properties" or "" when the file carries none
+    meta: dict[str, str]  # from the hidden sheet, else the document properties; {} when the file carries none
     values: list[RawValue] = field(default_factory=list)
     unknown: list[RawValue] = field(default_factory=list)
     uncoded: list[RawValue] = field(default_factory=list)  # figures on rows without a code (inserted rows)
@@ -91,18 +89,16 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def read_metadata(book: RawWorkbook) -> tuple[dict[str, str], str]:
+def read_metadata(book: RawWorkbook) -> dict[str, str]:
     """Metadata from the hidden sheet (even if renamed), else from custom document properties."""
     for sheet in book.sheets:
         if sheet.name != META_SHEET and sheet.visible:
             continue
         pairs = {_cell_text(row[0]): _cell_text(row[1]) for row in sheet.rows if len(row) >= 2 and _cell_text(row[0])}
         if pairs.get(META_FORM_ID):
-            return {key: pairs.get(key, "") for key in META_KEYS}, "sheet"
+            return {key: pairs.get(key, "") for key in META_KEYS}
     props = {key: book.properties.get(META_PREFIX + key, "").strip() for key in META_KEYS}
-    if props.get(META_FORM_ID):
-        return props, "properties"
-    return {}, ""
+    return props if props.get(META_FORM_ID) else {}
 
 
 def _is_blank(value: Any) -> bool:
@@ -156,8 +152,7 @@ def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawRet
 
     :param file: the file's name as the user sees it, used in every location.
     """
-    meta, source = read_metadata(book)
-    out = RawReturn(file=file, format=book.format, meta=meta, meta_source=source, modified=book.modified)
+    out = RawReturn(file=file, meta=read_metadata(book), modified=book.modified)
     for sheet in book.sheets:
         if sheet.name == META_SHEET:
             continue

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import FINDINGS_COLUMNS, FINDINGS_CSV, RELATIONS_CSV, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
 
@@ -53,7 +53,7 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
     written = [
         write_frame(result.totals[TOTALS_COLUMNS], out_dir / TOTALS_CSV, numeric=("value",)),
         write_frame(result.values[VALUES_COLUMNS], out_dir / VALUES_CSV, numeric=("value",)),
-        write_frame(result.report.to_findings()[FINDINGS_COLUMNS], out_dir / FINDINGS_CSV),
+        write_frame(result.findings.to_findings()[FINDINGS_COLUMNS], out_dir / FINDINGS_CSV),
         write_frame(result.relations, out_dir / RELATIONS_CSV, numeric=("lhs", "rhs", "difference")),
         write_frame(result.submissions, out_dir / SUBMISSIONS_CSV),
     ]
@@ -63,7 +63,7 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
         "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
         "period": result.period, "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
         "units": [{"code": u.code, "name": u.name, "level": u.level} for u in result.units],
-        "summary": result.report.to_summary(),
+        "summary": result.findings.to_summary(),
         "prior_period": result.prior.period if result.prior else None,
         "comparison": COMPARISON_CSV if result.comparison is not None else None,
     }  # fmt: skip

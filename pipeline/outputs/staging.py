@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import WORKBOOK_XLSX
 from pipeline.core.errors import OutputError
 

@@ -4,13 +4,12 @@ are built in full. Both spread the units over a process pool."""
 
 from __future__ import annotations
 
-import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.pool import chunked, default_jobs, map_chunks
 from pipeline.form.definition import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.build import build_template, template_filename
@@ -76,22 +75,8 @@ def _stampable(unit: Unit) -> bool:
     return all(text and len(text) <= MAX_TEXT and not text.startswith("<r>") for text in (unit.code, unit.name))
 
 
-_BATCH: _Batch | None = None
-
-
-def _init_worker(batch: _Batch) -> None:
-    global _BATCH
-    _BATCH = batch
-
-
-def _write_chunk(items: list[tuple[Unit, Path]]) -> list[Path]:
-    assert _BATCH is not None
-    return [_BATCH.write(unit, path) for unit, path in items]
-
-
-def default_jobs() -> int:
-    """One process per core."""
-    return max(1, os.cpu_count() or 1)
+def _write_one(batch: _Batch, item: tuple[Unit, Path]) -> Path:
+    return batch.write(*item)
 
 
 def _run(batch: _Batch, units: list[Unit], out_dir: Path, jobs: int | None, pool_min: int) -> list[Path]:
@@ -99,10 +84,12 @@ def _run(batch: _Batch, units: list[Unit], out_dir: Path, jobs: int | None, pool
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(items) < pool_min:
         return [batch.write(unit, path) for unit, path in items]
-    size = max(1, min(CHUNK, len(items) // (jobs * 4)))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(batch,)) as pool:
-        return [path for done in pool.map(_write_chunk, chunks) for path in done]
+    paths = []
+    for done in map_chunks(_write_one, chunked(items, jobs, CHUNK), batch, jobs):
+        if isinstance(done, Exception):
+            raise done
+        paths += done
+    return paths
 
 
 def write_stamped(form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None,

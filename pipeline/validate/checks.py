@@ -7,6 +7,7 @@ Every problem becomes a ``Problem`` with its place; nothing is raised. Rule chec
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -60,27 +61,52 @@ class Context:
     period: str | None = None
 
 
-@dataclass
-class CheckedReturn:
+@dataclass(frozen=True)
+class FileOutcome:
+    """What reading and checking one file gave: the unit it is from (``None`` when it cannot be
+    used), its metadata (the file's own or recognised from its content), its usable values and
+    every finding on it. A file that could not be read at all has only its finding."""
+
     file: str
-    meta: dict[str, str]
-    unit: Unit | None
-    accepted: bool
-    modified: datetime | None
-    values: list[Value] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    unit: Unit | None = None
+    meta: Mapping[str, str] = field(default_factory=dict)
+    values: tuple[Value, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    modified: datetime | None = None  # the saved time (inside the file, else the file's own time)
     file_mtime: float = 0.0  # the file's modification time, when saved times tie
+    readable: bool = True  # False: the file could not be read as a workbook at all
+
+    @property
+    def accepted(self) -> bool:
+        """Recognised as a return of a known unit for this form (its values may still have errors)."""
+        return self.unit is not None
+
+    @property
+    def period(self) -> str:
+        return self.meta.get(META_PERIOD, "")
 
 
 def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
     """The unit a return is for, or None with the finding that says why it is rejected."""
-    form, meta, file = ctx.form, raw.meta, raw.file
-    recognised: list[Problem] = []
-    if not meta and raw.tables and ctx.units:
-        meta = recognise(raw, form, list(ctx.units.values()), ctx.period) or {}
-        if meta:
-            raw.meta = meta
-            recognised.append(problem(Msg.META_009, "recognised-without-metadata", WARNING, file=file, **meta))
+    meta, recognised = return_metadata(raw, ctx)
+    return _judge(raw, meta, recognised, ctx, severity)
+
+
+def return_metadata(raw: RawReturn, ctx: Context) -> tuple[dict[str, str], list[Problem]]:
+    """The return's metadata: the file's own, else recognised from its content (with a warning)."""
+    if raw.meta or not (raw.tables and ctx.units):
+        return raw.meta, []
+    meta = recognise(raw, ctx.form, list(ctx.units.values()), ctx.period) or {}
+    if not meta:
+        return {}, []
+    return meta, [problem(Msg.META_009, "recognised-without-metadata", WARNING, file=raw.file, **meta)]
+
+
+def _judge(
+    raw: RawReturn, meta: dict[str, str], recognised: list[Problem], ctx: Context, severity: str
+) -> tuple[Unit | None, list[Problem]]:
+    """Whether ``meta`` names this form, version and period, and a known unit."""
+    form, file = ctx.form, raw.file
     if not meta:
         return None, [problem(Msg.META_001, "no-metadata", severity, file=file)]
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
@@ -244,16 +270,16 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     return values, found
 
 
-def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> CheckedReturn:
+def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> FileOutcome:
     """Identify a return and check its values (rules are checked in ``reconcile``).
 
     :param severity: the severity of a rejected return (``warning`` when consolidating a
         folder, ``error`` when an officer checks a return before sending it).
     """
-    unit, found = identify(raw, ctx, severity)
-    result = CheckedReturn(raw.file, raw.meta, unit, unit is not None, raw.modified, problems=found)
-    result.meta = raw.meta
+    meta, recognised = return_metadata(raw, ctx)
+    unit, found = _judge(raw, meta, recognised, ctx, severity)
+    values: list[Value] = []
     if unit is not None:
-        result.values, issues = check_values(raw, unit, ctx.form)
-        result.problems.extend(issues)
-    return result
+        values, issues = check_values(raw, unit, ctx.form)
+        found.extend(issues)
+    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified)

@@ -36,7 +36,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
-from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SCOPE_LEVELS, TYPE_DECIMAL
 from pipeline.core.errors import OutputError
@@ -99,7 +99,7 @@ def find_marks(result: ConsolidationResult) -> Marks:
     across levels marks every total it names); those with a unit and a code mark the unit's value."""
     marks = Marks()
     rules = {rule.id: rule for rule in result.form.rules}
-    for p in result.report.problems:
+    for p in result.findings.problems:
         if p.level and p.code:
             marks.totals[(p.code, p.level)].append(p)
             rule = rules.get(p.relation_id)

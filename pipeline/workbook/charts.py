@@ -22,7 +22,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL
 from pipeline.core.errors import FormDefinitionError, Msg

@@ -9,7 +9,7 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from pipeline.consolidate.combine import MISSING, RECEIVED, REJECTED, SUPERSEDED, USED
+from pipeline.consolidate.result import MISSING, RECEIVED, REJECTED, SUPERSEDED, USED
 from pipeline.core.constants import (
     ERROR,
     HEADER_CODE,

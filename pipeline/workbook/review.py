@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import ERROR, INFO, LEVEL_ALL, STATUS_FAILED, STATUS_OK, WARNING
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.formats import MISSING, marked
@@ -179,14 +179,14 @@ def _write_row(ws, fmt: dict, row: int, cols: list[Col], cells: list, mark: str 
 def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
     """Sheet 5: the findings, errors first, coloured by severity; a last line if some were dropped."""
     ws = workbook.add_worksheet(SHEET_FINDINGS)
-    form, found = result.form, result.report.to_findings()
+    form, found = result.form, result.findings.to_findings()
     cols = [
         Col("STT", 6, "center"), Col("Mức độ", 11, "center"), Col("Quy tắc", fit("", map(rule_text, found["rule"]), 9, 22), "wrap"),
         Col("Cấp", 13, "wrap"), Col("Mã đơn vị", 11, "center"), Col("Mã chỉ tiêu", fit("", found["code"], 12, 30), "wrap"),
         Col("Tệp", fit("", found["file"], 10, 30), "wrap"), Col("Trang tính", 10, "wrap"), Col("Ô", 6, "center"), Col("Nội dung", 70, "wrap"),
     ]  # fmt: skip
     setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=2)
-    counts = result.report.to_summary()
+    counts = result.findings.to_summary()
     note = f"{counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} thông tin; lỗi xếp trước. Dùng nút lọc ở dòng tiêu đề để chọn theo mức độ, đơn vị."
     write_title(ws, fmt, "Các vấn đề phát hiện khi tổng hợp", note, cols)
     write_header(ws, fmt, TABLE_HEADER_ROW, cols)
@@ -207,11 +207,11 @@ def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
             p.message,
         ]
         _write_row(ws, fmt, row, cols, cells, p.severity)
-    if result.report.dropped:
-        limit = format_number(result.report.limit)
+    if result.findings.dropped:
+        limit = format_number(result.findings.limit)
         ws.write_string(
             row + 2,
             0,
-            f"Còn {format_number(result.report.dropped)} vấn đề không được liệt kê (chỉ ghi tối đa {limit} vấn đề không phải lỗi).",
+            f"Còn {format_number(result.findings.dropped)} vấn đề không được liệt kê (chỉ ghi tối đa {limit} vấn đề không phải lỗi).",
             fmt["subtitle"],
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.consolidate.combine import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import TYPE_DECIMAL
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.formats import marked

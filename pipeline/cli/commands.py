@@ -1,4 +1,4 @@
-"""The ``tonghop`` command line: parse options, call one library function, print."""
+"""The commands of ``tonghop``: parse options, call one function of ``pipeline.api``, print."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from pipeline import api as run
+from pipeline import api
+from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
 from pipeline.core.errors import PipelineError
 
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
 
@@ -55,7 +55,9 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
         tonghop templates --period 2023 --deadline 15/11/2023
     """
     try:
-        paths = run.make_templates(form_path, units_path, period, deadline, prior_path, out, jobs)
+        paths = api.make_templates(
+            form_path=form_path, units_path=units_path, period=period, deadline=deadline, prior_path=prior_path, out=out, jobs=jobs
+        )
     except PipelineError as err:
         _fail(err)
     for path in paths[:LIST_FILES]:
@@ -63,15 +65,6 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
     if len(paths) > LIST_FILES:
         click.echo(f"  … và {len(paths) - LIST_FILES} tệp khác")
     click.echo(f"Đã tạo {len(paths)} biểu mẫu trong {paths[0].parent if paths else out}.")
-
-
-def _print_check(verdict) -> None:
-    who = f"{verdict.unit_code} – {verdict.unit_name}, năm {verdict.period}" if verdict.unit_code else "không nhận ra đơn vị"
-    click.echo(f"{verdict.file} ({who})")
-    if not verdict.problems:
-        click.echo("  Không phát hiện vấn đề nào.")
-    for p in sorted(verdict.problems, key=lambda p: ("error", "warning", "info").index(p.severity)):
-        click.echo(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
 
 
 @cli.command()
@@ -86,11 +79,12 @@ def check(files, form_path, units_path, period) -> None:
         tonghop check "03386_Phuong_Quyet_Thang.xlsx" --period 2023
     """
     try:
-        verdicts = run.check_files(list(files), form_path, units_path, period)
+        verdicts = api.check_files(list(files), form_path=form_path, units_path=units_path, period=period)
     except PipelineError as err:
         _fail(err)
     for verdict in verdicts:
-        _print_check(verdict)
+        for line in check_lines(verdict):
+            click.echo(line)
     bad = sum(v.has_errors for v in verdicts)
     click.echo(f"Đã kiểm tra {len(verdicts)} tệp: {bad} tệp có lỗi." if bad else f"Đã kiểm tra {len(verdicts)} tệp: không có lỗi.")
     sys.exit(1 if bad else 0)
@@ -131,15 +125,18 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
     """
     step, start, state = _progress()
     try:
-        result, out_dir = run.consolidate(returns_dir, form_path, units_path, period, out, jobs, prior_path, step, start, factor)
+        result, out_dir = api.consolidate(
+            returns_dir, form_path=form_path, units_path=units_path, period=period, out=out, jobs=jobs,
+            prior_path=prior_path, factor=factor, progress=step, on_files=start,
+        )  # fmt: skip
     except PipelineError as err:
         _fail(err)
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
-    for line in run.summary_lines(result, out_dir):
+    for line in consolidation_lines(result, out_dir):
         click.echo(line)
-    sys.exit(1 if strict and result.report.has_errors else 0)
+    sys.exit(1 if strict and result.findings.has_errors else 0)
 
 
 @cli.command()
@@ -155,7 +152,7 @@ def report(consolidated_dir, out, when, number) -> None:
         tonghop report output/2023 --date 15/11/2023 --number 481/BC-MTTQ-BTT
     """
     try:
-        path = run.make_report(consolidated_dir, out, when, number)
+        path = api.make_report(consolidated_dir, out=out, when=when, number=number)
     except PipelineError as err:
         _fail(err)
     click.echo(f"Đã ghi phụ lục số liệu: {path}")
@@ -171,8 +168,8 @@ def demo(out) -> None:
         tonghop demo --out output/demo
     """
     try:
-        lines = run.demo(out)
+        done = api.demo(out=out)
     except PipelineError as err:
         _fail(err)
-    for line in lines:
+    for line in demo_lines(done):
         click.echo(line)

@@ -1,0 +1,61 @@
+"""What the terminal shows after a command: short Vietnamese lines, the rest is in the outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.api import DemoRun, FileCheck
+from pipeline.consolidate.result import MISSING, ConsolidationResult
+from pipeline.core.constants import ERROR, INFO, LEVEL_ALL, WORKBOOK_XLSX
+from pipeline.core.vnformat import format_number
+
+SUMMARY_LINES = 10  # findings (and missing units) named on the terminal; the rest are in the outputs
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+
+
+def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
+    """Totals first (what the report will print), then the findings: errors before warnings."""
+    counts = result.findings.to_summary()
+    lines = [f"Tổng hợp {result.form.title_for(result.period)}: đã nhận {result.received}/{len(result.units)} đơn vị."]
+    missing = result.submissions[result.submissions["status"] == MISSING]
+    if len(missing):
+        named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())
+        more = f" và {format_number(len(missing) - SUMMARY_LINES)} đơn vị khác" if len(missing) > SUMMARY_LINES else ""
+        lines.append(f"Chưa nộp: {named}{more}.")
+    for code in result.form.settings.get("key_figures", "").split(";"):
+        code = code.strip()
+        if code and code in result.form.indicators and result.total(code) is not None:
+            ind = result.form.indicators[code]
+            lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
+    lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
+    shown = [p for p in result.findings.sorted() if p.severity != INFO and p.type != "missing-unit"]
+    shown.sort(key=lambda p: (p.severity != ERROR, not p.level))
+    for p in shown[:SUMMARY_LINES]:
+        lines.append(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
+    if len(shown) > SUMMARY_LINES:
+        lines.append(
+            f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv."
+        )
+    lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
+    return lines
+
+
+def check_lines(verdict: FileCheck) -> list[str]:
+    """One checked file: who it is from, then each finding, errors first."""
+    who = f"{verdict.unit_code} – {verdict.unit_name}, năm {verdict.period}" if verdict.unit_code else "không nhận ra đơn vị"
+    lines = [f"{verdict.file} ({who})"]
+    if not verdict.problems:
+        lines.append("  Không phát hiện vấn đề nào.")
+    for p in sorted(verdict.problems, key=lambda p: list(SEVERITY_VI).index(p.severity)):
+        lines.append(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
+    return lines
+
+
+def demo_lines(run: DemoRun) -> list[str]:
+    templates, returns = run.templates, run.returns
+    return [
+        f"Đã tạo {len(templates)} biểu mẫu trong {templates[0].parent if templates else run.out_dir}/.",
+        f"Đã tạo {len(returns)} báo cáo mẫu (điền như cán bộ xã, phường) trong {returns[0].parent if returns else run.out_dir}/.",
+        *consolidation_lines(run.result, run.out_dir),
+        f"Phụ lục số liệu (Word, so sánh với cùng kỳ năm 2022) đã ghi vào tệp {run.appendix}.",
+    ]

@@ -1,0 +1,62 @@
+"""The result of a consolidation, as plain data: built once, complete, never changed afterwards.
+
+Every output renders it (the CSVs, the workbook, the Word appendix), and reading a
+consolidation folder back (``pipeline/outputs/readback.py``) gives the same type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.core.constants import LEVEL_ALL
+from pipeline.core.findings import Findings
+from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.prior import PriorData
+
+VALUE_FRAME_COLUMNS = ["unit_code", "unit_name", "level", "code", "value", "file", "sheet", "cell"]
+SUBMISSION_COLUMNS = ["unit_code", "unit_name", "level", "status", "file", "saved_at", "superseded"]
+FILE_COLUMNS = ["file", "status", "unit_code", "saved_at", "note"]
+
+# Submission and file statuses (the workbook shows them in Vietnamese).
+RECEIVED, MISSING, USED, SUPERSEDED, REJECTED = "received", "missing", "used", "superseded", "rejected"
+
+
+@dataclass(frozen=True)
+class ConsolidationResult:
+    """What a consolidation found.
+
+    :ivar values: ``VALUE_FRAME_COLUMNS``, every value used, in unit then form order.
+    :ivar totals: ``code, level, value`` for each level and ``all``.
+    :ivar relations: every rule evaluated (``reconcile.RELATION_COLUMNS``).
+    :ivar submissions: ``SUBMISSION_COLUMNS``, one row per unit of the list.
+    :ivar files: ``FILE_COLUMNS``, one row per file seen (empty when read back from a folder).
+    :ivar comparison: ``compare.COMPARISON_COLUMNS`` when a prior period was given.
+    """
+
+    form: FormDefinition
+    units: tuple[Unit, ...]
+    period: str
+    values: pd.DataFrame
+    totals: pd.DataFrame
+    relations: pd.DataFrame
+    submissions: pd.DataFrame
+    files: pd.DataFrame
+    findings: Findings
+    source: str = ""
+    prior: PriorData | None = None
+    comparison: pd.DataFrame | None = None
+
+    @property
+    def levels(self) -> list[str]:
+        """The levels of the unit list, in its order."""
+        return list(dict.fromkeys(u.level for u in self.units))
+
+    @property
+    def received(self) -> int:
+        return int((self.submissions["status"] == RECEIVED).sum())
+
+    def total(self, code: str, level: str = LEVEL_ALL) -> float | None:
+        hit = self.totals[(self.totals["code"] == code) & (self.totals["level"] == level)]
+        return None if hit.empty else hit["value"].iloc[0]
