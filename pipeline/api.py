@@ -164,7 +164,6 @@ def read_consolidation(folder: str | Path):
     The form is the one recorded in run.json, or the bundled one when that folder is gone.
     :raises PipelineError: the folder is not a consolidation.
     """
-    from pipeline.appendix.charts import CHARTS_CSV, load_charts
     from pipeline.appendix.document import ReportInputs
     from pipeline.appendix.sentences import SENTENCES_CSV, load_sentences
     from pipeline.core.constants import FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV
@@ -193,12 +192,11 @@ def read_consolidation(folder: str | Path):
     comparison = extra.get(run.get("comparison") or "")
     if comparison is not None:
         comparison = comparison.assign(**{c: pd.to_numeric(comparison[c], errors="coerce") for c in ("value", "prior", "change", "ratio")})
-    definitions = {name: form.source / name for name in (SENTENCES_CSV, CHARTS_CSV)}
+    sentences = form.source / SENTENCES_CSV
     return ReportInputs(
         form, period, units, totals, frames[VALUES_CSV], frames[FINDINGS_CSV], frames[RELATIONS_CSV], extra.get(SUBMISSIONS_CSV),
         comparison, run.get("prior_period"),
-        load_sentences(definitions[SENTENCES_CSV], form) if definitions[SENTENCES_CSV].is_file() else [],
-        load_charts(definitions[CHARTS_CSV], form) if definitions[CHARTS_CSV].is_file() else [],
+        load_sentences(sentences, form) if sentences.is_file() else [],
     )  # fmt: skip
 
 

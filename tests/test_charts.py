@@ -1,11 +1,16 @@
-"""The form's charts (pipeline/form/charts.py): one ``charts.csv``, checked with the form."""
+"""The form's charts (pipeline/form/charts.py): one ``charts.csv``, checked with the form, drawn
+by both the workbook's ``Biểu đồ`` sheet and the Word appendix."""
 
 from __future__ import annotations
 
 import shutil
+import zipfile
 
+import openpyxl
 import pytest
+from docx import Document
 
+from pipeline import api
 from pipeline.core.constants import LEVEL_ALL
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.settings import DEFINITIONS_DIR
@@ -97,3 +102,21 @@ def test_duplicate_chart_and_missing_column(form_copy):
     (form_copy / CHARTS_CSV).write_text("chart,title,type,codes,level\nx,X,levels,PETITIONS_RESOLVED,\n", encoding="utf-8")
     with pytest.raises(FormDefinitionError, match="Thiếu cột: kind"):
         load_form(form_copy)
+
+
+def test_workbook_and_appendix_draw_the_same_definition(form_copy, sample_dir, tmp_path):
+    _write_charts(
+        form_copy,
+        "resolved,Đơn đã giải quyết ở từng cấp,levels,PETITIONS_RESOLVED,city;communes,,",
+        "fund,Quỹ ở từng xã,units,POOR_FUND_TOTAL,communes,,",
+    )
+    _, out = api.consolidate(sample_dir, form_path=form_copy, period="2023", out=tmp_path / "out")
+    with zipfile.ZipFile(out / "tong_hop.xlsx") as archive:
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 2
+    sheet = openpyxl.load_workbook(out / "tong_hop.xlsx")["Biểu đồ"]
+    titles = [c.value for c in sheet["A"] if c.value in ("Đơn đã giải quyết ở từng cấp", "Quỹ ở từng xã")]
+    assert titles == ["Đơn đã giải quyết ở từng cấp", "Quỹ ở từng xã"]
+    doc = Document(str(api.make_report(out)))
+    assert len(doc.inline_shapes) == 2
+    captions = [p.text for p in doc.paragraphs if p.text.startswith("Biểu đồ ")]
+    assert captions == ["Biểu đồ 1. Đơn đã giải quyết ở từng cấp", "Biểu đồ 2. Quỹ ở từng xã"]

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pipeline.appendix.charts import ChartSpec, draw_charts
+from pipeline.appendix.charts import draw_charts
 from pipeline.appendix.sentences import Figures, Sentence, render_all, verification_items
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES
@@ -57,7 +57,6 @@ class ReportInputs:
     comparison: pd.DataFrame | None = None
     prior_period: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
-    charts: list[ChartSpec] = field(default_factory=list)
 
     @property
     def levels(self) -> list[str]:
@@ -324,14 +323,14 @@ def _verify_part(doc, inputs: ReportInputs) -> None:
 
 def _charts_part(doc, inputs: ReportInputs) -> None:
     with tempfile.TemporaryDirectory(prefix="tonghop_charts_") as folder:
-        charts, notes = draw_charts(inputs.charts, inputs.figures, inputs.values, inputs.units, folder)
+        charts, notes = draw_charts(inputs.form.charts, inputs.figures, inputs.values, inputs.units, folder)
         for i, chart in enumerate(charts, start=1):
             picture = _para(doc, align=CENTER, before=10, keep=True)
             picture.add_run().add_picture(str(chart.path), width=CHART_WIDTH)
             _para(doc, f"Biểu đồ {i}. {chart.spec.title}", align=CENTER, bold=True, size=BODY_PT - 1, keep=bool(chart.note))
             if chart.note:
                 _para(doc, chart.note, align=CENTER, italic=True, size=BODY_PT - 1)
-    for note in notes if inputs.charts else ["Biểu mẫu không có tệp danh sách biểu đồ (report_charts.csv)."]:
+    for note in notes if inputs.form.charts else ["Biểu mẫu không có tệp danh sách biểu đồ (charts.csv)."]:
         _para(doc, note, italic=True, indent=1)
 
 
