@@ -174,6 +174,18 @@ def test_sentence_without_figures_is_left_out(consolidated, tmp_path):
     assert "Chưa đưa vào câu “warm_coats” vì thiếu số liệu:" in text
 
 
+def test_chart_without_figures_is_a_note(consolidated, tmp_path, form):
+    folder = tmp_path / "copy"
+    shutil.copytree(consolidated, folder)
+    petitions = form.charts[1]
+    totals = (folder / "totals.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in totals if line.split(",")[0] not in petitions.codes]
+    (folder / "totals.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    doc = Document(str(run.make_report(folder)))
+    assert len(doc.inline_shapes) == len(form.charts) - 1
+    assert f"Biểu đồ “{petitions.title}” không vẽ được: thiếu số liệu." in [p.text for p in doc.paragraphs]
+
+
 def test_dates_and_names():
     assert vn_date(date(2024, 2, 5), "Lai Châu") == "Lai Châu, ngày 05 tháng 02 năm 2024"
     assert vn_date(date(2023, 11, 15), "Lai Châu") == "Lai Châu, ngày 15 tháng 11 năm 2023"

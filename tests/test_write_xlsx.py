@@ -16,12 +16,11 @@ import pytest
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult
 from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, WARNING
-from pipeline.core.errors import FormDefinitionError
 from pipeline.core.findings import Findings, Problem
+from pipeline.form.charts import ChartSpec
 from pipeline.form.definition import FormDefinition, Indicator, Level, Section, Unit
 from pipeline.validate.reconcile import RELATION_COLUMNS
 from pipeline.workbook import book as write_xlsx
-from pipeline.workbook.charts import load_charts
 from pipeline.workbook.formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL
 
 SHEETS = ["Tổng hợp", "Theo đơn vị", "Đối soát", "Tình trạng nộp", "Các vấn đề", "Nguồn số liệu", "Biểu đồ"]
@@ -156,6 +155,26 @@ def test_charts_are_native(result, tmp_path):
     assert len(charts) == 3
 
 
+def test_chart_tables_come_from_the_form_charts(result, form, tmp_path):
+    ws = openpyxl.load_workbook(write_xlsx.write_workbook(result, tmp_path / "c.xlsx"), data_only=True)["Biểu đồ"]
+    sources, petitions, by_unit = form.charts
+    parts = {r["Nội dung"].value: r["Tổng cộng"].value for r in table(ws, "Nội dung", "Tổng cộng")}
+    assert list(parts) == [*sources.labels[1:], "Chưa rõ nguồn"]
+    assert parts["Chưa rõ nguồn"] == 118_491_896  # the total less its parts (R04's gap)
+    levels = table(ws, "Nội dung", *(form.level_label(lv) for lv in petitions.levels))
+    assert [(r["Nội dung"].value, r["Tổng cộng"].value) for r in levels] == [("Đã giải quyết", 86), ("Đang giải quyết", 14)]
+    units = table(ws, "Đơn vị", "Số liệu (đồng)")
+    assert len(units) == sum(u.level in by_unit.levels for u in result.units)
+
+
+def test_units_chart_shows_the_largest_units(tmp_path):
+    result = synthetic(40)
+    result.form.charts = [ChartSpec("fund", "Quỹ vận động theo xã", "units", ("FUND",), (LEVEL_ALL,), ("Quỹ vận động",))]
+    ws = openpyxl.load_workbook(write_xlsx.write_workbook(result, tmp_path / "u.xlsx"))["Biểu đồ"]
+    values = [r["Số liệu (đồng)"].value for r in table(ws, "Đơn vị", "Số liệu (đồng)")]
+    assert values == list(range(1039, 1009, -1))
+
+
 # Synthetic results: a two-indicator form and as many units as a test needs.
 
 
@@ -237,7 +256,7 @@ def test_text_from_returns_is_never_a_formula(tmp_path):
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
     assert {c.value for c in cells} >= {"=SUM(A1:A9)", "=1+1.xlsx", '=HYPERLINK("http://x")', "+Báo cáo", "@x.xlsx", "-1 là lỗi"}
     assert all(c.data_type == "s" for c in cells)
-    assert "Biểu đồ" not in book.sheetnames  # the bundled charts name codes this form does not have
+    assert "Biểu đồ" not in book.sheetnames  # the form has no charts
 
 
 def test_many_units_one_row_each_and_sources_by_file(tmp_path):
@@ -290,10 +309,3 @@ def test_prior_period_columns_and_flagged_change(tmp_path):
     assert (totals_cell(book, "FUND", "Cùng kỳ").value, totals_cell(book, "FUND", "Tăng/giảm").value) == (500, 1501)
     change = totals_cell(book, "FUND", "Tăng/giảm")
     assert fill(change) == FLAG_FILL[1:] and "bằng 4 lần cùng kỳ" in change.comment.text
-
-
-def test_chart_definitions_are_checked(tmp_path):
-    (tmp_path / "charts.csv").write_text("chart,title,type,codes,level\nx,X,donut,FUND,all\n", encoding="utf-8")
-    with pytest.raises(FormDefinitionError, match="charts.csv › dòng 2"):
-        load_charts(tmp_path)
-    assert [c.type for c in load_charts()] == ["pie_total", "column", "units"]

@@ -1,15 +1,13 @@
 """Charts for the Word appendix, drawn with matplotlib (Agg) as PNG files.
 
-Which charts to draw is data: ``definitions/report_charts.csv`` with the columns
-``chart,title,kind,codes,level,labels,remainder``:
+Which charts to draw is the form's (``form.charts``, read from ``charts.csv`` with the form,
+see ``pipeline.form.charts``):
 
-* ``parts``: the first code is a total, the others its parts, at one ``level`` (default
-  ``all``); what the parts leave unexplained is drawn as ``remainder`` (e.g. "Chưa rõ nguồn");
-* ``levels``: each code at each level (``level``: levels separated by ``;``; default: every
-  level and the total);
-* ``units``: one code, one bar per unit of ``level`` (default: every unit), from values.csv.
-
-``labels`` (optional, ``;``-separated, one per code) replace the indicators' long labels.
+* ``parts``: horizontal bars of the parts at the chart's level, then the remainder (what
+  the parts leave of the total) when the chart names one; the note gives the total;
+* ``levels``: each code at each level that has figures, a group of columns per level;
+* ``units``: one bar per unit of the chart's levels, from values.csv; the note names the
+  units without a figure.
 """
 
 from __future__ import annotations
@@ -22,15 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.appendix.sentences import Figures
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_MONEY
-from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.constants import LEVEL_ALL, TYPE_MONEY
 from pipeline.core.vnformat import format_number
+from pipeline.form.charts import KIND_PARTS, KIND_UNITS, ChartSpec
 from pipeline.form.definition import FormDefinition, Unit
-from pipeline.form.definition import read_definition_csv as read_definition_rows
 
-CHARTS_CSV = "report_charts.csv"
-CHART_COLUMNS = ("chart", "title", "kind", "codes", "level")
-KINDS = ("parts", "levels", "units")
 # DejaVu Sans ships with matplotlib and has every Vietnamese glyph; a system "Liberation Serif"
 # may be the 1.x release, which lacks the stacked diacritics (ệ, ồ, ữ).
 FONT = {"font.family": "DejaVu Sans", "font.size": 10}
@@ -39,69 +33,11 @@ REMAINDER_COLOR = "#c00000"
 WIDTH_IN, DPI = 6.3, 200
 
 
-@dataclass(frozen=True)
-class ChartSpec:
-    chart: str
-    title: str
-    kind: str
-    codes: tuple[str, ...]
-    levels: tuple[str, ...]
-    labels: tuple[str, ...]
-    remainder: str = ""
-
-
 @dataclass
 class Chart:
     spec: ChartSpec
     path: Path
     note: str = ""
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(";") if part.strip())
-
-
-def _check(spec: ChartSpec, form: FormDefinition) -> str | None:
-    if spec.kind not in KINDS:
-        return f"Loại biểu đồ '{spec.kind}' không hợp lệ (dùng: {', '.join(KINDS)})"
-    bad = [c for c in spec.codes if c not in form.indicators or form.indicators[c].type not in NUMERIC_TYPES]
-    if bad or not spec.codes:
-        return f"Mã chỉ tiêu không hợp lệ: {', '.join(bad) or '(trống)'}"
-    if any(level not in (*form.levels, LEVEL_ALL) for level in spec.levels):
-        return f"Cấp không hợp lệ: {';'.join(spec.levels)} (các cấp: {', '.join((*form.levels, LEVEL_ALL))})"
-    if spec.labels and len(spec.labels) != len(spec.codes):
-        return "Số nhãn (cột labels) phải bằng số mã chỉ tiêu (cột codes)"
-    if (spec.kind == "parts" and len(spec.codes) < 2) or (spec.kind == "units" and len(spec.codes) != 1):
-        return "Biểu đồ 'parts' cần một mã tổng và ít nhất một mã thành phần; biểu đồ 'units' cần đúng một mã"
-    return None
-
-
-def load_charts(path: str | Path, form: FormDefinition) -> list[ChartSpec]:
-    """Load and check the chart list.
-
-    :raises FormDefinitionError: naming the file and line of the first fault.
-    """
-    path = Path(path)
-    specs = []
-    for line, row in read_definition_rows(path, CHART_COLUMNS):
-        spec = ChartSpec(
-            row["chart"],
-            row["title"],
-            row["kind"],
-            _split(row["codes"]),
-            _split(row["level"]),
-            _split(row.get("labels", "")),
-            row.get("remainder", ""),
-        )
-        reason = _check(spec, form)
-        if reason:
-            raise FormDefinitionError(Msg.REPORT_003.render(where=f"{path.name} › dòng {line}", reason=reason, file=path.name))
-        specs.append(spec)
-    return specs
-
-
-def _label(spec: ChartSpec, i: int, form: FormDefinition) -> str:
-    return spec.labels[i] if spec.labels else form.indicators[spec.codes[i]].label
 
 
 def _unit(spec: ChartSpec, form: FormDefinition) -> str:
@@ -141,16 +77,16 @@ def _hbar(labels: list[str], values: list[float], colors: list[str], spec: Chart
 
 
 def _parts(spec: ChartSpec, figures: Figures):
-    level = spec.levels[0] if spec.levels else LEVEL_ALL
+    level = spec.levels[0]
     got = [figures.totals.get((code, level)) for code in spec.codes]
     if any(v is None for v in got):
         return None, "thiếu số liệu"
     total, parts = got[0], got[1:]
-    labels = [_label(spec, i, figures.form) for i in range(1, len(spec.codes))]
+    labels = list(spec.labels[1:])
     colors = [COLORS[i % len(COLORS)] for i in range(len(parts))]
     rest = total - sum(parts)
     unit = _unit(spec, figures.form)
-    note = f"{_label(spec, 0, figures.form)}: {format_number(total)} {unit}"
+    note = f"{spec.labels[0]}: {format_number(total)} {unit}"
     if rest > 0 and spec.remainder:
         labels, parts, colors = [*labels, spec.remainder], [*parts, rest], [*colors, REMAINDER_COLOR]
         note += f"; {spec.remainder.lower()}: {format_number(rest)} {unit}"
@@ -160,8 +96,7 @@ def _parts(spec: ChartSpec, figures: Figures):
 
 
 def _levels(spec: ChartSpec, figures: Figures):
-    levels = list(spec.levels) or [*figures.form.levels, LEVEL_ALL]
-    levels = [lv for lv in levels if any((code, lv) in figures.totals for code in spec.codes)]
+    levels = [lv for lv in spec.levels if any((code, lv) in figures.totals for code in spec.codes)]
     if not levels:
         return None, "thiếu số liệu"
     fig, ax = _axes(3.2)
@@ -169,7 +104,7 @@ def _levels(spec: ChartSpec, figures: Figures):
     for j, code in enumerate(spec.codes):
         xs = [i + (j - (len(spec.codes) - 1) / 2) * width for i in range(len(levels))]
         values = [figures.totals.get((code, lv), math.nan) for lv in levels]  # not reported: no bar, no label
-        bars = ax.bar(xs, values, width * 0.95, color=COLORS[j % len(COLORS)], label=_label(spec, j, figures.form))
+        bars = ax.bar(xs, values, width * 0.95, color=COLORS[j % len(COLORS)], label=spec.labels[j])
         ax.bar_label(bars, [format_number(v) for v in values], fontsize=9, padding=2)
     ax.set_xticks(range(len(levels)), [figures.form.level_label(lv) for lv in levels])
     ax.set_ylabel(_unit(spec, figures.form))
@@ -179,7 +114,7 @@ def _levels(spec: ChartSpec, figures: Figures):
 
 
 def _units(spec: ChartSpec, figures: Figures, values: pd.DataFrame, units: list[Unit]):
-    wanted = [u for u in units if not spec.levels or LEVEL_ALL in spec.levels or u.level in spec.levels]
+    wanted = [u for u in units if LEVEL_ALL in spec.levels or u.level in spec.levels]
     rows = values[values["code"] == spec.codes[0]]
     by_unit = dict(zip(rows["unit_code"], pd.to_numeric(rows["value"], errors="coerce"), strict=True))
     shown = [(u.name, by_unit[u.code]) for u in wanted if pd.notna(by_unit.get(u.code))]
@@ -200,14 +135,14 @@ def draw_charts(
     drawn, notes = [], []
     with matplotlib.rc_context(FONT):
         for spec in specs:
-            if spec.kind == "units":
+            if spec.kind == KIND_UNITS:
                 fig, note = _units(spec, figures, values, units)
             else:
-                fig, note = (_parts if spec.kind == "parts" else _levels)(spec, figures)
+                fig, note = (_parts if spec.kind == KIND_PARTS else _levels)(spec, figures)
             if fig is None:
                 notes.append(f"Biểu đồ “{spec.title}” không vẽ được: {note}.")
                 continue
-            path = Path(folder) / f"{spec.chart}.png"
+            path = Path(folder) / f"{spec.id}.png"
             fig.tight_layout()
             fig.savefig(path, dpi=DPI)
             drawn.append(Chart(spec, path, note))

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pipeline.appendix.charts import CHARTS_CSV, draw_charts, load_charts
+from pipeline.appendix.charts import draw_charts
 from pipeline.appendix.sentences import Figures, form_sentences, render_all, verification_items
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
@@ -305,16 +305,15 @@ def _verify_part(doc, inputs: ConsolidationResult) -> None:
 
 
 def _charts_part(doc, inputs: ConsolidationResult) -> None:
-    specs = load_charts(inputs.form.source / CHARTS_CSV, inputs.form) if (inputs.form.source / CHARTS_CSV).is_file() else []
     with tempfile.TemporaryDirectory(prefix="tonghop_charts_") as folder:
-        charts, notes = draw_charts(specs, _figures(inputs), inputs.values, inputs.units, folder)
+        charts, notes = draw_charts(inputs.form.charts, _figures(inputs), inputs.values, inputs.units, folder)
         for i, chart in enumerate(charts, start=1):
             picture = _para(doc, align=CENTER, before=10, keep=True)
             picture.add_run().add_picture(str(chart.path), width=CHART_WIDTH)
             _para(doc, f"Biểu đồ {i}. {chart.spec.title}", align=CENTER, bold=True, size=BODY_PT - 1, keep=bool(chart.note))
             if chart.note:
                 _para(doc, chart.note, align=CENTER, italic=True, size=BODY_PT - 1)
-    for note in notes if specs else ["Biểu mẫu không có tệp danh sách biểu đồ (report_charts.csv)."]:
+    for note in notes if inputs.form.charts else ["Biểu mẫu không có tệp danh sách biểu đồ (charts.csv)."]:
         _para(doc, note, italic=True, indent=1)
 
 

@@ -1,8 +1,8 @@
 """Load and check the form definition and the unit list (declaring, not executing).
 
 A form is a folder of CSV files that open in Excel: ``form.csv`` (key, value),
-``levels.csv``, ``sections.csv``, ``indicators.csv`` and ``rules.csv``. The unit list is
-one CSV with the header ``code,name,level``.
+``levels.csv``, ``sections.csv``, ``indicators.csv``, ``rules.csv`` and, optionally,
+``charts.csv`` (see ``charts``). The unit list is one CSV with the header ``code,name,level``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core import settings
-from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, SCOPE_LEVELS, SEVERITIES, TYPES
+from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, NUMERIC_TYPES, SCOPE_LEVELS, SEVERITIES, TYPES
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
 from pipeline.form.expression import Expression, ExpressionError, parse_expression
 
 FORM_FILES = {
@@ -90,6 +91,7 @@ class FormDefinition:
     rules: list[Rule]
     source: Path
     fingerprint: str = field(default="")
+    charts: list[ChartSpec] = field(default_factory=list)
 
     def title_for(self, period: str | int) -> str:
         return self.title.replace("{period}", str(period))
@@ -273,6 +275,15 @@ def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
             )
 
 
+def _load_charts(folder: Path, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[ChartSpec]:
+    """The charts of ``charts.csv``; none when the folder has no such file."""
+    path = folder / CHARTS_CSV
+    if not path.is_file():
+        return []
+    numeric = {code: ind.label for code, ind in indicators.items() if ind.type in NUMERIC_TYPES}
+    return parse_charts(read_definition_csv(path, CHART_COLUMNS), list(levels), numeric, path.name)
+
+
 def _fingerprint(*tables) -> str:
     """A short hash of what defines the data: indicators and rules (not wording of titles)."""
     digest = hashlib.sha256()
@@ -306,6 +317,7 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
     form = FormDefinition(meta["id"], meta["version"], meta["title"], meta, levels, sections, indicators, rules, folder)
     _check_rule_scopes(form, FORM_FILES["rules"][0])
     form.fingerprint = _fingerprint(indicator_rows, rule_rows)
+    form.charts = _load_charts(folder, levels, indicators)
     return form
 
 

@@ -2,8 +2,8 @@
 
 Sheets, in order: ``Tổng hợp`` (the form with a total per level, each total carrying a
 comment of what every unit contributed), ``Theo đơn vị``, ``Đối soát``, ``Tình trạng
-nộp``, ``Các vấn đề``, ``Nguồn số liệu`` and, when ``definitions/charts.csv`` names codes
-of the form, ``Biểu đồ``. Cells concerned by a finding are filled (red: error, orange:
+nộp``, ``Các vấn đề``, ``Nguồn số liệu`` and, when the form has charts (``charts.csv``) with
+figures to show, ``Biểu đồ``. Cells concerned by a finding are filled (red: error, orange:
 warning) and carry the finding's message as a comment.
 
 Number format. Numbers are written as numbers with the format ``[$-42A]#,##0`` (decimals

@@ -1,39 +1,28 @@
-"""Sheet 7 of the consolidated workbook, ``Biểu đồ``: native charts listed in ``charts.csv``.
+"""Sheet 7 of the consolidated workbook, ``Biểu đồ``: the form's charts (``form.charts``,
+read from ``charts.csv`` with the form, see ``pipeline.form.charts``) as native charts.
 
-``charts.csv`` (``chart,title,type,codes,level``; codes and levels separated by ``;``) is
-read from the form's folder, else from the bundled definitions. Types:
+* ``parts``: a pie of the parts at the chart's level, with a slice ``remainder`` for what
+  the parts leave of the total, when positive and the chart names a remainder;
+* ``levels``: a clustered column chart, a group of columns per code and a series per level;
+* ``units``: a bar per unit of the chart's levels (the largest ``UNITS_CHART_MAX``).
 
-* ``pie``: a slice per code, at ``level``;
-* ``pie_total``: the last code is the whole, the others its parts; a slice
-  ``Chưa rõ nguồn`` shows what the parts leave unexplained, when positive;
-* ``column`` / ``bar``: a bar per code, a series per level listed in ``level``;
-* ``units``: a bar per unit of ``level`` (every unit for ``all``) for the first code.
-
-A chart naming a code or level the form does not have, or with nothing to show, is
-skipped. Each chart sits beside its data table, whose cells refer to ``Tổng hợp``.
+A chart with nothing to show (no figures, or none of its levels in this consolidation) is
+left out. Each chart sits beside its data table, whose cells refer to ``Tổng hợp``.
 """
 
 from __future__ import annotations
 
-import csv
 import numbers
-from dataclasses import dataclass
-from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from pipeline.consolidate.result import ConsolidationResult
-from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL
-from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.charts import KIND_LEVELS, KIND_PARTS, KIND_UNITS, ChartSpec
 from pipeline.workbook.formats import CHART_FONT, CHART_TITLE_FONT, NUM_WHOLE
 from pipeline.workbook.layout import write_text
 
 SHEET_CHARTS = "Biểu đồ"
-CHARTS_CSV = "charts.csv"
-CHART_COLUMNS = ("chart", "title", "type", "codes", "level")
-CHART_TYPES = ("pie", "pie_total", "column", "bar", "units")
-REMAINDER_LABEL = "Chưa rõ nguồn"
 UNITS_CHART_MAX = 30  # more units than this: the largest ones
 BLOCK_ROWS = 20  # rows per chart (the chart is 20 rows high)
 CHARTS_PER_PAGE = 2
@@ -41,69 +30,15 @@ CHART_SIZE = {"width": 640, "height": 400}
 LABEL_WIDTH = 46
 
 
-@dataclass(frozen=True)
-class ChartSpec:
-    id: str
-    title: str
-    type: str
-    codes: tuple[str, ...]
-    levels: tuple[str, ...]
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
-def load_charts(folder: str | Path | None = None) -> list[ChartSpec]:
-    """The charts of ``folder/charts.csv`` (default: the bundled one); none if there is no file.
-
-    :raises FormDefinitionError: a missing column or an unknown chart type, with its line.
-    """
-    path = Path(folder or settings.DEFINITIONS_DIR) / CHARTS_CSV
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [(h or "").strip() for h in reader.fieldnames or []]
-        missing = [c for c in CHART_COLUMNS if c not in header]
-        if missing:
-            raise FormDefinitionError(
-                Msg.FORM_002.render(where=f"{CHARTS_CSV} › dòng 1", columns=", ".join(missing), expected=",".join(CHART_COLUMNS))
-            )
-        reader.fieldnames = header
-        specs = []
-        for line, row in enumerate(reader, start=2):
-            row = {k: (v or "").strip() for k, v in row.items() if k}
-            if not any(row.values()):
-                continue
-            if row["type"] not in CHART_TYPES:
-                where = f"{CHARTS_CSV} › dòng {line}"
-                raise FormDefinitionError(
-                    Msg.FORM_007.render(where=where, column="type", value=row["type"], allowed=", ".join(CHART_TYPES))
-                )
-            specs.append(ChartSpec(row["chart"], row["title"], row["type"], _split(row["codes"]), _split(row["level"]) or (LEVEL_ALL,)))
-    return specs
-
-
-def _usable(spec: ChartSpec, result: ConsolidationResult) -> bool:
-    levels = {*result.levels, LEVEL_ALL}
-    return bool(spec.codes) and all(c in result.form.indicators for c in spec.codes) and all(lv in levels for lv in spec.levels)
-
-
-def _label(result: ConsolidationResult, code: str) -> str:
-    label = result.form.indicators[code].label.removeprefix("Trong đó:").strip()
-    return label[:1].upper() + label[1:]
-
-
 def _number(value) -> float:
     return float(value) if isinstance(value, numbers.Real) and value == value else 0.0
 
 
 def write_charts(workbook, fmt: dict, result: ConsolidationResult, totals_sheet: str, layout) -> None:
-    """Add ``Biểu đồ`` with every usable chart of ``charts.csv``; nothing when none is usable."""
-    own = Path(result.form.source) / CHARTS_CSV
-    specs = [s for s in load_charts(own.parent if own.is_file() else None) if _usable(s, result)]
-    blocks = [(spec, table) for spec in specs if (table := _table(spec, result, totals_sheet, layout))]
+    """Add ``Biểu đồ`` with every chart of ``result.form.charts`` that has something to show;
+    nothing when none has."""
+    tables = ((spec, _table(spec, result, totals_sheet, layout)) for spec in result.form.charts)
+    blocks = [(spec, table) for spec, table in tables if table]
     if not blocks:
         return
     ws = workbook.add_worksheet(SHEET_CHARTS)
@@ -130,37 +65,41 @@ def _ref(sheet: str, row: int, col: int) -> str:
 
 def _table(spec: ChartSpec, result: ConsolidationResult, sheet: str, layout) -> list[list] | None:
     """The chart's data: a header row, then ``[label, (formula, value), ...]`` rows; ``None`` if empty."""
-    form = result.form
+    if spec.kind == KIND_UNITS:
+        return _units_table(spec, result)
+    levels = [lv for lv in spec.levels if lv in layout.cols]  # a level without units has no column
+    if not levels:
+        return None
 
     def cell(code: str, level: str):
         return f"={_ref(sheet, layout.rows[code], layout.cols[level])}", _number(result.total(code, level))
 
-    if spec.type == "units":
-        return _units_table(spec, result)
-    level = spec.levels[0]
-    parts = spec.codes[:-1] if spec.type == "pie_total" else spec.codes
-    if spec.type in ("pie", "pie_total"):
-        rows = [[_label(result, c), cell(c, level)] for c in parts]
-        header = ["Nội dung", form.level_label(level)]
+    if spec.kind == KIND_PARTS:
+        rows = _parts_rows(spec, result, sheet, layout, cell)
     else:
-        rows = [[_label(result, c), *(cell(c, lv) for lv in spec.levels)] for c in parts]
-        header = ["Nội dung", *(form.level_label(lv) for lv in spec.levels)]
-    if spec.type == "pie_total":
-        whole = spec.codes[-1]
-        rest = _number(result.total(whole, level)) - sum(r[1][1] for r in rows)
-        if rest > 0:
-            formula = f"={_ref(sheet, layout.rows[whole], layout.cols[level])}-SUM({','.join(_ref(sheet, layout.rows[c], layout.cols[level]) for c in parts)})"
-            rows.append([REMAINDER_LABEL, (formula, rest)])
+        rows = [[label, *(cell(c, lv) for lv in levels)] for label, c in zip(spec.labels, spec.codes, strict=True)]
     if not any(v[1] for r in rows for v in r[1:]):
         return None
-    return [header, *rows]
+    return [["Nội dung", *(result.form.level_label(lv) for lv in levels)], *rows]
+
+
+def _parts_rows(spec: ChartSpec, result: ConsolidationResult, sheet: str, layout, cell) -> list[list]:
+    """A row per part, then the remainder (the total less the parts) when positive and named."""
+    level, (whole, *parts) = spec.levels[0], spec.codes
+    rows = [[label, cell(c, level)] for label, c in zip(spec.labels[1:], parts, strict=True)]
+    rest = _number(result.total(whole, level)) - sum(r[1][1] for r in rows)
+    if rest > 0 and spec.remainder:
+        col = layout.cols[level]
+        formula = f"={_ref(sheet, layout.rows[whole], col)}-SUM({','.join(_ref(sheet, layout.rows[c], col) for c in parts)})"
+        rows.append([spec.remainder, (formula, rest)])
+    return rows
 
 
 def _units_table(spec: ChartSpec, result: ConsolidationResult) -> list[list] | None:
-    code, level = spec.codes[0], spec.levels[0]
+    code = spec.codes[0]
     v = result.values[result.values["code"] == code]
-    if level != LEVEL_ALL:
-        v = v[v["level"] == level]
+    if LEVEL_ALL not in spec.levels:
+        v = v[v["level"].isin(spec.levels)]
     pairs = [(name, _number(value)) for name, value in zip(v["unit_name"], v["value"], strict=True)]
     if len(pairs) > UNITS_CHART_MAX:
         pairs = sorted(pairs, key=lambda p: -p[1])[:UNITS_CHART_MAX]
@@ -194,25 +133,26 @@ def _write_block(workbook, ws, fmt: dict, row: int, spec: ChartSpec, table: list
             "data_labels": _data_labels(spec),
         })  # fmt: skip
     chart.set_title({"name": spec.title, "name_font": CHART_TITLE_FONT})
-    chart.set_legend({"position": "bottom" if spec.type != "units" else "none", "font": CHART_FONT})
+    chart.set_legend({"position": "bottom" if spec.kind != KIND_UNITS else "none", "font": CHART_FONT})
     chart.set_size(CHART_SIZE)
     ws.insert_chart(row, ncols, chart, {"x_offset": 10, "y_offset": 6})
 
 
 def _chart(workbook, spec: ChartSpec):
-    if spec.type in ("pie", "pie_total"):
+    """``parts``: a pie; ``levels``: clustered columns; ``units``: horizontal bars."""
+    if spec.kind == KIND_PARTS:
         return workbook.add_chart({"type": "pie"})
-    chart = workbook.add_chart({"type": "bar" if spec.type in ("bar", "units") else "column"})
+    columns = spec.kind == KIND_LEVELS
+    chart = workbook.add_chart({"type": "column" if columns else "bar"})
     # Every bar carries its value, so the value axis only gives the gridlines.
     value_axis = {"visible": False, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
-    horizontal = spec.type in ("bar", "units")
-    category_axis = {"num_font": CHART_FONT, **({"reverse": True, "crossing": "max"} if horizontal else {})}
-    chart.set_x_axis(category_axis if spec.type == "column" else value_axis)
-    chart.set_y_axis(value_axis if spec.type == "column" else category_axis)
+    category_axis = {"num_font": CHART_FONT, **({} if columns else {"reverse": True, "crossing": "max"})}
+    chart.set_x_axis(category_axis if columns else value_axis)
+    chart.set_y_axis(value_axis if columns else category_axis)
     return chart
 
 
 def _data_labels(spec: ChartSpec) -> dict:
-    if spec.type in ("pie", "pie_total"):
+    if spec.kind == KIND_PARTS:
         return {"percentage": True, "leader_lines": True, "position": "best_fit", "font": CHART_FONT}
     return {"value": True, "num_format": NUM_WHOLE, "font": CHART_FONT}
