@@ -83,3 +83,22 @@ def md_table(text: str) -> list[dict[str, str]]:
     lines = [line.strip().strip("|") for line in text.strip().splitlines() if line.strip() and not set(line.strip()) <= set("|-: ")]
     header = [h.strip() for h in lines[0].split("|")]
     return [dict(zip(header, (c.strip() for c in line.split("|")), strict=True)) for line in lines[1:]]
+
+
+def write_form(folder: Path, indicators: str, rules: str) -> Path:
+    """A small form definition folder, to load with ``load_form(folder)``.
+
+    Two levels (``city``, ``communes``) and one section ``I``; ``indicators`` and ``rules``
+    are the CSV rows written below the header of ``indicators.csv`` and ``rules.csv``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "form.csv": "key,value\nid,bieu-nho\nversion,1\ntitle,Biểu nhỏ năm {period}\n",
+        "levels.csv": 'level,label,short\ncity,Cấp thành phố,thành phố\ncommunes,"Cấp xã, phường","xã, phường"\n',
+        "sections.csv": "section,title\nI,Mục I\n",
+        "indicators.csv": "code,section,label,unit,type,min,max,required,levels\n" + indicators.strip() + "\n",
+        "rules.csv": "rule,expression,severity,scope,blank,message\n" + rules.strip() + "\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
