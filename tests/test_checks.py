@@ -20,7 +20,7 @@ from pipeline.core.errors import Msg
 from pipeline.form.definition import Unit, load_form
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.values import parse_value
-from pipeline.validate.checks import Context, check_value, check_values, identify
+from pipeline.validate.checks import Context, check_value, check_values, identify, return_metadata
 from tests.conftest import write_form
 
 FILE = "bao_cao.xlsx"
@@ -43,7 +43,7 @@ def _meta(form, **changes) -> dict[str, str]:
 
 
 def _raw(meta: dict, tables: int = 1, values=(), heading=()) -> RawReturn:
-    return RawReturn(FILE, "xlsx", meta, "sheet" if meta else "", values=list(values), tables=tables, heading=list(heading))
+    return RawReturn(FILE, meta, values=list(values), tables=tables, heading=list(heading))
 
 
 def _places(problems) -> list[tuple]:
@@ -118,7 +118,8 @@ def test_return_without_metadata_recognised_by_codes_and_unit_name(ctx, unit_by_
     assert unit == unit_by_code["03386"]
     assert _places(problems) == [("recognised-without-metadata", "warning", FILE, "", "", "", "03386")]
     assert problems[0].message == Msg.META_009.render(where=FILE, unit_code="03386", unit_name="Phường Quyết Thắng", period="2023")
-    assert (raw.meta[META_UNIT_CODE], raw.meta[META_PERIOD]) == ("03386", "2023")  # kept for the files list
+    meta, _ = return_metadata(raw, ctx)  # the metadata used, for the files list; the raw return is left as read
+    assert (meta[META_UNIT_CODE], meta[META_PERIOD], raw.meta) == ("03386", "2023", {})
 
 
 def test_without_a_unit_list_the_unit_comes_from_the_metadata(form):

@@ -24,7 +24,7 @@ from tests.conftest import write_form
 
 def _raw(codes=(), heading=()) -> RawReturn:
     values = [RawValue(code, 1.0, "Báo cáo", row, f"E{row}") for row, code in enumerate(codes, 8)]
-    return RawReturn("bang.xls", "html", {}, "", values=values, tables=1, heading=list(heading))
+    return RawReturn("bang.xls", {}, values=values, tables=1, heading=list(heading))
 
 
 def _codes(form, level: str) -> list[str]:
