@@ -141,7 +141,7 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
             lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
     lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
     # Totals first (what the report will print), then returns: errors before warnings.
-    shown = [p for p in result.report.sorted() if p.severity != "info" and p.type != "missing-unit"]
+    shown = [p for p in result.report.sorted() if p.severity != "info" and p.type != Msg.FILE_003.slug]
     shown.sort(key=lambda p: (p.severity != ERROR, not p.level))
     for p in shown[:SUMMARY_LINES]:
         lines.append(f"  [{'Lỗi' if p.severity == ERROR else 'Cảnh báo'}] {p.message}")

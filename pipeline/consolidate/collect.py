@@ -20,19 +20,18 @@ from pipeline.validate.checks import CheckedReturn, Context, check_return
 
 LOCK_PREFIXES = ("~$", ".~lock.")
 
-# How each kind of unreadable file is reported: (message, finding type).
+# The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
 READ_FAILURES = {
-    "encrypted": (Msg.FILE_007, "encrypted"),
-    "limit": (Msg.FILE_008, "over-limit"),
-    "hostile": (Msg.FILE_011, "hostile-file"),
-    "unsupported": (Msg.FILE_010, "unsupported-format"),
+    "encrypted": Msg.FILE_007,
+    "limit": Msg.FILE_008,
+    "hostile": Msg.FILE_011,
+    "unsupported": Msg.FILE_010,
 }
 
 
 def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
     """The finding for a file that could not be read, by the kind of failure."""
-    msg, kind = READ_FAILURES.get(err.kind, (Msg.FILE_001, "not-a-workbook"))
-    return problem(msg, kind, severity, file=name, reason=str(err), note=err.kind)
+    return problem(READ_FAILURES.get(err.kind, Msg.FILE_001), severity, file=name, reason=str(err), note=err.kind)
 
 
 def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -40,9 +39,9 @@ def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     files, found = [], []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith(LOCK_PREFIXES):
-            found.append(problem(Msg.FILE_002, "lock-file", INFO, file=entry.name))
+            found.append(problem(Msg.FILE_002, INFO, file=entry.name))
         elif entry.is_symlink():
-            found.append(problem(Msg.FILE_009, "symlink", WARNING, file=entry.name))
+            found.append(problem(Msg.FILE_009, WARNING, file=entry.name))
         elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
             files.append(Path(entry.path))
     return files, found
@@ -63,9 +62,7 @@ def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedRe
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a crash on one file must not stop the run
-        return problem(
-            Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal"
-        )
+        return problem(Msg.FILE_001, severity, file=path.name, reason=f"lỗi khi đọc: {type(err).__name__}", note="internal")
 
 
 _WORKER_CONTEXT: Context | None = None
@@ -83,7 +80,7 @@ def _process_chunk(paths: list[Path]) -> list[CheckedReturn | Problem]:
 
 def _crashed(path: Path, err: BaseException) -> Problem:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    return problem(Msg.FILE_011, "reader-crash", WARNING, file=path.name, reason=reason, note="crash")
+    return problem(Msg.FILE_012, WARNING, file=path.name, reason=reason, note="crash")
 
 
 def _isolated(path: Path, ctx: Context) -> CheckedReturn | Problem:
@@ -157,7 +154,6 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
             found.append(
                 problem(
                     Msg.FILE_004,
-                    "superseded",
                     INFO,
                     file=old.file,
                     unit_code=code,
@@ -172,7 +168,5 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
 def missing_units(units: list[Unit], used: dict[str, CheckedReturn]) -> list[Problem]:
     """One error for each unit of the list without a usable return."""
     return [
-        problem(Msg.FILE_003, "missing-unit", ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name)
-        for u in units
-        if u.code not in used
+        problem(Msg.FILE_003, ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name) for u in units if u.code not in used
     ]

@@ -67,7 +67,6 @@ def _settle_period(returns: list[CheckedReturn], ctx: Context) -> tuple[str, lis
                 found.append(
                     problem(
                         Msg.META_004,
-                        "wrong-period",
                         WARNING,
                         file=ret.file,
                         unit_code=ret.unit.code,
@@ -148,7 +147,7 @@ def consolidate_returns(
     period, found = _settle_period(returns, ctx)
     report.extend(found)
     for ret in returns:
-        report.extend(p for p in ret.problems if ret.accepted or p.type != "form-changed")
+        report.extend(p for p in ret.problems if ret.accepted or p.type != Msg.META_006.slug)
     used, superseded, found = select_latest(returns)
     report.extend(found)
     report.extend(missing_units(units, used))

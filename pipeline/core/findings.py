@@ -44,18 +44,24 @@ def where(file: str = "", sheet: str = "", cell: str = "", extra: str = "") -> s
     return place
 
 
-def problem(msg: Msg, type: str, severity: str, rule: str | None = None, **fields_: object) -> Problem:
-    """Build a ``Problem`` whose message is rendered from the catalogue entry ``msg``.
+def problem(msg: Msg, severity: str, rule: str | None = None, **fields_: object) -> Problem:
+    """Build a ``Problem`` of the finding type of the catalogue entry ``msg``, its message
+    rendered from that entry.
 
     Location fields (file, sheet, cell, row, code, level, unit_code, ...) are stored on the
     problem; every field is also available to the message template.
+
+    :param rule: the form's rule id (``R04``) for a failed rule; by default the entry's slug.
+    :raises ValueError: ``msg`` is not a finding's entry (it has no slug).
     """
+    if not msg.slug:
+        raise ValueError(f"{msg.name} is raised as an exception, not a finding: give it a slug and a label")
     location = {k: fields_[k] for k in _LOCATION_FIELDS if fields_.get(k) not in (None, "")}
     place = fields_.pop("where", None) or where(
         str(fields_.get("file") or ""), str(fields_.get("sheet") or ""), str(fields_.get("cell") or "")
     )
-    message = msg.render(where=place, rule=rule or type, **fields_)
-    return Problem(type=type, severity=severity, rule=rule or type, message=message, **location)
+    message = msg.render(where=place, rule=rule or msg.slug, **fields_)
+    return Problem(type=msg.slug, severity=severity, rule=rule or msg.slug, message=message, **location)
 
 
 _LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type", "severity", "rule", "message"))

@@ -34,13 +34,6 @@ from pipeline.ingest.legacy_text import fix_legacy
 from pipeline.ingest.recognise import recognise
 from pipeline.ingest.values import ParsedValue, parse_value
 
-_VALUE_ERROR_TYPES = {
-    Msg.VALUE_002: "not-a-number",
-    Msg.VALUE_003: "not-whole",
-    Msg.VALUE_004: "negative",
-    Msg.VALUE_008: "ambiguous-value",
-}
-
 
 class Value(NamedTuple):
     """A usable value of a return and its place (a tuple: cheap to send between processes)."""
@@ -80,16 +73,15 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
         meta = recognise(raw, form, list(ctx.units.values()), ctx.period) or {}
         if meta:
             raw.meta = meta
-            recognised.append(problem(Msg.META_009, "recognised-without-metadata", WARNING, file=file, **meta))
+            recognised.append(problem(Msg.META_009, WARNING, file=file, **meta))
     if not meta:
-        return None, [problem(Msg.META_001, "no-metadata", severity, file=file)]
+        return None, [problem(Msg.META_001, severity, file=file)]
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
     expected_title = form.title_for(ctx.period or meta.get(META_PERIOD) or "…")
     if meta.get(META_FORM_ID) != form.id:
         return None, [
             problem(
                 Msg.META_002,
-                "wrong-form",
                 severity,
                 file=file,
                 unit_code=code,
@@ -99,39 +91,25 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
             )
         ]
     if meta.get(META_FORM_VERSION) != form.version:
-        return None, [
-            problem(
-                Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version
-            )
-        ]
+        return None, [problem(Msg.META_003, severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
     if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
-        return None, [
-            problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)
-        ]
+        return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
     found: list[Problem] = recognised
     if ctx.units is not None:
         if code not in ctx.units:
-            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+            return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
         unit = ctx.units[code]
         if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
-            found.append(
-                problem(
-                    Msg.META_007, "level-mismatch", WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level
-                )
-            )
+            found.append(problem(Msg.META_007, WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level))
     else:
         level = meta.get(META_UNIT_LEVEL, "")
         if level not in form.levels:
-            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+            return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
         unit = Unit(code, name, level)
     if meta.get(META_FINGERPRINT) and meta.get(META_FINGERPRINT) != form.fingerprint:
-        found.append(
-            problem(
-                Msg.META_006, "form-changed", INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint
-            )
-        )
+        found.append(problem(Msg.META_006, INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint))
     if not raw.tables:
-        return None, [*found, problem(Msg.META_008, "no-data-table", severity, file=file, unit_code=code)]
+        return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
 
 
@@ -159,35 +137,33 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         return int(raw), []
     loc = _loc(item, file, unit)
     if item.formula_without_value:
-        return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
+        return None, [problem(Msg.VALUE_007, ERROR, **loc)]
     found: list[Problem] = []
     if isinstance(raw, str):
         fixed, encoding = fix_legacy(raw, item.font)
         if encoding:
-            found.append(problem(Msg.VALUE_014, "legacy-encoding", INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
+            found.append(problem(Msg.VALUE_014, INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
             raw = fixed
     parsed = _parse_with_unit(raw, ind)
     typed = shown(raw)
     if parsed.kind == "blank":
         for stray_cell, stray in item.stray:
             if parse_value(stray, ind.type).kind in ("number", "interpreted"):
-                return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
-        found += [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
+                return None, [problem(Msg.VALUE_013, ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
+        found += [problem(Msg.VALUE_001, ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
     if parsed.kind == "error":
         msg = parsed.msg or Msg.VALUE_002
         return None, [
             *found,
-            problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
+            problem(msg, ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
         ]
     if parsed.kind == "interpreted":
-        found.append(
-            problem(Msg.VALUE_006, "interpreted-value", INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc)
-        )
+        found.append(problem(Msg.VALUE_006, INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
         low, high = ind.minimum, ind.maximum
         if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
-            found.append(problem(Msg.VALUE_005, "out-of-bounds", ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
+            found.append(problem(Msg.VALUE_005, ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
 
@@ -222,13 +198,13 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     first: dict[str, RawValue] = {}
     for item in raw.values:
         if item.code in first:
-            found.append(problem(Msg.VALUE_009, "duplicate-code", ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
+            found.append(problem(Msg.VALUE_009, ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
             continue
         first[item.code] = item
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
                 loc = {**_loc(item, raw.file, unit), "level": ""}
-                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=shown(item.raw), level=level_label, **loc))
+                found.append(problem(Msg.VALUE_011, WARNING, value=shown(item.raw), level=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)
@@ -236,11 +212,11 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
             values.append(Value(item.code, value, item.sheet, item.cell))
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
-            found.append(problem(Msg.VALUE_012, "missing-row", ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
+            found.append(problem(Msg.VALUE_012, ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
     for item in raw.unknown:
-        found.append(problem(Msg.VALUE_010, "unknown-code", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_010, WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     for item in raw.uncoded:
-        found.append(problem(Msg.VALUE_015, "uncoded-value", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_015, WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     return values, found
 
 

@@ -72,7 +72,7 @@ def _row(rule: Rule, scope: str, level: str, unit_code: str, file: str, result) 
 
 def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
     return problem(
-        Msg.RELATION_001, "relation-failed", rule.severity, rule=rule.id, where=where, message=rule.message,
+        Msg.RELATION_001, rule.severity, rule=rule.id, where=where, message=rule.message,
         lhs_text=rule.expression.side_text("lhs"), rhs_text=rule.expression.side_text("rhs"),
         lhs=format_number(row["lhs"]), rhs=format_number(row["rhs"]), difference=format_signed(row["difference"]),
         relation_id=rule.id, **place,
