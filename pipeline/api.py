@@ -13,7 +13,7 @@ import pandas as pd
 from pipeline.consolidate.collect import default_jobs, process_file
 from pipeline.consolidate.combine import ConsolidationResult, attach_comparison, consolidate_folder
 from pipeline.core import settings
-from pipeline.core.constants import ERROR, LEVEL_ALL, WORKBOOK_XLSX
+from pipeline.core.constants import LEVEL_ALL, WORKBOOK_XLSX, Severity, SubmissionStatus
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.form.definition import FormDefinition, load_form, load_units
@@ -54,7 +54,7 @@ class FileCheck:
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
+        return any(p.severity == Severity.ERROR for p in self.problems)
 
 
 def check_files(paths: list[str | Path], form_path=None, units_path=None, period=None) -> list[FileCheck]:
@@ -64,7 +64,7 @@ def check_files(paths: list[str | Path], form_path=None, units_path=None, period
     ctx = Context(form, units, str(period) if period else None)
     out = []
     for path in map(Path, paths):
-        result = process_file(path, ctx, severity=ERROR)
+        result = process_file(path, ctx, severity=Severity.ERROR)
         if isinstance(result, Problem):
             out.append(FileCheck(path.name, problems=[result]))
             continue
@@ -129,7 +129,7 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     lines = [
         f"Tổng hợp {result.form.title_for(result.period)}: đã nhận {result.received}/{len(result.units)} đơn vị.",
     ]
-    missing = result.submissions[result.submissions["status"] == "missing"]
+    missing = result.submissions[result.submissions["status"] == SubmissionStatus.MISSING]
     if len(missing):
         named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())
         more = f" và {format_number(len(missing) - SUMMARY_LINES)} đơn vị khác" if len(missing) > SUMMARY_LINES else ""
@@ -139,12 +139,12 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
         if code and code in result.form.indicators and result.total(code) is not None:
             ind = result.form.indicators[code]
             lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
-    lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
+    lines.append(f"Phát hiện: {', '.join(f'{counts[s]} {s.in_sentence}' for s in Severity)}.")
     # Totals first (what the report will print), then returns: errors before warnings.
-    shown = [p for p in result.report.sorted() if p.severity != "info" and p.type != Msg.FILE_003.slug]
-    shown.sort(key=lambda p: (p.severity != ERROR, not p.level))
+    shown = [p for p in result.report.sorted() if p.severity != Severity.INFO and p.type != Msg.FILE_003.slug]
+    shown.sort(key=lambda p: (p.severity != Severity.ERROR, not p.level))
     for p in shown[:SUMMARY_LINES]:
-        lines.append(f"  [{'Lỗi' if p.severity == ERROR else 'Cảnh báo'}] {p.message}")
+        lines.append(f"  [{Severity(p.severity).label}] {p.message}")
     if len(shown) > SUMMARY_LINES:
         lines.append(
             f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv."

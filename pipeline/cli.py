@@ -8,9 +8,9 @@ import click
 
 from pipeline import api as run
 from pipeline.core import settings
+from pipeline.core.constants import Severity
 from pipeline.core.errors import PipelineError
 
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
 
@@ -70,8 +70,8 @@ def _print_check(verdict) -> None:
     click.echo(f"{verdict.file} ({who})")
     if not verdict.problems:
         click.echo("  Không phát hiện vấn đề nào.")
-    for p in sorted(verdict.problems, key=lambda p: ("error", "warning", "info").index(p.severity)):
-        click.echo(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
+    for p in sorted(verdict.problems, key=lambda p: Severity(p.severity).rank):
+        click.echo(f"  [{Severity(p.severity).label}] {p.message}")
 
 
 @cli.command()

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import api as run
 from pipeline.core import settings
-from pipeline.core.constants import WARNING
+from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg
 from pipeline.form.definition import Unit
 from pipeline.form.prior import PriorData
@@ -78,8 +78,8 @@ def test_factor_is_a_parameter(form):
 def test_one_warning_per_flagged_row(form):
     _, warnings = compare_with_prior(TOTALS, PRIOR, form)
     assert [(p.type, p.rule, p.severity, p.level, p.code) for p in warnings] == [
-        (PRIOR_OUTLIER, PRIOR_OUTLIER, WARNING, "all", "TET_GIFTS"),
-        (PRIOR_OUTLIER, PRIOR_OUTLIER, WARNING, "city", "WARM_COATS"),
+        (PRIOR_OUTLIER, PRIOR_OUTLIER, Severity.WARNING, "all", "TET_GIFTS"),
+        (PRIOR_OUTLIER, PRIOR_OUTLIER, Severity.WARNING, "city", "WARM_COATS"),
     ]
     gifts = form.indicators["TET_GIFTS"]
     expected = Msg.COMPARE_001.render(

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pipeline.core.constants import SCOPE_LEVELS
+from pipeline.core.constants import RuleScope
 from pipeline.core.errors import FormDefinitionError
 from pipeline.core.settings import DEFINITIONS_DIR
 from pipeline.form.definition import load_form, load_units
@@ -52,7 +52,7 @@ def test_rule_scopes(form):
     assert "R01" not in [r.id for r in form.return_rules("communes")]
     assert "R04" in [r.id for r in form.total_rules("all")]
     assert [r.id for r in form.level_rules()] == ["R08", "R09", "R10", "R18", "R19", "R20"]
-    assert all(r.scope == SCOPE_LEVELS for r in form.level_rules())
+    assert all(r.scope == RuleScope.LEVELS for r in form.level_rules())
 
 
 def test_default_units(form):

@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt
 from pipeline.appendix.charts import ChartSpec, draw_charts
 from pipeline.appendix.sentences import Figures, Sentence, render_all, verification_items
 from pipeline.core.atomic import atomic_path
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
 from pipeline.core.vnformat import format_number, format_signed
 from pipeline.form.definition import FormDefinition, Section, Unit
 
@@ -216,9 +216,9 @@ def _title(doc, inputs: ReportInputs, number: str, when: date) -> None:
     attached = f"(Kèm theo Báo cáo số {number} ngày {when:%d/%m/%Y} của {inputs.form.committee})"
     _para(doc, attached, align=CENTER, italic=True, after=12)
     if inputs.submissions is not None and len(inputs.submissions):
-        got = inputs.submissions[inputs.submissions["status"] == "received"]
+        got = inputs.submissions[inputs.submissions["status"] == SubmissionStatus.RECEIVED]
         text = f"Số liệu tổng hợp từ báo cáo của {len(got)}/{len(inputs.submissions)} đơn vị"
-        missing = inputs.submissions[inputs.submissions["status"] != "received"]["unit_name"].tolist()
+        missing = inputs.submissions[inputs.submissions["status"] != SubmissionStatus.RECEIVED]["unit_name"].tolist()
         text += f" (chưa nhận báo cáo của: {', '.join(missing)})." if missing else "."
         if inputs.comparison is not None and len(inputs.comparison):
             text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {inputs.prior_period}' if inputs.prior_period else 'kỳ trước'}."

@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.core.constants import ERROR, INFO, WARNING
+from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
@@ -39,15 +39,15 @@ def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     files, found = [], []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith(LOCK_PREFIXES):
-            found.append(problem(Msg.FILE_002, INFO, file=entry.name))
+            found.append(problem(Msg.FILE_002, Severity.INFO, file=entry.name))
         elif entry.is_symlink():
-            found.append(problem(Msg.FILE_009, WARNING, file=entry.name))
+            found.append(problem(Msg.FILE_009, Severity.WARNING, file=entry.name))
         elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
             files.append(Path(entry.path))
     return files, found
 
 
-def process_file(path: Path, ctx: Context, severity: str = WARNING) -> CheckedReturn | Problem:
+def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING) -> CheckedReturn | Problem:
     """Read, extract and check one file; any failure becomes a finding for that file."""
     try:
         book = read_workbook(path)
@@ -80,7 +80,7 @@ def _process_chunk(paths: list[Path]) -> list[CheckedReturn | Problem]:
 
 def _crashed(path: Path, err: BaseException) -> Problem:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    return problem(Msg.FILE_012, WARNING, file=path.name, reason=reason, note="crash")
+    return problem(Msg.FILE_012, Severity.WARNING, file=path.name, reason=reason, note="crash")
 
 
 def _isolated(path: Path, ctx: Context) -> CheckedReturn | Problem:
@@ -154,7 +154,7 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
             found.append(
                 problem(
                     Msg.FILE_004,
-                    INFO,
+                    Severity.INFO,
                     file=old.file,
                     unit_code=code,
                     unit_name=old.unit.name,
@@ -168,5 +168,7 @@ def select_latest(returns: Iterable[CheckedReturn]) -> tuple[dict[str, CheckedRe
 def missing_units(units: list[Unit], used: dict[str, CheckedReturn]) -> list[Problem]:
     """One error for each unit of the list without a usable return."""
     return [
-        problem(Msg.FILE_003, ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name) for u in units if u.code not in used
+        problem(Msg.FILE_003, Severity.ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name)
+        for u in units
+        if u.code not in used
     ]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.consolidate.collect import list_files, missing_units, read_returns, select_latest
 from pipeline.core import settings
-from pipeline.core.constants import LEVEL_ALL, META_PERIOD, NUMERIC_TYPES, WARNING
+from pipeline.core.constants import LEVEL_ALL, META_PERIOD, NUMERIC_TYPES, FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, Report, problem
 from pipeline.form.definition import FormDefinition, Unit
@@ -23,9 +23,6 @@ from pipeline.validate.reconcile import RELATION_COLUMNS, check_returns, check_t
 VALUE_FRAME_COLUMNS = ["unit_code", "unit_name", "level", "code", "value", "file", "sheet", "cell"]
 SUBMISSION_COLUMNS = ["unit_code", "unit_name", "level", "status", "file", "saved_at", "superseded"]
 FILE_COLUMNS = ["file", "status", "unit_code", "saved_at", "note"]
-
-# Submission and file statuses (the workbook shows them in Vietnamese).
-RECEIVED, MISSING, USED, SUPERSEDED, REJECTED = "received", "missing", "used", "superseded", "rejected"
 
 
 @dataclass
@@ -47,7 +44,7 @@ class ConsolidationResult:
 
     @property
     def received(self) -> int:
-        return int((self.submissions["status"] == RECEIVED).sum())
+        return int((self.submissions["status"] == SubmissionStatus.RECEIVED).sum())
 
     def total(self, code: str, level: str = LEVEL_ALL) -> float | None:
         hit = self.totals[(self.totals["code"] == code) & (self.totals["level"] == level)]
@@ -67,7 +64,7 @@ def _settle_period(returns: list[CheckedReturn], ctx: Context) -> tuple[str, lis
                 found.append(
                     problem(
                         Msg.META_004,
-                        WARNING,
+                        Severity.WARNING,
                         file=ret.file,
                         unit_code=ret.unit.code,
                         found=ret.meta.get(META_PERIOD),
@@ -116,7 +113,7 @@ def _submissions(units: list[Unit], used, superseded) -> pd.DataFrame:
         ret = used.get(unit.code)
         rows.append({
             "unit_code": unit.code, "unit_name": unit.name, "level": unit.level,
-            "status": RECEIVED if ret else MISSING, "file": ret.file if ret else "",
+            "status": (SubmissionStatus.RECEIVED if ret else SubmissionStatus.MISSING).value, "file": ret.file if ret else "",
             "saved_at": ret.modified.strftime("%Y-%m-%d %H:%M") if ret and ret.modified else "",
             "superseded": "; ".join(old.file for old in superseded.get(unit.code, [])),
         })  # fmt: skip
@@ -128,9 +125,9 @@ def _files(results, used) -> pd.DataFrame:
     used_files = {ret.file for ret in used.values()}
     for item in results:
         if isinstance(item, Problem):
-            rows.append({"file": item.file, "status": REJECTED, "unit_code": "", "saved_at": "", "note": item.message})
+            rows.append({"file": item.file, "status": FileStatus.REJECTED.value, "unit_code": "", "saved_at": "", "note": item.message})
             continue
-        status = USED if item.file in used_files else (SUPERSEDED if item.accepted else REJECTED)
+        status = (FileStatus.USED if item.file in used_files else FileStatus.SUPERSEDED if item.accepted else FileStatus.REJECTED).value
         saved = item.modified.strftime("%Y-%m-%d %H:%M") if item.modified else ""
         rows.append({"file": item.file, "status": status, "unit_code": item.unit.code if item.unit else "", "saved_at": saved, "note": ""})
     return pd.DataFrame(rows, columns=FILE_COLUMNS)

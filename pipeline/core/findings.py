@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field, fields
 import pandas as pd
 
 from pipeline.core import settings
-from pipeline.core.constants import ERROR, FINDINGS_COLUMNS, INFO, SEVERITIES, WARNING
+from pipeline.core.constants import FINDINGS_COLUMNS, Severity
 from pipeline.core.errors import Msg
 
-_SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+_SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Problem:
     """One finding. ``rule`` is the form's rule id (``R04``) or the check's slug."""
 
     type: str
-    severity: str
+    severity: Severity
     rule: str
     message: str
     file: str = ""
@@ -44,7 +44,7 @@ def where(file: str = "", sheet: str = "", cell: str = "", extra: str = "") -> s
     return place
 
 
-def problem(msg: Msg, severity: str, rule: str | None = None, **fields_: object) -> Problem:
+def problem(msg: Msg, severity: Severity, rule: str | None = None, **fields_: object) -> Problem:
     """Build a ``Problem`` of the finding type of the catalogue entry ``msg``, its message
     rendered from that entry.
 
@@ -61,7 +61,7 @@ def problem(msg: Msg, severity: str, rule: str | None = None, **fields_: object)
         str(fields_.get("file") or ""), str(fields_.get("sheet") or ""), str(fields_.get("cell") or "")
     )
     message = msg.render(where=place, rule=rule or msg.slug, **fields_)
-    return Problem(type=msg.slug, severity=severity, rule=rule or msg.slug, message=message, **location)
+    return Problem(type=msg.slug, severity=Severity(severity), rule=rule or msg.slug, message=message, **location)
 
 
 _LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type", "severity", "rule", "message"))
@@ -78,7 +78,7 @@ class Report:
     def add(self, item: Problem) -> None:
         if item.severity not in _SEVERITY_RANK:
             raise ValueError(f"unknown severity {item.severity!r}")
-        if len(self.problems) >= self.limit and item.severity != ERROR:
+        if len(self.problems) >= self.limit and item.severity != Severity.ERROR:
             self.dropped += 1
             return
         self.problems.append(item)
@@ -87,12 +87,12 @@ class Report:
         for item in items:
             self.add(item)
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity == severity)
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
+        return any(p.severity == Severity.ERROR for p in self.problems)
 
     def flatten(self, spec: list[str]) -> list[tuple]:
         """The problems as tuples of the named fields, for compact assertions."""
@@ -112,5 +112,5 @@ class Report:
         rows = [{col: getattr(p, col) or "" for col in FINDINGS_COLUMNS} for p in self.sorted()]
         return pd.DataFrame(rows, columns=FINDINGS_COLUMNS, dtype=object)
 
-    def to_summary(self) -> dict[str, int]:
-        return {ERROR: self.count(ERROR), WARNING: self.count(WARNING), INFO: self.count(INFO)}
+    def to_summary(self) -> dict[Severity, int]:
+        return {severity: self.count(severity) for severity in Severity}

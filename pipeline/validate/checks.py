@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from pipeline.core.constants import (
-    ERROR,
-    INFO,
     META_FINGERPRINT,
     META_FORM_ID,
     META_FORM_VERSION,
@@ -22,8 +20,8 @@ from pipeline.core.constants import (
     META_UNIT_LEVEL,
     META_UNIT_NAME,
     TYPE_TEXT,
-    WARNING,
     WHOLE_TYPES,
+    Severity,
 )
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
@@ -65,7 +63,7 @@ class CheckedReturn:
     file_mtime: float = 0.0  # the file's modification time, when saved times tie
 
 
-def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
+def identify(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> tuple[Unit | None, list[Problem]]:
     """The unit a return is for, or None with the finding that says why it is rejected."""
     form, meta, file = ctx.form, raw.meta, raw.file
     recognised: list[Problem] = []
@@ -73,7 +71,7 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
         meta = recognise(raw, form, list(ctx.units.values()), ctx.period) or {}
         if meta:
             raw.meta = meta
-            recognised.append(problem(Msg.META_009, WARNING, file=file, **meta))
+            recognised.append(problem(Msg.META_009, Severity.WARNING, file=file, **meta))
     if not meta:
         return None, [problem(Msg.META_001, severity, file=file)]
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
@@ -100,14 +98,18 @@ def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Uni
             return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
         unit = ctx.units[code]
         if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
-            found.append(problem(Msg.META_007, WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level))
+            found.append(
+                problem(Msg.META_007, Severity.WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level)
+            )
     else:
         level = meta.get(META_UNIT_LEVEL, "")
         if level not in form.levels:
             return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
         unit = Unit(code, name, level)
     if meta.get(META_FINGERPRINT) and meta.get(META_FINGERPRINT) != form.fingerprint:
-        found.append(problem(Msg.META_006, INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint))
+        found.append(
+            problem(Msg.META_006, Severity.INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint)
+        )
     if not raw.tables:
         return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
@@ -137,33 +139,33 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         return int(raw), []
     loc = _loc(item, file, unit)
     if item.formula_without_value:
-        return None, [problem(Msg.VALUE_007, ERROR, **loc)]
+        return None, [problem(Msg.VALUE_007, Severity.ERROR, **loc)]
     found: list[Problem] = []
     if isinstance(raw, str):
         fixed, encoding = fix_legacy(raw, item.font)
         if encoding:
-            found.append(problem(Msg.VALUE_014, INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
+            found.append(problem(Msg.VALUE_014, Severity.INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
             raw = fixed
     parsed = _parse_with_unit(raw, ind)
     typed = shown(raw)
     if parsed.kind == "blank":
         for stray_cell, stray in item.stray:
             if parse_value(stray, ind.type).kind in ("number", "interpreted"):
-                return None, [problem(Msg.VALUE_013, ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
-        found += [problem(Msg.VALUE_001, ERROR, label=ind.label, **loc)] if ind.required else []
+                return None, [problem(Msg.VALUE_013, Severity.ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
+        found += [problem(Msg.VALUE_001, Severity.ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
     if parsed.kind == "error":
         msg = parsed.msg or Msg.VALUE_002
         return None, [
             *found,
-            problem(msg, ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
+            problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
         ]
     if parsed.kind == "interpreted":
-        found.append(problem(Msg.VALUE_006, INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
+        found.append(problem(Msg.VALUE_006, Severity.INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
         low, high = ind.minimum, ind.maximum
         if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
-            found.append(problem(Msg.VALUE_005, ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
+            found.append(problem(Msg.VALUE_005, Severity.ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
 
@@ -198,13 +200,13 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     first: dict[str, RawValue] = {}
     for item in raw.values:
         if item.code in first:
-            found.append(problem(Msg.VALUE_009, ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
+            found.append(problem(Msg.VALUE_009, Severity.ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
             continue
         first[item.code] = item
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
                 loc = {**_loc(item, raw.file, unit), "level": ""}
-                found.append(problem(Msg.VALUE_011, WARNING, value=shown(item.raw), level=level_label, **loc))
+                found.append(problem(Msg.VALUE_011, Severity.WARNING, value=shown(item.raw), level=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)
@@ -212,15 +214,15 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
             values.append(Value(item.code, value, item.sheet, item.cell))
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
-            found.append(problem(Msg.VALUE_012, ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
+            found.append(problem(Msg.VALUE_012, Severity.ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
     for item in raw.unknown:
-        found.append(problem(Msg.VALUE_010, WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_010, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     for item in raw.uncoded:
-        found.append(problem(Msg.VALUE_015, WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_015, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     return values, found
 
 
-def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> CheckedReturn:
+def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> CheckedReturn:
     """Identify a return and check its values (rules are checked in ``reconcile``).
 
     :param severity: the severity of a rejected return (``warning`` when consolidating a

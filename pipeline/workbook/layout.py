@@ -9,29 +9,11 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from pipeline.consolidate.combine import MISSING, RECEIVED, REJECTED, SUPERSEDED, USED
-from pipeline.core.constants import (
-    ERROR,
-    HEADER_CODE,
-    HEADER_LABEL,
-    HEADER_STT,
-    HEADER_UNIT,
-    INFO,
-    SCOPE_LEVELS,
-    STATUS_FAILED,
-    STATUS_OK,
-    STATUS_SKIPPED,
-    WARNING,
-)
+from pipeline.core.constants import HEADER_CODE, HEADER_LABEL, HEADER_STT, HEADER_UNIT, Severity
 from pipeline.core.errors import finding_label
 from pipeline.workbook.formats import COMMENT_AUTHOR, COMMENT_FONT
 
-# Vietnamese words for the codes the pipeline uses.
-SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Thông tin"}
-STATUS_LABELS = {STATUS_OK: "Đạt", STATUS_FAILED: "Không đạt", STATUS_SKIPPED: "Bỏ qua"}
-SCOPE_LABELS = {"return": "Báo cáo đơn vị", "level": "Tổng cấp", SCOPE_LEVELS: "So sánh các cấp"}
-SUBMISSION_LABELS = {RECEIVED: "Đã nộp", MISSING: "Chưa nộp"}
-FILE_LABELS = {USED: "Dùng", SUPERSEDED: "Bản cũ, không dùng", REJECTED: "Không dùng được"}
+# Comparison operators as printed (severities, statuses and scopes have their ``.label``).
 OP_LABELS = {"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 LINE_HEIGHT = 15.75  # points per line of 12pt Times New Roman
@@ -177,10 +159,10 @@ class Comments:
         self.written += 1
 
 
-def worst(severities) -> str | None:
+def worst(severities) -> Severity | None:
     """The gravest of ``severities`` (error > warning > info), or ``None``."""
     found = set(severities)
-    return next((s for s in (ERROR, WARNING, INFO) if s in found), None)
+    return next((s for s in Severity if s in found), None)
 
 
 def rule_text(rule: str) -> str:
