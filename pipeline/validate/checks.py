@@ -30,7 +30,7 @@ from pipeline.form.definition import FormDefinition, Indicator, Unit
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
 from pipeline.ingest.recognise import recognise
-from pipeline.ingest.values import ParsedValue, parse_value
+from pipeline.ingest.values import Kind, ParsedValue, parse_value
 
 
 class Value(NamedTuple):
@@ -148,19 +148,19 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
             raw = fixed
     parsed = _parse_with_unit(raw, ind)
     typed = shown(raw)
-    if parsed.kind == "blank":
+    if parsed.kind == Kind.BLANK:
         for stray_cell, stray in item.stray:
-            if parse_value(stray, ind.type).kind in ("number", "interpreted"):
+            if parse_value(stray, ind.type).kind in (Kind.NUMBER, Kind.INTERPRETED):
                 return None, [problem(Msg.VALUE_013, Severity.ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
         found += [problem(Msg.VALUE_001, Severity.ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
-    if parsed.kind == "error":
+    if parsed.kind == Kind.ERROR:
         msg = parsed.msg or Msg.VALUE_002
         return None, [
             *found,
             problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
         ]
-    if parsed.kind == "interpreted":
+    if parsed.kind == Kind.INTERPRETED:
         found.append(problem(Msg.VALUE_006, Severity.INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
         low, high = ind.minimum, ind.maximum
@@ -174,17 +174,17 @@ def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
     """``parse_value``, also reading a figure followed by the indicator's own unit ("23 đơn")."""
     parsed = parse_value(raw, ind.type)
     unit = " ".join(ind.unit.split()).casefold()
-    if parsed.kind != "error" or not isinstance(raw, str) or not unit or ind.type == TYPE_TEXT:
+    if parsed.kind != Kind.ERROR or not isinstance(raw, str) or not unit or ind.type == TYPE_TEXT:
         return parsed
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     head = text[: len(text) - len(unit)].rstrip() if text.casefold().endswith(unit) else ""
     if not head or not head[-1].isdigit():
         return parsed
     bare = parse_value(head, ind.type)
-    if bare.kind not in ("number", "interpreted"):
+    if bare.kind not in (Kind.NUMBER, Kind.INTERPRETED):
         return parsed
     how = "; ".join(filter(None, [bare.how, f"bỏ đơn vị tính '{ind.unit}'"]))
-    return ParsedValue(bare.value, "interpreted", how)
+    return ParsedValue(bare.value, Kind.INTERPRETED, how)
 
 
 def _within(value: float, ind: Indicator) -> bool:
