@@ -3,11 +3,14 @@ from our own templates and filled the way officers fill them."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import string
 from pathlib import Path
 
 import pytest
 
+from pipeline.core.errors import Msg
 from pipeline.form.definition import load_form, load_units
 from pipeline.sample import build_sample, fill_return, sample_values
 from pipeline.templates.build import build_template, template_filename
@@ -83,3 +86,16 @@ def md_table(text: str) -> list[dict[str, str]]:
     lines = [line.strip().strip("|") for line in text.strip().splitlines() if line.strip() and not set(line.strip()) <= set("|-: ")]
     header = [h.strip() for h in lines[0].split("|")]
     return [dict(zip(header, (c.strip() for c in line.split("|")), strict=True)) for line in lines[1:]]
+
+
+def message_fields(msg: Msg, message: str) -> dict[str, str] | None:
+    """The fields that ``msg``'s template was filled with to give ``message``; ``None`` when
+    ``message`` is not rendered from ``msg``. Tests assert on fields, never on copied text."""
+    pattern, seen = "", set()
+    for literal, name, _, _ in string.Formatter().parse(msg.template):
+        pattern += re.escape(literal)
+        if name is not None:
+            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+            seen.add(name)
+    match = re.fullmatch(pattern, message, re.DOTALL)
+    return match.groupdict() if match else None
