@@ -16,7 +16,7 @@ from pipeline.consolidate.collect import process_file
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core import settings
-from pipeline.core.constants import ERROR
+from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.core.pool import default_jobs
@@ -73,7 +73,7 @@ class FileCheck:
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
+        return any(p.severity == Severity.ERROR for p in self.problems)
 
 
 def check_files(
@@ -87,7 +87,7 @@ def check_files(
 
 
 def _check_file(path: Path, ctx: Context) -> FileCheck:
-    outcome = process_file(path, ctx, severity=ERROR)
+    outcome = process_file(path, ctx, severity=Severity.ERROR)
     problems = list(outcome.problems)
     if outcome.accepted:
         values = pd.DataFrame(

@@ -3,11 +3,14 @@ from our own templates and filled the way officers fill them."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import string
 from pathlib import Path
 
 import pytest
 
+from pipeline.core.errors import Msg
 from pipeline.form.definition import load_form, load_units
 from pipeline.sample import build_sample, fill_return, sample_values
 from pipeline.templates.build import build_template, template_filename
@@ -102,3 +105,16 @@ def write_form(folder: Path, indicators: str, rules: str) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def message_fields(msg: Msg, message: str) -> dict[str, str] | None:
+    """The fields that ``msg``'s template was filled with to give ``message``; ``None`` when
+    ``message`` is not rendered from ``msg``. Tests assert on fields, never on copied text."""
+    pattern, seen = "", set()
+    for literal, name, _, _ in string.Formatter().parse(msg.template):
+        pattern += re.escape(literal)
+        if name is not None:
+            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+            seen.add(name)
+    match = re.fullmatch(pattern, message, re.DOTALL)
+    return match.groupdict() if match else None

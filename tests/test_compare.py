@@ -10,11 +10,12 @@ import pytest
 
 from pipeline import api as run
 from pipeline.core import settings
-from pipeline.core.constants import WARNING
+from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg
 from pipeline.form.definition import Unit
 from pipeline.form.prior import PriorData
 from pipeline.validate.compare import COMPARISON_COLUMNS, PRIOR_OUTLIER, compare_with_prior
+from tests.conftest import message_fields
 
 TOTALS = pd.DataFrame(
     [
@@ -78,8 +79,8 @@ def test_factor_is_a_parameter(form):
 def test_one_warning_per_flagged_row(form):
     _, warnings = compare_with_prior(TOTALS, PRIOR, form)
     assert [(p.type, p.rule, p.severity, p.level, p.code) for p in warnings] == [
-        (PRIOR_OUTLIER, PRIOR_OUTLIER, WARNING, "all", "TET_GIFTS"),
-        (PRIOR_OUTLIER, PRIOR_OUTLIER, WARNING, "city", "WARM_COATS"),
+        (PRIOR_OUTLIER, PRIOR_OUTLIER, Severity.WARNING, "all", "TET_GIFTS"),
+        (PRIOR_OUTLIER, PRIOR_OUTLIER, Severity.WARNING, "city", "WARM_COATS"),
     ]
     gifts = form.indicators["TET_GIFTS"]
     expected = Msg.COMPARE_001.render(
@@ -92,14 +93,24 @@ def test_one_warning_per_flagged_row(form):
         change_text="gấp 5 lần",
     )
     assert warnings[0].message == expected
-    assert "chỉ bằng 20%" in warnings[1].message
+    assert message_fields(Msg.COMPARE_001, warnings[1].message)["change_text"] == "chỉ bằng 20%"
 
 
 def test_numbers_in_messages_are_vietnamese(form):
     totals = pd.DataFrame([("POOR_FUND_TOTAL", "all", 862796456)], columns=["code", "level", "value"])
     prior = PriorData(period=None, by_level={("POOR_FUND_TOTAL", "all"): 100000000})
     _, (warning,) = compare_with_prior(totals, prior, form)
-    assert "862.796.456 đồng, cùng kỳ kỳ trước là 100.000.000 đồng (gấp 8,6 lần)" in warning.message
+    fund = form.indicators["POOR_FUND_TOTAL"]
+    expected = Msg.COMPARE_001.render(
+        where="Tổng hợp › Tổng cộng",
+        label=fund.label,
+        value="862.796.456",
+        unit=fund.unit,
+        prior="100.000.000",
+        prior_period="kỳ trước",
+        change_text="gấp 8,6 lần",
+    )
+    assert warning.message == expected
 
 
 def test_per_unit_prior_is_summed_by_level(form):

@@ -15,7 +15,7 @@ from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import load_units
 from pipeline.validate.checks import Context
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, message_fields
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,8 @@ def test_return_from_another_period_is_rejected(returns_dir, make_return, form, 
     result = consolidate_folder(returns_dir, form, units, period="2023")
     wrong = [p for p in result.findings.problems if p.type == "wrong-period"]
     assert [(p.file, p.severity, p.unit_code) for p in wrong] == [("doan_ket_2022.xlsx", "warning", "03389")]
-    assert "2022" in wrong[0].message and "2023" in wrong[0].message
+    fields = message_fields(Msg.META_004, wrong[0].message)
+    assert (fields["found"], fields["expected"]) == ("2022", "2023")
     assert [p.unit_code for p in result.findings.problems if p.type == "missing-unit"] == ["03389"]
     # without --period the majority period wins and the odd one is still rejected
     result = consolidate_folder(returns_dir, form, units)
@@ -190,7 +191,7 @@ def test_formula_without_saved_value_is_an_error(make_return, form, units, tmp_p
     result = consolidate_folder(folder, form, units)
     found = [p for p in result.findings.problems if p.type == "formula-without-value"]
     assert [(p.code, p.severity) for p in found] == [("MEDIATORS", "error")]
-    assert "lưu lại" in found[0].message
+    assert found[0].message == Msg.VALUE_007.render(where=f"03386.xlsx › Báo cáo!{found[0].cell}", code="MEDIATORS")
 
 
 def test_rule_failure_in_one_return(make_return, form, units, tmp_path):
@@ -199,7 +200,7 @@ def test_rule_failure_in_one_return(make_return, form, units, tmp_path):
     result = consolidate_folder(folder, form, units)
     r12 = [p for p in result.findings.problems if p.rule == "R12" and p.unit_code == "03386"]
     assert len(r12) == 1 and r12[0].severity == "error" and r12[0].file == "03386.xlsx"
-    assert "chênh lệch -1" in r12[0].message
+    assert message_fields(Msg.RELATION_001, r12[0].message)["difference"] == "-1"
     r14 = [p for p in result.findings.problems if p.rule == "R14" and p.unit_code == "03386"]
     assert len(r14) == 1
 
@@ -233,7 +234,8 @@ def test_figure_typed_with_its_unit_is_read(make_return, form, units, tmp_path, 
     row = result.values[(result.values.unit_code == "03386") & (result.values.code == "MEDIATORS")]
     assert row["value"].tolist() == [value]
     info = [p for p in result.findings.problems if p.code == "MEDIATORS" and p.unit_code == "03386"]
-    assert [p.type for p in info] == ["interpreted-value"] and "bỏ đơn vị tính 'hòa giải viên'" in info[0].message
+    assert [p.type for p in info] == ["interpreted-value"]
+    assert "bỏ đơn vị tính 'hòa giải viên'" in message_fields(Msg.VALUE_006, info[0].message)["how"]
 
 
 def test_figure_with_another_words_is_still_an_error(make_return, form, units, tmp_path):

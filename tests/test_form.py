@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from pipeline.core.constants import SCOPE_LEVELS
-from pipeline.core.errors import FormDefinitionError
+from pipeline.core.constants import RuleScope
+from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.settings import DEFINITIONS_DIR
 from pipeline.form.definition import load_form, load_units
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, message_fields
 
 
 def _seed(name):
@@ -52,7 +52,7 @@ def test_rule_scopes(form):
     assert "R01" not in [r.id for r in form.return_rules("communes")]
     assert "R04" in [r.id for r in form.total_rules("all")]
     assert [r.id for r in form.level_rules()] == ["R08", "R09", "R10", "R18", "R19", "R20"]
-    assert all(r.scope == SCOPE_LEVELS for r in form.level_rules())
+    assert all(r.scope == RuleScope.LEVELS for r in form.level_rules())
 
 
 def test_default_units(form):
@@ -109,8 +109,9 @@ def test_missing_file_and_missing_column(form_copy):
     shutil.copy(DEFINITIONS_DIR / "rules.csv", form_copy / "rules.csv")
     text = (form_copy / "levels.csv").read_text(encoding="utf-8").replace("label,", "nhan,", 1)
     (form_copy / "levels.csv").write_text(text, encoding="utf-8")
-    with pytest.raises(FormDefinitionError, match="Thiếu cột: label"):
+    with pytest.raises(FormDefinitionError) as info:
         load_form(form_copy)
+    assert message_fields(Msg.FORM_002, str(info.value))["columns"] == "label"
 
 
 def test_form_saved_by_excel_with_bom_loads(form_copy):

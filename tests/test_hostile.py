@@ -16,9 +16,11 @@ import pytest
 from pipeline.consolidate.collect import process_file
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core import settings
+from pipeline.core.errors import Msg
 from pipeline.ingest.readers import read_calamine
 from pipeline.validate.checks import Context
 from tests import hostile
+from tests.conftest import message_fields
 
 GOOD = "03386_Phuong_Quyet_Thang.xlsx"
 SOFFICE = shutil.which("soffice")
@@ -57,7 +59,7 @@ def test_not_a_spreadsheet_gets_one_warning(returns_dir, form, units, name, cont
     result = consolidate_folder(returns_dir, form, units)
     found = _only(result, name)
     assert (found.type, found.severity) == (kind, "warning")
-    assert found.message.startswith(f"[{name}]") and "Hãy gửi lại" in found.message
+    assert message_fields(Msg.FILE_001, found.message)["where"] == name
     assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456
 
 
@@ -68,7 +70,7 @@ def test_word_file_renamed(returns_dir, form, units, tmp_path):
     python_docx.Document().save(docx)
     shutil.copy(docx, returns_dir / "bao_cao.xlsx")
     found = _only(consolidate_folder(returns_dir, form, units), "bao_cao.xlsx")
-    assert found.type == "not-a-workbook" and "Word" in found.message
+    assert found.type == "not-a-workbook" and "Word" in message_fields(Msg.FILE_001, found.message)["reason"]
 
 
 def test_encrypted_workbook(sample_dir, form, units, tmp_path):
@@ -79,7 +81,7 @@ def test_encrypted_workbook(sample_dir, form, units, tmp_path):
         OOXMLFile(src).encrypt("123456", out)
     found = _unreadable(target, form, units)
     assert (found.type, found.severity) == ("encrypted", "warning")
-    assert "mật khẩu" in found.message and "gửi lại" in found.message
+    assert found.message == Msg.FILE_007.render(where=target.name)
 
 
 def test_xlsm_values_read_macros_ignored(sample_dir, form, units, tmp_path):
@@ -128,13 +130,13 @@ def test_zip_bomb_is_rejected_whole_even_with_valid_metadata(sample_dir, form, u
     bomb = hostile.zip_bomb(tmp_path / "bom.xlsx")
     assert bomb.stat().st_size < 1_000_000
     found = _unreadable(bomb, form, units)
-    assert (found.type, found.severity) == ("over-limit", "warning") and "giới hạn" in found.message
+    assert (found.type, found.severity) == ("over-limit", "warning") and "giới hạn" in message_fields(Msg.FILE_008, found.message)["reason"]
 
 
 def test_far_cell_is_rejected_before_the_reader_allocates(sample_dir, form, units, tmp_path):
     path = hostile.with_far_cell(sample_dir / GOOD, tmp_path / "trieu_dong.xlsx")
     found = _unreadable(path, form, units)
-    assert found.type == "over-limit" and "1048576" in found.message
+    assert found.type == "over-limit" and "1048576" in message_fields(Msg.FILE_008, found.message)["reason"]
 
 
 def test_entity_expansion_is_refused(sample_dir, form, units, tmp_path):
@@ -182,7 +184,8 @@ def test_metadata_removed_recognised_by_codes_and_name(sample_dir, form, units, 
     checked = _check(tmp_path / "mat_thong_tin.xlsx", form, units)
     assert checked.accepted and checked.unit.code == "03386"
     warning = [p for p in checked.problems if p.type == "recognised-without-metadata"]
-    assert len(warning) == 1 and warning[0].severity == "warning" and "Phường Quyết Thắng" in warning[0].message
+    assert len(warning) == 1 and warning[0].severity == "warning"
+    assert message_fields(Msg.META_009, warning[0].message)["unit_name"] == "Phường Quyết Thắng"
 
 
 def _edit(src, dst, edit):
@@ -204,7 +207,7 @@ def test_codes_edited_or_deleted(sample_dir, form, units, tmp_path):
     types = sorted((p.type, p.code) for p in checked.problems if p.severity != "info")
     assert types == [("missing-row", "CONFERENCES"), ("missing-row", "MEDIATORS"), ("uncoded-value", ""), ("unknown-code", "HOA_GIAI_VIEN")]
     uncoded = next(p for p in checked.problems if p.type == "uncoded-value")
-    assert uncoded.cell.startswith("E") and "không được tổng hợp" in uncoded.message
+    assert uncoded.cell.startswith("E") and message_fields(Msg.VALUE_015, uncoded.message)["where"].endswith(f"!{uncoded.cell}")
     assert {v.code for v in checked.values} >= {"DOCS_ISSUED"}
 
 
@@ -217,7 +220,8 @@ def test_figures_on_inserted_rows_are_not_lost_silently(sample_dir, form, units,
 
     checked = _check(_edit(sample_dir / GOOD, tmp_path / "chen.xlsx", edit), form, units)
     found = [p for p in checked.problems if p.type == "uncoded-value"]
-    assert [(p.severity, p.cell) for p in found] == [("warning", f"E{found[0].row}")] and "'30'" in found[0].message
+    assert [(p.severity, p.cell) for p in found] == [("warning", f"E{found[0].row}")]
+    assert message_fields(Msg.VALUE_015, found[0].message)["value"] == "30"
     assert {v.code: v.value for v in checked.values}["MEDIATORS"] == 65
 
 
@@ -230,7 +234,7 @@ def test_value_typed_in_wrong_column(sample_dir, form, units, tmp_path):
     checked = _check(_edit(sample_dir / GOOD, tmp_path / "cot.xlsx", edit), form, units)
     found = [p for p in checked.problems if p.code == "MEDIATORS"]
     assert [(p.type, p.severity) for p in found] == [("wrong-column", "error")]
-    assert "F" in found[0].message and found[0].cell.startswith("E")
+    assert message_fields(Msg.VALUE_013, found[0].message)["stray_cell"].startswith("F") and found[0].cell.startswith("E")
 
 
 def test_merged_cells_and_hidden_rows_keep_values(sample_dir, form, units, tmp_path):
@@ -253,7 +257,7 @@ def test_another_form_is_rejected(sample_dir, form, units, tmp_path):
     book.save(tmp_path / "khac.xlsx")
     checked = _check(tmp_path / "khac.xlsx", form, units)
     assert not checked.accepted and checked.problems[0].type == "wrong-form"
-    assert form.title_for("2023") in checked.problems[0].message
+    assert message_fields(Msg.META_002, checked.problems[0].message)["expected_title"] == form.title_for("2023")
 
 
 def test_file_names_nfd_long_spaces(returns_dir, form, units):
@@ -282,7 +286,7 @@ def test_symlinks_are_not_followed(returns_dir, form, units, tmp_path):
 def test_limits_are_settings(monkeypatch, sample_dir, form, units):
     monkeypatch.setattr(settings, "LIMIT_FILE_BYTES", 1000)
     found = _unreadable(sample_dir / GOOD, form, units)
-    assert found.type == "over-limit" and "MB" in found.message
+    assert found.type == "over-limit" and "MB" in message_fields(Msg.FILE_008, found.message)["reason"]
 
 
 def test_legacy_tcvn3_and_vni_text_converted_with_info(make_return, form, units, tmp_path):
@@ -293,7 +297,8 @@ def test_legacy_tcvn3_and_vni_text_converted_with_info(make_return, form, units,
     legacy = sorted((p.code, p.severity) for p in checked.problems if p.type == "legacy-encoding")
     assert legacy == [("TET_GIFTS_VALUE", "info"), ("UNITY_HOUSES_VALUE", "info")]
     message = next(p.message for p in checked.problems if p.type == "legacy-encoding" and p.code == "UNITY_HOUSES_VALUE")
-    assert "TCVN3" in message and "60 triệu" in message
+    fields = message_fields(Msg.VALUE_014, message)
+    assert fields["encoding"] == "TCVN3" and "60 triệu" in fields["converted"]
 
 
 def test_cells_without_address_count_towards_the_limits():
@@ -353,4 +358,5 @@ def test_legacy_text_recognised_by_the_cells_font(sample_dir, form, units, tmp_p
     checked = _check(_edit(sample_dir / GOOD, tmp_path / "font.xlsx", edit), form, units)
     found = {p.type: p for p in checked.problems if p.code == "MEDIATORS"}
     assert set(found) == {"legacy-encoding", "not-a-number"}
-    assert "'một'" in found["legacy-encoding"].message and "TCVN3" in found["legacy-encoding"].message
+    fields = message_fields(Msg.VALUE_014, found["legacy-encoding"].message)
+    assert (fields["converted"], fields["encoding"]) == ("một", "TCVN3")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pipeline.core.constants import TYPE_COUNT, TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
-from pipeline.ingest.values import BLANK, ERROR, INTERPRETED, KINDS, NUMBER, TEXT, ParsedValue, parse_value
+from pipeline.ingest.values import Kind, ParsedValue, parse_value
 
 COUNT, MONEY, DEC = TYPE_COUNT, TYPE_MONEY, TYPE_DECIMAL
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
@@ -24,94 +24,94 @@ def _check(raw, type_, value, kind):
     assert (result.value, result.kind) == (value, kind), result
     assert type(result.value) is type(value)  # int for count/money, float for decimal
     assert result.msg is None
-    assert bool(result.how) == (kind == INTERPRETED), result
+    assert bool(result.how) == (kind == Kind.INTERPRETED), result
     return result
 
 
 # (raw, type, value, kind) for everything that is understood.
 UNDERSTOOD = [
     # plain numbers: numeric cells, digits typed as text, stray whitespace
-    (1250, COUNT, 1250, NUMBER),
-    (1250.0, MONEY, 1250, NUMBER),
-    (0, COUNT, 0, NUMBER),
-    (-0.0, COUNT, 0, NUMBER),
-    (3.0000000000000004, COUNT, 3, NUMBER),  # float noise below Excel's 15 digits
-    (2.9999999999999996, MONEY, 3, NUMBER),
-    (1.5, DEC, 1.5, NUMBER),
-    (7, DEC, 7.0, NUMBER),
-    ("1250", COUNT, 1250, NUMBER),
-    ("07", COUNT, 7, NUMBER),
-    ("0", MONEY, 0, NUMBER),
-    ("  1250 ", COUNT, 1250, NUMBER),
-    (f"{NBSP}1250{NNBSP}\t", MONEY, 1250, NUMBER),
-    ("\u200b1250\ufeff", COUNT, 1250, NUMBER),
-    ("'1250", MONEY, 1250, NUMBER),
-    ("' 215", COUNT, 215, NUMBER),
-    ("12", DEC, 12.0, NUMBER),
+    (1250, COUNT, 1250, Kind.NUMBER),
+    (1250.0, MONEY, 1250, Kind.NUMBER),
+    (0, COUNT, 0, Kind.NUMBER),
+    (-0.0, COUNT, 0, Kind.NUMBER),
+    (3.0000000000000004, COUNT, 3, Kind.NUMBER),  # float noise below Excel's 15 digits
+    (2.9999999999999996, MONEY, 3, Kind.NUMBER),
+    (1.5, DEC, 1.5, Kind.NUMBER),
+    (7, DEC, 7.0, Kind.NUMBER),
+    ("1250", COUNT, 1250, Kind.NUMBER),
+    ("07", COUNT, 7, Kind.NUMBER),
+    ("0", MONEY, 0, Kind.NUMBER),
+    ("  1250 ", COUNT, 1250, Kind.NUMBER),
+    (f"{NBSP}1250{NNBSP}\t", MONEY, 1250, Kind.NUMBER),
+    ("\u200b1250\ufeff", COUNT, 1250, Kind.NUMBER),
+    ("'1250", MONEY, 1250, Kind.NUMBER),
+    ("' 215", COUNT, 215, Kind.NUMBER),
+    ("12", DEC, 12.0, Kind.NUMBER),
     # thousand separators
-    ("120.341.560", MONEY, 120341560, INTERPRETED),
-    ("120,341,560", MONEY, 120341560, INTERPRETED),
-    ("24 000 000", MONEY, 24000000, INTERPRETED),
-    (f"24{NBSP}000{NBSP}000", MONEY, 24000000, INTERPRETED),
-    (f"1{NNBSP}250{THIN}000", MONEY, 1250000, INTERPRETED),
-    ("1.250", COUNT, 1250, INTERPRETED),
-    ("1,250", COUNT, 1250, INTERPRETED),
-    ("1.000.000", DEC, 1000000.0, INTERPRETED),
+    ("120.341.560", MONEY, 120341560, Kind.INTERPRETED),
+    ("120,341,560", MONEY, 120341560, Kind.INTERPRETED),
+    ("24 000 000", MONEY, 24000000, Kind.INTERPRETED),
+    (f"24{NBSP}000{NBSP}000", MONEY, 24000000, Kind.INTERPRETED),
+    (f"1{NNBSP}250{THIN}000", MONEY, 1250000, Kind.INTERPRETED),
+    ("1.250", COUNT, 1250, Kind.INTERPRETED),
+    ("1,250", COUNT, 1250, Kind.INTERPRETED),
+    ("1.000.000", DEC, 1000000.0, Kind.INTERPRETED),
     # a zero decimal part where a whole number is due
-    ("5,00", MONEY, 5, INTERPRETED),
-    ("1.000,00", MONEY, 1000, INTERPRETED),
-    ("1,000.00", MONEY, 1000, INTERPRETED),
+    ("5,00", MONEY, 5, Kind.INTERPRETED),
+    ("1.000,00", MONEY, 1000, Kind.INTERPRETED),
+    ("1,000.00", MONEY, 1000, Kind.INTERPRETED),
     # decimal figures: Vietnamese convention first
-    ("1,5", DEC, 1.5, INTERPRETED),
-    ("1.5", DEC, 1.5, INTERPRETED),
-    ("1.2345", DEC, 1.2345, INTERPRETED),
-    ("12,3456", DEC, 12.3456, INTERPRETED),
-    ("0,5", DEC, 0.5, INTERPRETED),
-    ("0.500", DEC, 0.5, INTERPRETED),
-    ("1.250,75", DEC, 1250.75, INTERPRETED),
-    ("1,250.75", DEC, 1250.75, INTERPRETED),
-    ("1 250,5", DEC, 1250.5, INTERPRETED),
-    ("1.250", DEC, 1250.0, INTERPRETED),
-    ("1,250", DEC, 1.25, INTERPRETED),
+    ("1,5", DEC, 1.5, Kind.INTERPRETED),
+    ("1.5", DEC, 1.5, Kind.INTERPRETED),
+    ("1.2345", DEC, 1.2345, Kind.INTERPRETED),
+    ("12,3456", DEC, 12.3456, Kind.INTERPRETED),
+    ("0,5", DEC, 0.5, Kind.INTERPRETED),
+    ("0.500", DEC, 0.5, Kind.INTERPRETED),
+    ("1.250,75", DEC, 1250.75, Kind.INTERPRETED),
+    ("1,250.75", DEC, 1250.75, Kind.INTERPRETED),
+    ("1 250,5", DEC, 1250.5, Kind.INTERPRETED),
+    ("1.250", DEC, 1250.0, Kind.INTERPRETED),
+    ("1,250", DEC, 1.25, Kind.INTERPRETED),
     # currency words
-    ("24.000.000đ", MONEY, 24000000, INTERPRETED),
-    ("24.000.000 đ", MONEY, 24000000, INTERPRETED),
-    ("24.000.000 đồng", MONEY, 24000000, INTERPRETED),
-    ("24000000 VNĐ", MONEY, 24000000, INTERPRETED),
-    ("24000000vnd", MONEY, 24000000, INTERPRETED),
-    ("24000000 dong", MONEY, 24000000, INTERPRETED),
-    ("24000000₫", MONEY, 24000000, INTERPRETED),
-    ("0đ", MONEY, 0, INTERPRETED),
+    ("24.000.000đ", MONEY, 24000000, Kind.INTERPRETED),
+    ("24.000.000 đ", MONEY, 24000000, Kind.INTERPRETED),
+    ("24.000.000 đồng", MONEY, 24000000, Kind.INTERPRETED),
+    ("24000000 VNĐ", MONEY, 24000000, Kind.INTERPRETED),
+    ("24000000vnd", MONEY, 24000000, Kind.INTERPRETED),
+    ("24000000 dong", MONEY, 24000000, Kind.INTERPRETED),
+    ("24000000₫", MONEY, 24000000, Kind.INTERPRETED),
+    ("0đ", MONEY, 0, Kind.INTERPRETED),
     # multipliers
-    ("30 triệu", MONEY, 30000000, INTERPRETED),
-    ("30 triệu đồng", MONEY, 30000000, INTERPRETED),
-    ("30 TRIỆU VNĐ", MONEY, 30000000, INTERPRETED),
-    ("1,2 tỷ", MONEY, 1200000000, INTERPRETED),
-    ("1.2 tỷ", MONEY, 1200000000, INTERPRETED),
-    ("1,2 tỉ đồng", MONEY, 1200000000, INTERPRETED),
-    ("2,5tr", MONEY, 2500000, INTERPRETED),
-    ("2,5trđ", MONEY, 2500000, INTERPRETED),
-    ("500k", MONEY, 500000, INTERPRETED),
-    ("500 nghìn", MONEY, 500000, INTERPRETED),
-    ("500 ngàn đồng", MONEY, 500000, INTERPRETED),
-    ("1,5 nghìn", COUNT, 1500, INTERPRETED),
-    ("1.200 triệu", MONEY, 1200000000, INTERPRETED),  # Vietnamese: 1.200 = one thousand two hundred
-    ("1,250 triệu", MONEY, 1250000, INTERPRETED),  # Vietnamese: 1,250 = one and a quarter
-    ("1,2345 nghìn", DEC, 1234.5, INTERPRETED),
-    ("1.200,5 triệu", MONEY, 1200500000, INTERPRETED),
+    ("30 triệu", MONEY, 30000000, Kind.INTERPRETED),
+    ("30 triệu đồng", MONEY, 30000000, Kind.INTERPRETED),
+    ("30 TRIỆU VNĐ", MONEY, 30000000, Kind.INTERPRETED),
+    ("1,2 tỷ", MONEY, 1200000000, Kind.INTERPRETED),
+    ("1.2 tỷ", MONEY, 1200000000, Kind.INTERPRETED),
+    ("1,2 tỉ đồng", MONEY, 1200000000, Kind.INTERPRETED),
+    ("2,5tr", MONEY, 2500000, Kind.INTERPRETED),
+    ("2,5trđ", MONEY, 2500000, Kind.INTERPRETED),
+    ("500k", MONEY, 500000, Kind.INTERPRETED),
+    ("500 nghìn", MONEY, 500000, Kind.INTERPRETED),
+    ("500 ngàn đồng", MONEY, 500000, Kind.INTERPRETED),
+    ("1,5 nghìn", COUNT, 1500, Kind.INTERPRETED),
+    ("1.200 triệu", MONEY, 1200000000, Kind.INTERPRETED),  # Vietnamese: 1.200 = one thousand two hundred
+    ("1,250 triệu", MONEY, 1250000, Kind.INTERPRETED),  # Vietnamese: 1,250 = one and a quarter
+    ("1,2345 nghìn", DEC, 1234.5, Kind.INTERPRETED),
+    ("1.200,5 triệu", MONEY, 1200500000, Kind.INTERPRETED),
     # zero
-    ("-", COUNT, 0, INTERPRETED),
-    ("–", MONEY, 0, INTERPRETED),
-    ("—", COUNT, 0, INTERPRETED),
-    (" - ", COUNT, 0, INTERPRETED),
-    ("không", COUNT, 0, INTERPRETED),
-    ("Không", MONEY, 0, INTERPRETED),
-    ("ko", COUNT, 0, INTERPRETED),
-    ("-", DEC, 0.0, INTERPRETED),
-    ("-0", COUNT, 0, INTERPRETED),
+    ("-", COUNT, 0, Kind.INTERPRETED),
+    ("–", MONEY, 0, Kind.INTERPRETED),
+    ("—", COUNT, 0, Kind.INTERPRETED),
+    (" - ", COUNT, 0, Kind.INTERPRETED),
+    ("không", COUNT, 0, Kind.INTERPRETED),
+    ("Không", MONEY, 0, Kind.INTERPRETED),
+    ("ko", COUNT, 0, Kind.INTERPRETED),
+    ("-", DEC, 0.0, Kind.INTERPRETED),
+    ("-0", COUNT, 0, Kind.INTERPRETED),
     # signs
-    ("+5", COUNT, 5, INTERPRETED),
-    ("+ 1.250", MONEY, 1250, INTERPRETED),
+    ("+5", COUNT, 5, Kind.INTERPRETED),
+    ("+ 1.250", MONEY, 1250, Kind.INTERPRETED),
 ]
 
 
@@ -186,14 +186,14 @@ REFUSED = [
 @pytest.mark.parametrize(("raw", "type_", "msg"), REFUSED)
 def test_refused(raw, type_, msg):
     result = parse_value(raw, type_)
-    assert (result.value, result.kind, result.msg, result.how) == (None, ERROR, msg, ""), result
+    assert (result.value, result.kind, result.msg, result.how) == (None, Kind.ERROR, msg, ""), result
     assert bool(result.reason) == (msg is Msg.VALUE_008)
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", NBSP, f"{NNBSP}{THIN}\n", "'", " ' ", "\u200b"])
 @pytest.mark.parametrize("type_", TYPES)
 def test_blank_is_not_zero(raw, type_):
-    assert parse_value(raw, type_) == ParsedValue(None, BLANK)
+    assert parse_value(raw, type_) == ParsedValue(None, Kind.BLANK)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def test_blank_is_not_zero(raw, type_):
     ],
 )
 def test_text(raw, expected):
-    assert parse_value(raw, TYPE_TEXT) == ParsedValue(expected, TEXT)
+    assert parse_value(raw, TYPE_TEXT) == ParsedValue(expected, Kind.TEXT)
 
 
 @pytest.mark.parametrize(
@@ -271,9 +271,9 @@ class _Unprintable:
 
 
 def test_objects_are_read_as_text():
-    assert parse_value(Decimal("1250"), COUNT) == ParsedValue(1250, NUMBER)
+    assert parse_value(Decimal("1250"), COUNT) == ParsedValue(1250, Kind.NUMBER)
     assert parse_value(_Unprintable(), COUNT).msg is Msg.VALUE_002
-    assert parse_value(_Unprintable(), TYPE_TEXT) == ParsedValue(None, BLANK)
+    assert parse_value(_Unprintable(), TYPE_TEXT) == ParsedValue(None, Kind.BLANK)
 
 
 # Property tests.
@@ -294,10 +294,10 @@ _ANY_RAW = st.one_of(
 @given(raw=_ANY_RAW, type_=st.sampled_from(TYPES))
 def test_never_raises_and_is_consistent(raw, type_):
     result = parse_value(raw, type_)
-    assert result.kind in KINDS
-    assert (result.msg is not None) == (result.kind == ERROR)
-    assert (result.value is None) == (result.kind in (BLANK, ERROR))
-    assert bool(result.how) == (result.kind == INTERPRETED)
+    assert isinstance(result.kind, Kind)
+    assert (result.msg is not None) == (result.kind == Kind.ERROR)
+    assert (result.value is None) == (result.kind in (Kind.BLANK, Kind.ERROR))
+    assert bool(result.how) == (result.kind == Kind.INTERPRETED)
     if result.value is not None:
         expected_type = {TYPE_TEXT: str, TYPE_DECIMAL: float}.get(type_, int)
         assert type(result.value) is expected_type
@@ -312,8 +312,8 @@ def _grouped_forms(n: int) -> list[str]:
 
 @given(n=st.integers(min_value=0, max_value=10**15), type_=st.sampled_from(WHOLE_TYPES))
 def test_whole_numbers_read_back_exactly(n, type_):
-    grouped = NUMBER if n < 1000 else INTERPRETED
-    expected = [(form, grouped) for form in _grouped_forms(n)] + [(form, NUMBER) for form in (str(n), f" {n} ", f"'{n}", n, float(n))]
+    grouped = Kind.NUMBER if n < 1000 else Kind.INTERPRETED
+    expected = [(form, grouped) for form in _grouped_forms(n)] + [(form, Kind.NUMBER) for form in (str(n), f" {n} ", f"'{n}", n, float(n))]
     for form, kind in expected:
         result = parse_value(form, type_)
         assert (result.value, result.kind) == (n, kind), form

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult
-from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, WARNING
+from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, Severity
 from pipeline.core.findings import Findings, Problem
 from pipeline.form.charts import ChartSpec
 from pipeline.form.definition import FormDefinition, Indicator, Level, Section, Unit
@@ -261,7 +261,7 @@ def test_text_from_returns_is_never_a_formula(tmp_path):
 
 def test_many_units_one_row_each_and_sources_by_file(tmp_path):
     n = write_xlsx.LONG_FORMAT_UNITS + 1
-    problem = Problem("out-of-bounds", WARNING, "out-of-bounds", "Quá lớn", unit_code="00007", code="FUND")
+    problem = Problem("out-of-bounds", Severity.WARNING, "out-of-bounds", "Quá lớn", unit_code="00007", code="FUND")
     book = openpyxl.load_workbook(write_xlsx.write_workbook(synthetic(n, problems=[problem]), tmp_path / "long.xlsx"))
     ws = book["Theo đơn vị"]
     top, cols = header_row(ws, "Mã đơn vị", "Tên đơn vị", "Cấp", "FUND")

@@ -21,7 +21,7 @@ from pipeline.appendix.charts import draw_charts
 from pipeline.appendix.sentences import Figures, form_sentences, render_all, verification_items
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
 from pipeline.core.vnformat import format_number, format_signed
 from pipeline.form.definition import FormDefinition, Section
 
@@ -197,9 +197,9 @@ def _title(doc, inputs: ConsolidationResult, number: str, when: date) -> None:
     attached = f"(Kèm theo Báo cáo số {number} ngày {when:%d/%m/%Y} của {inputs.form.committee})"
     _para(doc, attached, align=CENTER, italic=True, after=12)
     if inputs.submissions is not None and len(inputs.submissions):
-        got = inputs.submissions[inputs.submissions["status"] == "received"]
+        got = inputs.submissions[inputs.submissions["status"] == SubmissionStatus.RECEIVED]
         text = f"Số liệu tổng hợp từ báo cáo của {len(got)}/{len(inputs.submissions)} đơn vị"
-        missing = inputs.submissions[inputs.submissions["status"] != "received"]["unit_name"].tolist()
+        missing = inputs.submissions[inputs.submissions["status"] != SubmissionStatus.RECEIVED]["unit_name"].tolist()
         text += f" (chưa nhận báo cáo của: {', '.join(missing)})." if missing else "."
         if inputs.comparison is not None and len(inputs.comparison):
             text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {_prior_period(inputs)}' if _prior_period(inputs) else 'kỳ trước'}."

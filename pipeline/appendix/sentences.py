@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT, RuleScope, RuleStatus, Severity
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import FormDefinition
@@ -203,7 +203,7 @@ def form_sentences(form: FormDefinition) -> list[Sentence]:
 
 # Findings in plain Vietnamese, for the list of figures to verify ----------------------------
 
-SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+LISTED_SEVERITIES = (Severity.ERROR, Severity.WARNING)  # the items to verify; information is not listed
 _PLACE = re.compile(r"^\[(?P<place>[^\]]*)\]\s*")
 _OF_WHICH = re.compile(r"^trong đó:\s*", re.IGNORECASE)
 
@@ -238,11 +238,11 @@ def relation_text(relation: pd.Series, form: FormDefinition) -> str:
 
 def _relation_row(finding: pd.Series, failed: pd.DataFrame) -> pd.Series | None:
     rows = failed[failed["rule"] == finding["rule"]]
-    at_level = rows[(rows["scope"] == "level") & (rows["level"] == finding["level"])]
+    at_level = rows[(rows["scope"] == RuleScope.LEVEL) & (rows["level"] == finding["level"])]
     if finding["unit_code"]:
         rows = rows[rows["unit_code"] == finding["unit_code"]]
     else:
-        rows = at_level if len(at_level) else rows[rows["scope"] == "levels"]
+        rows = at_level if len(at_level) else rows[rows["scope"] == RuleScope.LEVELS]
     return None if rows.empty else rows.iloc[0]
 
 
@@ -252,7 +252,7 @@ def _place(finding: pd.Series, relation: pd.Series | None, form: FormDefinition,
         where = ", ".join(t for t in (finding["file"] and f"tệp {finding['file']}", finding["cell"] and f"ô {finding['cell']}") if t)
         name = unit.name if unit else finding["unit_code"]
         return f"{name} ({where})" if where else name
-    if relation is not None and relation["scope"] == "levels":
+    if relation is not None and relation["scope"] == RuleScope.LEVELS:
         return "Số liệu tổng hợp – so sánh giữa các cấp"
     if finding["level"]:
         return f"Số liệu tổng hợp – {form.level_label(finding['level'])}"
@@ -267,17 +267,16 @@ def verification_items(findings: pd.DataFrame, relations: pd.DataFrame, form: Fo
     :param findings: ``findings.csv`` read as text (blank cells as ``""``).
     :param relations: ``relations.csv`` read as text.
     """
-    failed = relations[relations["status"] == "failed"]
+    failed = relations[relations["status"] == RuleStatus.FAILED]
     by_code = {u.code: u for u in units}
     items = []
-    for _, finding in findings[findings["severity"].isin(list(SEVERITY_VI))].iterrows():
+    for _, finding in findings[findings["severity"].isin(LISTED_SEVERITIES)].iterrows():
         relation = _relation_row(finding, failed) if finding["rule"] in set(failed["rule"]) else None
         text = relation_text(relation, form) if relation is not None else _PLACE.sub("", finding["message"])
-        rank = (0 if relation is not None else 2) + (0 if finding["severity"] == "error" else 1)
+        rank = (0 if relation is not None else 2) + (0 if finding["severity"] == Severity.ERROR else 1)
         rule = finding["rule"] if relation is not None else None
-        items.append(
-            (rank, _scope_order(finding, relation), rule, SEVERITY_VI[finding["severity"]], _place(finding, relation, form, by_code), text)
-        )
+        severity = Severity(finding["severity"]).in_sentence
+        items.append((rank, _scope_order(finding, relation), rule, severity, _place(finding, relation, form, by_code), text))
     items.sort(key=lambda item: item[:2])
     return _merge_rules(items)
 
@@ -286,7 +285,7 @@ def _scope_order(finding: pd.Series, relation: pd.Series | None) -> int:
     """Within a rule, the grand total first, then level totals, then comparisons of levels, then returns."""
     if finding["unit_code"]:
         return 3
-    if relation is not None and relation["scope"] == "levels":
+    if relation is not None and relation["scope"] == RuleScope.LEVELS:
         return 2
     return 0 if finding["level"] == LEVEL_ALL else 1
 

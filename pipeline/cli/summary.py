@@ -5,19 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.api import DemoRun, FileCheck
-from pipeline.consolidate.result import MISSING, ConsolidationResult
-from pipeline.core.constants import ERROR, INFO, LEVEL_ALL, WORKBOOK_XLSX
+from pipeline.consolidate.result import ConsolidationResult
+from pipeline.core.constants import LEVEL_ALL, WORKBOOK_XLSX, Severity, SubmissionStatus
+from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 
 SUMMARY_LINES = 10  # findings (and missing units) named on the terminal; the rest are in the outputs
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 
 
 def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     """Totals first (what the report will print), then the findings: errors before warnings."""
     counts = result.findings.to_summary()
     lines = [f"Tổng hợp {result.form.title_for(result.period)}: đã nhận {result.received}/{len(result.units)} đơn vị."]
-    missing = result.submissions[result.submissions["status"] == MISSING]
+    missing = result.submissions[result.submissions["status"] == SubmissionStatus.MISSING]
     if len(missing):
         named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())
         more = f" và {format_number(len(missing) - SUMMARY_LINES)} đơn vị khác" if len(missing) > SUMMARY_LINES else ""
@@ -27,11 +27,11 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
         if code and code in result.form.indicators and result.total(code) is not None:
             ind = result.form.indicators[code]
             lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
-    lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
-    shown = [p for p in result.findings.sorted() if p.severity != INFO and p.type != "missing-unit"]
-    shown.sort(key=lambda p: (p.severity != ERROR, not p.level))
+    lines.append(f"Phát hiện: {', '.join(f'{counts[s]} {s.in_sentence}' for s in Severity)}.")
+    shown = [p for p in result.findings.sorted() if p.severity != Severity.INFO and p.type != Msg.FILE_003.slug]
+    shown.sort(key=lambda p: (p.severity != Severity.ERROR, not p.level))
     for p in shown[:SUMMARY_LINES]:
-        lines.append(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
+        lines.append(f"  [{Severity(p.severity).label}] {p.message}")
     if len(shown) > SUMMARY_LINES:
         lines.append(
             f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv."
@@ -46,8 +46,8 @@ def check_lines(verdict: FileCheck) -> list[str]:
     lines = [f"{verdict.file} ({who})"]
     if not verdict.problems:
         lines.append("  Không phát hiện vấn đề nào.")
-    for p in sorted(verdict.problems, key=lambda p: list(SEVERITY_VI).index(p.severity)):
-        lines.append(f"  [{SEVERITY_VI[p.severity]}] {p.message}")
+    for p in sorted(verdict.problems, key=lambda p: Severity(p.severity).rank):
+        lines.append(f"  [{Severity(p.severity).label}] {p.message}")
     return lines
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.core.constants import ERROR, INFO, WARNING
+from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.pool import chunked, map_chunks
@@ -22,19 +22,18 @@ from pipeline.validate.checks import Context, FileOutcome, check_return
 LOCK_PREFIXES = ("~$", ".~lock.")
 CHUNK = 64  # files per chunk at most
 
-# How each kind of unreadable file is reported: (message, finding type).
+# The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
 READ_FAILURES = {
-    "encrypted": (Msg.FILE_007, "encrypted"),
-    "limit": (Msg.FILE_008, "over-limit"),
-    "hostile": (Msg.FILE_011, "hostile-file"),
-    "unsupported": (Msg.FILE_010, "unsupported-format"),
+    "encrypted": Msg.FILE_007,
+    "limit": Msg.FILE_008,
+    "hostile": Msg.FILE_011,
+    "unsupported": Msg.FILE_010,
 }
 
 
 def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
     """The finding for a file that could not be read, by the kind of failure."""
-    msg, kind = READ_FAILURES.get(err.kind, (Msg.FILE_001, "not-a-workbook"))
-    return problem(msg, kind, severity, file=name, reason=str(err), note=err.kind)
+    return problem(READ_FAILURES.get(err.kind, Msg.FILE_001), severity, file=name, reason=str(err), note=err.kind)
 
 
 def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -42,15 +41,15 @@ def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     files, found = [], []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith(LOCK_PREFIXES):
-            found.append(problem(Msg.FILE_002, "lock-file", INFO, file=entry.name))
+            found.append(problem(Msg.FILE_002, Severity.INFO, file=entry.name))
         elif entry.is_symlink():
-            found.append(problem(Msg.FILE_009, "symlink", WARNING, file=entry.name))
+            found.append(problem(Msg.FILE_009, Severity.WARNING, file=entry.name))
         elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
             files.append(Path(entry.path))
     return files, found
 
 
-def process_file(path: Path, ctx: Context, severity: str = WARNING) -> FileOutcome:
+def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING) -> FileOutcome:
     """Read, extract and check one file; any failure becomes a finding for that file."""
     try:
         mtime = path.stat().st_mtime
@@ -64,7 +63,7 @@ def process_file(path: Path, ctx: Context, severity: str = WARNING) -> FileOutco
         reason = f"lỗi khi đọc: {type(err).__name__}"
         return FileOutcome(
             path.name,
-            problems=(problem(Msg.FILE_001, "not-a-workbook", severity, file=path.name, reason=reason, note="internal"),),
+            problems=(problem(Msg.FILE_001, severity, file=path.name, reason=reason, note="internal"),),
             readable=False,
         )
 
@@ -76,7 +75,7 @@ def _process(ctx: Context, path: Path) -> FileOutcome:
 def _crashed(path: Path, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
     return FileOutcome(
-        path.name, problems=(problem(Msg.FILE_011, "reader-crash", WARNING, file=path.name, reason=reason, note="crash"),), readable=False
+        path.name, problems=(problem(Msg.FILE_012, Severity.WARNING, file=path.name, reason=reason, note="crash"),), readable=False
     )
 
 
@@ -135,8 +134,7 @@ def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome
             found.append(
                 problem(
                     Msg.FILE_004,
-                    "superseded",
-                    INFO,
+                    Severity.INFO,
                     file=old.file,
                     unit_code=code,
                     unit_name=old.unit.name,
@@ -150,7 +148,7 @@ def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome
 def missing_units(units: list[Unit], used: dict[str, FileOutcome]) -> list[Problem]:
     """One error for each unit of the list without a usable return."""
     return [
-        problem(Msg.FILE_003, "missing-unit", ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name)
+        problem(Msg.FILE_003, Severity.ERROR, where=f"{u.code} – {u.name}", unit_code=u.code, unit_name=u.name)
         for u in units
         if u.code not in used
     ]

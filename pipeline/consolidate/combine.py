@@ -11,17 +11,12 @@ import pandas as pd
 from pipeline.consolidate.collect import list_files, missing_units, read_returns, select_latest
 from pipeline.consolidate.result import (
     FILE_COLUMNS,
-    MISSING,
-    RECEIVED,
-    REJECTED,
     SUBMISSION_COLUMNS,
-    SUPERSEDED,
-    USED,
     VALUE_FRAME_COLUMNS,
     ConsolidationResult,
 )
 from pipeline.core import settings
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WARNING
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.definition import FormDefinition, Unit
@@ -39,9 +34,7 @@ def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[str, set[s
     counts = Counter(r.period for r in returns if r.accepted)
     period = counts.most_common(1)[0][0] if counts else ctx.form.settings.get("default_period", "")
     others = [r for r in returns if r.accepted and r.period != period]
-    found = [
-        problem(Msg.META_004, "wrong-period", WARNING, file=r.file, unit_code=r.unit.code, found=r.period, expected=period) for r in others
-    ]
+    found = [problem(Msg.META_004, Severity.WARNING, file=r.file, unit_code=r.unit.code, found=r.period, expected=period) for r in others]
     return str(period), {r.file for r in others}, found
 
 
@@ -84,7 +77,7 @@ def _submissions(units: list[Unit], used, superseded) -> pd.DataFrame:
         ret = used.get(unit.code)
         rows.append({
             "unit_code": unit.code, "unit_name": unit.name, "level": unit.level,
-            "status": RECEIVED if ret else MISSING, "file": ret.file if ret else "",
+            "status": (SubmissionStatus.RECEIVED if ret else SubmissionStatus.MISSING).value, "file": ret.file if ret else "",
             "saved_at": ret.modified.strftime("%Y-%m-%d %H:%M") if ret and ret.modified else "",
             "superseded": "; ".join(old.file for old in superseded.get(unit.code, [])),
         })  # fmt: skip
@@ -95,7 +88,8 @@ def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: 
     rows = []
     used_files = {ret.file for ret in used.values()}
     for item in outcomes:
-        status = USED if item.file in used_files else (SUPERSEDED if item.accepted and item.file not in rejected else REJECTED)
+        kept = item.accepted and item.file not in rejected
+        status = (FileStatus.USED if item.file in used_files else FileStatus.SUPERSEDED if kept else FileStatus.REJECTED).value
         saved = item.modified.strftime("%Y-%m-%d %H:%M") if item.modified else ""
         note = "" if item.readable else item.problems[0].message
         rows.append(
@@ -131,7 +125,7 @@ def consolidate_returns(
     kept = {r.file for r in returns}
     for item in outcomes:
         if item.readable:  # a rejected file's form is not worth a word
-            findings.extend(p for p in item.problems if item.file in kept or p.type != "form-changed")
+            findings.extend(p for p in item.problems if item.file in kept or p.type != Msg.META_006.slug)
     used, superseded, found = select_latest(returns)
     findings.extend(found)
     findings.extend(missing_units(units, used))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.core.constants import LEVEL_ALL
+from pipeline.core.constants import LEVEL_ALL, SubmissionStatus
 from pipeline.core.findings import Findings
 from pipeline.form.definition import FormDefinition, Unit
 from pipeline.form.prior import PriorData
@@ -18,9 +18,6 @@ from pipeline.form.prior import PriorData
 VALUE_FRAME_COLUMNS = ["unit_code", "unit_name", "level", "code", "value", "file", "sheet", "cell"]
 SUBMISSION_COLUMNS = ["unit_code", "unit_name", "level", "status", "file", "saved_at", "superseded"]
 FILE_COLUMNS = ["file", "status", "unit_code", "saved_at", "note"]
-
-# Submission and file statuses (the workbook shows them in Vietnamese).
-RECEIVED, MISSING, USED, SUPERSEDED, REJECTED = "received", "missing", "used", "superseded", "rejected"
 
 
 @dataclass(frozen=True)
@@ -30,8 +27,8 @@ class ConsolidationResult:
     :ivar values: ``VALUE_FRAME_COLUMNS``, every value used, in unit then form order.
     :ivar totals: ``code, level, value`` for each level and ``all``.
     :ivar relations: every rule evaluated (``reconcile.RELATION_COLUMNS``).
-    :ivar submissions: ``SUBMISSION_COLUMNS``, one row per unit of the list.
-    :ivar files: ``FILE_COLUMNS``, one row per file seen (empty when read back from a folder).
+    :ivar submissions: ``SUBMISSION_COLUMNS``, one row per unit of the list (status: ``SubmissionStatus``).
+    :ivar files: ``FILE_COLUMNS``, one row per file seen (status: ``FileStatus``; empty when read back from a folder).
     :ivar comparison: ``compare.COMPARISON_COLUMNS`` when a prior period was given.
     """
 
@@ -55,7 +52,7 @@ class ConsolidationResult:
 
     @property
     def received(self) -> int:
-        return int((self.submissions["status"] == RECEIVED).sum())
+        return int((self.submissions["status"] == SubmissionStatus.RECEIVED).sum())
 
     def total(self, code: str, level: str = LEVEL_ALL) -> float | None:
         hit = self.totals[(self.totals["code"] == code) & (self.totals["level"] == level)]

@@ -1,8 +1,12 @@
-"""Names shared by every stage: sheets, headers, levels, metadata keys."""
+"""Names shared by every stage: sheets, headers, levels, metadata keys, and the codes the
+pipeline writes (severities, statuses, scopes) with the Vietnamese words users read."""
 
-# Levels and rule scopes.
+from __future__ import annotations
+
+from enum import Enum
+
+# Levels.
 LEVEL_ALL = "all"
-SCOPE_LEVELS = "levels"
 
 # Indicator types.
 TYPE_COUNT = "count"
@@ -13,22 +17,81 @@ TYPES = (TYPE_COUNT, TYPE_MONEY, TYPE_DECIMAL, TYPE_TEXT)
 WHOLE_TYPES = (TYPE_COUNT, TYPE_MONEY)
 NUMERIC_TYPES = (TYPE_COUNT, TYPE_MONEY, TYPE_DECIMAL)
 
-# Severities, in decreasing order of gravity.
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+
+class _Labelled(str, Enum):
+    """A code that equals its plain string (so CSV, JSON and comparisons see ``"error"``) and
+    that users read by its Vietnamese label."""
+
+    def __new__(cls, value: str, label: str) -> _Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        """The Vietnamese word, as a table cell or a heading shows it: ``Cảnh báo``."""
+        return self._label
+
+    @property
+    def in_sentence(self) -> str:
+        """The Vietnamese word inside a sentence: ``cảnh báo``."""
+        return self._label[:1].lower() + self._label[1:]
+
+
+class Severity(_Labelled):
+    """How grave a finding (or a failed rule) is, in decreasing order of gravity."""
+
+    ERROR = "error", "Lỗi"
+    WARNING = "warning", "Cảnh báo"
+    INFO = "info", "Thông tin"
+
+    @property
+    def rank(self) -> int:
+        """0 for the gravest: sorting by rank puts errors first."""
+        return list(Severity).index(self)
+
+
+class RuleStatus(_Labelled):
+    """The outcome of evaluating a rule (the ``status`` column of relations.csv)."""
+
+    OK = "ok", "Đạt"
+    FAILED = "failed", "Không đạt"
+    SKIPPED = "skipped", "Bỏ qua"
+
+
+class RuleScope(_Labelled):
+    """Where a rule is evaluated (the ``scope`` column of relations.csv): on each unit's
+    return, on a level's total, or across levels (also the ``levels`` scope of rules.csv)."""
+
+    RETURN = "return", "Báo cáo đơn vị"
+    LEVEL = "level", "Tổng cấp"
+    LEVELS = "levels", "So sánh các cấp"
+
+
+class SubmissionStatus(_Labelled):
+    """Whether a unit of the list sent a usable return (submissions.csv)."""
+
+    RECEIVED = "received", "Đã nộp"
+    MISSING = "missing", "Chưa nộp"
+
+
+class FileStatus(_Labelled):
+    """What became of a file of the returns folder."""
+
+    USED = "used", "Dùng"
+    SUPERSEDED = "superseded", "Bản cũ, không dùng"
+    REJECTED = "rejected", "Không dùng được"
+
 
 # What a blank value counts as in a rule (DHIS2's missing value strategies).
 BLANK_SKIP_ANY = "skip_any"  # skip the rule if any of its values is blank
 BLANK_SKIP_ALL = "skip_all"  # skip the rule only if all of its values are blank
 BLANK_NEVER = "never"  # never skip: blanks count as 0
 BLANK_POLICIES = (BLANK_SKIP_ANY, BLANK_SKIP_ALL, BLANK_NEVER)
-
-# Rule evaluation status.
-STATUS_OK = "ok"
-STATUS_FAILED = "failed"
-STATUS_SKIPPED = "skipped"
 
 # Template sheets and headers. Ingest finds columns by these header names.
 DATA_SHEET = "Báo cáo"

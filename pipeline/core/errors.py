@@ -2,13 +2,16 @@
 
 Fatal faults (a broken form definition, an output that cannot be written) raise a
 ``PipelineError``. Problems in returned data are never raised: they become ``Problem``s
-in ``Findings`` (see ``findings.py``), rendered from the catalogue below.
+in ``Findings`` (see ``findings.py``), rendered from the catalogue below. A catalogue entry
+of a finding also names the finding's type: its slug (written in findings.csv) and the
+Vietnamese label the workbook shows for it.
 """
 
 from __future__ import annotations
 
 import string
-from enum import Enum
+from dataclasses import dataclass
+from enum import Enum, unique
 
 
 class PipelineError(Exception):
@@ -48,9 +51,28 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One message of the catalogue. ``slug`` and ``label`` are set on the entries raised as
+    findings: the finding type (kebab-case, as in findings.csv) and its Vietnamese name.
+    Entries only ever raised as exceptions have neither."""
+
+    title: str
+    template: str
+    slug: str = ""
+    label: str = ""
+
+
+@unique
 class Msg(Enum):
-    """Message catalogue: (title, Vietnamese template). Templates start with the place
-    (``[{where}]``) and end with what to do."""
+    """Message catalogue: ``(title, Vietnamese template)``, or for a finding ``(title,
+    template, slug, label)``; each member's value is an ``Entry``. Templates start with the
+    place (``[{where}]``) and end with what to do. One entry, one finding type."""
+
+    def __new__(cls, title: str, template: str, slug: str = "", label: str = "") -> Msg:
+        member = object.__new__(cls)
+        member._value_ = Entry(title, template, slug, label)
+        return member
 
     # Form definition and unit list (raised as FormDefinitionError).
     FORM_001 = ("Missing definition file", "[{where}] Không tìm thấy tệp định nghĩa biểu mẫu. Hãy kiểm tra lại đường dẫn --form.")
@@ -79,133 +101,222 @@ class Msg(Enum):
     FILE_001 = (
         "Not a workbook",
         "[{where}] Tệp này không phải là báo cáo đọc được ({reason}). Hãy gửi lại tệp Excel (.xlsx) đã điền từ biểu mẫu.",
+        "not-a-workbook",
+        "Tệp không đọc được",
     )
     FILE_002 = (
         "Office lock file",
         "[{where}] Đây là tệp khóa tạm của Excel/LibreOffice (bắt đầu bằng '~$'), không phải báo cáo. Bỏ qua tệp này.",
+        "lock-file",
+        "Tệp khóa tạm",
     )
-    FILE_003 = ("Missing unit", "[{where}] Đơn vị {unit_code} – {unit_name} chưa nộp báo cáo. Hãy liên hệ đơn vị để nhận báo cáo.")
+    FILE_003 = (
+        "Missing unit",
+        "[{where}] Đơn vị {unit_code} – {unit_name} chưa nộp báo cáo. Hãy liên hệ đơn vị để nhận báo cáo.",
+        "missing-unit",
+        "Đơn vị chưa nộp",
+    )
     FILE_004 = (
         "Superseded return",
         "[{where}] Báo cáo của {unit_code} – {unit_name} đã được thay bằng tệp mới hơn '{newer}'. Số liệu thay đổi: {changes}.",
+        "superseded",
+        "Bản nộp cũ",
     )
     FILE_005 = ("Nothing to consolidate", "Thư mục '{where}' không có báo cáo nào dùng được. Hãy kiểm tra lại thư mục và các lỗi ở trên.")
     FILE_006 = ("Not a folder", "Không tìm thấy thư mục '{where}'. Hãy chỉ đúng thư mục chứa các báo cáo.")
     FILE_007 = (
         "Encrypted",
         "[{where}] Tệp được đặt mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
+        "encrypted",
+        "Tệp có mật khẩu",
     )
     FILE_008 = (
         "Over a limit",
         "[{where}] Tệp bị từ chối vì {reason}. Hãy gửi lại biểu mẫu gốc đã điền số liệu, không chèn dữ liệu hay hình ảnh ngoài bảng.",
+        "over-limit",
+        "Tệp vượt giới hạn",
     )
     FILE_009 = (
         "Symbolic link",
         "[{where}] Đây là liên kết (symlink), không phải tệp thật, nên không được đọc. Hãy chép chính tệp báo cáo vào thư mục.",
+        "symlink",
+        "Liên kết, không phải tệp",
     )
     FILE_010 = (
         "Unsupported format",
         "[{where}] Định dạng tệp không được hỗ trợ ({reason}). Hãy mở tệp và lưu lại dạng Excel (.xlsx) rồi gửi lại.",
+        "unsupported-format",
+        "Định dạng không hỗ trợ",
     )
-    FILE_011 = ("Hostile file", "[{where}] Tệp bị từ chối vì {reason}. Hãy mở biểu mẫu gốc, điền lại số liệu và gửi lại.")
+    FILE_011 = (
+        "Hostile file",
+        "[{where}] Tệp bị từ chối vì {reason}. Hãy mở biểu mẫu gốc, điền lại số liệu và gửi lại.",
+        "hostile-file",
+        "Tệp không an toàn",
+    )
+    FILE_012 = (
+        "Reader crash",
+        "[{where}] Tệp bị từ chối vì {reason}. Hãy mở biểu mẫu gốc, điền lại số liệu và gửi lại.",
+        "reader-crash",
+        "Đọc tệp bị dừng đột ngột",
+    )
 
     # Recognising a return.
     META_001 = (
         "No metadata",
         "[{where}] Không nhận ra biểu mẫu: tệp không có thông tin nhận dạng của tonghop. Hãy điền số liệu vào đúng biểu mẫu đã được gửi cho đơn vị.",
+        "no-metadata",
+        "Không nhận ra biểu mẫu",
     )
     META_002 = (
         "Wrong form",
         "[{where}] Tệp dùng biểu mẫu '{found}', không phải '{expected}'. Hãy dùng biểu mẫu '{expected_title}' do Ban Thường trực gửi.",
+        "wrong-form",
+        "Sai biểu mẫu",
     )
     META_003 = (
         "Wrong version",
         "[{where}] Tệp dùng phiên bản biểu mẫu {found}, phiên bản hiện hành là {expected}. Hãy chép số liệu sang biểu mẫu phiên bản {expected} và gửi lại.",
+        "wrong-version",
+        "Sai phiên bản biểu mẫu",
     )
     META_004 = (
         "Wrong period",
         "[{where}] Tệp là báo cáo năm {found}, không phải năm {expected}. Hãy dùng biểu mẫu năm {expected} và gửi lại.",
+        "wrong-period",
+        "Sai kỳ báo cáo",
     )
     META_005 = (
         "Unknown unit",
         "[{where}] Mã đơn vị '{unit_code}' ({unit_name}) không có trong danh sách đơn vị. Hãy dùng biểu mẫu mang đúng tên đơn vị mình.",
+        "unknown-unit",
+        "Đơn vị lạ",
     )
     META_006 = (
         "Form changed",
         "[{where}] Biểu mẫu đã được sửa sau khi gửi cho đơn vị (dấu nhận dạng {found}, hiện hành {expected}). Số liệu vẫn được đọc theo mã chỉ tiêu; nên dùng biểu mẫu mới ở kỳ sau.",
+        "form-changed",
+        "Biểu mẫu bị sửa",
     )
     META_007 = (
         "Level mismatch",
         "[{where}] Tệp ghi cấp '{found}' cho đơn vị {unit_code}, danh sách đơn vị ghi cấp '{expected}'. Số liệu được tính theo danh sách đơn vị.",
+        "level-mismatch",
+        "Sai cấp",
     )
     META_009 = (
         "Recognised without metadata",
         "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, năm {period}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.",
+        "recognised-without-metadata",
+        "Mất thông tin nhận dạng",
     )
     META_008 = (
         "No data table",
         "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
+        "no-data-table",
+        "Không có bảng số liệu",
     )
 
     # Values.
     VALUE_001 = (
         "Missing value",
         "[{where}] Chỉ tiêu {code} ({label}) bắt buộc nhưng để trống. Hãy nhập số liệu; nếu không phát sinh, ghi 0.",
+        "missing-value",
+        "Thiếu số liệu",
     )
     VALUE_002 = (
         "Not a number",
         "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Chỉ nhập chữ số, không kèm chữ hay đơn vị tính.",
+        "not-a-number",
+        "Không phải số",
     )
     VALUE_003 = (
         "Not a whole number",
         "[{where}] Giá trị '{value}' của chỉ tiêu {code} phải là số nguyên ({unit}). Hãy nhập số nguyên, ví dụ 1.250.000.",
+        "not-whole",
+        "Không phải số nguyên",
     )
-    VALUE_004 = ("Negative", "[{where}] Giá trị '{value}' của chỉ tiêu {code} là số âm. Số liệu phải lớn hơn hoặc bằng 0.")
+    VALUE_004 = (
+        "Negative",
+        "[{where}] Giá trị '{value}' của chỉ tiêu {code} là số âm. Số liệu phải lớn hơn hoặc bằng 0.",
+        "negative",
+        "Số âm",
+    )
     VALUE_005 = (
         "Out of bounds",
         "[{where}] Giá trị {value} của chỉ tiêu {code} nằm ngoài khoảng cho phép ({bounds}). Hãy kiểm tra lại số liệu.",
+        "out-of-bounds",
+        "Ngoài khoảng cho phép",
     )
     VALUE_006 = (
         "Interpreted",
         "[{where}] Giá trị '{value}' của chỉ tiêu {code} được hiểu là {number} ({how}). Nếu không đúng, hãy sửa lại ô này.",
+        "interpreted-value",
+        "Số liệu đã diễn giải",
     )
     VALUE_007 = (
         "Formula without value",
         "[{where}] Ô của chỉ tiêu {code} có công thức nhưng chưa có kết quả đã lưu. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
+        "formula-without-value",
+        "Công thức chưa có kết quả",
     )
     VALUE_008 = (
         "Ambiguous",
         "[{where}] Giá trị '{value}' của chỉ tiêu {code} không rõ nghĩa ({reason}). Hãy nhập số nguyên không có dấu phân cách, ví dụ 1250000.",
+        "ambiguous-value",
+        "Số liệu không rõ nghĩa",
     )
     VALUE_009 = (
         "Duplicate code in return",
         "[{where}] Mã chỉ tiêu {code} xuất hiện nhiều lần (đã có ở ô {first}). Chỉ giữ một dòng cho mỗi chỉ tiêu.",
+        "duplicate-code",
+        "Trùng mã chỉ tiêu",
     )
     VALUE_010 = (
         "Unknown code in return",
         "[{where}] Mã '{code}' không có trong biểu mẫu; số liệu '{value}' ở dòng này không được tổng hợp. Không sửa cột Mã của biểu mẫu.",
+        "unknown-code",
+        "Mã chỉ tiêu lạ",
     )
-    VALUE_011 = ("Not for this level", "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level}; số liệu '{value}' không được tổng hợp.")
+    VALUE_011 = (
+        "Not for this level",
+        "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level}; số liệu '{value}' không được tổng hợp.",
+        "not-for-level",
+        "Chỉ tiêu không thuộc cấp",
+    )
     VALUE_012 = (
         "Missing row",
         "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu {code} ({label}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.",
+        "missing-row",
+        "Thiếu dòng chỉ tiêu",
     )
 
     VALUE_013 = (
         "Wrong column",
         "[{where}] Số liệu '{value}' của chỉ tiêu {code} được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.",
+        "wrong-column",
+        "Nhập sai cột",
     )
     VALUE_015 = (
         "Figure without a code",
         "[{where}] Số liệu '{value}' nằm ở dòng không có mã chỉ tiêu (có thể là dòng chèn thêm) nên không được tổng hợp. Hãy ghi số liệu vào đúng dòng có mã, hoặc ghi giải thích vào cột 'Ghi chú'.",
+        "uncoded-value",
+        "Số liệu không có mã",
     )
     VALUE_014 = (
         "Legacy encoding",
         "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.",
+        "legacy-encoding",
+        "Bảng mã cũ",
     )
 
     # Rules.
-    RELATION_001 = ("Relation failed", "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).")
+    RELATION_001 = (
+        "Relation failed",
+        "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).",
+        "relation-failed",
+        "Quy tắc kiểm tra",
+    )
 
     # Prior-period figures (raised as FormDefinitionError).
     PRIOR_001 = (
@@ -244,6 +355,8 @@ class Msg(Enum):
     COMPARE_001 = (
         "Prior-period outlier",
         "[{where}] {label} năm nay là {value} {unit}, cùng kỳ {prior_period} là {prior} {unit} ({change_text}). Hãy xác nhận lại với đơn vị báo cáo; nếu số liệu đúng, nêu rõ lý do trong báo cáo.",
+        "prior-outlier",
+        "Khác thường so với cùng kỳ",
     )
 
     # The Word appendix (raised as PipelineError / FormDefinitionError).
@@ -256,8 +369,37 @@ class Msg(Enum):
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""
-        return _FORMATTER.format(self.value[1], **fields)
+        return _FORMATTER.format(self.value.template, **fields)
 
     @property
     def title(self) -> str:
-        return self.value[0]
+        return self.value.title
+
+    @property
+    def template(self) -> str:
+        return self.value.template
+
+    @property
+    def slug(self) -> str:
+        """The finding type this entry raises (``not-a-number``); ``""`` for an exception's message."""
+        return self.value.slug
+
+    @property
+    def label(self) -> str:
+        """The finding type in Vietnamese (``Không phải số``); ``""`` for an exception's message."""
+        return self.value.label
+
+    @classmethod
+    def findings(cls) -> list[Msg]:
+        """The entries raised as findings, in catalogue order."""
+        return [msg for msg in cls if msg.slug]
+
+
+def finding_label(slug: str) -> str:
+    """The Vietnamese label of the finding type ``slug``; ``""`` when no entry raises it
+    (a form's rule id such as ``R04`` is not a finding type)."""
+    msg = _BY_SLUG.get(slug)
+    return msg.label if msg else ""
+
+
+_BY_SLUG = {msg.slug: msg for msg in Msg.findings()}

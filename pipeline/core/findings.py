@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from pipeline.core import settings
-from pipeline.core.constants import ERROR, FINDINGS_COLUMNS, INFO, SEVERITIES, WARNING
+from pipeline.core.constants import FINDINGS_COLUMNS, Severity
 from pipeline.core.errors import Msg
 
-_SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+_SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Problem:
     """One finding. ``rule`` is the form's rule id (``R04``) or the check's slug."""
 
     type: str
-    severity: str
+    severity: Severity
     rule: str
     message: str
     file: str = ""
@@ -44,18 +44,24 @@ def where(file: str = "", sheet: str = "", cell: str = "", extra: str = "") -> s
     return place
 
 
-def problem(msg: Msg, type: str, severity: str, rule: str | None = None, **fields_: object) -> Problem:
-    """Build a ``Problem`` whose message is rendered from the catalogue entry ``msg``.
+def problem(msg: Msg, severity: Severity, rule: str | None = None, **fields_: object) -> Problem:
+    """Build a ``Problem`` of the finding type of the catalogue entry ``msg``, its message
+    rendered from that entry.
 
     Location fields (file, sheet, cell, row, code, level, unit_code, ...) are stored on the
     problem; every field is also available to the message template.
+
+    :param rule: the form's rule id (``R04``) for a failed rule; by default the entry's slug.
+    :raises ValueError: ``msg`` is not a finding's entry (it has no slug).
     """
+    if not msg.slug:
+        raise ValueError(f"{msg.name} is raised as an exception, not a finding: give it a slug and a label")
     location = {k: fields_[k] for k in _LOCATION_FIELDS if fields_.get(k) not in (None, "")}
     place = fields_.pop("where", None) or where(
         str(fields_.get("file") or ""), str(fields_.get("sheet") or ""), str(fields_.get("cell") or "")
     )
-    message = msg.render(where=place, rule=rule or type, **fields_)
-    return Problem(type=type, severity=severity, rule=rule or type, message=message, **location)
+    message = msg.render(where=place, rule=rule or msg.slug, **fields_)
+    return Problem(type=msg.slug, severity=Severity(severity), rule=rule or msg.slug, message=message, **location)
 
 
 _LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type", "severity", "rule", "message"))
@@ -72,7 +78,7 @@ class Findings:
     def add(self, item: Problem) -> None:
         if item.severity not in _SEVERITY_RANK:
             raise ValueError(f"unknown severity {item.severity!r}")
-        if len(self.problems) >= self.limit and item.severity != ERROR:
+        if len(self.problems) >= self.limit and item.severity != Severity.ERROR:
             self.dropped += 1
             return
         self.problems.append(item)
@@ -81,12 +87,12 @@ class Findings:
         for item in items:
             self.add(item)
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity == severity)
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
+        return any(p.severity == Severity.ERROR for p in self.problems)
 
     def flatten(self, spec: list[str]) -> list[tuple]:
         """The problems as tuples of the named fields, for compact assertions."""
@@ -101,5 +107,5 @@ class Findings:
         rows = [{col: getattr(p, col) or "" for col in FINDINGS_COLUMNS} for p in self.sorted()]
         return pd.DataFrame(rows, columns=FINDINGS_COLUMNS, dtype=object)
 
-    def to_summary(self) -> dict[str, int]:
-        return {ERROR: self.count(ERROR), WARNING: self.count(WARNING), INFO: self.count(INFO)}
+    def to_summary(self) -> dict[Severity, int]:
+        return {severity: self.count(severity) for severity in Severity}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core import settings
-from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, NUMERIC_TYPES, SCOPE_LEVELS, SEVERITIES, TYPES
+from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, NUMERIC_TYPES, TYPES, RuleScope, Severity
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
 from pipeline.form.expression import Expression, ExpressionError, parse_expression
@@ -60,7 +60,7 @@ class Indicator:
 class Rule:
     id: str
     expression: Expression
-    severity: str
+    severity: Severity
     scope: str
     blank: str
     message: str
@@ -125,7 +125,7 @@ class FormDefinition:
 
     def level_rules(self) -> list[Rule]:
         """Rules comparing levels, checked once at consolidation."""
-        return [r for r in self.rules if r.scope == SCOPE_LEVELS]
+        return [r for r in self.rules if r.scope == RuleScope.LEVELS]
 
 
 def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -226,7 +226,7 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
 def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
     fname = FORM_FILES["rules"][0]
     _unique(rows, "rule", fname)
-    scopes = (LEVEL_ALL, SCOPE_LEVELS, *levels)
+    scopes = (LEVEL_ALL, RuleScope.LEVELS, *levels)
     rules = []
     for line, row in rows:
         where = f"{fname} › dòng {line}"
@@ -244,10 +244,10 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
                 raise FormDefinitionError(Msg.FORM_004.render(where=where, rule=row["rule"], code=code))
             if level is not None and level not in (LEVEL_ALL, *levels):
                 raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join((*levels, LEVEL_ALL))))
-            if (level is None) == (scope == SCOPE_LEVELS):
+            if (level is None) == (scope == RuleScope.LEVELS):
                 reason = (
                     "phạm vi 'levels' cần mã kèm cấp, ví dụ MA[city]"
-                    if scope == SCOPE_LEVELS
+                    if scope == RuleScope.LEVELS
                     else f"mã kèm cấp ({code}[{level}]) chỉ dùng với phạm vi 'levels'"
                 )
                 raise FormDefinitionError(Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=reason))
@@ -255,7 +255,7 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
             Rule(
                 id=row["rule"],
                 expression=expr,
-                severity=_choice(row["severity"], SEVERITIES, "severity", where),
+                severity=Severity(_choice(row["severity"], tuple(Severity), "severity", where)),
                 scope=scope,
                 blank=_choice(row["blank"] or "skip_all", BLANK_POLICIES, "blank", where),
                 message=row["message"],
@@ -266,7 +266,7 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
 
 def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
     for rule in form.rules:
-        if rule.scope == SCOPE_LEVELS:
+        if rule.scope == RuleScope.LEVELS:
             continue
         candidates = list(form.levels) if rule.scope == LEVEL_ALL else [rule.scope]
         if not any(form._applies(rule, level) for level in candidates):

@@ -12,6 +12,8 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipeline.core.constants import RuleStatus
+
 _COMPARATORS: dict[type, tuple[str, Callable[[float, float], bool]]] = {
     ast.Eq: ("==", operator.eq),
     ast.LtE: ("<=", operator.le),
@@ -87,11 +89,11 @@ class Expression:
         values = {ref: lookup(*ref) for ref in self.refs}
         blanks = [ref for ref, value in values.items() if value is None]
         if values and ((blank == "skip_any" and blanks) or (blank == "skip_all" and len(blanks) == len(values))):
-            return Evaluation(None, None, None, "skipped", tuple(blanks))
+            return Evaluation(None, None, None, RuleStatus.SKIPPED, tuple(blanks))
         lhs = _sum(self.lhs, values)
         rhs = _sum(self.rhs, values)
         holds = _COMPARE[self.op](round(lhs, 9), round(rhs, 9))
-        return Evaluation(lhs, rhs, lhs - rhs, "ok" if holds else "failed", tuple(blanks))
+        return Evaluation(lhs, rhs, lhs - rhs, RuleStatus.OK if holds else RuleStatus.FAILED, tuple(blanks))
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ class Evaluation:
     lhs: float | None
     rhs: float | None
     difference: float | None
-    status: str
+    status: RuleStatus
     blanks: tuple[Ref, ...] = ()
 
 

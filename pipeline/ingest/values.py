@@ -1,10 +1,11 @@
 """Read one cell value the way ward and commune officers type it.
 
 ``parse_value(raw, type_)`` never raises for any ``raw``: it returns a ``ParsedValue`` whose
-``kind`` says what was found. A blank cell is "not reported" (``blank``), never zero. A value
-understood only after some reading (thousand separators, ``đồng``, ``triệu``, ``-`` for zero)
-is ``interpreted`` and ``how`` says in Vietnamese what was understood, for an info finding
-(``Msg.VALUE_006``). Anything ambiguous or impossible is an ``error`` carrying its ``Msg``.
+``kind`` (a ``Kind``) says what was found. A blank cell is "not reported" (``BLANK``), never
+zero. A value understood only after some reading (thousand separators, ``đồng``, ``triệu``,
+``-`` for zero) is ``INTERPRETED`` and ``how`` says in Vietnamese what was understood, for an
+info finding (``Msg.VALUE_006``). Anything ambiguous or impossible is an ``ERROR`` carrying
+its ``Msg``.
 
 Reading rules for text:
 
@@ -28,18 +29,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from enum import Enum
 from fractions import Fraction
 
 from pipeline.core.constants import TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 
-BLANK = "blank"
-NUMBER = "number"
-INTERPRETED = "interpreted"
-ERROR = "error"
-TEXT = "text"
-KINDS = (BLANK, NUMBER, INTERPRETED, ERROR, TEXT)
+
+class Kind(Enum):
+    """What a cell was read as. ``ERROR`` is an unusable value, not a severity: the finding
+    it leads to carries its own ``Severity``."""
+
+    BLANK = "blank"
+    NUMBER = "number"
+    INTERPRETED = "interpreted"
+    ERROR = "error"
+    TEXT = "text"
+
 
 MAX_TEXT = 100  # longer text in a figure cell is not a number
 MAX_DIGITS = 30  # nor are more digits than this
@@ -63,17 +70,17 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 @dataclass(frozen=True)
 class ParsedValue:
     """What a cell holds: ``value`` (int for count/money, float for decimal, str for text,
-    None for blank or error), ``kind`` (one of ``KINDS``), ``how`` (for ``interpreted``),
-    ``msg`` and ``reason`` (for ``error``; ``reason`` fills ``VALUE_008``)."""
+    None for blank or error), ``kind``, ``how`` (for ``Kind.INTERPRETED``), ``msg`` and
+    ``reason`` (for ``Kind.ERROR``; ``reason`` fills ``VALUE_008``)."""
 
     value: float | int | str | None
-    kind: str
+    kind: Kind
     how: str = ""
     msg: Msg | None = None
     reason: str = ""
 
 
-_BLANK = ParsedValue(None, BLANK)
+_BLANK = ParsedValue(None, Kind.BLANK)
 
 
 def parse_value(raw: object, type_: str) -> ParsedValue:
@@ -102,7 +109,7 @@ def parse_value(raw: object, type_: str) -> ParsedValue:
 
 
 def _error(msg: Msg, reason: str = "") -> ParsedValue:
-    return ParsedValue(None, ERROR, msg=msg, reason=reason)
+    return ParsedValue(None, Kind.ERROR, msg=msg, reason=reason)
 
 
 def _as_text(raw: object) -> str | None:
@@ -122,7 +129,7 @@ def _parse_text(raw: object) -> ParsedValue:
         text = raw.isoformat()
     else:
         text = _as_text(raw) or ""
-    return ParsedValue(text, TEXT) if text else _BLANK
+    return ParsedValue(text, Kind.TEXT) if text else _BLANK
 
 
 def _from_number(raw: int | float, type_: str) -> ParsedValue:
@@ -133,7 +140,7 @@ def _from_number(raw: int | float, type_: str) -> ParsedValue:
         return _error(Msg.VALUE_004)
     if type_ == TYPE_DECIMAL:
         try:
-            return ParsedValue(float(raw), NUMBER)
+            return ParsedValue(float(raw), Kind.NUMBER)
         except OverflowError:
             return _error(Msg.VALUE_008, "số quá lớn")
     if isinstance(raw, float):
@@ -141,7 +148,7 @@ def _from_number(raw: int | float, type_: str) -> ParsedValue:
         if not shown.is_integer():
             return _error(Msg.VALUE_003)
         raw = int(shown)
-    return ParsedValue(int(raw), NUMBER)
+    return ParsedValue(int(raw), Kind.NUMBER)
 
 
 def _from_text(text: str, type_: str) -> ParsedValue:
@@ -243,4 +250,4 @@ def _show(value: Fraction, decimals: int) -> str:
 
 def _result(value: Fraction, type_: str, notes: list[str]) -> ParsedValue:
     number = float(value) if type_ == TYPE_DECIMAL else int(value)
-    return ParsedValue(number, INTERPRETED if notes else NUMBER, "; ".join(notes))
+    return ParsedValue(number, Kind.INTERPRETED if notes else Kind.NUMBER, "; ".join(notes))

@@ -20,7 +20,7 @@ def rule_formulas(rule: Rule, cells: dict[str, str], status_cell: str, decimals:
         parts = [("-" if t.sign < 0 else "+") + (f"N({cells[t.ref[0]]})" if t.ref else repr(float(t.constant))) for t in terms]
         return "".join(parts).lstrip("+") or "0"
 
-    fail = RESULT_REVIEW if rule.severity == C.WARNING else RESULT_FAIL
+    fail = RESULT_REVIEW if rule.severity == C.Severity.WARNING else RESULT_FAIL
     diff = f"({side(rule.expression.lhs)})-({side(rule.expression.rhs)})"
     status = f'IF(ROUND({diff},6){_COMPARE[rule.expression.op]}0,"{RESULT_OK}","{fail}")'
     refs = ",".join(cells[code] for code in rule.codes)
@@ -35,9 +35,9 @@ def rule_formulas(rule: Rule, cells: dict[str, str], status_cell: str, decimals:
 def cached_results(rule: Rule) -> tuple[str, str]:
     """The results a blank template shows before any recalculation."""
     result = rule.expression.evaluate(lambda code, level: None, rule.blank)
-    if result.status == C.STATUS_SKIPPED:
+    if result.status == C.RuleStatus.SKIPPED:
         return "", ""
-    if result.status == C.STATUS_OK:
+    if result.status == C.RuleStatus.OK:
         return RESULT_OK, ""
-    fail = RESULT_REVIEW if rule.severity == C.WARNING else RESULT_FAIL
+    fail = RESULT_REVIEW if rule.severity == C.Severity.WARNING else RESULT_FAIL
     return fail, f"Chênh lệch: {format_signed(result.difference)}"

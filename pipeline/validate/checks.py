@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from pipeline.core.constants import (
-    ERROR,
-    INFO,
     META_FINGERPRINT,
     META_FORM_ID,
     META_FORM_VERSION,
@@ -23,8 +21,8 @@ from pipeline.core.constants import (
     META_UNIT_LEVEL,
     META_UNIT_NAME,
     TYPE_TEXT,
-    WARNING,
     WHOLE_TYPES,
+    Severity,
 )
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
@@ -33,14 +31,7 @@ from pipeline.form.definition import FormDefinition, Indicator, Unit
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
 from pipeline.ingest.recognise import recognise
-from pipeline.ingest.values import ParsedValue, parse_value
-
-_VALUE_ERROR_TYPES = {
-    Msg.VALUE_002: "not-a-number",
-    Msg.VALUE_003: "not-whole",
-    Msg.VALUE_004: "negative",
-    Msg.VALUE_008: "ambiguous-value",
-}
+from pipeline.ingest.values import Kind, ParsedValue, parse_value
 
 
 class Value(NamedTuple):
@@ -86,7 +77,7 @@ class FileOutcome:
         return self.meta.get(META_PERIOD, "")
 
 
-def identify(raw: RawReturn, ctx: Context, severity: str = WARNING) -> tuple[Unit | None, list[Problem]]:
+def identify(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> tuple[Unit | None, list[Problem]]:
     """The unit a return is for, or None with the finding that says why it is rejected."""
     meta, recognised = return_metadata(raw, ctx)
     return _judge(raw, meta, recognised, ctx, severity)
@@ -99,7 +90,7 @@ def return_metadata(raw: RawReturn, ctx: Context) -> tuple[dict[str, str], list[
     meta = recognise(raw, ctx.form, list(ctx.units.values()), ctx.period) or {}
     if not meta:
         return {}, []
-    return meta, [problem(Msg.META_009, "recognised-without-metadata", WARNING, file=raw.file, **meta)]
+    return meta, [problem(Msg.META_009, Severity.WARNING, file=raw.file, **meta)]
 
 
 def _judge(
@@ -108,14 +99,13 @@ def _judge(
     """Whether ``meta`` names this form, version and period, and a known unit."""
     form, file = ctx.form, raw.file
     if not meta:
-        return None, [problem(Msg.META_001, "no-metadata", severity, file=file)]
+        return None, [problem(Msg.META_001, severity, file=file)]
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
     expected_title = form.title_for(ctx.period or meta.get(META_PERIOD) or "…")
     if meta.get(META_FORM_ID) != form.id:
         return None, [
             problem(
                 Msg.META_002,
-                "wrong-form",
                 severity,
                 file=file,
                 unit_code=code,
@@ -125,39 +115,29 @@ def _judge(
             )
         ]
     if meta.get(META_FORM_VERSION) != form.version:
-        return None, [
-            problem(
-                Msg.META_003, "wrong-version", severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version
-            )
-        ]
+        return None, [problem(Msg.META_003, severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
     if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
-        return None, [
-            problem(Msg.META_004, "wrong-period", severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)
-        ]
+        return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
     found: list[Problem] = recognised
     if ctx.units is not None:
         if code not in ctx.units:
-            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+            return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
         unit = ctx.units[code]
         if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
             found.append(
-                problem(
-                    Msg.META_007, "level-mismatch", WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level
-                )
+                problem(Msg.META_007, Severity.WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level)
             )
     else:
         level = meta.get(META_UNIT_LEVEL, "")
         if level not in form.levels:
-            return None, [problem(Msg.META_005, "unknown-unit", severity, file=file, unit_code=code, unit_name=name)]
+            return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
         unit = Unit(code, name, level)
     if meta.get(META_FINGERPRINT) and meta.get(META_FINGERPRINT) != form.fingerprint:
         found.append(
-            problem(
-                Msg.META_006, "form-changed", INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint
-            )
+            problem(Msg.META_006, Severity.INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint)
         )
     if not raw.tables:
-        return None, [*found, problem(Msg.META_008, "no-data-table", severity, file=file, unit_code=code)]
+        return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
 
 
@@ -185,35 +165,33 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         return int(raw), []
     loc = _loc(item, file, unit)
     if item.formula_without_value:
-        return None, [problem(Msg.VALUE_007, "formula-without-value", ERROR, **loc)]
+        return None, [problem(Msg.VALUE_007, Severity.ERROR, **loc)]
     found: list[Problem] = []
     if isinstance(raw, str):
         fixed, encoding = fix_legacy(raw, item.font)
         if encoding:
-            found.append(problem(Msg.VALUE_014, "legacy-encoding", INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
+            found.append(problem(Msg.VALUE_014, Severity.INFO, value=raw, converted=fixed, encoding=encoding.upper(), **loc))
             raw = fixed
     parsed = _parse_with_unit(raw, ind)
     typed = shown(raw)
-    if parsed.kind == "blank":
+    if parsed.kind == Kind.BLANK:
         for stray_cell, stray in item.stray:
-            if parse_value(stray, ind.type).kind in ("number", "interpreted"):
-                return None, [problem(Msg.VALUE_013, "wrong-column", ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
-        found += [problem(Msg.VALUE_001, "missing-value", ERROR, label=ind.label, **loc)] if ind.required else []
+            if parse_value(stray, ind.type).kind in (Kind.NUMBER, Kind.INTERPRETED):
+                return None, [problem(Msg.VALUE_013, Severity.ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
+        found += [problem(Msg.VALUE_001, Severity.ERROR, label=ind.label, **loc)] if ind.required else []
         return None, found
-    if parsed.kind == "error":
+    if parsed.kind == Kind.ERROR:
         msg = parsed.msg or Msg.VALUE_002
         return None, [
             *found,
-            problem(msg, _VALUE_ERROR_TYPES.get(msg, "not-a-number"), ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
+            problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
         ]
-    if parsed.kind == "interpreted":
-        found.append(
-            problem(Msg.VALUE_006, "interpreted-value", INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc)
-        )
+    if parsed.kind == Kind.INTERPRETED:
+        found.append(problem(Msg.VALUE_006, Severity.INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
         low, high = ind.minimum, ind.maximum
         if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
-            found.append(problem(Msg.VALUE_005, "out-of-bounds", ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
+            found.append(problem(Msg.VALUE_005, Severity.ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
 
@@ -222,17 +200,17 @@ def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
     """``parse_value``, also reading a figure followed by the indicator's own unit ("23 đơn")."""
     parsed = parse_value(raw, ind.type)
     unit = " ".join(ind.unit.split()).casefold()
-    if parsed.kind != "error" or not isinstance(raw, str) or not unit or ind.type == TYPE_TEXT:
+    if parsed.kind != Kind.ERROR or not isinstance(raw, str) or not unit or ind.type == TYPE_TEXT:
         return parsed
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     head = text[: len(text) - len(unit)].rstrip() if text.casefold().endswith(unit) else ""
     if not head or not head[-1].isdigit():
         return parsed
     bare = parse_value(head, ind.type)
-    if bare.kind not in ("number", "interpreted"):
+    if bare.kind not in (Kind.NUMBER, Kind.INTERPRETED):
         return parsed
     how = "; ".join(filter(None, [bare.how, f"bỏ đơn vị tính '{ind.unit}'"]))
-    return ParsedValue(bare.value, "interpreted", how)
+    return ParsedValue(bare.value, Kind.INTERPRETED, how)
 
 
 def _within(value: float, ind: Indicator) -> bool:
@@ -248,13 +226,13 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     first: dict[str, RawValue] = {}
     for item in raw.values:
         if item.code in first:
-            found.append(problem(Msg.VALUE_009, "duplicate-code", ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
+            found.append(problem(Msg.VALUE_009, Severity.ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
             continue
         first[item.code] = item
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
                 loc = {**_loc(item, raw.file, unit), "level": ""}
-                found.append(problem(Msg.VALUE_011, "not-for-level", WARNING, value=shown(item.raw), level=level_label, **loc))
+                found.append(problem(Msg.VALUE_011, Severity.WARNING, value=shown(item.raw), level=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)
@@ -262,15 +240,15 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
             values.append(Value(item.code, value, item.sheet, item.cell))
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
-            found.append(problem(Msg.VALUE_012, "missing-row", ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
+            found.append(problem(Msg.VALUE_012, Severity.ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
     for item in raw.unknown:
-        found.append(problem(Msg.VALUE_010, "unknown-code", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_010, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     for item in raw.uncoded:
-        found.append(problem(Msg.VALUE_015, "uncoded-value", WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
+        found.append(problem(Msg.VALUE_015, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     return values, found
 
 
-def check_return(raw: RawReturn, ctx: Context, severity: str = WARNING) -> FileOutcome:
+def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> FileOutcome:
     """Identify a return and check its values (rules are checked in ``reconcile``).
 
     :param severity: the severity of a rejected return (``warning`` when consolidating a

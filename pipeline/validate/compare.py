@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from pipeline.core import settings
-from pipeline.core.constants import LEVEL_ALL, WARNING
+from pipeline.core.constants import LEVEL_ALL, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
@@ -21,7 +21,7 @@ from pipeline.form.definition import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 
 COMPARISON_COLUMNS = ["code", "level", "value", "prior", "change", "ratio", "flag"]
-PRIOR_OUTLIER = "prior-outlier"
+PRIOR_OUTLIER = Msg.COMPARE_001.slug
 
 
 def prior_by_level(prior: PriorData, units: list[Unit] | None) -> dict[tuple[str, str], float]:
@@ -52,7 +52,7 @@ def _change_text(ratio: float) -> str:
 def _warning(row, form: FormDefinition, period: str) -> Problem:
     ind = form.indicators[row.code]
     return problem(
-        Msg.COMPARE_001, PRIOR_OUTLIER, WARNING, rule=PRIOR_OUTLIER, where=f"Tổng hợp › {form.level_label(row.level)}",
+        Msg.COMPARE_001, Severity.WARNING, where=f"Tổng hợp › {form.level_label(row.level)}",
         level=row.level, code=row.code, label=ind.label, unit=ind.unit, value=format_number(row.value),
         prior=format_number(row.prior), prior_period=period, change_text=_change_text(row.ratio),
     )  # fmt: skip

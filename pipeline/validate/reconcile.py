@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.core.constants import LEVEL_ALL, STATUS_FAILED, STATUS_OK, STATUS_SKIPPED
+from pipeline.core.constants import LEVEL_ALL, RuleScope, RuleStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number, format_signed
@@ -56,23 +56,23 @@ def evaluate_wide(rule: Rule, wide: pd.DataFrame) -> pd.DataFrame:
         skipped = pd.Series(False, index=wide.index)
     lhs, rhs = _side(rule.expression.lhs, wide), _side(rule.expression.rhs, wide)
     holds = _OPS[rule.expression.op](lhs.round(9), rhs.round(9))
-    status = np.where(skipped, STATUS_SKIPPED, np.where(holds, STATUS_OK, STATUS_FAILED))
+    status = np.where(skipped, RuleStatus.SKIPPED.value, np.where(holds, RuleStatus.OK.value, RuleStatus.FAILED.value))
     frame = pd.DataFrame({"lhs": lhs, "rhs": rhs, "difference": lhs - rhs, "status": status}, index=wide.index)
     frame.loc[skipped, ["lhs", "rhs", "difference"]] = np.nan
     return frame
 
 
-def _row(rule: Rule, scope: str, level: str, unit_code: str, file: str, result) -> dict:
+def _row(rule: Rule, scope: RuleScope, level: str, unit_code: str, file: str, result) -> dict:
     return {
-        "rule": rule.id, "scope": scope, "level": level, "unit_code": unit_code, "file": file,
+        "rule": rule.id, "scope": scope.value, "level": level, "unit_code": unit_code, "file": file,
         "expression": rule.expression.source, "lhs": result.lhs, "op": rule.expression.op, "rhs": result.rhs,
-        "difference": result.difference, "status": result.status, "severity": rule.severity, "message": rule.message,
+        "difference": result.difference, "status": str(result.status), "severity": str(rule.severity), "message": rule.message,
     }  # fmt: skip
 
 
 def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
     return problem(
-        Msg.RELATION_001, "relation-failed", rule.severity, rule=rule.id, where=where, message=rule.message,
+        Msg.RELATION_001, rule.severity, rule=rule.id, where=where, message=rule.message,
         lhs_text=rule.expression.side_text("lhs"), rhs_text=rule.expression.side_text("rhs"),
         lhs=format_number(row["lhs"]), rhs=format_number(row["rhs"]), difference=format_signed(row["difference"]),
         relation_id=rule.id, **place,
@@ -94,10 +94,10 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
             frame = pd.DataFrame({"unit_code": group["unit_code"].to_numpy(), "file": group["file"].to_numpy()})
             for column in ("lhs", "rhs", "difference", "status"):
                 frame[column] = result[column].to_numpy()
-            frame = frame.assign(rule=rule.id, scope="return", level="", expression=rule.expression.source, op=rule.expression.op,
-                                 severity=rule.severity, message=rule.message)  # fmt: skip
+            frame = frame.assign(rule=rule.id, scope=RuleScope.RETURN.value, level="", expression=rule.expression.source, op=rule.expression.op,
+                                 severity=str(rule.severity), message=rule.message)  # fmt: skip
             frames.append(frame)
-            failed = frame[frame["status"] == STATUS_FAILED]
+            failed = frame[frame["status"] == RuleStatus.FAILED]
             if len(failed):
                 found.extend(_return_problems(rule, failed, values))
     rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS] if frames else pd.DataFrame(columns=RELATION_COLUMNS)
@@ -135,17 +135,17 @@ def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) 
             continue
         for rule in form.total_rules(level):
             res = next(evaluate_wide(rule, wide.loc[[level]]).itertuples())
-            row = _row(rule, "level", level, "", "", res)
+            row = _row(rule, RuleScope.LEVEL, level, "", "", res)
             rows.append(row)
-            if res.status == STATUS_FAILED:
+            if res.status == RuleStatus.FAILED:
                 where = f"Tổng hợp › {form.level_label(level)}"
                 found.append(_problem(rule, row, where, level=level, code=anchor_codes(rule)[0]))
     lookup = {(r.code, r.level): r.value for r in totals.itertuples()}
     for rule in form.level_rules():
         res = rule.expression.evaluate(lambda code, level: lookup.get((code, level)), rule.blank)
-        row = _row(rule, "levels", "", "", "", res)
+        row = _row(rule, RuleScope.LEVELS, "", "", "", res)
         rows.append(row)
-        if res.status == STATUS_FAILED:
+        if res.status == RuleStatus.FAILED:
             level = rule.expression.refs[0][1] or ""
             found.append(_problem(rule, row, "Tổng hợp › so sánh các cấp", level=level, code=rule.codes[0]))
     return rows, found

@@ -38,14 +38,13 @@ from xlsxwriter.exceptions import XlsxWriterException
 
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SCOPE_LEVELS, TYPE_DECIMAL
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_DECIMAL, RuleScope, Severity, SubmissionStatus
 from pipeline.core.errors import OutputError
 from pipeline.core.findings import Problem
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.charts import write_charts
 from pipeline.workbook.formats import FLAG, WORKBOOK_OPTIONS, add_formats, marked
 from pipeline.workbook.layout import (
-    SEVERITY_LABELS,
     Col,
     Comments,
     form_columns,
@@ -79,7 +78,7 @@ class Marks:
 
     @staticmethod
     def note(problems: list[Problem]) -> str:
-        return "\n".join(f"{SEVERITY_LABELS[p.severity]}: {p.message}" for p in problems)
+        return "\n".join(f"{Severity(p.severity).label}: {p.message}" for p in problems)
 
     @staticmethod
     def mark(problems: list[Problem]) -> str | None:
@@ -103,7 +102,7 @@ def find_marks(result: ConsolidationResult) -> Marks:
         if p.level and p.code:
             marks.totals[(p.code, p.level)].append(p)
             rule = rules.get(p.relation_id)
-            if rule is not None and rule.scope == SCOPE_LEVELS:
+            if rule is not None and rule.scope == RuleScope.LEVELS:
                 for code, level in rule.expression.refs:
                     if level and (code, level) != (p.code, p.level):
                         marks.totals[(code, level)].append(p)
@@ -183,7 +182,7 @@ def _totals_columns(result: ConsolidationResult) -> tuple[list[Col], list[str]]:
 def _write_totals_heading(ws, fmt: dict, result: ConsolidationResult, cols: list[Col]) -> None:
     """Committee, title, how many units reported (and which did not), and how to read the colours."""
     last, width = len(cols) - 1, sum(c.width for c in cols)
-    missing = result.submissions[result.submissions["status"] != "received"]
+    missing = result.submissions[result.submissions["status"] != SubmissionStatus.RECEIVED]
     received = f"Số đơn vị đã nộp: {result.received}/{len(result.units)}"
     if len(missing):
         names = ", ".join(missing["unit_name"].head(MISSING_LISTED))

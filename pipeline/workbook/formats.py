@@ -11,7 +11,7 @@ locale; see ``pipeline/write_xlsx.py`` for the reasoning.
 
 from __future__ import annotations
 
-from pipeline.core.constants import ERROR, INFO, WARNING
+from pipeline.core.constants import Severity
 from pipeline.templates.formats import _CELL, BASE, FONT_NAME, FONT_SIZE, HEADER_FILL, TABLE_STYLES  # one look for both workbooks
 
 LOCALE_VI = "[$-42A]"
@@ -26,14 +26,14 @@ FLAG_FILL = "#FFFF99"
 OK_FILL = "#E2EFDA"
 
 FLAG = "flag"
-MISSING = "missing"
+MARK_MISSING = "missing"  # a unit without a return (not the submission status of the same name)
 # Fills of the cells concerned by a finding (by severity), an outlier or a missing unit.
 MARKS: dict[str, dict] = {
-    ERROR: {"bg_color": ERROR_FILL, "font_color": "#7F0000"},
-    WARNING: {"bg_color": WARNING_FILL, "font_color": "#7F3F00"},
-    INFO: {"bg_color": INFO_FILL},
+    Severity.ERROR: {"bg_color": ERROR_FILL, "font_color": "#7F0000"},
+    Severity.WARNING: {"bg_color": WARNING_FILL, "font_color": "#7F3F00"},
+    Severity.INFO: {"bg_color": INFO_FILL},
     FLAG: {"bg_color": FLAG_FILL},
-    MISSING: {"bg_color": ERROR_FILL, "font_color": "#7F0000"},
+    MARK_MISSING: {"bg_color": ERROR_FILL, "font_color": "#7F0000"},
 }
 
 
@@ -46,7 +46,7 @@ STYLES: dict[str, dict] = {
     "subtitle": {**BASE, "bold": True},
     # Table header and form rows.
     **TABLE_STYLES,
-    "th_missing": {**_CELL, "bold": True, "align": "center", "text_wrap": True, **MARKS[MISSING]},
+    "th_missing": {**_CELL, "bold": True, "align": "center", "text_wrap": True, **MARKS[MARK_MISSING]},
     # Body cells (markable).
     "num": {**_CELL, "num_format": NUM_WHOLE},
     "dec": {**_CELL, "num_format": NUM_DECIMAL},

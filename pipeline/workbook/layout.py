@@ -9,42 +9,12 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from pipeline.consolidate.result import MISSING, RECEIVED, REJECTED, SUPERSEDED, USED
-from pipeline.core.constants import (
-    ERROR,
-    HEADER_CODE,
-    HEADER_LABEL,
-    HEADER_STT,
-    HEADER_UNIT,
-    INFO,
-    SCOPE_LEVELS,
-    STATUS_FAILED,
-    STATUS_OK,
-    STATUS_SKIPPED,
-    WARNING,
-)
+from pipeline.core.constants import HEADER_CODE, HEADER_LABEL, HEADER_STT, HEADER_UNIT, Severity
+from pipeline.core.errors import finding_label
 from pipeline.workbook.formats import COMMENT_AUTHOR, COMMENT_FONT
 
-# Vietnamese words for the codes the pipeline uses.
-SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Thông tin"}
-STATUS_LABELS = {STATUS_OK: "Đạt", STATUS_FAILED: "Không đạt", STATUS_SKIPPED: "Bỏ qua"}
-SCOPE_LABELS = {"return": "Báo cáo đơn vị", "level": "Tổng cấp", SCOPE_LEVELS: "So sánh các cấp"}
-SUBMISSION_LABELS = {RECEIVED: "Đã nộp", MISSING: "Chưa nộp"}
-FILE_LABELS = {USED: "Dùng", SUPERSEDED: "Bản cũ, không dùng", REJECTED: "Không dùng được"}
+# Comparison operators as printed (severities, statuses and scopes have their ``.label``).
 OP_LABELS = {"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
-# Checks other than the form's rules are named by a slug; the workbook shows these words
-# (an unknown slug is shown as it is).
-CHECK_LABELS = {
-    "not-a-workbook": "Tệp không đọc được", "lock-file": "Tệp khóa tạm", "missing-unit": "Đơn vị chưa nộp",
-    "superseded": "Bản nộp cũ", "no-metadata": "Không nhận ra biểu mẫu", "wrong-form": "Sai biểu mẫu",
-    "wrong-version": "Sai phiên bản biểu mẫu", "wrong-period": "Sai kỳ báo cáo", "unknown-unit": "Đơn vị lạ",
-    "form-changed": "Biểu mẫu bị sửa", "level-mismatch": "Sai cấp", "no-data-table": "Không có bảng số liệu",
-    "missing-value": "Thiếu số liệu", "not-a-number": "Không phải số", "not-whole": "Không phải số nguyên",
-    "negative": "Số âm", "out-of-bounds": "Ngoài khoảng cho phép", "interpreted-value": "Số liệu đã diễn giải",
-    "ambiguous-value": "Số liệu không rõ nghĩa", "formula-without-value": "Công thức chưa có kết quả",
-    "duplicate-code": "Trùng mã chỉ tiêu", "unknown-code": "Mã chỉ tiêu lạ", "not-for-level": "Chỉ tiêu không thuộc cấp",
-    "missing-row": "Thiếu dòng chỉ tiêu", "relation-failed": "Quy tắc kiểm tra", "prior-outlier": "Khác thường so với cùng kỳ",
-}  # fmt: skip
 
 LINE_HEIGHT = 15.75  # points per line of 12pt Times New Roman
 CHARS_PER_WIDTH = 1.25  # lower-case characters of 12pt Times New Roman per unit of column width
@@ -189,15 +159,15 @@ class Comments:
         self.written += 1
 
 
-def worst(severities) -> str | None:
+def worst(severities) -> Severity | None:
     """The gravest of ``severities`` (error > warning > info), or ``None``."""
     found = set(severities)
-    return next((s for s in (ERROR, WARNING, INFO) if s in found), None)
+    return next((s for s in Severity if s in found), None)
 
 
 def rule_text(rule: str) -> str:
-    """A rule id (``R04``) as it is; a check's slug in Vietnamese."""
-    return CHECK_LABELS.get(rule, rule)
+    """A rule id (``R04``) as it is; a finding type's slug by its Vietnamese label."""
+    return finding_label(rule) or rule
 
 
 def level_text(form, level: str) -> str:

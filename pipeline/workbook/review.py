@@ -8,16 +8,11 @@ import re
 from datetime import datetime
 
 from pipeline.consolidate.result import ConsolidationResult
-from pipeline.core.constants import ERROR, INFO, LEVEL_ALL, STATUS_FAILED, STATUS_OK, WARNING
+from pipeline.core.constants import LEVEL_ALL, FileStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
 from pipeline.core.vnformat import format_number
-from pipeline.workbook.formats import MISSING, marked
+from pipeline.workbook.formats import MARK_MISSING, marked
 from pipeline.workbook.layout import (
-    FILE_LABELS,
     OP_LABELS,
-    SCOPE_LABELS,
-    SEVERITY_LABELS,
-    STATUS_LABELS,
-    SUBMISSION_LABELS,
     Col,
     fit,
     level_text,
@@ -52,12 +47,12 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
     """Sheet 3: every rule evaluated, in the order evaluated; failures filled, with an autofilter."""
     ws = workbook.add_worksheet(SHEET_RELATIONS)
     form, rel = result.form, result.relations
-    total, failed = len(rel), int((rel["status"] == STATUS_FAILED).sum())
+    total, failed = len(rel), int((rel["status"] == RuleStatus.FAILED).sum())
     if total > RELATIONS_ALL_ROWS:
-        rel = rel[(rel["scope"] != "return") | (rel["status"] == STATUS_FAILED)]
+        rel = rel[(rel["scope"] != RuleScope.RETURN) | (rel["status"] == RuleStatus.FAILED)]
     names = {u.code: u.name for u in result.units}
     whom = [
-        form.level_label(level) if scope == "level" else (f"{code} – {names.get(code, '')}" if code else "Các cấp")
+        form.level_label(level) if scope == RuleScope.LEVEL else (f"{code} – {names.get(code, '')}" if code else "Các cấp")
         for scope, level, code in zip(rel["scope"], rel["level"], rel["unit_code"], strict=True)
     ]  # fmt: skip
     expressions = {e: _expression_text(e, form) for e in rel["expression"].unique()}
@@ -89,16 +84,16 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
         strict=True,
     )
     for row, (rule, scope, who, expr, lhs, op, rhs, diff, status, severity, message) in enumerate(rows, start=TABLE_HEADER_ROW + 1):
-        mark = severity if status == STATUS_FAILED else None
+        mark = severity if status == RuleStatus.FAILED else None
         shown = expressions[expr]
         set_height(ws, row, (shown, cols[4].width), (text(message), cols[11].width), (who, cols[3].width))
-        cells = [row - TABLE_HEADER_ROW, rule, SCOPE_LABELS.get(scope, scope), who, shown, lhs, OP_LABELS.get(op, op), rhs, diff]
+        cells = [row - TABLE_HEADER_ROW, rule, RuleScope(scope).label, who, shown, lhs, OP_LABELS.get(op, op), rhs, diff]
         for col, value in enumerate(cells):
             style = fmt[marked(cols[col].style, mark)]
             write_value(ws, row, col, value, style, fmt[marked("dec", mark)], style)
-        status_style = "ok" if status == STATUS_OK else marked("center", mark)
-        ws.write_string(row, 9, STATUS_LABELS.get(status, status), fmt[status_style])
-        ws.write_string(row, 10, SEVERITY_LABELS.get(severity, severity), fmt[marked("center", mark)])
+        status_style = "ok" if status == RuleStatus.OK else marked("center", mark)
+        ws.write_string(row, 9, RuleStatus(status).label, fmt[status_style])
+        ws.write_string(row, 10, Severity(severity).label, fmt[marked("center", mark)])
         write_text(ws, row, 11, message, fmt[marked("wrap", mark)])
 
 
@@ -127,21 +122,21 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             s.unit_code,
             s.unit_name,
             level_text(form, s.level),
-            SUBMISSION_LABELS.get(s.status, s.status),
+            SubmissionStatus(s.status).label,
             s.file,
             _when(s.saved_at),
             s.superseded,
         ]
-        _write_row(ws, fmt, row, cols, cells, MISSING if s.status == "missing" else None, fit_height)
+        _write_row(ws, fmt, row, cols, cells, MARK_MISSING if s.status == SubmissionStatus.MISSING else None, fit_height)
     row += 2
     heading = f"Các tệp đã nhận ({format_number(len(files))} tệp)"
     if not fit_height:  # a long run: the files used are the units' rows above; list the others
-        files = files[files["status"] != "used"]
+        files = files[files["status"] != FileStatus.USED]
         heading += f"; dưới đây là {format_number(len(files))} tệp không được dùng, các tệp được dùng có ở bảng trên"
     ws.write_string(row, 0, heading, fmt["subtitle"])
     row += 1
     write_header(ws, fmt, row, [*cols[:4], cols[4], cols[5], cols[6], Col("Ghi chú", cols[7].width)])
-    file_marks = {"rejected": WARNING, "superseded": INFO}
+    file_marks = {FileStatus.REJECTED: Severity.WARNING, FileStatus.SUPERSEDED: Severity.INFO}
     for number, f in enumerate(files.itertuples(), start=1):
         row += 1
         unit = units.get(f.unit_code)
@@ -150,7 +145,7 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             f.unit_code,
             unit.name if unit else "",
             level_text(form, unit.level) if unit else "",
-            FILE_LABELS.get(f.status, f.status),
+            FileStatus(f.status).label,
             f.file,
             _when(f.saved_at),
             f.note,
@@ -187,7 +182,7 @@ def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
     ]  # fmt: skip
     setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=2)
     counts = result.findings.to_summary()
-    note = f"{counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, {counts[INFO]} thông tin; lỗi xếp trước. Dùng nút lọc ở dòng tiêu đề để chọn theo mức độ, đơn vị."
+    note = f"{', '.join(f'{counts[s]} {s.in_sentence}' for s in Severity)}; lỗi xếp trước. Dùng nút lọc ở dòng tiêu đề để chọn theo mức độ, đơn vị."
     write_title(ws, fmt, "Các vấn đề phát hiện khi tổng hợp", note, cols)
     write_header(ws, fmt, TABLE_HEADER_ROW, cols)
     ws.autofilter(TABLE_HEADER_ROW, 0, TABLE_HEADER_ROW + len(found), len(cols) - 1)
@@ -196,7 +191,7 @@ def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
         row += 1
         cells = [
             number,
-            SEVERITY_LABELS.get(p.severity, p.severity),
+            Severity(p.severity).label,
             rule_text(p.rule),
             level_text(form, p.level),
             p.unit_code,

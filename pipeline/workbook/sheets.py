@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
-from pipeline.core.constants import TYPE_DECIMAL
+from pipeline.core.constants import TYPE_DECIMAL, SubmissionStatus
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.formats import marked
 from pipeline.workbook.layout import (
@@ -44,7 +44,7 @@ def write_units(workbook, fmt: dict, result: ConsolidationResult, marks, long_af
 
 def _write_units_wide(ws, fmt: dict, result: ConsolidationResult, marks) -> None:
     form = result.form
-    received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
+    received = set(result.submissions.loc[result.submissions["status"] == SubmissionStatus.RECEIVED, "unit_code"])
     cols = [*form_columns(form), *(Col(f"{u.name}\n({u.code})", fit(u.name, lo=14, hi=22), "num") for u in result.units)]
     setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=2, fit_width=len(result.units) <= WIDE_FIT_UNITS)
     write_title(
@@ -84,7 +84,7 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
         ws.write_string(1, col, form.indicators[code].label, fmt["wrap"])
     ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
     grid = _value_grid(result, codes)
-    received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
+    received = set(result.submissions.loc[result.submissions["status"] == SubmissionStatus.RECEIVED, "unit_code"])
     level_labels = {lv: form.level_label(lv) for lv in form.levels}
     comments = Comments(ws)
     whole, decimal = fmt["col_num"], fmt["col_dec"]
