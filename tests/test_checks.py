@@ -315,11 +315,6 @@ def test_blank_row_of_another_level_is_ignored(small_form):
     assert [v[0] for v in values] == ["A", "T"] and problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: check_values passes 'level' twice to problem() for VALUE_011, so the whole return is lost",
-)
 def test_figure_in_a_row_of_another_level_is_a_warning_not_a_value(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10), _value("T", 3.0, 12), _value("C", 3.0, 30)])
     values, problems = check_values(raw, QUYET_THANG, small_form)
@@ -327,4 +322,4 @@ def test_figure_in_a_row_of_another_level_is_a_warning_not_a_value(small_form):
     assert [(p.type, p.severity, p.file, p.sheet, p.cell, p.code) for p in problems] == [
         ("not-for-level", "warning", FILE, SHEET, "E30", "C")
     ]
-    assert problems[0].message == Msg.VALUE_011.render(where=f"{FILE} › {SHEET}!E30", code="C", level="cấp xã, phường", value="3")
+    assert problems[0].message == Msg.VALUE_011.render(where=f"{FILE} › {SHEET}!E30", code="C", level_name="cấp xã, phường", value="3")

@@ -280,7 +280,7 @@ class Msg(Enum):
     )
     VALUE_011 = (
         "Not for this level",
-        "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level}; số liệu '{value}' không được tổng hợp.",
+        "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level_name}; số liệu '{value}' không được tổng hợp.",
         "not-for-level",
         "Chỉ tiêu không thuộc cấp",
     )

@@ -231,8 +231,8 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         first[item.code] = item
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
-                loc = {**_loc(item, raw.file, unit), "level": ""}
-                found.append(problem(Msg.VALUE_011, Severity.WARNING, value=shown(item.raw), level=level_label, **loc))
+                loc = _loc(item, raw.file, unit)
+                found.append(problem(Msg.VALUE_011, Severity.WARNING, value=shown(item.raw), level_name=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)
         found.extend(issues)
