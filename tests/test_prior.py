@@ -25,8 +25,8 @@ def test_totals_shape(tmp_path):
     assert prior.period is None
     assert prior.by_level == {("DOCS_ISSUED", "city"): 215.0, ("DOCS_ISSUED", "all"): 1215.0}
     assert prior.by_unit == {}
-    assert prior.level_value("DOCS_ISSUED", "all") == 1215.0
-    assert prior.level_value("TET_GIFTS", "communes") is None
+    assert prior.by_level[("DOCS_ISSUED", "all")] == 1215.0
+    assert ("TET_GIFTS", "communes") not in prior.by_level
     assert prior.unit_value("105", "DOCS_ISSUED") is None
 
 
@@ -45,7 +45,7 @@ def test_prior_year_shape(tmp_path):
 def test_seed_prior_year(tmp_path):
     prior = load_prior(shutil.copy(SEED_PRIOR, tmp_path / "prior_year.csv"))
     assert prior.period == "2022"
-    assert prior.level_value("RECEPTION_TURNS", "all") == 44
+    assert prior.by_level[("RECEPTION_TURNS", "all")] == 44
 
 
 def test_values_shape(tmp_path):
@@ -63,7 +63,7 @@ def test_values_shape(tmp_path):
 
 
 def test_empty_prior_data():
-    assert PriorData().unit_value("03386", "X") is None and PriorData().level_value("X", "all") is None
+    assert PriorData().unit_value("03386", "X") is None and not PriorData().by_level
 
 
 def test_bad_header_names_file(tmp_path):

@@ -67,10 +67,6 @@ class Expression:
     def codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(code for code, _ in self.refs))
 
-    @property
-    def has_levels(self) -> bool:
-        return any(level is not None for _, level in self.refs)
-
     def side_text(self, side: str) -> str:
         terms = self.lhs if side == "lhs" else self.rhs
         out = ""

@@ -43,10 +43,6 @@ class PriorData:
         """The prior value a unit reported for ``code``, or ``None``."""
         return self.by_unit.get((unit_code, code))
 
-    def level_value(self, code: str, level: str) -> float | None:
-        """The prior total of ``code`` at ``level`` (a level code or ``all``), or ``None``."""
-        return self.by_level.get((code, level))
-
 
 def _number(text: str) -> float | None:
     """A CSV value as a number: ``1250000``, ``1250000.0``, ``1.250.000`` or ``1,5``."""
