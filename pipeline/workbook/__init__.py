@@ -1,5 +1,23 @@
-"""The consolidated workbook ``tong_hop.xlsx``, rendered from a consolidation result: the sheets
-(``book``, ``sheets``, ``review``), native charts (``charts``), shared layout and styles.
+"""The consolidated workbook ``tong_hop.xlsx``, rendered from a consolidation result.
 
-May import: ``core``, ``form``, ``consolidate`` (the result type).
+Each sheet is written by one function, in one module:
+
+=================  ======================  =====================================
+sheet              module                  function
+=================  ======================  =====================================
+Tổng hợp           ``book.py``             ``_write_totals`` (``write_workbook``
+                                           assembles every sheet in this order)
+Theo đơn vị        ``sheets.py``           ``write_units``
+Đối soát           ``review.py``           ``write_relations``
+Tình trạng nộp     ``review.py``           ``write_files``
+Các vấn đề         ``review.py``           ``write_findings``
+Nguồn số liệu      ``sheets.py``           ``write_sources``
+Biểu đồ            ``charts.py``           ``write_charts`` (from ``form.charts``)
+=================  ======================  =====================================
+
+Shared by all: column widths, row heights, comments and page set-up (``layout.py``) and the
+cell styles (``formats.py``).
+
+May import: ``core``, ``form``, ``templates`` (the table styles they share), ``consolidate``
+(the result type).
 """
