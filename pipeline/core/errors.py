@@ -30,6 +30,11 @@ class WorkbookReadError(PipelineError):
 class TemplateError(PipelineError):
     """A template could not be written."""
 
+    @classmethod
+    def not_written(cls, where: object, err: Exception) -> TemplateError:
+        """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason."""
+        return cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+
 
 class OutputError(PipelineError):
     """An output file could not be written."""

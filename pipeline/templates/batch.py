@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.errors import TemplateError
 from pipeline.form.definition import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.build import build_template, template_filename
@@ -43,7 +43,7 @@ def write_templates(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise TemplateError(Msg.TEMPLATE_001.render(where=str(out), reason=str(err))) from err
+        raise TemplateError.not_written(out, err) from err
     if prior is None:
         return write_stamped(form, units, out, str(period), deadline, jobs)
     return write_built(form, units, out, str(period), deadline, prior, jobs)

@@ -8,9 +8,7 @@ table by its header cells ``Mã`` and ``Số liệu``, never by position.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.core import constants as C
+from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, TemplateError
 from pipeline.core.vnformat import format_number, strip_diacritics
 from pipeline.form.definition import FormDefinition, Indicator, Unit
@@ -90,14 +89,11 @@ def build_template(
     """
     path = Path(path)
     job = _Job(form, unit, str(period), deadline, prior, path.name)
-    tmp_name = str(path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp.xlsx"))
-    try:
-        _write_workbook(job, tmp_name)
-        os.replace(tmp_name, path)
-    except (OSError, XlsxWriterException, ValueError) as err:
-        raise TemplateError(Msg.TEMPLATE_001.render(where=str(path), reason=str(err))) from err
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)  # gone already after a successful replace
+    with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
+        try:
+            _write_workbook(job, str(tmp))
+        except (XlsxWriterException, ValueError) as err:
+            raise TemplateError.not_written(path, err) from err
     return path
 
 
