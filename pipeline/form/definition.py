@@ -7,15 +7,14 @@ one CSV with the header ``code,name,level``.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, SCOPE_LEVELS, SEVERITIES, TYPES
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 from pipeline.form.expression import Expression, ExpressionError, parse_expression
 
 FORM_FILES = {
@@ -126,26 +125,19 @@ class FormDefinition:
         return [r for r in self.rules if r.scope == SCOPE_LEVELS]
 
 
-def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[Row]:
     """Rows of a definition CSV as (line number, row), after checking the header."""
     if not path.is_file():
         raise FormDefinitionError(Msg.FORM_001.render(where=str(path)))
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [unicodedata.normalize("NFC", (h or "").strip()) for h in reader.fieldnames or []]
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise FormDefinitionError(
-                    Msg.FORM_002.render(where=f"{path.name} › dòng 1", columns=", ".join(missing), expected=",".join(columns))
-                )
-            reader.fieldnames = header
-            rows = [
-                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k}) for i, row in enumerate(reader)
-            ]
-    except (UnicodeDecodeError, csv.Error) as err:
+        header, rows = read_csv_rows(path)
+    except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.FORM_012.render(where=str(path), reason=str(err))) from err
-    rows = [(line, row) for line, row in rows if any(row.values())]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise FormDefinitionError(
+            Msg.FORM_002.render(where=f"{path.name} › dòng 1", columns=", ".join(missing), expected=",".join(columns))
+        )
     if not rows:
         raise FormDefinitionError(Msg.FORM_011.render(where=path.name))
     return rows
