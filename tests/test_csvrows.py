@@ -10,7 +10,7 @@ from pipeline.form.csvrows import CSV_ERRORS, read_csv_rows
 def test_header_and_numbered_rows(tmp_path):
     path = tmp_path / "a.csv"
     decomposed = unicodedata.normalize("NFD", "Tổng")
-    path.write_text(f"\ufeff Code ,Label\nA, {decomposed} \n,\n , \nB,x\n", encoding="utf-8")
+    path.write_text(f"\ufeff Code ,Label\nA, {decomposed} \n,\n\nB,x\n", encoding="utf-8")
     assert read_csv_rows(path) == (["Code", "Label"], [(2, {"Code": "A", "Label": "Tổng"}), (5, {"Code": "B", "Label": "x"})])
     assert read_csv_rows(path, lower=True)[0] == ["code", "label"]
 

@@ -22,14 +22,20 @@ def _clean(text: str | None) -> str:
 
 
 def read_csv_rows(path: Path, *, lower: bool = False) -> tuple[list[str], list[Row]]:
-    """The header of ``path`` and its non-blank rows as ``(line number, row)``; the header is line 1.
+    """The header of ``path`` and its non-blank rows as ``(line number, row)``, numbered as Excel
+    shows them (the header is row 1; empty lines count). Cells past the header are ignored.
 
     :param lower: lower-case the header names.
     :raises OSError, UnicodeDecodeError, csv.Error: (``CSV_ERRORS``) the file cannot be read.
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [_clean(h.lower() if lower and h else h) for h in reader.fieldnames or []]
-        reader.fieldnames = header
-        rows = [(i + 2, {k: _clean(v) for k, v in row.items() if k}) for i, row in enumerate(reader)]
-    return header, [(line, row) for line, row in rows if any(row.values())]
+        records = csv.reader(handle)
+        header = [_clean(h.lower() if lower else h) for h in next(records, [])]
+        named = [(i, name) for i, name in enumerate(header) if name]
+        rows = []
+        # An empty line is a record too (an empty row in Excel): enumerate every one.
+        for line, record in enumerate(records, start=2):
+            row = {name: _clean(record[i]) if i < len(record) else "" for i, name in named}
+            if any(row.values()):
+                rows.append((line, row))
+    return header, rows
