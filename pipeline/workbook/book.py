@@ -41,6 +41,7 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SCOPE_LEVELS, TYPE_DECIMAL
 from pipeline.core.errors import OutputError
 from pipeline.core.findings import Problem
+from pipeline.core.sheetlayout import lines_needed, set_height
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.charts import write_charts
 from pipeline.workbook.formats import FLAG, WORKBOOK_OPTIONS, add_formats, marked
@@ -50,8 +51,6 @@ from pipeline.workbook.layout import (
     Comments,
     form_columns,
     form_rows,
-    lines_needed,
-    set_height,
     setup_sheet,
     worst,
     write_form_rows,
