@@ -15,7 +15,7 @@ from pipeline.core import settings
 from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, SCOPE_LEVELS, SEVERITIES, TYPES
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
-from pipeline.form.expression import Expression, ExpressionError, parse_expression
+from pipeline.form.expression import BlankPolicy, Expression, ExpressionError, parse_expression
 
 FORM_FILES = {
     "form": ("form.csv", ("key", "value")),
@@ -60,8 +60,11 @@ class Rule:
     expression: Expression
     severity: str
     scope: str
-    blank: str
+    blank: BlankPolicy
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blank", BlankPolicy(self.blank))  # also when given by name
 
     @property
     def codes(self) -> tuple[str, ...]:
