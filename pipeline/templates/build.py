@@ -25,6 +25,7 @@ from pipeline.form.definition import FormDefinition, Indicator, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
 from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style
+from pipeline.templates.table import write_form_rows
 
 MAX_WHOLE = 10**15
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
@@ -165,37 +166,22 @@ def _write_heading(ws, fmt: dict, job: _Job) -> int:
 
 def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str, str]]:
     """Section rows and one row per indicator; returns the next row and ``code -> input cell``."""
-    indicators = job.form.indicators_for(job.unit.level)
     cells: dict[str, str] = {}
-    col = job.cols
-    for section in job.form.sections.values():
-        members = [ind for ind in indicators if ind.section == section.id]
-        if not members:
-            continue
-        ws.write_row(row, 0, ["" for _ in job.headers], fmt["section_blank"])
-        ws.write_string(row, col[C.HEADER_STT], section.id, fmt["section_id"])
-        ws.write_string(row, col[C.HEADER_LABEL], section.title, fmt["section_title"])
-        ws.write_string(row, col[C.HEADER_CODE], section.id, fmt["section_code"])
-        set_height(ws, row, (section.title, WIDTHS[C.HEADER_LABEL]), bold=True)
-        for number, ind in enumerate(members, start=1):
-            cells[ind.code] = _write_indicator(ws, fmt, job, row + number, number, ind)
-        row += len(members) + 1
+    widths = [WIDTHS[header] for header in job.headers]
+    for ind_row, ind in write_form_rows(ws, fmt, job.form, widths, row, level=job.unit.level, section_code=True):
+        cells[ind.code] = _write_inputs(ws, fmt, job, ind_row, ind)
+        row = ind_row + 1
     return row, cells
 
 
-def _write_indicator(ws, fmt: dict, job: _Job, row: int, number: int, ind: Indicator) -> str:
-    """One indicator row; returns the address of its input cell."""
+def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> str:
+    """The input, prior value and note cells of an indicator row; returns the address of its input cell."""
     col = job.cols
-    ws.write_number(row, col[C.HEADER_STT], number, fmt["stt"])
-    ws.write_string(row, col[C.HEADER_LABEL], ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
-    ws.write_string(row, col[C.HEADER_UNIT], ind.unit, fmt["measure"])
-    ws.write_string(row, col[C.HEADER_CODE], ind.code, fmt["code"])
     ws.write_blank(row, col[C.HEADER_VALUE], None, fmt[input_style(ind.type)])
     if job.prior is not None:
         value = job.prior.unit_value(job.unit.code, ind.code)
         ws.write(row, col[C.HEADER_PRIOR], value, fmt["prior_decimal" if ind.type == C.TYPE_DECIMAL else "prior"])
     ws.write_blank(row, col[C.HEADER_NOTE], None, fmt["note"])
-    set_height(ws, row, (ind.label, WIDTHS[C.HEADER_LABEL] - 2), (ind.unit, WIDTHS[C.HEADER_UNIT]))
     _validate(ws, job, row, col[C.HEADER_VALUE], ind)
     return xl_rowcol_to_cell(row, col[C.HEADER_VALUE])
 

@@ -177,49 +177,6 @@ def form_columns(form) -> list[Col]:
     ]
 
 
-def form_rows(form):
-    """The form's rows in order: ``(section, None)`` for a section heading (only sections
-    with indicators), then ``(section, (number, indicator))`` for each of its indicators."""
-    for section in form.sections.values():
-        members = [ind for ind in form.indicators.values() if ind.section == section.id]
-        if members:
-            yield section, None
-            for number, ind in enumerate(members, start=1):
-                yield section, (number, ind)
-
-
-def write_form_rows(ws, fmt: dict, form, cols: list[Col], header_row: int):
-    """Write the form's section rows and indicator labels below ``header_row``, yielding
-    ``(row, indicator)`` for each indicator row so the caller fills in its figures."""
-    row = header_row
-    for section, item in form_rows(form):
-        row += 1
-        if item is None:
-            write_section_row(ws, fmt, row, section, cols)
-            continue
-        number, ind = item
-        write_indicator_labels(ws, fmt, row, number, ind, cols)
-        yield row, ind
-
-
-def write_section_row(ws, fmt: dict, row: int, section, cols: list[Col]) -> None:
-    """A section heading: its number and title in bold across the table."""
-    set_height(ws, row, (section.title, cols[1].width), bold=True)
-    ws.write_string(row, 0, section.id, fmt["section_id"])
-    ws.write_string(row, 1, section.title, fmt["section_title"])
-    for col in range(2, len(cols)):
-        ws.write_blank(row, col, None, fmt["section_blank"])
-
-
-def write_indicator_labels(ws, fmt: dict, row: int, number: int, ind, cols: list[Col]) -> None:
-    """STT, Nội dung, Đơn vị tính and Mã of an indicator row (the first four columns)."""
-    set_height(ws, row, (ind.label, cols[1].width - 2), (ind.unit, cols[2].width))
-    ws.write_number(row, 0, number, fmt["stt"])
-    ws.write_string(row, 1, ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
-    ws.write_string(row, 2, ind.unit, fmt["measure"])
-    ws.write_string(row, 3, ind.code, fmt["code"])
-
-
 def write_title(ws, fmt: dict, title: str, note: str, cols: list[Col]) -> None:
     """Rows 0 and 1 of a table sheet: its title and a short explanation."""
     last = max(len(cols) - 1, 1)
