@@ -138,7 +138,7 @@ def summary_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
         code = code.strip()
         if code and code in result.form.indicators and result.total(code) is not None:
             ind = result.form.indicators[code]
-            lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
+            lines.append(f"  {ind.display_label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
     lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
     # Totals first (what the report will print), then returns: errors before warnings.
     shown = [p for p in result.report.sorted() if p.severity != "info" and p.type != "missing-unit"]

@@ -79,6 +79,10 @@ class Msg(Enum):
     FORM_010 = ("Missing form key", "[{where}] Thiếu khóa '{key}' (ví dụ: id, version, title). Hãy bổ sung một dòng cho khóa này.")
     FORM_011 = ("Empty definition", "[{where}] Tệp không có dòng dữ liệu nào. Hãy khai báo ít nhất một dòng.")
     FORM_012 = ("Unreadable definition", "[{where}] Không đọc được tệp: {reason}. Hãy lưu tệp ở dạng CSV, mã hóa UTF-8.")
+    FORM_013 = (
+        "Unknown parent indicator",
+        "[{where}] Chỉ tiêu {code} được ghi là một phần của '{parent}', nhưng '{parent}' không phải mã của một chỉ tiêu khác trong mục {section}. Hãy sửa cột parent hoặc để trống.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (

@@ -21,10 +21,11 @@ FORM_FILES = {
     "form": ("form.csv", ("key", "value")),
     "levels": ("levels.csv", ("level", "label", "short")),
     "sections": ("sections.csv", ("section", "title")),
-    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),
+    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),  # and parent
     "rules": ("rules.csv", ("rule", "expression", "severity", "scope", "blank", "message")),
 }
 UNITS_COLUMNS = ("code", "name", "level")
+OF_WHICH = "Trong đó: "  # how a table row shows that an indicator is a part of the one above
 _YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
 
 
@@ -52,6 +53,12 @@ class Indicator:
     maximum: float | None
     required: bool
     levels: tuple[str, ...]
+    parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
+
+    @property
+    def display_label(self) -> str:
+        """The label as tables and messages show it: ``Trong đó: kế hoạch`` for a part of another indicator."""
+        return OF_WHICH + self.label if self.parent else self.label
 
 
 @dataclass(frozen=True)
@@ -212,8 +219,21 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
             maximum=_number(row["max"], "max", where),
             required=_YES[_choice(row["required"].lower(), tuple(_YES), "required", where)],
             levels=ind_levels,
+            parent=row.get("parent", ""),
         )
+    _check_parents(rows, out, fname)
     return out
+
+
+def _check_parents(rows, indicators: dict[str, Indicator], fname: str) -> None:
+    """A part names another indicator of its section as its parent."""
+    for line, row in rows:
+        ind = indicators[row["code"]]
+        parent = indicators.get(ind.parent)
+        if ind.parent and (parent is None or parent.code == ind.code or parent.section != ind.section):
+            raise FormDefinitionError(
+                Msg.FORM_013.render(where=f"{fname} › dòng {line}", code=ind.code, parent=ind.parent, section=ind.section)
+            )
 
 
 def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
@@ -269,11 +289,12 @@ def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
 
 
 def _fingerprint(*tables) -> str:
-    """A short hash of what defines the data: indicators and rules (not wording of titles)."""
+    """A short hash of what defines the data: indicators and rules (not wording of titles, nor
+    which indicator is shown as a part of which: templates sent out stay valid)."""
     digest = hashlib.sha256()
     for rows in tables:
         for _, row in rows:
-            keep = {k: v for k, v in row.items() if k not in ("label", "message")}
+            keep = {k: v for k, v in row.items() if k not in ("label", "message", "parent")}
             digest.update(repr(sorted(keep.items())).encode("utf-8"))
     return digest.hexdigest()[:12]
 

@@ -58,9 +58,9 @@ def _write_section(ws, fmt: dict, row: int, section: Section, widths: Sequence[f
 
 
 def _write_indicator(ws, fmt: dict, row: int, number: int, ind: Indicator, widths: Sequence[float]) -> None:
-    """STT, Nội dung, Đơn vị tính and Mã of an indicator row; a part ("Trong đó") in italics."""
-    set_height(ws, row, (ind.label, widths[LABEL] - 2), (ind.unit, widths[UNIT]))
+    """STT, Nội dung, Đơn vị tính and Mã of an indicator row; a part ("Trong đó: …") indented in italics."""
+    set_height(ws, row, (ind.display_label, widths[LABEL] - 2), (ind.unit, widths[UNIT]))
     ws.write_number(row, STT, number, fmt["stt"])
-    ws.write_string(row, LABEL, ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
+    ws.write_string(row, LABEL, ind.display_label, fmt["label_sub" if ind.parent else "label"])
     ws.write_string(row, UNIT, ind.unit, fmt["measure"])
     ws.write_string(row, CODE, ind.code, fmt["code"])

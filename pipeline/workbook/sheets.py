@@ -80,7 +80,7 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     write_header(ws, fmt, 0, cols, style="col_th")
     ws.write_string(1, 0, "Chỉ tiêu:", fmt["hint"])
     for col, code in enumerate(codes, start=3):
-        ws.write_string(1, col, form.indicators[code].label, fmt["wrap"])
+        ws.write_string(1, col, form.indicators[code].display_label, fmt["wrap"])
     ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
     grid = _value_grid(result, codes)
     received = set(result.submissions.loc[result.submissions["status"] == "received", "unit_code"])
