@@ -85,7 +85,7 @@ def test_one_warning_per_flagged_row(form):
     gifts = form.indicators["TET_GIFTS"]
     expected = Msg.COMPARE_001.render(
         where="Tổng hợp › Tổng cộng",
-        label=gifts.label,
+        label=gifts.display_label,
         value="500",
         unit=gifts.unit,
         prior="100",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from pipeline.form.expression import ExpressionError, parse_expression
+from pipeline.form.definition import Rule
+from pipeline.form.expression import BlankPolicy, ExpressionError, parse_expression
+from pipeline.validate.reconcile import evaluate_wide
 
 
 def _lookup(values):
@@ -36,6 +39,31 @@ def test_failed_difference_is_lhs_minus_rhs():
 )
 def test_blank_policies(blank, values, status):
     assert parse_expression("A <= B").evaluate(_lookup(values), blank).status == status
+
+
+@pytest.mark.parametrize("blank", list(BlankPolicy))
+def test_blank_policy_is_the_same_row_by_row_and_column_wise(blank):
+    """``Expression.evaluate`` (one row) and ``evaluate_wide`` (pandas) skip the same rows."""
+    rows = [{}, {"A": 1}, {"B": 1}, {"A": 1, "B": 1}]
+    rule = Rule("R1", parse_expression("A <= B"), "error", "all", blank.value, "m")
+    wide = pd.DataFrame(rows, columns=["A", "B"], dtype=float)
+    column_wise = evaluate_wide(rule, wide)["status"].tolist()
+    assert column_wise == [rule.expression.evaluate(_lookup(row), rule.blank).status for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("blank", "counts", "skipped", "condition"),
+    [
+        (BlankPolicy.SKIP_ALL, [0, 1, 2], [True, False, False], "COUNT(E1,E2)=0"),
+        (BlankPolicy.SKIP_ANY, [0, 1, 2], [True, True, False], "COUNT(E1,E2)<2"),
+        (BlankPolicy.NEVER, [0, 1, 2], [False, False, False], None),
+    ],
+)
+def test_blank_policy_for_counts_series_and_excel(blank, counts, skipped, condition):
+    assert [blank.skipped(n, 2) for n in counts] == skipped
+    assert blank.skipped(pd.Series(counts), 2).tolist() == skipped
+    assert blank.excel_condition(["E1", "E2"]) == condition
+    assert not blank.skipped(0, 0) and blank.excel_condition([]) is None  # a rule of constants only
 
 
 def test_level_references_and_constants():

@@ -38,6 +38,29 @@ def test_every_seed_relation_is_a_rule_with_same_id_scope_and_expression(form):
     assert len(rules) == len(_seed("relations.csv"))
 
 
+def test_parts_are_the_seeds_of_which_rows(form):
+    """The seed's "Trong đó: …" rows are the parts of the indicator above, shown with the same text."""
+    seed = {row["code"]: row["label_vi"] for row in _seed("figures.csv")}
+    parts = {code for code, label in seed.items() if label.startswith("Trong đó: ")}
+    assert parts == {ind.code for ind in form.indicators.values() if ind.parent}
+    assert {code: form.indicators[code].display_label for code in parts} == {code: seed[code] for code in parts}
+    assert form.indicators["DOCS_PLAN"].parent == "DOCS_ISSUED" and form.indicators["PETITIONS_NEW"].parent == "PETITIONS_TOTAL"
+    assert form.indicators["DOCS_ISSUED"].display_label == form.indicators["DOCS_ISSUED"].label
+
+
+def test_form_without_parent_column_loads(form_copy):
+    path = form_copy / "indicators.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row[:-1] for row in csv.reader(handle)]
+    assert rows[0][-1] == "levels"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    loaded = load_form(form_copy)
+    assert not any(ind.parent for ind in loaded.indicators.values())
+    assert loaded.indicators["DOCS_PLAN"].display_label == "kế hoạch"
+    assert loaded.fingerprint == load_form().fingerprint  # which row is a part of which is not the data
+
+
 def test_city_only_indicators_are_not_on_commune_returns(form):
     city_only = {r["code"] for r in _seed("figures.csv") if r["level"] == "city"} - {
         r["code"] for r in _seed("figures.csv") if r["level"] != "city"
@@ -90,6 +113,9 @@ def _lines(path):
         ("indicators.csv", "NEW_CODE,I,Mới,văn bản,count,0,,yes,district", "district"),
         ("indicators.csv", "NEW_CODE,IX,Mới,văn bản,count,0,,yes,city", "IX"),
         ("indicators.csv", "NEW_CODE,I,Mới,văn bản,number,0,,yes,city", "number"),
+        ("indicators.csv", "NEW_CODE,I,Mới,văn bản,count,0,,yes,city,NO_SUCH_CODE", "NO_SUCH_CODE"),
+        ("indicators.csv", "NEW_CODE,I,Mới,văn bản,count,0,,yes,city,POOR_FUND_TOTAL", "mục I"),
+        ("indicators.csv", "NEW_CODE,I,Mới,văn bản,count,0,,yes,city,NEW_CODE", "NEW_CODE"),
     ],
 )
 def test_broken_definitions_name_file_and_line(form_copy, file, line, expected):

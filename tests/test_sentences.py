@@ -79,7 +79,7 @@ def test_sentence_without_value_is_left_out_with_a_note(figures, form):
         figures,
     )
     assert done.text is None
-    assert done.missing == [form.indicators["UNITY_HOUSES"].label, form.indicators["TET_GIFTS"].label + ", cấp thành phố"]
+    assert done.missing == [form.indicators["UNITY_HOUSES"].display_label, form.indicators["TET_GIFTS"].display_label + ", cấp thành phố"]
 
 
 def test_no_prior_period_means_no_change(form):

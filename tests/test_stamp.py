@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pipeline.core import atomic
 from pipeline.core.errors import TemplateError
 from pipeline.form.definition import Unit
 from pipeline.ingest.extract import extract_return
@@ -122,7 +123,7 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     def fail(src, dst):
         raise OSError(13, "Permission denied")
 
-    monkeypatch.setattr(stamp.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(TemplateError, match="t.xlsx"):
         stamp.write_bytes(b"newer", target)
     assert target.read_bytes() == b"new"

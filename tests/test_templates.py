@@ -136,6 +136,9 @@ def test_indicator_rows(books, form):
     row = codes[ind.code]
     assert ws.cell(row, cols[C.HEADER_LABEL]).value == ind.label
     assert ws.cell(row, cols[C.HEADER_UNIT]).value == ind.unit
+    part = ws.cell(codes["POOR_FUND_CENTRAL"], cols[C.HEADER_LABEL])  # a part of POOR_FUND_TOTAL
+    assert part.value == "Trong đó: " + form.indicators["POOR_FUND_CENTRAL"].label
+    assert part.font.i and part.alignment.indent == 1 and not ws.cell(row, cols[C.HEADER_LABEL]).font.i
     value = ws.cell(row, cols[C.HEADER_VALUE])
     assert value.value is None and value.number_format == "#,##0"
     assert value.fill.fgColor.rgb.endswith("FFF2CC")

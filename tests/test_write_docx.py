@@ -61,7 +61,7 @@ def _paragraphs(doc, start: str, end: str | None) -> list[str]:
 
 def _table(doc, form, code):
     """(header, row) of the data table holding ``code``'s row, as cell texts."""
-    label = form.indicators[code].label
+    label = form.indicators[code].display_label
     for table in doc.tables[1:]:
         rows = [[c.text for c in row.cells] for row in table.rows]
         for row in rows[1:]:
@@ -81,6 +81,13 @@ def test_figures_in_vietnamese_format(doc, form):
     assert (new["Cùng kỳ năm 2022"], new["Tăng/giảm"]) == ("76", "+3")
     _, plans = _table(doc, form, "DOCS_PLAN")
     assert (plans["Cấp xã, phường"], plans["Cùng kỳ năm 2022"]) == ("", "")  # not reported: blank
+    assert plans["Chỉ tiêu"] == "Trong đó: kế hoạch"
+
+
+def test_parts_in_italics(doc, form):
+    table = next(t for t in doc.tables[1:] if any(row.cells[0].text == "Trong đó: kế hoạch" for row in t.rows))
+    italic = {row.cells[0].text: bool(row.cells[0].paragraphs[0].runs[0].italic) for row in table.rows[1:]}
+    assert italic["Trong đó: kế hoạch"] and not italic[form.indicators["DOCS_ISSUED"].label]
 
 
 def test_one_table_per_section_with_repeated_header(doc, form):

@@ -23,7 +23,7 @@ from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
 from pipeline.core.vnformat import format_number, format_signed
-from pipeline.form.definition import FormDefinition, Section
+from pipeline.form.definition import FormDefinition, Indicator, Section
 
 DOCX_NAME = "phu_luc_so_lieu.docx"
 DEFAULT_NUMBER = "…/BC-MTTQ-BTT"
@@ -206,14 +206,14 @@ def _title(doc, inputs: ConsolidationResult, number: str, when: date) -> None:
         _para(doc, text, indent=1, after=6)
 
 
-def _table_rows(section: Section, inputs: ConsolidationResult, compare: bool) -> list[list[str]]:
+def _table_rows(section: Section, inputs: ConsolidationResult, compare: bool) -> list[tuple[Indicator, list[str]]]:
     totals = {(r.code, r.level): r.value for r in inputs.totals.itertuples()}
     prior = {} if not compare else {r.code: r for r in inputs.comparison.itertuples() if r.level == LEVEL_ALL}
     rows = []
     for ind in inputs.form.indicators.values():
         if ind.section != section.id or ind.type not in NUMERIC_TYPES:
             continue
-        row = [ind.label, ind.unit, *(format_number(totals.get((ind.code, lv))) for lv in [*inputs.levels, LEVEL_ALL])]
+        row = [ind.display_label, ind.unit, *(format_number(totals.get((ind.code, lv))) for lv in [*inputs.levels, LEVEL_ALL])]
         old = prior.get(ind.code)
         if compare:  # a flagged change ends with "*" and is printed in bold
             row += (
@@ -221,7 +221,7 @@ def _table_rows(section: Section, inputs: ConsolidationResult, compare: bool) ->
                 if old is None
                 else [format_number(old.prior), format_signed(old.change) + ("*" if str(old.flag) == "True" else "")]
             )
-        rows.append(row)
+        rows.append((ind, row))
     return rows
 
 
@@ -258,15 +258,15 @@ def _section_table(doc, section: Section, inputs: ConsolidationResult, compare: 
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell(cell, text, CENTER, bold=True)
     _row_flags(table.rows[0], header=True)
-    for values in rows:
+    for ind, values in rows:
         cells = table.add_row().cells
-        sub = values[0].startswith("Trong đó")
+        sub = bool(ind.parent)  # a part of the indicator above: in italics
         _cell(cells[0], values[0], italic=sub)
         _cell(cells[1], values[1], CENTER, italic=sub)
         for cell, text in zip(cells[2:], values[2:], strict=True):
             _cell(cell, text.rstrip("*"), RIGHT, bold=text.endswith("*"))
         _row_flags(table.rows[-1])
-    _widths(table, _column_widths(header, rows))
+    _widths(table, _column_widths(header, [values for _, values in rows]))
 
 
 def _tables_part(doc, inputs: ConsolidationResult) -> None:

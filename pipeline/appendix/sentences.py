@@ -116,7 +116,7 @@ def _describe(match: re.Match, form: FormDefinition) -> str:
     name = match["name"]
     if name in SPECIAL:
         return "kỳ trước" if name == "prior_period" else "kỳ báo cáo"
-    what = form.indicators[name].label
+    what = form.indicators[name].display_label
     level = match["level"] or LEVEL_ALL
     extra = "" if level == LEVEL_ALL else f", {form.level_label(level).lower()}"
     return f"{what}{extra}{', cùng kỳ' if match['mod'] else ''}"
@@ -205,7 +205,6 @@ def form_sentences(form: FormDefinition) -> list[Sentence]:
 
 LISTED_SEVERITIES = (Severity.ERROR, Severity.WARNING)  # the items to verify; information is not listed
 _PLACE = re.compile(r"^\[(?P<place>[^\]]*)\]\s*")
-_OF_WHICH = re.compile(r"^trong đó:\s*", re.IGNORECASE)
 
 
 def _side(terms, value: float, form: FormDefinition, unit: str) -> str:
@@ -218,7 +217,7 @@ def _side(terms, value: float, form: FormDefinition, unit: str) -> str:
             text = format_number(term.constant)
         else:
             code, level = term.ref
-            text = _OF_WHICH.sub("", form.indicators[code].label) if code in form.indicators else code
+            text = form.indicators[code].label if code in form.indicators else code  # a part without "Trong đó: "
             text += f" ({form.level_label(level).lower()})" if level else ""
         parts.append(("- " if term.sign < 0 else "+ ") + text)
     joined = " ".join(parts)

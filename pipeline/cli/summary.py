@@ -26,7 +26,7 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
         code = code.strip()
         if code and code in result.form.indicators and result.total(code) is not None:
             ind = result.form.indicators[code]
-            lines.append(f"  {ind.label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
+            lines.append(f"  {ind.display_label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
     lines.append(f"Phát hiện: {', '.join(f'{counts[s]} {s.in_sentence}' for s in Severity)}.")
     shown = [p for p in result.findings.sorted() if p.severity != Severity.INFO and p.type != Msg.FILE_003.slug]
     shown.sort(key=lambda p: (p.severity != Severity.ERROR, not p.level))

@@ -1,6 +1,7 @@
 """Infrastructure every stage uses: names and limits (``constants``, ``settings``), the
 exceptions and the message catalogue (``errors``), findings (``findings``), Vietnamese number
-formatting (``vnformat``) and atomic file writing (``atomic``).
+formatting (``vnformat``), atomic file writing (``atomic``) and row heights of spreadsheet text
+(``sheetlayout``).
 
 May import: nothing of ``pipeline``.
 """

@@ -4,35 +4,60 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.core.errors import OutputError
+from pipeline.core.errors import OutputError, PipelineError
+
+# Builds the exception raised when a target cannot be written, from the target and the cause.
+ErrorFactory = Callable[[Path, OSError], PipelineError]
+
+
+def _folder_error(target: Path, err: OSError) -> PipelineError:
+    return OutputError(f"Không ghi được vào thư mục '{target.parent}': {err.strerror}. Hãy chọn thư mục khác bằng --out.")
+
+
+def _file_error(target: Path, err: OSError) -> PipelineError:
+    return OutputError(f"Không ghi được tệp '{target}': {err.strerror}. Nếu tệp đang mở trong Excel, hãy đóng tệp rồi chạy lại.")
+
+
+def _create_temp(target: Path) -> Path:
+    """A new empty file ``.<stem>.<random><suffix>.tmp`` beside ``target``, with the usual permissions
+    (``mkstemp`` would make it readable by its owner only, and the rename keeps that)."""
+    while True:
+        tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}{target.suffix}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
+def atomic_path(target: str | Path, *, error: ErrorFactory | None = None, make_folder: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write to; on success it replaces ``target`` in one step.
 
-    On any failure the temporary file is removed and ``target`` is left as it was.
-    :raises OutputError: the folder cannot be written or the target is locked.
+    On any failure the temporary file is removed and ``target`` is left as it was. An
+    ``OSError`` raised while writing (in the ``with`` block) is reported like one of the rename.
+
+    :param error: builds the exception to raise from ``target`` and the ``OSError``;
+        by default an ``OutputError`` naming the folder or the file.
+    :param make_folder: create the folder of ``target`` if missing; if false, a missing folder is an error.
+    :raises OutputError: (or what ``error`` builds) the folder cannot be written or the target is locked.
     """
     target = Path(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
-        os.close(fd)
+        if make_folder:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _create_temp(target)
     except OSError as err:
-        raise OutputError(f"Không ghi được vào thư mục '{target.parent}': {err.strerror}. Hãy chọn thư mục khác bằng --out.") from err
-    tmp_path = Path(tmp)
+        raise (error or _folder_error)(target, err) from err
     try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    except OSError as err:
-        raise OutputError(
-            f"Không ghi được tệp '{target}': {err.strerror}. Nếu tệp đang mở trong Excel, hãy đóng tệp rồi chạy lại."
-        ) from err
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise (error or _file_error)(target, err) from err
+        raise

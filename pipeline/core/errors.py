@@ -33,6 +33,11 @@ class WorkbookReadError(PipelineError):
 class TemplateError(PipelineError):
     """A template could not be written."""
 
+    @classmethod
+    def not_written(cls, where: object, err: Exception) -> TemplateError:
+        """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason."""
+        return cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+
 
 class OutputError(PipelineError):
     """An output file could not be written."""
@@ -96,6 +101,10 @@ class Msg(Enum):
     FORM_010 = ("Missing form key", "[{where}] Thiếu khóa '{key}' (ví dụ: id, version, title). Hãy bổ sung một dòng cho khóa này.")
     FORM_011 = ("Empty definition", "[{where}] Tệp không có dòng dữ liệu nào. Hãy khai báo ít nhất một dòng.")
     FORM_012 = ("Unreadable definition", "[{where}] Không đọc được tệp: {reason}. Hãy lưu tệp ở dạng CSV, mã hóa UTF-8.")
+    FORM_013 = (
+        "Unknown parent indicator",
+        "[{where}] Chỉ tiêu {code} được ghi là một phần của '{parent}', nhưng '{parent}' không phải mã của một chỉ tiêu khác trong mục {section}. Hãy sửa cột parent hoặc để trống.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (

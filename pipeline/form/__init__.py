@@ -1,5 +1,6 @@
-"""What the pipeline is told: the form definition (levels, sections, indicators, rules, charts), the
-rule expressions, the unit list and the prior period's figures. Declaring, never executing.
+"""What the pipeline is told: the form definition (levels, sections, indicators, rules, charts),
+the rule expressions and blank-value policy, the unit list and the prior period's figures, all
+read from CSV files (``csvrows``). Declaring, never executing.
 
 May import: ``core``.
 """

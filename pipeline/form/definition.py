@@ -7,9 +7,7 @@ A form is a folder of CSV files that open in Excel: ``form.csv`` (key, value),
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,16 +15,18 @@ from pipeline.core import settings
 from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, NUMERIC_TYPES, TYPES, RuleScope, Severity
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
-from pipeline.form.expression import Expression, ExpressionError, parse_expression
+from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
+from pipeline.form.expression import BlankPolicy, Expression, ExpressionError, parse_expression
 
 FORM_FILES = {
     "form": ("form.csv", ("key", "value")),
     "levels": ("levels.csv", ("level", "label", "short")),
     "sections": ("sections.csv", ("section", "title")),
-    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),
+    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),  # and parent
     "rules": ("rules.csv", ("rule", "expression", "severity", "scope", "blank", "message")),
 }
 UNITS_COLUMNS = ("code", "name", "level")
+OF_WHICH = "Trong đó: "  # how a table row shows that an indicator is a part of the one above
 _YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
 
 
@@ -54,6 +54,12 @@ class Indicator:
     maximum: float | None
     required: bool
     levels: tuple[str, ...]
+    parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
+
+    @property
+    def display_label(self) -> str:
+        """The label as tables and messages show it: ``Trong đó: kế hoạch`` for a part of another indicator."""
+        return OF_WHICH + self.label if self.parent else self.label
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,11 @@ class Rule:
     expression: Expression
     severity: Severity
     scope: str
-    blank: str
+    blank: BlankPolicy
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blank", BlankPolicy(self.blank))  # also when given by name
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -128,26 +137,19 @@ class FormDefinition:
         return [r for r in self.rules if r.scope == RuleScope.LEVELS]
 
 
-def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[Row]:
     """Rows of a definition CSV as (line number, row), after checking the header."""
     if not path.is_file():
         raise FormDefinitionError(Msg.FORM_001.render(where=str(path)))
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [unicodedata.normalize("NFC", (h or "").strip()) for h in reader.fieldnames or []]
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise FormDefinitionError(
-                    Msg.FORM_002.render(where=f"{path.name} › dòng 1", columns=", ".join(missing), expected=",".join(columns))
-                )
-            reader.fieldnames = header
-            rows = [
-                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k}) for i, row in enumerate(reader)
-            ]
-    except (UnicodeDecodeError, csv.Error) as err:
+        header, rows = read_csv_rows(path)
+    except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.FORM_012.render(where=str(path), reason=str(err))) from err
-    rows = [(line, row) for line, row in rows if any(row.values())]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise FormDefinitionError(
+            Msg.FORM_002.render(where=f"{path.name} › dòng 1", columns=", ".join(missing), expected=",".join(columns))
+        )
     if not rows:
         raise FormDefinitionError(Msg.FORM_011.render(where=path.name))
     return rows
@@ -219,8 +221,21 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
             maximum=_number(row["max"], "max", where),
             required=_YES[_choice(row["required"].lower(), tuple(_YES), "required", where)],
             levels=ind_levels,
+            parent=row.get("parent", ""),
         )
+    _check_parents(rows, out, fname)
     return out
+
+
+def _check_parents(rows, indicators: dict[str, Indicator], fname: str) -> None:
+    """A part names another indicator of its section as its parent."""
+    for line, row in rows:
+        ind = indicators[row["code"]]
+        parent = indicators.get(ind.parent)
+        if ind.parent and (parent is None or parent.code == ind.code or parent.section != ind.section):
+            raise FormDefinitionError(
+                Msg.FORM_013.render(where=f"{fname} › dòng {line}", code=ind.code, parent=ind.parent, section=ind.section)
+            )
 
 
 def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
@@ -285,11 +300,12 @@ def _load_charts(folder: Path, levels: dict[str, Level], indicators: dict[str, I
 
 
 def _fingerprint(*tables) -> str:
-    """A short hash of what defines the data: indicators and rules (not wording of titles)."""
+    """A short hash of what defines the data: indicators and rules (not wording of titles, nor
+    which indicator is shown as a part of which: templates sent out stay valid)."""
     digest = hashlib.sha256()
     for rows in tables:
         for _, row in rows:
-            keep = {k: v for k, v in row.items() if k not in ("label", "message")}
+            keep = {k: v for k, v in row.items() if k not in ("label", "message", "parent")}
             digest.update(repr(sorted(keep.items())).encode("utf-8"))
     return digest.hexdigest()[:12]
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
-from pipeline.core.constants import RuleStatus
+from pipeline.core.constants import BLANK_NEVER, BLANK_SKIP_ALL, BLANK_SKIP_ANY, RuleStatus
 
 _COMPARATORS: dict[type, tuple[str, Callable[[float, float], bool]]] = {
     ast.Eq: ("==", operator.eq),
@@ -29,6 +30,38 @@ Lookup = Callable[[str, "str | None"], "float | None"]
 
 class ExpressionError(ValueError):
     """The expression is not one this evaluator accepts (message in Vietnamese)."""
+
+
+class BlankPolicy(str, Enum):
+    """Whether a rule is skipped when some of its values are blank (DHIS2's missing value
+    strategies). Blank values of a rule that is not skipped count as 0."""
+
+    SKIP_ANY = BLANK_SKIP_ANY  # skip the rule if any of its values is blank
+    SKIP_ALL = BLANK_SKIP_ALL  # skip the rule only if all of its values are blank
+    NEVER = BLANK_NEVER  # never skip
+
+    def __str__(self) -> str:
+        return self.value
+
+    def skipped(self, present, total: int):
+        """Whether a rule reading ``total`` values, ``present`` of them not blank, is skipped.
+
+        ``present`` is a count, or a pandas Series of counts (one per row) for which the answer
+        is a boolean Series. A rule reading no value (constants only) is never skipped.
+        """
+        if self is BlankPolicy.SKIP_ANY:
+            return present < total
+        if self is BlankPolicy.SKIP_ALL:
+            return (present == 0) & (total > 0)
+        return present < 0  # False (element-wise for a Series): a count is never negative
+
+    def excel_condition(self, cells: Sequence[str]) -> str | None:
+        """The Excel condition under which the rule reading ``cells`` is skipped, e.g. ``COUNT(E12,E13)=0``;
+        ``None`` when it is never skipped."""
+        if self is BlankPolicy.NEVER or not cells:
+            return None
+        refs = ",".join(cells)
+        return f"COUNT({refs})=0" if self is BlankPolicy.SKIP_ALL else f"COUNT({refs})<{len(cells)}"
 
 
 @dataclass(frozen=True)
@@ -77,14 +110,14 @@ class Expression:
                 out += (" - " if term.sign < 0 else " + ") + term.text()
         return out
 
-    def evaluate(self, lookup: Lookup, blank: str = "never") -> Evaluation:
+    def evaluate(self, lookup: Lookup, blank: BlankPolicy | str = BlankPolicy.NEVER) -> Evaluation:
         """Evaluate with ``lookup(code, level)`` giving a number or ``None`` for blank.
 
-        :param blank: ``skip_any``, ``skip_all`` or ``never`` (blanks count as 0).
+        :param blank: a ``BlankPolicy`` or its name: ``skip_any``, ``skip_all`` or ``never``.
         """
         values = {ref: lookup(*ref) for ref in self.refs}
         blanks = [ref for ref, value in values.items() if value is None]
-        if values and ((blank == "skip_any" and blanks) or (blank == "skip_all" and len(blanks) == len(values))):
+        if BlankPolicy(blank).skipped(len(values) - len(blanks), len(values)):
             return Evaluation(None, None, None, RuleStatus.SKIPPED, tuple(blanks))
         lhs = _sum(self.lhs, values)
         rhs = _sum(self.rhs, values)

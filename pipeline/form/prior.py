@@ -9,14 +9,13 @@ Three CSV shapes are accepted (UTF-8, optional BOM), recognised by their header:
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.constants import TOTALS_COLUMNS, VALUES_COLUMNS
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 
 SHAPE_TOTALS = "totals"
 SHAPE_PRIOR = "prior"
@@ -62,20 +61,13 @@ def _shape(header: list[str], where: str) -> str:
     raise FormDefinitionError(Msg.PRIOR_001.render(where=where, header=",".join(header), expected=_EXPECTED))
 
 
-def _read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+def _read_rows(path: Path) -> tuple[str, list[Row]]:
     """The shape of the file and its non-blank rows as (line number, row)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [unicodedata.normalize("NFC", (h or "").strip().lower()) for h in reader.fieldnames or []]
-            shape = _shape(header, f"{path.name} › dòng 1")
-            reader.fieldnames = header
-            rows = [
-                (i + 2, {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items() if k}) for i, row in enumerate(reader)
-            ]
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        header, rows = read_csv_rows(path, lower=True)
+    except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.PRIOR_004.render(where=str(path), reason=str(err))) from err
-    return shape, [(line, row) for line, row in rows if any(row.values())]
+    return _shape(header, f"{path.name} › dòng 1"), rows
 
 
 def _put(target: dict, key: tuple[str, str], value: float, first: dict, where: str, code: str, line: int) -> None:

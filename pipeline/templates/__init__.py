@@ -1,5 +1,6 @@
 """The Excel templates units fill in: one workbook per unit (``build``), its styles (``formats``)
-and live self-checks (``checks``), stamped copies at scale (``stamp``, ``batch``).
+and live self-checks (``checks``), stamped copies at scale (``stamp``, ``batch``). The form's
+rows and their styles (``table``, ``formats``) are also drawn by the consolidated workbook.
 
 May import: ``core``, ``form``.
 """

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.errors import TemplateError
 from pipeline.core.pool import chunked, default_jobs, map_chunks
 from pipeline.form.definition import FormDefinition, Unit
 from pipeline.form.prior import PriorData
@@ -42,7 +42,7 @@ def write_templates(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise TemplateError(Msg.TEMPLATE_001.render(where=str(out), reason=str(err))) from err
+        raise TemplateError.not_written(out, err) from err
     if prior is None:
         return write_stamped(form, units, out, str(period), deadline, jobs)
     return write_built(form, units, out, str(period), deadline, prior, jobs)

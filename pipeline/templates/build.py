@@ -8,9 +8,7 @@ table by its header cells ``Mã`` and ``Số liệu``, never by position.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +17,15 @@ from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.core import constants as C
+from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.sheetlayout import set_height
 from pipeline.core.vnformat import format_number, strip_diacritics
 from pipeline.form.definition import FormDefinition, Indicator, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
-from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, add_formats, input_style, row_height
+from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style
+from pipeline.templates.table import write_form_rows
 
 MAX_WHOLE = 10**15
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
@@ -90,14 +91,11 @@ def build_template(
     """
     path = Path(path)
     job = _Job(form, unit, str(period), deadline, prior, path.name)
-    tmp_name = str(path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp.xlsx"))
-    try:
-        _write_workbook(job, tmp_name)
-        os.replace(tmp_name, path)
-    except (OSError, XlsxWriterException, ValueError) as err:
-        raise TemplateError(Msg.TEMPLATE_001.render(where=str(path), reason=str(err))) from err
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)  # gone already after a successful replace
+    with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
+        try:
+            _write_workbook(job, str(tmp))
+        except (XlsxWriterException, ValueError) as err:
+            raise TemplateError.not_written(path, err) from err
     return path
 
 
@@ -108,7 +106,7 @@ def _check(result: int | None, job: _Job, feature: str, cell: str = "", indicato
 
 
 def _write_workbook(job: _Job, filename: str) -> None:
-    with xlsxwriter.Workbook(filename) as wb:
+    with xlsxwriter.Workbook(filename, WORKBOOK_OPTIONS) as wb:
         fmt = add_formats(wb)
         _write_report(wb.add_worksheet(C.DATA_SHEET), fmt, job)
         _write_guide(wb.add_worksheet(C.GUIDE_SHEET), fmt, job)
@@ -168,37 +166,22 @@ def _write_heading(ws, fmt: dict, job: _Job) -> int:
 
 def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str, str]]:
     """Section rows and one row per indicator; returns the next row and ``code -> input cell``."""
-    indicators = job.form.indicators_for(job.unit.level)
     cells: dict[str, str] = {}
-    col = job.cols
-    for section in job.form.sections.values():
-        members = [ind for ind in indicators if ind.section == section.id]
-        if not members:
-            continue
-        ws.write_row(row, 0, ["" for _ in job.headers], fmt["section_blank"])
-        ws.write_string(row, col[C.HEADER_STT], section.id, fmt["section_id"])
-        ws.write_string(row, col[C.HEADER_LABEL], section.title, fmt["section_title"])
-        ws.write_string(row, col[C.HEADER_CODE], section.id, fmt["section_code"])
-        ws.set_row(row, row_height((section.title, WIDTHS[C.HEADER_LABEL], True)))
-        for number, ind in enumerate(members, start=1):
-            cells[ind.code] = _write_indicator(ws, fmt, job, row + number, number, ind)
-        row += len(members) + 1
+    widths = [WIDTHS[header] for header in job.headers]
+    for ind_row, ind in write_form_rows(ws, fmt, job.form, widths, row, level=job.unit.level, section_code=True):
+        cells[ind.code] = _write_inputs(ws, fmt, job, ind_row, ind)
+        row = ind_row + 1
     return row, cells
 
 
-def _write_indicator(ws, fmt: dict, job: _Job, row: int, number: int, ind: Indicator) -> str:
-    """One indicator row; returns the address of its input cell."""
+def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> str:
+    """The input, prior value and note cells of an indicator row; returns the address of its input cell."""
     col = job.cols
-    ws.write_number(row, col[C.HEADER_STT], number, fmt["stt"])
-    ws.write_string(row, col[C.HEADER_LABEL], ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
-    ws.write_string(row, col[C.HEADER_UNIT], ind.unit, fmt["measure"])
-    ws.write_string(row, col[C.HEADER_CODE], ind.code, fmt["code"])
     ws.write_blank(row, col[C.HEADER_VALUE], None, fmt[input_style(ind.type)])
     if job.prior is not None:
         value = job.prior.unit_value(job.unit.code, ind.code)
         ws.write(row, col[C.HEADER_PRIOR], value, fmt["prior_decimal" if ind.type == C.TYPE_DECIMAL else "prior"])
     ws.write_blank(row, col[C.HEADER_NOTE], None, fmt["note"])
-    ws.set_row(row, row_height((ind.label, WIDTHS[C.HEADER_LABEL] - 2, False), (ind.unit, WIDTHS[C.HEADER_UNIT], False)))
     _validate(ws, job, row, col[C.HEADER_VALUE], ind)
     return xl_rowcol_to_cell(row, col[C.HEADER_VALUE])
 
@@ -246,7 +229,7 @@ def _write_checks(ws, fmt: dict, job: _Job, row: int, cells: dict[str, str]) -> 
         ws.write_string(r, job.cols[C.HEADER_CODE], rule.id, fmt["code"])
         ws.write_formula(r, value_col, status, fmt["check_status"], cached[0])
         ws.write_formula(r, note_col, note, fmt["check_note"], cached[1])
-        ws.set_row(r, row_height((rule.message, WIDTHS[C.HEADER_LABEL], False), ("Chênh lệch: +1.000.000", WIDTHS[C.HEADER_NOTE], False)))
+        set_height(ws, r, (rule.message, WIDTHS[C.HEADER_LABEL]), ("Chênh lệch: +1.000.000", WIDTHS[C.HEADER_NOTE]))
     last = row + len(rules)
     for name, text in (("cf_fail", RESULT_FAIL), ("cf_review", RESULT_REVIEW), ("cf_ok", RESULT_OK)):
         options = {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt[name]}
@@ -293,7 +276,7 @@ def _write_guide(ws, fmt: dict, job: _Job) -> None:
     for number, step in enumerate(GUIDE_STEPS, start=1):
         text = f"{number}. " + step.format(committee=job.form.committee, ok=RESULT_OK, fail=RESULT_FAIL, review=RESULT_REVIEW)
         ws.write_string(row + number, 1, text, fmt["guide_text"])
-        ws.set_row(row + number, row_height((text, GUIDE_WIDTH, False)))
+        set_height(ws, row + number, (text, GUIDE_WIDTH))
     ws.protect("", PROTECT_OPTIONS)
 
 

@@ -23,11 +23,9 @@ def rule_formulas(rule: Rule, cells: dict[str, str], status_cell: str, decimals:
     fail = RESULT_REVIEW if rule.severity == C.Severity.WARNING else RESULT_FAIL
     diff = f"({side(rule.expression.lhs)})-({side(rule.expression.rhs)})"
     status = f'IF(ROUND({diff},6){_COMPARE[rule.expression.op]}0,"{RESULT_OK}","{fail}")'
-    refs = ",".join(cells[code] for code in rule.codes)
-    if rule.blank == C.BLANK_SKIP_ALL:
-        status = f'IF(COUNT({refs})=0,"",{status})'
-    elif rule.blank == C.BLANK_SKIP_ANY:
-        status = f'IF(COUNT({refs})<{len(rule.codes)},"",{status})'
+    skip = rule.blank.excel_condition([cells[code] for code in rule.codes])
+    if skip:
+        status = f'IF({skip},"",{status})'
     note = f'IF({status_cell}="{fail}","Chênh lệch: "&IF({diff}>0,"+","")&FIXED({diff},{decimals}),"")'
     return "=" + status, "=" + note
 

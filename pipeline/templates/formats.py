@@ -7,9 +7,8 @@ once per workbook; the sheet writers look them up by name.
 
 from __future__ import annotations
 
-import math
-
 from pipeline.core import constants as C
+from pipeline.core.sheetlayout import ROW_PIXELS
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = 12
@@ -31,7 +30,6 @@ WIDTHS = {
     C.HEADER_NOTE: 18,
 }
 GUIDE_WIDTH = 82
-LINE_HEIGHT = 16.0  # points per line of 12pt Times New Roman
 
 YELLOW = "#FFF2CC"
 GREY = "#EDEDED"
@@ -97,6 +95,10 @@ CONDITIONAL: dict[str, dict] = {
 }
 
 
+# Workbook options: rows one line high unless set (see ``core.sheetlayout``).
+WORKBOOK_OPTIONS = {"default_row_height": ROW_PIXELS}
+
+
 def add_formats(workbook) -> dict[str, object]:
     """Create every style once for ``workbook``; returns ``name -> Format``."""
     formats = {name: workbook.add_format(style) for name, style in STYLES.items()}
@@ -109,16 +111,3 @@ def input_style(indicator_type: str) -> str:
     if indicator_type == C.TYPE_TEXT:
         return "input_text"
     return "input_decimal" if indicator_type == C.TYPE_DECIMAL else "input_whole"
-
-
-def row_height(*cells: tuple[str, float, bool]) -> float:
-    """Row height (points) fitting wrapped ``(text, column width, bold)`` cells.
-
-    XlsxWriter cannot autofit and LibreOffice keeps the stored height, so estimate about
-    1.2 characters of 12pt Times New Roman per unit of column width (1.05 if bold).
-    """
-    lines = 1
-    for text, width, bold in cells:
-        per_line = max(1.0, width * (1.05 if bold else 1.2) - 2)
-        lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line) for part in text.split("\n")))
-    return lines * LINE_HEIGHT + 3

@@ -13,7 +13,6 @@ of the workbook) is built directly instead.
 from __future__ import annotations
 
 import io
-import os
 import re
 import secrets
 import struct
@@ -23,7 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.atomic import atomic_path
+from pipeline.core.errors import TemplateError
 
 MAX_TEXT = 32767 // 2  # XlsxWriter truncates strings over 32767 UTF-16 units: leave long names to it
 
@@ -199,13 +199,6 @@ def write_bytes(data: bytes, path: Path) -> Path:
 
     :raises TemplateError: the file cannot be written; ``path`` is then left as it was.
     """
-    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp.xlsx")
-    try:
+    with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException as err:
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise TemplateError(Msg.TEMPLATE_001.render(where=str(path), reason=str(err))) from err
-        raise
     return path

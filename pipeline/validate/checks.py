@@ -178,7 +178,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         for stray_cell, stray in item.stray:
             if parse_value(stray, ind.type).kind in (Kind.NUMBER, Kind.INTERPRETED):
                 return None, [problem(Msg.VALUE_013, Severity.ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
-        found += [problem(Msg.VALUE_001, Severity.ERROR, label=ind.label, **loc)] if ind.required else []
+        found += [problem(Msg.VALUE_001, Severity.ERROR, label=ind.display_label, **loc)] if ind.required else []
         return None, found
     if parsed.kind == Kind.ERROR:
         msg = parsed.msg or Msg.VALUE_002
@@ -240,7 +240,7 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
             values.append(Value(item.code, value, item.sheet, item.cell))
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
-            found.append(problem(Msg.VALUE_012, Severity.ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.label))
+            found.append(problem(Msg.VALUE_012, Severity.ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.display_label))
     for item in raw.unknown:
         found.append(problem(Msg.VALUE_010, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     for item in raw.uncoded:

@@ -53,7 +53,7 @@ def _warning(row, form: FormDefinition, period: str) -> Problem:
     ind = form.indicators[row.code]
     return problem(
         Msg.COMPARE_001, Severity.WARNING, where=f"Tổng hợp › {form.level_label(row.level)}",
-        level=row.level, code=row.code, label=ind.label, unit=ind.unit, value=format_number(row.value),
+        level=row.level, code=row.code, label=ind.display_label, unit=ind.unit, value=format_number(row.value),
         prior=format_number(row.prior), prior_period=period, change_text=_change_text(row.ratio),
     )  # fmt: skip
 

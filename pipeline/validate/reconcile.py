@@ -47,13 +47,7 @@ def _side(terms: tuple[Term, ...], wide: pd.DataFrame) -> pd.Series:
 def evaluate_wide(rule: Rule, wide: pd.DataFrame) -> pd.DataFrame:
     """Evaluate ``rule`` on each row of ``wide`` (rows: returns or levels; columns: codes; NaN: blank)."""
     codes = list(rule.codes)
-    present = wide.reindex(columns=codes).notna()
-    if rule.blank == "skip_any":
-        skipped = ~present.all(axis=1)
-    elif rule.blank == "skip_all":
-        skipped = ~present.any(axis=1)
-    else:
-        skipped = pd.Series(False, index=wide.index)
+    skipped = rule.blank.skipped(wide.reindex(columns=codes).notna().sum(axis=1), len(codes))
     lhs, rhs = _side(rule.expression.lhs, wide), _side(rule.expression.rhs, wide)
     holds = _OPS[rule.expression.op](lhs.round(9), rhs.round(9))
     status = np.where(skipped, RuleStatus.SKIPPED.value, np.where(holds, RuleStatus.OK.value, RuleStatus.FAILED.value))

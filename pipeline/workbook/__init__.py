@@ -2,22 +2,17 @@
 
 Each sheet is written by one function, in one module:
 
-=================  ======================  =====================================
-sheet              module                  function
-=================  ======================  =====================================
-Tổng hợp           ``book.py``             ``_write_totals`` (``write_workbook``
-                                           assembles every sheet in this order)
-Theo đơn vị        ``sheets.py``           ``write_units``
-Đối soát           ``review.py``           ``write_relations``
-Tình trạng nộp     ``review.py``           ``write_files``
-Các vấn đề         ``review.py``           ``write_findings``
-Nguồn số liệu      ``sheets.py``           ``write_sources``
-Biểu đồ            ``charts.py``           ``write_charts`` (from ``form.charts``)
-=================  ======================  =====================================
+- Tổng hợp: ``book.py``, ``_write_totals`` (``write_workbook`` assembles the sheets in this order);
+- Theo đơn vị: ``sheets.py``, ``write_units``;
+- Đối soát: ``review.py``, ``write_relations``;
+- Tình trạng nộp: ``review.py``, ``write_files``;
+- Các vấn đề: ``review.py``, ``write_findings``;
+- Nguồn số liệu: ``sheets.py``, ``write_sources``;
+- Biểu đồ: ``charts.py``, ``write_charts`` (from ``form.charts``).
 
-Shared by all: column widths, row heights, comments and page set-up (``layout.py``) and the
-cell styles (``formats.py``).
+Shared by all: column widths, comments and page set-up (``layout.py``) and the cell styles
+(``formats.py``).
 
-May import: ``core``, ``form``, ``templates`` (the table styles they share), ``consolidate``
-(the result type).
+May import: ``core``, ``form``, ``templates`` (the form's rows and styles), ``consolidate`` (the
+result type).
 """

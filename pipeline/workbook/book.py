@@ -41,19 +41,17 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_DECIMAL, RuleScope, Severity, SubmissionStatus
 from pipeline.core.errors import OutputError
 from pipeline.core.findings import Problem
+from pipeline.core.sheetlayout import lines_needed, set_height
 from pipeline.core.vnformat import format_number
+from pipeline.templates.table import form_rows, write_form_rows
 from pipeline.workbook.charts import write_charts
 from pipeline.workbook.formats import FLAG, WORKBOOK_OPTIONS, add_formats, marked
 from pipeline.workbook.layout import (
     Col,
     Comments,
     form_columns,
-    form_rows,
-    lines_needed,
-    set_height,
     setup_sheet,
     worst,
-    write_form_rows,
     write_header,
 )  # fmt: skip
 from pipeline.workbook.review import write_files, write_findings, write_relations
@@ -217,7 +215,7 @@ def _write_totals(ws, fmt: dict, result: ConsolidationResult, marks: Marks) -> T
     comparison = _comparison(result)
     comments = Comments(ws)
     layout = TotalsLayout({}, {level: 4 + i for i, level in enumerate(levels)})
-    for row, ind in write_form_rows(ws, fmt, form, cols, TOTALS_HEADER_ROW):
+    for row, ind in write_form_rows(ws, fmt, form, [c.width for c in cols], TOTALS_HEADER_ROW + 1):
         style = "dec" if ind.type == TYPE_DECIMAL else "num"
         for level, col in layout.cols.items():
             problems = marks.totals.get((ind.code, level), [])

@@ -12,6 +12,7 @@ locale; see ``pipeline/write_xlsx.py`` for the reasoning.
 from __future__ import annotations
 
 from pipeline.core.constants import Severity
+from pipeline.core.sheetlayout import ROW_PIXELS
 from pipeline.templates.formats import _CELL, BASE, FONT_NAME, FONT_SIZE, HEADER_FILL, TABLE_STYLES  # one look for both workbooks
 
 LOCALE_VI = "[$-42A]"
@@ -77,7 +78,7 @@ COMMENT_AUTHOR = "Tổng hợp số liệu"
 # Workbook-wide default font (empty cells, comments' defaults, default row height).
 WORKBOOK_OPTIONS = {
     "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
-    "default_row_height": 21,  # pixels: 15.75 points, one line of 12pt Times New Roman
+    "default_row_height": ROW_PIXELS,  # one line of 12pt Times New Roman
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,

@@ -1,9 +1,8 @@
 """What every sheet of the consolidated workbook shares: Vietnamese labels, safe writing of
-text taken from returns, column widths, row heights, comments and A4 page setup."""
+text taken from returns, column widths, comments and A4 page setup (row heights: ``core.sheetlayout``)."""
 
 from __future__ import annotations
 
-import functools
 import heapq
 import math
 import numbers
@@ -11,15 +10,13 @@ from dataclasses import dataclass
 
 from pipeline.core.constants import HEADER_CODE, HEADER_LABEL, HEADER_STT, HEADER_UNIT, Severity
 from pipeline.core.errors import finding_label
+from pipeline.core.sheetlayout import CHARS_PER_WIDTH, set_height, visual_len
 from pipeline.workbook.formats import COMMENT_AUTHOR, COMMENT_FONT
 
 # Comparison operators as printed (severities, statuses and scopes have their ``.label``).
 OP_LABELS = {"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
-LINE_HEIGHT = 15.75  # points per line of 12pt Times New Roman
-CHARS_PER_WIDTH = 1.25  # lower-case characters of 12pt Times New Roman per unit of column width
 FIT_SAMPLE = 200  # a column's width is fitted to its this many longest texts
-WIDE_CHAR = 1.5  # an upper-case letter, digit or '_' counts as this many lower-case ones
 COMMENT_LIMIT = 2000  # comments per sheet: xlsxwriter writes each as a VML shape (slow)
 COMMENT_WIDTH = 420  # pixels
 COMMENT_CHARS_PER_LINE = 62
@@ -65,48 +62,12 @@ class Col:
     style: str = "cell"
 
 
-def visual_len(value: str) -> float:
-    """The length of ``value`` in lower-case characters: codes in capitals take more room."""
-    return len(value) + (WIDE_CHAR - 1) * sum(1 for ch in value if ch.isupper() or ch.isdigit() or ch == "_")
-
-
 def fit(header: str, texts=(), lo: float = 6, hi: float = 60) -> float:
     """A width fitting ``texts`` (one line each) and the longest word of ``header``, within bounds."""
     # visual_len lies between len and WIDE_CHAR * len: the widest is among the longest texts
     longest = max(map(visual_len, heapq.nlargest(FIT_SAMPLE, map(text, texts), key=len)), default=0)
     word = max((visual_len(w) for w in header.split()), default=0)
     return float(min(hi, max(lo, longest / CHARS_PER_WIDTH + 2, word / CHARS_PER_WIDTH * 1.1 + 2)))
-
-
-@functools.lru_cache(maxsize=4096)
-def lines_needed(value: str, width: float, bold: bool = False) -> int:
-    """Lines ``value`` takes wrapped in a column of ``width`` (words are not split)."""
-    per_line = max(1.0, width * CHARS_PER_WIDTH * (0.9 if bold else 1.0) - 2)
-    if len(value) * WIDE_CHAR <= per_line and "\n" not in value:  # surely one line: skip the count
-        return 1
-    lines = 0
-    for part in value.split("\n"):
-        used, lines = 0.0, lines + 1
-        for word in part.split(" "):
-            size = visual_len(word)
-            if used and used + 1 + size > per_line:
-                lines, used = lines + 1, 0.0
-            used += (1 if used else 0) + size
-            while used > per_line:  # a word longer than the line is cut
-                lines, used = lines + 1, used - per_line
-    return lines
-
-
-def row_height(*cells: tuple[str, float], bold: bool = False) -> float | None:
-    """The height (points) fitting wrapped ``(text, width)`` cells; ``None`` for one line."""
-    lines = max((lines_needed(t, w, bold) for t, w in cells if t), default=1)
-    return lines * LINE_HEIGHT + 3 if lines > 1 else None
-
-
-def set_height(ws, row: int, *cells: tuple[str, float], bold: bool = False) -> None:
-    height = row_height(*cells, bold=bold)
-    if height:
-        ws.set_row(row, height)
 
 
 def write_header(ws, fmt: dict, row: int, cols: list[Col], style: str = "th") -> None:
@@ -184,49 +145,6 @@ def form_columns(form) -> list[Col]:
         Col(HEADER_UNIT, 12, "measure"),
         Col(HEADER_CODE, code_width, "code"),
     ]
-
-
-def form_rows(form):
-    """The form's rows in order: ``(section, None)`` for a section heading (only sections
-    with indicators), then ``(section, (number, indicator))`` for each of its indicators."""
-    for section in form.sections.values():
-        members = [ind for ind in form.indicators.values() if ind.section == section.id]
-        if members:
-            yield section, None
-            for number, ind in enumerate(members, start=1):
-                yield section, (number, ind)
-
-
-def write_form_rows(ws, fmt: dict, form, cols: list[Col], header_row: int):
-    """Write the form's section rows and indicator labels below ``header_row``, yielding
-    ``(row, indicator)`` for each indicator row so the caller fills in its figures."""
-    row = header_row
-    for section, item in form_rows(form):
-        row += 1
-        if item is None:
-            write_section_row(ws, fmt, row, section, cols)
-            continue
-        number, ind = item
-        write_indicator_labels(ws, fmt, row, number, ind, cols)
-        yield row, ind
-
-
-def write_section_row(ws, fmt: dict, row: int, section, cols: list[Col]) -> None:
-    """A section heading: its number and title in bold across the table."""
-    set_height(ws, row, (section.title, cols[1].width), bold=True)
-    ws.write_string(row, 0, section.id, fmt["section_id"])
-    ws.write_string(row, 1, section.title, fmt["section_title"])
-    for col in range(2, len(cols)):
-        ws.write_blank(row, col, None, fmt["section_blank"])
-
-
-def write_indicator_labels(ws, fmt: dict, row: int, number: int, ind, cols: list[Col]) -> None:
-    """STT, Nội dung, Đơn vị tính and Mã of an indicator row (the first four columns)."""
-    set_height(ws, row, (ind.label, cols[1].width - 2), (ind.unit, cols[2].width))
-    ws.write_number(row, 0, number, fmt["stt"])
-    ws.write_string(row, 1, ind.label, fmt["label_sub" if ind.label.startswith("Trong đó") else "label"])
-    ws.write_string(row, 2, ind.unit, fmt["measure"])
-    ws.write_string(row, 3, ind.code, fmt["code"])
 
 
 def write_title(ws, fmt: dict, title: str, note: str, cols: list[Col]) -> None:

@@ -9,17 +9,16 @@ import pandas as pd
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import TYPE_DECIMAL, SubmissionStatus
 from pipeline.core.vnformat import format_number
+from pipeline.templates.table import form_rows, write_form_rows
 from pipeline.workbook.formats import marked
 from pipeline.workbook.layout import (
     Col,
     Comments,
     fit,
     form_columns,
-    form_rows,
     set_height,
     setup_sheet,
     text,
-    write_form_rows,
     write_header,
     write_text,
     write_title,
@@ -58,7 +57,7 @@ def _write_units_wide(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     v = result.values
     values = dict(zip(zip(v["unit_code"], v["code"], strict=True), v["value"], strict=True))
     comments = Comments(ws)
-    for row, ind in write_form_rows(ws, fmt, form, cols, TABLE_HEADER_ROW):
+    for row, ind in write_form_rows(ws, fmt, form, [c.width for c in cols], TABLE_HEADER_ROW + 1):
         for col, unit in enumerate(result.units, start=4):
             problems = marks.units.get((unit.code, ind.code), [])
             mark = marks.mark(problems)
@@ -81,7 +80,7 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     write_header(ws, fmt, 0, cols, style="col_th")
     ws.write_string(1, 0, "Chỉ tiêu:", fmt["hint"])
     for col, code in enumerate(codes, start=3):
-        ws.write_string(1, col, form.indicators[code].label, fmt["wrap"])
+        ws.write_string(1, col, form.indicators[code].display_label, fmt["wrap"])
     ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
     grid = _value_grid(result, codes)
     received = set(result.submissions.loc[result.submissions["status"] == SubmissionStatus.RECEIVED, "unit_code"])
