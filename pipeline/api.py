@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.appendix.document import DOCX_NAME, write_report
+from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.consolidate.collect import process_file
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import ConsolidationResult
@@ -156,7 +156,7 @@ def make_report(
     """
     day = _report_date(when)
     result = read_consolidation(consolidated_dir)
-    return write_report(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, day, number)
+    return write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, day, number)
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,12 @@ PARTS = ("A. SỐ LIỆU TỔNG HỢP", "B. SỐ LIỆU ĐỂ ĐƯA VÀO BÁO C�
 LEFT, CENTER, RIGHT, JUSTIFY = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def _prior_period(inputs: ConsolidationResult) -> str | None:
-    return inputs.prior.period if inputs.prior else None
+def _prior_period(result: ConsolidationResult) -> str | None:
+    return result.prior.period if result.prior else None
 
 
-def _figures(inputs: ConsolidationResult) -> Figures:
-    return Figures.from_frames(inputs.form, inputs.period, inputs.totals, inputs.comparison, _prior_period(inputs))
+def _figures(result: ConsolidationResult) -> Figures:
+    return Figures.from_frames(result.form, result.period, result.totals, result.comparison, _prior_period(result))
 
 
 def admin_name_lines(name: str, width: int = 26) -> list[str]:
@@ -191,29 +191,29 @@ def _header_block(doc, form: FormDefinition, number: str, when: date) -> None:
         cell.paragraphs[0].paragraph_format.space_before = Pt(6)
 
 
-def _title(doc, inputs: ConsolidationResult, number: str, when: date) -> None:
+def _title(doc, result: ConsolidationResult, number: str, when: date) -> None:
     _para(doc, "PHỤ LỤC SỐ LIỆU", align=CENTER, bold=True, before=18)
-    _para(doc, inputs.form.title_for(inputs.period), align=CENTER, bold=True)
-    attached = f"(Kèm theo Báo cáo số {number} ngày {when:%d/%m/%Y} của {inputs.form.committee})"
+    _para(doc, result.form.title_for(result.period), align=CENTER, bold=True)
+    attached = f"(Kèm theo Báo cáo số {number} ngày {when:%d/%m/%Y} của {result.form.committee})"
     _para(doc, attached, align=CENTER, italic=True, after=12)
-    if inputs.submissions is not None and len(inputs.submissions):
-        got = inputs.submissions[inputs.submissions["status"] == SubmissionStatus.RECEIVED]
-        text = f"Số liệu tổng hợp từ báo cáo của {len(got)}/{len(inputs.submissions)} đơn vị"
-        missing = inputs.submissions[inputs.submissions["status"] != SubmissionStatus.RECEIVED]["unit_name"].tolist()
+    if result.submissions is not None and len(result.submissions):
+        got = result.submissions[result.submissions["status"] == SubmissionStatus.RECEIVED]
+        text = f"Số liệu tổng hợp từ báo cáo của {len(got)}/{len(result.submissions)} đơn vị"
+        missing = result.submissions[result.submissions["status"] != SubmissionStatus.RECEIVED]["unit_name"].tolist()
         text += f" (chưa nhận báo cáo của: {', '.join(missing)})." if missing else "."
-        if inputs.comparison is not None and len(inputs.comparison):
-            text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {_prior_period(inputs)}' if _prior_period(inputs) else 'kỳ trước'}."
+        if result.comparison is not None and len(result.comparison):
+            text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {_prior_period(result)}' if _prior_period(result) else 'kỳ trước'}."
         _para(doc, text, indent=1, after=6)
 
 
-def _table_rows(section: Section, inputs: ConsolidationResult, compare: bool) -> list[tuple[Indicator, list[str]]]:
-    totals = {(r.code, r.level): r.value for r in inputs.totals.itertuples()}
-    prior = {} if not compare else {r.code: r for r in inputs.comparison.itertuples() if r.level == LEVEL_ALL}
+def _table_rows(section: Section, result: ConsolidationResult, compare: bool) -> list[tuple[Indicator, list[str]]]:
+    totals = {(r.code, r.level): r.value for r in result.totals.itertuples()}
+    prior = {} if not compare else {r.code: r for r in result.comparison.itertuples() if r.level == LEVEL_ALL}
     rows = []
-    for ind in inputs.form.indicators.values():
+    for ind in result.form.indicators.values():
         if ind.section != section.id or ind.type not in NUMERIC_TYPES:
             continue
-        row = [ind.display_label, ind.unit, *(format_number(totals.get((ind.code, lv))) for lv in [*inputs.levels, LEVEL_ALL])]
+        row = [ind.display_label, ind.unit, *(format_number(totals.get((ind.code, lv))) for lv in [*result.levels, LEVEL_ALL])]
         old = prior.get(ind.code)
         if compare:  # a flagged change ends with "*" and is printed in bold
             row += (
@@ -243,15 +243,15 @@ def _cell_margins(table) -> None:
     look.addprevious(margins) if look is not None else table._tbl.tblPr.append(margins)
 
 
-def _section_table(doc, section: Section, inputs: ConsolidationResult, compare: bool) -> None:
-    rows = _table_rows(section, inputs, compare)
+def _section_table(doc, section: Section, result: ConsolidationResult, compare: bool) -> None:
+    rows = _table_rows(section, result, compare)
     if not rows:
         return
     _para(doc, f"Mục {section.id}. {section.title}", bold=True, before=8, after=4, keep=True)
-    levels = [inputs.form.level_label(lv) for lv in [*inputs.levels, LEVEL_ALL]]
+    levels = [result.form.level_label(lv) for lv in [*result.levels, LEVEL_ALL]]
     header = ["Chỉ tiêu", "Đơn vị tính", *levels]
     if compare:
-        header += [f"Cùng kỳ năm {_prior_period(inputs)}" if _prior_period(inputs) else "Cùng kỳ", "Tăng/giảm"]
+        header += [f"Cùng kỳ năm {_prior_period(result)}" if _prior_period(result) else "Cùng kỳ", "Tăng/giảm"]
     table = doc.add_table(rows=1, cols=len(header))
     table.style = doc.styles["Table Grid"]
     _cell_margins(table)
@@ -269,21 +269,21 @@ def _section_table(doc, section: Section, inputs: ConsolidationResult, compare: 
     _widths(table, _column_widths(header, [values for _, values in rows]))
 
 
-def _tables_part(doc, inputs: ConsolidationResult) -> None:
-    compare = inputs.comparison is not None and len(inputs.comparison) > 0
-    for section in inputs.form.sections.values():
-        _section_table(doc, section, inputs, compare)
+def _tables_part(doc, result: ConsolidationResult) -> None:
+    compare = result.comparison is not None and len(result.comparison) > 0
+    for section in result.form.sections.values():
+        _section_table(doc, section, result, compare)
 
 
-def _sentences_part(doc, inputs: ConsolidationResult) -> None:
-    sentences = form_sentences(inputs.form)
+def _sentences_part(doc, result: ConsolidationResult) -> None:
+    sentences = form_sentences(result.form)
     _para(doc, SENTENCES_INTRO, italic=True, indent=1, after=6)
-    done = render_all(sentences, _figures(inputs))
+    done = render_all(sentences, _figures(result))
     current = None
     for item in (r for r in done if r.text):
         section = item.sentence.section
-        if section != current and section in inputs.form.sections:
-            _para(doc, f"Mục {section}. {inputs.form.sections[section].title}", bold=True, italic=True, before=6, keep=True)
+        if section != current and section in result.form.sections:
+            _para(doc, f"Mục {section}. {result.form.sections[section].title}", bold=True, italic=True, before=6, keep=True)
             current = section
         _para(doc, item.text, indent=1, before=3)
     for item in (r for r in done if not r.text):
@@ -293,8 +293,8 @@ def _sentences_part(doc, inputs: ConsolidationResult) -> None:
         _para(doc, "Biểu mẫu không có tệp câu mẫu (sentences.csv).", italic=True, indent=1)
 
 
-def _verify_part(doc, inputs: ConsolidationResult) -> None:
-    items = verification_items(inputs.findings.to_findings(), inputs.relations, inputs.form, inputs.units)
+def _verify_part(doc, result: ConsolidationResult) -> None:
+    items = verification_items(result.findings.to_findings(), result.relations, result.form, result.units)
     if not items:
         _para(doc, "Không có lỗi hay cảnh báo nào cần xác minh.", indent=1)
     for i, (severity, place, text) in enumerate(items, start=1):
@@ -304,31 +304,31 @@ def _verify_part(doc, inputs: ConsolidationResult) -> None:
         _run(para, f": {text}")
 
 
-def _charts_part(doc, inputs: ConsolidationResult) -> None:
+def _charts_part(doc, result: ConsolidationResult) -> None:
     with tempfile.TemporaryDirectory(prefix="tonghop_charts_") as folder:
-        charts, notes = draw_charts(inputs.form.charts, _figures(inputs), inputs.values, inputs.units, folder)
+        charts, notes = draw_charts(result.form.charts, _figures(result), result.values, result.units, folder)
         for i, chart in enumerate(charts, start=1):
             picture = _para(doc, align=CENTER, before=10, keep=True)
             picture.add_run().add_picture(str(chart.path), width=CHART_WIDTH)
             _para(doc, f"Biểu đồ {i}. {chart.spec.title}", align=CENTER, bold=True, size=BODY_PT - 1, keep=bool(chart.note))
             if chart.note:
                 _para(doc, chart.note, align=CENTER, italic=True, size=BODY_PT - 1)
-    for note in notes if inputs.form.charts else ["Biểu mẫu không có tệp danh sách biểu đồ (charts.csv)."]:
+    for note in notes if result.form.charts else ["Biểu mẫu không có tệp danh sách biểu đồ (charts.csv)."]:
         _para(doc, note, italic=True, indent=1)
 
 
-def write_report(inputs: ConsolidationResult, path: str | Path, when: date | None = None, number: str | None = None) -> Path:
+def write_appendix(result: ConsolidationResult, path: str | Path, when: date | None = None, number: str | None = None) -> Path:
     """Write the appendix to ``path`` (atomically).
 
     :param when: the document's date (default: today); :param number: its number, e.g. ``481/BC-MTTQ-BTT``.
     """
     when, number = when or date.today(), number or DEFAULT_NUMBER
     doc = _new_document()
-    _header_block(doc, inputs.form, number, when)
-    _title(doc, inputs, number, when)
+    _header_block(doc, result.form, number, when)
+    _title(doc, result, number, when)
     for heading, draw in zip(PARTS, (_tables_part, _sentences_part, _verify_part, _charts_part), strict=True):
         _para(doc, heading, bold=True, before=12, after=6, keep=True, align=LEFT)
-        draw(doc, inputs)
+        draw(doc, result)
     path = Path(path)
     with atomic_path(path) as tmp:
         doc.save(str(tmp))

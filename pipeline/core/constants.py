@@ -87,12 +87,6 @@ class FileStatus(_Labelled):
     REJECTED = "rejected", "Không dùng được"
 
 
-# What a blank value counts as in a rule (DHIS2's missing value strategies).
-BLANK_SKIP_ANY = "skip_any"  # skip the rule if any of its values is blank
-BLANK_SKIP_ALL = "skip_all"  # skip the rule only if all of its values are blank
-BLANK_NEVER = "never"  # never skip: blanks count as 0
-BLANK_POLICIES = (BLANK_SKIP_ANY, BLANK_SKIP_ALL, BLANK_NEVER)
-
 # Template sheets and headers. Ingest finds columns by these header names.
 DATA_SHEET = "Báo cáo"
 GUIDE_SHEET = "Hướng dẫn"

@@ -50,8 +50,7 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def indicator_label(label: str) -> str:
-    """An indicator's label as a chart shows it: without ``Trong đó:``, capitalised."""
-    label = label.removeprefix("Trong đó:").strip()
+    """An indicator's label as a chart shows it, capitalised (a part's label carries no "Trong đó")."""
     return label[:1].upper() + label[1:]
 
 

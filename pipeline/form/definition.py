@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core import settings
-from pipeline.core.constants import BLANK_POLICIES, LEVEL_ALL, NUMERIC_TYPES, TYPES, RuleScope, Severity
+from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPES, RuleScope, Severity
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
@@ -272,7 +272,7 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
                 expression=expr,
                 severity=Severity(_choice(row["severity"], tuple(Severity), "severity", where)),
                 scope=scope,
-                blank=_choice(row["blank"] or "skip_all", BLANK_POLICIES, "blank", where),
+                blank=_choice(row["blank"] or BlankPolicy.SKIP_ALL.value, [p.value for p in BlankPolicy], "blank", where),
                 message=row["message"],
             )
         )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pipeline.core.constants import BLANK_NEVER, BLANK_SKIP_ALL, BLANK_SKIP_ANY, RuleStatus
+from pipeline.core.constants import RuleStatus
 
 _COMPARATORS: dict[type, tuple[str, Callable[[float, float], bool]]] = {
     ast.Eq: ("==", operator.eq),
@@ -36,9 +36,9 @@ class BlankPolicy(str, Enum):
     """Whether a rule is skipped when some of its values are blank (DHIS2's missing value
     strategies). Blank values of a rule that is not skipped count as 0."""
 
-    SKIP_ANY = BLANK_SKIP_ANY  # skip the rule if any of its values is blank
-    SKIP_ALL = BLANK_SKIP_ALL  # skip the rule only if all of its values are blank
-    NEVER = BLANK_NEVER  # never skip
+    SKIP_ANY = "skip_any"  # skip the rule if any of its values is blank
+    SKIP_ALL = "skip_all"  # skip the rule only if all of its values are blank
+    NEVER = "never"  # never skip
 
     def __str__(self) -> str:
         return self.value

@@ -108,7 +108,7 @@ def _check(result: int | None, job: _Job, feature: str, cell: str = "", indicato
 def _write_workbook(job: _Job, filename: str) -> None:
     with xlsxwriter.Workbook(filename, WORKBOOK_OPTIONS) as wb:
         fmt = add_formats(wb)
-        _write_report(wb.add_worksheet(C.DATA_SHEET), fmt, job)
+        _write_data_sheet(wb.add_worksheet(C.DATA_SHEET), fmt, job)
         _write_guide(wb.add_worksheet(C.GUIDE_SHEET), fmt, job)
         _write_meta(wb.add_worksheet(C.META_SHEET), fmt, job)
         wb.worksheets()[0].activate()
@@ -119,7 +119,7 @@ def _write_workbook(job: _Job, filename: str) -> None:
                 _check(wb.set_custom_property(C.META_PREFIX + key, value), job, "thuộc tính tài liệu", key)
 
 
-def _write_report(ws, fmt: dict, job: _Job) -> None:
+def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
     """The ``Báo cáo`` sheet: heading, table, check block, signatures."""
     # Layout and printing.
     for i, header in enumerate(job.headers):
