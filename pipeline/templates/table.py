@@ -10,6 +10,8 @@ from pipeline.core.sheetlayout import set_height
 from pipeline.form.definition import FormDefinition, Indicator, Section
 
 STT, LABEL, UNIT, CODE = range(4)  # the first four columns of the table
+CELL_PADDING_WIDTH = 2  # column width a label cell loses to its padding
+PART_INDENT_WIDTH = 6  # and a part's label to its padding, its indent and italic letters
 
 
 def form_rows(form: FormDefinition, level: str | None = None) -> Iterator[tuple[Section, tuple[int, Indicator] | None]]:
@@ -59,7 +61,8 @@ def _write_section(ws, fmt: dict, row: int, section: Section, widths: Sequence[f
 
 def _write_indicator(ws, fmt: dict, row: int, number: int, ind: Indicator, widths: Sequence[float]) -> None:
     """STT, Nội dung, Đơn vị tính and Mã of an indicator row; a part ("Trong đó: …") indented in italics."""
-    set_height(ws, row, (ind.display_label, widths[LABEL] - 2), (ind.unit, widths[UNIT]))
+    label_room = widths[LABEL] - (PART_INDENT_WIDTH if ind.parent else CELL_PADDING_WIDTH)
+    set_height(ws, row, (ind.display_label, label_room), (ind.unit, widths[UNIT]))
     ws.write_number(row, STT, number, fmt["stt"])
     ws.write_string(row, LABEL, ind.display_label, fmt["label_sub" if ind.parent else "label"])
     ws.write_string(row, UNIT, ind.unit, fmt["measure"])
