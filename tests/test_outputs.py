@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.consolidate.combine import consolidate_folder
-from pipeline.core.errors import OutputError
+from pipeline.core.errors import Msg, OutputError
 from pipeline.outputs import staging as outputs
 
 
@@ -36,8 +36,9 @@ def test_workbook_open_in_excel_keeps_previous_outputs(result, tmp_path):
     outputs.write_outputs(result, tmp_path)
     before = _snapshot(tmp_path)
     (tmp_path / "~$tong_hop.xlsx").write_bytes(b"\x00" * 165)
-    with pytest.raises(OutputError, match="đang được mở"):
+    with pytest.raises(OutputError) as err:
         outputs.write_outputs(result, tmp_path)
+    assert str(err.value) == Msg.OUTPUT_003.render(where=tmp_path, names="tong_hop.xlsx")
     after = _snapshot(tmp_path)
     after.pop("~$tong_hop.xlsx")
     assert after == before
@@ -48,7 +49,7 @@ def test_cli_says_why_when_output_cannot_be_written(sample_dir, tmp_path):
     blocker.write_text("x", encoding="utf-8")
     result = CliRunner().invoke(cli, ["consolidate", str(sample_dir), "--out", str(blocker / "kq")])
     assert result.exit_code == 2
-    assert result.output.startswith("Lỗi: Không ghi được vào thư mục")
+    assert result.output == f"Lỗi: {Msg.OUTPUT_001.render(where=blocker / 'kq', reason='Not a directory')}\n"
 
 
 def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
@@ -60,8 +61,9 @@ def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline.workbook.book, "write_workbook", boom)
-    with pytest.raises(OutputError, match="Kết quả cũ được giữ nguyên"):
+    with pytest.raises(OutputError) as err:
         outputs.write_outputs(result, tmp_path)
+    assert str(err.value) == Msg.OUTPUT_004.render(where=tmp_path, reason="No space left on device")
     assert _snapshot(tmp_path) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

@@ -8,18 +8,18 @@ import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.core.errors import OutputError, PipelineError
+from pipeline.core.errors import Msg, OutputError, PipelineError
 
 # Builds the exception raised when a target cannot be written, from the target and the cause.
 ErrorFactory = Callable[[Path, OSError], PipelineError]
 
 
 def _folder_error(target: Path, err: OSError) -> PipelineError:
-    return OutputError(f"Không ghi được vào thư mục '{target.parent}': {err.strerror}. Hãy chọn thư mục khác bằng --out.")
+    return OutputError(Msg.OUTPUT_001.render(where=target.parent, reason=err.strerror))
 
 
 def _file_error(target: Path, err: OSError) -> PipelineError:
-    return OutputError(f"Không ghi được tệp '{target}': {err.strerror}. Nếu tệp đang mở trong Excel, hãy đóng tệp rồi chạy lại.")
+    return OutputError(Msg.OUTPUT_002.render(where=target, reason=err.strerror))
 
 
 def _create_temp(target: Path) -> Path:

@@ -360,6 +360,19 @@ class Msg(Enum):
         "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.",
     )
 
+    # Outputs (raised as OutputError).
+    OUTPUT_001 = ("Folder not writable", "[{where}] Không ghi được vào thư mục này: {reason}. Hãy chọn thư mục khác bằng --out.")
+    OUTPUT_002 = (
+        "File not writable",
+        "[{where}] Không ghi được tệp: {reason}. Nếu tệp đang mở trong Excel, hãy đóng tệp rồi chạy lại.",
+    )
+    OUTPUT_003 = (
+        "Outputs open",
+        "[{where}] Tệp kết quả đang được mở ({names}). Hãy đóng tệp trong Excel/LibreOffice rồi chạy lại; kết quả cũ được giữ nguyên.",
+    )
+    OUTPUT_004 = ("Outputs not written", "[{where}] Không ghi được kết quả: {reason}. Kết quả cũ được giữ nguyên.")
+    OUTPUT_005 = ("Workbook not written", "[{where}] Không ghi được tệp: {reason}. Hãy kiểm tra thư mục đích và chạy lại.")
+
     # Comparison with the prior period (warnings in the report).
     COMPARE_001 = (
         "Prior-period outlier",

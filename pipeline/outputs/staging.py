@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import WORKBOOK_XLSX
-from pipeline.core.errors import OutputError
+from pipeline.core.errors import Msg, OutputError
 
 STAGING_PREFIX = ".tonghop-staging-"
 # From this many values on, the CSVs are written in a forked process while the workbook is written.
@@ -30,7 +30,7 @@ def _write_staged(result: ConsolidationResult, stage: Path, write_csvs, write_wo
     finally:
         child.join()
     if child.exitcode != 0:
-        raise OutputError(f"Không ghi được các tệp CSV vào '{stage.parent}'. Kết quả cũ được giữ nguyên.")
+        raise OutputError(Msg.OUTPUT_004.render(where=stage.parent, reason="tiến trình ghi các tệp CSV bị dừng"))
     return [*sorted(p for p in stage.iterdir() if p.suffix in (".csv", ".json")), workbook]
 
 
@@ -61,15 +61,13 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
     locked = lock_files(out_dir)
     if locked:
         names = ", ".join(p.name.removeprefix("~$").removeprefix(".~lock.").rstrip("#") for p in locked)
-        raise OutputError(
-            f"Tệp kết quả đang được mở ({names}) trong thư mục '{out_dir}'. Hãy đóng tệp trong Excel/LibreOffice rồi chạy lại; kết quả cũ được giữ nguyên."
-        )
+        raise OutputError(Msg.OUTPUT_003.render(where=out_dir, names=names))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         _clean_stale(out_dir)
         stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     except OSError as err:
-        raise OutputError(f"Không ghi được vào thư mục '{out_dir}': {err.strerror}. Hãy chọn thư mục khác bằng --out.") from err
+        raise OutputError(Msg.OUTPUT_001.render(where=out_dir, reason=err.strerror)) from err
     try:
         staged = _write_staged(result, stage, write_csvs, write_workbook)
         final = []
@@ -78,6 +76,6 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
             final.append(out_dir / path.name)
         return final
     except OSError as err:
-        raise OutputError(f"Không ghi được kết quả vào '{out_dir}': {err.strerror}. Kết quả cũ được giữ nguyên.") from err
+        raise OutputError(Msg.OUTPUT_004.render(where=out_dir, reason=err.strerror)) from err
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -39,7 +39,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_DECIMAL, RuleScope, Severity, SubmissionStatus
-from pipeline.core.errors import OutputError
+from pipeline.core.errors import Msg, OutputError
 from pipeline.core.findings import Problem
 from pipeline.core.sheetlayout import lines_needed, set_height
 from pipeline.core.vnformat import format_number
@@ -134,7 +134,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
             write_charts(workbook, fmt, result, SHEET_TOTALS, layout)
             workbook.close()
         except XlsxWriterException as err:
-            raise OutputError(f"Không ghi được tệp '{path}': {err}. Hãy kiểm tra thư mục đích và chạy lại.") from err
+            raise OutputError(Msg.OUTPUT_005.render(where=path, reason=err)) from err
     return path
 
 
