@@ -169,9 +169,10 @@ def test_r04_failure_is_pinned_on_the_fund_total_cell(form):
     assert [(p.type, p.severity, p.rule, p.file, p.sheet, p.cell, p.code, p.unit_code) for p in problems] == [
         ("relation-failed", "warning", "R04", "a.xlsx", "Báo cáo", "E30", "POOR_FUND_TOTAL", "03386")
     ]
+    assert (problems[0].lhs, problems[0].rhs) == (80_000_000, 100_000_000)  # the figures, not their text
     assert problems[0].message == Msg.RELATION_001.render(
         where="a.xlsx › Báo cáo!E30", rule="R04", message=_r04(form).message, **R04_SIDES,
-        lhs="80.000.000", rhs="100.000.000", difference="-20.000.000",
+        lhs_value="80.000.000", rhs_value="100.000.000", difference="-20.000.000",
     )  # fmt: skip
 
 
@@ -184,7 +185,7 @@ def test_failure_without_the_total_is_pinned_on_a_source_the_return_has(form):
     assert [(p.rule, p.file, p.cell, p.code, p.unit_code) for p in problems] == [("R04", "c.xlsx", "E32", "POOR_FUND_PROVINCE", "03388")]
     assert problems[0].message == Msg.RELATION_001.render(
         where="c.xlsx › Báo cáo!E32", rule="R04", message=_r04(form).message, **R04_SIDES,
-        lhs="50.000.000", rhs="0", difference="+50.000.000",
+        lhs_value="50.000.000", rhs_value="0", difference="+50.000.000",
     )  # fmt: skip
 
 
@@ -243,7 +244,7 @@ def test_each_level_total_and_the_grand_total_are_checked(form):
     r03 = next(r for r in form.rules if r.id == "R03")
     assert problems[0].message == Msg.RELATION_001.render(
         where="Tổng hợp › Cấp thành phố", rule="R03", message=r03.message, lhs_text="CULTURAL_AREAS",
-        rhs_text="RESIDENTIAL_AREAS", lhs="5", rhs="4", difference="+1",
+        rhs_text="RESIDENTIAL_AREAS", lhs_value="5", rhs_value="4", difference="+1",
     )  # fmt: skip
 
 
@@ -258,7 +259,7 @@ def test_the_grand_total_has_its_own_finding(form):
     assert [(p.rule, p.severity, p.level, p.code) for p in problems] == [("R04", "warning", "all", "POOR_FUND_TOTAL")]
     assert problems[0].message == Msg.RELATION_001.render(
         where="Tổng hợp › Tổng cộng", rule="R04", message=_r04(form).message, **R04_SIDES,
-        lhs="862.796.455", rhs="862.796.456", difference="-1",
+        lhs_value="862.796.455", rhs_value="862.796.456", difference="-1",
     )  # fmt: skip
 
 
@@ -294,11 +295,11 @@ def test_rules_across_levels(form):
     assert [p.message for p in problems] == [
         Msg.RELATION_001.render(
             where=where, rule="R08", message=rules["R08"].message, lhs_text="RECEPTION_TURNS[city] + RECEPTION_TURNS[communes]",
-            rhs_text="RECEPTION_TURNS[all]", lhs="40", rhs="41", difference="-1",
+            rhs_text="RECEPTION_TURNS[all]", lhs_value="40", rhs_value="41", difference="-1",
         ),
         Msg.RELATION_001.render(
             where=where, rule="R20", message=rules["R20"].message, lhs_text="DOCS_ISSUED[communes]", rhs_text="1000",
-            lhs="900", rhs="1.000", difference="-100",
+            lhs_value="900", rhs_value="1.000", difference="-100",
         ),
     ]  # fmt: skip
 

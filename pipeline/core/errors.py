@@ -322,7 +322,7 @@ class Msg(Enum):
     # Rules.
     RELATION_001 = (
         "Relation failed",
-        "[{where}] {rule}: {message} ({lhs_text} = {lhs}; {rhs_text} = {rhs}; chênh lệch {difference}).",
+        "[{where}] {rule}: {message} ({lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}).",
         "relation-failed",
         "Quy tắc kiểm tra",
     )

@@ -68,8 +68,8 @@ def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
     return problem(
         Msg.RELATION_001, rule.severity, rule=rule.id, where=where, message=rule.message,
         lhs_text=rule.expression.side_text("lhs"), rhs_text=rule.expression.side_text("rhs"),
-        lhs=format_number(row["lhs"]), rhs=format_number(row["rhs"]), difference=format_signed(row["difference"]),
-        relation_id=rule.id, **place,
+        lhs_value=format_number(row["lhs"]), rhs_value=format_number(row["rhs"]), difference=format_signed(row["difference"]),
+        lhs=row["lhs"], rhs=row["rhs"], relation_id=rule.id, **place,
     )  # fmt: skip
 
 
