@@ -87,3 +87,16 @@ def test_killed_run_leaves_previous_outputs_intact(returns_dir, tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipeline", "consolidate", str(returns_dir), "--out", str(out)], capture_output=True)
     assert done.returncode == 0
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_outputs_follow_the_umask_so_colleagues_can_open_them(result, tmp_path):
+    """A colleague on the same machine or share opens tong_hop.xlsx: outputs are not owner-only."""
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        written = outputs.write_outputs(result, tmp_path)
+    finally:
+        os.umask(umask)
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == {path.name: 0o644 for path in written}
