@@ -105,6 +105,10 @@ class Msg(Enum):
         "Unknown parent indicator",
         "[{where}] Chỉ tiêu {code} được ghi là một phần của '{parent}', nhưng '{parent}' không phải mã của một chỉ tiêu khác trong mục {section}. Hãy sửa cột parent hoặc để trống.",
     )
+    FORM_014 = (
+        "Unit codes equal without leading zeros",
+        "[{where}] Mã đơn vị '{code}' trùng với mã '{other}' ở dòng {first_row} khi bỏ các số 0 ở đầu (Excel bỏ số 0 ở đầu mã khi lưu lại tệp CSV), nên không biết báo cáo mang mã nào là của đơn vị nào. Hãy sửa mã trong danh sách đơn vị cho đúng mã hành chính, mỗi đơn vị một mã.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (
@@ -224,6 +228,12 @@ class Msg(Enum):
         "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
         "no-data-table",
         "Không có bảng số liệu",
+    )
+    META_010 = (
+        "Unit codes padded",
+        "[{where}] {count} mã đơn vị trong danh sách đơn vị bị mất số 0 ở đầu (thường do mở và lưu lại tệp CSV bằng Excel): {examples}. Mã đơn vị hành chính có độ dài cố định nên các mã này đã được thêm lại số 0 cho khớp với báo cáo của các đơn vị. Hãy sửa tệp danh sách đơn vị (định dạng cột mã là Văn bản trước khi lưu).",
+        "unit-codes-padded",
+        "Mã đơn vị mất số 0",
     )
 
     # Values.

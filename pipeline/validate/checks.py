@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from pipeline.core.constants import (
@@ -27,7 +28,7 @@ from pipeline.core.constants import (
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import FormDefinition, Indicator, Unit
+from pipeline.form.definition import FormDefinition, Indicator, Unit, code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
 from pipeline.ingest.recognise import recognise
@@ -50,6 +51,29 @@ class Context:
     form: FormDefinition
     units: dict[str, Unit] | None = None
     period: str | None = None
+
+    def unit_for(self, code: str, level: str = "") -> Unit | None:
+        """The listed unit that a return's ``code`` names, or None.
+
+        A numeric code matches whatever leading zeros either side lost (Excel drops them when it
+        re-saves units.csv); official codes are fixed-width, so the unit keeps the longer of the
+        two codes. Where two levels share the digits, the return's ``level`` decides.
+        """
+        if not self.units or code in self.units:
+            return (self.units or {}).get(code)
+        hits = self._by_key.get(code_key(code), [])
+        if len(hits) > 1:
+            hits = [u for u in hits if u.level == level]
+        if len(hits) != 1:
+            return None
+        return replace(hits[0], code=code) if len(code) > len(hits[0].code) else hits[0]
+
+    @cached_property
+    def _by_key(self) -> dict[str, list[Unit]]:
+        by_key: dict[str, list[Unit]] = {}
+        for unit in (self.units or {}).values():
+            by_key.setdefault(code_key(unit.code), []).append(unit)
+        return by_key
 
 
 @dataclass(frozen=True)
@@ -120,9 +144,9 @@ def _judge(
         return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
     found: list[Problem] = recognised
     if ctx.units is not None:
-        if code not in ctx.units:
+        unit = ctx.unit_for(code, meta.get(META_UNIT_LEVEL, ""))
+        if unit is None:
             return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
-        unit = ctx.units[code]
         if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
             found.append(
                 problem(Msg.META_007, Severity.WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level)
