@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.core import settings
 from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
@@ -119,15 +120,44 @@ def _changes(old: FileOutcome, new: FileOutcome) -> str:
     return "; ".join(diffs) if diffs else "không có"
 
 
-def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
-    """The newest accepted return per unit (by saved time, then file name); the others superseded."""
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _newness(ret: FileOutcome, limit: datetime) -> tuple:
+    """How a return ranks among its unit's, lowest first: a return naming two units below any
+    other; then by saved time (the file's own time when the saved one is beyond ``limit``),
+    the file's time, the file's name."""
+    when = ret.modified or _EARLIEST
+    if when > limit:
+        when = datetime.fromtimestamp(ret.file_mtime, tz=timezone.utc)
+        when = when if when <= limit else _EARLIEST
+    return (not ret.identity_doubted, when, ret.file_mtime, ret.file)
+
+
+def _future_time(ret: FileOutcome) -> Problem:
+    saved = ret.modified.strftime("%d/%m/%Y %H:%M")
+    return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=saved)
+
+
+def select_latest(
+    returns: Iterable[FileOutcome], now: datetime | None = None
+) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
+    """The newest accepted return per unit; the others superseded.
+
+    Newest by saved time, then the file's time, then its name. A saved time later than ``now``
+    (default: the moment of consolidation) by more than ``settings.SAVED_TIME_SLACK`` is not
+    trusted (a warning; the file's time stands in). A return whose identity is doubted (its
+    heading or properties name another unit) never supersedes one that is not.
+    """
+    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
     by_unit: dict[str, list[FileOutcome]] = {}
     for ret in returns:
         if ret.accepted:
             by_unit.setdefault(ret.unit.code, []).append(ret)
     used, superseded, found = {}, {}, []
+    found.extend(_future_time(ret) for group in by_unit.values() for ret in group if ret.modified and ret.modified > limit)
     for code, group in by_unit.items():
-        group.sort(key=lambda r: (r.modified or datetime.min.replace(tzinfo=timezone.utc), r.file_mtime, r.file))
+        group.sort(key=lambda r: _newness(r, limit))
         used[code] = newest = group[-1]
         superseded[code] = group[:-1]
         for old in group[:-1]:

@@ -173,6 +173,12 @@ class Msg(Enum):
         "reader-crash",
         "Đọc tệp bị dừng đột ngột",
     )
+    FILE_013 = (
+        "Saved in the future",
+        "[{where}] Tệp ghi thời điểm lưu là {saved}, muộn hơn thời điểm tổng hợp (đồng hồ máy tính của đơn vị có thể bị sai, hoặc tệp đã bị sửa). Thời điểm này không được dùng để chọn bản nộp mới nhất; chương trình dùng thời điểm của tệp trên máy. Hãy hỏi lại đơn vị và đề nghị chỉnh lại ngày giờ của máy tính.",
+        "future-saved-time",
+        "Thời điểm lưu ở tương lai",
+    )
 
     # Recognising a return.
     META_001 = (
@@ -234,6 +240,18 @@ class Msg(Enum):
         "[{where}] {count} mã đơn vị trong danh sách đơn vị bị mất số 0 ở đầu (thường do mở và lưu lại tệp CSV bằng Excel): {examples}. Mã đơn vị hành chính có độ dài cố định nên các mã này đã được thêm lại số 0 cho khớp với báo cáo của các đơn vị. Hãy sửa tệp danh sách đơn vị (định dạng cột mã là Văn bản trước khi lưu).",
         "unit-codes-padded",
         "Mã đơn vị mất số 0",
+    )
+    META_011 = (
+        "Heading names another unit",
+        "[{where}] Thông tin nhận dạng của tệp ghi đơn vị {unit_code} – {unit_name}, nhưng dòng 'Đơn vị báo cáo' ở đầu trang ghi '{heading}' (có thể trang tính được chép từ báo cáo của đơn vị khác). Tệp được tính cho {unit_code} nhưng không thay thế báo cáo nào khác của {unit_code} mà thông tin khớp nhau. Hãy hỏi lại hai đơn vị số liệu này là của đơn vị nào, rồi đề nghị gửi lại đúng biểu mẫu của mình.",
+        "heading-mismatch",
+        "Tên đơn vị không khớp",
+    )
+    META_012 = (
+        "Hidden sheet and properties disagree",
+        "[{where}] Trang ẩn '_tonghop' của tệp ghi đơn vị {unit_code} – {unit_name}, nhưng thuộc tính của tệp ghi đơn vị {other_code} – {other_name} (có thể tệp được ghép từ báo cáo của hai đơn vị). Tệp được tính cho {unit_code} theo trang ẩn nhưng không thay thế báo cáo nào khác của {unit_code} mà thông tin khớp nhau. Hãy hỏi lại hai đơn vị số liệu này là của đơn vị nào, rồi đề nghị gửi lại đúng biểu mẫu của mình.",
+        "metadata-mismatch",
+        "Thông tin nhận dạng không khớp",
     )
 
     # Values.

@@ -22,6 +22,9 @@ LIMIT_COLUMNS = 200
 # A saved time written without a time zone (LibreOffice's, some XML 2003 exports) is the local
 # time of the computer that saved it: Vietnam's (UTC+7, no daylight saving).
 SAVED_TIME_ZONE = timezone(timedelta(hours=7))
+# A saved time later than the moment of consolidation by more than this is not trusted for
+# choosing a unit's newest return (a wrong clock, an edited file): the file's own time stands in.
+SAVED_TIME_SLACK = timedelta(days=1)
 
 # A change against the prior period beyond this factor is a warning.
 OUTLIER_FACTOR = 3.0

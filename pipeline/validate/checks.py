@@ -31,7 +31,7 @@ from pipeline.core.vnformat import format_number
 from pipeline.form.definition import FormDefinition, Indicator, Unit, code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
-from pipeline.ingest.recognise import recognise
+from pipeline.ingest.recognise import fold, recognise, reporting_unit
 from pipeline.ingest.values import Kind, ParsedValue, parse_value
 
 
@@ -75,6 +75,14 @@ class Context:
             by_key.setdefault(code_key(unit.code), []).append(unit)
         return by_key
 
+    @cached_property
+    def folded_names(self) -> dict[str, frozenset[str]]:
+        """Level -> the listed units' names, folded (see ``recognise.fold``)."""
+        names: dict[str, set[str]] = {}
+        for unit in (self.units or {}).values():
+            names.setdefault(unit.level, set()).add(fold(unit.name))
+        return {level: frozenset(found - {""}) for level, found in names.items()}
+
 
 @dataclass(frozen=True)
 class FileOutcome:
@@ -90,6 +98,7 @@ class FileOutcome:
     modified: datetime | None = None  # the saved time (inside the file, else the file's own time)
     file_mtime: float = 0.0  # the file's modification time, when saved times tie
     readable: bool = True  # False: the file could not be read as a workbook at all
+    identity_doubted: bool = False  # it names two units (heading or properties): never supersedes a consistent return
 
     @property
     def accepted(self) -> bool:
@@ -104,7 +113,8 @@ class FileOutcome:
 def identify(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> tuple[Unit | None, list[Problem]]:
     """The unit a return is for, or None with the finding that says why it is rejected."""
     meta, recognised = return_metadata(raw, ctx)
-    return _judge(raw, meta, recognised, ctx, severity)
+    unit, found = _judge(raw, meta, recognised, ctx, severity)
+    return unit, found + identity_doubts(raw, unit, ctx)
 
 
 def return_metadata(raw: RawReturn, ctx: Context) -> tuple[dict[str, str], list[Problem]]:
@@ -163,6 +173,36 @@ def _judge(
     if not raw.tables:
         return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
+
+
+def identity_doubts(raw: RawReturn, unit: Unit | None, ctx: Context) -> list[Problem]:
+    """Warnings when a return names two units: its hidden sheet and its document properties, or
+    its metadata and the "Đơn vị báo cáo" line of its heading (a sheet copied from another
+    unit's return). Such a return never supersedes a consistent one (``select_latest``)."""
+    if unit is None or not raw.meta:  # rejected, or recognised from the heading itself
+        return []
+    found = []
+    own = {"file": raw.file, "unit_code": unit.code, "unit_name": raw.meta.get(META_UNIT_NAME) or unit.name}
+    props = raw.property_meta
+    if props.get(META_UNIT_CODE) and props.get(META_UNIT_CODE) != raw.meta.get(META_UNIT_CODE):
+        other = {"other_code": props.get(META_UNIT_CODE), "other_name": props.get(META_UNIT_NAME)}
+        found.append(problem(Msg.META_012, Severity.WARNING, **own, **other))
+    heading = reporting_unit(raw.heading)
+    if heading and not _names_only(heading, unit, raw.meta, ctx):
+        found.append(problem(Msg.META_011, Severity.WARNING, **own, heading=heading))
+    return found
+
+
+def _names_only(heading: str, unit: Unit, meta: Mapping[str, str], ctx: Context) -> bool:
+    """Whether the heading's unit is ``unit`` (by its listed name or the file's), compared without
+    diacritics, case or spaces, and no other unit of its level is named beside it."""
+    line = fold(heading)
+    own = {fold(unit.name), fold(meta.get(META_UNIT_NAME, ""))} - {""}
+    if line in own:  # the template's own line: the usual case, no search
+        return True
+    named = {name for name in own | ctx.folded_names.get(unit.level, frozenset()) if name in line}
+    named = {name for name in named if not any(name != other and name in other for other in named)}  # 'Xã Tân' in 'Xã Tân Phong'
+    return bool(named) and named <= own
 
 
 def shown(raw: object) -> str:
@@ -280,8 +320,10 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     """
     meta, recognised = return_metadata(raw, ctx)
     unit, found = _judge(raw, meta, recognised, ctx, severity)
+    doubts = identity_doubts(raw, unit, ctx)
+    found.extend(doubts)
     values: list[Value] = []
     if unit is not None:
         values, issues = check_values(raw, unit, ctx.form)
         found.extend(issues)
-    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified)
+    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts))
