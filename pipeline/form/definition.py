@@ -357,11 +357,13 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
     _unique(rows, "code", file.name)
     units, seen = [], {}
     for line, row in rows:
-        where = f"{file.name} › dòng {line}"
         if row["level"] not in form.levels:
-            raise FormDefinitionError(Msg.FORM_006.render(where=where, level=row["level"], allowed=", ".join(form.levels)))
+            raise FormDefinitionError(
+                Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
+            )
         first = seen.setdefault((row["level"], code_key(row["code"])), (line, row["code"]))
         if first[0] != line:
+            where = f"{file.name} › dòng {line}"
             raise FormDefinitionError(Msg.FORM_014.render(where=where, code=row["code"], other=first[1], first_row=first[0]))
         units.append(Unit(row["code"], row["name"], row["level"]))
     return units

@@ -31,8 +31,9 @@ from pipeline.core.vnformat import format_number
 from pipeline.form.definition import FormDefinition, Indicator, Unit, code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
-from pipeline.ingest.recognise import fold, recognise, reporting_unit
+from pipeline.ingest.recognise import fold, recognise
 from pipeline.ingest.values import Kind, ParsedValue, parse_value
+from pipeline.validate.identity import identity_doubts
 
 
 class Value(NamedTuple):
@@ -114,7 +115,7 @@ def identify(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> 
     """The unit a return is for, or None with the finding that says why it is rejected."""
     meta, recognised = return_metadata(raw, ctx)
     unit, found = _judge(raw, meta, recognised, ctx, severity)
-    return unit, found + identity_doubts(raw, unit, ctx)
+    return unit, found + identity_doubts(raw, unit, ctx.folded_names)
 
 
 def return_metadata(raw: RawReturn, ctx: Context) -> tuple[dict[str, str], list[Problem]]:
@@ -173,36 +174,6 @@ def _judge(
     if not raw.tables:
         return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
-
-
-def identity_doubts(raw: RawReturn, unit: Unit | None, ctx: Context) -> list[Problem]:
-    """Warnings when a return names two units: its hidden sheet and its document properties, or
-    its metadata and the "Đơn vị báo cáo" line of its heading (a sheet copied from another
-    unit's return). Such a return never supersedes a consistent one (``select_latest``)."""
-    if unit is None or not raw.meta:  # rejected, or recognised from the heading itself
-        return []
-    found = []
-    own = {"file": raw.file, "unit_code": unit.code, "unit_name": raw.meta.get(META_UNIT_NAME) or unit.name}
-    props = raw.property_meta
-    if props.get(META_UNIT_CODE) and props.get(META_UNIT_CODE) != raw.meta.get(META_UNIT_CODE):
-        other = {"other_code": props.get(META_UNIT_CODE), "other_name": props.get(META_UNIT_NAME)}
-        found.append(problem(Msg.META_012, Severity.WARNING, **own, **other))
-    heading = reporting_unit(raw.heading)
-    if heading and not _names_only(heading, unit, raw.meta, ctx):
-        found.append(problem(Msg.META_011, Severity.WARNING, **own, heading=heading))
-    return found
-
-
-def _names_only(heading: str, unit: Unit, meta: Mapping[str, str], ctx: Context) -> bool:
-    """Whether the heading's unit is ``unit`` (by its listed name or the file's), compared without
-    diacritics, case or spaces, and no other unit of its level is named beside it."""
-    line = fold(heading)
-    own = {fold(unit.name), fold(meta.get(META_UNIT_NAME, ""))} - {""}
-    if line in own:  # the template's own line: the usual case, no search
-        return True
-    named = {name for name in own | ctx.folded_names.get(unit.level, frozenset()) if name in line}
-    named = {name for name in named if not any(name != other and name in other for other in named)}  # 'Xã Tân' in 'Xã Tân Phong'
-    return bool(named) and named <= own
 
 
 def shown(raw: object) -> str:
@@ -320,7 +291,7 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     """
     meta, recognised = return_metadata(raw, ctx)
     unit, found = _judge(raw, meta, recognised, ctx, severity)
-    doubts = identity_doubts(raw, unit, ctx)
+    doubts = identity_doubts(raw, unit, ctx.folded_names)
     found.extend(doubts)
     values: list[Value] = []
     if unit is not None:
