@@ -14,6 +14,8 @@ import pytest
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core import settings
 from pipeline.ingest.raw import parse_time
+from pipeline.ingest.readers import read_calamine, read_workbook
+from tests import hostile
 from tests.test_template_libreoffice import convert
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -38,6 +40,15 @@ def test_every_saved_time_is_read_as_an_aware_utc_time(text, expected):
 @pytest.mark.parametrize("text", ["", "hôm qua", "2023-13-45T00:00:00", "0000-00-00T00:00:00Z", "0001-01-01T00:00:00"])
 def test_a_saved_time_that_is_not_a_time_is_none(text):
     assert parse_time(text) is None
+
+
+@pytest.mark.parametrize("stamp", ["2023-11-10T15:00:00", "2023-11-10T08:00:00Z"])
+def test_xml_spreadsheet_2003_saved_time_is_aware(sample_dir, tmp_path, stamp):
+    """Government software's "XML Spreadsheet 2003" export, its LastSaved with or without a zone."""
+    path = hostile.xml2003(read_calamine(sample_dir / "03386_Phuong_Quyet_Thang.xlsx"), tmp_path / "xuat.xls")
+    saved = f"<o:DocumentProperties><o:LastSaved>{stamp}</o:LastSaved></o:DocumentProperties>"
+    path.write_text(path.read_text(encoding="utf-8").replace("<o:Custom", saved + "<o:Custom", 1), encoding="utf-8")
+    assert read_workbook(path).modified == datetime(2023, 11, 10, 8, tzinfo=timezone.utc)
 
 
 def _set_saved_time(path, stamp: str) -> None:
