@@ -9,12 +9,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.core import settings
 from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import Unit
+from pipeline.form.definition import Unit, code_key
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
 from pipeline.validate.checks import Context, FileOutcome, check_return
@@ -119,15 +120,44 @@ def _changes(old: FileOutcome, new: FileOutcome) -> str:
     return "; ".join(diffs) if diffs else "không có"
 
 
-def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
-    """The newest accepted return per unit (by saved time, then file name); the others superseded."""
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _newness(ret: FileOutcome, limit: datetime) -> tuple:
+    """How a return ranks among its unit's, lowest first: a return naming two units below any
+    other; then by saved time (the file's own time when the saved one is beyond ``limit``),
+    the file's time, the file's name."""
+    when = ret.modified or _EARLIEST
+    if when > limit:
+        when = datetime.fromtimestamp(ret.file_mtime, tz=timezone.utc)
+        when = when if when <= limit else _EARLIEST
+    return (not ret.identity_doubted, when, ret.file_mtime, ret.file)
+
+
+def _future_time(ret: FileOutcome) -> Problem:
+    saved = ret.modified.strftime("%d/%m/%Y %H:%M")
+    return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=saved)
+
+
+def select_latest(
+    returns: Iterable[FileOutcome], now: datetime | None = None
+) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
+    """The newest accepted return per unit; the others superseded.
+
+    Newest by saved time, then the file's time, then its name. A saved time later than ``now``
+    (default: the moment of consolidation) by more than ``settings.SAVED_TIME_SLACK`` is not
+    trusted (a warning; the file's time stands in). A return whose identity is doubted (its
+    heading or properties name another unit) never supersedes one that is not.
+    """
+    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
     by_unit: dict[str, list[FileOutcome]] = {}
     for ret in returns:
         if ret.accepted:
             by_unit.setdefault(ret.unit.code, []).append(ret)
     used, superseded, found = {}, {}, []
+    found.extend(_future_time(ret) for group in by_unit.values() for ret in group if ret.modified and ret.modified > limit)
     for code, group in by_unit.items():
-        group.sort(key=lambda r: (r.modified or datetime.min.replace(tzinfo=timezone.utc), r.file_mtime, r.file))
+        group.sort(key=lambda r: _newness(r, limit))
         used[code] = newest = group[-1]
         superseded[code] = group[:-1]
         for old in group[:-1]:
@@ -143,6 +173,41 @@ def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome
                 )
             )
     return used, superseded, found
+
+
+PADDED_LISTED = 3  # padded codes named in the warning; the rest are counted
+
+
+def pad_unit_codes(units: list[Unit], returns: list[FileOutcome]) -> tuple[list[Unit], list[FileOutcome], list[Problem]]:
+    """The unit list with the leading zeros its numeric codes lost put back, as the returns show them.
+
+    A return whose code matched a listed one only once zeros were dropped (``03386`` for a listed
+    ``3386``, see ``Context.unit_for``) shows how wide the codes of its level are. Official
+    administrative codes are fixed-width, so every shorter numeric code of that level is padded
+    to that width (units without a return too), the returns follow, and one warning says so.
+    """
+    listed = {u.code for u in units}
+    keys = {(u.level, code_key(u.code)) for u in units}
+    widths: dict[str, int] = {}
+    for ret in returns:
+        if ret.accepted and ret.unit.code not in listed and (ret.unit.level, code_key(ret.unit.code)) in keys:
+            widths[ret.unit.level] = max(widths.get(ret.unit.level, 0), len(ret.unit.code))
+    padded = [
+        replace(u, code=u.code.zfill(widths[u.level]))
+        if u.level in widths and u.code.isascii() and u.code.isdigit() and len(u.code) < widths[u.level]
+        else u
+        for u in units
+    ]
+    changed = [(old.code, new.code) for old, new in zip(units, padded, strict=True) if old.code != new.code]
+    if not changed:
+        return units, returns, []
+    by_key = {(u.level, code_key(u.code)): u for u in padded}
+    returns = [replace(r, unit=by_key.get((r.unit.level, code_key(r.unit.code)), r.unit)) if r.accepted else r for r in returns]
+    examples = ", ".join(f"{old} → {new}" for old, new in changed[:PADDED_LISTED])
+    if len(changed) > PADDED_LISTED:
+        examples += f" và {format_number(len(changed) - PADDED_LISTED)} mã khác"
+    found = problem(Msg.META_010, Severity.WARNING, where="Danh sách đơn vị", count=format_number(len(changed)), examples=examples)
+    return padded, returns, [found]
 
 
 def missing_units(units: list[Unit], used: dict[str, FileOutcome]) -> list[Problem]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.consolidate.collect import list_files, missing_units, read_returns, select_latest
+from pipeline.consolidate.collect import list_files, missing_units, pad_unit_codes, read_returns, select_latest
 from pipeline.consolidate.result import (
     FILE_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -116,6 +116,8 @@ def consolidate_returns(
     """
     findings = Findings()
     findings.extend(folder_problems)
+    units, outcomes, found = pad_unit_codes(units, outcomes)
+    findings.extend(found)
     period, wrong_period, found = _settle_period(outcomes, ctx)
     for item in outcomes:
         if not item.readable:

@@ -105,6 +105,10 @@ class Msg(Enum):
         "Unknown parent indicator",
         "[{where}] Chỉ tiêu {code} được ghi là một phần của '{parent}', nhưng '{parent}' không phải mã của một chỉ tiêu khác trong mục {section}. Hãy sửa cột parent hoặc để trống.",
     )
+    FORM_014 = (
+        "Unit codes equal without leading zeros",
+        "[{where}] Mã đơn vị '{code}' trùng với mã '{other}' ở dòng {first_row} khi bỏ các số 0 ở đầu (Excel bỏ số 0 ở đầu mã khi lưu lại tệp CSV), nên không biết báo cáo mang mã nào là của đơn vị nào. Hãy sửa mã trong danh sách đơn vị cho đúng mã hành chính, mỗi đơn vị một mã.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (
@@ -169,6 +173,12 @@ class Msg(Enum):
         "reader-crash",
         "Đọc tệp bị dừng đột ngột",
     )
+    FILE_013 = (
+        "Saved in the future",
+        "[{where}] Tệp ghi thời điểm lưu là {saved}, muộn hơn thời điểm tổng hợp (đồng hồ máy tính của đơn vị có thể bị sai, hoặc tệp đã bị sửa). Thời điểm này không được dùng để chọn bản nộp mới nhất; chương trình dùng thời điểm của tệp trên máy. Hãy hỏi lại đơn vị và đề nghị chỉnh lại ngày giờ của máy tính.",
+        "future-saved-time",
+        "Thời điểm lưu ở tương lai",
+    )
 
     # Recognising a return.
     META_001 = (
@@ -224,6 +234,24 @@ class Msg(Enum):
         "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
         "no-data-table",
         "Không có bảng số liệu",
+    )
+    META_010 = (
+        "Unit codes padded",
+        "[{where}] {count} mã đơn vị trong danh sách đơn vị bị mất số 0 ở đầu (thường do mở và lưu lại tệp CSV bằng Excel): {examples}. Mã đơn vị hành chính có độ dài cố định nên các mã này đã được thêm lại số 0 cho khớp với báo cáo của các đơn vị. Hãy sửa tệp danh sách đơn vị (định dạng cột mã là Văn bản trước khi lưu).",
+        "unit-codes-padded",
+        "Mã đơn vị mất số 0",
+    )
+    META_011 = (
+        "Heading names another unit",
+        "[{where}] Thông tin nhận dạng của tệp ghi đơn vị {unit_code} – {unit_name}, nhưng dòng 'Đơn vị báo cáo' ở đầu trang ghi '{heading}' (có thể trang tính được chép từ báo cáo của đơn vị khác). Tệp được tính cho {unit_code} nhưng không thay thế báo cáo nào khác của {unit_code} mà thông tin khớp nhau. Hãy hỏi lại hai đơn vị số liệu này là của đơn vị nào, rồi đề nghị gửi lại đúng biểu mẫu của mình.",
+        "heading-mismatch",
+        "Tên đơn vị không khớp",
+    )
+    META_012 = (
+        "Hidden sheet and properties disagree",
+        "[{where}] Trang ẩn '_tonghop' của tệp ghi đơn vị {unit_code} – {unit_name}, nhưng thuộc tính của tệp ghi đơn vị {other_code} – {other_name} (có thể tệp được ghép từ báo cáo của hai đơn vị). Tệp được tính cho {unit_code} theo trang ẩn nhưng không thay thế báo cáo nào khác của {unit_code} mà thông tin khớp nhau. Hãy hỏi lại hai đơn vị số liệu này là của đơn vị nào, rồi đề nghị gửi lại đúng biểu mẫu của mình.",
+        "metadata-mismatch",
+        "Thông tin nhận dạng không khớp",
     )
 
     # Values.

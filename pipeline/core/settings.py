@@ -1,5 +1,6 @@
 """Defaults and limits. Change them here, not in the stages."""
 
+from datetime import timedelta, timezone
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -17,6 +18,13 @@ LIMIT_PROBLEMS = 1000
 LIMIT_FILE_BYTES = 20 * 1024 * 1024
 LIMIT_ROWS = 10_000
 LIMIT_COLUMNS = 200
+
+# A saved time written without a time zone (LibreOffice's, some XML 2003 exports) is the local
+# time of the computer that saved it: Vietnam's (UTC+7, no daylight saving).
+SAVED_TIME_ZONE = timezone(timedelta(hours=7))
+# A saved time later than the moment of consolidation by more than this is not trusted for
+# choosing a unit's newest return (a wrong clock, an edited file): the file's own time stands in.
+SAVED_TIME_SLACK = timedelta(days=1)
 
 # A change against the prior period beyond this factor is a warning.
 OUTLIER_FACTOR = 3.0

@@ -57,6 +57,7 @@ class RawReturn:
     tables: int = 0
     modified: datetime | None = None
     heading: list[str] = field(default_factory=list)  # text above the first table, to recognise a unit by name
+    property_meta: dict[str, str] = field(default_factory=dict)  # the document properties' own, to compare with ``meta``
 
 
 def normalise(text: Any) -> str:
@@ -91,12 +92,21 @@ def _cell_text(value: Any) -> str:
 
 def read_metadata(book: RawWorkbook) -> dict[str, str]:
     """Metadata from the hidden sheet (even if renamed), else from custom document properties."""
+    return _sheet_metadata(book) or property_metadata(book)
+
+
+def _sheet_metadata(book: RawWorkbook) -> dict[str, str]:
     for sheet in book.sheets:
         if sheet.name != META_SHEET and sheet.visible:
             continue
         pairs = {_cell_text(row[0]): _cell_text(row[1]) for row in sheet.rows if len(row) >= 2 and _cell_text(row[0])}
         if pairs.get(META_FORM_ID):
             return {key: pairs.get(key, "") for key in META_KEYS}
+    return {}
+
+
+def property_metadata(book: RawWorkbook) -> dict[str, str]:
+    """Metadata from the custom document properties (``tonghop_*``); {} when they carry none."""
     props = {key: book.properties.get(META_PREFIX + key, "").strip() for key in META_KEYS}
     return props if props.get(META_FORM_ID) else {}
 
@@ -152,7 +162,8 @@ def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawRet
 
     :param file: the file's name as the user sees it, used in every location.
     """
-    out = RawReturn(file=file, meta=read_metadata(book), modified=book.modified)
+    props = property_metadata(book)
+    out = RawReturn(file=file, meta=_sheet_metadata(book) or props, modified=book.modified, property_meta=props)
     for sheet in book.sheets:
         if sheet.name == META_SHEET:
             continue

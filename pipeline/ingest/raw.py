@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree as SafeET
+
+from pipeline.core import settings
 
 _CELL_RE = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
@@ -108,9 +110,15 @@ def _local(tag: str) -> str:
 
 
 def parse_time(text: str) -> datetime | None:
+    """A saved time as written in a file (ISO 8601), as an aware UTC time; None when not a time.
+
+    Every reader's saved time goes through here, so times from any format compare: Excel writes
+    UTC (``Z``), LibreOffice the local time without a zone (read as ``settings.SAVED_TIME_ZONE``).
+    """
     try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=settings.SAVED_TIME_ZONE)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # not a time, or one beyond the calendar once in UTC
         return None
 
 

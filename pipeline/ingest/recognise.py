@@ -24,11 +24,28 @@ from pipeline.ingest.legacy_text import fix_legacy
 # A level is recognised when its codes and the codes found overlap at least this much.
 MIN_OVERLAP = 0.6
 _YEAR = re.compile(r"năm\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+REPORTING_LINE = "donvibaocao"  # the folded label of the heading's line naming the unit
 
 
 def fold(text: str) -> str:
     """Text without diacritics, case, spaces or punctuation: 'Phường Đoàn Kết' -> 'phuongdoanket'."""
     return "".join(ch for ch in strip_diacritics(fix_legacy(str(text))[0]).casefold() if ch.isalnum())
+
+
+def reporting_unit(heading: list[str]) -> str:
+    """The unit named on the heading's "Đơn vị báo cáo: …" line, as typed; "" when there is none.
+
+    The name may follow a colon, the label's four words, or stand in the next cell.
+    """
+    for at, text in enumerate(heading):
+        line = fix_legacy(text)[0]
+        if not fold(line).startswith(REPORTING_LINE):
+            continue
+        name = line.split(":", 1)[1] if ":" in line else " ".join(line.split()[4:])
+        if not name.strip() and at + 1 < len(heading):
+            name = fix_legacy(heading[at + 1])[0]
+        return " ".join(name.split())
+    return ""
 
 
 def recognise_level(raw: RawReturn, form: FormDefinition) -> str | None:
@@ -48,7 +65,7 @@ def recognise_unit(raw: RawReturn, units: list[Unit], level: str) -> Unit | None
     heading = [fold(text) for text in raw.heading]
     hits = {u.code: u for u in units if u.level == level and fold(u.name) and any(fold(u.name) in text for text in heading)}
     if len(hits) > 1:  # prefer the names that appear on the "Đơn vị báo cáo" line
-        marked = [text for text in heading if "donvibaocao" in text]
+        marked = [text for text in heading if REPORTING_LINE in text]
         hits = {c: u for c, u in hits.items() if any(fold(u.name) in text for text in marked)}
     return next(iter(hits.values())) if len(hits) == 1 else None
 

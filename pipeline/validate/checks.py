@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from pipeline.core.constants import (
@@ -27,11 +28,12 @@ from pipeline.core.constants import (
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import FormDefinition, Indicator, Unit
+from pipeline.form.definition import FormDefinition, Indicator, Unit, code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
-from pipeline.ingest.recognise import recognise
+from pipeline.ingest.recognise import fold, recognise
 from pipeline.ingest.values import Kind, ParsedValue, parse_value
+from pipeline.validate.identity import identity_doubts
 
 
 class Value(NamedTuple):
@@ -51,6 +53,37 @@ class Context:
     units: dict[str, Unit] | None = None
     period: str | None = None
 
+    def unit_for(self, code: str, level: str = "") -> Unit | None:
+        """The listed unit that a return's ``code`` names, or None.
+
+        A numeric code matches whatever leading zeros either side lost (Excel drops them when it
+        re-saves units.csv); official codes are fixed-width, so the unit keeps the longer of the
+        two codes. Where two levels share the digits, the return's ``level`` decides.
+        """
+        if not self.units or code in self.units:
+            return (self.units or {}).get(code)
+        hits = self._by_key.get(code_key(code), [])
+        if len(hits) > 1:
+            hits = [u for u in hits if u.level == level]
+        if len(hits) != 1:
+            return None
+        return replace(hits[0], code=code) if len(code) > len(hits[0].code) else hits[0]
+
+    @cached_property
+    def _by_key(self) -> dict[str, list[Unit]]:
+        by_key: dict[str, list[Unit]] = {}
+        for unit in (self.units or {}).values():
+            by_key.setdefault(code_key(unit.code), []).append(unit)
+        return by_key
+
+    @cached_property
+    def folded_names(self) -> dict[str, frozenset[str]]:
+        """Level -> the listed units' names, folded (see ``recognise.fold``)."""
+        names: dict[str, set[str]] = {}
+        for unit in (self.units or {}).values():
+            names.setdefault(unit.level, set()).add(fold(unit.name))
+        return {level: frozenset(found - {""}) for level, found in names.items()}
+
 
 @dataclass(frozen=True)
 class FileOutcome:
@@ -66,6 +99,7 @@ class FileOutcome:
     modified: datetime | None = None  # the saved time (inside the file, else the file's own time)
     file_mtime: float = 0.0  # the file's modification time, when saved times tie
     readable: bool = True  # False: the file could not be read as a workbook at all
+    identity_doubted: bool = False  # it names two units (heading or properties): never supersedes a consistent return
 
     @property
     def accepted(self) -> bool:
@@ -80,7 +114,8 @@ class FileOutcome:
 def identify(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> tuple[Unit | None, list[Problem]]:
     """The unit a return is for, or None with the finding that says why it is rejected."""
     meta, recognised = return_metadata(raw, ctx)
-    return _judge(raw, meta, recognised, ctx, severity)
+    unit, found = _judge(raw, meta, recognised, ctx, severity)
+    return unit, found + identity_doubts(raw, unit, ctx.folded_names)
 
 
 def return_metadata(raw: RawReturn, ctx: Context) -> tuple[dict[str, str], list[Problem]]:
@@ -120,9 +155,9 @@ def _judge(
         return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
     found: list[Problem] = recognised
     if ctx.units is not None:
-        if code not in ctx.units:
+        unit = ctx.unit_for(code, meta.get(META_UNIT_LEVEL, ""))
+        if unit is None:
             return None, [problem(Msg.META_005, severity, file=file, unit_code=code, unit_name=name)]
-        unit = ctx.units[code]
         if meta.get(META_UNIT_LEVEL) and meta.get(META_UNIT_LEVEL) != unit.level:
             found.append(
                 problem(Msg.META_007, Severity.WARNING, file=file, unit_code=code, found=meta.get(META_UNIT_LEVEL), expected=unit.level)
@@ -256,8 +291,10 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     """
     meta, recognised = return_metadata(raw, ctx)
     unit, found = _judge(raw, meta, recognised, ctx, severity)
+    doubts = identity_doubts(raw, unit, ctx.folded_names)
+    found.extend(doubts)
     values: list[Value] = []
     if unit is not None:
         values, issues = check_values(raw, unit, ctx.form)
         found.extend(issues)
-    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified)
+    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts))
