@@ -97,6 +97,8 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
         "comparison": COMPARISON_CSV if result.comparison is not None else None,
     }  # fmt: skip
     with atomic_path(out_dir / RUN_JSON) as tmp:
-        tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8")
+        # A folder named in bytes that are not UTF-8 is held with surrogate escapes: written as
+        # JSON's own escapes (\udce1), its path reads back exactly.
+        tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8", errors="backslashreplace")
     written.append(out_dir / RUN_JSON)
     return written
