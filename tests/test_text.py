@@ -5,8 +5,11 @@ through the same cleaning, end to end through the CLI."""
 from __future__ import annotations
 
 import csv
+import json
 import os
+import shutil
 import unicodedata
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -173,8 +176,45 @@ def test_shown_name_of_another_file_is_not_taken(returns_dir, tmp_path):
     assert fields["encoding"].startswith("Windows-1258") and f"'{shown}'" in fields["encoding"]
 
 
+def test_folders_whose_names_are_not_utf8(sample_dir, tmp_path):
+    """The returns and output folders of such a zip: outputs written, run.json keeps the real
+    folder (JSON escapes), the terminal shows it readable."""
+    returns = os.fsdecode(os.fsencode(tmp_path) + b"/B\xe1o c\xe1o")
+    out = os.fsdecode(os.fsencode(tmp_path) + b"/K\xe1t qu\xe1")
+    shutil.copytree(sample_dir, returns)
+    consolidated = _run("consolidate", returns, "--out", out)
+    assert consolidated.exit_code == 0, consolidated.output
+    assert consolidated.output.splitlines()[-1] == f"Kết quả đã ghi vào thư mục {tmp_path}/Kát quá/ (mở tệp tong_hop.xlsx)."
+    assert json.loads(Path(out, "run.json").read_text(encoding="utf-8"))["source"] == returns
+    assert _run("report", out).exit_code == 0
+
+
 def _with_text(src, dst, old: bytes, new: bytes):
     return rewrite_zip(src, dst, lambda name, data: data.replace(old, new))
+
+
+def test_control_characters_never_reach_the_outputs_raw(make_return, returns_dir, tmp_path):
+    """A line break pasted from Word into a number cell (``_x000B_`` in the xlsx) and a file name
+    holding an escape sequence and a \\x01: consolidate and report work, and no output or
+    terminal line carries a control character."""
+    filled = make_return("03386", {"MEDIATORS": "12ZZ3"}, folder=tmp_path / "filled")
+    (returns_dir / SAMPLE_FILE).unlink()
+    name = "03386 \x1b]0;hacked\x07 bad\x01.xlsx"
+    _with_text(filled, returns_dir / name, b"12ZZ3", b"12_x000B_3")
+    out = tmp_path / "out"
+    consolidated = _run("consolidate", returns_dir, "--out", out, "--period", "2023")
+    assert consolidated.exit_code == 0, consolidated.output
+    reported = _run("report", out, "--date", "15/11/2023")
+    assert reported.exit_code == 0, reported.output
+    controls = {chr(c) for c in [*range(0x20), 0x7F]} - {"\n"}
+    assert not controls & set(consolidated.output)
+    assert clean_text(name, terminal=True) in consolidated.output
+    cells = [v for ws in openpyxl.load_workbook(out / "tong_hop.xlsx").worksheets for row in ws.values for v in row]
+    texts = [v for v in cells if isinstance(v, str)]
+    assert clean_text(name) in texts and not [t for t in texts if controls & set(t)]
+    docx_text = "\n".join(p.text for p in Document(str(out / "phu_luc_so_lieu.docx")).paragraphs)
+    assert clean_text(name) in docx_text and "12\n3" in docx_text
+    assert not (controls - {"\t"}) & set(docx_text)
 
 
 def test_csv_apostrophe_stays_in_the_csv(returns_dir, tmp_path):
