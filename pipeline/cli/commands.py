@@ -10,7 +10,7 @@ from pipeline import api
 from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
 from pipeline.core.errors import PipelineError
-from pipeline.core.text import clean_text
+from pipeline.core.text import clean_text, console_streams, for_console
 
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
@@ -27,8 +27,10 @@ def form_options(func):
 
 def echo(line: str, *, err: bool = False) -> None:
     """Print one line; every line the commands print goes through here. Names and messages are
-    cleaned for a terminal (no control character, so no escape sequence, reaches it)."""
-    click.echo(clean_text(line, terminal=True), err=err)
+    cleaned for a terminal (no control character, so no escape sequence, reaches it) and written
+    as the console's encoding can show them (cp1258, ASCII: ``for_console``)."""
+    stream = sys.stderr if err else sys.stdout
+    click.echo(for_console(clean_text(line, terminal=True), getattr(stream, "encoding", None)), err=err)
 
 
 def _fail(err: PipelineError) -> None:
@@ -36,7 +38,16 @@ def _fail(err: PipelineError) -> None:
     sys.exit(2)
 
 
-@click.group()
+class _Group(click.Group):
+    """The ``tonghop`` group: before anything is printed (help and click's own messages too),
+    the console streams are set to never fail on a character their encoding lacks."""
+
+    def main(self, *args, **kwargs):
+        console_streams()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="tonghop")
 def cli() -> None:
     """tonghop: tổng hợp số liệu báo cáo của các xã, phường từ biểu mẫu Excel."""
