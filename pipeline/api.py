@@ -94,10 +94,10 @@ def _check_file(path: Path, ctx: Context) -> FileCheck:
             [{"unit_code": outcome.unit.code, **v._asdict()} for v in outcome.values],
             columns=["unit_code", "code", "value", "sheet", "cell"],
         )
-        meta = pd.DataFrame([{"unit_code": outcome.unit.code, "level": outcome.unit.level, "file": path.name}])
+        meta = pd.DataFrame([{"unit_code": outcome.unit.code, "level": outcome.unit.level, "file": outcome.file}])
         problems += check_returns(values, meta, ctx.form)[1]
     meta = outcome.meta
-    return FileCheck(path.name, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems)
+    return FileCheck(outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems)
 
 
 def consolidate(

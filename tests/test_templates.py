@@ -11,13 +11,14 @@ import pytest
 
 from pipeline.core import constants as C
 from pipeline.core.errors import TemplateError
-from pipeline.form.definition import Rule, Unit
+from pipeline.form.definition import Rule, Unit, load_form
 from pipeline.form.expression import parse_expression
 from pipeline.form.prior import PriorData
 from pipeline.templates import build as templates
 from pipeline.templates import checks as template_checks
 from pipeline.templates.batch import write_templates
 from pipeline.templates.build import build_template, template_filename
+from tests.conftest import write_form
 
 PERIOD = "2023"
 DEADLINE = "15/12/2023"
@@ -288,3 +289,15 @@ def test_warning_rule_asks_for_review():
     status, _ = template_checks.rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
     assert '"Cần xem lại"' in status and "Chưa khớp" not in status
     assert template_checks.cached_results(rule) == ("Đạt", "")
+
+
+def test_text_starting_like_a_formula_stays_text(tmp_path):
+    """A form title starting with "=" is written as text in every cell, never as a live formula."""
+    folder = write_form(tmp_path / "form", "A,I,Số hộ,hộ,count,0,,yes,communes", "R1,A >= 0,error,all,skip_all,Không âm.")
+    (folder / "form.csv").write_text("key,value\nid,bieu-nho\nversion,1\ntitle,=Biểu nhỏ năm {period}\n", encoding="utf-8")
+    form = load_form(folder)
+    path = build_template(form, Unit("X1", "Xã Một", "communes"), tmp_path / "x.xlsx", PERIOD)
+    cells = [cell for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows() for cell in row]
+    titles = [cell for cell in cells if isinstance(cell.value, str) and "BIỂU NHỎ NĂM 2023" in cell.value.upper()]
+    assert {cell.value for cell in titles} == {"=BIỂU NHỎ NĂM 2023", "=Biểu nhỏ năm 2023"}
+    assert {cell.data_type for cell in titles} == {"s"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.outputs.csvfiles import numbers_text, safe_text, write_frame
+from pipeline.outputs.csvfiles import numbers_text, read_frame, safe_text, write_frame
 
 
 def test_numbers_written_plainly():
@@ -21,3 +21,19 @@ def test_write_frame_round_trip(tmp_path):
     frame = pd.DataFrame({"file": ['=HYPERLINK("x")', "a.xlsx"], "value": [5, 2.25]})
     path = write_frame(frame, tmp_path / "x.csv", numeric=("value",))
     assert path.read_text(encoding="utf-8") == 'file,value\n"\'=HYPERLINK(""x"")",5\na.xlsx,2.25\n'
+
+
+TRICKY = ["=1+2.xlsx", "'=1+2.xlsx", "''=x", "'", "'abc", "-5", "-", "+84 912", "@SUM(A1)", "\t=x", "bình thường", "", "1.5"]
+
+
+def test_guard_is_undone_on_reading(tmp_path):
+    """What write_frame guards against formulas, read_frame gives back as it was, for any text."""
+    frame = pd.DataFrame({"file": TRICKY, "value": TRICKY})
+    path = write_frame(frame, tmp_path / "x.csv", numeric=("value",))
+    back = read_frame(path)
+    assert back["file"].tolist() == TRICKY and back["value"].tolist() == TRICKY
+
+
+def test_text_in_a_number_column_is_guarded_too():
+    column = pd.Series([5, "=1+1", "'=1", "-5"], dtype=object)
+    assert numbers_text(column).tolist() == ["5", "'=1+1", "''=1", "-5"]

@@ -22,6 +22,7 @@ from pipeline.appendix.sentences import Figures, form_sentences, render_all, ver
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
+from pipeline.core.text import clean_text
 from pipeline.core.vnformat import format_number, format_signed
 from pipeline.form.definition import FormDefinition, Indicator, Section
 
@@ -123,7 +124,8 @@ def _para(container, text: str = "", *, align=JUSTIFY, bold=False, italic=False,
 
 
 def _run(para, text: str, *, bold=False, italic=False, underline=False, size=None):
-    run = para.add_run(text)
+    """Every text of the document is written by this run: cleaned by ``clean_text`` first."""
+    run = para.add_run(clean_text(text))
     run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
     if size:
         run.font.size = Pt(size)

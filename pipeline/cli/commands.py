@@ -10,6 +10,7 @@ from pipeline import api
 from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
 from pipeline.core.errors import PipelineError
+from pipeline.core.text import clean_text, console_streams, for_console
 
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
@@ -24,12 +25,29 @@ def form_options(func):
     )(func)
 
 
+def echo(line: str, *, err: bool = False) -> None:
+    """Print one line; every line the commands print goes through here. Names and messages are
+    cleaned for a terminal (no control character, so no escape sequence, reaches it) and written
+    as the console's encoding can show them (cp1258, ASCII: ``for_console``)."""
+    stream = sys.stderr if err else sys.stdout
+    click.echo(for_console(clean_text(line, terminal=True), getattr(stream, "encoding", None)), err=err)
+
+
 def _fail(err: PipelineError) -> None:
-    click.echo(f"Lỗi: {err}", err=True)
+    echo(f"Lỗi: {err}", err=True)
     sys.exit(2)
 
 
-@click.group()
+class _Group(click.Group):
+    """The ``tonghop`` group: before anything is printed (help and click's own messages too),
+    the console streams are set to never fail on a character their encoding lacks."""
+
+    def main(self, *args, **kwargs):
+        console_streams()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="tonghop")
 def cli() -> None:
     """tonghop: tổng hợp số liệu báo cáo của các xã, phường từ biểu mẫu Excel."""
@@ -61,10 +79,10 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
     except PipelineError as err:
         _fail(err)
     for path in paths[:LIST_FILES]:
-        click.echo(f"  {path}")
+        echo(f"  {path}")
     if len(paths) > LIST_FILES:
-        click.echo(f"  … và {len(paths) - LIST_FILES} tệp khác")
-    click.echo(f"Đã tạo {len(paths)} biểu mẫu trong {paths[0].parent if paths else out}.")
+        echo(f"  … và {len(paths) - LIST_FILES} tệp khác")
+    echo(f"Đã tạo {len(paths)} biểu mẫu trong {paths[0].parent if paths else out}.")
 
 
 @cli.command()
@@ -84,9 +102,9 @@ def check(files, form_path, units_path, period) -> None:
         _fail(err)
     for verdict in verdicts:
         for line in check_lines(verdict):
-            click.echo(line)
+            echo(line)
     bad = sum(v.has_errors for v in verdicts)
-    click.echo(f"Đã kiểm tra {len(verdicts)} tệp: {bad} tệp có lỗi." if bad else f"Đã kiểm tra {len(verdicts)} tệp: không có lỗi.")
+    echo(f"Đã kiểm tra {len(verdicts)} tệp: {bad} tệp có lỗi." if bad else f"Đã kiểm tra {len(verdicts)} tệp: không có lỗi.")
     sys.exit(1 if bad else 0)
 
 
@@ -135,7 +153,7 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
     for line in consolidation_lines(result, out_dir):
-        click.echo(line)
+        echo(line)
     sys.exit(1 if strict and result.findings.has_errors else 0)
 
 
@@ -155,7 +173,7 @@ def report(consolidated_dir, out, when, number) -> None:
         path = api.make_report(consolidated_dir, out=out, when=when, number=number)
     except PipelineError as err:
         _fail(err)
-    click.echo(f"Đã ghi phụ lục số liệu: {path}")
+    echo(f"Đã ghi phụ lục số liệu: {path}")
 
 
 @cli.command()
@@ -172,4 +190,4 @@ def demo(out) -> None:
     except PipelineError as err:
         _fail(err)
     for line in demo_lines(done):
-        click.echo(line)
+        echo(line)

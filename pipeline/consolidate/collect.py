@@ -14,6 +14,7 @@ from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.pool import chunked, map_chunks
+from pipeline.core.text import escaped_name, shown_name
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import Unit, code_key
 from pipeline.ingest.extract import extract_return
@@ -21,6 +22,7 @@ from pipeline.ingest.readers import read_workbook
 from pipeline.validate.checks import Context, FileOutcome, check_return
 
 LOCK_PREFIXES = ("~$", ".~lock.")
+ESCAPE_TEXT = "\\xNN"  # how a byte that is not UTF-8 is written in a name that cannot be read
 CHUNK = 64  # files per chunk at most
 
 # The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
@@ -37,34 +39,59 @@ def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
     return problem(READ_FAILURES.get(err.kind, Msg.FILE_001), severity, file=name, reason=str(err), note=err.kind)
 
 
+def file_label(path: Path) -> tuple[str, tuple[Problem, ...]]:
+    """The name a file is shown by in every output and finding, and the finding that says the
+    name is not UTF-8 (the file itself is still read from ``path``, never renamed).
+
+    Such a name is shown as ``shown_name`` reads it, unless a file of that name stands in the
+    same folder: then escaped, so one name in the outputs always means one file.
+    """
+    shown, encoding = shown_name(path.name)
+    if encoding is None:
+        return path.name, ()
+    raw = escaped_name(path.name)
+    if not encoding:
+        how = f"không xác định được, các byte lạ được ghi dạng {ESCAPE_TEXT}"
+    elif os.path.lexists(path.with_name(shown)):
+        shown, how = raw, f"{encoding} thì trùng tên tệp '{shown}' đã có, nên các byte lạ được ghi dạng {ESCAPE_TEXT}"
+    else:
+        how = encoding
+    return shown, (problem(Msg.FILE_014, Severity.WARNING, file=shown, shown=shown, raw=raw, encoding=how),)
+
+
 def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """Candidate return files in ``folder`` (sorted by name), and findings for the rest."""
     files, found = [], []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith(LOCK_PREFIXES):
-            found.append(problem(Msg.FILE_002, Severity.INFO, file=entry.name))
+            found.append(problem(Msg.FILE_002, Severity.INFO, file=file_label(Path(entry.path))[0]))
         elif entry.is_symlink():
-            found.append(problem(Msg.FILE_009, Severity.WARNING, file=entry.name))
+            found.append(problem(Msg.FILE_009, Severity.WARNING, file=file_label(Path(entry.path))[0]))
         elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
             files.append(Path(entry.path))
     return files, found
 
 
 def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING) -> FileOutcome:
-    """Read, extract and check one file; any failure becomes a finding for that file."""
+    """Read, extract and check one file; any failure becomes a finding for that file.
+
+    The outcome names the file by ``file_label`` (a name that is not UTF-8 made readable, with
+    a finding that says so)."""
+    name, named = file_label(path)
     try:
         mtime = path.stat().st_mtime
-        checked = check_return(extract_return(read_workbook(path), ctx.form, path.name), ctx, severity)
-        return replace(checked, modified=checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc), file_mtime=mtime)
+        checked = check_return(extract_return(read_workbook(path), ctx.form, name), ctx, severity)
+        modified = checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc)
+        return replace(checked, problems=(*named, *checked.problems), modified=modified, file_mtime=mtime)
     except WorkbookReadError as err:
-        return FileOutcome(path.name, problems=(read_failure(path.name, err, severity),), readable=False)
+        return FileOutcome(name, problems=(read_failure(name, err, severity), *named), readable=False)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a crash on one file must not stop the run
         reason = f"lỗi khi đọc: {type(err).__name__}"
         return FileOutcome(
-            path.name,
-            problems=(problem(Msg.FILE_001, severity, file=path.name, reason=reason, note="internal"),),
+            name,
+            problems=(problem(Msg.FILE_001, severity, file=name, reason=reason, note="internal"), *named),
             readable=False,
         )
 
@@ -75,9 +102,9 @@ def _process(ctx: Context, path: Path) -> FileOutcome:
 
 def _crashed(path: Path, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    return FileOutcome(
-        path.name, problems=(problem(Msg.FILE_012, Severity.WARNING, file=path.name, reason=reason, note="crash"),), readable=False
-    )
+    name, named = file_label(path)
+    crash = problem(Msg.FILE_012, Severity.WARNING, file=name, reason=reason, note="crash")
+    return FileOutcome(name, problems=(crash, *named), readable=False)
 
 
 def _isolated(path: Path, ctx: Context) -> FileOutcome:

@@ -179,6 +179,12 @@ class Msg(Enum):
         "future-saved-time",
         "Thời điểm lưu ở tương lai",
     )
+    FILE_014 = (
+        "Name not UTF-8",
+        "[{where}] Tên tệp không được ghi bằng bảng mã Unicode (UTF-8), thường gặp khi giải nén tệp zip tạo trên Windows; tên được hiển thị là '{shown}' (đọc theo bảng mã {encoding}), tên gốc là '{raw}'. Tệp vẫn được đọc và tổng hợp. Hãy đổi tên tệp (gõ lại tên) để tên hiển thị đúng.",
+        "name-encoding",
+        "Tên tệp sai bảng mã",
+    )
 
     # Recognising a return.
     META_001 = (

@@ -16,27 +16,49 @@ SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
 RUN_JSON = "run.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_GUARD = "'"
 
 
 def numbers_text(column: pd.Series) -> pd.Series:
-    """Numbers as plain text: whole numbers without '.0', blanks empty; non-numbers kept."""
+    """Numbers as plain text: whole numbers without '.0', blanks empty; other text as ``safe_text``."""
     values = pd.to_numeric(column, errors="coerce")
     whole = values.notna() & (values == values.round())
-    out = column.astype(object).where(column.notna(), "").astype(str)
+    out = safe_text(column)
     out[whole] = values[whole].round().astype("int64").astype(str)
     other = values.notna() & ~whole
     out[other] = values[other].astype(str)
     return out
 
 
-def safe_text(column: pd.Series) -> pd.Series:
-    """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5 excepted)."""
-    out = column.astype(object).where(column.notna(), "").astype(str)
-    risky = out.str[:1].isin(_FORMULA_START)
+def _guarded(out: pd.Series) -> pd.Series:
+    """Which texts get (or, read back behind one more apostrophe, had) the apostrophe: a text a
+    spreadsheet would take for a formula once its leading apostrophes are gone, numbers such as
+    -5 excepted. Guarding texts that start with apostrophes too makes reading back exact."""
+    risky = out.str[:1].isin((*_FORMULA_START, _GUARD))
     if risky.any():
-        risky[risky] = pd.to_numeric(out[risky], errors="coerce").isna()
-        out[risky] = "'" + out[risky]
+        bare = out[risky].str.lstrip(_GUARD)
+        risky[risky] = bare.str[:1].isin(_FORMULA_START) & pd.to_numeric(bare, errors="coerce").isna()
+    return risky
+
+
+def safe_text(column: pd.Series) -> pd.Series:
+    """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5
+    excepted); ``read_frame`` takes it off again."""
+    out = column.astype(object).where(column.notna(), "").astype(str)
+    risky = _guarded(out)
+    if risky.any():
+        out[risky] = _GUARD + out[risky]
     return out
+
+
+def unguard_text(column: pd.Series) -> pd.Series:
+    """The text ``safe_text`` was given: the apostrophe that guards the CSVs belongs to them alone."""
+    marked = column.str.startswith(_GUARD)
+    if marked.any():
+        marked[marked] = _guarded(column[marked].str[1:])
+        column = column.copy()
+        column[marked] = column[marked].str[1:]
+    return column
 
 
 def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) -> Path:
@@ -45,6 +67,13 @@ def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) 
     with atomic_path(path) as tmp:
         out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     return path
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """A CSV ``write_frame`` wrote, as text exactly as it was given: codes keep their leading
+    zeros, blanks are ``""``, guarding apostrophes are taken off."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return frame.apply(unguard_text) if len(frame) else frame
 
 
 def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
@@ -68,6 +97,8 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
         "comparison": COMPARISON_CSV if result.comparison is not None else None,
     }  # fmt: skip
     with atomic_path(out_dir / RUN_JSON) as tmp:
-        tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8")
+        # A folder named in bytes that are not UTF-8 is held with surrogate escapes: written as
+        # JSON's own escapes (\udce1), its path reads back exactly.
+        tmp.write_text(json.dumps(run, ensure_ascii=False, indent=2), encoding="utf-8", errors="backslashreplace")
     written.append(out_dir / RUN_JSON)
     return written

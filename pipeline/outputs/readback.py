@@ -19,15 +19,10 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Findings, Problem
 from pipeline.form.definition import FormDefinition, Unit, load_form
 from pipeline.form.prior import PriorData
-from pipeline.outputs.csvfiles import RUN_JSON, SUBMISSIONS_CSV
+from pipeline.outputs.csvfiles import RUN_JSON, SUBMISSIONS_CSV, read_frame
 
 REQUIRED = (RUN_JSON, TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV)
 NUMERIC = {TOTALS_CSV: ("value",), "comparison": ("value", "prior", "change", "ratio")}
-
-
-def _text_frame(path: Path) -> pd.DataFrame:
-    """A CSV of a consolidation read as text: codes keep their leading zeros, blanks are ""."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 def _numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -64,11 +59,9 @@ def read_consolidation(folder: str | Path) -> ConsolidationResult:
         raise PipelineError(Msg.REPORT_001.render(where=str(folder), missing=", ".join(missing)))
     try:
         run = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
-        frames = {name: _text_frame(folder / name) for name in REQUIRED[1:]}
+        frames = {name: read_frame(folder / name) for name in REQUIRED[1:]}
         optional = {
-            name: _text_frame(folder / name)
-            for name in (SUBMISSIONS_CSV, run.get("comparison") or "")
-            if name and (folder / name).is_file()
+            name: read_frame(folder / name) for name in (SUBMISSIONS_CSV, run.get("comparison") or "") if name and (folder / name).is_file()
         }
         units = [Unit(u["code"], u["name"], u["level"]) for u in run["units"]]
         period = str(run["period"])

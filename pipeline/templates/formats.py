@@ -95,8 +95,15 @@ CONDITIONAL: dict[str, dict] = {
 }
 
 
-# Workbook options: rows one line high unless set (see ``core.sheetlayout``).
-WORKBOOK_OPTIONS = {"default_row_height": ROW_PIXELS}
+# Workbook options: rows one line high unless set (see ``core.sheetlayout``); text is always
+# written as text (a form title or unit name starting with "=" never becomes a live formula,
+# nor one that looks like a number or a link anything but text). Formulas use write_formula.
+WORKBOOK_OPTIONS = {
+    "default_row_height": ROW_PIXELS,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
 def add_formats(workbook) -> dict[str, object]:

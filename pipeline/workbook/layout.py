@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pipeline.core.constants import HEADER_CODE, HEADER_LABEL, HEADER_STT, HEADER_UNIT, Severity
 from pipeline.core.errors import finding_label
 from pipeline.core.sheetlayout import CHARS_PER_WIDTH, set_height, visual_len
+from pipeline.core.text import clean_text
 from pipeline.workbook.formats import COMMENT_AUTHOR, COMMENT_FONT
 
 # Comparison operators as printed (severities, statuses and scopes have their ``.label``).
@@ -34,12 +35,14 @@ def is_blank(value) -> bool:
 
 
 def text(value) -> str:
-    """A value as display text: blanks (None, NaN) as ``""``."""
-    return "" if is_blank(value) else str(value)
+    """A value as display text: blanks (None, NaN) as ``""``; cleaned by ``clean_text`` (no
+    control characters, names that are not UTF-8 readable)."""
+    return "" if is_blank(value) else clean_text(str(value))
 
 
 def write_text(ws, row: int, col: int, value, fmt=None) -> None:
-    """Always a string cell: text from a return starting with ``=`` never becomes a formula."""
+    """Always a string cell of cleaned text: text from a return starting with ``=`` never
+    becomes a formula, a control character never reaches the file."""
     ws.write_string(row, col, text(value), fmt)
 
 
@@ -74,7 +77,7 @@ def write_header(ws, fmt: dict, row: int, cols: list[Col], style: str = "th") ->
     """The header row of a table, high enough for its wrapped headers."""
     set_height(ws, row, *((c.header, c.width) for c in cols), bold=True)
     for i, col in enumerate(cols):
-        ws.write_string(row, i, col.header, fmt[style])
+        write_text(ws, row, i, col.header, fmt[style])
 
 
 def setup_sheet(
@@ -116,6 +119,7 @@ class Comments:
         if self.written >= self.limit:
             self.skipped += 1
             return
+        value = text(value)
         self.ws.write_comment(row, col, value[:32000], comment_box(value))
         self.written += 1
 
@@ -151,7 +155,7 @@ def write_title(ws, fmt: dict, title: str, note: str, cols: list[Col]) -> None:
     """Rows 0 and 1 of a table sheet: its title and a short explanation."""
     last = max(len(cols) - 1, 1)
     ws.set_row(0, 22)
-    ws.merge_range(0, 0, 0, last, title, fmt["chart_title"])
+    ws.merge_range(0, 0, 0, last, text(title), fmt["chart_title"])
     if note:
         set_height(ws, 1, (note, sum(c.width for c in cols)))
-        ws.merge_range(1, 0, 1, last, note, fmt["hint"])
+        ws.merge_range(1, 0, 1, last, text(note), fmt["hint"])
