@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.core.constants import Severity
-from pipeline.core.errors import Msg, WorkbookReadError
-from pipeline.core.findings import Problem, problem
+from pipeline.core.errors import Msg, WorkbookReadError, finding_label
+from pipeline.core.findings import Problem, problem, split_place
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import Unit
@@ -119,8 +119,27 @@ def _changes(old: FileOutcome, new: FileOutcome) -> str:
     return "; ".join(diffs) if diffs else "không có"
 
 
+def superseded_problems(old: FileOutcome, newest: FileOutcome) -> list[Problem]:
+    """The findings of a return that ``newest`` replaced, as information (``FILE_013``) at their
+    own place (the old file and cell): they count as no error and mark none of the unit's cells."""
+    found = []
+    for p in old.problems:
+        place, text = split_place(p)
+        found.append(
+            problem(
+                Msg.FILE_013, Severity.INFO, where=place, file=p.file, sheet=p.sheet, row=p.row, cell=p.cell, code=p.code,
+                level=p.level, unit_code=old.unit.code, note=p.type, newer=newest.file,
+                was=f"{Severity(p.severity).in_sentence} “{finding_label(p.type) or p.rule}”", original=text,
+            )
+        )  # fmt: skip
+    return found
+
+
 def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
-    """The newest accepted return per unit (by saved time, then file name); the others superseded."""
+    """The newest accepted return per unit (by saved time, then file name); the others superseded.
+
+    The findings returned say which returns were superseded, each followed by that return's own
+    findings made information (``superseded_problems``)."""
     by_unit: dict[str, list[FileOutcome]] = {}
     for ret in returns:
         if ret.accepted:
@@ -142,6 +161,7 @@ def select_latest(returns: Iterable[FileOutcome]) -> tuple[dict[str, FileOutcome
                     changes=_changes(old, newest),
                 )
             )
+            found += superseded_problems(old, newest)
     return used, superseded, found
 
 

@@ -123,11 +123,12 @@ def consolidate_returns(
     findings.extend(found)
     returns = [r for r in outcomes if r.accepted and r.file not in wrong_period]
     kept = {r.file for r in returns}
+    used, superseded, replaced = select_latest(returns)
+    older = {r.file for group in superseded.values() for r in group}  # their findings come with ``replaced``
     for item in outcomes:
-        if item.readable:  # a rejected file's form is not worth a word
+        if item.readable and item.file not in older:  # a rejected file's form is not worth a word
             findings.extend(p for p in item.problems if item.file in kept or p.type != Msg.META_006.slug)
-    used, superseded, found = select_latest(returns)
-    findings.extend(found)
+    findings.extend(replaced)
     findings.extend(missing_units(units, used))
     levels = list(dict.fromkeys(u.level for u in units))
     values = _value_frame(used, ctx.form)

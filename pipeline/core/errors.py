@@ -169,6 +169,12 @@ class Msg(Enum):
         "reader-crash",
         "Đọc tệp bị dừng đột ngột",
     )
+    FILE_013 = (
+        "Finding of a superseded return",
+        "[{where}] Bản nộp cũ, đã được thay bằng tệp '{newer}' nên không dùng để tổng hợp; ở bản này có {was}: {original} Không cần sửa bản cũ; chỉ xem lại nếu số liệu đúng nằm ở bản cũ.",
+        "superseded-finding",
+        "Vấn đề ở bản nộp cũ",
+    )
 
     # Recognising a return.
     META_001 = (

@@ -64,6 +64,18 @@ def problem(msg: Msg, severity: Severity, rule: str | None = None, **fields_: ob
     return Problem(type=msg.slug, severity=Severity(severity), rule=rule or msg.slug, message=message, **location)
 
 
+def split_place(item: Problem) -> tuple[str, str]:
+    """A finding's message cut into its place and the rest: ``("a.xlsx › Báo cáo!E9", "Giá trị …")``."""
+    message = item.message
+    known = f"[{where(item.file, item.sheet, item.cell)}] "
+    if message.startswith(known):
+        return known[1:-2], message[len(known) :]
+    if message.startswith("[") and "] " in message:
+        place, _, text = message[1:].partition("] ")
+        return place, text
+    return "", message
+
+
 _LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type", "severity", "rule", "message"))
 
 
