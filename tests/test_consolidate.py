@@ -296,3 +296,57 @@ def test_errors_of_a_superseded_return_are_information_at_their_place(returns_di
     text = "\n".join(p.text for p in appendix.paragraphs)
     verify = text.split("SỐ LIỆU CẦN XÁC MINH", 1)[1].split("BIỂU ĐỒ", 1)[0]
     assert old.name not in verify and "VOTER_MEETINGS" not in verify
+
+
+def _draft_copy_first(path, draft: dict[str, object]) -> None:
+    """What an officer does in Excel: copy "Báo cáo" to "Báo cáo (nháp)", move the copy first and
+    try other figures in it (openpyxl's copy_worksheet and move_sheet)."""
+    book = openpyxl.load_workbook(path)
+    copy = book.copy_worksheet(book["Báo cáo"])
+    copy.title = "Báo cáo (nháp)"
+    book.move_sheet(copy, offset=-book.index(copy))
+    for row in copy.iter_rows():
+        for cell in row:
+            if cell.value in draft:
+                copy.cell(cell.row, cell.column + 1).value = draft[cell.value]
+    book.save(path)
+
+
+def _strip_data_sheet_marks(path) -> None:
+    """A return made by a template from before the data sheet was marked."""
+    book = openpyxl.load_workbook(path)
+    del book.defined_names["tonghop_data"]
+    meta = book["_tonghop"]
+    meta.delete_rows(next(c.row for c in meta["A"] if c.value == "data_sheet"))
+    for prop in [p for p in book.custom_doc_props.props if p.name == "tonghop_data_sheet"]:
+        book.custom_doc_props.props.remove(prop)
+    book.save(path)
+
+
+DRAFT = {"VOTER_MEETINGS": 99, "POOR_FUND_TOTAL": 1}
+
+
+def test_draft_copy_of_the_data_sheet_placed_first_is_not_used(make_return, form, units, tmp_path):
+    path = make_return("03386", name="03386.xlsx")
+    _draft_copy_first(path, DRAFT)
+    (outcome,) = read_returns([path], Context(form, {u.code: u for u in units}))
+    values = {v.code: (v.value, v.sheet) for v in outcome.values}
+    assert values["VOTER_MEETINGS"] == (5, "Báo cáo") and values["POOR_FUND_TOTAL"][0] == 12_500_000
+    assert {v.sheet for v in outcome.values} == {"Báo cáo"}
+    assert [(p.type, p.severity, p.sheet, p.message) for p in outcome.problems] == [
+        ("unused-sheet", "warning", "Báo cáo (nháp)",
+         Msg.META_010.render(where="03386.xlsx › Báo cáo (nháp)", sheet="Báo cáo (nháp)", data_sheet="Báo cáo")),
+    ]  # fmt: skip
+
+
+def test_draft_copy_in_a_return_from_an_older_template_reads_as_before(make_return, form, units, tmp_path):
+    path = make_return("03386", name="03386.xlsx")
+    _strip_data_sheet_marks(path)
+    ctx = Context(form, {u.code: u for u in units})
+    (plain,) = read_returns([path], ctx)
+    assert plain.accepted and not plain.problems and len(plain.values) == len(form.indicators_for("communes"))
+    _draft_copy_first(path, DRAFT)
+    (drafted,) = read_returns([path], ctx)
+    assert {v.code: v.value for v in drafted.values}["VOTER_MEETINGS"] == 99  # today's behaviour: the first sheet
+    duplicates = [p for p in drafted.problems if p.type == "duplicate-code"]
+    assert len(duplicates) == len(plain.values) and {p.sheet for p in duplicates} == {"Báo cáo"}

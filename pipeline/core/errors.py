@@ -225,6 +225,12 @@ class Msg(Enum):
         "recognised-without-metadata",
         "Mất thông tin nhận dạng",
     )
+    META_010 = (
+        "Sheet not used",
+        "[{where}] Trang tính '{sheet}' cũng có mã chỉ tiêu nhưng không phải trang số liệu của biểu mẫu (có thể là bản sao, bản nháp); số liệu được lấy ở trang '{data_sheet}', trang '{sheet}' không được tổng hợp. Nếu số liệu đúng nằm ở trang '{sheet}', hãy chép sang trang '{data_sheet}'; nếu là bản nháp, hãy xóa trang đó rồi gửi lại.",
+        "unused-sheet",
+        "Trang tính không dùng",
+    )
     META_008 = (
         "No data table",
         "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",

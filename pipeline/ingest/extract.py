@@ -16,12 +16,14 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from pipeline.core.constants import (
+    DATA_DEFINED_NAME,
     HEADER_CODE,
     HEADER_LABEL,
     HEADER_PRIOR,
     HEADER_STT,
     HEADER_UNIT,
     HEADER_VALUE,
+    META_DATA_SHEET,
     META_FORM_ID,
     META_KEYS,
     META_PREFIX,
@@ -57,6 +59,8 @@ class RawReturn:
     tables: int = 0
     modified: datetime | None = None
     heading: list[str] = field(default_factory=list)  # text above the first table, to recognise a unit by name
+    data_sheet: str = ""  # the template's own data sheet, when the file says which it is
+    unused_sheets: list[str] = field(default_factory=list)  # other sheets holding codes (a draft copy): not read
 
 
 def normalise(text: Any) -> str:
@@ -147,14 +151,40 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
     out.uncoded += [item for item in uncoded if item.row < last_coded]  # within the table, not its footer
 
 
+def data_sheet(book: RawWorkbook, meta: dict[str, str]) -> str | None:
+    """The template's own data sheet: the sheet of its workbook-wide defined name (which follows
+    a rename), else the sheet bearing the name recorded in the metadata; None when the file says
+    nothing (a template from before these marks) or names a sheet it no longer has."""
+    names = {sheet.name for sheet in book.sheets}
+    for name in (book.named_sheet(DATA_DEFINED_NAME), meta.get(META_DATA_SHEET)):
+        if name and name in names and name != META_SHEET:
+            return name
+    return None
+
+
 def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawReturn:
     """Metadata and coded values of one workbook.
+
+    Values are read from the template's data sheet when the file says which it is; another
+    sheet holding codes (a copy of it, a draft) is then only named in ``unused_sheets``. A file
+    that does not say (templates made before the mark) has every sheet read, in order.
 
     :param file: the file's name as the user sees it, used in every location.
     """
     out = RawReturn(file=file, meta=read_metadata(book), modified=book.modified)
+    chosen = data_sheet(book, out.meta)
+    out.data_sheet = chosen or ""
     for sheet in book.sheets:
         if sheet.name == META_SHEET:
             continue
-        _scan_sheet(sheet, form, out)
+        if chosen is None or sheet.name == chosen:
+            _scan_sheet(sheet, form, out)
+        elif _holds_codes(sheet, form, file):
+            out.unused_sheets.append(sheet.name)
     return out
+
+
+def _holds_codes(sheet: RawSheet, form: FormDefinition, file: str) -> bool:
+    scratch = RawReturn(file=file, meta={})
+    _scan_sheet(sheet, form, scratch)
+    return bool(scratch.values)
