@@ -130,6 +130,7 @@ TOTALS_CSV = "totals.csv"
 VALUES_CSV = "values.csv"
 FINDINGS_CSV = "findings.csv"
 RELATIONS_CSV = "relations.csv"
+FILES_CSV = "files.csv"
 WORKBOOK_XLSX = "tong_hop.xlsx"
 
 TOTALS_COLUMNS = ["code", "level", "value"]

@@ -175,6 +175,12 @@ class Msg(Enum):
         "superseded-finding",
         "Vấn đề ở bản nộp cũ",
     )
+    FILE_014 = (
+        "Files of one kind summarised",
+        "[{where}] {count} tệp cùng loại “{label}” được gộp vào dòng này; ví dụ tệp '{example}': {detail} Danh sách từng tệp, kèm lý do, có trong tệp {list_file} và trang “Tình trạng nộp”. Hãy xem danh sách rồi bỏ các tệp không phải báo cáo ra khỏi thư mục.",
+        "files-summarised",
+        "Nhiều tệp cùng loại",
+    )
 
     # Recognising a return.
     META_001 = (
