@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.core.constants import Severity
+from pipeline.core.constants import FINDINGS_CSV, WORKBOOK_XLSX, Severity
 from pipeline.core.errors import Msg, WorkbookReadError, finding_label
 from pipeline.core.findings import Problem, problem, split_place
 from pipeline.core.pool import chunked, map_chunks
@@ -20,6 +20,8 @@ from pipeline.ingest.readers import read_workbook
 from pipeline.validate.checks import Context, FileOutcome, check_return
 
 LOCK_PREFIXES = ("~$", ".~lock.")
+SKIPPED_FOLDERS = ("__MACOSX",)  # resource forks macOS adds to a zip, never returns
+OWN_OUTPUTS = (WORKBOOK_XLSX, FINDINGS_CSV)  # a subfolder holding these is a consolidation's output, not returns
 CHUNK = 64  # files per chunk at most
 
 # The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
@@ -37,74 +39,103 @@ def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
 
 
 def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Candidate return files in ``folder`` (sorted by name), and findings for the rest."""
-    files, found = [], []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name.startswith(LOCK_PREFIXES):
-            found.append(problem(Msg.FILE_002, Severity.INFO, file=entry.name))
-        elif entry.is_symlink():
-            found.append(problem(Msg.FILE_009, Severity.WARNING, file=entry.name))
-        elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
-            files.append(Path(entry.path))
+    """Candidate return files in ``folder`` and its subfolders (folders of downloads from Zalo or
+    email), sorted by their path; and findings for the rest (named by their path too).
+
+    Not looked into: hidden folders, ``__MACOSX`` (what macOS adds to a zip) and a folder of
+    tonghop's own outputs; links to folders are reported like links to files, never followed.
+    """
+    files: list[Path] = []
+    found: list[Problem] = []
+    _walk(Path(folder), "", files, found)
     return files, found
 
 
-def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING) -> FileOutcome:
-    """Read, extract and check one file; any failure becomes a finding for that file."""
+def _walk(folder: Path, prefix: str, files: list[Path], found: list[Problem]) -> None:
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = prefix + entry.name
+        if entry.name.startswith(LOCK_PREFIXES):
+            found.append(problem(Msg.FILE_002, Severity.INFO, file=name))
+        elif entry.is_symlink():
+            found.append(problem(Msg.FILE_009, Severity.WARNING, file=name))
+        elif entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS:
+            continue
+        elif entry.is_dir(follow_symlinks=False):
+            if not all((Path(entry.path) / output).is_file() for output in OWN_OUTPUTS):
+                _walk(Path(entry.path), name + "/", files, found)
+        elif entry.is_file(follow_symlinks=False):
+            files.append(Path(entry.path))
+
+
+def file_name(path: Path, root: Path | None) -> str:
+    """How a file is named in every output: its path under the returns folder (``Zalo/bc.xlsx``)."""
+    return path.relative_to(root).as_posix() if root is not None else path.name
+
+
+def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING, name: str | None = None) -> FileOutcome:
+    """Read, extract and check one file; any failure becomes a finding for that file.
+
+    :param name: the file's name in the outputs (default: its own name).
+    """
+    name = name or path.name
     try:
         mtime = path.stat().st_mtime
-        checked = check_return(extract_return(read_workbook(path), ctx.form, path.name), ctx, severity)
+        checked = check_return(extract_return(read_workbook(path), ctx.form, name), ctx, severity)
         return replace(checked, modified=checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc), file_mtime=mtime)
     except WorkbookReadError as err:
-        return FileOutcome(path.name, problems=(read_failure(path.name, err, severity),), readable=False)
+        return FileOutcome(name, problems=(read_failure(name, err, severity),), readable=False)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a crash on one file must not stop the run
         reason = f"lỗi khi đọc: {type(err).__name__}"
         return FileOutcome(
-            path.name,
-            problems=(problem(Msg.FILE_001, severity, file=path.name, reason=reason, note="internal"),),
+            name,
+            problems=(problem(Msg.FILE_001, severity, file=name, reason=reason, note="internal"),),
             readable=False,
         )
 
 
-def _process(ctx: Context, path: Path) -> FileOutcome:
-    return process_file(path, ctx)
+def _process(ctx: Context, item: tuple[Path, str]) -> FileOutcome:
+    return process_file(item[0], ctx, Severity.WARNING, item[1])
 
 
-def _crashed(path: Path, err: BaseException) -> FileOutcome:
+def _crashed(item: tuple[Path, str], err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    return FileOutcome(
-        path.name, problems=(problem(Msg.FILE_012, Severity.WARNING, file=path.name, reason=reason, note="crash"),), readable=False
-    )
+    name = item[1]
+    return FileOutcome(name, problems=(problem(Msg.FILE_012, Severity.WARNING, file=name, reason=reason, note="crash"),), readable=False)
 
 
-def _isolated(path: Path, ctx: Context) -> FileOutcome:
+def _isolated(item: tuple[Path, str], ctx: Context) -> FileOutcome:
     """Read one file in a process of its own, so a crash is pinned on that file alone."""
-    (done,) = map_chunks(_process, [[path]], ctx, 1)
-    return _crashed(path, done) if isinstance(done, Exception) else done[0]
+    (done,) = map_chunks(_process, [[item]], ctx, 1)
+    return _crashed(item, done) if isinstance(done, Exception) else done[0]
 
 
-def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[FileOutcome]:
+def read_returns(
+    paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
+) -> list[FileOutcome]:
     """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
     each in a fresh process, so only the file that kills its reader becomes a finding.
+
+    :param root: the returns folder: files are named by their path under it (``file_name``).
     """
-    if jobs <= 1 or len(paths) < 8:
+    items = [(path, file_name(path, root)) for path in paths]
+    if jobs <= 1 or len(items) < 8:
         out = []
-        for path in paths:
-            out.append(process_file(path, ctx))
+        for item in items:
+            out.append(_process(ctx, item))
             if progress:
                 progress(1)
         return out
-    chunks = chunked(paths, jobs, CHUNK)
+    chunks = chunked(items, jobs, CHUNK)
     done = map_chunks(_process, chunks, ctx, jobs, progress)
     # Outside the broken pool: each file of a failed chunk in a fresh process of its own.
     return [
-        item
+        outcome
         for chunk, results in zip(chunks, done, strict=True)
-        for item in (results if isinstance(results, list) else [_isolated(p, ctx) for p in chunk])
+        for outcome in (results if isinstance(results, list) else [_isolated(item, ctx) for item in chunk])
     ]
 
 

@@ -184,5 +184,5 @@ def consolidate_folder(
     if on_files:
         on_files(len(paths))
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(paths, ctx, jobs, progress)
+    outcomes = read_returns(paths, ctx, jobs, progress, root=folder)
     return consolidate_returns(outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder))
