@@ -390,6 +390,10 @@ class Msg(Enum):
     )
     OUTPUT_004 = ("Outputs not written", "[{where}] Không ghi được kết quả: {reason}. Kết quả cũ được giữ nguyên.")
     OUTPUT_005 = ("Workbook not written", "[{where}] Không ghi được tệp: {reason}. Hãy kiểm tra thư mục đích và chạy lại.")
+    OUTPUT_006 = (
+        "Another run is writing",
+        "[{where}] Một lần chạy khác của tonghop (tiến trình {pid}, bắt đầu lúc {since}) đang ghi kết quả vào thư mục này. Hãy chờ lần chạy đó xong rồi chạy lại, hoặc chọn thư mục khác bằng --out.",
+    )
 
     # Comparison with the prior period (warnings in the report).
     COMPARE_001 = (
