@@ -88,6 +88,9 @@ def summarisable(item: Problem) -> bool:
     return bool(item.file) and not item.unit_code and item.severity != Severity.ERROR and item.type != Msg.RELATION_001.slug
 
 
+FOLDER_PLACE = "Thư mục báo cáo"  # where a summary of many files is
+
+
 def summary_of(first: Problem, count: int) -> Problem:
     """One finding standing for ``count`` file findings of the type of ``first`` (``FILE_014``)."""
     found = problem(
@@ -96,9 +99,6 @@ def summary_of(first: Problem, count: int) -> Problem:
     )  # fmt: skip
     found.represents = count
     return found
-
-
-FOLDER_PLACE = "Thư mục báo cáo"
 
 
 @dataclass
