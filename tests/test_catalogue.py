@@ -139,6 +139,8 @@ def test_every_finding_of_a_consolidation_has_a_label(busy_result, form):
     rule_ids = {rule.id for rule in form.rules}
     for p in busy_result.findings.problems:
         assert p.rule == p.type or (p.type == Msg.RELATION_001.slug and p.rule in rule_ids), p
+    summary = problem(Msg.FILE_016, Severity.WARNING, rule=Msg.FILE_001.slug)  # a summary's rule: the type it stands for
+    assert finding_label(summary.type) and finding_label(summary.rule) == Msg.FILE_001.label
 
 
 def test_findings_sheet_shows_every_type_in_vietnamese(busy_result, form, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 
@@ -254,3 +255,98 @@ def test_resubmissions_with_the_same_saved_time_go_by_file_time(returns_dir, for
     result = consolidate_folder(returns_dir, form, units)
     sub = result.submissions.set_index("unit_code").loc["03386"]
     assert (sub.file, sub.superseded) == ("a_gui_lai.xlsx", "03386_Phuong_Quyet_Thang.xlsx")
+
+
+def test_errors_of_a_superseded_return_are_information_at_their_place(returns_dir, make_return, tmp_path):
+    # Tân Phong first sent its return with a required cell left blank, then the corrected one.
+    from docx import Document
+
+    from pipeline import api
+    from pipeline.workbook.book import find_marks
+
+    old = make_return("03387", {"VOTER_MEETINGS": None}, name="03387_lan_dau.xlsx", folder=returns_dir)
+    new = returns_dir / "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx"
+    _set_saved_time(old, "2023-11-01T08:00:00Z")
+    _set_saved_time(new, "2023-11-10T08:00:00Z")
+    result, out = api.consolidate(returns_dir, out=tmp_path / "out")
+    first = read_returns([old], Context(result.form, {u.code: u for u in result.units}))[0].problems
+    (blank,) = [p for p in first if p.severity == "error"]
+    assert (blank.type, blank.code) == ("missing-value", "VOTER_MEETINGS")
+
+    assert result.findings.to_summary()["error"] == 0 and not result.findings.has_errors
+    kept = [p for p in result.findings.problems if p.file == old.name and p.type != Msg.FILE_004.slug]
+    assert [(p.type, p.severity, p.sheet, p.cell, p.code, p.unit_code) for p in kept] == [
+        (Msg.FILE_015.slug, "info", p.sheet, p.cell, p.code, "03387") for p in first
+    ]
+    fields = message_fields(Msg.FILE_015, kept[first.index(blank)].message)
+    assert fields["where"] == f"{old.name} › Báo cáo!{blank.cell}" and fields["newer"] == new.name
+    assert fields["original"] == blank.message.split("] ", 1)[1]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["summary"]["error"] == 0
+    assert not find_marks(result).units.get(("03387", "VOTER_MEETINGS"))
+
+    book = openpyxl.load_workbook(out / "tong_hop.xlsx")
+    ws = book["Theo đơn vị"]
+    header = next(r for r in ws.iter_rows() if any(c.value == "Mã" for c in r))
+    code_col = next(c.column for c in header if c.value == "Mã")
+    unit_col = next(c.column for c in header if c.value and "(03387)" in str(c.value))
+    row = next(r for r in range(header[0].row + 1, ws.max_row + 1) if ws.cell(r, code_col).value == "VOTER_MEETINGS")
+    assert ws.cell(row, unit_col).value == 5 and ws.cell(row, unit_col).comment is None
+
+    appendix = Document(api.make_report(out))
+    text = "\n".join(p.text for p in appendix.paragraphs)
+    verify = text.split("SỐ LIỆU CẦN XÁC MINH", 1)[1].split("BIỂU ĐỒ", 1)[0]
+    assert old.name not in verify and "VOTER_MEETINGS" not in verify
+
+
+def _draft_copy_first(path, draft: dict[str, object]) -> None:
+    """What an officer does in Excel: copy "Báo cáo" to "Báo cáo (nháp)", move the copy first and
+    try other figures in it (openpyxl's copy_worksheet and move_sheet)."""
+    book = openpyxl.load_workbook(path)
+    copy = book.copy_worksheet(book["Báo cáo"])
+    copy.title = "Báo cáo (nháp)"
+    book.move_sheet(copy, offset=-book.index(copy))
+    for row in copy.iter_rows():
+        for cell in row:
+            if cell.value in draft:
+                copy.cell(cell.row, cell.column + 1).value = draft[cell.value]
+    book.save(path)
+
+
+def _strip_data_sheet_marks(path) -> None:
+    """A return made by a template from before the data sheet was marked."""
+    book = openpyxl.load_workbook(path)
+    del book.defined_names["tonghop_data"]
+    meta = book["_tonghop"]
+    meta.delete_rows(next(c.row for c in meta["A"] if c.value == "data_sheet"))
+    for prop in [p for p in book.custom_doc_props.props if p.name == "tonghop_data_sheet"]:
+        book.custom_doc_props.props.remove(prop)
+    book.save(path)
+
+
+DRAFT = {"VOTER_MEETINGS": 99, "POOR_FUND_TOTAL": 1}
+
+
+def test_draft_copy_of_the_data_sheet_placed_first_is_not_used(make_return, form, units, tmp_path):
+    path = make_return("03386", name="03386.xlsx")
+    _draft_copy_first(path, DRAFT)
+    (outcome,) = read_returns([path], Context(form, {u.code: u for u in units}))
+    values = {v.code: (v.value, v.sheet) for v in outcome.values}
+    assert values["VOTER_MEETINGS"] == (5, "Báo cáo") and values["POOR_FUND_TOTAL"][0] == 12_500_000
+    assert {v.sheet for v in outcome.values} == {"Báo cáo"}
+    assert [(p.type, p.severity, p.sheet, p.message) for p in outcome.problems] == [
+        ("unused-sheet", "warning", "Báo cáo (nháp)",
+         Msg.META_013.render(where="03386.xlsx › Báo cáo (nháp)", sheet="Báo cáo (nháp)", data_sheet="Báo cáo")),
+    ]  # fmt: skip
+
+
+def test_draft_copy_in_a_return_from_an_older_template_reads_as_before(make_return, form, units, tmp_path):
+    path = make_return("03386", name="03386.xlsx")
+    _strip_data_sheet_marks(path)
+    ctx = Context(form, {u.code: u for u in units})
+    (plain,) = read_returns([path], ctx)
+    assert plain.accepted and not plain.problems and len(plain.values) == len(form.indicators_for("communes"))
+    _draft_copy_first(path, DRAFT)
+    (drafted,) = read_returns([path], ctx)
+    assert {v.code: v.value for v in drafted.values}["VOTER_MEETINGS"] == 99  # today's behaviour: the first sheet
+    duplicates = [p for p in drafted.problems if p.type == "duplicate-code"]
+    assert len(duplicates) == len(plain.values) and {p.sheet for p in duplicates} == {"Báo cáo"}

@@ -1,6 +1,7 @@
 """A template filled in LibreOffice itself, as an officer does (through LibreOffice's own
 Python bridge): the sheet unprotected, rows inserted, numbers typed as numbers and as text,
-the sheet renamed, the file saved as .xlsx, .ods and .xls. Every value is found by its code."""
+the sheet renamed, the file saved as .xlsx, .ods and .xls. Every value is found by its code.
+The data sheet copied as a draft placed first (Sheet › Duplicate Sheet) supplies nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.consolidate.collect import process_file
+from pipeline.core.errors import Msg
 from pipeline.sample import sample_values
 from pipeline.validate.checks import Context
 
@@ -35,14 +37,25 @@ TYPED_AS_TEXT = {
 }
 
 
+DRAFT_SHEET = "Báo cáo (nháp)"
+DRAFT_VALUES = {"VOTER_MEETINGS": 99, "PETITIONS_TOTAL": 1}
+
+
 @pytest.fixture(scope="module")
 def saved(template_cache, tmp_path_factory):
     out = tmp_path_factory.mktemp("officer")
     values = {code: int(v) for code, v in sample_values()["03386"].items() if v.strip().isdigit()}
     values.update(TYPED_AS_TEXT)
-    plan = {"values": values, "insert_rows_above": ["DOCS_ISSUED", "MEDIATORS"], "rename_sheet": "BC Quyết Thắng"}
-    (out / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    template = shutil.copy(template_cache["03386"], out / "03386_Phuong_Quyet_Thang.xlsx")
+    plan = {"values": values, "insert_rows_above": ["DOCS_ISSUED", "MEDIATORS"], "rename_sheet": "BC Quyết Thắng",
+            "save_as": "03386_Phuong_Quyet_Thang"}  # fmt: skip
+    draft = {"name": DRAFT_SHEET, "values": DRAFT_VALUES}
+    plans = [
+        plan,
+        {"values": values, "draft": draft, "save_as": "nhap"},
+        {"values": values, "rename_sheet": "BC Quyết Thắng", "draft": draft, "save_as": "nhap_doi_ten"},
+    ]
+    (out / "plan.json").write_text(json.dumps(plans, ensure_ascii=False), encoding="utf-8")
+    template = shutil.copy(template_cache["03386"], out / "bieu_mau.xlsx")
     done = subprocess.run([str(SYSTEM_PYTHON), str(OFFICER), str(template), str(out), str(out / "plan.json")],
                           capture_output=True, text=True, timeout=240)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -62,3 +75,34 @@ def test_every_value_found_by_code(saved, form, units, ext):
     interpreted = {p.code for p in checked.problems if p.type == "interpreted-value"}
     assert interpreted == set(TYPED_AS_TEXT)
     assert not [p for p in checked.problems if p.severity == "error"]
+
+
+def _check(path, form, units):
+    return process_file(path, Context(form, {u.code: u for u in units}))
+
+
+@pytest.mark.parametrize(("name", "ext", "data_sheet"), [
+    ("nhap", "xlsx", "Báo cáo"), ("nhap", "ods", "Báo cáo"), ("nhap", "xls", "Báo cáo"),
+    ("nhap_doi_ten", "xlsx", "BC Quyết Thắng"), ("nhap_doi_ten", "ods", "BC Quyết Thắng"),
+])  # fmt: skip
+def test_draft_copy_placed_first_is_named_and_not_used(saved, form, units, name, ext, data_sheet):
+    out, typed = saved
+    checked = _check(out / f"{name}.{ext}", form, units)
+    values = {v.code: v.value for v in checked.values}
+    assert {v.sheet for v in checked.values} == {data_sheet}
+    assert {code: values[code] for code in DRAFT_VALUES} == {code: typed[code] for code in DRAFT_VALUES}
+    unused = [p for p in checked.problems if p.severity != "info"]
+    assert [p.message for p in unused] == [
+        Msg.META_013.render(where=f"{name}.{ext} › {DRAFT_SHEET}", sheet=DRAFT_SHEET, data_sheet=data_sheet)
+    ]
+
+
+def test_draft_copy_of_a_renamed_sheet_in_xls_falls_back_to_the_first_sheet(saved, form, units):
+    # .xls keeps the sheet names but its defined names are not read: the recorded name
+    # "Báo cáo" is gone, so the sheets are read in order, as before the mark, and every
+    # code of the renamed sheet is reported as a duplicate of the draft's.
+    out, _ = saved
+    checked = _check(out / "nhap_doi_ten.xls", form, units)
+    assert {v.code: v.value for v in checked.values}["VOTER_MEETINGS"] == 99
+    duplicates = {p.sheet for p in checked.problems if p.type == "duplicate-code"}
+    assert duplicates == {"BC Quyết Thắng"}

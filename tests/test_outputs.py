@@ -12,8 +12,10 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.consolidate.combine import consolidate_folder
+from pipeline.core import settings
 from pipeline.core.errors import Msg, OutputError
 from pipeline.outputs import staging as outputs
+from tests.conftest import message_fields
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +102,81 @@ def test_outputs_follow_the_umask_so_colleagues_can_open_them(result, tmp_path):
     finally:
         os.umask(umask)
     assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == {path.name: 0o644 for path in written}
+
+
+def test_only_tonghops_own_leftovers_are_cleaned(result, tmp_path):
+    mine = [tmp_path / ".ghi_chu.tmp", tmp_path / ".~bao_cao.docx.tmp", tmp_path / ".so_lieu.1234abcd.csv.tmp"]
+    for path in mine:
+        path.write_text("của người dùng", encoding="utf-8")
+    leftovers = [tmp_path / ".totals.0a1b2c3d.csv.tmp", tmp_path / ".phu_luc_so_lieu.deadbeef.docx.tmp"]
+    for path in leftovers:  # what atomic_path leaves when a run is killed mid-write
+        path.write_bytes(b"half")
+    (tmp_path / f"{outputs.STAGING_PREFIX}k9x2").mkdir()
+    outputs.write_outputs(result, tmp_path)
+    assert all(path.read_text(encoding="utf-8") == "của người dùng" for path in mine)
+    assert not [p for p in [*leftovers, tmp_path / f"{outputs.STAGING_PREFIX}k9x2"] if p.exists()]
+
+
+# A consolidation whose workbook takes a while to write (run as its own process).
+SLOW_RUN = """
+import sys, time
+import pipeline.workbook.book as book
+real = book.write_workbook
+def slow(*args, **kwargs):
+    time.sleep(float(sys.argv[3]))
+    return real(*args, **kwargs)
+book.write_workbook = slow
+from pipeline.cli import cli
+cli(["consolidate", sys.argv[1], "--out", sys.argv[2], "--jobs", "1"])
+"""
+
+
+def _start_slow_run(returns, out, seconds):
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(returns), str(out), str(seconds)], stderr=subprocess.PIPE, text=True)
+    for _ in range(600):  # until it writes into the folder
+        if out.is_dir() and list(out.glob(outputs.STAGING_PREFIX + "*")):
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the first run never started writing")
+
+
+def test_a_second_run_into_the_same_folder_says_another_run_is_writing(sample_dir, tmp_path):
+    out = tmp_path / "out"
+    first = _start_slow_run(sample_dir, out, 4)
+    second = CliRunner().invoke(cli, ["consolidate", str(sample_dir), "--out", str(out)])
+    assert second.exit_code == 2
+    fields = message_fields(Msg.OUTPUT_006, second.output.removeprefix("Lỗi: ").rstrip("\n"))
+    assert fields and fields["where"] == str(out) and fields["pid"] == str(first.pid)
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+    assert {"totals.csv", "tong_hop.xlsx"} <= {p.name for p in out.iterdir()}
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_the_lock_of_a_killed_run_does_not_block_the_next(sample_dir, tmp_path):
+    out = tmp_path / "out"
+    first = _start_slow_run(sample_dir, out, 30)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert (out / ".tonghop.lock").read_text(encoding="utf-8").split("\n")[0] == str(first.pid)  # left behind
+    again = CliRunner().invoke(cli, ["consolidate", str(sample_dir), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_outputs_of_an_earlier_run_not_written_again_are_removed(sample_dir, tmp_path):
+    out = tmp_path / "out"
+    runner = CliRunner()
+    prior = str(settings.SAMPLE_DIR / "prior_2022.csv")
+    assert runner.invoke(cli, ["consolidate", str(sample_dir), "--out", str(out), "--prior", prior]).exit_code == 0
+    assert runner.invoke(cli, ["report", str(out)]).exit_code == 0
+    assert {"comparison.csv", "phu_luc_so_lieu.docx"} <= {p.name for p in out.iterdir()}
+    theirs = {"ghi_chu.txt": "x", "phu_luc_ban_sua.docx": "y", "totals_2022.csv": "z"}
+    for name, text in theirs.items():
+        (out / name).write_text(text, encoding="utf-8")
+    assert runner.invoke(cli, ["consolidate", str(sample_dir), "--out", str(out)]).exit_code == 0
+    names = {p.name for p in out.iterdir()}
+    assert not names & {"comparison.csv", "phu_luc_so_lieu.docx"}
+    assert all((out / name).read_text(encoding="utf-8") == text for name, text in theirs.items())
+    assert names == set(theirs) | {"totals.csv", "values.csv", "findings.csv", "relations.csv", "submissions.csv", "files.csv",
+                                   "run.json", "tong_hop.xlsx"}  # fmt: skip

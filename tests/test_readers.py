@@ -79,3 +79,23 @@ def test_not_a_workbook(tmp_path, content, kind):
     with pytest.raises(WorkbookReadError) as info:
         read_calamine(path)
     assert info.value.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("fmt", "part", "text", "sheet"),
+    [
+        ("xlsx", "xl/workbook.xml", "<definedName name='tonghop_data'>'Báo cáo'!$1:$1048576</definedName>", "Báo cáo"),
+        ("xlsx", "xl/workbook.xml", "<definedName name='tonghop_data'>'Đội ''A'''!$A$1</definedName>", "Đội 'A'"),
+        ("xlsx", "xl/workbook.xml", "<definedName name='tonghop_data'>BC!$1:$1048576</definedName>", "BC"),
+        ("xlsx", "xl/workbook.xml", "<definedName name='tonghop_data'>#REF!</definedName>", None),
+        ("xlsx", "xl/workbook.xml", "<definedName name='tonghop_data' localSheetId='0'>'Nháp'!$A$1</definedName>", None),
+        ("ods", "content.xml#names", "<table:named-range table:name='x' table:cell-range-address='$Khác.$A$1'/>", None),
+        ("ods", "content.xml#names", '<table:named-range table:name="tonghop_data" table:cell-range-address="$&apos;BC Tân Phong&apos;.$A:.$XFD"/>', "BC Tân Phong"),
+    ],
+)  # fmt: skip
+def test_the_sheet_of_a_workbook_wide_defined_name(fmt, part, text, sheet):
+    from pipeline.ingest.raw import RawWorkbook
+
+    body = f"<workbook><definedNames>{text}</definedNames></workbook>" if fmt == "xlsx" else text
+    book = RawWorkbook(None, fmt, [], parts={part: body.encode()})
+    assert book.named_sheet("tonghop_data") == sheet

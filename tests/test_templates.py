@@ -88,8 +88,11 @@ def test_sheets_and_metadata(books, form, units):
             C.META_UNIT_LEVEL: unit.level,
             C.META_PERIOD: PERIOD,
             C.META_DEADLINE: DEADLINE,
+            C.META_DATA_SHEET: C.DATA_SHEET,
         }
         assert values == expected
+        (name,) = [n for n in wb.defined_names.values() if n.name == C.DATA_DEFINED_NAME]
+        assert name.localSheetId is None and name.attr_text == f"'{C.DATA_SHEET}'!$1:$1048576"
         assert meta["B5"].data_type == "s"  # unit code kept as text
         props = {p.name: p.value for p in wb.custom_doc_props.props}
         assert props == {C.META_PREFIX + k: v for k, v in expected.items()}

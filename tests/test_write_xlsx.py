@@ -16,12 +16,14 @@ import pytest
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import FILE_COLUMNS, SUBMISSION_COLUMNS, VALUE_FRAME_COLUMNS, ConsolidationResult
 from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, Severity
-from pipeline.core.findings import Findings, Problem
+from pipeline.core.errors import Msg
+from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.charts import ChartSpec
 from pipeline.form.definition import FormDefinition, Indicator, Level, Section, Unit
 from pipeline.validate.reconcile import RELATION_COLUMNS
 from pipeline.workbook import book as write_xlsx
 from pipeline.workbook.formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL
+from tests.conftest import message_fields
 
 SHEETS = ["Tổng hợp", "Theo đơn vị", "Đối soát", "Tình trạng nộp", "Các vấn đề", "Nguồn số liệu", "Biểu đồ"]
 
@@ -292,11 +294,19 @@ def test_constant_memory_mode_gives_the_same_cells(result, book, tmp_path, monke
         assert 't="inlineStr"' in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
-def test_dropped_findings_are_counted(tmp_path):
-    result = synthetic(1)
-    result.findings.dropped = 12
+def test_many_files_of_one_kind_are_one_row_and_every_count_is_exact(tmp_path):
+    junk = [
+        problem(Msg.FILE_001, Severity.WARNING, file=f"anh_{i:04d}.jpg", reason="đây là ảnh JPEG, không phải Excel") for i in range(1500)
+    ]
+    wrong = problem(Msg.VALUE_002, Severity.ERROR, file="00000.xlsx", sheet="Báo cáo", cell="E5", code="FUND", unit_code="00000", value="x")
+    result = synthetic(1, problems=[*junk, wrong])
     ws = openpyxl.load_workbook(write_xlsx.write_workbook(result, tmp_path / "d.xlsx"))["Các vấn đề"]
-    assert ws.cell(ws.max_row, 1).value.startswith("Còn 12 vấn đề không được liệt kê")
+    rows = table(ws, "Mức độ", "Nội dung")
+    assert [(r["Mức độ"].value, r["Quy tắc"].value) for r in rows] == [("Lỗi", Msg.VALUE_002.label), ("Cảnh báo", Msg.FILE_001.label)]
+    assert rows[1]["Nội dung"].value == result.findings.listed()[0].message
+    assert message_fields(Msg.FILE_016, rows[1]["Nội dung"].value)["count"] == "1.500"
+    assert ws.cell(2, 1).value.startswith("1 lỗi, 1.500 cảnh báo, 0 thông tin;")
+    assert "1.500 tệp cùng loại được gộp thành 1 dòng" in ws.cell(2, 1).value
 
 
 def test_prior_period_columns_and_flagged_change(tmp_path):

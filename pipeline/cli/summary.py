@@ -27,15 +27,14 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
         if code and code in result.form.indicators and result.total(code) is not None:
             ind = result.form.indicators[code]
             lines.append(f"  {ind.display_label}: {format_number(result.total(code, LEVEL_ALL))} {ind.unit}")
-    lines.append(f"Phát hiện: {', '.join(f'{counts[s]} {s.in_sentence}' for s in Severity)}.")
+    lines.append(f"Phát hiện: {', '.join(f'{format_number(counts[s])} {s.in_sentence}' for s in Severity)}.")
     shown = [p for p in result.findings.sorted() if p.severity != Severity.INFO and p.type != Msg.FILE_003.slug]
-    shown.sort(key=lambda p: (p.severity != Severity.ERROR, not p.level))
+    shown.sort(key=lambda p: (p.severity != Severity.ERROR, not p.level, p.type != Msg.RELATION_001.slug))  # rules before files
     for p in shown[:SUMMARY_LINES]:
         lines.append(f"  [{Severity(p.severity).label}] {p.message}")
-    if len(shown) > SUMMARY_LINES:
-        lines.append(
-            f"  … và {format_number(len(shown) - SUMMARY_LINES)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv."
-        )
+    more = sum(p.represents for p in shown[SUMMARY_LINES:])  # a summary line stands for many findings
+    if more:
+        lines.append(f"  … và {format_number(more)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv.")
     lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
     return lines
 

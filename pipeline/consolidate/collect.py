@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.core import settings
-from pipeline.core.constants import Severity
-from pipeline.core.errors import Msg, WorkbookReadError
-from pipeline.core.findings import Problem, problem
+from pipeline.core.constants import FINDINGS_CSV, WORKBOOK_XLSX, Severity
+from pipeline.core.errors import Msg, WorkbookReadError, finding_label
+from pipeline.core.findings import Problem, problem, split_place
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.text import escaped_name, shown_name
 from pipeline.core.vnformat import format_number
@@ -23,6 +23,8 @@ from pipeline.validate.checks import Context, FileOutcome, check_return
 
 LOCK_PREFIXES = ("~$", ".~lock.")
 ESCAPE_TEXT = "\\xNN"  # how a byte that is not UTF-8 is written in a name that cannot be read
+SKIPPED_FOLDERS = ("__MACOSX",)  # resource forks macOS adds to a zip, never returns
+OWN_OUTPUTS = (WORKBOOK_XLSX, FINDINGS_CSV)  # a subfolder holding these is a consolidation's output, not returns
 CHUNK = 64  # files per chunk at most
 
 # The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
@@ -39,45 +41,71 @@ def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
     return problem(READ_FAILURES.get(err.kind, Msg.FILE_001), severity, file=name, reason=str(err), note=err.kind)
 
 
-def file_label(path: Path) -> tuple[str, tuple[Problem, ...]]:
-    """The name a file is shown by in every output and finding, and the finding that says the
-    name is not UTF-8 (the file itself is still read from ``path``, never renamed).
+def file_label(path: Path, root: Path | None = None) -> tuple[str, tuple[Problem, ...]]:
+    """The name a file is shown by in every output and finding: its path under ``root`` (the
+    returns folder: ``Zalo/bc.xlsx``; default: its own name); and the finding that says a part of
+    that path is not UTF-8 (the file itself is still read from ``path``, never renamed).
 
-    Such a name is shown as ``shown_name`` reads it, unless a file of that name stands in the
+    Such a part is shown as ``shown_name`` reads it, unless a file of that name stands in the
     same folder: then escaped, so one name in the outputs always means one file.
     """
-    shown, encoding = shown_name(path.name)
-    if encoding is None:
-        return path.name, ()
-    raw = escaped_name(path.name)
-    if not encoding:
-        how = f"không xác định được, các byte lạ được ghi dạng {ESCAPE_TEXT}"
-    elif os.path.lexists(path.with_name(shown)):
-        shown, how = raw, f"{encoding} thì trùng tên tệp '{shown}' đã có, nên các byte lạ được ghi dạng {ESCAPE_TEXT}"
-    else:
-        how = encoding
-    return shown, (problem(Msg.FILE_014, Severity.WARNING, file=shown, shown=shown, raw=raw, encoding=how),)
+    parts = path.relative_to(root).parts if root is not None else (path.name,)
+    shown_parts, hows = [], []
+    for i, part in enumerate(parts):
+        shown, encoding = shown_name(part)
+        if encoding is None:
+            shown_parts.append(part)
+            continue
+        if not encoding:
+            how = f"không xác định được, các byte lạ được ghi dạng {ESCAPE_TEXT}"
+        elif i == len(parts) - 1 and os.path.lexists(path.with_name(shown)):
+            shown, how = escaped_name(part), f"{encoding} thì trùng tên tệp '{shown}' đã có, nên các byte lạ được ghi dạng {ESCAPE_TEXT}"
+        else:
+            how = encoding
+        shown_parts.append(shown)
+        hows.append(how)
+    name = "/".join(shown_parts)
+    if not hows:
+        return name, ()
+    raw = "/".join(escaped_name(part) for part in parts)
+    return name, (problem(Msg.FILE_014, Severity.WARNING, file=name, shown=name, raw=raw, encoding="; ".join(dict.fromkeys(hows))),)
 
 
 def list_files(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Candidate return files in ``folder`` (sorted by name), and findings for the rest."""
-    files, found = [], []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name.startswith(LOCK_PREFIXES):
-            found.append(problem(Msg.FILE_002, Severity.INFO, file=file_label(Path(entry.path))[0]))
-        elif entry.is_symlink():
-            found.append(problem(Msg.FILE_009, Severity.WARNING, file=file_label(Path(entry.path))[0]))
-        elif entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
-            files.append(Path(entry.path))
+    """Candidate return files in ``folder`` and its subfolders (folders of downloads from Zalo or
+    email), sorted by their path; and findings for the rest (named by their path too).
+
+    Not looked into: hidden folders, ``__MACOSX`` (what macOS adds to a zip) and a folder of
+    tonghop's own outputs; links to folders are reported like links to files, never followed.
+    """
+    files: list[Path] = []
+    found: list[Problem] = []
+    _walk(Path(folder), Path(folder), files, found)
     return files, found
 
 
-def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING) -> FileOutcome:
+def _walk(folder: Path, root: Path, files: list[Path], found: list[Problem]) -> None:
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith(LOCK_PREFIXES):
+            found.append(problem(Msg.FILE_002, Severity.INFO, file=file_label(Path(entry.path), root)[0]))
+        elif entry.is_symlink():
+            found.append(problem(Msg.FILE_009, Severity.WARNING, file=file_label(Path(entry.path), root)[0]))
+        elif entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS:
+            continue
+        elif entry.is_dir(follow_symlinks=False):
+            if not all((Path(entry.path) / output).is_file() for output in OWN_OUTPUTS):
+                _walk(Path(entry.path), root, files, found)
+        elif entry.is_file(follow_symlinks=False):
+            files.append(Path(entry.path))
+
+
+def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING, root: Path | None = None) -> FileOutcome:
     """Read, extract and check one file; any failure becomes a finding for that file.
 
-    The outcome names the file by ``file_label`` (a name that is not UTF-8 made readable, with
-    a finding that says so)."""
-    name, named = file_label(path)
+    The outcome names the file by ``file_label``: its path under ``root`` (the returns folder;
+    default: its own name), a name that is not UTF-8 made readable, with a finding that says so.
+    """
+    name, named = file_label(path, root)
     try:
         mtime = path.stat().st_mtime
         checked = check_return(extract_return(read_workbook(path), ctx.form, name), ctx, severity)
@@ -96,43 +124,48 @@ def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING) -> 
         )
 
 
-def _process(ctx: Context, path: Path) -> FileOutcome:
-    return process_file(path, ctx)
+def _process(ctx: Context, item: tuple[Path, Path | None]) -> FileOutcome:
+    return process_file(item[0], ctx, Severity.WARNING, item[1])
 
 
-def _crashed(path: Path, err: BaseException) -> FileOutcome:
+def _crashed(item: tuple[Path, Path | None], err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    name, named = file_label(path)
+    name, named = file_label(*item)
     crash = problem(Msg.FILE_012, Severity.WARNING, file=name, reason=reason, note="crash")
     return FileOutcome(name, problems=(crash, *named), readable=False)
 
 
-def _isolated(path: Path, ctx: Context) -> FileOutcome:
+def _isolated(item: tuple[Path, Path | None], ctx: Context) -> FileOutcome:
     """Read one file in a process of its own, so a crash is pinned on that file alone."""
-    (done,) = map_chunks(_process, [[path]], ctx, 1)
-    return _crashed(path, done) if isinstance(done, Exception) else done[0]
+    (done,) = map_chunks(_process, [[item]], ctx, 1)
+    return _crashed(item, done) if isinstance(done, Exception) else done[0]
 
 
-def read_returns(paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[FileOutcome]:
+def read_returns(
+    paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
+) -> list[FileOutcome]:
     """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
     each in a fresh process, so only the file that kills its reader becomes a finding.
+
+    :param root: the returns folder: files are named by their path under it (``file_label``).
     """
-    if jobs <= 1 or len(paths) < 8:
+    items = [(path, root) for path in paths]
+    if jobs <= 1 or len(items) < 8:
         out = []
-        for path in paths:
-            out.append(process_file(path, ctx))
+        for item in items:
+            out.append(_process(ctx, item))
             if progress:
                 progress(1)
         return out
-    chunks = chunked(paths, jobs, CHUNK)
+    chunks = chunked(items, jobs, CHUNK)
     done = map_chunks(_process, chunks, ctx, jobs, progress)
     # Outside the broken pool: each file of a failed chunk in a fresh process of its own.
     return [
-        item
+        outcome
         for chunk, results in zip(chunks, done, strict=True)
-        for item in (results if isinstance(results, list) else [_isolated(p, ctx) for p in chunk])
+        for outcome in (results if isinstance(results, list) else [_isolated(item, ctx) for item in chunk])
     ]
 
 
@@ -145,6 +178,31 @@ def _changes(old: FileOutcome, new: FileOutcome) -> str:
         if before.get(code) != after.get(code)
     ]
     return "; ".join(diffs) if diffs else "không có"
+
+
+# Findings about who a file is from, not about its figures: they stay as they are on a superseded
+# return (a file naming another unit may be that unit's own return, filed under the wrong name).
+IDENTITY_FINDINGS = (Msg.META_011.slug, Msg.META_012.slug)
+
+
+def superseded_problems(old: FileOutcome, newest: FileOutcome) -> list[Problem]:
+    """The findings of a return that ``newest`` replaced, as information (``FILE_015``) at their
+    own place (the old file and cell): they count as no error and mark none of the unit's cells.
+    Findings about the file's identity (``IDENTITY_FINDINGS``) are kept as they are."""
+    found = []
+    for p in old.problems:
+        if p.type in IDENTITY_FINDINGS:
+            found.append(p)
+            continue
+        place, text = split_place(p)
+        found.append(
+            problem(
+                Msg.FILE_015, Severity.INFO, where=place, file=p.file, sheet=p.sheet, row=p.row, cell=p.cell, code=p.code,
+                level=p.level, unit_code=old.unit.code, note=p.type, newer=newest.file,
+                was=f"{Severity(p.severity).in_sentence} “{finding_label(p.type) or p.rule}”", original=text,
+            )
+        )  # fmt: skip
+    return found
 
 
 _EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -175,6 +233,9 @@ def select_latest(
     (default: the moment of consolidation) by more than ``settings.SAVED_TIME_SLACK`` is not
     trusted (a warning; the file's time stands in). A return whose identity is doubted (its
     heading or properties name another unit) never supersedes one that is not.
+
+    The findings returned say which returns were superseded, each followed by that return's own
+    findings made information (``superseded_problems``).
     """
     limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
     by_unit: dict[str, list[FileOutcome]] = {}
@@ -199,6 +260,7 @@ def select_latest(
                     changes=_changes(old, newest),
                 )
             )
+            found += superseded_problems(old, newest)
     return used, superseded, found
 
 

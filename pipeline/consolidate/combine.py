@@ -26,16 +26,18 @@ from pipeline.validate.compare import compare_with_prior
 from pipeline.validate.reconcile import RELATION_COLUMNS, check_returns, check_totals
 
 
-def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[str, set[str], list[Problem]]:
+def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[str, dict[str, Problem]]:
     """The period: the one asked for, else the most common among the returns; the files of
-    other periods are rejected (their names, and a finding each)."""
+    other periods are rejected (the finding on each, by name)."""
     if ctx.period:
-        return str(ctx.period), set(), []
+        return str(ctx.period), {}
     counts = Counter(r.period for r in returns if r.accepted)
     period = counts.most_common(1)[0][0] if counts else ctx.form.settings.get("default_period", "")
     others = [r for r in returns if r.accepted and r.period != period]
-    found = [problem(Msg.META_004, Severity.WARNING, file=r.file, unit_code=r.unit.code, found=r.period, expected=period) for r in others]
-    return str(period), {r.file for r in others}, found
+    found = {
+        r.file: problem(Msg.META_004, Severity.WARNING, file=r.file, unit_code=r.unit.code, found=r.period, expected=period) for r in others
+    }
+    return str(period), found
 
 
 def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataFrame:
@@ -84,17 +86,26 @@ def _submissions(units: list[Unit], used, superseded) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
 
 
-def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: set[str]) -> pd.DataFrame:
-    rows = []
+def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: dict[str, Problem], skipped: list[Problem]) -> pd.DataFrame:
+    """Every file of the folder and what became of it, by name; a file not used says why (``note``).
+
+    :param rejected: the finding rejecting each accepted return of another period.
+    :param skipped: the findings on files never read (lock files, links).
+    """
+    rows = [
+        {"file": p.file, "status": FileStatus.REJECTED.value, "unit_code": "", "saved_at": "", "note": p.message} for p in skipped if p.file
+    ]
     used_files = {ret.file for ret in used.values()}
     for item in outcomes:
         kept = item.accepted and item.file not in rejected
         status = (FileStatus.USED if item.file in used_files else FileStatus.SUPERSEDED if kept else FileStatus.REJECTED).value
         saved = item.modified.strftime("%Y-%m-%d %H:%M") if item.modified else ""
-        note = "" if item.readable else item.problems[0].message
-        rows.append(
-            {"file": item.file, "status": status, "unit_code": item.unit.code if item.unit else "", "saved_at": saved, "note": note}
-        )
+        why = (rejected.get(item.file) or next((p for p in item.problems if p.severity != Severity.INFO), None)) if not kept else None
+        rows.append({
+            "file": item.file, "status": status, "unit_code": item.unit.code if item.unit else "", "saved_at": saved,
+            "note": why.message if why else "",
+        })  # fmt: skip
+    rows.sort(key=lambda row: row["file"])
     return pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
@@ -118,18 +129,19 @@ def consolidate_returns(
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)
     findings.extend(found)
-    period, wrong_period, found = _settle_period(outcomes, ctx)
+    period, wrong_period = _settle_period(outcomes, ctx)
     for item in outcomes:
         if not item.readable:
             findings.extend(item.problems)
-    findings.extend(found)
+    findings.extend(wrong_period.values())
     returns = [r for r in outcomes if r.accepted and r.file not in wrong_period]
     kept = {r.file for r in returns}
+    used, superseded, replaced = select_latest(returns)
+    older = {r.file for group in superseded.values() for r in group}  # their findings come with ``replaced``
     for item in outcomes:
-        if item.readable:  # a rejected file's form is not worth a word
+        if item.readable and item.file not in older:  # a rejected file's form is not worth a word
             findings.extend(p for p in item.problems if item.file in kept or p.type != Msg.META_006.slug)
-    used, superseded, found = select_latest(returns)
-    findings.extend(found)
+    findings.extend(replaced)
     findings.extend(missing_units(units, used))
     levels = list(dict.fromkeys(u.level for u in units))
     values = _value_frame(used, ctx.form)
@@ -148,7 +160,7 @@ def consolidate_returns(
         findings.extend(found)
     return ConsolidationResult(
         ctx.form, tuple(units), period, values, totals, relations, _submissions(units, used, superseded),
-        _files(outcomes, used, wrong_period), findings, source, prior, comparison,
+        _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison,
     )  # fmt: skip
 
 
@@ -174,5 +186,5 @@ def consolidate_folder(
     if on_files:
         on_files(len(paths))
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(paths, ctx, jobs, progress)
+    outcomes = read_returns(paths, ctx, jobs, progress, root=folder)
     return consolidate_returns(outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder))

@@ -28,7 +28,7 @@ class ConsolidationResult:
     :ivar totals: ``code, level, value`` for each level and ``all``.
     :ivar relations: every rule evaluated (``reconcile.RELATION_COLUMNS``).
     :ivar submissions: ``SUBMISSION_COLUMNS``, one row per unit of the list (status: ``SubmissionStatus``).
-    :ivar files: ``FILE_COLUMNS``, one row per file seen (status: ``FileStatus``; empty when read back from a folder).
+    :ivar files: ``FILE_COLUMNS``, one row per file seen (status: ``FileStatus``; ``note``: why a file is not used).
     :ivar comparison: ``compare.COMPARISON_COLUMNS`` when a prior period was given.
     """
 

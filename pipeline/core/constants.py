@@ -109,6 +109,7 @@ META_UNIT_NAME = "unit_name"
 META_UNIT_LEVEL = "unit_level"
 META_PERIOD = "period"
 META_DEADLINE = "deadline"
+META_DATA_SHEET = "data_sheet"  # the name the data sheet was given (a copy of it has another name)
 META_KEYS = (
     META_FORM_ID,
     META_FORM_VERSION,
@@ -118,13 +119,18 @@ META_KEYS = (
     META_UNIT_LEVEL,
     META_PERIOD,
     META_DEADLINE,
+    META_DATA_SHEET,
 )
+# A workbook-wide defined name on the data sheet: it follows the sheet when renamed, and a copy of
+# the sheet gets only a sheet-scoped name (Excel, LibreOffice), so it tells the original apart.
+DATA_DEFINED_NAME = "tonghop_data"
 
 # Output file names.
 TOTALS_CSV = "totals.csv"
 VALUES_CSV = "values.csv"
 FINDINGS_CSV = "findings.csv"
 RELATIONS_CSV = "relations.csv"
+FILES_CSV = "files.csv"
 WORKBOOK_XLSX = "tong_hop.xlsx"
 
 TOTALS_COLUMNS = ["code", "level", "value"]

@@ -185,6 +185,18 @@ class Msg(Enum):
         "name-encoding",
         "Tên tệp sai bảng mã",
     )
+    FILE_015 = (
+        "Finding of a superseded return",
+        "[{where}] Bản nộp cũ, đã được thay bằng tệp '{newer}' nên không dùng để tổng hợp; ở bản này có {was}: {original} Không cần sửa bản cũ; chỉ xem lại nếu số liệu đúng nằm ở bản cũ.",
+        "superseded-finding",
+        "Vấn đề ở bản nộp cũ",
+    )
+    FILE_016 = (
+        "Files of one kind summarised",
+        "[{where}] {count} tệp cùng loại “{label}” được gộp vào dòng này; ví dụ tệp '{example}': {detail} Danh sách từng tệp, kèm lý do, có trong tệp {list_file} và trang “Tình trạng nộp”. Hãy xem danh sách rồi bỏ các tệp không phải báo cáo ra khỏi thư mục.",
+        "files-summarised",
+        "Nhiều tệp cùng loại",
+    )
 
     # Recognising a return.
     META_001 = (
@@ -258,6 +270,12 @@ class Msg(Enum):
         "[{where}] Trang ẩn '_tonghop' của tệp ghi đơn vị {unit_code} – {unit_name}, nhưng thuộc tính của tệp ghi đơn vị {other_code} – {other_name} (có thể tệp được ghép từ báo cáo của hai đơn vị). Tệp được tính cho {unit_code} theo trang ẩn nhưng không thay thế báo cáo nào khác của {unit_code} mà thông tin khớp nhau. Hãy hỏi lại hai đơn vị số liệu này là của đơn vị nào, rồi đề nghị gửi lại đúng biểu mẫu của mình.",
         "metadata-mismatch",
         "Thông tin nhận dạng không khớp",
+    )
+    META_013 = (
+        "Sheet not used",
+        "[{where}] Trang tính '{sheet}' cũng có mã chỉ tiêu nhưng không phải trang số liệu của biểu mẫu (có thể là bản sao, bản nháp); số liệu được lấy ở trang '{data_sheet}', trang '{sheet}' không được tổng hợp. Nếu số liệu đúng nằm ở trang '{sheet}', hãy chép sang trang '{data_sheet}'; nếu là bản nháp, hãy xóa trang đó rồi gửi lại.",
+        "unused-sheet",
+        "Trang tính không dùng",
     )
 
     # Values.
@@ -406,6 +424,10 @@ class Msg(Enum):
     )
     OUTPUT_004 = ("Outputs not written", "[{where}] Không ghi được kết quả: {reason}. Kết quả cũ được giữ nguyên.")
     OUTPUT_005 = ("Workbook not written", "[{where}] Không ghi được tệp: {reason}. Hãy kiểm tra thư mục đích và chạy lại.")
+    OUTPUT_006 = (
+        "Another run is writing",
+        "[{where}] Một lần chạy khác của tonghop (tiến trình {pid}, bắt đầu lúc {since}) đang ghi kết quả vào thư mục này. Hãy chờ lần chạy đó xong rồi chạy lại, hoặc chọn thư mục khác bằng --out.",
+    )
 
     # Comparison with the prior period (warnings in the report).
     COMPARE_001 = (

@@ -11,8 +11,9 @@ DEFAULT_UNITS = DEFINITIONS_DIR / "units.csv"
 TEMPLATES_DIR = Path("input_templates")
 OUTPUT_DIR = Path("output")
 
-# Stop collecting findings after this many (a summary finding says so).
-LIMIT_PROBLEMS = 1000
+# File findings of one type (not-a-workbook, lock-file, ...) listed one by one up to this many;
+# beyond, one summary finding says how many (the full list is in files.csv). Nothing is dropped.
+LIMIT_FILE_FINDINGS = 20
 
 # Limits on what is read from one file.
 LIMIT_FILE_BYTES = 20 * 1024 * 1024

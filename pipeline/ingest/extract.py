@@ -16,12 +16,14 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from pipeline.core.constants import (
+    DATA_DEFINED_NAME,
     HEADER_CODE,
     HEADER_LABEL,
     HEADER_PRIOR,
     HEADER_STT,
     HEADER_UNIT,
     HEADER_VALUE,
+    META_DATA_SHEET,
     META_FORM_ID,
     META_KEYS,
     META_PREFIX,
@@ -58,6 +60,8 @@ class RawReturn:
     modified: datetime | None = None
     heading: list[str] = field(default_factory=list)  # text above the first table, to recognise a unit by name
     property_meta: dict[str, str] = field(default_factory=dict)  # the document properties' own, to compare with ``meta``
+    data_sheet: str = ""  # the template's own data sheet, when the file says which it is
+    unused_sheets: list[str] = field(default_factory=list)  # other sheets holding codes (a draft copy): not read
 
 
 def normalise(text: Any) -> str:
@@ -157,15 +161,41 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
     out.uncoded += [item for item in uncoded if item.row < last_coded]  # within the table, not its footer
 
 
+def data_sheet(book: RawWorkbook, meta: dict[str, str]) -> str | None:
+    """The template's own data sheet: the sheet of its workbook-wide defined name (which follows
+    a rename), else the sheet bearing the name recorded in the metadata; None when the file says
+    nothing (a template from before these marks) or names a sheet it no longer has."""
+    names = {sheet.name for sheet in book.sheets}
+    for name in (book.named_sheet(DATA_DEFINED_NAME), meta.get(META_DATA_SHEET)):
+        if name and name in names and name != META_SHEET:
+            return name
+    return None
+
+
 def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawReturn:
     """Metadata and coded values of one workbook.
+
+    Values are read from the template's data sheet when the file says which it is; another
+    sheet holding codes (a copy of it, a draft) is then only named in ``unused_sheets``. A file
+    that does not say (templates made before the mark) has every sheet read, in order.
 
     :param file: the file's name as the user sees it, used in every location.
     """
     props = property_metadata(book)
     out = RawReturn(file=file, meta=_sheet_metadata(book) or props, modified=book.modified, property_meta=props)
+    chosen = data_sheet(book, out.meta)
+    out.data_sheet = chosen or ""
     for sheet in book.sheets:
         if sheet.name == META_SHEET:
             continue
-        _scan_sheet(sheet, form, out)
+        if chosen is None or sheet.name == chosen:
+            _scan_sheet(sheet, form, out)
+        elif _holds_codes(sheet, form, file):
+            out.unused_sheets.append(sheet.name)
     return out
+
+
+def _holds_codes(sheet: RawSheet, form: FormDefinition, file: str) -> bool:
+    scratch = RawReturn(file=file, meta={})
+    _scan_sheet(sheet, form, scratch)
+    return bool(scratch.values)

@@ -4,6 +4,7 @@ result was never saved, cell fonts) parsed only when asked."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -93,6 +94,55 @@ class RawWorkbook:
         if self.given_properties is not None:
             return self.given_properties
         return _ods_properties(self.parts)[0] if self.format == "ods" else _custom_properties(self.parts)
+
+    def named_sheet(self, name: str) -> str | None:
+        """The sheet a workbook-wide defined name refers to (xlsx, ods), or None.
+
+        Names scoped to one sheet are ignored: Excel and LibreOffice give a copied sheet such
+        a name when the original has a workbook-wide one.
+        """
+        if self.format == "ods":
+            return _ods_named_sheet(self.parts.get(ODS_NAMES_PART, b""), name)
+        root = _xml(self.parts, "xl/workbook.xml")
+        for elem in root.iter() if root is not None else []:
+            if _local(elem.tag) == "definedName" and elem.get("name") == name and elem.get("localSheetId") is None:
+                return _sheet_of(elem.text or "", "!")
+        return None
+
+
+# What follows the last sheet of an ODS content.xml: the workbook-wide named ranges (kept by sniff).
+ODS_NAMES_PART = "content.xml#names"
+_ODS_RANGE = re.compile(rb"<table:named-range\b[^>]*>")
+_ODS_ATTR = re.compile(rb'([\w:-]+)="([^"]*)"')
+
+
+def _ods_named_sheet(tail: bytes, name: str) -> str | None:
+    for match in _ODS_RANGE.finditer(tail):
+        attrs = {k.decode(): html.unescape(v.decode("utf-8", "replace")) for k, v in _ODS_ATTR.findall(match.group())}
+        if attrs.get("table:name") == name:
+            return _sheet_of(attrs.get("table:cell-range-address", "").lstrip("$"), ".")
+    return None
+
+
+def _sheet_of(reference: str, separator: str) -> str | None:
+    """The sheet of a reference: ``'Báo cáo'!$1:$1048576`` (xlsx) or ``'Báo cáo'.$A:.$XFD`` (ods)."""
+    reference = reference.strip().lstrip("=")
+    if "#REF" in reference.upper():  # the sheet was deleted
+        return None
+    if reference.startswith("'"):
+        end = 1
+        while True:
+            end = reference.find("'", end)
+            if end == -1:
+                return None
+            if reference[end + 1 : end + 2] != "'":
+                break
+            end += 2
+        sheet, rest = reference[1:end].replace("''", "'"), reference[end + 1 :]
+    else:
+        sheet, _, rest = reference.partition(separator)
+        rest = separator + rest
+    return sheet if sheet and rest.startswith(separator) else None
 
 
 def _xml(parts: dict[str, bytes], name: str):

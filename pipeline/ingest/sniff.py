@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.errors import WorkbookReadError
+from pipeline.ingest.raw import ODS_NAMES_PART
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -184,6 +185,9 @@ def check_zip(blob: bytes) -> Sniffed:
                 _check_part(fmt, info.filename, data)
                 if info.filename in KEEP_PARTS or info.filename.startswith("xl/worksheets/"):
                     found.parts[info.filename] = data
+                elif fmt == "ods" and info.filename == "content.xml":  # keep the named ranges after the last sheet
+                    last = data.rfind(b"</table:table>")
+                    found.parts[ODS_NAMES_PART] = data[last:] if last != -1 else b""
             return found
     except zipfile.BadZipFile as err:
         raise WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt") from err

@@ -1,4 +1,4 @@
-"""The CSV outputs of a consolidation: totals, values, findings, relations, submissions."""
+"""The CSV outputs of a consolidation: totals, values, findings, relations, submissions, files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
-from pipeline.core.constants import FINDINGS_COLUMNS, FINDINGS_CSV, RELATIONS_CSV, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
+from pipeline.core.constants import (
+    FILES_CSV,
+    FINDINGS_COLUMNS,
+    FINDINGS_CSV,
+    RELATIONS_CSV,
+    TOTALS_COLUMNS,
+    TOTALS_CSV,
+    VALUES_COLUMNS,
+    VALUES_CSV,
+)
 
 SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
@@ -85,6 +94,7 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
         write_frame(result.findings.to_findings()[FINDINGS_COLUMNS], out_dir / FINDINGS_CSV),
         write_frame(result.relations, out_dir / RELATIONS_CSV, numeric=("lhs", "rhs", "difference")),
         write_frame(result.submissions, out_dir / SUBMISSIONS_CSV),
+        write_frame(result.files, out_dir / FILES_CSV),
     ]
     if result.comparison is not None:
         written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))

@@ -1,9 +1,10 @@
 """Read a consolidation folder back into the ``ConsolidationResult`` its files were written from,
 so the Word appendix renders the same type whether it runs right after ``consolidate`` or later.
 
-What the files do not keep comes back empty: the list of files seen (``files``) and the
-findings' rows and types beyond what ``findings.csv`` says (a finding's type is its rule's
-slug, or ``relation-failed`` for a rule of the form).
+What the files do not keep comes back empty: the list of files seen (``files``) when an older
+run wrote no ``files.csv``, and the findings' rows and types beyond what ``findings.csv`` says
+(a finding's type is its rule's slug, or ``relation-failed`` for a rule of the form; a row
+summarising many files is one finding).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.consolidate.result import FILE_COLUMNS, ConsolidationResult
-from pipeline.core.constants import FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV
+from pipeline.core.constants import FILES_CSV, FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Findings, Problem
 from pipeline.form.definition import FormDefinition, Unit, load_form
@@ -31,7 +32,7 @@ def _numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 def _findings(frame: pd.DataFrame, form: FormDefinition) -> Findings:
     rules = {rule.id for rule in form.rules}
-    found = Findings(limit=len(frame) + 1)
+    found = Findings(limit=len(frame) + 1)  # listed as written: a summary row stays one finding
     for row in frame.to_dict("records"):
         kind = "relation-failed" if row["rule"] in rules else row["rule"]
         fields = {k: row.get(k, "") for k in ("file", "sheet", "cell", "code", "level", "unit_code")}
@@ -61,7 +62,9 @@ def read_consolidation(folder: str | Path) -> ConsolidationResult:
         run = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
         frames = {name: read_frame(folder / name) for name in REQUIRED[1:]}
         optional = {
-            name: read_frame(folder / name) for name in (SUBMISSIONS_CSV, run.get("comparison") or "") if name and (folder / name).is_file()
+            name: read_frame(folder / name)
+            for name in (SUBMISSIONS_CSV, FILES_CSV, run.get("comparison") or "")
+            if name and (folder / name).is_file()
         }
         units = [Unit(u["code"], u["name"], u["level"]) for u in run["units"]]
         period = str(run["period"])
@@ -77,7 +80,7 @@ def read_consolidation(folder: str | Path) -> ConsolidationResult:
         totals=_numbers(frames[TOTALS_CSV], NUMERIC[TOTALS_CSV]),
         relations=frames[RELATIONS_CSV],
         submissions=optional.get(SUBMISSIONS_CSV, pd.DataFrame(columns=["unit_code", "unit_name", "level", "status"])),
-        files=pd.DataFrame(columns=FILE_COLUMNS),
+        files=optional.get(FILES_CSV, pd.DataFrame(columns=FILE_COLUMNS)),
         findings=_findings(frames[FINDINGS_CSV], form),
         source=str(run.get("source") or ""),
         prior=PriorData(period=run.get("prior_period")) if run.get("prior_period") or comparison is not None else None,

@@ -1,20 +1,33 @@
 """Write every output of a consolidation as one set: staged in a hidden folder beside the
 outputs, then moved into place only when all were written. A crash, a full disk or a
-workbook held open by Excel leaves the previous outputs as they were."""
+workbook held open by Excel leaves the previous outputs as they were. One run at a time
+writes into a folder (``lock.py``), and the outputs of an earlier run that this one does not
+write again (a ``comparison.csv``, the Word appendix) are removed, never left to be taken for
+current ones."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from pipeline.appendix.document import DOCX_NAME
 from pipeline.consolidate.result import ConsolidationResult
-from pipeline.core.constants import WORKBOOK_XLSX
+from pipeline.core.constants import FILES_CSV, FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV, WORKBOOK_XLSX
 from pipeline.core.errors import Msg, OutputError
+from pipeline.outputs.csvfiles import COMPARISON_CSV, RUN_JSON, SUBMISSIONS_CSV
+from pipeline.outputs.lock import output_lock
 
 STAGING_PREFIX = ".tonghop-staging-"
+# Every file tonghop writes into an output folder: those a run does not write again are removed.
+KNOWN_OUTPUTS = (
+    TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV, SUBMISSIONS_CSV, COMPARISON_CSV, FILES_CSV, RUN_JSON, WORKBOOK_XLSX, DOCX_NAME,
+)  # fmt: skip
+# A temporary file of ``core.atomic.atomic_path``: ``.<stem>.<8 hex digits><suffix>.tmp``.
+_OWN_TEMP = re.compile(r"\.(?P<stem>.+)\.[0-9a-f]{8}(?P<suffix>\.[^.]+)\.tmp")
 # From this many values on, the CSVs are written in a forked process while the workbook is written.
 PARALLEL_VALUES = 50_000
 
@@ -42,17 +55,34 @@ def lock_files(out_dir: Path) -> list[Path]:
 
 
 def _clean_stale(out_dir: Path) -> None:
-    """Remove what an earlier run killed mid-way left behind (never the outputs themselves)."""
+    """Remove what an earlier run killed mid-way left behind: its staging folders and the
+    temporary files of tonghop's own outputs; never another file (only called under the lock)."""
     for stale in out_dir.glob(STAGING_PREFIX + "*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
     for stale in out_dir.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
+        own = _OWN_TEMP.fullmatch(stale.name)
+        if own and own["stem"] + own["suffix"] in KNOWN_OUTPUTS and stale.is_file() and not stale.is_symlink():
+            stale.unlink(missing_ok=True)
+
+
+def _remove_unwritten(out_dir: Path, written: set[str]) -> None:
+    """Remove the outputs of an earlier run that this run did not write again."""
+    for name in KNOWN_OUTPUTS:
+        old = out_dir / name
+        if name not in written and (old.is_file() or old.is_symlink()):
+            try:
+                old.unlink()
+            except OSError as err:
+                raise OutputError(Msg.OUTPUT_002.render(where=old, reason=err.strerror)) from err
 
 
 def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
-    """Write the CSVs and the workbook of ``result`` into ``out_dir`` as one set.
+    """Write the CSVs and the workbook of ``result`` into ``out_dir`` as one set, and remove the
+    outputs of an earlier run that are not written again.
 
-    :raises OutputError: the folder cannot be written, or an output is open in another program.
+    :raises OutputError: the folder cannot be written, an output is open in another program, or
+        another run is writing into the folder.
     """
     from pipeline.outputs.csvfiles import write_csvs
     from pipeline.workbook.book import write_workbook
@@ -64,18 +94,22 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
         raise OutputError(Msg.OUTPUT_003.render(where=out_dir, names=names))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        _clean_stale(out_dir)
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     except OSError as err:
         raise OutputError(Msg.OUTPUT_001.render(where=out_dir, reason=err.strerror)) from err
-    try:
-        staged = _write_staged(result, stage, write_csvs, write_workbook)
-        final = []
-        for path in staged:
-            os.replace(path, out_dir / path.name)
-            final.append(out_dir / path.name)
-        return final
-    except OSError as err:
-        raise OutputError(Msg.OUTPUT_004.render(where=out_dir, reason=err.strerror)) from err
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    with output_lock(out_dir):
+        try:
+            _clean_stale(out_dir)
+            stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+        except OSError as err:
+            raise OutputError(Msg.OUTPUT_001.render(where=out_dir, reason=err.strerror)) from err
+        try:
+            final = []
+            for path in _write_staged(result, stage, write_csvs, write_workbook):
+                os.replace(path, out_dir / path.name)
+                final.append(out_dir / path.name)
+            _remove_unwritten(out_dir, {path.name for path in final})
+            return final
+        except OSError as err:
+            raise OutputError(Msg.OUTPUT_004.render(where=out_dir, reason=err.strerror)) from err
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)

@@ -3,7 +3,9 @@
 A template has three sheets: ``Báo cáo`` (the table officers fill in, with a check block
 of live formulas), ``Hướng dẫn`` (how to fill it in) and the hidden ``_tonghop`` (metadata
 the consolidation reads, also stored as custom document properties). Ingest finds the
-table by its header cells ``Mã`` and ``Số liệu``, never by position.
+table by its header cells ``Mã`` and ``Số liệu``, never by position. The data sheet is marked
+twice, its name in the metadata and a workbook-wide defined name on it, so that a copy of it
+(a draft) is told apart from it.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class _Job:
 
     def meta(self) -> dict[str, str]:
         f, u = self.form, self.unit
-        values = (f.id, f.version, f.fingerprint, u.code, u.name, u.level, self.period, self.deadline or "")
+        values = (f.id, f.version, f.fingerprint, u.code, u.name, u.level, self.period, self.deadline or "", C.DATA_SHEET)
         return dict(zip(C.META_KEYS, (str(v) for v in values), strict=True))
 
 
@@ -112,6 +114,8 @@ def _write_workbook(job: _Job, filename: str) -> None:
         _write_guide(wb.add_worksheet(C.GUIDE_SHEET), fmt, job)
         _write_meta(wb.add_worksheet(C.META_SHEET), fmt, job)
         wb.worksheets()[0].activate()
+        quoted = C.DATA_SHEET.replace("'", "''")
+        _check(wb.define_name(C.DATA_DEFINED_NAME, f"='{quoted}'!$1:$1048576"), job, "tên vùng dữ liệu", "", C.DATA_DEFINED_NAME)
         title = job.form.title_for(job.period)
         wb.set_properties({"title": title, "subject": job.unit.name, "author": job.form.committee, "company": "tonghop"})
         for key, value in job.meta().items():

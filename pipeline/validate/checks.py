@@ -297,4 +297,9 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     if unit is not None:
         values, issues = check_values(raw, unit, ctx.form)
         found.extend(issues)
+    code = unit.code if unit else meta.get(META_UNIT_CODE, "")
+    found += [
+        problem(Msg.META_013, Severity.WARNING, file=raw.file, sheet=name, unit_code=code, data_sheet=raw.data_sheet)
+        for name in raw.unused_sheets
+    ]
     return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts))

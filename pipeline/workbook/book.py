@@ -93,9 +93,11 @@ class TotalsLayout:
 
 def find_marks(result: ConsolidationResult) -> Marks:
     """Index the findings: those with a level and a code mark that level's total (a rule
-    across levels marks every total it names); those with a unit and a code mark the unit's value."""
+    across levels marks every total it names); those with a unit and a code mark the unit's value,
+    when they are findings of the return used (never of a superseded one)."""
     marks = Marks()
     rules = {rule.id: rule for rule in result.form.rules}
+    used = dict(zip(result.submissions["unit_code"], result.submissions["file"], strict=True))
     for p in result.findings.problems:
         if p.level and p.code:
             marks.totals[(p.code, p.level)].append(p)
@@ -104,7 +106,7 @@ def find_marks(result: ConsolidationResult) -> Marks:
                 for code, level in rule.expression.refs:
                     if level and (code, level) != (p.code, p.level):
                         marks.totals[(code, level)].append(p)
-        elif p.unit_code and p.code:
+        elif p.unit_code and p.code and (not p.file or p.file == used.get(p.unit_code)):
             marks.units[(p.unit_code, p.code)].append(p)
     return marks
 

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 
 from pipeline.consolidate.result import ConsolidationResult
-from pipeline.core.constants import LEVEL_ALL, FileStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
+from pipeline.core.constants import FILES_CSV, LEVEL_ALL, FileStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.formats import MARK_MISSING, marked
 from pipeline.workbook.layout import (
@@ -172,7 +172,8 @@ def _write_row(ws, fmt: dict, row: int, cols: list[Col], cells: list, mark: str 
 
 
 def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
-    """Sheet 5: the findings, errors first, coloured by severity; a last line if some were dropped."""
+    """Sheet 5: the findings as listed (file findings of one type beyond a limit in one row), errors
+    first, coloured by severity; the counts above are of every finding."""
     ws = workbook.add_worksheet(SHEET_FINDINGS)
     form, found = result.form, result.findings.to_findings()
     cols = [
@@ -182,7 +183,11 @@ def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
     ]  # fmt: skip
     setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=2)
     counts = result.findings.to_summary()
-    note = f"{', '.join(f'{counts[s]} {s.in_sentence}' for s in Severity)}; lỗi xếp trước. Dùng nút lọc ở dòng tiêu đề để chọn theo mức độ, đơn vị."
+    note = f"{', '.join(f'{format_number(counts[s])} {s.in_sentence}' for s in Severity)}; lỗi xếp trước. Dùng nút lọc ở dòng tiêu đề để chọn theo mức độ, đơn vị."
+    grouped = [p for p in result.findings.listed() if p.represents > 1]
+    if grouped:
+        files = format_number(sum(p.represents for p in grouped))
+        note += f" {files} tệp cùng loại được gộp thành {len(grouped)} dòng; danh sách từng tệp trong {FILES_CSV} và trang “{SHEET_FILES}”."
     write_title(ws, fmt, "Các vấn đề phát hiện khi tổng hợp", note, cols)
     write_header(ws, fmt, TABLE_HEADER_ROW, cols)
     ws.autofilter(TABLE_HEADER_ROW, 0, TABLE_HEADER_ROW + len(found), len(cols) - 1)
@@ -202,11 +207,3 @@ def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
             p.message,
         ]
         _write_row(ws, fmt, row, cols, cells, p.severity)
-    if result.findings.dropped:
-        limit = format_number(result.findings.limit)
-        ws.write_string(
-            row + 2,
-            0,
-            f"Còn {format_number(result.findings.dropped)} vấn đề không được liệt kê (chỉ ghi tối đa {limit} vấn đề không phải lỗi).",
-            fmt["subtitle"],
-        )
