@@ -105,6 +105,10 @@ class Msg(Enum):
         "Unknown parent indicator",
         "[{where}] Chỉ tiêu {code} được ghi là một phần của '{parent}', nhưng '{parent}' không phải mã của một chỉ tiêu khác trong mục {section}. Hãy sửa cột parent hoặc để trống.",
     )
+    FORM_014 = (
+        "Text too long",
+        "[{where}] Cột '{column}' dài {length} ký tự, vượt giới hạn {limit} ký tự ('{start}…'). Hãy rút gọn nội dung ô này.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (
