@@ -322,6 +322,12 @@ class Msg(Enum):
         "legacy-encoding",
         "Bảng mã cũ",
     )
+    VALUE_016 = (
+        "Formula error",
+        "[{where}] Ô của chỉ tiêu {code} đang báo lỗi công thức {value} ({reason}) nên không có số liệu. Hãy sửa công thức, hoặc xóa công thức và nhập số liệu trực tiếp, rồi lưu và gửi lại.",
+        "formula-error",
+        "Lỗi công thức",
+    )
 
     # Rules.
     RELATION_001 = (

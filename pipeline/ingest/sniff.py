@@ -38,8 +38,9 @@ _IMAGES = {
 
 # Zip parts no reader parses (so not inflated here; their declared sizes still count).
 UNREAD_PARTS = ("xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/app.xml", "docProps/thumbnail", "Thumbnails/", "Pictures/")
-# Zip parts kept after the check, for the readers of metadata and formulas.
-KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "meta.xml")
+# Zip parts kept after the check, for the readers of metadata, formulas and error cells.
+KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "meta.xml",
+              "content.xml")  # fmt: skip
 
 
 @dataclass

@@ -3,7 +3,8 @@ Python that has LibreOffice's ``uno`` bridge; not imported by pytest).
 
     /usr/bin/python3 tests/uno/officer.py TEMPLATE OUT_DIR PLAN.json
 
-PLAN: {"values": {code: number or text}, "insert_rows_above": [code, ...], "rename_sheet": "…"}.
+PLAN: {"values": {code: number or text}, "formulas": {code: "=1/0"}, "insert_rows_above": [code, ...],
+"rename_sheet": "…"}.
 The officer unprotects the sheet (it has no password), inserts a blank row above some rows,
 types the values into the "Số liệu" column (text stays text: "120.341.560", "30 triệu"), then
 saves the file as .xlsx, .ods and .xls.
@@ -76,6 +77,8 @@ def main(template, out_dir, plan_path):
                 cell.setString(value)
             else:
                 cell.setValue(value)
+        for code, formula in plan.get("formulas", {}).items():
+            sheet.getCellByPosition(value_col, row_of(sheet, code_col, code, header)).setFormula(formula)
         if plan.get("rename_sheet"):
             sheet.setName(plan["rename_sheet"])
         doc.calculateAll()
