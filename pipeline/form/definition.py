@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.core import settings
@@ -58,7 +59,7 @@ class Indicator:
     levels: tuple[str, ...]
     parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
 
-    @property
+    @cached_property
     def bounds(self) -> tuple[float, float | None]:
         """The lowest and highest figure a return may hold: the form's ``min`` and ``max``, else 0
         and the type's default (``settings.DEFAULT_MAXIMUM``; no highest for text)."""
