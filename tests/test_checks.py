@@ -17,6 +17,7 @@ from pipeline.core.constants import (
     META_UNIT_NAME,
 )
 from pipeline.core.errors import Msg
+from pipeline.core.vnformat import format_number
 from pipeline.form.definition import Unit, load_form
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.values import parse_value
@@ -215,7 +216,7 @@ def test_value_out_of_bounds(form, raw, bounds):
     value, problems = _check(form, raw, ind=ind)
     assert value is None
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("out-of-bounds", "error", "E50", "MEDIATORS")]
-    shown_bounds = f"{low} – {high if high is not None else '…'}"
+    shown_bounds = f"{low} – {format_number(high if high is not None else ind.bounds[1])}"
     number = str(int(float(raw)))
     assert problems[0].message == Msg.VALUE_005.render(where=WHERE, value=number, code="MEDIATORS", bounds=shown_bounds)
 

@@ -175,7 +175,8 @@ def test_validation_on_every_input(books, form):
         covering = [dv for dv in validations if cell in dv.sqref]
         assert len(covering) == 1, code
         dv = covering[0]
-        assert (dv.type, dv.operator or "between", dv.formula1, dv.formula2) == ("whole", "between", "0", str(10**15))
+        high = form.indicators[code].bounds[1]  # the type's default bound, the one the checks use
+        assert (dv.type, dv.operator or "between", dv.formula1, dv.formula2) == ("whole", "between", "0", str(high))
         assert dv.showErrorMessage and dv.errorTitle and dv.promptTitle
         assert len(dv.promptTitle) <= 32 and len(dv.prompt) <= 255
         assert form.indicators[code].unit in dv.prompt and "ghi 0 nếu không phát sinh" in dv.prompt

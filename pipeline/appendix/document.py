@@ -32,6 +32,7 @@ FONT_NAME = "Times New Roman"
 BODY_PT, TABLE_PT, HEAD_PT = 14, 11, 13
 TEXT_WIDTH_CM = 21 - 3 - 1.5
 CHART_WIDTH = Cm(15)
+LABEL_MIN_CM = 4.0  # the narrowest a table's label column gets
 # Where a long organisation name is broken in the header block.
 ADMIN_UNITS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG", "THỊ TRẤN")
 CELL_MARGIN_TWIPS = 57  # 0,1 cm each side of a table cell
@@ -233,9 +234,13 @@ def _text_cm(text: str) -> float:
 
 
 def _column_widths(header: list[str], rows: list[list[str]]) -> list[float]:
-    """Number columns as wide as their longest figure; the label column takes the rest."""
+    """Number columns as wide as their longest figure; the label column takes the rest, never
+    less than ``LABEL_MIN_CM`` (very long figures then share what is left, and wrap)."""
     numbers = [max(1.6, max(_text_cm(r[i]) for r in rows) + 0.3) for i in range(2, len(header))]
     unit = 1.7
+    room = TEXT_WIDTH_CM - unit - LABEL_MIN_CM
+    if sum(numbers) > room:
+        numbers = [width * room / sum(numbers) for width in numbers]
     return [TEXT_WIDTH_CM - unit - sum(numbers), unit, *numbers]
 
 

@@ -109,6 +109,10 @@ class Msg(Enum):
         "Unit codes equal without leading zeros",
         "[{where}] Mã đơn vị '{code}' trùng với mã '{other}' ở dòng {first_row} khi bỏ các số 0 ở đầu (Excel bỏ số 0 ở đầu mã khi lưu lại tệp CSV), nên không biết báo cáo mang mã nào là của đơn vị nào. Hãy sửa mã trong danh sách đơn vị cho đúng mã hành chính, mỗi đơn vị một mã.",
     )
+    FORM_015 = (
+        "Text too long",
+        "[{where}] Cột '{column}' dài {length} ký tự, vượt giới hạn {limit} ký tự ('{start}…'). Hãy rút gọn nội dung ô này.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (
@@ -369,6 +373,12 @@ class Msg(Enum):
         "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.",
         "legacy-encoding",
         "Bảng mã cũ",
+    )
+    VALUE_016 = (
+        "Formula error",
+        "[{where}] Ô của chỉ tiêu {code} đang báo lỗi công thức {value} ({reason}) nên không có số liệu. Hãy sửa công thức, hoặc xóa công thức và nhập số liệu trực tiếp, rồi lưu và gửi lại.",
+        "formula-error",
+        "Lỗi công thức",
     )
 
     # Rules.

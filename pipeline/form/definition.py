@@ -8,12 +8,15 @@ A form is a folder of CSV files that open in Excel: ``form.csv`` (key, value),
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPES, RuleScope, Severity
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.vnformat import format_number
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 from pipeline.form.expression import BlankPolicy, Expression, ExpressionError, parse_expression
@@ -55,6 +58,13 @@ class Indicator:
     required: bool
     levels: tuple[str, ...]
     parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
+
+    @cached_property
+    def bounds(self) -> tuple[float, float | None]:
+        """The lowest and highest figure a return may hold: the form's ``min`` and ``max``, else 0
+        and the type's default (``settings.DEFAULT_MAXIMUM``; no highest for text)."""
+        low = self.minimum if self.minimum is not None else 0
+        return low, self.maximum if self.maximum is not None else settings.DEFAULT_MAXIMUM.get(self.type)
 
     @property
     def display_label(self) -> str:
@@ -171,12 +181,26 @@ def _choice(value: str, allowed, column: str, where: str) -> str:
 
 
 def _number(value: str, column: str, where: str) -> float | None:
+    """A bound of the ``min`` or ``max`` column: blank, or a number no larger than ``settings.LIMIT_FIGURE``."""
     if value == "":
         return None
     try:
-        return float(value.replace(",", "."))
+        number = float(value.replace(",", "."))
     except ValueError:
-        raise FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value, allowed="một số")) from None
+        number = math.nan
+    if not abs(number) <= settings.LIMIT_FIGURE:  # also NaN and infinity
+        allowed = f"một số từ {format_number(-settings.LIMIT_FIGURE)} đến {format_number(settings.LIMIT_FIGURE)}"
+        raise FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value, allowed=allowed))
+    return number
+
+
+def _bounds(row: Row, where: str) -> tuple[float | None, float | None]:
+    """The ``min`` and ``max`` of an indicator's row, the first not above the second."""
+    low, high = _number(row["min"], "min", where), _number(row["max"], "max", where)
+    if low is not None and high is not None and low > high:
+        allowed = f"một số không lớn hơn cột max ({row['max']})"
+        raise FormDefinitionError(Msg.FORM_007.render(where=where, column="min", value=row["min"], allowed=allowed))
+    return low, high
 
 
 def _load_levels(folder: Path) -> dict[str, Level]:
@@ -211,14 +235,15 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
         for level in ind_levels or ("",):
             if level not in levels:
                 raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join(levels)))
+        minimum, maximum = _bounds(row, where)
         out[row["code"]] = Indicator(
             code=row["code"],
             section=row["section"],
             label=row["label"],
             unit=row["unit"],
             type=_choice(row["type"], TYPES, "type", where),
-            minimum=_number(row["min"], "min", where),
-            maximum=_number(row["max"], "max", where),
+            minimum=minimum,
+            maximum=maximum,
             required=_YES[_choice(row["required"].lower(), tuple(_YES), "required", where)],
             levels=ind_levels,
             parent=row.get("parent", ""),
@@ -238,6 +263,11 @@ def _check_parents(rows, indicators: dict[str, Indicator], fname: str) -> None:
             )
 
 
+def _shorten(text: str, width: int = 80) -> str:
+    """Text quoted in a message, cut to ``width`` characters."""
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
     fname = FORM_FILES["rules"][0]
     _unique(rows, "rule", fname)
@@ -249,7 +279,7 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
             expr = parse_expression(row["expression"])
         except ExpressionError as err:
             raise FormDefinitionError(
-                Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=str(err))
+                Msg.FORM_005.render(where=where, expression=_shorten(row["expression"]), rule=row["rule"], reason=str(err))
             ) from None
         scope = row["scope"]
         if scope not in scopes:
@@ -265,7 +295,9 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
                     if scope == RuleScope.LEVELS
                     else f"mã kèm cấp ({code}[{level}]) chỉ dùng với phạm vi 'levels'"
                 )
-                raise FormDefinitionError(Msg.FORM_005.render(where=where, expression=row["expression"], rule=row["rule"], reason=reason))
+                raise FormDefinitionError(
+                    Msg.FORM_005.render(where=where, expression=_shorten(row["expression"]), rule=row["rule"], reason=reason)
+                )
         rules.append(
             Rule(
                 id=row["rule"],
@@ -365,5 +397,12 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
         if first[0] != line:
             where = f"{file.name} › dòng {line}"
             raise FormDefinitionError(Msg.FORM_014.render(where=where, code=row["code"], other=first[1], first_row=first[0]))
+        if len(row["name"]) > settings.LIMIT_NAME_CHARS:
+            raise FormDefinitionError(
+                Msg.FORM_015.render(
+                    where=f"{file.name} › dòng {line}", column="name", length=len(row["name"]),
+                    limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
+                )
+            )  # fmt: skip
         units.append(Unit(row["code"], row["name"], row["level"]))
     return units

@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from pipeline.core import settings
 from pipeline.core.constants import RuleStatus
+from pipeline.core.vnformat import format_number
 
 _COMPARATORS: dict[type, tuple[str, Callable[[float, float], bool]]] = {
     ast.Eq: ("==", operator.eq),
@@ -135,6 +137,7 @@ class Evaluation:
 
 
 _COMPARE = {symbol: fn for symbol, fn in _COMPARATORS.values()}
+_TOO_LONG = f"biểu thức quá dài (tối đa {settings.LIMIT_RULE_TERMS} số hạng); hãy tách thành nhiều quy tắc"
 
 
 def _sum(terms: tuple[Term, ...], values: dict[Ref, float | None]) -> float:
@@ -157,31 +160,57 @@ def parse_expression(source: str) -> Expression:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(f"sai cú pháp ở ký tự {err.offset}") from None
+        raise ExpressionError(f"sai cú pháp ở ký tự {err.offset}" if err.offset else "sai cú pháp") from None
+    except (RecursionError, MemoryError, ValueError):  # Python's parser gives up on very long or deep expressions
+        raise ExpressionError(_TOO_LONG) from None
     node = tree.body
     if not isinstance(node, ast.Compare) or len(node.ops) != 1:
         raise ExpressionError("cần đúng một phép so sánh (==, <=, <, >=, >)")
     op_type = type(node.ops[0])
     if op_type not in _COMPARATORS:
         raise ExpressionError("phép so sánh không được hỗ trợ")
-    lhs = tuple(_terms(node.left, 1))
-    rhs = tuple(_terms(node.comparators[0], 1))
+    lhs = tuple(_terms(node.left, text))
+    rhs = tuple(_terms(node.comparators[0], text))
+    if len(lhs) + len(rhs) > settings.LIMIT_RULE_TERMS:
+        raise ExpressionError(_TOO_LONG)
     return Expression(text, lhs, _COMPARATORS[op_type][0], rhs)
 
 
-def _terms(node: ast.AST, sign: int) -> list[Term]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-        right_sign = sign if isinstance(node.op, ast.Add) else -sign
-        return _terms(node.left, sign) + _terms(node.right, right_sign)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return _terms(node.operand, -sign if isinstance(node.op, ast.USub) else sign)
+def _terms(root: ast.AST, text: str) -> list[Term]:
+    """The signed terms of a sum, left to right (walked without recursion: a sum may be long)."""
+    terms: list[Term] = []
+    stack = [(root, 1)]
+    while stack:
+        node, sign = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            stack.append((node.right, sign if isinstance(node.op, ast.Add) else -sign))
+            stack.append((node.left, sign))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            stack.append((node.operand, -sign if isinstance(node.op, ast.USub) else sign))
+        else:
+            terms.append(_term(node, sign, text))
+            if len(terms) > settings.LIMIT_RULE_TERMS:
+                raise ExpressionError(_TOO_LONG)
+    return terms
+
+
+def _term(node: ast.AST, sign: int, text: str) -> Term:
+    """One code, ``CODE[level]`` or number (``text``: the expression, to quote from)."""
     if isinstance(node, ast.Name):
-        return [Term(sign, (node.id, None))]
+        return Term(sign, (node.id, None))
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         level = node.slice
         if isinstance(level, ast.Name):
-            return [Term(sign, (node.value.id, level.id))]
+            return Term(sign, (node.value.id, level.id))
         raise ExpressionError(f"cấp trong ngoặc vuông của {node.value.id} phải là tên cấp, ví dụ {node.value.id}[city]")
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return [Term(sign, None, float(node.value))]
-    raise ExpressionError(f"không chấp nhận '{ast.unparse(node)}' (chỉ dùng mã chỉ tiêu, số, + và -)")
+        if not abs(node.value) <= settings.LIMIT_FIGURE:
+            raise ExpressionError(f"số {_quote(text, node)} quá lớn (tối đa {format_number(settings.LIMIT_FIGURE)})")
+        return Term(sign, None, float(node.value))
+    raise ExpressionError(f"không chấp nhận '{_quote(text, node)}' (chỉ dùng mã chỉ tiêu, số, + và -)")
+
+
+def _quote(text: str, node: ast.AST, width: int = 40) -> str:
+    """The part of ``text`` that ``node`` was parsed from, cut to ``width`` characters."""
+    part = ast.get_source_segment(text, node) or type(node).__name__
+    return part if len(part) <= width else part[:width] + "…"

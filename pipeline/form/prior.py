@@ -9,6 +9,7 @@ Three CSV shapes are accepted (UTF-8, optional BOM), recognised by their header:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,14 +45,16 @@ class PriorData:
 
 
 def _number(text: str) -> float | None:
-    """A CSV value as a number: ``1250000``, ``1250000.0``, ``1.250.000`` or ``1,5``."""
+    """A CSV value as a number: ``1250000``, ``1250000.0``, ``1.250.000`` or ``1,5``; never
+    ``inf`` or ``nan`` (which ``float`` would accept)."""
     text = text.replace("\u00a0", "").replace(" ", "")
     if _GROUPED.fullmatch(text):
         text = text.replace(".", "")
     try:
-        return float(text.replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def _shape(header: list[str], where: str) -> str:

@@ -1,5 +1,6 @@
 """Reading returned files: recognise a file by its bytes and refuse hostile ones (``sniff``),
-read it into neutral ``RawWorkbook``s (``readers``, ``markup``, ``raw``), find the coded values
+read it into neutral ``RawWorkbook``s (``readers``, ``markup``, ``raw``; cells showing a formula
+error, which python-calamine reads as blank: ``cellerrors``), find the coded values
 (``extract``), read numbers as officers type them (``values``, ``legacy_text``) and recognise a
 return whose metadata was lost (``recognise``).
 

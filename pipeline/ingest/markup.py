@@ -11,7 +11,7 @@ from defusedxml import ElementTree as SafeET
 
 from pipeline.core import settings
 from pipeline.core.errors import WorkbookReadError
-from pipeline.ingest.raw import RawSheet, RawWorkbook, parse_time
+from pipeline.ingest.raw import CellError, RawSheet, RawWorkbook, as_cell_error, parse_time
 
 SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 OFFICE = "{urn:schemas-microsoft-com:office:office}"
@@ -33,6 +33,8 @@ def _cell_value(cell) -> object:
     if data is None:
         return ""
     text = "".join(data.itertext())
+    if data.get(f"{SS}Type") == "Error":
+        return CellError(text.strip() or "#?")
     if data.get(f"{SS}Type") == "Number":
         try:
             return float(text)
@@ -107,7 +109,8 @@ class _Tables(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
             row = self.tables[-1][-1]
-            row.append(" ".join("".join(self._cell).split()))
+            text = " ".join("".join(self._cell).split())
+            row.append(as_cell_error(text) or text)
             row.extend("" for _ in range(self._span - 1))
             self._cell = None
             if len(row) > settings.LIMIT_COLUMNS or len(self.tables[-1]) > settings.LIMIT_ROWS:

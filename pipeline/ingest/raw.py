@@ -20,6 +20,26 @@ _CELL_RE = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?(?:/>|>(.*?
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
 
 
+class CellError(str):
+    """A cell showing a formula error instead of a value; the text is the error as the
+    spreadsheet shows it: ``#N/A``, ``#DIV/0!``, ``#REF!``, ``#VALUE!``, ``#NAME?``, ``#NUM!``,
+    ``#NULL!`` (or LibreOffice's ``Err:502``). Readers put one where a cell holds an error."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"CellError({str(self)!r})"
+
+
+# The text of an error as spreadsheets show it, for formats that keep only text (HTML tables).
+_ERROR_TEXT = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|SPILL!|CALC!|GETTING_DATA)|Err:\d{3}")
+
+
+def as_cell_error(text: str) -> CellError | None:
+    """``text`` as a ``CellError`` when it is exactly how a spreadsheet shows an error."""
+    return CellError(text) if _ERROR_TEXT.fullmatch(text) else None
+
+
 @dataclass
 class RawSheet:
     """One sheet's values; ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A.

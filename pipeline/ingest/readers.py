@@ -21,8 +21,9 @@ import python_calamine
 from pipeline.core import settings
 from pipeline.core.constants import GUIDE_SHEET
 from pipeline.core.errors import WorkbookReadError
+from pipeline.ingest.cellerrors import error_cells, put_errors
 from pipeline.ingest.markup import read_markup
-from pipeline.ingest.raw import RawSheet, RawWorkbook, SheetXml, _ods_properties, parse_time
+from pipeline.ingest.raw import CellError, RawSheet, RawWorkbook, SheetXml, _ods_properties, parse_time
 from pipeline.ingest.sniff import Sniffed, sniff
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
@@ -42,6 +43,7 @@ def _zip_extras(found: Sniffed) -> tuple[datetime | None, SheetXml | None]:
 
 def _calamine_sheets(found: Sniffed, xml: SheetXml | None) -> list[RawSheet]:
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(found.data))
+    errors = error_cells(found.format, found.data, found.parts, xml.get if xml else None)  # calamine reads them as ""
     try:
         sheets = []
         for meta in book.sheets_metadata:
@@ -52,7 +54,7 @@ def _calamine_sheets(found: Sniffed, xml: SheetXml | None) -> list[RawSheet]:
                 raise WorkbookReadError(
                     f"trang tính '{meta.name}' có {sheet.total_height} dòng × {sheet.total_width} cột, vượt giới hạn", kind="limit"
                 )
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = put_errors(sheet.to_python(skip_empty_area=False), errors(meta.name))
             visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
             sheets.append(RawSheet(meta.name, rows, visible, xml))
         return sheets
@@ -95,9 +97,15 @@ def read_openpyxl(path: str | Path) -> RawWorkbook:
     for ws in book.worksheets:
         if ws.title == GUIDE_SHEET:
             continue
-        rows = [["" if v is None else v for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        rows = [[_openpyxl_value(c) for c in row] for row in ws.iter_rows(min_row=1, min_col=1)]
         sheets.append(RawSheet(ws.title, rows, ws.sheet_state == "visible", xml))
     return RawWorkbook(path, found.format, sheets, modified, found.parts)
+
+
+def _openpyxl_value(cell) -> object:
+    if cell.data_type == "e" and isinstance(cell.value, str):
+        return CellError(cell.value)
+    return "" if cell.value is None else cell.value
 
 
 def read_workbook(path: str | Path) -> RawWorkbook:

@@ -39,8 +39,9 @@ _IMAGES = {
 
 # Zip parts no reader parses (so not inflated here; their declared sizes still count).
 UNREAD_PARTS = ("xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/app.xml", "docProps/thumbnail", "Thumbnails/", "Pictures/")
-# Zip parts kept after the check, for the readers of metadata and formulas.
-KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "meta.xml")
+# Zip parts kept after the check, for the readers of metadata, formulas and error cells.
+KEEP_PARTS = ("docProps/custom.xml", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "meta.xml",
+              "content.xml")  # fmt: skip
 
 
 @dataclass
@@ -185,7 +186,7 @@ def check_zip(blob: bytes) -> Sniffed:
                 _check_part(fmt, info.filename, data)
                 if info.filename in KEEP_PARTS or info.filename.startswith("xl/worksheets/"):
                     found.parts[info.filename] = data
-                elif fmt == "ods" and info.filename == "content.xml":  # keep the named ranges after the last sheet
+                if fmt == "ods" and info.filename == "content.xml":  # the named ranges after the last sheet, on their own
                     last = data.rfind(b"</table:table>")
                     found.parts[ODS_NAMES_PART] = data[last:] if last != -1 else b""
             return found

@@ -35,6 +35,7 @@ from fractions import Fraction
 from pipeline.core.constants import TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
+from pipeline.ingest.raw import CellError
 
 
 class Kind(Enum):
@@ -67,6 +68,23 @@ _ADJACENT_MARKS = re.compile(r"[., ]{2}")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
+# What each formula error means, for the officer who has to fix it.
+FORMULA_ERRORS = {
+    "#N/A": "công thức không tìm thấy giá trị cần dùng",
+    "#DIV/0!": "công thức chia cho 0 hoặc cho ô trống",
+    "#REF!": "công thức tham chiếu tới ô không còn tồn tại",
+    "#VALUE!": "công thức tính toán với chữ thay vì số",
+    "#NAME?": "công thức có tên hàm hoặc tên vùng không đúng",
+    "#NUM!": "kết quả của công thức không phải là số hợp lệ hoặc quá lớn",
+    "#NULL!": "công thức dùng hai vùng ô không giao nhau",
+}
+
+
+def error_meaning(name: str) -> str:
+    """What the formula error ``name`` means, in Vietnamese (a general phrase for errors of other programs)."""
+    return FORMULA_ERRORS.get(name.upper(), "công thức bị lỗi")
+
+
 @dataclass(frozen=True)
 class ParsedValue:
     """What a cell holds: ``value`` (int for count/money, float for decimal, str for text,
@@ -95,6 +113,8 @@ def parse_value(raw: object, type_: str) -> ParsedValue:
         raise ValueError(f"unknown indicator type {type_!r}; expected one of {TYPES}")
     if raw is None:
         return _BLANK
+    if isinstance(raw, CellError):  # a formula error, whatever the type: never blank, never text
+        return _error(Msg.VALUE_016, error_meaning(raw))
     if type_ == TYPE_TEXT:
         return _parse_text(raw)
     if isinstance(raw, (bool, date, time, timedelta)):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import numbers
 from datetime import datetime
 from pathlib import Path
 
@@ -26,17 +28,37 @@ COMPARISON_CSV = "comparison.csv"
 RUN_JSON = "run.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
+_EXACT = 2**53  # below this, every whole number is exact as a float and a 64-bit integer
 
 
 def numbers_text(column: pd.Series) -> pd.Series:
-    """Numbers as plain text: whole numbers without '.0', blanks empty; other text as ``safe_text``."""
+    """Numbers as plain text: whole numbers without '.0', exactly at any size; blanks empty;
+    other text as ``safe_text``."""
     values = pd.to_numeric(column, errors="coerce")
-    whole = values.notna() & (values == values.round())
     out = safe_text(column)
+    if values.dtype == object or values.abs().max() >= _EXACT:  # a number beyond 2^53, or past 64 bits
+        numeric = values.notna()
+        out[numeric] = column[numeric].map(_number_text).astype(str)
+        return out
+    whole = values.notna() & (values == values.round())
     out[whole] = values[whole].round().astype("int64").astype(str)
     other = values.notna() & ~whole
     out[other] = values[other].astype(str)
     return out
+
+
+def _number_text(value: object) -> str:
+    """One value of ``numbers_text``, exactly (Python integers have no size limit)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    number = pd.to_numeric(value, errors="coerce") if isinstance(value, str) else value
+    if isinstance(value, bool) or not isinstance(number, numbers.Real) or pd.isna(number):
+        return str(value)
+    if math.isfinite(number) and float(number).is_integer():
+        return str(int(number))
+    return str(float(number))
 
 
 def _guarded(out: pd.Series) -> pd.Series:

@@ -29,7 +29,6 @@ from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cac
 from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style
 from pipeline.templates.table import write_form_rows
 
-MAX_WHOLE = 10**15
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
 PROTECT_OPTIONS = dict.fromkeys(("select_locked_cells", "select_unlocked_cells", "format_columns", "format_rows", "insert_rows"), True)
 GUIDE_STEPS = (
@@ -195,15 +194,12 @@ def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
     if ind.type not in C.NUMERIC_TYPES:
         return
     whole = ind.type in C.WHOLE_TYPES
-    low = ind.minimum if ind.minimum is not None else 0
-    high = ind.maximum if ind.maximum is not None else (MAX_WHOLE if whole else None)
+    low, high = ind.bounds  # the bounds the checks of returns use too
     if whole:  # "0", not "0.0", in the file
         low, high = int(low), int(high)
-    options: dict = {"validate": "integer" if whole else "decimal", "criteria": ">=", "minimum": low}
-    if high is not None:
-        options.update(criteria="between", maximum=high)
+    options: dict = {"validate": "integer" if whole else "decimal", "criteria": "between", "minimum": low, "maximum": high}
     kind = "số nguyên" if whole else "số"
-    bounds = f"từ {format_number(low)} đến {format_number(ind.maximum)}" if ind.maximum is not None else f"từ {format_number(low)} trở lên"
+    bounds = f"từ {format_number(low)} đến {format_number(high)}"
     options.update(
         input_title="Nhập số liệu",
         input_message=f"Đơn vị tính: {ind.unit}.\nNhập {kind} {bounds}, gõ liền không kèm chữ; ghi 0 nếu không phát sinh.",

@@ -188,9 +188,8 @@ def _loc(item: RawValue, file: str, unit: Unit) -> dict:
 
 
 def _bounds_text(ind: Indicator) -> str:
-    low = format_number(ind.minimum) if ind.minimum is not None else "…"
-    high = format_number(ind.maximum) if ind.maximum is not None else "…"
-    return f"{low} – {high}"
+    low, high = ind.bounds
+    return f"{format_number(low)} – {format_number(high) if high is not None else '…'}"
 
 
 def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[object, list[Problem]]:
@@ -224,8 +223,8 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
     if parsed.kind == Kind.INTERPRETED:
         found.append(problem(Msg.VALUE_006, Severity.INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
-        low, high = ind.minimum, ind.maximum
-        if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
+        low, high = ind.bounds
+        if parsed.value < low or (high is not None and parsed.value > high):
             found.append(problem(Msg.VALUE_005, Severity.ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
@@ -249,7 +248,8 @@ def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
 
 
 def _within(value: float, ind: Indicator) -> bool:
-    return (ind.minimum is None or value >= ind.minimum) and (ind.maximum is None or value <= ind.maximum) and abs(value) < 2**53
+    low, high = ind.bounds
+    return low <= value and (high is None or value <= high) and abs(value) < 2**53
 
 
 def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:

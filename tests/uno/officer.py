@@ -3,12 +3,13 @@ Python that has LibreOffice's ``uno`` bridge; not imported by pytest).
 
     /usr/bin/python3 tests/uno/officer.py TEMPLATE OUT_DIR PLAN.json
 
-PLAN: {"values": {code: number or text}, "insert_rows_above": [code, ...], "rename_sheet": "…",
-"draft": {"name": "…", "values": {code: …}}, "save_as": "…"}, or a list of such plans (one
-LibreOffice for all). The officer unprotects the sheet (it has no password), inserts a blank row
-above some rows, types the values into the "Số liệu" column (text stays text: "120.341.560",
-"30 triệu"), may rename the sheet, may copy it as a draft placed first and type other figures in
-the draft, then saves the file as .xlsx, .ods and .xls (named after the template, or "save_as").
+PLAN: {"values": {code: number or text}, "formulas": {code: "=1/0"}, "insert_rows_above": [code, ...],
+"rename_sheet": "…", "draft": {"name": "…", "values": {code: …}}, "save_as": "…"}, or a list of
+such plans (one LibreOffice for all). The officer unprotects the sheet (it has no password),
+inserts a blank row above some rows, types the values into the "Số liệu" column (text stays
+text: "120.341.560", "30 triệu") and the formulas, may rename the sheet, may copy it as a draft
+placed first and type other figures in the draft, then saves the file as .xlsx, .ods and .xls
+(named after the template, or "save_as").
 """
 
 import json
@@ -72,6 +73,8 @@ def fill(desktop, template, out_dir, plan):
     for code in plan.get("insert_rows_above", []):
         sheet.Rows.insertByIndex(row_of(sheet, code_col, code, header), 1)
     type_values(sheet, code_col, value_col, header, plan["values"])
+    for code, formula in plan.get("formulas", {}).items():
+        sheet.getCellByPosition(value_col, row_of(sheet, code_col, code, header)).setFormula(formula)
     if plan.get("rename_sheet"):
         sheet.setName(plan["rename_sheet"])
     if plan.get("draft"):  # Sheet › Duplicate Sheet, placed first
