@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.constants import TYPE_TEXT, Severity
 from pipeline.core.errors import Msg
@@ -23,6 +24,7 @@ from pipeline.form.definition import Unit, load_form
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
 from pipeline.ingest.values import Kind, parse_value
+from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
 from pipeline.templates.build import build_template
 from tests.agreement import assert_outputs_agree
@@ -161,3 +163,4 @@ def test_random_cell_contents_never_corrupt_a_total(setting, typed):
         assert {p.name for p in written} >= {"totals.csv", "values.csv", "findings.csv", "relations.csv", "tong_hop.xlsx"}
         assert_outputs_agree(out)
         _accounted_for(result, form, returns, typed)
+        assert write_appendix(read_consolidation(out), out / DOCX_NAME).is_file()  # the drafter's Word file too
