@@ -350,3 +350,26 @@ def test_draft_copy_in_a_return_from_an_older_template_reads_as_before(make_retu
     assert {v.code: v.value for v in drafted.values}["VOTER_MEETINGS"] == 99  # today's behaviour: the first sheet
     duplicates = [p for p in drafted.problems if p.type == "duplicate-code"]
     assert len(duplicates) == len(plain.values) and {p.sheet for p in duplicates} == {"Báo cáo"}
+
+
+def test_blank_templates_kept_beside_the_returns_are_no_returns(returns_dir, form, units, tmp_path):
+    """Officers keep the blank templates in a subfolder of the returns (read since subfolders are):
+    a blank template is set aside, so a unit that sent nothing is still missing, not "received"."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.templates.batch import write_templates
+
+    blanks = write_templates(form, units, returns_dir / "bieu_mau", "2023")
+    os.remove(returns_dir / "bao cao doan ket.xlsx")
+    result = consolidate_folder(returns_dir, form, units)
+    assert result.received == 7
+    empty = [p for p in result.findings.problems if p.type == Msg.VALUE_017.slug]
+    assert sorted(p.unit_code for p in empty) == sorted(u.code for u in units)
+    assert all(p.severity == "warning" and p.file.startswith("bieu_mau/") for p in empty)
+    missing = [p.unit_code for p in result.findings.problems if p.type == Msg.FILE_003.slug]
+    assert missing == ["03389"] and result.findings.count("error") == 1
+    checked = CliRunner().invoke(cli, ["check", str(blanks[1])])
+    unit = units[1]
+    expected = Msg.VALUE_017.render(where=blanks[1].name, unit_code=unit.code, unit_name=unit.name)
+    assert checked.exit_code == 1 and f"[Lỗi] {expected}" in checked.output

@@ -14,7 +14,7 @@ import pytest
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.constants import META_PREFIX, META_SHEET, META_UNIT_CODE, META_UNIT_NAME
 from pipeline.core.errors import Msg
-from pipeline.ingest.extract import RawReturn
+from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.recognise import reporting_unit
 from pipeline.validate.checks import Context, check_return
 from tests.conftest import message_fields
@@ -197,7 +197,8 @@ def test_the_reporting_unit_line_of_the_heading(heading, expected):
 def test_heading_compared_with_the_metadata_without_diacritics(form, units, line, doubted):
     meta = {"form_id": form.id, "form_version": form.version, "period": "2023", META_UNIT_CODE: "03386"}
     meta |= {META_UNIT_NAME: "Phường Quyết Thắng", "unit_level": "communes"}
-    raw = RawReturn("a.xlsx", meta, tables=1, heading=["BÁO CÁO", line])
+    typed = [RawValue("RESIDENTIAL_AREAS", 5.0, "Báo cáo", 20, "E20")]  # a return with a figure in it
+    raw = RawReturn("a.xlsx", meta, values=typed, tables=1, heading=["BÁO CÁO", line])
     outcome = check_return(raw, Context(form, {u.code: u for u in units}))
     assert outcome.accepted and outcome.identity_doubted == doubted
     assert [p.type for p in outcome.problems if p.type == Msg.META_011.slug] == ([Msg.META_011.slug] if doubted else [])

@@ -126,9 +126,15 @@ def _accounted_for(result, form, returns: Path, typed: dict[str, dict[str, objec
         for p in result.findings.problems
         if p.severity == Severity.ERROR and p.type != Msg.RELATION_001.slug
     }
+    empty = {p.unit_code for p in result.findings.problems if p.type == Msg.VALUE_017.slug}
     for unit in UNITS:
         path = returns / f"{unit.code}.xlsx"
-        for item in extract_return(read_workbook(path), form, path.name).values:
+        items = extract_return(read_workbook(path), form, path.name).values
+        if unit.code in empty:  # nothing typed at all: the whole return is set aside, not its cells
+            assert all(item.raw is None or (isinstance(item.raw, str) and not item.raw.strip()) for item in items)
+            assert not [key for key in used if key[0] == unit.code]
+            continue
+        for item in items:
             ind = form.indicators[item.code]
             place = (unit.code, item.code, item.cell)
             content = typed[unit.code].get(item.code)

@@ -380,6 +380,12 @@ class Msg(Enum):
         "formula-error",
         "Lỗi công thức",
     )
+    VALUE_017 = (
+        "Empty return",
+        "[{where}] Báo cáo của {unit_code} – {unit_name} chưa có số liệu nào (có thể là biểu mẫu trống gửi nhầm hoặc để chung thư mục) nên không được tổng hợp. Hãy điền số liệu vào các ô màu vàng ở cột 'Số liệu' rồi gửi lại.",
+        "empty-return",
+        "Báo cáo chưa có số liệu",
+    )
 
     # Rules.
     RELATION_001 = (

@@ -283,6 +283,16 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     return values, found
 
 
+def _unfilled(raw: RawReturn) -> bool:
+    """Nothing typed anywhere in the table: no figure by a code, in another column or on an inserted row."""
+    typed = (item for item in (*raw.values, *raw.unknown, *raw.uncoded) if not _blank(item.raw) or item.stray)
+    return next(typed, None) is None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING) -> FileOutcome:
     """Identify a return and check its values (rules are checked in ``reconcile``).
 
@@ -294,6 +304,9 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     doubts = identity_doubts(raw, unit, ctx.folded_names)
     found.extend(doubts)
     values: list[Value] = []
+    if unit is not None and _unfilled(raw):  # a blank template sent by mistake, or kept beside the returns
+        found.append(problem(Msg.VALUE_017, severity, file=raw.file, unit_code=unit.code, unit_name=unit.name))
+        unit = None
     if unit is not None:
         values, issues = check_values(raw, unit, ctx.form)
         found.extend(issues)
