@@ -53,7 +53,8 @@ def inflate_floor(paths: list[Path]) -> dict:
 
 def build_loop(units_csv: Path, out: Path, sample: list[int]) -> dict:
     """The plain way to write templates: ``build_template`` (XlsxWriter) once per unit, one process."""
-    from pipeline.form.definition import load_form, load_units
+    from pipeline.form.definition import load_form
+    from pipeline.form.units import load_units
     from pipeline.templates.build import build_template, template_filename
 
     form = load_form()

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
 from pipeline.sample import fill_return, sample_values

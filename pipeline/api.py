@@ -20,8 +20,10 @@ from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.core.pool import default_jobs
-from pipeline.form.definition import FormDefinition, load_form, load_units
+from pipeline.form.definition import load_form
+from pipeline.form.model import FormDefinition
 from pipeline.form.prior import load_prior
+from pipeline.form.units import load_units
 from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
 from pipeline.sample import SAMPLE_PERIOD, build_sample

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.constants import HEADER_CODE, HEADER_VALUE
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.templates.build import build_template
 
 SAMPLE_VALUES = settings.SAMPLE_DIR / "lai_chau_2023.csv"

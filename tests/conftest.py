@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.errors import Msg
-from pipeline.form.definition import load_form, load_units
+from pipeline.form.definition import load_form
+from pipeline.form.units import load_units
 from pipeline.sample import build_sample, fill_return, sample_values
 from pipeline.templates.build import build_template, template_filename
 

@@ -32,7 +32,8 @@ from pipeline.core.constants import (
 )
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import Unit, load_form
+from pipeline.form.definition import load_form
+from pipeline.form.model import Unit
 from pipeline.outputs.csvfiles import numbers_text
 from pipeline.templates.build import build_template
 from pipeline.validate.checks import Context

@@ -18,7 +18,8 @@ from pipeline.core.constants import (
 )
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import Unit, load_form
+from pipeline.form.definition import load_form
+from pipeline.form.model import Unit
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.values import parse_value
 from pipeline.validate.checks import Context, check_value, check_values, identify, return_metadata

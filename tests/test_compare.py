@@ -12,7 +12,7 @@ from pipeline import api as run
 from pipeline.core import settings
 from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg
-from pipeline.form.definition import Unit
+from pipeline.form.model import Unit
 from pipeline.form.prior import PriorData
 from pipeline.validate.compare import COMPARISON_COLUMNS, PRIOR_OUTLIER, compare_with_prior
 from tests.conftest import message_fields

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.form.definition import Rule
 from pipeline.form.expression import BlankPolicy, ExpressionError, parse_expression
+from pipeline.form.model import Rule
 from pipeline.validate.reconcile import evaluate_wide
 
 

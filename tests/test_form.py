@@ -10,7 +10,8 @@ import pytest
 from pipeline.core.constants import RuleScope
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.settings import DEFINITIONS_DIR
-from pipeline.form.definition import load_form, load_units
+from pipeline.form.definition import load_form
+from pipeline.form.units import load_units
 from tests.conftest import SEED_DIR, message_fields
 
 

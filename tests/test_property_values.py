@@ -20,7 +20,8 @@ from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.constants import TYPE_TEXT, Severity
 from pipeline.core.errors import Msg
-from pipeline.form.definition import Unit, load_form
+from pipeline.form.definition import load_form
+from pipeline.form.model import Unit
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
 from pipeline.ingest.values import Kind, parse_value

@@ -12,7 +12,7 @@ from conftest import md_table
 from pipeline.appendix.sentences import SENTENCES_CSV, Figures, Sentence, check_pattern, load_sentences, render, verification_items
 from pipeline.core import settings
 from pipeline.core.errors import FormDefinitionError, Msg
-from pipeline.form.definition import Unit
+from pipeline.form.model import Unit
 
 TOTALS = {
     ("PETITIONS_TOTAL", "all"): 100.0,

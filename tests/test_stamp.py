@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.core import atomic
 from pipeline.core.errors import TemplateError
-from pipeline.form.definition import Unit
+from pipeline.form.model import Unit
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
 from pipeline.templates import batch, stamp

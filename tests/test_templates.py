@@ -11,8 +11,9 @@ import pytest
 
 from pipeline.core import constants as C
 from pipeline.core.errors import TemplateError
-from pipeline.form.definition import Rule, Unit, load_form
+from pipeline.form.definition import load_form
 from pipeline.form.expression import parse_expression
+from pipeline.form.model import Rule, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates import build as templates
 from pipeline.templates import checks as template_checks

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.errors import FormDefinitionError, Msg
-from pipeline.form.definition import Unit, load_units
+from pipeline.form.model import Unit
+from pipeline.form.units import load_units
 from pipeline.validate.checks import Context
 from tests.conftest import message_fields
 

@@ -30,8 +30,9 @@ def _consolidate(returns, out, prior):
     if importlib.util.find_spec("pipeline.workbook.book"):
         return run.consolidate(returns, period="2023", out=out, prior_path=prior)[1]
     from pipeline.consolidate.combine import consolidate_folder
-    from pipeline.form.definition import load_form, load_units
+    from pipeline.form.definition import load_form
     from pipeline.form.prior import load_prior
+    from pipeline.form.units import load_units
     from pipeline.outputs.csvfiles import write_csvs
     from pipeline.validate.compare import attach_comparison
 

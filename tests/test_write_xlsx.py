@@ -19,7 +19,7 @@ from pipeline.core.constants import HEADER_CODE, LEVEL_ALL, TOTALS_COLUMNS, Seve
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.charts import ChartSpec
-from pipeline.form.definition import FormDefinition, Indicator, Level, Section, Unit
+from pipeline.form.model import FormDefinition, Indicator, Level, Section, Unit
 from pipeline.validate.reconcile import RELATION_COLUMNS
 from pipeline.workbook import book as write_xlsx
 from pipeline.workbook.formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL

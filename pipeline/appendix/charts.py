@@ -23,7 +23,7 @@ from pipeline.appendix.sentences import Figures
 from pipeline.core.constants import LEVEL_ALL, TYPE_MONEY
 from pipeline.core.vnformat import format_number
 from pipeline.form.charts import KIND_PARTS, KIND_UNITS, ChartSpec
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 
 # DejaVu Sans ships with matplotlib and has every Vietnamese glyph; a system "Liberation Serif"
 # may be the 1.x release, which lacks the stacked diacritics (ệ, ồ, ữ).

@@ -24,7 +24,7 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
 from pipeline.core.text import clean_text
 from pipeline.core.vnformat import format_number, format_signed
-from pipeline.form.definition import FormDefinition, Indicator, Section
+from pipeline.form.model import FormDefinition, Indicator, Section
 
 DOCX_NAME = "phu_luc_so_lieu.docx"
 DEFAULT_NUMBER = "…/BC-MTTQ-BTT"

@@ -29,8 +29,8 @@ import pandas as pd
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT, RuleScope, RuleStatus, Severity
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import FormDefinition
 from pipeline.form.definition import read_definition_csv as read_definition_rows
+from pipeline.form.model import FormDefinition
 
 SENTENCES_CSV = "sentences.csv"
 SENTENCE_COLUMNS = ("id", "section", "pattern")

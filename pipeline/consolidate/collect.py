@@ -16,7 +16,8 @@ from pipeline.core.findings import Problem, problem, split_place
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.text import escaped_name, shown_name
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import Unit, code_key
+from pipeline.form.model import Unit
+from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
 from pipeline.validate.checks import Context, FileOutcome, check_return

@@ -20,7 +20,7 @@ from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WHOLE_TYPES, FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 from pipeline.validate.checks import Context, FileOutcome
 from pipeline.validate.compare import compare_with_prior

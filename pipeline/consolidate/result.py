@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.core.constants import LEVEL_ALL, SubmissionStatus
 from pipeline.core.findings import Findings
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 
 VALUE_FRAME_COLUMNS = ["unit_code", "unit_name", "level", "code", "value", "file", "sheet", "cell"]

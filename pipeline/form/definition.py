@@ -1,16 +1,15 @@
-"""Load and check the form definition and the unit list (declaring, not executing).
+"""Load and check the form definition (declaring, not executing): CSV files in, a
+``FormDefinition`` (``model.py``) out.
 
 A form is a folder of CSV files that open in Excel: ``form.csv`` (key, value),
 ``levels.csv``, ``sections.csv``, ``indicators.csv``, ``rules.csv`` and, optionally,
-``charts.csv`` (see ``charts``). The unit list is one CSV with the header ``code,name,level``.
+``charts.csv`` (see ``charts``). The unit list is read by ``units.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from pipeline.core import settings
@@ -19,7 +18,8 @@ from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
-from pipeline.form.expression import BlankPolicy, Expression, ExpressionError, parse_expression
+from pipeline.form.expression import BlankPolicy, ExpressionError, parse_expression
+from pipeline.form.model import FormDefinition, Indicator, Level, Rule, Section
 
 FORM_FILES = {
     "form": ("form.csv", ("key", "value")),
@@ -28,123 +28,7 @@ FORM_FILES = {
     "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),  # and parent
     "rules": ("rules.csv", ("rule", "expression", "severity", "scope", "blank", "message")),
 }
-UNITS_COLUMNS = ("code", "name", "level")
-OF_WHICH = "Trong đó: "  # how a table row shows that an indicator is a part of the one above
 _YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
-
-
-@dataclass(frozen=True)
-class Level:
-    code: str
-    label: str
-    short: str
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    section: str
-    label: str
-    unit: str
-    type: str
-    minimum: float | None
-    maximum: float | None
-    required: bool
-    levels: tuple[str, ...]
-    parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
-
-    @cached_property
-    def bounds(self) -> tuple[float, float | None]:
-        """The lowest and highest figure a return may hold: the form's ``min`` and ``max``, else 0
-        and the type's default (``settings.DEFAULT_MAXIMUM``; no highest for text)."""
-        low = self.minimum if self.minimum is not None else 0
-        return low, self.maximum if self.maximum is not None else settings.DEFAULT_MAXIMUM.get(self.type)
-
-    @property
-    def display_label(self) -> str:
-        """The label as tables and messages show it: ``Trong đó: kế hoạch`` for a part of another indicator."""
-        return OF_WHICH + self.label if self.parent else self.label
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    expression: Expression
-    severity: Severity
-    scope: str
-    blank: BlankPolicy
-    message: str
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "blank", BlankPolicy(self.blank))  # also when given by name
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return self.expression.codes
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str
-    level: str
-
-
-@dataclass
-class FormDefinition:
-    """Everything the pipeline knows about one form, checked."""
-
-    id: str
-    version: str
-    title: str
-    settings: dict[str, str]
-    levels: dict[str, Level]
-    sections: dict[str, Section]
-    indicators: dict[str, Indicator]
-    rules: list[Rule]
-    source: Path
-    fingerprint: str = field(default="")
-    charts: list[ChartSpec] = field(default_factory=list)
-
-    def title_for(self, period: str | int) -> str:
-        return self.title.replace("{period}", str(period))
-
-    @property
-    def committee(self) -> str:
-        return self.settings.get("committee", "")
-
-    def level_label(self, level: str) -> str:
-        if level == LEVEL_ALL:
-            return "Tổng cộng"
-        return self.levels[level].label if level in self.levels else level
-
-    def indicators_for(self, level: str) -> list[Indicator]:
-        """The indicators a unit of ``level`` reports, in form order."""
-        return [ind for ind in self.indicators.values() if level in ind.levels]
-
-    def _applies(self, rule: Rule, level: str) -> bool:
-        reported = {ind.code for ind in self.indicators_for(level)}
-        return all(code in reported for code in rule.codes)
-
-    def return_rules(self, level: str) -> list[Rule]:
-        """Rules checked on each return of a unit of ``level``."""
-        return [r for r in self.rules if r.scope in (LEVEL_ALL, level) and self._applies(r, level)]
-
-    def total_rules(self, level: str) -> list[Rule]:
-        """Rules checked on the total of ``level`` (a level code or ``all``)."""
-        if level == LEVEL_ALL:
-            return [r for r in self.rules if r.scope == LEVEL_ALL]
-        return self.return_rules(level)
-
-    def level_rules(self) -> list[Rule]:
-        """Rules comparing levels, checked once at consolidation."""
-        return [r for r in self.rules if r.scope == RuleScope.LEVELS]
 
 
 def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[Row]:
@@ -165,7 +49,8 @@ def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[Row]:
     return rows
 
 
-def _unique(rows, key: str, fname: str) -> None:
+def unique(rows, key: str, fname: str) -> None:
+    """Raise ``FORM_003`` (naming the file and line) when two rows share ``key``."""
     seen: dict[str, int] = {}
     for line, row in rows:
         value = row[key]
@@ -206,20 +91,20 @@ def _bounds(row: Row, where: str) -> tuple[float | None, float | None]:
 def _load_levels(folder: Path) -> dict[str, Level]:
     fname, cols = FORM_FILES["levels"]
     rows = read_definition_csv(folder / fname, cols)
-    _unique(rows, "level", fname)
+    unique(rows, "level", fname)
     return {row["level"]: Level(row["level"], row["label"], row["short"]) for _, row in rows}
 
 
 def _load_sections(folder: Path) -> dict[str, Section]:
     fname, cols = FORM_FILES["sections"]
     rows = read_definition_csv(folder / fname, cols)
-    _unique(rows, "section", fname)
+    unique(rows, "section", fname)
     return {row["section"]: Section(row["section"], row["title"]) for _, row in rows}
 
 
 def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section]) -> dict[str, Indicator]:
     fname = FORM_FILES["indicators"][0]
-    _unique(rows, "code", fname)
+    unique(rows, "code", fname)
     out: dict[str, Indicator] = {}
     for line, row in rows:
         where = f"{fname} › dòng {line}"
@@ -270,7 +155,7 @@ def _shorten(text: str, width: int = 80) -> str:
 
 def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]) -> list[Rule]:
     fname = FORM_FILES["rules"][0]
-    _unique(rows, "rule", fname)
+    unique(rows, "rule", fname)
     scopes = (LEVEL_ALL, RuleScope.LEVELS, *levels)
     rules = []
     for line, row in rows:
@@ -367,42 +252,3 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
     form.fingerprint = _fingerprint(indicator_rows, rule_rows)
     form.charts = _load_charts(folder, levels, indicators)
     return form
-
-
-def code_key(code: str) -> str:
-    """A unit code as compared with others: a number without its leading zeros (``03386`` and
-    ``3386`` are one code, since Excel drops the zeros when it re-saves units.csv), any other
-    code as it is."""
-    return (code.lstrip("0") or "0") if code.isascii() and code.isdigit() else code
-
-
-def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
-    """Load the unit list (``code,name,level``), checking codes are unique and levels known.
-
-    Two codes of one level that are equal once their leading zeros are dropped are refused:
-    a return's code could not tell them apart.
-
-    :param path: a CSV file; default: the bundled Lai Châu 2023 list.
-    """
-    file = Path(path) if path else settings.DEFAULT_UNITS
-    rows = read_definition_csv(file, UNITS_COLUMNS)
-    _unique(rows, "code", file.name)
-    units, seen = [], {}
-    for line, row in rows:
-        if row["level"] not in form.levels:
-            raise FormDefinitionError(
-                Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
-            )
-        first = seen.setdefault((row["level"], code_key(row["code"])), (line, row["code"]))
-        if first[0] != line:
-            where = f"{file.name} › dòng {line}"
-            raise FormDefinitionError(Msg.FORM_014.render(where=where, code=row["code"], other=first[1], first_row=first[0]))
-        if len(row["name"]) > settings.LIMIT_NAME_CHARS:
-            raise FormDefinitionError(
-                Msg.FORM_015.render(
-                    where=f"{file.name} › dòng {line}", column="name", length=len(row["name"]),
-                    limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
-                )
-            )  # fmt: skip
-        units.append(Unit(row["code"], row["name"], row["level"]))
-    return units

@@ -29,7 +29,7 @@ from pipeline.core.constants import (
     META_PREFIX,
     META_SHEET,
 )
-from pipeline.form.definition import FormDefinition
+from pipeline.form.model import FormDefinition
 from pipeline.ingest.readers import RawSheet, RawWorkbook
 
 

@@ -17,7 +17,7 @@ from pipeline.core.constants import (
     META_UNIT_NAME,
 )
 from pipeline.core.vnformat import strip_diacritics
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.ingest.extract import RawReturn
 from pipeline.ingest.legacy_text import fix_legacy
 

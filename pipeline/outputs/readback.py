@@ -18,7 +18,8 @@ from pipeline.consolidate.result import FILE_COLUMNS, ConsolidationResult
 from pipeline.core.constants import FILES_CSV, FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Findings, Problem
-from pipeline.form.definition import FormDefinition, Unit, load_form
+from pipeline.form.definition import load_form
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 from pipeline.outputs.csvfiles import RUN_JSON, SUBMISSIONS_CSV, read_frame
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.core.errors import TemplateError
 from pipeline.core.pool import chunked, default_jobs, map_chunks
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.build import build_template, template_filename
 from pipeline.templates.stamp import MAX_TEXT, Stamp, StampError, placeholder, write_bytes

@@ -23,7 +23,7 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, TemplateError
 from pipeline.core.sheetlayout import set_height
 from pipeline.core.vnformat import format_number, strip_diacritics
-from pipeline.form.definition import FormDefinition, Indicator, Unit
+from pipeline.form.model import FormDefinition, Indicator, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
 from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.core import constants as C
 from pipeline.core.vnformat import format_signed
-from pipeline.form.definition import Rule
+from pipeline.form.model import Rule
 
 RESULT_OK, RESULT_FAIL, RESULT_REVIEW = "Đạt", "Chưa khớp", "Cần xem lại"
 _COMPARE = {"==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}

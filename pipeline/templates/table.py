@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pipeline.core.sheetlayout import set_height
-from pipeline.form.definition import FormDefinition, Indicator, Section
+from pipeline.form.model import FormDefinition, Indicator, Section
 
 STT, LABEL, UNIT, CODE = range(4)  # the first four columns of the table
 CELL_PADDING_WIDTH = 2  # column width a label cell loses to its padding

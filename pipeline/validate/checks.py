@@ -28,7 +28,8 @@ from pipeline.core.constants import (
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import FormDefinition, Indicator, Unit, code_key
+from pipeline.form.model import FormDefinition, Indicator, Unit
+from pipeline.form.units import code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
 from pipeline.ingest.recognise import fold, recognise

@@ -17,7 +17,7 @@ from pipeline.core.constants import LEVEL_ALL, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
-from pipeline.form.definition import FormDefinition, Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 
 COMPARISON_COLUMNS = ["code", "level", "value", "prior", "change", "ratio", "flag"]

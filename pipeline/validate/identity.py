@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pipeline.core.constants import META_UNIT_CODE, META_UNIT_NAME, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
-from pipeline.form.definition import Unit
+from pipeline.form.model import Unit
 from pipeline.ingest.extract import RawReturn
 from pipeline.ingest.recognise import fold, reporting_unit
 

@@ -13,8 +13,8 @@ from pipeline.core.constants import LEVEL_ALL, RuleScope, RuleStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number, format_signed
-from pipeline.form.definition import FormDefinition, Rule
 from pipeline.form.expression import Term
+from pipeline.form.model import FormDefinition, Rule
 
 RELATION_COLUMNS = [
     "rule",

@@ -1,0 +1,129 @@
+"""The form as the pipeline knows it, once loaded and checked: levels, sections, indicators,
+rules, charts, and the units that report. Plain data; ``definition.py`` builds it from CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.core import settings
+from pipeline.core.constants import LEVEL_ALL, RuleScope, Severity
+from pipeline.form.charts import ChartSpec
+from pipeline.form.expression import BlankPolicy, Expression
+
+OF_WHICH = "Trong đó: "  # how a table row shows that an indicator is a part of the one above
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    label: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    section: str
+    label: str
+    unit: str
+    type: str
+    minimum: float | None
+    maximum: float | None
+    required: bool
+    levels: tuple[str, ...]
+    parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
+
+    @cached_property
+    def bounds(self) -> tuple[float, float | None]:
+        """The lowest and highest figure a return may hold: the form's ``min`` and ``max``, else 0
+        and the type's default (``settings.DEFAULT_MAXIMUM``; no highest for text)."""
+        low = self.minimum if self.minimum is not None else 0
+        return low, self.maximum if self.maximum is not None else settings.DEFAULT_MAXIMUM.get(self.type)
+
+    @property
+    def display_label(self) -> str:
+        """The label as tables and messages show it: ``Trong đó: kế hoạch`` for a part of another indicator."""
+        return OF_WHICH + self.label if self.parent else self.label
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    expression: Expression
+    severity: Severity
+    scope: str
+    blank: BlankPolicy
+    message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blank", BlankPolicy(self.blank))  # also when given by name
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.expression.codes
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+
+
+@dataclass
+class FormDefinition:
+    """Everything the pipeline knows about one form, checked."""
+
+    id: str
+    version: str
+    title: str
+    settings: dict[str, str]
+    levels: dict[str, Level]
+    sections: dict[str, Section]
+    indicators: dict[str, Indicator]
+    rules: list[Rule]
+    source: Path
+    fingerprint: str = field(default="")
+    charts: list[ChartSpec] = field(default_factory=list)
+
+    def title_for(self, period: str | int) -> str:
+        return self.title.replace("{period}", str(period))
+
+    @property
+    def committee(self) -> str:
+        return self.settings.get("committee", "")
+
+    def level_label(self, level: str) -> str:
+        if level == LEVEL_ALL:
+            return "Tổng cộng"
+        return self.levels[level].label if level in self.levels else level
+
+    def indicators_for(self, level: str) -> list[Indicator]:
+        """The indicators a unit of ``level`` reports, in form order."""
+        return [ind for ind in self.indicators.values() if level in ind.levels]
+
+    def _applies(self, rule: Rule, level: str) -> bool:
+        reported = {ind.code for ind in self.indicators_for(level)}
+        return all(code in reported for code in rule.codes)
+
+    def return_rules(self, level: str) -> list[Rule]:
+        """Rules checked on each return of a unit of ``level``."""
+        return [r for r in self.rules if r.scope in (LEVEL_ALL, level) and self._applies(r, level)]
+
+    def total_rules(self, level: str) -> list[Rule]:
+        """Rules checked on the total of ``level`` (a level code or ``all``)."""
+        if level == LEVEL_ALL:
+            return [r for r in self.rules if r.scope == LEVEL_ALL]
+        return self.return_rules(level)
+
+    def level_rules(self) -> list[Rule]:
+        """Rules comparing levels, checked once at consolidation."""
+        return [r for r in self.rules if r.scope == RuleScope.LEVELS]

@@ -1,0 +1,51 @@
+"""The unit list: ``code,name,level``, one CSV per period (codes change with reorganisations)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.core import settings
+from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.form.definition import read_definition_csv, unique
+from pipeline.form.model import FormDefinition, Unit
+
+UNITS_COLUMNS = ("code", "name", "level")
+
+
+def code_key(code: str) -> str:
+    """A unit code as compared with others: a number without its leading zeros (``03386`` and
+    ``3386`` are one code, since Excel drops the zeros when it re-saves units.csv), any other
+    code as it is."""
+    return (code.lstrip("0") or "0") if code.isascii() and code.isdigit() else code
+
+
+def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
+    """Load the unit list (``code,name,level``), checking codes are unique and levels known.
+
+    Two codes of one level that are equal once their leading zeros are dropped are refused:
+    a return's code could not tell them apart.
+
+    :param path: a CSV file; default: the bundled Lai Châu 2023 list.
+    """
+    file = Path(path) if path else settings.DEFAULT_UNITS
+    rows = read_definition_csv(file, UNITS_COLUMNS)
+    unique(rows, "code", file.name)
+    units, seen = [], {}
+    for line, row in rows:
+        if row["level"] not in form.levels:
+            raise FormDefinitionError(
+                Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
+            )
+        first = seen.setdefault((row["level"], code_key(row["code"])), (line, row["code"]))
+        if first[0] != line:
+            where = f"{file.name} › dòng {line}"
+            raise FormDefinitionError(Msg.FORM_014.render(where=where, code=row["code"], other=first[1], first_row=first[0]))
+        if len(row["name"]) > settings.LIMIT_NAME_CHARS:
+            raise FormDefinitionError(
+                Msg.FORM_015.render(
+                    where=f"{file.name} › dòng {line}", column="name", length=len(row["name"]),
+                    limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
+                )
+            )  # fmt: skip
+        units.append(Unit(row["code"], row["name"], row["level"]))
+    return units
