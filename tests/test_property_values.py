@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.appendix.document import DOCX_NAME, write_appendix
@@ -158,6 +158,7 @@ def _accounted_for(result, form, returns: Path, typed: dict[str, dict[str, objec
 @PROPERTY
 @given(typed=st.fixed_dictionaries({u.code: st.dictionaries(st.sampled_from([c.split(",")[0] for c in INDICATORS.split()
                                                                                   if "," in c]), CONTENTS) for u in UNITS}))  # fmt: skip
+@example(typed={"001": {}, "00201": {}, "00202": {"N_PEOPLE": None, "T_NOTE": "0\r0"}})  # a lone CR once split a row of values.csv
 def test_random_cell_contents_never_corrupt_a_total(setting, typed):
     form, templates = setting
     with tempfile.TemporaryDirectory() as tmp:

@@ -37,3 +37,16 @@ def test_guard_is_undone_on_reading(tmp_path):
 def test_text_in_a_number_column_is_guarded_too():
     column = pd.Series([5, "=1+1", "'=1", "-5"], dtype=object)
     assert numbers_text(column).tolist() == ["5", "'=1+1", "''=1", "-5"]
+
+
+def test_line_breaks_with_carriage_returns_keep_the_rows_whole(tmp_path):
+    """A text cell holding a line break typed on Windows (CR LF) or a lone CR: the CSV keeps one
+    row per value (a lone CR would be the end of a row for every reader) and the break reads back."""
+    import csv
+
+    frame = pd.DataFrame({"unit_code": ["03386", "03387", "03388"], "value": ["hai\r\ndòng", "cũ\rmac", "một dòng"]})
+    path = write_frame(frame, tmp_path / "values.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["unit_code"], r["value"]) for r in rows] == [("03386", "hai\ndòng"), ("03387", "cũ\nmac"), ("03388", "một dòng")]
+    assert read_frame(path)["value"].tolist() == ["hai\ndòng", "cũ\nmac", "một dòng"]

@@ -74,8 +74,13 @@ def _guarded(out: pd.Series) -> pd.Series:
 
 def safe_text(column: pd.Series) -> pd.Series:
     """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5
-    excepted); ``read_frame`` takes it off again."""
+    excepted); ``read_frame`` takes it off again. A line break written with a carriage return
+    (CR LF from Windows, a lone CR) becomes a plain LF: the CSV writer quotes a field holding an
+    LF but not one holding a lone CR, which every reader takes for the end of a row."""
     out = column.astype(object).where(column.notna(), "").astype(str)
+    breaks = out.str.contains("\r", regex=False)
+    if breaks.any():
+        out[breaks] = out[breaks].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
     risky = _guarded(out)
     if risky.any():
         out[risky] = _GUARD + out[risky]
