@@ -3,12 +3,14 @@ from our own templates and filled the way officers fill them."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import string
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from pipeline.core.errors import Msg
 from pipeline.form.definition import load_form
@@ -17,6 +19,12 @@ from pipeline.sample import build_sample, fill_return, sample_values
 from pipeline.templates.build import build_template, template_filename
 
 SEED_DIR = Path(__file__).resolve().parent / "fixtures" / "seed"  # copies of ../shared/seed CSVs
+
+# CI tries the same examples on every run, so whether a submission lands never depends on chance;
+# new random examples are explored locally (the default profile, or HYPOTHESIS_PROFILE=explore).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 
 @pytest.fixture(scope="session")
