@@ -126,3 +126,16 @@ def message_fields(msg: Msg, message: str) -> dict[str, str] | None:
             seen.add(name)
     match = re.fullmatch(pattern, message, re.DOTALL)
     return match.groupdict() if match else None
+
+
+def set_saved_time(path: Path, stamp: str) -> None:
+    """Write ``stamp`` as an xlsx's saved time (``dcterms:modified``), as Excel does on saving."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*<", rb"\g<1>" + stamp.encode() + b"<", data)
+            dst.writestr(info, data)

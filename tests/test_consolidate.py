@@ -16,7 +16,7 @@ from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.units import load_units
 from pipeline.validate.checks import Context
-from tests.conftest import SEED_DIR, message_fields
+from tests.conftest import SEED_DIR, message_fields, set_saved_time
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +102,8 @@ def test_resubmission_uses_newest_and_lists_changes(returns_dir, make_return, fo
     shutil.move(returns_dir / "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx", old)
     new = make_return("03387", {"VOTER_MEETINGS": "6"}, name="03387_moi.xlsx", folder=returns_dir)
     os.utime(old, (1_600_000_000, 1_600_000_000))
-    _set_saved_time(old, "2023-11-01T08:00:00Z")
-    _set_saved_time(new, "2023-11-10T08:00:00Z")
+    set_saved_time(old, "2023-11-01T08:00:00Z")
+    set_saved_time(new, "2023-11-10T08:00:00Z")
     result = consolidate_folder(returns_dir, form, units)
     sub = result.submissions.set_index("unit_code").loc["03387"]
     assert (sub.file, sub.superseded) == ("03387_moi.xlsx", "03387_cu.xlsx")
@@ -111,22 +111,6 @@ def test_resubmission_uses_newest_and_lists_changes(returns_dir, make_return, fo
     assert len(superseded) == 1 and superseded[0].severity == "info" and superseded[0].file == "03387_cu.xlsx"
     assert "VOTER_MEETINGS 5 → 6" in superseded[0].message
     assert result.total("VOTER_MEETINGS", "communes") == 36
-
-
-def _set_saved_time(path, stamp):
-    book = openpyxl.load_workbook(path)
-    book.save(path)
-    import zipfile
-
-    with zipfile.ZipFile(path) as src:
-        items = [(i, src.read(i.filename)) for i in src.infolist()]
-    import re
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, data in items:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>" + stamp.encode() + b"<", data)
-            dst.writestr(info, data)
 
 
 def test_another_units_template_renamed_to_look_like_yours(returns_dir, make_return, form, units):
@@ -266,8 +250,8 @@ def test_errors_of_a_superseded_return_are_information_at_their_place(returns_di
 
     old = make_return("03387", {"VOTER_MEETINGS": None}, name="03387_lan_dau.xlsx", folder=returns_dir)
     new = returns_dir / "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx"
-    _set_saved_time(old, "2023-11-01T08:00:00Z")
-    _set_saved_time(new, "2023-11-10T08:00:00Z")
+    set_saved_time(old, "2023-11-01T08:00:00Z")
+    set_saved_time(new, "2023-11-10T08:00:00Z")
     result, out = api.consolidate(returns_dir, out=tmp_path / "out")
     first = read_returns([old], Context(result.form, {u.code: u for u in result.units}))[0].problems
     (blank,) = [p for p in first if p.severity == "error"]

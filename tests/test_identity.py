@@ -4,9 +4,7 @@ never silently pushes a unit's genuine return aside."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import zipfile
 
 import openpyxl
 import pytest
@@ -17,21 +15,11 @@ from pipeline.core.errors import Msg
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.recognise import reporting_unit
 from pipeline.validate.checks import Context, check_return
-from tests.conftest import message_fields
+from tests.conftest import message_fields, set_saved_time
 
 QUYET_THANG = "03386_Phuong_Quyet_Thang.xlsx"
 TAN_PHONG = "BC MTTQ Tân Phong năm 2023 (bản cuối).xlsx"
 NOV_1, NOV_10 = 1_698_825_600, 1_699_603_200  # 2023-11-01 and 2023-11-10, 08:00 UTC
-
-
-def _set_saved_time(path, stamp: str) -> None:
-    with zipfile.ZipFile(path) as src:
-        items = [(info, src.read(info.filename)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, data in items:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*<", rb"\g<1>" + stamp.encode() + b"<", data)
-            dst.writestr(info, data)
 
 
 def _identity(path) -> dict[str, str]:
@@ -59,7 +47,7 @@ def _give_identity(path, identity: dict[str, str], *, sheet: bool = True, proper
 @pytest.fixture
 def folder(returns_dir):
     """The sample, Phường Quyết Thắng's genuine return saved on 1 November."""
-    _set_saved_time(returns_dir / QUYET_THANG, "2023-11-01T08:00:00Z")
+    set_saved_time(returns_dir / QUYET_THANG, "2023-11-01T08:00:00Z")
     os.utime(returns_dir / QUYET_THANG, (NOV_1, NOV_1))
     return returns_dir
 
@@ -69,7 +57,7 @@ def _borrowed(folder, name="03386_gui_lai.xlsx", **which) -> str:
     target = folder / name
     shutil.copy(folder / TAN_PHONG, target)
     _give_identity(target, _identity(folder / QUYET_THANG), **which)
-    _set_saved_time(target, "2023-11-10T08:00:00Z")
+    set_saved_time(target, "2023-11-10T08:00:00Z")
     os.utime(target, (NOV_10, NOV_10))
     return name
 
@@ -102,7 +90,7 @@ def test_a_return_naming_another_unit_is_still_used_when_it_is_the_units_only_on
 
 def test_two_returns_both_naming_another_unit_go_by_their_saved_time(folder, form, units):
     first = _borrowed(folder, "b.xlsx")
-    _set_saved_time(folder / first, "2023-11-01T08:00:00Z")
+    set_saved_time(folder / first, "2023-11-01T08:00:00Z")
     second = _borrowed(folder, "a.xlsx")
     (folder / QUYET_THANG).unlink()
     result = consolidate_folder(folder, form, units)
@@ -142,12 +130,12 @@ def test_a_genuine_return_raises_no_identity_warning(sample_dir, form, units):
 def test_a_saved_time_in_the_future_does_not_win(folder, form, units):
     """A copy of the return with changed figures whose saved time says 2099 (a wrong clock, or
     an edited file), on disk since 5 November: the genuine return, saved on 10 November, stays."""
-    _set_saved_time(folder / QUYET_THANG, "2023-11-10T08:00:00Z")
+    set_saved_time(folder / QUYET_THANG, "2023-11-10T08:00:00Z")
     future = folder / "03386_2099.xlsx"
     shutil.copy(folder / QUYET_THANG, future)
     book = openpyxl.load_workbook(future)
     book.save(future)
-    _set_saved_time(future, "2099-01-01T00:00:00Z")
+    set_saved_time(future, "2099-01-01T00:00:00Z")
     os.utime(future, (NOV_1 + 4 * 86400, NOV_1 + 4 * 86400))
     result = consolidate_folder(folder, form, units)
     assert result.submissions.set_index("unit_code").loc["03386", "file"] == QUYET_THANG
@@ -163,7 +151,7 @@ def test_a_saved_time_a_few_hours_ahead_is_trusted(folder, form, units):
     soon = (datetime.now(timezone.utc) + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M:%SZ")
     newer = folder / "03386_moi.xlsx"
     shutil.copy(folder / QUYET_THANG, newer)
-    _set_saved_time(newer, soon)
+    set_saved_time(newer, soon)
     os.utime(newer, (NOV_1 - 86400, NOV_1 - 86400))
     result = consolidate_folder(folder, form, units)
     assert result.submissions.set_index("unit_code").loc["03386", "file"] == newer.name

@@ -16,6 +16,7 @@ from pipeline.core import settings
 from pipeline.ingest.raw import parse_time
 from pipeline.ingest.readers import read_calamine, read_workbook
 from tests import hostile
+from tests.conftest import set_saved_time
 from tests.test_template_libreoffice import convert
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -51,17 +52,6 @@ def test_xml_spreadsheet_2003_saved_time_is_aware(sample_dir, tmp_path, stamp):
     assert read_workbook(path).modified == datetime(2023, 11, 10, 8, tzinfo=timezone.utc)
 
 
-def _set_saved_time(path, stamp: str) -> None:
-    """Write ``stamp`` as the xlsx's dcterms:modified, as Excel would on saving."""
-    with zipfile.ZipFile(path) as src:
-        items = [(info, src.read(info.filename)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, data in items:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*<", rb"\g<1>" + stamp.encode() + b"<", data)
-            dst.writestr(info, data)
-
-
 def _resave_as_ods(xlsx, folder, profile):
     """The return opened in LibreOffice and saved as .ods (its saved time has no time zone)."""
     ods = convert(xlsx, "ods", folder / "converted", profile)
@@ -83,8 +73,8 @@ def test_return_resent_in_another_format_is_chosen_by_its_saved_time(returns_dir
     (returns_dir / "03386_Phuong_Quyet_Thang.xlsx").unlink()
     first = make_return("03386", name="03386_lan_1.xlsx", folder=tmp_path / "made")
     second = make_return("03386", {"VOTER_MEETINGS": "9"}, name="03386_lan_2.xlsx", folder=tmp_path / "made")
-    _set_saved_time(first, "2023-11-01T08:00:00Z")
-    _set_saved_time(second, "2023-11-10T08:00:00Z")
+    set_saved_time(first, "2023-11-01T08:00:00Z")
+    set_saved_time(second, "2023-11-10T08:00:00Z")
     if resent_as == "ods":
         first = shutil.copy(first, returns_dir / first.name)
         second = _resave_as_ods(shutil.copy(second, returns_dir / second.name), returns_dir, profile)
