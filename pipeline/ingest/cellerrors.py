@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline.core import settings
 from pipeline.ingest.raw import CellError
+from pipeline.ingest.sniff import column_number
 
 Positions = dict[tuple[int, int], str]
 
@@ -35,13 +36,6 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
 _BOF, _BOUNDSHEET, _FILEPASS, _FORMULA, _BOOLERR = 0x0809, 0x0085, 0x002F, 0x0006, 0x0205
 
 
-def _column(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + char - 64
-    return number - 1
-
-
 def xlsx_errors(sheet_xml: bytes | None) -> Positions:
     """The error cells of one xlsx worksheet part."""
     if not sheet_xml or b't="e"' not in sheet_xml:
@@ -51,7 +45,7 @@ def xlsx_errors(sheet_xml: bytes | None) -> Positions:
         ref = _XLSX_REF.search(match.group(1) + b" " + match.group(2))
         value = _XLSX_VALUE.search(match.group(3))
         if ref and value:
-            found[(int(ref.group(2)) - 1, _column(ref.group(1)))] = value.group(1).decode("utf-8", "replace").strip()
+            found[(int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)] = value.group(1).decode("utf-8", "replace").strip()
     return found
 
 

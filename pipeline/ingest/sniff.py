@@ -58,7 +58,8 @@ def _limit(message: str) -> WorkbookReadError:
     return WorkbookReadError(message, kind="limit")
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """A column's number from its letters, counted from 1: ``b"A"`` -> 1, ``b"AA"`` -> 27."""
     number = 0
     for char in letters:
         number = number * 26 + char - 64
@@ -73,7 +74,7 @@ def _check_sheet_extent(name: str, data: bytes) -> None:
     """
     far = _FAR_CELL.findall(data)
     rows = [int(r) for _, r in far]
-    cols = [_column_number(c) for c, _ in far]
+    cols = [column_number(c) for c, _ in far]
     if _UNADDRESSED.search(data) and data.count(b"<c ") + data.count(b"<c>") > data.count(b' r="') - data.count(
         b"<row "
     ):  # cells without an address take the next position: count them
