@@ -21,7 +21,7 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.core.pool import default_jobs
 from pipeline.form.definition import load_form
-from pipeline.form.model import FormDefinition
+from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.prior import load_prior
 from pipeline.form.units import load_units
 from pipeline.outputs.readback import read_consolidation
@@ -36,8 +36,15 @@ DEMO_PRIOR = settings.SAMPLE_DIR / "prior_2022.csv"
 PathLike = str | Path
 
 
-def default_period(form: FormDefinition, period: str | int | None) -> str:
-    return str(period or form.settings.get("default_period", ""))
+def chosen_period(period: str | int | Period | None) -> Period:
+    """The period asked for, checked (``PERIOD_001``); the current year when none is given."""
+    return Period.parse(period) if period not in (None, "") else Period.current()
+
+
+def _deadline_text(deadline: str | date | None) -> str | None:
+    """The deadline checked (``PERIOD_002``) and written ``DD/MM/YYYY``."""
+    day = parse_deadline(deadline)
+    return format_date(day) if day else None
 
 
 def make_templates(
@@ -55,12 +62,13 @@ def make_templates(
     :param out: the folder to write to (default: ``input_templates/<period>/``).
     :param prior_path: prior-period figures shown in a "Năm trước" column.
     """
-    form = load_form(form_path)
+    chosen = chosen_period(period)
+    deadline = _deadline_text(deadline)
+    form = load_form(form_path).for_period(chosen)
     units = load_units(units_path, form)
-    period = default_period(form, period)
     prior = load_prior(prior_path) if prior_path else None
-    out_dir = Path(out) if out else settings.TEMPLATES_DIR / period
-    return write_templates(form, units, out_dir, period, deadline, prior, jobs)
+    out_dir = Path(out) if out else settings.TEMPLATES_DIR / chosen.code
+    return write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs)
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,10 @@ def check_files(
     paths: list[PathLike], *, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None
 ) -> list[FileCheck]:
     """Check returns one by one, as an officer does before sending: identity, values, rules."""
+    chosen = Period.parse(period) if period else None
     form = load_form(form_path)
     units = {u.code: u for u in load_units(units_path, form)} if units_path else None
-    ctx = Context(form, units, str(period) if period else None)
+    ctx = Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
     return [_check_file(Path(path), ctx) for path in paths]
 
 
@@ -123,13 +132,17 @@ def consolidate(
     :param on_files: called once with the number of files found.
     :raises PipelineError: the folder is missing, or nothing in it could be consolidated.
     """
+    chosen = Period.parse(period) if period else None
     folder = Path(returns_dir)
     if not folder.is_dir():
         raise PipelineError(Msg.FILE_006.render(where=str(folder)))
     form = load_form(form_path)
+    form = form.for_period(chosen) if chosen else form
     units = load_units(units_path, form)
     prior = load_prior(prior_path) if prior_path else None
-    result = consolidate_folder(folder, form, units, period, jobs or default_jobs(), progress, on_files, prior=prior, factor=factor)
+    result = consolidate_folder(
+        folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files, prior=prior, factor=factor
+    )
     if not result.received:
         raise PipelineError(Msg.FILE_005.render(where=str(folder)))
     out_dir = Path(out) if out else settings.OUTPUT_DIR / result.period

@@ -44,15 +44,13 @@ def test_bundled_charts_with_their_defaults(form):
 
 def test_labels_default_to_the_indicators(form_copy, form):
     _write_charts(form_copy, "gifts,Quà Tết,parts,POOR_FUND_TOTAL;POOR_FUND_CENTRAL,,,")
-    chart = load_form(form_copy).charts[0]
+    chart = load_form(form_copy).for_period("2023").charts[0]
+    labels = (indicator_label(form.indicators["POOR_FUND_TOTAL"].label), "Quỹ “Vì người nghèo” Trung ương chuyển về")
     assert chart == ChartSpec(
-        "gifts",
-        "Quà Tết",
-        "parts",
-        ("POOR_FUND_TOTAL", "POOR_FUND_CENTRAL"),
-        (LEVEL_ALL,),
-        (indicator_label(form.indicators["POOR_FUND_TOTAL"].label), "Quỹ “Vì người nghèo” Trung ương chuyển về"),
-    )
+        "gifts", "Quà Tết", "parts", ("POOR_FUND_TOTAL", "POOR_FUND_CENTRAL"), (LEVEL_ALL,), labels, "",
+        (indicator_label(form.indicators["POOR_FUND_TOTAL"].pattern), labels[1]),
+    )  # fmt: skip
+    assert chart.labels[0].endswith("(đến 15/11/2023)")  # the label filled for the period
 
 
 def test_form_without_charts_has_none(form_copy):

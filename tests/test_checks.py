@@ -70,7 +70,7 @@ def test_a_return_of_a_listed_unit_is_identified(ctx, unit_by_code):
     [
         ({META_FORM_ID: "bieu-khac"}, "wrong-form", Msg.META_002, {"found": "bieu-khac", "expected": "mttq-ket-qua-nam"}),
         ({META_FORM_VERSION: "2022.1"}, "wrong-version", Msg.META_003, {"found": "2022.1", "expected": "2023.1"}),
-        ({META_PERIOD: "2022"}, "wrong-period", Msg.META_004, {"found": "2022", "expected": "2023"}),
+        ({META_PERIOD: "2022"}, "wrong-period", Msg.META_004, {"found": "năm 2022", "expected": "năm 2023"}),
         ({META_UNIT_CODE: "99999"}, "unknown-unit", Msg.META_005, {"unit_code": "99999", "unit_name": "Phường Quyết Thắng"}),
     ],
 )
@@ -119,7 +119,9 @@ def test_return_without_metadata_recognised_by_codes_and_unit_name(ctx, unit_by_
     unit, problems = identify(raw, ctx)
     assert unit == unit_by_code["03386"]
     assert _places(problems) == [("recognised-without-metadata", "warning", FILE, "", "", "", "03386")]
-    assert problems[0].message == Msg.META_009.render(where=FILE, unit_code="03386", unit_name="Phường Quyết Thắng", period="2023")
+    assert problems[0].message == Msg.META_009.render(
+        where=FILE, unit_code="03386", unit_name="Phường Quyết Thắng", period_label="năm 2023"
+    )
     meta, _ = return_metadata(raw, ctx)  # the metadata used, for the files list; the raw return is left as read
     assert (meta[META_UNIT_CODE], meta[META_PERIOD], raw.meta) == ("03386", "2023", {})
 

@@ -133,7 +133,7 @@ def test_return_from_another_period_is_rejected(returns_dir, make_return, form, 
     wrong = [p for p in result.findings.problems if p.type == "wrong-period"]
     assert [(p.file, p.severity, p.unit_code) for p in wrong] == [("doan_ket_2022.xlsx", "warning", "03389")]
     fields = message_fields(Msg.META_004, wrong[0].message)
-    assert (fields["found"], fields["expected"]) == ("2022", "2023")
+    assert (fields["found"], fields["expected"]) == ("năm 2022", "năm 2023")
     assert [p.unit_code for p in result.findings.problems if p.type == "missing-unit"] == ["03389"]
     # without --period the majority period wins and the odd one is still rejected
     result = consolidate_folder(returns_dir, form, units)

@@ -164,6 +164,9 @@ def _expected(form, unit, period: str) -> dict[str, str]:
         (["Phường Đông Phong năm 2022", "phương hướng năm 2023"], None, "2022"),  # the first year
         (["Phường Đông Phong"], "2023", "2023"),  # no year: the period asked for
         (["Phường Đông Phong", "Số 12/BC-MTTQ năm 20234"], None, ""),  # not a year
+        (["Phường Đông Phong", "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2024"], None, "2024-H1"),
+        (["Phường Đông Phong", "BÁO CÁO 6 THÁNG CUỐI NĂM 2024"], None, "2024-H2"),
+        (["Phường Đông Phong", "Báo cáo quý III năm 2024"], None, "2024-Q3"),
     ],
 )
 def test_metadata_rebuilt_with_the_period_from_the_heading(form, units, unit_by_code, heading, period, expected):

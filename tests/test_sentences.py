@@ -56,7 +56,7 @@ def _text(pattern: str, figures: Figures) -> str | None:
         ("{DOCS_GUIDE~change}", "giảm 02 văn bản"),
         ("{POOR_FUND_TOTAL~change}", "giảm 37.203.544 đồng"),
         ("{DOCS_GUIDE~change:03}", "giảm 002 văn bản"),
-        ("{PETITIONS_NEW~prior} đơn năm {prior_period}, {PETITIONS_NEW@all} đơn năm {period}", "76 đơn năm 2022, 79 đơn năm 2023"),
+        ("{PETITIONS_NEW~prior} đơn năm {prior_period}, {PETITIONS_NEW@all} đơn {period}", "76 đơn năm 2022, 79 đơn năm 2023"),
         ("đã giải quyết {PETITIONS_NEW}/{PETITIONS_TOTAL} đơn", "đã giải quyết 79/100 đơn"),
     ],
 )

@@ -25,6 +25,7 @@ from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
 from pipeline.core.text import clean_text
 from pipeline.core.vnformat import format_number, format_signed
 from pipeline.form.model import FormDefinition, Indicator, Section
+from pipeline.form.period import period_label
 
 DOCX_NAME = "phu_luc_so_lieu.docx"
 DEFAULT_NUMBER = "…/BC-MTTQ-BTT"
@@ -196,7 +197,7 @@ def _header_block(doc, form: FormDefinition, number: str, when: date) -> None:
 
 def _title(doc, result: ConsolidationResult, number: str, when: date) -> None:
     _para(doc, "PHỤ LỤC SỐ LIỆU", align=CENTER, bold=True, before=18)
-    _para(doc, result.form.title_for(result.period), align=CENTER, bold=True)
+    _para(doc, result.form.title_for(), align=CENTER, bold=True)
     attached = f"(Kèm theo Báo cáo số {number} ngày {when:%d/%m/%Y} của {result.form.committee})"
     _para(doc, attached, align=CENTER, italic=True, after=12)
     if result.submissions is not None and len(result.submissions):
@@ -205,7 +206,7 @@ def _title(doc, result: ConsolidationResult, number: str, when: date) -> None:
         missing = result.submissions[result.submissions["status"] != SubmissionStatus.RECEIVED]["unit_name"].tolist()
         text += f" (chưa nhận báo cáo của: {', '.join(missing)})." if missing else "."
         if result.comparison is not None and len(result.comparison):
-            text += f" Cột “Cùng kỳ” ghi số liệu {f'năm {_prior_period(result)}' if _prior_period(result) else 'kỳ trước'}."
+            text += f" Cột “Cùng kỳ” ghi số liệu {period_label(_prior_period(result)) if _prior_period(result) else 'kỳ trước'}."
         _para(doc, text, indent=1, after=6)
 
 
@@ -258,7 +259,7 @@ def _section_table(doc, section: Section, result: ConsolidationResult, compare: 
     levels = [result.form.level_label(lv) for lv in [*result.levels, LEVEL_ALL]]
     header = ["Chỉ tiêu", "Đơn vị tính", *levels]
     if compare:
-        header += [f"Cùng kỳ năm {_prior_period(result)}" if _prior_period(result) else "Cùng kỳ", "Tăng/giảm"]
+        header += [f"Cùng kỳ {period_label(_prior_period(result))}" if _prior_period(result) else "Cùng kỳ", "Tăng/giảm"]
     table = doc.add_table(rows=1, cols=len(header))
     table.style = doc.styles["Table Grid"]
     _cell_margins(table)

@@ -9,8 +9,9 @@ edit. A pattern is the report's own wording with placeholders::
     {CODE~prior}         the prior period's value
     {CODE~change}        "tăng 03 đơn", "giảm 02 đơn" or "bằng" (the indicator's unit;
                          counts are written with two digits unless a format is given)
-    {CODE~prior_period}  the prior period, e.g. 2022
-    {period}             the report period; {prior_period}: the prior period
+    {CODE~prior_period}  the prior period's year, e.g. 2022 ("so với cùng kỳ năm 2022")
+    {period}             the report period: "năm 2023", "6 tháng đầu năm 2024"
+    {year}               its year; {prior_period}: the prior period's year
     [[ ... ]]            an optional part, dropped when a placeholder in it has no value
 
 A sentence with a placeholder that has no value outside ``[[ ]]`` is left out, never printed
@@ -27,17 +28,18 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT, RuleScope, RuleStatus, Severity
-from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import read_definition_csv as read_definition_rows
 from pipeline.form.model import FormDefinition
+from pipeline.form.period import Period, period_label
 
 SENTENCES_CSV = "sentences.csv"
 SENTENCE_COLUMNS = ("id", "section", "pattern")
 PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*)(?:@(?P<level>[A-Za-z_]\w*))?(?:~(?P<mod>[a-z_]+))?(?::(?P<fmt>0[1-9]))?\}")
 OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
 MODIFIERS = ("prior", "change", "prior_period")
-SPECIAL = ("period", "prior_period")
+SPECIAL = ("period", "prior_period", "year")
 CHANGE_WIDTH = 2  # "tăng 03 đơn"
 _TIDY = ((re.compile(r"\s+"), " "), (re.compile(r"\s+([,.;:)])"), r"\1"), (re.compile(r"\(\s+"), "("))
 
@@ -97,14 +99,28 @@ def _change(code: str, value: float, prior: float, fmt: str | None, form: FormDe
     return f"{'tăng' if delta > 0 else 'giảm'} {_number(abs(delta), width)} {ind.unit}".rstrip()
 
 
+def _special(name: str, figures: Figures) -> str | None:
+    """``{period}`` ("năm 2023"), ``{year}`` (2023) or ``{prior_period}`` (the prior period's year)."""
+    if name == "prior_period":
+        return str(_year(figures.prior_period)) if figures.prior_period else None
+    return period_label(figures.period) if name == "period" else str(_year(figures.period))
+
+
+def _year(code: str) -> int | str:
+    try:
+        return Period.parse(code).year
+    except PipelineError:
+        return code
+
+
 def _resolve(match: re.Match, figures: Figures) -> str | None:
     name, mod, fmt = match["name"], match["mod"], match["fmt"]
     if name in SPECIAL and not match["level"] and not mod:
-        return figures.period if name == "period" else figures.prior_period
+        return _special(name, figures)
     key = (name, match["level"] or LEVEL_ALL)
     value, prior = figures.totals.get(key), figures.prior.get(key)
     if mod == "prior_period":
-        return figures.prior_period if prior is not None else None
+        return _special("prior_period", figures) if prior is not None else None
     if mod == "prior":
         return None if prior is None else _number(prior, fmt)
     if mod == "change":
@@ -115,7 +131,7 @@ def _resolve(match: re.Match, figures: Figures) -> str | None:
 def _describe(match: re.Match, form: FormDefinition) -> str:
     name = match["name"]
     if name in SPECIAL:
-        return "kỳ trước" if name == "prior_period" else "kỳ báo cáo"
+        return "kỳ trước" if name == "prior_period" else "kỳ báo cáo"  # never missing: a period is always known
     what = form.indicators[name].display_label
     level = match["level"] or LEVEL_ALL
     extra = "" if level == LEVEL_ALL else f", {form.level_label(level).lower()}"

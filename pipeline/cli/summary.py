@@ -9,6 +9,7 @@ from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import LEVEL_ALL, WORKBOOK_XLSX, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
+from pipeline.form.period import period_label
 
 SUMMARY_LINES = 10  # findings (and missing units) named on the terminal; the rest are in the outputs
 
@@ -16,7 +17,7 @@ SUMMARY_LINES = 10  # findings (and missing units) named on the terminal; the re
 def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]:
     """Totals first (what the report will print), then the findings: errors before warnings."""
     counts = result.findings.to_summary()
-    lines = [f"Tổng hợp {result.form.title_for(result.period)}: đã nhận {result.received}/{len(result.units)} đơn vị."]
+    lines = [f"Tổng hợp {result.form.title_for()}: đã nhận {result.received}/{len(result.units)} đơn vị."]
     missing = result.submissions[result.submissions["status"] == SubmissionStatus.MISSING]
     if len(missing):
         named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())
@@ -41,7 +42,7 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
 
 def check_lines(verdict: FileCheck) -> list[str]:
     """One checked file: who it is from, then each finding, errors first."""
-    who = f"{verdict.unit_code} – {verdict.unit_name}, năm {verdict.period}" if verdict.unit_code else "không nhận ra đơn vị"
+    who = f"{verdict.unit_code} – {verdict.unit_name}, {period_label(verdict.period)}" if verdict.unit_code else "không nhận ra đơn vị"
     lines = [f"{verdict.file} ({who})"]
     if not verdict.problems:
         lines.append("  Không phát hiện vấn đề nào.")

@@ -15,30 +15,42 @@ from pipeline.consolidate.result import (
     SUBMISSION_COLUMNS,
     VALUE_FRAME_COLUMNS,
     ConsolidationResult,
+    PeriodChoice,
 )
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WHOLE_TYPES, FileStatus, Severity, SubmissionStatus
-from pipeline.core.errors import Msg
+from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.model import FormDefinition, Unit
+from pipeline.form.period import Period, period_label
 from pipeline.form.prior import PriorData
 from pipeline.validate.checks import Context, FileOutcome
 from pipeline.validate.compare import compare_with_prior
 from pipeline.validate.reconcile import RELATION_COLUMNS, check_returns, check_totals
 
 
-def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[str, dict[str, Problem]]:
-    """The period: the one asked for, else the most common among the returns; the files of
-    other periods are rejected (the finding on each, by name)."""
+def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[Period, PeriodChoice, dict[str, Problem]]:
+    """The period: the one asked for, else the most common among the returns (the current year
+    when none names one); the files of other periods are rejected (the finding on each, by name)."""
     if ctx.period:
-        return str(ctx.period), {}
-    counts = Counter(r.period for r in returns if r.accepted)
-    period = counts.most_common(1)[0][0] if counts else ctx.form.settings.get("default_period", "")
-    others = [r for r in returns if r.accepted and r.period != period]
+        return Period.parse(ctx.period), PeriodChoice.ASKED, {}
+    counts = Counter(code for r in returns if r.accepted and (code := _period_code(r.period)))
+    period = Period.parse(counts.most_common(1)[0][0]) if counts else Period.current()
+    others = [r for r in returns if r.accepted and _period_code(r.period) != period.code]
     found = {
-        r.file: problem(Msg.META_004, Severity.WARNING, file=r.file, unit_code=r.unit.code, found=r.period, expected=period) for r in others
+        r.file: problem(
+            Msg.META_004, Severity.WARNING, file=r.file, unit_code=r.unit.code, found=period_label(r.period), expected=period.label
+        )
+        for r in others
     }
-    return str(period), found
+    return period, PeriodChoice.RETURNS if counts else PeriodChoice.CURRENT, found
+
+
+def _period_code(text: str) -> str:
+    try:
+        return Period.parse(text).code if text else ""
+    except PipelineError:
+        return ""
 
 
 def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataFrame:
@@ -149,7 +161,8 @@ def consolidate_returns(
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)
     findings.extend(found)
-    period, wrong_period = _settle_period(outcomes, ctx)
+    period, chosen_by, wrong_period = _settle_period(outcomes, ctx)
+    form = ctx.form.for_period(period)
     for item in outcomes:
         if not item.readable:
             findings.extend(item.problems)
@@ -164,23 +177,23 @@ def consolidate_returns(
     findings.extend(replaced)
     findings.extend(missing_units(units, used))
     levels = list(dict.fromkeys(u.level for u in units))
-    values = _value_frame(used, ctx.form)
+    values = _value_frame(used, form)
     meta = pd.DataFrame(
         [{"unit_code": c, "level": r.unit.level, "file": r.file} for c, r in used.items()], columns=["unit_code", "level", "file"]
     )
-    rows, found = check_returns(values, meta, ctx.form)
+    rows, found = check_returns(values, meta, form)
     findings.extend(found)
-    totals = compute_totals(values, ctx.form, levels)
-    level_rows, found = check_totals(totals, ctx.form, levels)
+    totals = compute_totals(values, form, levels)
+    level_rows, found = check_totals(totals, form, levels)
     findings.extend(found)
     relations = pd.concat([rows, pd.DataFrame(level_rows, columns=RELATION_COLUMNS)], ignore_index=True)
     comparison = None
     if prior is not None:
-        comparison, found = compare_with_prior(totals, prior, ctx.form, factor, units)
+        comparison, found = compare_with_prior(totals, prior, form, factor, units)
         findings.extend(found)
     return ConsolidationResult(
-        ctx.form, tuple(units), period, values, totals, relations, _submissions(units, used, superseded),
-        _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison,
+        form, tuple(units), period.code, values, totals, relations, _submissions(units, used, superseded),
+        _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison, chosen_by,
     )  # fmt: skip
 
 

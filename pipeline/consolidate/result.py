@@ -7,6 +7,7 @@ consolidation folder back (``pipeline/outputs/readback.py``) gives the same type
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import pandas as pd
 
@@ -20,6 +21,14 @@ SUBMISSION_COLUMNS = ["unit_code", "unit_name", "level", "status", "file", "save
 FILE_COLUMNS = ["file", "status", "unit_code", "saved_at", "note"]
 
 
+class PeriodChoice(str, Enum):
+    """How the period of a consolidation was chosen (the summary says so)."""
+
+    ASKED = "asked"  # --period
+    RETURNS = "returns"  # the period most returns are for
+    CURRENT = "current"  # no return names one: the current year
+
+
 @dataclass(frozen=True)
 class ConsolidationResult:
     """What a consolidation found.
@@ -30,6 +39,8 @@ class ConsolidationResult:
     :ivar submissions: ``SUBMISSION_COLUMNS``, one row per unit of the list (status: ``SubmissionStatus``).
     :ivar files: ``FILE_COLUMNS``, one row per file seen (status: ``FileStatus``; ``note``: why a file is not used).
     :ivar comparison: ``compare.COMPARISON_COLUMNS`` when a prior period was given.
+    :ivar form: the form with its labels filled for ``period`` (``FormDefinition.for_period``).
+    :ivar period: the period's code (``2024``, ``2024-H1``; see ``form.period``).
     """
 
     form: FormDefinition
@@ -44,6 +55,7 @@ class ConsolidationResult:
     source: str = ""
     prior: PriorData | None = None
     comparison: pd.DataFrame | None = None
+    period_chosen_by: PeriodChoice = PeriodChoice.ASKED
 
     @property
     def levels(self) -> list[str]:

@@ -113,6 +113,18 @@ class Msg(Enum):
         "Text too long",
         "[{where}] Cột '{column}' dài {length} ký tự, vượt giới hạn {limit} ký tự ('{start}…'). Hãy rút gọn nội dung ô này.",
     )
+    FORM_016 = (
+        "Window ends before it starts",
+        "[{where}] Khoảng thời gian bắt đầu ({start}) sau ngày kết thúc ({end}). Hãy sửa cột start hoặc end.",
+    )
+    FORM_017 = (
+        "Unknown window",
+        "[{where}] Chỉ tiêu {code} dùng khoảng thời gian '{window}', nhưng windows.csv không khai báo khoảng này. Hãy thêm vào windows.csv hoặc sửa cột window.",
+    )
+    FORM_018 = (
+        "Unknown placeholder",
+        "[{where}] Nhãn '{text}' dùng '{{{name}}}', không phải ký hiệu thay thế được. Chỉ dùng: {allowed}.",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (
@@ -223,7 +235,7 @@ class Msg(Enum):
     )
     META_004 = (
         "Wrong period",
-        "[{where}] Tệp là báo cáo năm {found}, không phải năm {expected}. Hãy dùng biểu mẫu năm {expected} và gửi lại.",
+        "[{where}] Tệp là báo cáo {found}, không phải {expected}. Hãy dùng biểu mẫu {expected} và gửi lại.",
         "wrong-period",
         "Sai kỳ báo cáo",
     )
@@ -247,7 +259,7 @@ class Msg(Enum):
     )
     META_009 = (
         "Recognised without metadata",
-        "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, năm {period}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.",
+        "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, {period_label}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.",
         "recognised-without-metadata",
         "Mất thông tin nhận dạng",
     )
@@ -417,6 +429,16 @@ class Msg(Enum):
         "[{where}] Tệp có số liệu của nhiều kỳ ({periods}). Mỗi tệp số liệu năm trước chỉ được chứa một kỳ.",
     )
     PRIOR_006 = ("Empty prior field", "[{where}] Thiếu giá trị ở cột '{column}'. Hãy điền đủ cột này hoặc xóa dòng.")
+
+    # The reporting period and the deadline (raised as PipelineError).
+    PERIOD_001 = (
+        "Bad period",
+        "Kỳ báo cáo '{value}' không hợp lệ. Hãy ghi năm (ví dụ 2024), 6 tháng (2024-H1: 6 tháng đầu năm, 2024-H2: 6 tháng cuối năm) hoặc quý (2024-Q1 … 2024-Q4).",
+    )
+    PERIOD_002 = (
+        "Bad deadline",
+        "Hạn nộp '{value}' không phải là một ngày có thật. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2024.",
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

@@ -33,7 +33,8 @@ class ChartSpec:
     """One chart, checked against the form, its defaults filled in.
 
     ``levels``: the levels to show (``all`` is the total, or every unit for ``units``);
-    ``labels``: one per code, the CSV's or else the indicators' own.
+    ``labels``: one per code, the CSV's or else the indicators' own, filled for the form's
+    period; ``patterns``: the same as written, with the period's placeholders.
     """
 
     id: str
@@ -43,6 +44,7 @@ class ChartSpec:
     levels: tuple[str, ...]
     labels: tuple[str, ...]
     remainder: str = ""
+    patterns: tuple[str, ...] = ()
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -3,13 +3,17 @@
 
 A form is a folder of CSV files that open in Excel: ``form.csv`` (key, value),
 ``levels.csv``, ``sections.csv``, ``indicators.csv``, ``rules.csv`` and, optionally,
-``charts.csv`` (see ``charts``). The unit list is read by ``units.py``.
+``charts.csv`` (see ``charts``) and ``windows.csv`` (the reporting windows, see ``period``).
+Labels, section titles and rule messages may name the period with placeholders
+(``{period_end}``, ``{window}``: see ``period``); they are filled by ``FormDefinition.for_period``.
+The unit list is read by ``units.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.core import settings
@@ -20,12 +24,14 @@ from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_cha
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 from pipeline.form.expression import BlankPolicy, ExpressionError, parse_expression
 from pipeline.form.model import FormDefinition, Indicator, Level, Rule, Section
+from pipeline.form.period import PLACEHOLDERS, Windows, load_windows, placeholders_of, unfilled
 
 FORM_FILES = {
     "form": ("form.csv", ("key", "value")),
     "levels": ("levels.csv", ("level", "label", "short")),
     "sections": ("sections.csv", ("section", "title")),
-    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),  # and parent
+    # and, optionally, parent and window
+    "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),
     "rules": ("rules.csv", ("rule", "expression", "severity", "scope", "blank", "message")),
 }
 _YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
@@ -95,14 +101,34 @@ def _load_levels(folder: Path) -> dict[str, Level]:
     return {row["level"]: Level(row["level"], row["label"], row["short"]) for _, row in rows}
 
 
+def _pattern(text: str, where: str, *, window: bool = False) -> str:
+    """``text`` checked as a text with placeholders: only the period's (and, for an indicator's
+    label, its window's) may appear."""
+    allowed = PLACEHOLDERS if window else tuple(p for p in PLACEHOLDERS if not p.startswith("window"))
+    try:
+        names = placeholders_of(text)
+    except ValueError:
+        names = ["{"]
+    for name in names:
+        if name not in allowed:
+            raise FormDefinitionError(
+                Msg.FORM_018.render(where=where, text=_shorten(text), name=name, allowed=", ".join("{" + p + "}" for p in allowed))
+            )
+    return text
+
+
 def _load_sections(folder: Path) -> dict[str, Section]:
     fname, cols = FORM_FILES["sections"]
     rows = read_definition_csv(folder / fname, cols)
     unique(rows, "section", fname)
-    return {row["section"]: Section(row["section"], row["title"]) for _, row in rows}
+    out = {}
+    for line, row in rows:
+        pattern = _pattern(row["title"], f"{fname} › dòng {line}")
+        out[row["section"]] = Section(row["section"], unfilled(pattern), pattern)
+    return out
 
 
-def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section]) -> dict[str, Indicator]:
+def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section], windows: Windows) -> dict[str, Indicator]:
     fname = FORM_FILES["indicators"][0]
     unique(rows, "code", fname)
     out: dict[str, Indicator] = {}
@@ -121,10 +147,14 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
             if level not in levels:
                 raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join(levels)))
         minimum, maximum = _bounds(row, where)
+        window = row.get("window", "").strip()
+        if window and window not in windows.ids:
+            raise FormDefinitionError(Msg.FORM_017.render(where=where, code=row["code"], window=window))
+        pattern = _pattern(row["label"], where, window=True)
         out[row["code"]] = Indicator(
             code=row["code"],
             section=row["section"],
-            label=row["label"],
+            label=unfilled(pattern),
             unit=row["unit"],
             type=_choice(row["type"], TYPES, "type", where),
             minimum=minimum,
@@ -132,6 +162,8 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
             required=_YES[_choice(row["required"].lower(), tuple(_YES), "required", where)],
             levels=ind_levels,
             parent=row.get("parent", ""),
+            window=window,
+            pattern=pattern,
         )
     _check_parents(rows, out, fname)
     return out
@@ -190,7 +222,8 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
                 severity=Severity(_choice(row["severity"], tuple(Severity), "severity", where)),
                 scope=scope,
                 blank=_choice(row["blank"] or BlankPolicy.SKIP_ALL.value, [p.value for p in BlankPolicy], "blank", where),
-                message=row["message"],
+                message=unfilled(_pattern(row["message"], where)),
+                pattern=row["message"],
             )
         )
     return rules
@@ -212,8 +245,9 @@ def _load_charts(folder: Path, levels: dict[str, Level], indicators: dict[str, I
     path = folder / CHARTS_CSV
     if not path.is_file():
         return []
-    numeric = {code: ind.label for code, ind in indicators.items() if ind.type in NUMERIC_TYPES}
-    return parse_charts(read_definition_csv(path, CHART_COLUMNS), list(levels), numeric, path.name)
+    numeric = {code: ind.pattern for code, ind in indicators.items() if ind.type in NUMERIC_TYPES}
+    charts = parse_charts(read_definition_csv(path, CHART_COLUMNS), list(levels), numeric, path.name)
+    return [replace(c, patterns=c.labels, labels=tuple(unfilled(label) for label in c.labels)) for c in charts]
 
 
 def _fingerprint(*tables) -> str:
@@ -222,7 +256,7 @@ def _fingerprint(*tables) -> str:
     digest = hashlib.sha256()
     for rows in tables:
         for _, row in rows:
-            keep = {k: v for k, v in row.items() if k not in ("label", "message", "parent")}
+            keep = {k: v for k, v in row.items() if k not in ("label", "message", "parent", "window")}
             digest.update(repr(sorted(keep.items())).encode("utf-8"))
     return digest.hexdigest()[:12]
 
@@ -241,14 +275,18 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
     for key in ("id", "version", "title"):
         if not meta.get(key):
             raise FormDefinitionError(Msg.FORM_010.render(where=fname, key=key))
+    # The period is a parameter: titles written "… năm {period}" before {period} named the whole period.
+    meta["title"] = _pattern(meta["title"].replace("năm {period}", "{period}"), f"{fname} › title")
     levels = _load_levels(folder)
     sections = _load_sections(folder)
+    windows = load_windows(folder, read_definition_csv)
     indicator_rows = read_definition_csv(folder / FORM_FILES["indicators"][0], FORM_FILES["indicators"][1])
     rule_rows = read_definition_csv(folder / FORM_FILES["rules"][0], FORM_FILES["rules"][1])
-    indicators = _load_indicators(indicator_rows, levels, sections)
+    indicators = _load_indicators(indicator_rows, levels, sections, windows)
     rules = _load_rules(rule_rows, levels, indicators)
     form = FormDefinition(meta["id"], meta["version"], meta["title"], meta, levels, sections, indicators, rules, folder)
     _check_rule_scopes(form, FORM_FILES["rules"][0])
     form.fingerprint = _fingerprint(indicator_rows, rule_rows)
     form.charts = _load_charts(folder, levels, indicators)
+    form.windows = windows
     return form

@@ -3,7 +3,7 @@ rules, charts, and the units that report. Plain data; ``definition.py`` builds i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, RuleScope, Severity
 from pipeline.form.charts import ChartSpec
 from pipeline.form.expression import BlankPolicy, Expression
+from pipeline.form.period import Period, Windows, unfilled
 
 OF_WHICH = "Trong đó: "  # how a table row shows that an indicator is a part of the one above
 
@@ -26,6 +27,7 @@ class Level:
 class Section:
     id: str
     title: str
+    pattern: str = ""  # the title as written, with placeholders
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Indicator:
     required: bool
     levels: tuple[str, ...]
     parent: str = ""  # the code of the indicator this one is a part of ("Trong đó"), or ""
+    window: str = ""  # the reporting window its figure is counted over (``windows.csv``), or "": the period
+    pattern: str = ""  # the label as the form writes it, with placeholders ({window_end}); ``label`` is it filled
 
     @cached_property
     def bounds(self) -> tuple[float, float | None]:
@@ -62,6 +66,7 @@ class Rule:
     scope: str
     blank: BlankPolicy
     message: str
+    pattern: str = ""  # the message as written, with placeholders
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blank", BlankPolicy(self.blank))  # also when given by name
@@ -93,9 +98,42 @@ class FormDefinition:
     source: Path
     fingerprint: str = field(default="")
     charts: list[ChartSpec] = field(default_factory=list)
+    windows: Windows = field(default_factory=Windows)
+    period: Period | None = None  # the period the labels are filled for (``for_period``); None: not yet
 
-    def title_for(self, period: str | int) -> str:
-        return self.title.replace("{period}", str(period))
+    def title_for(self, period: str | int | Period | None = None) -> str:
+        """The form's title for ``period`` (default: the form's own), e.g. "… năm 2024"."""
+        chosen = Period.parse(period) if period is not None else self.period
+        return chosen.fill(self.title) if chosen else unfilled(self.title)
+
+    def window_of(self, code: str, period: Period | None = None):
+        """The first and last day of the window indicator ``code`` is counted over in ``period``
+        (default: the form's period); None without a period."""
+        chosen = period or self.period
+        ind = self.indicators[code]
+        return self.windows.resolve(ind.window, chosen) if chosen and ind.window else (chosen.start, chosen.end) if chosen else None
+
+    def for_period(self, period: str | int | Period) -> FormDefinition:
+        """This form with every label, section title and rule message filled for ``period``
+        ("Đơn thư tiếp nhận (01/12/2023–30/09/2024)"); the data it defines is unchanged."""
+        chosen = Period.parse(period)
+        if chosen == self.period:
+            return self
+        indicators = {
+            code: replace(ind, label=chosen.fill(ind.pattern or ind.label, self.window_of(code, chosen)))
+            for code, ind in self.indicators.items()
+        }
+        sections = {key: replace(sec, title=chosen.fill(sec.pattern or sec.title)) for key, sec in self.sections.items()}
+        rules = [replace(rule, message=chosen.fill(rule.pattern or rule.message)) for rule in self.rules]
+        charts = [
+            replace(
+                c, labels=tuple(chosen.fill(text, self.window_of(code, chosen)) for code, text in zip(c.codes, c.patterns, strict=True))
+            )
+            if c.patterns
+            else c
+            for c in self.charts
+        ]
+        return replace(self, indicators=indicators, sections=sections, rules=rules, charts=charts, period=chosen)
 
     @property
     def committee(self) -> str:

@@ -1,11 +1,9 @@
 """Recognise a return whose metadata was lost (sheet and properties deleted, content pasted
 into another file, an HTML export): the form by its indicator codes, the level by which
 codes it holds, the unit by its name in the heading (compared without diacritics, case or
-spaces), the period by "năm YYYY" in the heading."""
+spaces), the period by how the heading names it ("năm 2024", "6 tháng đầu năm 2024")."""
 
 from __future__ import annotations
-
-import re
 
 from pipeline.core.constants import (
     META_FINGERPRINT,
@@ -18,12 +16,12 @@ from pipeline.core.constants import (
 )
 from pipeline.core.vnformat import strip_diacritics
 from pipeline.form.model import FormDefinition, Unit
+from pipeline.form.period import Period
 from pipeline.ingest.extract import RawReturn
 from pipeline.ingest.legacy_text import fix_legacy
 
 # A level is recognised when its codes and the codes found overlap at least this much.
 MIN_OVERLAP = 0.6
-_YEAR = re.compile(r"năm\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 REPORTING_LINE = "donvibaocao"  # the folded label of the heading's line naming the unit
 
 
@@ -76,7 +74,7 @@ def recognise(raw: RawReturn, form: FormDefinition, units: list[Unit], period: s
     unit = recognise_unit(raw, units, level) if level else None
     if unit is None:
         return None
-    years = [m.group(1) for text in raw.heading for m in _YEAR.finditer(text)]
+    periods = [found for text in raw.heading if (found := Period.from_heading(text))]
     return {
         META_FORM_ID: form.id,
         META_FORM_VERSION: form.version,
@@ -84,5 +82,5 @@ def recognise(raw: RawReturn, form: FormDefinition, units: list[Unit], period: s
         META_UNIT_CODE: unit.code,
         META_UNIT_NAME: unit.name,
         META_UNIT_LEVEL: unit.level,
-        META_PERIOD: years[0] if years else (period or ""),
+        META_PERIOD: periods[0].code if periods else (period or ""),
     }

@@ -72,6 +72,7 @@ def read_consolidation(folder: str | Path) -> ConsolidationResult:
     except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as err:
         raise PipelineError(Msg.REPORT_001.render(where=str(folder), missing=f"{RUN_JSON} ({err})")) from err
     form = load_form(run["form"]) if run.get("form") and Path(run["form"]).is_dir() else load_form()
+    form = form.for_period(period)
     comparison = optional.get(run.get("comparison") or "")
     return ConsolidationResult(
         form=form,

@@ -38,6 +38,8 @@ def write_templates(
     :param jobs: processes writing in parallel when there are many units (default: one per core).
     :returns: the paths written, in the order of ``units``.
     """
+    form = form.for_period(period)
+    period = form.period.code
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -85,13 +85,14 @@ def build_template(
 ) -> Path:
     """Write the template of ``unit`` to ``path`` atomically (temp file, then rename).
 
-    :param period: the reporting year, e.g. ``"2023"``.
+    :param period: the reporting period, e.g. ``"2023"`` or ``"2024-H1"``; the form's labels are filled for it.
     :param deadline: shown in the heading and the guide when given.
     :param prior: adds a ``Năm trước`` column with the unit's prior values.
     :raises TemplateError: if writing fails; ``path`` is then left as it was.
     """
     path = Path(path)
-    job = _Job(form, unit, str(period), deadline, prior, path.name)
+    form = form.for_period(period)
+    job = _Job(form, unit, form.period.code, deadline, prior, path.name)
     with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
         try:
             _write_workbook(job, str(tmp))
@@ -115,7 +116,7 @@ def _write_workbook(job: _Job, filename: str) -> None:
         wb.worksheets()[0].activate()
         quoted = C.DATA_SHEET.replace("'", "''")
         _check(wb.define_name(C.DATA_DEFINED_NAME, f"='{quoted}'!$1:$1048576"), job, "tên vùng dữ liệu", "", C.DATA_DEFINED_NAME)
-        title = job.form.title_for(job.period)
+        title = job.form.title_for()
         wb.set_properties({"title": title, "subject": job.unit.name, "author": job.form.committee, "company": "tonghop"})
         for key, value in job.meta().items():
             if value:
@@ -154,9 +155,9 @@ def _write_heading(ws, fmt: dict, job: _Job) -> int:
     ws.merge_range(1, 0, 1, split - 1, left[1], fmt["org_bold"])
     ws.merge_range(0, split, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fmt["org_bold"])
     ws.merge_range(1, split, 1, last, "Độc lập - Tự do - Hạnh phúc", fmt["motto"])
-    ws.merge_range(3, 0, 3, last, job.form.title_for(job.period).upper(), fmt["title"])
+    ws.merge_range(3, 0, 3, last, job.form.title_for().upper(), fmt["title"])
     ws.set_row(3, 24)
-    lines = [f"Đơn vị báo cáo: {job.unit.name}", f"Kỳ báo cáo: năm {job.period}"]
+    lines = [f"Đơn vị báo cáo: {job.unit.name}", f"Kỳ báo cáo: {job.form.period.label}"]
     if job.deadline:
         lines.append(f"Hạn nộp: {job.deadline}")
     row = 4
@@ -261,9 +262,9 @@ def _write_guide(ws, fmt: dict, job: _Job) -> None:
     ws.fit_to_pages(1, 0)
     ws.write_string(0, 0, "HƯỚNG DẪN ĐIỀN BIỂU MẪU", fmt["guide_title"])
     facts = [
-        ("Biểu mẫu", job.form.title_for(job.period)),
+        ("Biểu mẫu", job.form.title_for()),
         ("Đơn vị báo cáo", job.unit.name),
-        ("Kỳ báo cáo", f"năm {job.period}"),
+        ("Kỳ báo cáo", job.form.period.label),
         ("Hạn nộp", job.deadline or "theo văn bản của Ban Thường trực"),
         ("Nơi nhận", f"Ban Thường trực {job.form.committee}"),
     ]

@@ -25,10 +25,11 @@ from pipeline.core.constants import (
     WHOLE_TYPES,
     Severity,
 )
-from pipeline.core.errors import Msg
+from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
 from pipeline.form.model import FormDefinition, Indicator, Unit
+from pipeline.form.period import Period, period_label
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
@@ -69,6 +70,22 @@ class Context:
         if len(hits) != 1:
             return None
         return replace(hits[0], code=code) if len(code) > len(hits[0].code) else hits[0]
+
+    def form_for(self, period: str | None) -> FormDefinition:
+        """The form with its labels filled for a return's ``period`` (the form as given when the
+        period is not one: the return is rejected for it anyway)."""
+        if not period:
+            return self.form
+        if period not in self._forms:
+            try:
+                self._forms[period] = self.form.for_period(period)
+            except PipelineError:
+                self._forms[period] = self.form
+        return self._forms[period]
+
+    @cached_property
+    def _forms(self) -> dict[str, FormDefinition]:
+        return {}
 
     @cached_property
     def _by_key(self) -> dict[str, list[Unit]]:
@@ -126,7 +143,7 @@ def return_metadata(raw: RawReturn, ctx: Context) -> tuple[dict[str, str], list[
     meta = recognise(raw, ctx.form, list(ctx.units.values()), ctx.period) or {}
     if not meta:
         return {}, []
-    return meta, [problem(Msg.META_009, Severity.WARNING, file=raw.file, **meta)]
+    return meta, [problem(Msg.META_009, Severity.WARNING, file=raw.file, period_label=period_label(meta.get(META_PERIOD)), **meta)]
 
 
 def _judge(
@@ -137,7 +154,7 @@ def _judge(
     if not meta:
         return None, [problem(Msg.META_001, severity, file=file)]
     code, name = meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, "")
-    expected_title = form.title_for(ctx.period or meta.get(META_PERIOD) or "…")
+    expected_title = ctx.form_for(ctx.period or meta.get(META_PERIOD)).title_for()
     if meta.get(META_FORM_ID) != form.id:
         return None, [
             problem(
@@ -152,8 +169,9 @@ def _judge(
         ]
     if meta.get(META_FORM_VERSION) != form.version:
         return None, [problem(Msg.META_003, severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
-    if ctx.period and meta.get(META_PERIOD) != str(ctx.period):
-        return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=meta.get(META_PERIOD), expected=ctx.period)]
+    if ctx.period and _period_code(meta.get(META_PERIOD)) != ctx.period:
+        found_label, expected = period_label(meta.get(META_PERIOD)), period_label(ctx.period)
+        return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=found_label, expected=expected)]
     found: list[Problem] = recognised
     if ctx.units is not None:
         unit = ctx.unit_for(code, meta.get(META_UNIT_LEVEL, ""))
@@ -175,6 +193,15 @@ def _judge(
     if not raw.tables:
         return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
+
+
+def _period_code(text: str | None) -> str:
+    """A return's period as the code ``Period`` writes ("2024-H1" for "2024-h1"); as it is
+    when it is not a period."""
+    try:
+        return Period.parse(text).code if text else ""
+    except PipelineError:
+        return text
 
 
 def shown(raw: object) -> str:
@@ -309,7 +336,7 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
         found.append(problem(Msg.VALUE_017, severity, file=raw.file, unit_code=unit.code, unit_name=unit.name))
         unit = None
     if unit is not None:
-        values, issues = check_values(raw, unit, ctx.form)
+        values, issues = check_values(raw, unit, ctx.form_for(meta.get(META_PERIOD)))
         found.extend(issues)
     code = unit.code if unit else meta.get(META_UNIT_CODE, "")
     found += [

@@ -18,6 +18,7 @@ from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
 from pipeline.form.model import FormDefinition, Unit
+from pipeline.form.period import period_label
 from pipeline.form.prior import PriorData
 
 COMPARISON_COLUMNS = ["code", "level", "value", "prior", "change", "ratio", "flag"]
@@ -83,6 +84,6 @@ def compare_with_prior(
         rows.append((code, level, value, old, value - old, ratio, _is_flagged(value, old, factor)))
     frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     frame["flag"] = frame["flag"].astype(bool)
-    period = f"năm {prior.period}" if prior.period else "kỳ trước"
+    period = period_label(prior.period) if prior.period else "kỳ trước"
     warnings = [_warning(row, form, period) for row in frame.itertuples() if row.flag]
     return frame, warnings

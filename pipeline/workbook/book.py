@@ -124,7 +124,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
         try:
             workbook = xlsxwriter.Workbook(str(tmp), options)
             fmt = add_formats(workbook)
-            title = result.form.title_for(result.period)
+            title = result.form.title_for()
             workbook.set_properties({"title": title, "company": result.form.committee, "author": result.form.committee})
             marks = find_marks(result)
             layout = _write_totals(workbook.add_worksheet(SHEET_TOTALS), fmt, result, marks)
@@ -194,7 +194,7 @@ def _write_totals_heading(ws, fmt: dict, result: ConsolidationResult, cols: list
     )
     if result.comparison is not None:
         hint += " Ô nền vàng ở cột “Tăng/giảm”: thay đổi lớn so với cùng kỳ."
-    title = result.form.title_for(result.period)
+    title = result.form.title_for()
     ws.merge_range(0, 0, 0, last, result.form.committee, fmt["committee"])
     ws.set_row(1, 21 * lines_needed(title, width * 0.8, bold=True) + 12)  # 14pt
     ws.merge_range(1, 0, 1, last, title, fmt["title"])

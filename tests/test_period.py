@@ -1,0 +1,161 @@
+"""The reporting period: parsing what an officer types, its dates and Vietnamese name, the
+form's reporting windows, and labels filled for the period."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
+from pipeline.form.definition import load_form
+from pipeline.form.period import Period, parse_deadline, period_label
+from tests.conftest import message_fields, write_form
+
+INDICATORS = "A,I,Số đơn,đơn,count,0,,yes,city;communes\nB,I,Số người,người,count,0,,yes,city;communes"
+RULES = "R1,B >= 0,error,all,skip_all,Số người không âm."
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "label", "start", "end"),
+    [
+        ("2024", "2024", "năm 2024", date(2024, 1, 1), date(2024, 12, 31)),
+        (2024, "2024", "năm 2024", date(2024, 1, 1), date(2024, 12, 31)),
+        (" 2024-h1 ", "2024-H1", "6 tháng đầu năm 2024", date(2024, 1, 1), date(2024, 6, 30)),
+        ("H2/2024", "2024-H2", "6 tháng cuối năm 2024", date(2024, 7, 1), date(2024, 12, 31)),
+        ("2024-Q1", "2024-Q1", "quý I năm 2024", date(2024, 1, 1), date(2024, 3, 31)),
+        ("2024 Q4", "2024-Q4", "quý IV năm 2024", date(2024, 10, 1), date(2024, 12, 31)),
+        ("6 tháng đầu năm 2025", "2025-H1", "6 tháng đầu năm 2025", date(2025, 1, 1), date(2025, 6, 30)),
+    ],
+)
+def test_periods_an_officer_types(text, code, label, start, end):
+    period = Period.parse(text)
+    assert (period.code, period.label, period.start, period.end) == (code, label, start, end)
+    assert Period.parse(period.code) == period  # the code written in metadata reads back
+
+
+@pytest.mark.parametrize("text", ["abc", "", "20244", "2024-H3", "2024-Q5", "1800", "năm nay", "2024-"])
+def test_a_period_that_is_not_one_is_refused_in_vietnamese(text):
+    with pytest.raises(PipelineError) as caught:
+        Period.parse(text)
+    assert str(caught.value) == Msg.PERIOD_001.render(value=text.strip())
+
+
+def test_the_same_period_a_year_earlier():
+    assert Period.parse("2024-H1").prior == Period.parse("2023-H1")
+    assert Period.parse("2024").prior.label == "năm 2023"
+
+
+def test_no_period_is_the_current_year():
+    assert Period.current(date(2026, 12, 1)) == Period(2026)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"), [("15/11/2024", date(2024, 11, 15)), ("5/1/2025", date(2025, 1, 5)), ("2024-11-15", date(2024, 11, 15))]
+)
+def test_deadlines(text, day):
+    assert parse_deadline(text) == day
+
+
+@pytest.mark.parametrize("text", ["31/02/2024", "tomorrow", "15/13/2024", "ngày mai"])
+def test_a_deadline_that_is_not_a_real_date_is_refused(text):
+    with pytest.raises(PipelineError) as caught:
+        parse_deadline(text)
+    assert str(caught.value) == Msg.PERIOD_002.render(value=text)
+
+
+def test_period_label_of_damaged_metadata():
+    assert period_label("2023") == "năm 2023"
+    assert period_label("x9") == "kỳ 'x9'"
+    assert period_label("") == "không rõ kỳ"
+
+
+# The form: labels name the period with placeholders ------------------------------------------
+
+
+def test_labels_follow_the_period():
+    form = load_form()
+    y2024 = form.for_period("2024")
+    assert y2024.indicators["PETITIONS_TOTAL"].label == "Đơn thư tiếp nhận (01/12/2023–30/09/2024)"
+    assert y2024.indicators["POOR_FUND_TOTAL"].label.endswith("(đến 15/11/2024)")
+    assert y2024.title_for() == "Báo cáo kết quả công tác Mặt trận năm 2024"
+    h1 = form.for_period("2024-H1")
+    assert h1.indicators["PETITIONS_TOTAL"].label == "Đơn thư tiếp nhận (01/12/2023–31/05/2024)"
+    assert h1.title_for() == "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2024"
+    # a kind of period the form gives no window for: the period itself
+    assert form.for_period("2024-Q3").indicators["PETITIONS_TOTAL"].label == "Đơn thư tiếp nhận (01/07/2024–30/09/2024)"
+
+
+def test_no_label_carries_a_date_or_a_figure_of_the_seed_report():
+    form = load_form()
+    for code in ("2024", "2025-H1"):
+        period = Period.parse(code)
+        resolved = form.for_period(period)
+        texts = [ind.label for ind in resolved.indicators.values()] + [resolved.title_for()]
+        for text in texts:
+            assert not re.search(r"15/11/2023|30/0?9/2023|01/12/2022|triệu|năm 2023", text), text
+            for day, month, year in re.findall(r"(\d\d)/(\d\d)/(\d{4})", text):  # within the period, or its window's start
+                found = date(int(year), int(month), int(day))
+                assert date(period.year - 1, 12, 1) <= found <= period.end, text
+
+
+def test_the_data_the_form_defines_does_not_change_with_the_period():
+    form = load_form()
+    other = form.for_period("2025-H2")
+    assert other.fingerprint == form.fingerprint
+    assert [(i.code, i.type, i.levels, i.bounds) for i in other.indicators.values()] == [
+        (i.code, i.type, i.levels, i.bounds) for i in form.indicators.values()
+    ]
+
+
+def test_a_form_before_its_period_is_known_shows_no_placeholder():
+    form = load_form()
+    assert "{" not in form.indicators["PETITIONS_TOTAL"].label and "{" not in form.title_for()
+
+
+def _write(folder, name, text):
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def _small_form(tmp_path, first_label="Số đơn", window="", windows=None):
+    """The small form, its first indicator labelled ``first_label`` and counted over ``window``."""
+    folder = write_form(tmp_path / "form", INDICATORS.replace("Số đơn", first_label, 1), RULES)
+    header, first, *rest = (folder / "indicators.csv").read_text(encoding="utf-8").splitlines()
+    _write(folder, "indicators.csv", "\n".join([header + ",parent,window", first + f",,{window}", *[r + ",," for r in rest]]) + "\n")
+    if windows is not None:
+        _write(folder, "windows.csv", windows)
+    return folder
+
+
+def test_window_defined_in_the_form(tmp_path):
+    windows = "window,period,start,end\ndon,year,01/12/Y-1,30/09/Y\ndon,*,start,end\n"
+    form = load_form(_small_form(tmp_path, "Số đơn ({window})", "don", windows))
+    assert form.for_period("2025").indicators["A"].label == "Số đơn (01/12/2024–30/09/2025)"
+    assert form.for_period("2025-H1").indicators["A"].label == "Số đơn (01/01/2025–30/06/2025)"
+    assert form.for_period("2025").title_for() == "Biểu nhỏ năm 2025"  # a title written "năm {period}" still reads well
+
+
+@pytest.mark.parametrize(
+    ("windows", "where", "msg", "column"),
+    [
+        ("window,period,start,end\ndon,year,31/12/Y,01/01/Y\n", "windows.csv › dòng 2", Msg.FORM_016, None),
+        ("window,period,start,end\ndon,year,hôm qua,30/09/Y\n", "windows.csv › dòng 2", Msg.FORM_007, "start"),
+        ("window,period,start,end\ndon,nam,start,end\n", "windows.csv › dòng 2", Msg.FORM_007, "period"),
+        ("window,period,start,end\nkhac,year,start,end\n", "indicators.csv › dòng 2", Msg.FORM_017, None),
+    ],
+)
+def test_bad_windows_name_the_line(tmp_path, windows, where, msg, column):
+    with pytest.raises(FormDefinitionError) as caught:
+        load_form(_small_form(tmp_path, "Số đơn", "don", windows))
+    fields = message_fields(msg, str(caught.value))
+    assert fields is not None and fields["where"] == where
+    if column:
+        assert fields["column"] == column
+
+
+def test_an_unknown_placeholder_in_a_label_is_refused(tmp_path):
+    with pytest.raises(FormDefinitionError) as caught:
+        load_form(_small_form(tmp_path, "Số đơn (đến {ngay_cuoi})"))
+    fields = message_fields(Msg.FORM_018, str(caught.value))
+    assert fields["where"] == "indicators.csv › dòng 2" and fields["name"] == "ngay_cuoi"
