@@ -15,6 +15,7 @@ from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.consolidate.collect import process_file
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import ConsolidationResult
+from pipeline.consolidate.unusable import nothing_usable
 from pipeline.core import settings
 from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, PipelineError
@@ -144,7 +145,7 @@ def consolidate(
         folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files, prior=prior, factor=factor
     )
     if not result.received:
-        raise PipelineError(Msg.FILE_005.render(where=str(folder)))
+        raise PipelineError(Msg.FILE_005.render(where=str(folder), period=result.form.period.label, reasons=nothing_usable(result)))
     out_dir = Path(out) if out else settings.OUTPUT_DIR / result.period
     write_outputs(result, out_dir)
     return result, out_dir

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
+import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.core.constants import FINDINGS_COLUMNS, TOTALS_COLUMNS, VALUES_COLUMNS
+from pipeline.core.constants import FINDINGS_COLUMNS, META_PERIOD, META_PREFIX, TOTALS_COLUMNS, VALUES_COLUMNS
 from pipeline.core.errors import Msg
+from tests.conftest import message_fields
 
 
 def _run(*args):
@@ -83,15 +87,58 @@ def test_consolidate_strict_exits_1_on_errors(sample_dir, tmp_path):
     assert "Chưa nộp: 105 Thành phố Lai Châu" in result.output
 
 
-def test_consolidate_nothing_usable_exits_2(tmp_path):
+def test_consolidate_nothing_usable_exits_2_saying_why_file_by_file(tmp_path, returns_dir):
     empty = tmp_path / "empty"
     empty.mkdir()
+    result = _run("consolidate", empty, "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "ở trên" not in result.output
+    fields = message_fields(Msg.FILE_005, result.output.strip().removeprefix("Lỗi: "))
+    assert fields["where"] == str(empty) and fields["reasons"] == "thư mục không có tệp nào"
     (empty / "x.pdf").write_bytes(b"%PDF-1.4")
     result = _run("consolidate", empty, "--out", tmp_path / "o")
-    assert result.exit_code == 2
-    assert result.output.strip() == "Lỗi: " + Msg.FILE_005.render(where=str(empty))
+    fields = message_fields(Msg.FILE_005, result.output.strip().removeprefix("Lỗi: "))
+    assert result.exit_code == 2 and fields["reasons"].startswith("01 tệp “") and fields["reasons"].endswith("(x.pdf)")
     result = _run("consolidate", tmp_path / "khong_co", "--out", tmp_path / "o")
     assert result.exit_code == 2 and "Lỗi: Không tìm thấy thư mục" in result.output
+
+
+def test_consolidate_a_folder_of_another_year_names_the_year(tmp_path, returns_dir):
+    result = _run("consolidate", returns_dir, "--period", "2024", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and result.output.count("\n") == 1  # one message, nothing above it
+    fields = message_fields(Msg.FILE_005, result.output.strip().removeprefix("Lỗi: "))
+    count = len(list(returns_dir.glob("*.xlsx")))
+    assert fields["period"] == "năm 2024"
+    assert fields["reasons"].startswith(f"{count:02d} tệp là báo cáo năm 2023, không phải năm 2024 (")
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "msg", "value"),
+    [
+        (("templates", "--period", "abc"), Msg.PERIOD_001, "abc"),
+        (("templates", "--period", "2024", "--deadline", "31/02/2024"), Msg.PERIOD_002, "31/02/2024"),
+        (("templates", "--deadline", "tomorrow"), Msg.PERIOD_002, "tomorrow"),
+        (("check", "--period", "2024-H3", "FILE"), Msg.PERIOD_001, "2024-H3"),
+        (("consolidate", "DIR", "--period", "năm ngoái"), Msg.PERIOD_001, "năm ngoái"),
+    ],
+)
+def test_bad_period_or_deadline_exits_2_in_vietnamese(tmp_path, returns_dir, args, msg, value):
+    some_file = next(returns_dir.glob("*.xlsx"))
+    args = [some_file if a == "FILE" else returns_dir if a == "DIR" else a for a in args]
+    result = _run(*args, "--out", tmp_path / "o") if args[0] != "check" else _run(*args)
+    assert result.exit_code == 2
+    assert result.output.strip() == "Lỗi: " + msg.render(value=value)
+    assert not (tmp_path / "o").exists()
+
+
+def test_templates_without_period_are_for_the_current_year_and_say_so(tmp_path):
+    result = _run("templates", "--out", tmp_path / "t")
+    year = date.today().year
+    assert result.exit_code == 0
+    assert f"Kỳ báo cáo: năm {year} (chưa chọn --period nên lấy năm hiện tại)" in result.output
+    assert {p.name for p in (tmp_path / "t").iterdir()}  # written
+    meta = openpyxl.load_workbook(next((tmp_path / "t").glob("*.xlsx"))).custom_doc_props
+    assert meta[META_PREFIX + META_PERIOD].value == str(year)
 
 
 def test_bad_form_definition_exits_2(tmp_path):

@@ -55,8 +55,8 @@ def cli() -> None:
 
 @cli.command()
 @form_options
-@click.option("--period", help="Kỳ báo cáo (năm), ví dụ 2023.")
-@click.option("--deadline", help="Hạn nộp, ví dụ 15/11/2023.")
+@click.option("--period", help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2) hoặc quý (2024-Q3); mặc định: năm hiện tại.")
+@click.option("--deadline", help="Hạn nộp, dạng DD/MM/YYYY, ví dụ 15/11/2024.")
 @click.option(
     "--prior",
     "prior_path",
@@ -78,6 +78,8 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
         )
     except PipelineError as err:
         _fail(err)
+    if not period:
+        echo(f"Kỳ báo cáo: {api.chosen_period(None).label} (chưa chọn --period nên lấy năm hiện tại)")
     for path in paths[:LIST_FILES]:
         echo(f"  {path}")
     if len(paths) > LIST_FILES:
@@ -88,7 +90,7 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @form_options
-@click.option("--period", help="Kiểm tra cả kỳ báo cáo (năm).")
+@click.option("--period", help="Kiểm tra cả kỳ báo cáo: 2024, 2024-H1, 2024-Q3.")
 def check(files, form_path, units_path, period) -> None:
     """Kiểm tra từng báo cáo trước khi gửi; thoát với mã 1 nếu có lỗi.
 
@@ -127,7 +129,7 @@ def _progress():
 @cli.command()
 @click.argument("returns_dir", type=click.Path(file_okay=False))
 @form_options
-@click.option("--period", help="Kỳ báo cáo (năm); mặc định: kỳ của đa số báo cáo.")
+@click.option("--period", help="Kỳ báo cáo: 2024, 2024-H1 (6 tháng đầu năm), 2024-Q3; mặc định: kỳ của đa số báo cáo.")
 @click.option("--out", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
 @click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước để so sánh.")
 @click.option("--factor", type=click.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR, show_default=True,

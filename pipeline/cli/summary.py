@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.api import DemoRun, FileCheck
-from pipeline.consolidate.result import ConsolidationResult
+from pipeline.consolidate.result import ConsolidationResult, PeriodChoice
 from pipeline.core.constants import LEVEL_ALL, WORKBOOK_XLSX, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.period import period_label
 
+_CHOSEN_BY = {
+    PeriodChoice.RETURNS: "kỳ của đa số báo cáo nhận được",
+    PeriodChoice.CURRENT: "không báo cáo nào ghi kỳ, nên lấy năm hiện tại",
+}
 SUMMARY_LINES = 10  # findings (and missing units) named on the terminal; the rest are in the outputs
 
 
@@ -18,6 +22,8 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
     """Totals first (what the report will print), then the findings: errors before warnings."""
     counts = result.findings.to_summary()
     lines = [f"Tổng hợp {result.form.title_for()}: đã nhận {result.received}/{len(result.units)} đơn vị."]
+    if result.period_chosen_by != PeriodChoice.ASKED:
+        lines.append(f"Kỳ báo cáo: {result.form.period.label} ({_CHOSEN_BY[result.period_chosen_by]}; chọn kỳ khác bằng --period).")
     missing = result.submissions[result.submissions["status"] == SubmissionStatus.MISSING]
     if len(missing):
         named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())

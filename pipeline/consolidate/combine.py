@@ -39,7 +39,13 @@ def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[Period, Pe
     others = [r for r in returns if r.accepted and _period_code(r.period) != period.code]
     found = {
         r.file: problem(
-            Msg.META_004, Severity.WARNING, file=r.file, unit_code=r.unit.code, found=period_label(r.period), expected=period.label
+            Msg.META_004,
+            Severity.WARNING,
+            file=r.file,
+            unit_code=r.unit.code,
+            found=period_label(r.period),
+            expected=period.label,
+            note=r.period,
         )
         for r in others
     }

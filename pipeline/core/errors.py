@@ -151,7 +151,10 @@ class Msg(Enum):
         "superseded",
         "Bản nộp cũ",
     )
-    FILE_005 = ("Nothing to consolidate", "Thư mục '{where}' không có báo cáo nào dùng được. Hãy kiểm tra lại thư mục và các lỗi ở trên.")
+    FILE_005 = (
+        "Nothing to consolidate",
+        "Thư mục '{where}' không có báo cáo nào dùng được cho {period}: {reasons}. Hãy chép các báo cáo nhận được vào thư mục này, hoặc chọn đúng kỳ bằng --period.",
+    )
     FILE_006 = ("Not a folder", "Không tìm thấy thư mục '{where}'. Hãy chỉ đúng thư mục chứa các báo cáo.")
     FILE_007 = (
         "Encrypted",

@@ -171,7 +171,8 @@ def _judge(
         return None, [problem(Msg.META_003, severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
     if ctx.period and _period_code(meta.get(META_PERIOD)) != ctx.period:
         found_label, expected = period_label(meta.get(META_PERIOD)), period_label(ctx.period)
-        return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=found_label, expected=expected)]
+        found_code = meta.get(META_PERIOD)  # the note: which period the file is for
+        return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=found_label, expected=expected, note=found_code)]
     found: list[Problem] = recognised
     if ctx.units is not None:
         unit = ctx.unit_for(code, meta.get(META_UNIT_LEVEL, ""))
