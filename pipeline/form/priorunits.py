@@ -7,6 +7,7 @@ gives a single unit (the city committee) also has them in the level's total, so 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,13 +25,6 @@ def _bare(code: str) -> str:
     return code.lstrip("0") or code
 
 
-def _sole_levels(units: list[Unit]) -> set[str]:
-    count: dict[str, int] = {}
-    for unit in units:
-        count[unit.level] = count.get(unit.level, 0) + 1
-    return {level for level, n in count.items() if n == 1}
-
-
 def figures_for_units(prior: PriorData, units: list[Unit]) -> PriorData:
     """``prior`` with every unit's own figures in ``by_unit``, under the unit list's codes: its
     per-unit values (matched even when a spreadsheet dropped the code's leading zeros) and, for
@@ -41,7 +35,7 @@ def figures_for_units(prior: PriorData, units: list[Unit]) -> PriorData:
     own: dict[str, dict[str, float]] = {}
     for (unit_code, code), value in prior.by_unit.items():
         own.setdefault(_bare(unit_code), {})[code] = value
-    sole = _sole_levels(units)
+    sole = {level for level, n in Counter(u.level for u in units).items() if n == 1}
     by_unit: dict[tuple[str, str], float] = {}
     for unit in units:
         level = {code: v for (code, lv), v in prior.by_level.items() if lv == unit.level} if unit.level in sole else {}
@@ -60,9 +54,7 @@ def _without_note(prior: PriorData, without: list[Unit], form: FormDefinition) -
     """``PRIOR_009`` (totals by level only) or ``PRIOR_010`` (units absent from the per-unit values)."""
     where, name = prior.source or "--prior", _file_name(prior)
     if not prior.by_unit:
-        count: dict[str, int] = {}
-        for unit in without:
-            count[unit.level] = count.get(unit.level, 0) + 1
+        count = Counter(u.level for u in without)  # levels in the order of the unit list
         who = " và ".join(f"{format_number(n)} đơn vị {form.level_label(level).lower()}" for level, n in count.items())
         return Msg.PRIOR_009.render(where=where, who=who, name=name)
     named = ", ".join(f"{u.code} – {u.name}" for u in without[:NAMED_UNITS])
