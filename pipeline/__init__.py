@@ -21,6 +21,7 @@ _EXPORTS = {
     "demo": "pipeline.api",
     "FileCheck": "pipeline.api",
     "DemoRun": "pipeline.api",
+    "TemplateRun": "pipeline.api",
     "ConsolidationResult": "pipeline.consolidate.result",
     "FormDefinition": "pipeline.form.model",
     "load_form": "pipeline.form.definition",

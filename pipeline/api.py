@@ -24,6 +24,7 @@ from pipeline.core.pool import default_jobs
 from pipeline.form.definition import load_form
 from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.prior import load_prior
+from pipeline.form.priorunits import figures_for_units, prior_notes
 from pipeline.form.units import load_units
 from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
@@ -48,6 +49,14 @@ def _deadline_text(deadline: str | date | None) -> str | None:
     return format_date(day) if day else None
 
 
+@dataclass(frozen=True)
+class TemplateRun:
+    """What ``make_templates`` wrote, and what the officer should know about it (one line each)."""
+
+    paths: list[Path]
+    notes: list[str] = field(default_factory=list)
+
+
 def make_templates(
     *,
     form_path: PathLike | None = None,
@@ -57,19 +66,23 @@ def make_templates(
     prior_path: PathLike | None = None,
     out: PathLike | None = None,
     jobs: int | None = None,
-) -> list[Path]:
-    """Write one template per unit; returns the files written.
+) -> TemplateRun:
+    """Write one template per unit; returns the files written and the notes on prior figures.
 
     :param out: the folder to write to (default: ``input_templates/<period>/``).
-    :param prior_path: prior-period figures shown in a "Năm trước" column.
+    :param prior_path: prior-period figures shown in a column beside this period's: a previous
+        run's output folder (``output/2023/``), its ``values.csv`` (every unit's figures) or
+        ``totals.csv`` (figures by level: only a level's single unit, the city, gets them).
     """
     chosen = chosen_period(period)
     deadline = _deadline_text(deadline)
     form = load_form(form_path).for_period(chosen)
     units = load_units(units_path, form)
     prior = load_prior(prior_path) if prior_path else None
+    notes = prior_notes(prior, units, form) if prior else []
+    prior = figures_for_units(prior, units) if prior else None
     out_dir = Path(out) if out else settings.TEMPLATES_DIR / chosen.code
-    return write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs)
+    return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), notes)
 
 
 @dataclass(frozen=True)
@@ -127,8 +140,9 @@ def consolidate(
 ) -> tuple[ConsolidationResult, Path]:
     """Consolidate a folder of returns and write every output; returns the result and the output folder.
 
-    :param prior_path: prior-period figures; totals are compared with them and changes beyond
-        ``factor`` times become warnings.
+    :param prior_path: prior-period figures: a previous run's output folder (``output/2023/``),
+        its ``totals.csv``, or a ``code,level,period,value`` file; totals are compared with them
+        and changes beyond ``factor`` times become warnings.
     :param progress: called with the number of files read since the last call (a progress bar).
     :param on_files: called once with the number of files found.
     :raises PipelineError: the folder is missing, or nothing in it could be consolidated.
@@ -190,7 +204,7 @@ def demo(*, out: PathLike = "output/demo") -> DemoRun:
     """Templates, sample returns, consolidation (compared with the seed's 2022 figures) and the
     Word appendix of the bundled Lai Châu 2023 sample."""
     out_dir = Path(out)
-    templates = make_templates(period=SAMPLE_PERIOD, out=out_dir / "bieu_mau")
+    templates = make_templates(period=SAMPLE_PERIOD, out=out_dir / "bieu_mau").paths
     form = load_form()
     returns = build_sample(out_dir / "bao_cao_nhan_ve", form, load_units(None, form))
     result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=SAMPLE_PERIOD, out=out_dir, prior_path=DEMO_PRIOR)

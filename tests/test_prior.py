@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.core.errors import FormDefinitionError, Msg
-from pipeline.form.prior import PriorData, load_prior
+from pipeline.form.period import Period
+from pipeline.form.prior import PriorData, load_prior, period_mismatch
+from tests.conftest import message_fields
 
 SEED_PRIOR = Path(__file__).resolve().parent / "fixtures" / "seed" / "prior_year.csv"  # a copy of the seed's
 
@@ -107,3 +110,62 @@ def test_missing_and_unreadable(tmp_path):
     path.write_bytes("code,level,value\nA,all,1\nB,tổng,2\n".encode("utf-16"))
     with pytest.raises(FormDefinitionError, match="utf16.csv"):
         load_prior(path)
+
+
+def _run_folder(tmp_path: Path, period: str | None = "2023") -> Path:
+    """A previous run's output folder: totals.csv, values.csv and (unless ``period`` is None) run.json."""
+    folder = tmp_path / "output" / "2023"
+    folder.mkdir(parents=True)
+    write(folder, "code,level,value\nDOCS_ISSUED,city,215\nDOCS_ISSUED,communes,1000\nDOCS_ISSUED,all,1215\n", "totals.csv")
+    write(
+        folder,
+        "unit_code,code,value,file,sheet,cell\n105,DOCS_ISSUED,215,a.xlsx,Báo cáo,E9\n03386,DOCS_ISSUED,1000,b.xlsx,Báo cáo,E9\n",
+        "values.csv",
+    )
+    if period:
+        (folder / "run.json").write_text(json.dumps({"period": period, "units": []}), encoding="utf-8")
+    return folder
+
+
+def test_output_folder_reads_totals_values_and_period(tmp_path):
+    folder = _run_folder(tmp_path)
+    prior = load_prior(folder)
+    assert prior.period == "2023" and prior.source == str(folder)
+    assert prior.by_level == load_prior(folder / "totals.csv").by_level
+    assert prior.by_level[("DOCS_ISSUED", "communes")] == 1000
+    assert prior.by_unit == load_prior(folder / "values.csv").by_unit == {("105", "DOCS_ISSUED"): 215, ("03386", "DOCS_ISSUED"): 1000}
+
+
+def test_run_csv_takes_the_period_of_its_run_json(tmp_path):
+    folder = _run_folder(tmp_path, period="2023-H1")
+    assert load_prior(folder / "totals.csv").period == "2023-H1"
+    assert load_prior(folder / "values.csv").period == "2023-H1"
+    assert load_prior(_run_folder(tmp_path / "b", period=None)).period is None
+
+
+def test_output_folder_without_figures_names_what_is_missing(tmp_path):
+    folder = _run_folder(tmp_path)
+    (folder / "values.csv").unlink()
+    with pytest.raises(FormDefinitionError) as info:
+        load_prior(folder)
+    assert str(info.value) == Msg.PRIOR_007.render(where=str(folder), missing="values.csv")
+    with pytest.raises(FormDefinitionError) as info:
+        load_prior(tmp_path)  # not a run's folder at all
+    assert message_fields(Msg.PRIOR_007, str(info.value))["missing"] == "totals.csv, values.csv"
+
+
+@pytest.mark.parametrize(
+    "prior_period,period,expected",
+    [
+        ("2023", "2024", None),
+        ("2023-H1", "2024-H1", None),
+        (None, "2024", None),
+        ("2022", "2024", "năm 2023"),
+        ("2023", "2024-H1", "6 tháng đầu năm 2023"),
+    ],
+)
+def test_period_mismatch(prior_period, period, expected):
+    found = period_mismatch(PriorData(prior_period, source="p.csv"), Period.parse(period))
+    assert (found and found["expected"]) == expected
+    if found:
+        assert found["prior_period"] == Period.parse(prior_period).label and found["period"] == Period.parse(period).label

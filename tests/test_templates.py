@@ -231,12 +231,18 @@ def test_prior_column(tmp_path, form, units):
     path = build_template(form, unit, tmp_path / "with_prior.xlsx", PERIOD, prior=prior)
     ws = openpyxl.load_workbook(path)[C.DATA_SHEET]
     header_row, cols, codes = table(ws)
-    assert list(cols)[-2:] == [C.HEADER_PRIOR, C.HEADER_NOTE]
-    assert cols[C.HEADER_PRIOR] == cols[C.HEADER_VALUE] + 1
-    assert ws.cell(codes["RESIDENTIAL_AREAS"], cols[C.HEADER_PRIOR]).value == 9
-    assert ws.cell(codes["CULTURAL_AREAS"], cols[C.HEADER_PRIOR]).value is None
-    assert ws.cell(codes["RESIDENTIAL_AREAS"], cols[C.HEADER_PRIOR]).protection.locked
+    assert list(cols)[-2:] == ["Năm 2022", C.HEADER_NOTE]  # the prior column named after its period
+    assert cols["Năm 2022"] == cols[C.HEADER_VALUE] + 1
+    assert ws.cell(codes["RESIDENTIAL_AREAS"], cols["Năm 2022"]).value == 9
+    assert ws.cell(codes["CULTURAL_AREAS"], cols["Năm 2022"]).value is None
+    assert ws.cell(codes["RESIDENTIAL_AREAS"], cols["Năm 2022"]).protection.locked
     assert not any("Hạn nộp" in str(c.value) for row in ws.iter_rows(max_row=header_row) for c in row)
+
+
+@pytest.mark.parametrize("period,title", [("2023-H1", "6 tháng đầu năm 2023"), (None, C.HEADER_PRIOR), ("2023-Q3", "Quý III năm 2023")])
+def test_prior_column_title_names_its_period(tmp_path, form, units, period, title):
+    path = build_template(form, units[0], tmp_path / "t.xlsx", "2024", prior=PriorData(period))
+    assert list(table(openpyxl.load_workbook(path)[C.DATA_SHEET])[1])[-2:] == [title, C.HEADER_NOTE]
 
 
 def test_no_prior_column_without_prior(books):

@@ -60,8 +60,8 @@ def cli() -> None:
 @click.option(
     "--prior",
     "prior_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Số liệu kỳ trước (totals.csv, values.csv hoặc code,level,period,value).",
+    type=click.Path(exists=True),
+    help="Số liệu kỳ trước in bên cạnh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/), hoặc tệp values.csv, totals.csv, code,level,period,value.",
 )
 @click.option("--out", type=click.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình ghi biểu mẫu song song (mặc định: số lõi của máy).")
@@ -73,18 +73,21 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
         tonghop templates --period 2023 --deadline 15/11/2023
     """
     try:
-        paths = api.make_templates(
+        run = api.make_templates(
             form_path=form_path, units_path=units_path, period=period, deadline=deadline, prior_path=prior_path, out=out, jobs=jobs
         )
     except PipelineError as err:
         _fail(err)
     if not period:
         echo(f"Kỳ báo cáo: {api.chosen_period(None).label} (chưa chọn --period nên lấy năm hiện tại)")
+    paths = run.paths
     for path in paths[:LIST_FILES]:
         echo(f"  {path}")
     if len(paths) > LIST_FILES:
         echo(f"  … và {len(paths) - LIST_FILES} tệp khác")
     echo(f"Đã tạo {len(paths)} biểu mẫu trong {paths[0].parent if paths else out}.")
+    for note in run.notes:
+        echo(note)
 
 
 @cli.command()
@@ -131,7 +134,8 @@ def _progress():
 @form_options
 @click.option("--period", help="Kỳ báo cáo: 2024, 2024-H1 (6 tháng đầu năm), 2024-Q3; mặc định: kỳ của đa số báo cáo.")
 @click.option("--out", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
-@click.option("--prior", "prior_path", type=click.Path(exists=True, dir_okay=False), help="Số liệu kỳ trước để so sánh.")
+@click.option("--prior", "prior_path", type=click.Path(exists=True),
+              help="Số liệu kỳ trước để so sánh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/) hoặc tệp totals.csv.")  # fmt: skip
 @click.option("--factor", type=click.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR, show_default=True,
               help="Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior).")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy).")
@@ -141,7 +145,7 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
 
     \b
     Example:
-        tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023 --prior output/2022/totals.csv
+        tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023 --prior output/2022/
     """
     step, start, state = _progress()
     try:

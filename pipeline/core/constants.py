@@ -132,6 +132,7 @@ FINDINGS_CSV = "findings.csv"
 RELATIONS_CSV = "relations.csv"
 FILES_CSV = "files.csv"
 WORKBOOK_XLSX = "tong_hop.xlsx"
+RUN_JSON = "run.json"  # what the run was: form, period, units, summary
 
 TOTALS_COLUMNS = ["code", "level", "value"]
 VALUES_COLUMNS = ["unit_code", "code", "value", "file", "sheet", "cell"]

@@ -432,6 +432,24 @@ class Msg(Enum):
         "[{where}] Tệp có số liệu của nhiều kỳ ({periods}). Mỗi tệp số liệu năm trước chỉ được chứa một kỳ.",
     )
     PRIOR_006 = ("Empty prior field", "[{where}] Thiếu giá trị ở cột '{column}'. Hãy điền đủ cột này hoặc xóa dòng.")
+    PRIOR_007 = (
+        "Prior folder without figures",
+        "[{where}] Thư mục này không phải là kết quả tổng hợp kỳ trước: thiếu tệp {missing}. Hãy chỉ thư mục do lệnh 'tonghop consolidate' ghi ra (ví dụ output/2023/), hoặc chỉ thẳng tệp totals.csv hay values.csv.",
+    )
+    PRIOR_008 = (
+        "Prior figures of another period",
+        "[{where}] Số liệu kỳ trước là của {prior_period}, không phải của {expected} (cùng kỳ năm trước của {period}); các số so sánh sẽ là với {prior_period}. Nếu không cố ý, hãy chỉ số liệu {expected} ở tùy chọn --prior.",
+        "prior-period-mismatch",
+        "Số liệu kỳ trước không đúng kỳ",
+    )
+    PRIOR_009 = (
+        "Prior totals only",
+        "[{where}] {who} không có số liệu năm trước: {name} chỉ có tổng theo cấp; dùng values.csv (hoặc thư mục kết quả năm trước) để có số liệu từng đơn vị.",
+    )
+    PRIOR_010 = (
+        "Units without prior figures",
+        "[{where}] {count} đơn vị không có trong {name} nên không có số liệu năm trước: {units}. Đơn vị mới thành lập, đổi mã hoặc năm trước không nộp báo cáo thì cột này để trống là đúng; nếu không, hãy kiểm tra mã đơn vị trong danh sách đơn vị.",
+    )
 
     # The reporting period and the deadline (raised as PipelineError).
     PERIOD_001 = (

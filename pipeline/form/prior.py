@@ -5,18 +5,24 @@ Three CSV shapes are accepted (UTF-8, optional BOM), recognised by their header:
 * a previous run's ``totals.csv``: ``code,level,value``;
 * a hand-made file of prior-year figures: ``code,level,period,value[,source]``;
 * a previous run's ``values.csv``: ``unit_code,code,value,file,sheet,cell`` (one value per unit).
+
+A previous run's output folder itself is read too: its ``totals.csv`` (per level) and
+``values.csv`` (per unit) together, and its period from ``run.json``. A ``totals.csv`` or
+``values.csv`` that still sits beside its run's ``run.json`` takes its period from there.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.core.constants import TOTALS_COLUMNS, VALUES_COLUMNS
-from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.constants import RUN_JSON, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
+from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
+from pipeline.form.period import Period
 
 SHAPE_TOTALS = "totals"
 SHAPE_PRIOR = "prior"
@@ -38,6 +44,7 @@ class PriorData:
     period: str | None = None
     by_level: dict[tuple[str, str], float] = field(default_factory=dict)  # (code, level) -> value
     by_unit: dict[tuple[str, str], float] = field(default_factory=dict)  # (unit_code, code) -> value
+    source: str = ""  # the file or folder read, as given
 
     def unit_value(self, unit_code: str, code: str) -> float | None:
         """The prior value a unit reported for ``code``, or ``None``."""
@@ -81,13 +88,38 @@ def _put(target: dict, key: tuple[str, str], value: float, first: dict, where: s
 
 
 def load_prior(path: str | Path) -> PriorData:
-    """Load prior-period figures from one of the three CSV shapes.
+    """Load prior-period figures from a previous run's output folder or one of the three CSV shapes.
 
-    :param path: a ``totals.csv`` or ``values.csv`` of a previous run, or a
-        ``code,level,period,value`` file.
-    :raises FormDefinitionError: naming the file and line of the first fault.
+    :param path: a previous run's output folder (``output/2023/``), its ``totals.csv`` or
+        ``values.csv``, or a ``code,level,period,value`` file.
+    :raises FormDefinitionError: naming the file and line of the first fault, or the files a
+        folder lacks (``PRIOR_007``).
     """
-    file = Path(path)
+    path = Path(path)
+    data = _load_folder(path) if path.is_dir() else _load_file(path)
+    data.source = str(path)
+    return data
+
+
+def _load_folder(folder: Path) -> PriorData:
+    """A previous run's ``totals.csv`` and ``values.csv`` together, its period from ``run.json``."""
+    missing = [name for name in (TOTALS_CSV, VALUES_CSV) if not (folder / name).is_file()]
+    if missing:
+        raise FormDefinitionError(Msg.PRIOR_007.render(where=str(folder), missing=", ".join(missing)))
+    totals, values = _load_file(folder / TOTALS_CSV), _load_file(folder / VALUES_CSV)
+    return PriorData(totals.period or values.period, {**values.by_level, **totals.by_level}, {**totals.by_unit, **values.by_unit})
+
+
+def run_period(folder: Path) -> str | None:
+    """The period recorded in a previous run's ``run.json`` in ``folder``; None when there is none."""
+    try:
+        run = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
+        return Period.parse(run["period"]).code
+    except (OSError, ValueError, KeyError, TypeError, PipelineError):
+        return None
+
+
+def _load_file(file: Path) -> PriorData:
     shape, rows = _read_rows(file)
     data = PriorData()
     first: dict[tuple[str, str], int] = {}
@@ -112,4 +144,20 @@ def load_prior(path: str | Path) -> PriorData:
     if len(periods) > 1:
         raise FormDefinitionError(Msg.PRIOR_005.render(where=file.name, periods=", ".join(periods)))
     data.period = next(iter(periods), None)
+    if data.period is None and shape != SHAPE_PRIOR:  # a previous run's CSV, maybe still beside its run.json
+        data.period = run_period(file.parent)
     return data
+
+
+def period_mismatch(prior: PriorData, period: Period | None) -> dict[str, str] | None:
+    """The fields of ``PRIOR_008`` when ``prior`` holds figures of a known period other than the
+    one a year before ``period`` (2024 compared with 2022, 2024-H1 with the year 2023); else None."""
+    if period is None or not prior.period:
+        return None
+    try:
+        before = Period.parse(prior.period)
+    except PipelineError:
+        return None
+    if before.code == period.prior.code:
+        return None
+    return {"where": prior.source or "--prior", "prior_period": before.label, "expected": period.prior.label, "period": period.label}

@@ -30,6 +30,7 @@ from pipeline.core.constants import (
     META_SHEET,
 )
 from pipeline.form.model import FormDefinition
+from pipeline.form.period import Period
 from pipeline.ingest.readers import RawSheet, RawWorkbook
 
 
@@ -75,6 +76,14 @@ _CODE_HEADER = normalise(HEADER_CODE)
 _VALUE_HEADER = normalise(HEADER_VALUE)
 # Columns whose content is ours, never an officer's figure typed in the wrong place.
 _OWN_COLUMNS = {normalise(h) for h in (HEADER_STT, HEADER_LABEL, HEADER_UNIT, HEADER_CODE, HEADER_VALUE, HEADER_PRIOR)}
+
+
+def _own_column(title: str) -> bool:
+    """A column of ours: a fixed header, or the prior column named after its period ("Năm 2023")."""
+    if title in _OWN_COLUMNS:
+        return True
+    period = Period.from_heading(title) if len(title) < _HEADER_MAX else None
+    return period is not None and normalise(period.label) == title
 
 
 def find_table(sheet: RawSheet) -> tuple[int, int, int] | None:
@@ -128,7 +137,7 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
     if out.tables == 1:
         out.heading = [_cell_text(v) for row in sheet.rows[:header] for v in row if isinstance(v, str) and v.strip()]
     titles = [normalise(v) if isinstance(v, str) else "" for v in sheet.rows[header]]
-    spare = [c for c in range(len(titles)) if c > code_col and titles[c] not in _OWN_COLUMNS]
+    spare = [c for c in range(len(titles)) if c > code_col and not _own_column(titles[c])]
     skip = {rule.id for rule in form.rules} | set(form.sections)
     letter = xl_col_to_name(value_col)
     uncoded, last_coded = [], header

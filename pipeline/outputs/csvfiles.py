@@ -17,6 +17,7 @@ from pipeline.core.constants import (
     FINDINGS_COLUMNS,
     FINDINGS_CSV,
     RELATIONS_CSV,
+    RUN_JSON,
     TOTALS_COLUMNS,
     TOTALS_CSV,
     VALUES_COLUMNS,
@@ -25,7 +26,6 @@ from pipeline.core.constants import (
 
 SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
-RUN_JSON = "run.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
 _EXACT = 2**53  # below this, every whole number is exact as a float and a 64-bit integer

@@ -20,10 +20,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.core import constants as C
 from pipeline.core.atomic import atomic_path
-from pipeline.core.errors import Msg, TemplateError
+from pipeline.core.errors import Msg, PipelineError, TemplateError
 from pipeline.core.sheetlayout import set_height
 from pipeline.core.vnformat import format_number, strip_diacritics
 from pipeline.form.model import FormDefinition, Indicator, Unit
+from pipeline.form.period import Period
 from pipeline.form.prior import PriorData
 from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
 from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style
@@ -60,6 +61,11 @@ class _Job:
         return [C.HEADER_STT, C.HEADER_LABEL, C.HEADER_UNIT, C.HEADER_CODE, C.HEADER_VALUE, *prior, C.HEADER_NOTE]
 
     @property
+    def titles(self) -> list[str]:
+        """The header cells as written: the prior column named after its period when known."""
+        return [prior_title(self.prior) if h == C.HEADER_PRIOR else h for h in self.headers]
+
+    @property
     def cols(self) -> dict[str, int]:
         return {header: i for i, header in enumerate(self.headers)}
 
@@ -71,6 +77,15 @@ class _Job:
         f, u = self.form, self.unit
         values = (f.id, f.version, f.fingerprint, u.code, u.name, u.level, self.period, self.deadline or "", C.DATA_SHEET)
         return dict(zip(C.META_KEYS, (str(v) for v in values), strict=True))
+
+
+def prior_title(prior: PriorData) -> str:
+    """The prior column's header: its period ("Năm 2023", "6 tháng đầu năm 2023"), else "Năm trước"."""
+    try:
+        label = Period.parse(prior.period).label if prior.period else ""
+    except PipelineError:
+        label = ""
+    return label[:1].upper() + label[1:] if label else C.HEADER_PRIOR
 
 
 def template_filename(unit: Unit) -> str:
@@ -87,7 +102,7 @@ def build_template(
 
     :param period: the reporting period, e.g. ``"2023"`` or ``"2024-H1"``; the form's labels are filled for it.
     :param deadline: shown in the heading and the guide when given.
-    :param prior: adds a ``Năm trước`` column with the unit's prior values.
+    :param prior: adds a column with the unit's prior values (``by_unit``), headed by their period.
     :raises TemplateError: if writing fails; ``path`` is then left as it was.
     """
     path = Path(path)
@@ -137,7 +152,7 @@ def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
     ws.set_footer('&C&"Times New Roman"&10Trang &P/&N')
     # Heading, table, checks, footer.
     row = _write_heading(ws, fmt, job)
-    ws.write_row(row, 0, job.headers, fmt["th"])
+    ws.write_row(row, 0, job.titles, fmt["th"])
     ws.set_row(row, 33)
     ws.repeat_rows(row)
     ws.freeze_panes(row + 1, 0)

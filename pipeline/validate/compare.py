@@ -19,7 +19,7 @@ from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import period_label
-from pipeline.form.prior import PriorData
+from pipeline.form.prior import PriorData, period_mismatch
 
 COMPARISON_COLUMNS = ["code", "level", "value", "prior", "change", "ratio", "flag"]
 PRIOR_OUTLIER = Msg.COMPARE_001.slug
@@ -69,7 +69,8 @@ def compare_with_prior(
         when ``units`` is given and the file had no totals).
     :param factor: a value beyond ``factor`` times (or below 1/``factor`` of) the prior is flagged.
     :returns: a frame with ``COMPARISON_COLUMNS`` (one row per total that has a prior value,
-        plus prior values of known figures not reported this period), and the warnings.
+        plus prior values of known figures not reported this period), and the warnings (first,
+        ``PRIOR_008`` when the prior figures are not of the period a year before ``form.period``).
     """
     before = prior_by_level(prior, units)
     current = {(r.code, r.level): float(r.value) for r in totals.itertuples()}
@@ -86,4 +87,7 @@ def compare_with_prior(
     frame["flag"] = frame["flag"].astype(bool)
     period = period_label(prior.period) if prior.period else "kỳ trước"
     warnings = [_warning(row, form, period) for row in frame.itertuples() if row.flag]
+    mismatch = period_mismatch(prior, form.period)
+    if mismatch:  # said, not refused: the officer may mean it
+        warnings.insert(0, problem(Msg.PRIOR_008, Severity.WARNING, **mismatch))
     return frame, warnings
