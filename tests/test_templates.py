@@ -361,8 +361,10 @@ def test_number_format_on_inputs_and_prior(tmp_path, form, units, books):
     ws = books["03386"][C.DATA_SHEET]
     _, cols, codes = table(ws)
     assert ws.cell(codes["POOR_FUND_TOTAL"], cols[C.HEADER_VALUE]).number_format == template_formats.NUM_WHOLE
-    tiers = [b for b in ws.conditional_formatting if any(r.operator == "greaterThanOrEqual" for r in b.rules)]
-    assert {r.formula[0] for b in tiers for r in b.rules} == {str(10**9), str(10**12)}
+    tiers = [r.formula[0] for b in ws.conditional_formatting for r in b.rules if r.type == "expression"]
+    assert sorted(int(t.rsplit(">=", 1)[1].rstrip(")")) for t in tiers) == [10**9, 10**12]
+    (block,) = [b for b in ws.conditional_formatting if any(r.type == "expression" for r in b.rules)]
+    assert {int(c[1:]) for c in str(block.sqref).split()} == {r for code, r in codes.items() if code in form.indicators}
 
 
 def test_warning_rule_asks_for_review():

@@ -7,6 +7,8 @@ once per workbook; the sheet writers look them up by name.
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from pipeline.core import constants as C
 from pipeline.core.sheetlayout import ROW_PIXELS
 
@@ -115,7 +117,8 @@ def add_formats(workbook) -> dict[str, object]:
     """Create every style once for ``workbook``; returns ``name -> Format``."""
     formats = {name: workbook.add_format(style) for name, style in STYLES.items()}
     formats.update({f"cf_{name}": workbook.add_format(style) for name, style in CONDITIONAL.items()})
-    formats.update({f"tier_{low}": workbook.add_format({"num_format": code}) for low, code in NUM_TIERS})
+    for fill, colour in (("input", YELLOW), ("prior", GREY)):
+        formats.update({f"tier_{fill}_{low}": workbook.add_format({"num_format": code, "bg_color": colour}) for low, code in NUM_TIERS})
     return formats
 
 
@@ -126,10 +129,15 @@ def input_style(indicator_type: str) -> str:
     return "input_decimal" if indicator_type == C.TYPE_DECIMAL else "input_whole"
 
 
-def vietnamese_tiers(ws, fmt: dict, first_row: int, last_row: int, cols: list[int]) -> None:
-    """Group numbers from 10^9 on by dots too in rows ``first_row``..``last_row`` of ``cols``
-    (``NUM_WHOLE`` stops at three groups), by conditional formats."""
-    for col in cols:
+def vietnamese_tiers(ws, fmt: dict, rows: list[int], cols: dict[int, str]) -> None:
+    """Group numbers from 10^9 on by dots too in ``rows`` of ``cols`` (column -> its fill:
+    ``input`` or ``prior``), by conditional formats (``NUM_WHOLE`` stops at three groups). The
+    formats repeat the cells' fill: LibreOffice drops it from a text cell under one."""
+    if not rows:
+        return
+    for col, fill in cols.items():
+        cells = [xl_rowcol_to_cell(row, col) for row in rows]
         for low, _code in NUM_TIERS:
-            options = {"type": "cell", "criteria": ">=", "value": low, "format": fmt[f"tier_{low}"]}
-            ws.conditional_format(first_row, col, last_row, col, options)
+            options = {"type": "formula", "criteria": f"=AND(ISNUMBER({cells[0]}),{cells[0]}>={low})",
+                       "format": fmt[f"tier_{fill}_{low}"], "multi_range": " ".join(cells)}  # fmt: skip
+            ws.conditional_format(rows[0], col, rows[0], col, options)
