@@ -39,7 +39,10 @@ def test_checks_derived_from_labels(tmp_path, form):
     assert derived.fingerprint == form.fingerprint
     rules = {r.id: r for r in derived.for_period("2024").rules}
     labels = {code: ind.label for code, ind in derived.for_period("2024").indicators.items()}
-    assert rules["R03"].check_text == f"{labels['CULTURAL_AREAS']} không lớn hơn {labels['RESIDENTIAL_AREAS'][0].lower()}{labels['RESIDENTIAL_AREAS'][1:]}"
+    assert (
+        rules["R03"].check_text
+        == f"{labels['CULTURAL_AREAS']} không lớn hơn {labels['RESIDENTIAL_AREAS'][0].lower()}{labels['RESIDENTIAL_AREAS'][1:]}"
+    )
     assert rules["R12"].check_text.startswith("Đơn đã giải quyết cộng đơn đang giải quyết bằng đơn thư tiếp nhận (01/12/2023")
     assert " và " in rules["R13"].check_text and rules["R13"].check_text.count(" cộng lại bằng ") == 1
 

@@ -15,7 +15,7 @@ from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_signed
 from pipeline.templates.batch import write_templates
 from pipeline.templates.checks import DIFFERENCE, RESULT_FAIL, RESULT_OK, RESULT_REVIEW, TEXT_NUMBER
-from tests.test_template_libreoffice import convert, find_table
+from tests.test_template_libreoffice import convert, fill_template, find_table
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -45,14 +45,7 @@ def recalculated(tmp_path_factory, form, units):
     base = tmp_path_factory.mktemp("text_numbers")
     ward = next(u for u in units if u.code == WARD)
     (template,) = write_templates(form, [ward], base / "templates", "2023", "15/12/2023")
-    wb = openpyxl.load_workbook(template)
-    ws = wb[C.DATA_SHEET]
-    cols, codes = find_table(ws)
-    for code, value in TYPED.items():
-        ws.cell(codes[code], cols[C.HEADER_VALUE]).value = value
-    filled = base / "filled" / template.name
-    filled.parent.mkdir()
-    wb.save(filled)
+    filled = fill_template(template, TYPED, base / "filled")
     converted = convert(filled, "xlsx", base / "xlsx", base / "profile")
     sheet = openpyxl.load_workbook(converted, data_only=True)[C.DATA_SHEET]
     return filled, sheet, converted
@@ -77,7 +70,7 @@ def test_sheet_agrees_with_check(recalculated):
 
 @pytest.mark.parametrize("rule_id", ["R03", "R05"])
 def test_text_that_is_no_number_asks_for_a_look(recalculated, rule_id):
-    """"abc" and "1.5" (a decimal or a slip, not thousands): no difference computed from them."""
+    """ "abc" and "1.5" (a decimal or a slip, not thousands): no difference computed from them."""
     assert shown(recalculated[1], rule_id) == (RESULT_FAIL, TEXT_NUMBER)
 
 

@@ -20,9 +20,9 @@ from pipeline.form.prior import PriorData
 from pipeline.templates import build as templates
 from pipeline.templates import checks as template_checks
 from pipeline.templates import formats as template_formats
-from pipeline.templates.heading import issuing_bodies
 from pipeline.templates.batch import write_templates
 from pipeline.templates.build import build_template, template_filename
+from pipeline.templates.heading import issuing_bodies
 from tests.conftest import message_fields, write_form
 
 PERIOD = "2023"
@@ -347,7 +347,9 @@ def test_rule_formula_blank_policies(blank, guard):
     status, note = template_checks.rule_formulas(rule, helpers, "H9", "E9", 0)
     assert status.startswith('=IF(ISERROR(H9),"Chưa khớp",' + guard)
     assert 'IF(ROUND(H9,6)<=0,"Đạt","Chưa khớp")' in status
-    assert note.startswith(f'=IF(ISERROR(H9),"{template_checks.TEXT_NUMBER}",IF(E9="Chưa khớp","Chênh lệch: "&IF(H9>0,"+",IF(H9<0,"-",""))&')
+    assert note.startswith(
+        f'=IF(ISERROR(H9),"{template_checks.TEXT_NUMBER}",IF(E9="Chưa khớp","Chênh lệch: "&IF(H9>0,"+",IF(H9<0,"-",""))&'
+    )
 
 
 def test_number_formats_group_by_dots_in_every_locale():

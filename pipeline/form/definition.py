@@ -282,7 +282,9 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
     meta["title"] = _pattern(meta["title"].replace("năm {period}", "{period}"), f"{fname} › title")
     if meta.get("unit_committee") and "{unit}" not in meta["unit_committee"]:
         allowed = "một tên có {unit} thay cho tên đơn vị, ví dụ “Ủy ban MTTQ Việt Nam {unit}”"
-        raise FormDefinitionError(Msg.FORM_007.render(where=f"{fname} › unit_committee", column="value", value=meta["unit_committee"], allowed=allowed))
+        raise FormDefinitionError(
+            Msg.FORM_007.render(where=f"{fname} › unit_committee", column="value", value=meta["unit_committee"], allowed=allowed)
+        )
     levels = _load_levels(folder)
     sections = _load_sections(folder)
     windows = load_windows(folder, read_definition_csv)

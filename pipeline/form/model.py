@@ -136,7 +136,9 @@ class FormDefinition:
         sections = {key: replace(sec, title=chosen.fill(sec.pattern or sec.title)) for key, sec in self.sections.items()}
         labels = {code: ind.label for code, ind in indicators.items()}
         rules = [
-            replace(rule, message=chosen.fill(rule.pattern or rule.message), check=chosen.fill(rule.check_pattern) if rule.check_pattern else "")
+            replace(
+                rule, message=chosen.fill(rule.pattern or rule.message), check=chosen.fill(rule.check_pattern) if rule.check_pattern else ""
+            )
             for rule in self.rules
         ]
         rules = with_check_texts(rules, labels, self.levels)

@@ -170,7 +170,9 @@ def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
     ws.freeze_panes(row + 1, 0)
     row, rows = _write_indicators(ws, fmt, job, row + 1)
     whole = [r for code, r in rows.items() if job.form.indicators[code].type in C.WHOLE_TYPES]
-    vietnamese_tiers(ws, fmt, whole, {job.cols[h]: fill for h, fill in ((C.HEADER_VALUE, "input"), (C.HEADER_PRIOR, "prior")) if h in job.cols})
+    vietnamese_tiers(
+        ws, fmt, whole, {job.cols[h]: fill for h, fill in ((C.HEADER_VALUE, "input"), (C.HEADER_PRIOR, "prior")) if h in job.cols}
+    )
     row = _write_checks(ws, fmt, job, row + 1, rows)
     _write_signatures(ws, fmt, job, row + 1)
     ws.protect("", PROTECT_OPTIONS)
