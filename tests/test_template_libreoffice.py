@@ -44,6 +44,18 @@ def find_table(ws) -> tuple[dict[str, int], dict[str, int]]:
     return cols, {k: v for k, v in codes.items() if k}
 
 
+def fill_template(template: Path, values: dict, folder: Path) -> Path:
+    """A copy of ``template`` in ``folder`` with ``values`` (code -> value) typed in, saved by openpyxl."""
+    wb = openpyxl.load_workbook(template)
+    ws = wb[C.DATA_SHEET]
+    cols, codes = find_table(ws)
+    for code, value in values.items():
+        ws.cell(codes[code], cols[C.HEADER_VALUE]).value = value
+    folder.mkdir(parents=True, exist_ok=True)
+    wb.save(folder / template.name)
+    return folder / template.name
+
+
 def convert(source: Path, fmt: str, out: Path, profile: Path) -> Path:
     command = [
         "soffice",
@@ -67,14 +79,7 @@ def converted(tmp_path_factory, form, units):
     base = tmp_path_factory.mktemp("libreoffice")
     unit = next(u for u in units if u.code == UNIT_CODE)
     template = build_template(form, unit, base / template_filename(unit), "2023", "15/12/2023")
-    wb = openpyxl.load_workbook(template)
-    ws = wb[C.DATA_SHEET]
-    cols, codes = find_table(ws)
-    for code, value in FILLED.items():
-        ws.cell(codes[code], cols[C.HEADER_VALUE]).value = value
-    filled = base / "filled" / template.name
-    filled.parent.mkdir()
-    wb.save(filled)
+    filled = fill_template(template, FILLED, base / "filled")
     profile = base / "profile"
     return {
         "form": form,

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import shutil
 import unicodedata
 
 import openpyxl
 import pytest
 
 from pipeline.core import constants as C
-from pipeline.core.errors import TemplateError
+from pipeline.core import settings
+from pipeline.core.errors import FormDefinitionError, Msg, TemplateError
 from pipeline.form.definition import load_form
 from pipeline.form.expression import parse_expression
 from pipeline.form.model import Rule, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates import build as templates
 from pipeline.templates import checks as template_checks
+from pipeline.templates import formats as template_formats
 from pipeline.templates.batch import write_templates
 from pipeline.templates.build import build_template, template_filename
-from tests.conftest import write_form
+from pipeline.templates.heading import issuing_bodies
+from tests.conftest import message_fields, write_form
 
 PERIOD = "2023"
 DEADLINE = "15/12/2023"
@@ -100,16 +104,72 @@ def test_sheets_and_metadata(books, form, units):
 
 
 def test_properties(books, form):
+    """The author is the committee that signs the return: the ward's own, or the city's."""
     props = books["03386"].properties
     assert props.title == form.title_for(PERIOD)
-    assert props.creator == form.committee
+    assert props.creator == "Ủy ban MTTQ Việt Nam Phường Quyết Thắng"
+    assert books["105"].properties.creator == form.committee
+
+
+def heading(ws) -> tuple[str, str]:
+    """The two lines of the issuing bodies, top left of the sheet."""
+    return ws["A1"].value, ws["A2"].value
+
+
+def test_ward_heading_names_the_ward_under_the_city(books, built_directly, form):
+    """Stamped and built alike: the city's committee above, the ward's own committee in bold."""
+    expected = ("ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ LAI CHÂU", "ỦY BAN MTTQ VIỆT NAM PHƯỜNG QUYẾT THẮNG")
+    for book in (books["03386"], built_directly["03386"]):
+        ws = book[C.DATA_SHEET]
+        assert heading(ws) == expected
+        assert ws["A2"].font.b and not ws["A1"].font.b
+    texts = {c.value for row in books["03386"][C.DATA_SHEET].iter_rows(max_row=8) for c in row}
+    assert form.settings["parent"].upper() not in texts
+
+
+def test_city_heading_names_the_committee_under_the_province(books, built_directly):
+    expected = ("ỦY BAN MTTQ VIỆT NAM TỈNH LAI CHÂU", "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ LAI CHÂU")
+    assert heading(books["105"][C.DATA_SHEET]) == heading(built_directly["105"][C.DATA_SHEET]) == expected
+
+
+@pytest.fixture(scope="module")
+def built_directly(tmp_path_factory, form, units):
+    """The ward's and the city's templates built one by one, without stamping."""
+    folder = tmp_path_factory.mktemp("direct")
+    chosen = [u for u in units if u.code in ("105", "03386")]
+    paths = {u.code: build_template(form, u, folder / template_filename(u), PERIOD, DEADLINE) for u in chosen}
+    return {code: openpyxl.load_workbook(path) for code, path in paths.items()}
+
+
+def bundled_form_with(tmp_path, line: str | None):
+    """The bundled form with its ``unit_committee`` line of form.csv replaced by ``line`` (None: removed)."""
+    folder = shutil.copytree(settings.DEFINITIONS_DIR, tmp_path / "form")
+    lines = [x for x in (folder / "form.csv").read_text(encoding="utf-8").splitlines() if not x.startswith("unit_committee,")]
+    (folder / "form.csv").write_text("\n".join([*lines, *([line] if line else [])]) + "\n", encoding="utf-8")
+    return load_form(folder)
+
+
+def test_unit_committee_setting(tmp_path, units):
+    """``unit_committee`` in form.csv names a ward's committee; without it the heading names the ward."""
+    ward = next(u for u in units if u.code == "03386")
+    custom = bundled_form_with(tmp_path / "a", "unit_committee,Ban Thường trực MTTQ {unit}")
+    assert issuing_bodies(custom, ward.name) == (custom.committee.upper(), "BAN THƯỜNG TRỰC MTTQ PHƯỜNG QUYẾT THẮNG")
+    plain = bundled_form_with(tmp_path / "b", None)
+    assert issuing_bodies(plain, ward.name) == (plain.committee.upper(), "PHƯỜNG QUYẾT THẮNG")
+    assert issuing_bodies(plain, "Thành phố Lai Châu") == (plain.settings["parent"].upper(), plain.committee.upper())
+
+
+def test_unit_committee_needs_the_unit(tmp_path):
+    with pytest.raises(FormDefinitionError) as err:
+        bundled_form_with(tmp_path, "unit_committee,Ủy ban MTTQ Việt Nam")
+    fields = message_fields(Msg.FORM_007, str(err.value))
+    assert fields is not None and fields["where"] == "form.csv › unit_committee"
 
 
 def test_header_block(books, form):
     ws = books["03386"][C.DATA_SHEET]
     header_row, cols, _ = table(ws)
     texts = [c.value for row in ws.iter_rows(max_row=header_row - 1) for c in row if isinstance(c.value, str)]
-    assert form.settings["parent"].upper() in texts
     assert form.committee.upper() in texts
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts
     assert form.title_for(PERIOD).upper() in texts
@@ -145,7 +205,7 @@ def test_indicator_rows(books, form):
     assert part.value == "Trong đó: " + form.indicators["POOR_FUND_CENTRAL"].label
     assert part.font.i and part.alignment.indent == 1 and not ws.cell(row, cols[C.HEADER_LABEL]).font.i
     value = ws.cell(row, cols[C.HEADER_VALUE])
-    assert value.value is None and value.number_format == "#,##0"
+    assert value.value is None and value.number_format == template_formats.NUM_WHOLE
     assert value.fill.fgColor.rgb.endswith("FFF2CC")
     # Section rows carry the section id in the Mã column, before their indicators.
     assert codes[ind.section] < row
@@ -194,17 +254,16 @@ def test_check_rows(books, form, units, unit_code):
     for rule in rules:
         row = codes[rule.id]
         assert row > last_indicator
-        assert ws.cell(row, cols[C.HEADER_LABEL]).value == rule.message
+        assert ws.cell(row, cols[C.HEADER_LABEL]).value == rule.check_text
         formula = ws.cell(row, cols[C.HEADER_VALUE]).value
-        assert formula.startswith("=IF(COUNT(") and "Đạt" in formula
+        assert formula.startswith("=IF(ISERROR(") and "Đạt" in formula
         assert ws.cell(row, cols[C.HEADER_NOTE]).value.startswith("=IF(")
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("KIỂM TRA SỐ LIỆU") for t in texts)
     assert not {r.id for r in form.rules if r not in rules} & set(codes)
-    (block,) = list(ws.conditional_formatting)
     first, last = min(codes[r.id] for r in rules), max(codes[r.id] for r in rules)
     column = openpyxl.utils.get_column_letter(cols[C.HEADER_VALUE])
-    assert str(block.sqref) == f"{column}{first}:{column}{last}"
+    (block,) = [b for b in ws.conditional_formatting if str(b.sqref) == f"{column}{first}:{column}{last}"]
     assert sorted(rule.formula[0] for rule in block.rules) == ['"Chưa khớp"', '"Cần xem lại"', '"Đạt"']
 
 
@@ -285,19 +344,40 @@ def test_missing_folder_is_created(tmp_path, form, units):
 
 @pytest.mark.parametrize(
     "blank,guard",
-    [("skip_all", 'IF(COUNT(E1,E2)=0,"",'), ("skip_any", 'IF(COUNT(E1,E2)<2,"",'), ("never", "IF(ROUND(")],
+    [("skip_all", 'IF(COUNT(H1,H2)=0,"",'), ("skip_any", 'IF(COUNT(H1,H2)<2,"",'), ("never", "IF(ROUND(")],
 )
 def test_rule_formula_blank_policies(blank, guard):
     rule = Rule("R99", parse_expression("A + 5 <= B"), "error", "all", blank, "m")
-    status, note = template_checks.rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
-    assert status.startswith("=" + guard)
-    assert "(N(E1)+5.0)-(N(E2))" in status and '<=0,"Đạt","Chưa khớp")' in status
-    assert note == '=IF(E9="Chưa khớp","Chênh lệch: "&IF((N(E1)+5.0)-(N(E2))>0,"+","")&FIXED((N(E1)+5.0)-(N(E2)),0),"")'
+    helpers = {"A": "H1", "B": "H2"}
+    assert template_checks.difference_formula(rule, helpers) == "=(SUM(H1)+5.0)-(SUM(H2))"
+    status, note = template_checks.rule_formulas(rule, helpers, "H9", "E9", 0)
+    assert status.startswith('=IF(ISERROR(H9),"Chưa khớp",' + guard)
+    assert 'IF(ROUND(H9,6)<=0,"Đạt","Chưa khớp")' in status
+    assert note.startswith(
+        f'=IF(ISERROR(H9),"{template_checks.TEXT_NUMBER}",IF(E9="Chưa khớp","Chênh lệch: "&IF(H9>0,"+",IF(H9<0,"-",""))&'
+    )
+
+
+def test_number_formats_group_by_dots_in_every_locale():
+    """Literal dots, one section per size; the conditional tiers go on from 10^9."""
+    assert template_formats.NUM_WHOLE == r"[<1000]0;[<1000000]#\.##0;#\.###\.##0"
+    assert dict(template_formats.NUM_TIERS) == {10**9: r"#\.###\.###\.##0", 10**12: r"#\.###\.###\.###\.##0"}
+    assert "," not in template_formats.NUM_WHOLE
+
+
+def test_number_format_on_inputs_and_prior(tmp_path, form, units, books):
+    ws = books["03386"][C.DATA_SHEET]
+    _, cols, codes = table(ws)
+    assert ws.cell(codes["POOR_FUND_TOTAL"], cols[C.HEADER_VALUE]).number_format == template_formats.NUM_WHOLE
+    tiers = [r.formula[0] for b in ws.conditional_formatting for r in b.rules if r.type == "expression"]
+    assert sorted(int(t.rsplit(">=", 1)[1].rstrip(")")) for t in tiers) == [10**9, 10**12]
+    (block,) = [b for b in ws.conditional_formatting if any(r.type == "expression" for r in b.rules)]
+    assert {int(c[1:]) for c in str(block.sqref).split()} == {r for code, r in codes.items() if code in form.indicators}
 
 
 def test_warning_rule_asks_for_review():
     rule = Rule("R98", parse_expression("A == B"), "warning", "all", "never", "m")
-    status, _ = template_checks.rule_formulas(rule, {"A": "E1", "B": "E2"}, "E9", 0)
+    status, _ = template_checks.rule_formulas(rule, {"A": "H1", "B": "H2"}, "H9", "E9", 0)
     assert '"Cần xem lại"' in status and "Chưa khớp" not in status
     assert template_checks.cached_results(rule) == ("Đạt", "")
 

@@ -23,7 +23,7 @@ from pipeline.core.vnformat import format_number
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 from pipeline.form.expression import BlankPolicy, ExpressionError, parse_expression
-from pipeline.form.model import FormDefinition, Indicator, Level, Rule, Section
+from pipeline.form.model import FormDefinition, Indicator, Level, Rule, Section, with_check_texts
 from pipeline.form.period import PLACEHOLDERS, Windows, load_windows, placeholders_of, unfilled
 
 FORM_FILES = {
@@ -32,6 +32,7 @@ FORM_FILES = {
     "sections": ("sections.csv", ("section", "title")),
     # and, optionally, parent and window
     "indicators": ("indicators.csv", ("code", "section", "label", "unit", "type", "min", "max", "required", "levels")),
+    # and, optionally, check (the rule worded as a check that holds; derived when blank)
     "rules": ("rules.csv", ("rule", "expression", "severity", "scope", "blank", "message")),
 }
 _YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
@@ -224,9 +225,11 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
                 blank=_choice(row["blank"] or BlankPolicy.SKIP_ALL.value, [p.value for p in BlankPolicy], "blank", where),
                 message=unfilled(_pattern(row["message"], where)),
                 pattern=row["message"],
+                check=unfilled(_pattern(row.get("check", ""), where)),
+                check_pattern=row.get("check", ""),
             )
         )
-    return rules
+    return with_check_texts(rules, {code: unfilled(ind.label) for code, ind in indicators.items()}, levels)
 
 
 def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
@@ -256,7 +259,7 @@ def _fingerprint(*tables) -> str:
     digest = hashlib.sha256()
     for rows in tables:
         for _, row in rows:
-            keep = {k: v for k, v in row.items() if k not in ("label", "message", "parent", "window")}
+            keep = {k: v for k, v in row.items() if k not in ("label", "message", "check", "parent", "window")}
             digest.update(repr(sorted(keep.items())).encode("utf-8"))
     return digest.hexdigest()[:12]
 
@@ -277,6 +280,11 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
             raise FormDefinitionError(Msg.FORM_010.render(where=fname, key=key))
     # The period is a parameter: titles written "… năm {period}" before {period} named the whole period.
     meta["title"] = _pattern(meta["title"].replace("năm {period}", "{period}"), f"{fname} › title")
+    if meta.get("unit_committee") and "{unit}" not in meta["unit_committee"]:
+        allowed = "một tên có {unit} thay cho tên đơn vị, ví dụ “Ủy ban MTTQ Việt Nam {unit}”"
+        raise FormDefinitionError(
+            Msg.FORM_007.render(where=f"{fname} › unit_committee", column="value", value=meta["unit_committee"], allowed=allowed)
+        )
     levels = _load_levels(folder)
     sections = _load_sections(folder)
     windows = load_windows(folder, read_definition_csv)

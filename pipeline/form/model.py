@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, RuleScope, Severity
 from pipeline.form.charts import ChartSpec
+from pipeline.form.checktext import derive_check, reference_namer
 from pipeline.form.expression import BlankPolicy, Expression
 from pipeline.form.period import Period, Windows, unfilled
 
@@ -67,6 +68,8 @@ class Rule:
     blank: BlankPolicy
     message: str
     pattern: str = ""  # the message as written, with placeholders
+    check: str = ""  # the rule as a check that holds ("… cộng lại bằng …"); "": derived from the expression
+    check_pattern: str = ""  # the ``check`` column as written, with placeholders; "" when blank
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blank", BlankPolicy(self.blank))  # also when given by name
@@ -74,6 +77,13 @@ class Rule:
     @property
     def codes(self) -> tuple[str, ...]:
         return self.expression.codes
+
+    @property
+    def check_text(self) -> str:
+        """The rule worded as a check, shown before its result ("…: Đạt"): the ``check`` column
+        of ``rules.csv``, else derived from the expression with the indicators' labels (a form
+        loaded by ``load_form`` fills it), else with their codes."""
+        return self.check or derive_check(self.expression, reference_namer({}, {}))
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,14 @@ class FormDefinition:
             for code, ind in self.indicators.items()
         }
         sections = {key: replace(sec, title=chosen.fill(sec.pattern or sec.title)) for key, sec in self.sections.items()}
-        rules = [replace(rule, message=chosen.fill(rule.pattern or rule.message)) for rule in self.rules]
+        labels = {code: ind.label for code, ind in indicators.items()}
+        rules = [
+            replace(
+                rule, message=chosen.fill(rule.pattern or rule.message), check=chosen.fill(rule.check_pattern) if rule.check_pattern else ""
+            )
+            for rule in self.rules
+        ]
+        rules = with_check_texts(rules, labels, self.levels)
         charts = [
             replace(
                 c, labels=tuple(chosen.fill(text, self.window_of(code, chosen)) for code, text in zip(c.codes, c.patterns, strict=True))
@@ -138,6 +155,20 @@ class FormDefinition:
     @property
     def committee(self) -> str:
         return self.settings.get("committee", "")
+
+    def is_committee(self, unit_name: str) -> bool:
+        """Whether the unit named ``unit_name`` is the form's own committee: the committee's name
+        ends with it ("Ủy ban MTTQ Việt Nam thành phố Lai Châu" and "Thành phố Lai Châu")."""
+        committee, name = (" ".join(text.casefold().split()) for text in (self.committee, unit_name))
+        return bool(name) and (committee == name or committee.endswith(" " + name))
+
+    def unit_committee(self, unit_name: str) -> str:
+        """The committee of the unit ``unit_name``, the body that signs its return: the form's
+        committee for the unit it names, else ``form.csv``'s ``unit_committee`` with ``{unit}``
+        filled ("Ủy ban MTTQ Việt Nam Phường Tân Phong"), else the unit's name."""
+        if self.is_committee(unit_name):
+            return self.committee
+        return self.settings.get("unit_committee", "{unit}").replace("{unit}", unit_name)
 
     def level_label(self, level: str) -> str:
         if level == LEVEL_ALL:
@@ -165,3 +196,9 @@ class FormDefinition:
     def level_rules(self) -> list[Rule]:
         """Rules comparing levels, checked once at consolidation."""
         return [r for r in self.rules if r.scope == RuleScope.LEVELS]
+
+
+def with_check_texts(rules: list[Rule], labels: dict[str, str], levels: dict[str, Level]) -> list[Rule]:
+    """``rules`` with each blank ``check`` derived from its expression and the indicators' ``labels``."""
+    name = reference_namer(labels, {code: level.short for code, level in levels.items()} | {LEVEL_ALL: "tổng"})
+    return [rule if rule.check else replace(rule, check=derive_check(rule.expression, name)) for rule in rules]

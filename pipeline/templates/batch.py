@@ -13,6 +13,7 @@ from pipeline.core.pool import chunked, default_jobs, map_chunks
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates.build import build_template, template_filename
+from pipeline.templates.heading import heading_heights
 from pipeline.templates.stamp import MAX_TEXT, Stamp, StampError, placeholder, write_bytes
 
 # Use a process pool from this many stamped (or built) files on.
@@ -58,18 +59,28 @@ class _Batch:
     period: str
     deadline: str | None
     prior: PriorData | None
-    stamps: dict[str, Stamp]
+    stamps: dict[tuple, Stamp]
     code_token: str = ""
-    name_token: str = ""
+    name_token: str = ""  # in lower case: the heading shows its capitals, a token of its own
 
     def write(self, unit: Unit, path: Path) -> Path:
-        stamp = self.stamps.get(unit.level)
+        stamp = self.stamps.get(_stamp_key(self.form, unit))
         if stamp is not None and _stampable(unit):
+            values = {self.code_token: unit.code, self.name_token: unit.name, self.name_token.upper(): unit.name.upper()}
             try:
-                return write_bytes(stamp.render({self.code_token: unit.code, self.name_token: unit.name}), path)
+                return write_bytes(stamp.render(values), path)
             except StampError:
                 pass
         return build_template(self.form, unit, path, self.period, self.deadline, self.prior)
+
+
+def _stamp_key(form: FormDefinition, unit: Unit) -> tuple | None:
+    """Units whose templates differ only in stamped text share a key: their level and the heights
+    of their heading rows. The form's own committee (a heading without the unit's name) has none:
+    it is built directly."""
+    if form.is_committee(unit.name):
+        return None
+    return unit.level, heading_heights(form, unit.name)
 
 
 def _stampable(unit: Unit) -> bool:
@@ -101,12 +112,15 @@ def write_stamped(form: FormDefinition, units: list[Unit], out_dir: Path, period
     :param jobs: processes stamping in parallel (default: one per core; used from ``POOL_MIN_STAMPED`` units).
     :raises TemplateError: a template cannot be written.
     """
-    code_token, name_token = placeholder("code"), placeholder("name")
+    code_token, name_token = placeholder("code"), placeholder("name").lower()
     stamps = {}
+    form = form.for_period(period)
     with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        for level in dict.fromkeys(u.level for u in units):
-            path = build_template(form, Unit(code_token, name_token, level), Path(tmp) / f"{level}.xlsx", period, deadline)
-            stamps[level] = Stamp.from_file(path, (code_token, name_token))
+        keys = {_stamp_key(form, u): u for u in units}
+        for number, (key, sample) in enumerate((k, u) for k, u in keys.items() if k is not None):
+            path = Path(tmp) / f"{number}.xlsx"
+            build_template(form, Unit(code_token, name_token, sample.level), path, period, deadline, size_as=sample.name)
+            stamps[key] = Stamp.from_file(path, (code_token, name_token, name_token.upper()))
     batch = _Batch(form, str(period), deadline, None, stamps, code_token, name_token)
     return _run(batch, units, Path(out_dir), jobs, POOL_MIN_STAMPED)
 

@@ -26,10 +26,22 @@ from pipeline.core.vnformat import format_number, strip_diacritics
 from pipeline.form.model import FormDefinition, Indicator, Unit
 from pipeline.form.period import Period
 from pipeline.form.prior import PriorData
-from pipeline.templates.checks import RESULT_FAIL, RESULT_OK, RESULT_REVIEW, cached_results, rule_formulas
-from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style
-from pipeline.templates.table import write_form_rows
+from pipeline.templates.checks import (
+    DIFFERENCE,
+    RESULT_FAIL,
+    RESULT_OK,
+    RESULT_REVIEW,
+    TEXT_NUMBER,
+    cached_results,
+    difference_formula,
+    rule_formulas,
+    value_formula,
+)
+from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style, vietnamese_tiers
+from pipeline.templates.heading import heading_heights, issuing_bodies
+from pipeline.templates.table import CELL_PADDING_WIDTH, write_form_rows
 
+NOTE_FONT_RATIO = 12 / 11  # the check block's notes are 11pt: more of them fit a column
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
 PROTECT_OPTIONS = dict.fromkeys(("select_locked_cells", "select_unlocked_cells", "format_columns", "format_rows", "insert_rows"), True)
 GUIDE_STEPS = (
@@ -54,6 +66,7 @@ class _Job:
     deadline: str | None
     prior: PriorData | None
     where: str
+    size_as: str = ""  # the unit name the heading rows are sized for (default: the unit's)
 
     @property
     def headers(self) -> list[str]:
@@ -72,6 +85,11 @@ class _Job:
     @property
     def last(self) -> int:
         return len(self.headers) - 1
+
+    @property
+    def helper(self) -> int:
+        """The hidden column of helper cells, right of the table (see ``checks``)."""
+        return len(self.headers)
 
     def meta(self) -> dict[str, str]:
         f, u = self.form, self.unit
@@ -96,18 +114,26 @@ def template_filename(unit: Unit) -> str:
 
 
 def build_template(
-    form: FormDefinition, unit: Unit, path: Path, period: str, deadline: str | None = None, prior: PriorData | None = None
+    form: FormDefinition,
+    unit: Unit,
+    path: Path,
+    period: str,
+    deadline: str | None = None,
+    prior: PriorData | None = None,
+    *,
+    size_as: str = "",
 ) -> Path:
     """Write the template of ``unit`` to ``path`` atomically (temp file, then rename).
 
     :param period: the reporting period, e.g. ``"2023"`` or ``"2024-H1"``; the form's labels are filled for it.
     :param deadline: shown in the heading and the guide when given.
     :param prior: adds a column with the unit's prior values (``by_unit``), headed by their period.
+    :param size_as: size the heading rows for a unit of this name (a stamp's placeholder unit).
     :raises TemplateError: if writing fails; ``path`` is then left as it was.
     """
     path = Path(path)
     form = form.for_period(period)
-    job = _Job(form, unit, form.period.code, deadline, prior, path.name)
+    job = _Job(form, unit, form.period.code, deadline, prior, path.name, size_as or unit.name)
     with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
         try:
             _write_workbook(job, str(tmp))
@@ -132,7 +158,8 @@ def _write_workbook(job: _Job, filename: str) -> None:
         quoted = C.DATA_SHEET.replace("'", "''")
         _check(wb.define_name(C.DATA_DEFINED_NAME, f"='{quoted}'!$1:$1048576"), job, "tên vùng dữ liệu", "", C.DATA_DEFINED_NAME)
         title = job.form.title_for()
-        wb.set_properties({"title": title, "subject": job.unit.name, "author": job.form.committee, "company": "tonghop"})
+        author = job.form.unit_committee(job.unit.name)
+        wb.set_properties({"title": title, "subject": job.unit.name, "author": author, "company": "tonghop"})
         for key, value in job.meta().items():
             if value:
                 _check(wb.set_custom_property(C.META_PREFIX + key, value), job, "thuộc tính tài liệu", key)
@@ -156,8 +183,12 @@ def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
     ws.set_row(row, 33)
     ws.repeat_rows(row)
     ws.freeze_panes(row + 1, 0)
-    row, cells = _write_indicators(ws, fmt, job, row + 1)
-    row = _write_checks(ws, fmt, job, row + 1, cells)
+    row, rows = _write_indicators(ws, fmt, job, row + 1)
+    whole = [r for code, r in rows.items() if job.form.indicators[code].type in C.WHOLE_TYPES]
+    vietnamese_tiers(
+        ws, fmt, whole, {job.cols[h]: fill for h, fill in ((C.HEADER_VALUE, "input"), (C.HEADER_PRIOR, "prior")) if h in job.cols}
+    )
+    row = _write_checks(ws, fmt, job, row + 1, rows)
     _write_signatures(ws, fmt, job, row + 1)
     ws.protect("", PROTECT_OPTIONS)
 
@@ -165,9 +196,12 @@ def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
 def _write_heading(ws, fmt: dict, job: _Job) -> int:
     """Rows above the table; returns the row of the table header."""
     split, last = job.cols[C.HEADER_CODE], job.last
-    left = (job.form.settings.get("parent", "").upper(), job.form.committee.upper())
-    ws.merge_range(0, 0, 0, split - 1, left[0], fmt["org"])
-    ws.merge_range(1, 0, 1, split - 1, left[1], fmt["org_bold"])
+    upper, lower = issuing_bodies(job.form, job.unit.name)
+    ws.merge_range(0, 0, 0, split - 1, upper, fmt["org"])
+    ws.merge_range(1, 0, 1, split - 1, lower, fmt["org_bold"])
+    for row, height in enumerate(heading_heights(job.form, job.size_as)):
+        if height:
+            ws.set_row(row, height)
     ws.merge_range(0, split, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fmt["org_bold"])
     ws.merge_range(1, split, 1, last, "Độc lập - Tự do - Hạnh phúc", fmt["motto"])
     ws.merge_range(3, 0, 3, last, job.form.title_for().upper(), fmt["title"])
@@ -183,18 +217,19 @@ def _write_heading(ws, fmt: dict, job: _Job) -> int:
     return row + 2
 
 
-def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str, str]]:
-    """Section rows and one row per indicator; returns the next row and ``code -> input cell``."""
-    cells: dict[str, str] = {}
+def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str, int]]:
+    """Section rows and one row per indicator; returns the next row and ``code -> row``."""
+    rows: dict[str, int] = {}
     widths = [WIDTHS[header] for header in job.headers]
     for ind_row, ind in write_form_rows(ws, fmt, job.form, widths, row, level=job.unit.level, section_code=True):
-        cells[ind.code] = _write_inputs(ws, fmt, job, ind_row, ind)
+        _write_inputs(ws, fmt, job, ind_row, ind)
+        rows[ind.code] = ind_row
         row = ind_row + 1
-    return row, cells
+    return row, rows
 
 
-def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> str:
-    """The input, prior value and note cells of an indicator row; returns the address of its input cell."""
+def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> None:
+    """The input, prior value and note cells of an indicator row."""
     col = job.cols
     ws.write_blank(row, col[C.HEADER_VALUE], None, fmt[input_style(ind.type)])
     if job.prior is not None:
@@ -202,7 +237,6 @@ def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> str:
         ws.write(row, col[C.HEADER_PRIOR], value, fmt["prior_decimal" if ind.type == C.TYPE_DECIMAL else "prior"])
     ws.write_blank(row, col[C.HEADER_NOTE], None, fmt["note"])
     _validate(ws, job, row, col[C.HEADER_VALUE], ind)
-    return xl_rowcol_to_cell(row, col[C.HEADER_VALUE])
 
 
 def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
@@ -226,26 +260,31 @@ def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
     _check(ws.data_validation(row, col, row, col, options), job, "kiểm tra dữ liệu nhập", cell, ind.code)
 
 
-def _write_checks(ws, fmt: dict, job: _Job, row: int, cells: dict[str, str]) -> int:
-    """The ``KIỂM TRA SỐ LIỆU`` block: one live formula per rule; returns the next row."""
+def _write_checks(ws, fmt: dict, job: _Job, row: int, rows: dict[str, int]) -> int:
+    """The ``KIỂM TRA SỐ LIỆU`` block: one live check per rule; returns the next row."""
     rules = job.form.return_rules(job.unit.level)
     if not rules:
         return row
     value_col, note_col = job.cols[C.HEADER_VALUE], job.cols[C.HEADER_NOTE]
+    helpers = _write_helpers(ws, fmt, job, rows, dict.fromkeys(code for rule in rules for code in rule.codes))
     ws.merge_range(row, 0, row, job.last, "KIỂM TRA SỐ LIỆU (tự động; mọi dòng phải hiện “Đạt” trước khi gửi)", fmt["check_title"])
     first = row + 1
+    label_room = WIDTHS[C.HEADER_LABEL] - CELL_PADDING_WIDTH
     for number, rule in enumerate(rules, start=1):
         r = row + number
         decimals = 2 if any(job.form.indicators[c].type == C.TYPE_DECIMAL for c in rule.codes) else 0
-        status, note = rule_formulas(rule, cells, xl_rowcol_to_cell(r, value_col), decimals)
+        diff_cell = xl_rowcol_to_cell(r, job.helper)
+        status, note = rule_formulas(rule, helpers, diff_cell, xl_rowcol_to_cell(r, value_col), decimals)
         cached = cached_results(rule)
         ws.write_row(r, 0, ["" for _ in job.headers], fmt["check_note"])
         ws.write_number(r, job.cols[C.HEADER_STT], number, fmt["stt"])
-        ws.write_string(r, job.cols[C.HEADER_LABEL], rule.message, fmt["label"])
+        ws.write_string(r, job.cols[C.HEADER_LABEL], rule.check_text, fmt["label"])
         ws.write_string(r, job.cols[C.HEADER_CODE], rule.id, fmt["code"])
+        ws.write_formula(r, job.helper, difference_formula(rule, helpers), fmt["helper"], _cached_difference(rule))
         ws.write_formula(r, value_col, status, fmt["check_status"], cached[0])
         ws.write_formula(r, note_col, note, fmt["check_note"], cached[1])
-        set_height(ws, r, (rule.message, WIDTHS[C.HEADER_LABEL]), ("Chênh lệch: +1.000.000", WIDTHS[C.HEADER_NOTE]))
+        notes = (TEXT_NUMBER, DIFFERENCE + "+999.999.999.999")
+        set_height(ws, r, (rule.check_text, label_room), *((text, WIDTHS[C.HEADER_NOTE] * NOTE_FONT_RATIO) for text in notes))
     last = row + len(rules)
     for name, text in (("cf_fail", RESULT_FAIL), ("cf_review", RESULT_REVIEW), ("cf_ok", RESULT_OK)):
         options = {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt[name]}
@@ -256,6 +295,23 @@ def _write_checks(ws, fmt: dict, job: _Job, row: int, cells: dict[str, str]) -> 
             xl_rowcol_to_cell(first, value_col),
         )
     return last + 1
+
+
+def _write_helpers(ws, fmt: dict, job: _Job, rows: dict[str, int], codes) -> dict[str, str]:
+    """A hidden helper cell beside the input of each of ``codes``: the number it holds, also
+    typed as text (see ``checks.value_formula``); returns ``code -> helper cell``."""
+    ws.set_column(job.helper, job.helper, 14, fmt["helper"], {"hidden": True})
+    helpers = {}
+    for code in codes:
+        helpers[code] = xl_rowcol_to_cell(rows[code], job.helper)
+        formula = value_formula(xl_rowcol_to_cell(rows[code], job.cols[C.HEADER_VALUE]))
+        _check(ws.write_formula(rows[code], job.helper, formula, fmt["helper"], ""), job, "công thức kiểm tra", helpers[code], code)
+    return helpers
+
+
+def _cached_difference(rule) -> float:
+    """The difference a blank template's helper cell holds before any recalculation."""
+    return rule.expression.evaluate(lambda code, level: None).difference or 0
 
 
 def _write_signatures(ws, fmt: dict, job: _Job, row: int) -> None:

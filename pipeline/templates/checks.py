@@ -1,7 +1,15 @@
-"""The live self-checks of a template: each rule of a return as an Excel formula that shows
+"""The live self-checks of a template: each rule of a return as Excel formulas that show
 "Đạt", "Chưa khớp" (errors) or "Cần xem lại" (warnings) while the officer types, and the
-difference when it fails. Formulas use only functions Excel and LibreOffice share
-(IF, COUNT, N, ROUND, FIXED)."""
+difference, written the Vietnamese way (+1.200.000), when it fails.
+
+The formulas read a figure typed as text the way ``tonghop check`` does for the common case:
+a hidden helper cell beside each input (``value_formula``) gives the number of ``1.200.000``,
+``24 000 000`` or ``1200000`` typed as text (thousands grouped by dots, spaces or non-breaking
+spaces, whatever the spreadsheet's locale), "" for a blank and ``#N/A`` for text that is no such
+number; a rule reading ``#N/A`` shows ``TEXT_NUMBER`` instead of a wrong difference. A helper
+cell of the rule's row holds its difference. Only functions Excel, LibreOffice and WPS share
+(IF, ISNUMBER, ISERROR, IFERROR, TRIM, SUBSTITUTE, VALUE, FIXED, TEXT, INT, ROUND, SUM, COUNT).
+"""
 
 from __future__ import annotations
 
@@ -10,24 +18,70 @@ from pipeline.core.vnformat import format_signed
 from pipeline.form.model import Rule
 
 RESULT_OK, RESULT_FAIL, RESULT_REVIEW = "Đạt", "Chưa khớp", "Cần xem lại"
+DIFFERENCE = "Chênh lệch: "
+TEXT_NUMBER = "Có số nhập dạng chữ: kiểm tra lại"
 _COMPARE = {"==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}
+_SPACES = ("\u00a0", "\u202f")  # non-breaking spaces: typed, pasted, or a locale's thousands separator
+_GROUPS = 5  # thousand groups written by ``vn_number_text`` (up to 999.999.999.999.999)
 
 
-def rule_formulas(rule: Rule, cells: dict[str, str], status_cell: str, decimals: int) -> tuple[str, str]:
-    """Excel formulas giving the status of ``rule`` and, when it fails, the difference."""
+def value_formula(cell: str) -> str:
+    """The helper formula reading input ``cell``: its number, also when typed as text with
+    grouped thousands; "" when blank; ``#N/A`` for any other text."""
+    trimmed = cell
+    for space in _SPACES:
+        trimmed = f'SUBSTITUTE({trimmed},"{space}"," ")'
+    trimmed = f"TRIM({trimmed})"
+    value = f'VALUE(SUBSTITUTE(SUBSTITUTE({trimmed},".","")," ",""))'
+    grouped = f"FIXED({value},0)"  # grouped by the locale's separator: made dots below
+    for mark in (",", " ", *_SPACES):
+        grouped = f'SUBSTITUTE({grouped},"{mark}",".")'
+    forms = f'{trimmed}=FIXED({value},0,TRUE),{trimmed}={grouped},{trimmed}=SUBSTITUTE({grouped},"."," ")'
+    readable = f"IFERROR(IF(AND({value}>=0,OR({forms})),{value},NA()),NA())"
+    return f'=IF(ISNUMBER({cell}),{cell},IF({trimmed}="","",{readable}))'
+
+
+def difference_formula(rule: Rule, helpers: dict[str, str]) -> str:
+    """The rule's left side minus its right side, from the helper cells of its inputs
+    (``#N/A`` when one of them holds text that is no number)."""
 
     def side(terms) -> str:
-        parts = [("-" if t.sign < 0 else "+") + (f"N({cells[t.ref[0]]})" if t.ref else repr(float(t.constant))) for t in terms]
+        parts = [("-" if t.sign < 0 else "+") + (f"SUM({helpers[t.ref[0]]})" if t.ref else repr(float(t.constant))) for t in terms]
         return "".join(parts).lstrip("+") or "0"
 
+    return f"=({side(rule.expression.lhs)})-({side(rule.expression.rhs)})"
+
+
+def rule_formulas(rule: Rule, helpers: dict[str, str], diff_cell: str, status_cell: str, decimals: int) -> tuple[str, str]:
+    """Excel formulas giving the status of ``rule`` and, when it fails, the difference held in ``diff_cell``."""
     fail = RESULT_REVIEW if rule.severity == C.Severity.WARNING else RESULT_FAIL
-    diff = f"({side(rule.expression.lhs)})-({side(rule.expression.rhs)})"
-    status = f'IF(ROUND({diff},6){_COMPARE[rule.expression.op]}0,"{RESULT_OK}","{fail}")'
-    skip = rule.blank.excel_condition([cells[code] for code in rule.codes])
+    status = f'IF(ROUND({diff_cell},6){_COMPARE[rule.expression.op]}0,"{RESULT_OK}","{fail}")'
+    skip = rule.blank.excel_condition([helpers[code] for code in rule.codes])  # COUNT: numbers only, not ""
     if skip:
         status = f'IF({skip},"",{status})'
-    note = f'IF({status_cell}="{fail}","Chênh lệch: "&IF({diff}>0,"+","")&FIXED({diff},{decimals}),"")'
+    status = f'IF(ISERROR({diff_cell}),"{fail}",{status})'
+    shown = f'"{DIFFERENCE}"&IF({diff_cell}>0,"+",IF({diff_cell}<0,"-",""))&{vn_number_text(diff_cell, decimals)}'
+    note = f'IF(ISERROR({diff_cell}),"{TEXT_NUMBER}",IF({status_cell}="{fail}",{shown},""))'
     return "=" + status, "=" + note
+
+
+def vn_number_text(cell: str, decimals: int = 0) -> str:
+    """A formula writing the absolute value of ``cell`` the Vietnamese way (``1.200.000``,
+    ``1,25``) in every locale: digit groups by arithmetic, never by the locale's separators.
+    No MOD (Excel's fails on large quotients)."""
+    whole = f"INT(ROUND(ABS({cell}),{decimals}))"
+
+    def group(i: int) -> str:  # the i-th group of three digits, from the right
+        return f'TEXT(INT({whole}/1E{3 * i})-INT({whole}/1E{3 * i + 3})*1000,"000")'
+
+    text = f'{whole}&""'
+    for n in range(1, _GROUPS):  # n + 1 groups from 10^(3n) on
+        lead = f"INT({whole}/1E{3 * n})"
+        text = f'IF({whole}<1E{3 * n},{text},{lead}&"."&' + '&"."&'.join(group(i) for i in range(n - 1, -1, -1)) + ")"
+    if decimals:
+        fraction = f"ROUND((ROUND(ABS({cell}),{decimals})-{whole})*1E{decimals},0)"
+        text += f'&IF({fraction}>0,","&TEXT({fraction},"{"0" * decimals}"),"")'
+    return text
 
 
 def cached_results(rule: Rule) -> tuple[str, str]:
@@ -38,4 +92,4 @@ def cached_results(rule: Rule) -> tuple[str, str]:
     if result.status == C.RuleStatus.OK:
         return RESULT_OK, ""
     fail = RESULT_REVIEW if rule.severity == C.Severity.WARNING else RESULT_FAIL
-    return fail, f"Chênh lệch: {format_signed(result.difference)}"
+    return fail, DIFFERENCE + format_signed(result.difference)

@@ -7,16 +7,22 @@ once per workbook; the sheet writers look them up by name.
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from pipeline.core import constants as C
 from pipeline.core.sheetlayout import ROW_PIXELS
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = 12
 
-# Number formats. Excel and LibreOffice show the separators of the user's locale,
-# so a Vietnamese officer sees 120.341.560.
-NUM_WHOLE = "#,##0"
-NUM_DECIMAL = "#,##0.0#"
+# Number formats. ``#,##0`` shows the separators of the spreadsheet's locale (1,200,000 in an
+# English Excel), so whole numbers are grouped by literal dots, one section per size: 1.200.000
+# in every program and locale. A format has two conditions at most: numbers from 10^9 and from
+# 10^12 on get their groups from conditional formats (``vietnamese_tiers``). A decimal mark cannot
+# be literal: decimals carry the Vietnamese locale, which LibreOffice follows (1,5) and Excel not.
+NUM_WHOLE = r"[<1000]0;[<1000000]#\.##0;#\.###\.##0"
+NUM_TIERS = ((10**12, r"#\.###\.###\.###\.##0"), (10**9, r"#\.###\.###\.##0"))  # the larger first: it wins
+NUM_DECIMAL = "[$-42A]#,##0.0#"
 NUM_TEXT = "@"
 
 # Column widths of the report table, by header, and of the guide's text column.
@@ -71,7 +77,8 @@ STYLES: dict[str, dict] = {
     "prior": {**_CELL, "num_format": NUM_WHOLE, "bg_color": GREY, "font_color": "#404040"},
     "prior_decimal": {**_CELL, "num_format": NUM_DECIMAL, "bg_color": GREY, "font_color": "#404040"},
     "note": {**_CELL, "text_wrap": True, "locked": False},
-    # Check block.
+    # Check block, and its hidden helper cells (formulas not shown in the formula bar).
+    "helper": {**BASE, "hidden": True, "locked": True},
     "check_title": {**BASE, "bold": True},
     "check_status": {**_CELL, "bold": True, "align": "center"},
     "check_note": {**_CELL, "text_wrap": True, "font_size": 11},
@@ -110,6 +117,8 @@ def add_formats(workbook) -> dict[str, object]:
     """Create every style once for ``workbook``; returns ``name -> Format``."""
     formats = {name: workbook.add_format(style) for name, style in STYLES.items()}
     formats.update({f"cf_{name}": workbook.add_format(style) for name, style in CONDITIONAL.items()})
+    for fill, colour in (("input", YELLOW), ("prior", GREY)):
+        formats.update({f"tier_{fill}_{low}": workbook.add_format({"num_format": code, "bg_color": colour}) for low, code in NUM_TIERS})
     return formats
 
 
@@ -118,3 +127,17 @@ def input_style(indicator_type: str) -> str:
     if indicator_type == C.TYPE_TEXT:
         return "input_text"
     return "input_decimal" if indicator_type == C.TYPE_DECIMAL else "input_whole"
+
+
+def vietnamese_tiers(ws, fmt: dict, rows: list[int], cols: dict[int, str]) -> None:
+    """Group numbers from 10^9 on by dots too in ``rows`` of ``cols`` (column -> its fill:
+    ``input`` or ``prior``), by conditional formats (``NUM_WHOLE`` stops at three groups). The
+    formats repeat the cells' fill: LibreOffice drops it from a text cell under one."""
+    if not rows:
+        return
+    for col, fill in cols.items():
+        cells = [xl_rowcol_to_cell(row, col) for row in rows]
+        for low, _code in NUM_TIERS:
+            options = {"type": "formula", "criteria": f"=AND(ISNUMBER({cells[0]}),{cells[0]}>={low})",
+                       "format": fmt[f"tier_{fill}_{low}"], "multi_range": " ".join(cells)}  # fmt: skip
+            ws.conditional_format(rows[0], col, rows[0], col, options)
