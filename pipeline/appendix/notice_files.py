@@ -18,13 +18,13 @@ from pipeline.appendix.document import (
     TABLE_PT,
     TEXT_WIDTH_CM,
     _cell,
-    _cell_margins,
     _header_block,
     _new_document,
     _para,
     _row_flags,
     _run,
     _widths,
+    grid_table,
 )  # fmt: skip
 from pipeline.appendix.notices import (
     NOTICE_TITLE,
@@ -100,12 +100,7 @@ def _notice_page(doc, notice: Notice, result: ConsolidationResult, when: date) -
     _run(para, "Kính gửi: ")
     _run(para, f"{notice.unit.name} (mã {notice.unit.code})", bold=True)
     _para(doc, notice_intro(notice, result), indent=1, after=6)
-    table = doc.add_table(rows=1, cols=3)
-    table.style = doc.styles["Table Grid"]
-    _cell_margins(table)
-    for cell, text in zip(table.rows[0].cells, ("STT", "Vị trí, chỉ tiêu", "Nội dung cần bổ sung, chỉnh sửa"), strict=True):
-        _cell(cell, text, CENTER, bold=True)
-    _row_flags(table.rows[0], header=True)
+    table = grid_table(doc, ("STT", "Vị trí, chỉ tiêu", "Nội dung cần bổ sung, chỉnh sửa"))
     for i, item in enumerate(notice.items, start=1):
         cells = table.add_row().cells
         _cell(cells[0], str(i), CENTER)
@@ -120,12 +115,7 @@ def _notice_page(doc, notice: Notice, result: ConsolidationResult, when: date) -
 def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: date) -> None:
     _heading(doc, result, REMINDER_TITLE, when)
     _para(doc, reminder_intro(missing, result), indent=1, after=6)
-    table = doc.add_table(rows=1, cols=3)
-    table.style = doc.styles["Table Grid"]
-    _cell_margins(table)
-    for cell, text in zip(table.rows[0].cells, ("STT", "Mã đơn vị", "Tên đơn vị"), strict=True):
-        _cell(cell, text, CENTER, bold=True)
-    _row_flags(table.rows[0], header=True)
+    table = grid_table(doc, ("STT", "Mã đơn vị", "Tên đơn vị"))
     for i, unit in enumerate(missing, start=1):
         cells = table.add_row().cells
         for cell, text, align in zip(cells, (str(i), unit.code, unit.name), (CENTER, CENTER, LEFT), strict=True):

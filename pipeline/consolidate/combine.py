@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.consolidate.collect import list_files, missing_units, pad_unit_codes, read_returns, select_latest
-from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
 from pipeline.consolidate.result import (
     FILE_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -19,6 +18,7 @@ from pipeline.consolidate.result import (
     ConsolidationResult,
     PeriodChoice,
 )
+from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WHOLE_TYPES, FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg, PipelineError
