@@ -39,8 +39,8 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
     more = sum(p.represents for p in shown[SUMMARY_LINES:])  # a summary line stands for many findings
     if more:
         lines.append(f"  … và {format_number(more)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv.")
-    lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
     lines.append(_notices_line(result, out_dir))
+    lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
     return lines
 
 
