@@ -137,17 +137,24 @@ def consolidate(
     factor: float = settings.OUTLIER_FACTOR,
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
+    deadline: str | date | None = None,
+    fix_days: int = settings.FIX_DAYS,
 ) -> tuple[ConsolidationResult, Path]:
     """Consolidate a folder of returns and write every output; returns the result and the output folder.
 
     :param prior_path: prior-period figures: a previous run's output folder (``output/2023/``),
         its ``totals.csv``, or a ``code,level,period,value`` file; totals are compared with them
         and changes beyond ``factor`` times become warnings.
+    :param deadline: the round's deadline, ``DD/MM/YYYY`` or a ``date`` (default: the one most
+        returns carry in their metadata); each unit is on time, late (how many days) or missing.
+    :param fix_days: days a unit is given to send a corrected return, after the consolidation's
+        date or the deadline if later (the notices in ``thong_bao/`` say so).
     :param progress: called with the number of files read since the last call (a progress bar).
     :param on_files: called once with the number of files found.
     :raises PipelineError: the folder is missing, or nothing in it could be consolidated.
     """
     chosen = Period.parse(period) if period else None
+    due = parse_deadline(deadline)
     folder = Path(returns_dir)
     if not folder.is_dir():
         raise PipelineError(Msg.FILE_006.render(where=str(folder)))
@@ -156,8 +163,9 @@ def consolidate(
     units = load_units(units_path, form)
     prior = load_prior(prior_path) if prior_path else None
     result = consolidate_folder(
-        folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files, prior=prior, factor=factor
-    )
+        folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
+        prior=prior, factor=factor, deadline=due, fix_days=fix_days,
+    )  # fmt: skip
     if not result.received:
         raise PipelineError(Msg.FILE_005.render(where=str(folder), period=result.form.period.label, reasons=nothing_usable(result)))
     out_dir = Path(out) if out else settings.OUTPUT_DIR / result.period

@@ -101,7 +101,9 @@ def test_outputs_follow_the_umask_so_colleagues_can_open_them(result, tmp_path):
         written = outputs.write_outputs(result, tmp_path)
     finally:
         os.umask(umask)
-    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == {path.name: 0o644 for path in written}
+    files = [p for path in written for p in ([*path.iterdir()] if path.is_dir() else [path])]  # the notices' folder too
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in files} == {path.name: 0o644 for path in files}
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o755 for path in written if path.is_dir())
 
 
 def test_only_tonghops_own_leftovers_are_cleaned(result, tmp_path):
@@ -179,4 +181,4 @@ def test_outputs_of_an_earlier_run_not_written_again_are_removed(sample_dir, tmp
     assert not names & {"comparison.csv", "phu_luc_so_lieu.docx"}
     assert all((out / name).read_text(encoding="utf-8") == text for name, text in theirs.items())
     assert names == set(theirs) | {"totals.csv", "values.csv", "findings.csv", "relations.csv", "submissions.csv", "files.csv",
-                                   "run.json", "tong_hop.xlsx"}  # fmt: skip
+                                   "run.json", "tong_hop.xlsx", "thong_bao"}  # fmt: skip

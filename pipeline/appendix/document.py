@@ -251,6 +251,17 @@ def _cell_margins(table) -> None:
     look.addprevious(margins) if look is not None else table._tbl.tblPr.append(margins)
 
 
+def grid_table(doc, header: list[str] | tuple[str, ...]):
+    """A grid table with its bold header row, repeated on each page."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    _cell_margins(table)
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _cell(cell, text, CENTER, bold=True)
+    _row_flags(table.rows[0], header=True)
+    return table
+
+
 def _section_table(doc, section: Section, result: ConsolidationResult, compare: bool) -> None:
     rows = _table_rows(section, result, compare)
     if not rows:
@@ -260,12 +271,7 @@ def _section_table(doc, section: Section, result: ConsolidationResult, compare: 
     header = ["Chỉ tiêu", "Đơn vị tính", *levels]
     if compare:
         header += [f"Cùng kỳ {period_label(_prior_period(result))}" if _prior_period(result) else "Cùng kỳ", "Tăng/giảm"]
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    _cell_margins(table)
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _cell(cell, text, CENTER, bold=True)
-    _row_flags(table.rows[0], header=True)
+    table = grid_table(doc, header)
     for ind, values in rows:
         cells = table.add_row().cells
         sub = bool(ind.parent)  # a part of the indicator above: in italics

@@ -140,7 +140,10 @@ def _progress():
               help="Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior).")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy).")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có lỗi.")
-def consolidate(returns_dir, form_path, units_path, period, out, prior_path, factor, jobs, strict) -> None:
+@click.option("--deadline", help="Hạn nộp, ví dụ 15/11/2024 (mặc định: hạn ghi trong biểu mẫu).")
+@click.option("--fix-days", type=click.IntRange(0, 365), default=settings.FIX_DAYS, show_default=True,
+              help="Số ngày để đơn vị gửi lại báo cáo đã sửa, tính từ ngày tổng hợp (hoặc từ hạn nộp nếu muộn hơn).")  # fmt: skip
+def consolidate(returns_dir, form_path, units_path, period, out, prior_path, factor, jobs, strict, deadline, fix_days) -> None:
     """Tổng hợp mọi báo cáo trong một thư mục, đối soát và ghi kết quả.
 
     \b
@@ -151,7 +154,7 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
     try:
         result, out_dir = api.consolidate(
             returns_dir, form_path=form_path, units_path=units_path, period=period, out=out, jobs=jobs,
-            prior_path=prior_path, factor=factor, progress=step, on_files=start,
+            prior_path=prior_path, factor=factor, progress=step, on_files=start, deadline=deadline, fix_days=fix_days,
         )  # fmt: skip
     except PipelineError as err:
         _fail(err)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.api import DemoRun, FileCheck
+from pipeline.appendix.notice_files import NOTICES_DIR, NOTICES_DOCX, REMINDER_TXT
+from pipeline.appendix.notices import fix_by_text, missing_units, unit_notices
 from pipeline.consolidate.result import ConsolidationResult, PeriodChoice
-from pipeline.core.constants import LEVEL_ALL, WORKBOOK_XLSX, Severity, SubmissionStatus
+from pipeline.core.constants import LEVEL_ALL, WORKBOOK_XLSX, Severity, SubmissionStatus, Timeliness
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
-from pipeline.form.period import period_label
+from pipeline.form.period import format_date, period_label
 
 _CHOSEN_BY = {
     PeriodChoice.RETURNS: "kỳ của đa số báo cáo nhận được",
@@ -29,6 +31,7 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
         named = ", ".join(f"{r.unit_code} {r.unit_name}" for r in missing.head(SUMMARY_LINES).itertuples())
         more = f" và {format_number(len(missing) - SUMMARY_LINES)} đơn vị khác" if len(missing) > SUMMARY_LINES else ""
         lines.append(f"Chưa nộp: {named}{more}.")
+    lines += _round_lines(result)
     for code in result.form.settings.get("key_figures", "").split(";"):
         code = code.strip()
         if code and code in result.form.indicators and result.total(code) is not None:
@@ -42,8 +45,39 @@ def consolidation_lines(result: ConsolidationResult, out_dir: Path) -> list[str]
     more = sum(p.represents for p in shown[SUMMARY_LINES:])  # a summary line stands for many findings
     if more:
         lines.append(f"  … và {format_number(more)} vấn đề khác: xem trang “Các vấn đề” của {WORKBOOK_XLSX} hoặc findings.csv.")
+    lines.append(_notices_line(result, out_dir))
     lines.append(f"Kết quả đã ghi vào thư mục {out_dir}/ (mở tệp {WORKBOOK_XLSX}).")
     return lines
+
+
+def _round_lines(result: ConsolidationResult) -> list[str]:
+    """The deadline, and how many units were on time, late (named, with their days) and missing."""
+    if not result.deadline:
+        return ["Chưa có hạn nộp (biểu mẫu không ghi hạn): không xét nộp muộn; dùng --deadline DD/MM/YYYY để đặt hạn."]
+    subs = result.submissions
+    late = subs[subs["timeliness"] == Timeliness.LATE]
+    counts = [
+        f"{format_number(int((subs['timeliness'] == t).sum()))} {t.label.lower()}"
+        for t in (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING)
+    ]
+    lines = [f"Hạn nộp {format_date(result.deadline)}: {', '.join(counts)}."]
+    if len(late):
+        named = ", ".join(f"{r.unit_code} {r.unit_name} ({r.days_late} ngày)" for r in late.head(SUMMARY_LINES).itertuples())
+        more = f" và {format_number(len(late) - SUMMARY_LINES)} đơn vị khác" if len(late) > SUMMARY_LINES else ""
+        lines.append(f"Nộp muộn: {named}{more}.")
+    return lines
+
+
+def _notices_line(result: ConsolidationResult, out_dir: Path) -> str:
+    """How many notices were written, where, and by when corrected returns are due."""
+    notices, missing = unit_notices(result), missing_units(result)
+    if not notices and not missing:
+        return "Không có đơn vị nào cần bổ sung, chỉnh sửa số liệu hay nhắc nộp: không ghi phiếu đề nghị."
+    parts = [f"{format_number(len(notices))} phiếu đề nghị bổ sung, chỉnh sửa số liệu"] if notices else []
+    if missing:
+        parts.append(f"danh sách nhắc {format_number(len(missing))} đơn vị chưa nộp ({REMINDER_TXT})")
+    due = f"; hạn gửi lại: {fix_by_text(result)}" if notices and result.fix_by else ""
+    return f"Đã ghi {' và '.join(parts)} vào thư mục {out_dir / NOTICES_DIR}/ (bản in: {NOTICES_DOCX}){due}."
 
 
 def check_lines(verdict: FileCheck) -> list[str]:

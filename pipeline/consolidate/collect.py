@@ -221,7 +221,7 @@ def _newness(ret: FileOutcome, limit: datetime) -> tuple:
 
 
 def _future_time(ret: FileOutcome) -> Problem:
-    saved = ret.modified.strftime("%d/%m/%Y %H:%M")
+    saved = ret.modified.astimezone(settings.SAVED_TIME_ZONE).strftime("%d/%m/%Y %H:%M")  # Vietnam time
     return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=saved)
 
 

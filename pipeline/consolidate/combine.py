@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 from collections import Counter
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from pipeline.consolidate.result import (
     ConsolidationResult,
     PeriodChoice,
 )
+from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WHOLE_TYPES, FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg, PipelineError
@@ -111,15 +113,20 @@ def _sums(frame: pd.DataFrame, exact: bool) -> pd.DataFrame:
     return sums.assign(value=pd.Series(sums["value"].tolist(), dtype=object))  # Python numbers: no float cast when joined
 
 
-def _submissions(units: list[Unit], used, superseded) -> pd.DataFrame:
+def _saved_at(ret: FileOutcome | None) -> str:
+    """A return's saved time as the CSVs write it, in Vietnam time: ``2023-11-20 14:05``."""
+    return vietnam_time(ret.modified).strftime("%Y-%m-%d %H:%M") if ret and ret.modified else ""
+
+
+def _submissions(units: list[Unit], used, superseded, deadline: date | None, limit: datetime) -> pd.DataFrame:
     rows = []
     for unit in units:
         ret = used.get(unit.code)
         rows.append({
             "unit_code": unit.code, "unit_name": unit.name, "level": unit.level,
             "status": (SubmissionStatus.RECEIVED if ret else SubmissionStatus.MISSING).value, "file": ret.file if ret else "",
-            "saved_at": ret.modified.strftime("%Y-%m-%d %H:%M") if ret and ret.modified else "",
-            "superseded": "; ".join(old.file for old in superseded.get(unit.code, [])),
+            "saved_at": _saved_at(ret), "superseded": "; ".join(old.file for old in superseded.get(unit.code, [])),
+            **timeliness(ret, deadline, limit),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
 
@@ -137,7 +144,7 @@ def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: 
     for item in outcomes:
         kept = item.accepted and item.file not in rejected
         status = (FileStatus.USED if item.file in used_files else FileStatus.SUPERSEDED if kept else FileStatus.REJECTED).value
-        saved = item.modified.strftime("%Y-%m-%d %H:%M") if item.modified else ""
+        saved = _saved_at(item)
         why = (rejected.get(item.file) or next((p for p in item.problems if p.severity != Severity.INFO), None)) if not kept else None
         rows.append({
             "file": item.file, "status": status, "unit_code": item.unit.code if item.unit else "", "saved_at": saved,
@@ -156,13 +163,18 @@ def consolidate_returns(
     prior: PriorData | None = None,
     factor: float = settings.OUTLIER_FACTOR,
     source: str = "",
+    deadline: date | None = None,
+    fix_days: int = settings.FIX_DAYS,
 ) -> ConsolidationResult:
     """Pure consolidation of files already read and checked.
 
     :param prior: prior-period figures: totals are compared with them and changes beyond
         ``factor`` times become warnings.
     :param source: where the returns came from (the folder), recorded in the outputs.
+    :param deadline: the round's deadline (default: the one most returns carry in their metadata).
+    :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
     """
+    now = datetime.now(timezone.utc)
     findings = Findings()
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)
@@ -175,7 +187,8 @@ def consolidate_returns(
     findings.extend(wrong_period.values())
     returns = [r for r in outcomes if r.accepted and r.file not in wrong_period]
     kept = {r.file for r in returns}
-    used, superseded, replaced = select_latest(returns)
+    used, superseded, replaced = select_latest(returns, now)
+    deadline = round_deadline(returns, deadline)
     older = {r.file for group in superseded.values() for r in group}  # their findings come with ``replaced``
     for item in outcomes:
         if item.readable and item.file not in older:  # a rejected file's form is not worth a word
@@ -197,9 +210,11 @@ def consolidate_returns(
     if prior is not None:
         comparison, found = compare_with_prior(totals, prior, form, factor, units)
         findings.extend(found)
+    submissions = _submissions(units, used, superseded, deadline, now + settings.SAVED_TIME_SLACK)
     return ConsolidationResult(
-        form, tuple(units), period.code, values, totals, relations, _submissions(units, used, superseded),
+        form, tuple(units), period.code, values, totals, relations, submissions,
         _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison, chosen_by,
+        deadline, fix_deadline(deadline, fix_days, vietnam_time(now).date()), vietnam_time(now).date(),
     )  # fmt: skip
 
 
@@ -214,11 +229,14 @@ def consolidate_folder(
     *,
     prior: PriorData | None = None,
     factor: float = settings.OUTLIER_FACTOR,
+    deadline: date | None = None,
+    fix_days: int = settings.FIX_DAYS,
 ) -> ConsolidationResult:
     """Read every file of ``folder`` and consolidate.
 
     :param on_files: called once with the number of files found (to size a progress bar).
     :param prior: prior-period figures to compare the totals with (see ``consolidate_returns``).
+    :param deadline: the round's deadline, ``fix_days``: see ``consolidate_returns``.
     """
     folder = Path(folder)
     paths, folder_problems = list_files(folder)
@@ -226,4 +244,6 @@ def consolidate_folder(
         on_files(len(paths))
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
     outcomes = read_returns(paths, ctx, jobs, progress, root=folder)
-    return consolidate_returns(outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder))
+    return consolidate_returns(
+        outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days
+    )

@@ -7,6 +7,7 @@ consolidation folder back (``pipeline/outputs/readback.py``) gives the same type
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 import pandas as pd
@@ -17,7 +18,10 @@ from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
 
 VALUE_FRAME_COLUMNS = ["unit_code", "unit_name", "level", "code", "value", "file", "sheet", "cell"]
-SUBMISSION_COLUMNS = ["unit_code", "unit_name", "level", "status", "file", "saved_at", "superseded"]
+SUBMISSION_COLUMNS = [
+    "unit_code", "unit_name", "level", "status", "file", "saved_at", "superseded",
+    "received_at", "received_from", "deadline", "days_late", "timeliness",
+]  # fmt: skip
 FILE_COLUMNS = ["file", "status", "unit_code", "saved_at", "note"]
 
 
@@ -41,6 +45,9 @@ class ConsolidationResult:
     :ivar comparison: ``compare.COMPARISON_COLUMNS`` when a prior period was given.
     :ivar form: the form with its labels filled for ``period`` (``FormDefinition.for_period``).
     :ivar period: the period's code (``2024``, ``2024-H1``; see ``form.period``).
+    :ivar deadline: the round's deadline (``--deadline``, else the one most returns carry), or None.
+    :ivar fix_by: when a corrected return is due (``timeliness.fix_deadline``), or None.
+    :ivar consolidated_on: the day of the consolidation (Vietnam time), or None.
     """
 
     form: FormDefinition
@@ -56,6 +63,9 @@ class ConsolidationResult:
     prior: PriorData | None = None
     comparison: pd.DataFrame | None = None
     period_chosen_by: PeriodChoice = PeriodChoice.ASKED
+    deadline: date | None = None
+    fix_by: date | None = None
+    consolidated_on: date | None = None
 
     @property
     def levels(self) -> list[str]:

@@ -79,6 +79,27 @@ class SubmissionStatus(_Labelled):
     MISSING = "missing", "Chưa nộp"
 
 
+class Timeliness(_Labelled):
+    """Whether a unit's return came by the round's deadline (submissions.csv ``timeliness``)."""
+
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Nộp muộn"
+    MISSING = "missing", "Chưa nộp"
+    NO_DEADLINE = "no_deadline", "Đã nộp"  # received; the round has no deadline to judge it by
+
+    def describe(self, days_late: int | str = "") -> str:
+        """The label with the days for a late return: ``Nộp muộn 3 ngày``."""
+        return f"{self.label} {days_late} ngày" if self is Timeliness.LATE and str(days_late) else self.label
+
+
+class ReceivedFrom(_Labelled):
+    """Which time a return's received time is (submissions.csv ``received_from``): the later of
+    the saved time written inside the file and the file's own time (when the office got it)."""
+
+    SAVED = "saved", "giờ lưu ghi trong tệp"
+    FILE = "file", "giờ của tệp khi nhận"
+
+
 class FileStatus(_Labelled):
     """What became of a file of the returns folder."""
 

@@ -29,6 +29,10 @@ SAVED_TIME_ZONE = timezone(timedelta(hours=7))
 # choosing a unit's newest return (a wrong clock, an edited file): the file's own time stands in.
 SAVED_TIME_SLACK = timedelta(days=1)
 
+# Days a unit is given to send a corrected return, counted from the consolidation's date or
+# from the round's deadline when that is later (``consolidate --fix-days``).
+FIX_DAYS = 5
+
 # A change against the prior period beyond this factor is a warning.
 OUTLIER_FACTOR = 3.0
 

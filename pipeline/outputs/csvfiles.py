@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -112,6 +112,10 @@ def read_frame(path: Path) -> pd.DataFrame:
     return frame.apply(unguard_text) if len(frame) else frame
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
     """Write every CSV of ``result`` into ``out_dir``."""
     out_dir = Path(out_dir)
@@ -127,7 +131,8 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
         written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))
     run = {
         "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
-        "period": result.period, "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
+        "period": result.period, "deadline": _iso(result.deadline), "fix_by": _iso(result.fix_by),
+        "consolidated_on": _iso(result.consolidated_on), "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
         "units": [{"code": u.code, "name": u.name, "level": u.level} for u in result.units],
         "summary": result.findings.to_summary(),
         "prior_period": result.prior.period if result.prior else None,

@@ -10,6 +10,7 @@ summarising many files is one finding).
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -87,4 +88,15 @@ def read_consolidation(folder: str | Path) -> ConsolidationResult:
         source=str(run.get("source") or ""),
         prior=PriorData(period=run.get("prior_period")) if run.get("prior_period") or comparison is not None else None,
         comparison=None if comparison is None else _numbers(comparison, NUMERIC["comparison"]),
+        deadline=_day(run.get("deadline")),
+        fix_by=_day(run.get("fix_by")),
+        consolidated_on=_day(run.get("consolidated_on")),
     )
+
+
+def _day(text: object) -> date | None:
+    """A date run.json wrote (ISO), None when absent (an older run) or unreadable."""
+    try:
+        return date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None

@@ -2,8 +2,8 @@
 outputs, then moved into place only when all were written. A crash, a full disk or a
 workbook held open by Excel leaves the previous outputs as they were. One run at a time
 writes into a folder (``lock.py``), and the outputs of an earlier run that this one does not
-write again (a ``comparison.csv``, the Word appendix) are removed, never left to be taken for
-current ones."""
+write again (a ``comparison.csv``, the Word appendix, the folder of notices ``thong_bao/``) are
+removed, never left to be taken for current ones."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.appendix.document import DOCX_NAME
+from pipeline.appendix.notice_files import NOTICES_DIR, write_notices
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import FILES_CSV, FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV, WORKBOOK_XLSX
 from pipeline.core.errors import Msg, OutputError
@@ -25,6 +26,7 @@ STAGING_PREFIX = ".tonghop-staging-"
 # Every file tonghop writes into an output folder: those a run does not write again are removed.
 KNOWN_OUTPUTS = (
     TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV, SUBMISSIONS_CSV, COMPARISON_CSV, FILES_CSV, RUN_JSON, WORKBOOK_XLSX, DOCX_NAME,
+    NOTICES_DIR,
 )  # fmt: skip
 # A temporary file of ``core.atomic.atomic_path``: ``.<stem>.<8 hex digits><suffix>.tmp``.
 _OWN_TEMP = re.compile(r"\.(?P<stem>.+)\.[0-9a-f]{8}(?P<suffix>\.[^.]+)\.tmp")
@@ -33,7 +35,13 @@ PARALLEL_VALUES = 50_000
 
 
 def _write_staged(result: ConsolidationResult, stage: Path, write_csvs, write_workbook) -> list[Path]:
-    """Write every output into ``stage``; large results write CSVs and workbook side by side."""
+    """Write every output into ``stage``, the notices' folder last (when there are notices)."""
+    written = _write_tables(result, stage, write_csvs, write_workbook)
+    return [*written, stage / NOTICES_DIR] if write_notices(result, stage / NOTICES_DIR) else written
+
+
+def _write_tables(result: ConsolidationResult, stage: Path, write_csvs, write_workbook) -> list[Path]:
+    """The CSVs and the workbook; large results write them side by side."""
     if len(result.values) < PARALLEL_VALUES or "fork" not in multiprocessing.get_all_start_methods():
         return [*write_csvs(result, stage), write_workbook(result, stage / WORKBOOK_XLSX)]
     child = multiprocessing.get_context("fork").Process(target=write_csvs, args=(result, stage))
@@ -70,15 +78,23 @@ def _remove_unwritten(out_dir: Path, written: set[str]) -> None:
     """Remove the outputs of an earlier run that this run did not write again."""
     for name in KNOWN_OUTPUTS:
         old = out_dir / name
-        if name not in written and (old.is_file() or old.is_symlink()):
+        if name not in written and (old.is_file() or old.is_symlink() or old.is_dir()):
             try:
-                old.unlink()
+                shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
             except OSError as err:
                 raise OutputError(Msg.OUTPUT_002.render(where=old, reason=err.strerror)) from err
 
 
+def _put_in_place(path: Path, target: Path, stage: Path) -> None:
+    """Move a staged output to ``target``; a folder (the notices) first moves the earlier run's
+    folder of that name into the staging folder, which is removed afterwards."""
+    if path.is_dir() and target.is_dir() and not target.is_symlink():
+        os.replace(target, stage / f".old-{target.name}")
+    os.replace(path, target)
+
+
 def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
-    """Write the CSVs and the workbook of ``result`` into ``out_dir`` as one set, and remove the
+    """Write the CSVs, the workbook and the notices of ``result`` into ``out_dir`` as one set, and remove the
     outputs of an earlier run that are not written again.
 
     :raises OutputError: the folder cannot be written, an output is open in another program, or
@@ -105,7 +121,7 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
         try:
             final = []
             for path in _write_staged(result, stage, write_csvs, write_workbook):
-                os.replace(path, out_dir / path.name)
+                _put_in_place(path, out_dir / path.name, stage)
                 final.append(out_dir / path.name)
             _remove_unwritten(out_dir, {path.name for path in final})
             return final

@@ -7,8 +7,18 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pipeline.consolidate.result import ConsolidationResult
-from pipeline.core.constants import FILES_CSV, LEVEL_ALL, FileStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
+from pipeline.consolidate.result import SUBMISSION_COLUMNS, ConsolidationResult
+from pipeline.core.constants import (
+    FILES_CSV,
+    LEVEL_ALL,
+    FileStatus,
+    ReceivedFrom,
+    RuleScope,
+    RuleStatus,
+    Severity,
+    SubmissionStatus,
+    Timeliness,
+)  # fmt: skip
 from pipeline.core.vnformat import format_number
 from pipeline.workbook.formats import MARK_MISSING, marked
 from pipeline.workbook.layout import (
@@ -100,17 +110,17 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
 def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
     """Sheet 4: one row per unit (missing ones in red), then every file seen and what became of it."""
     ws = workbook.add_worksheet(SHEET_FILES)
-    form, subs, files = result.form, result.submissions, result.files
+    form, files = result.form, result.files
+    subs = result.submissions.reindex(columns=SUBMISSION_COLUMNS).astype(object).fillna("")  # an older run's CSV lacks columns
     units = {u.code: u for u in result.units}
     cols = [
         Col("STT", 6, "center"), Col("Mã đơn vị", 11, "center"), Col("Tên đơn vị", fit("", [u.name for u in result.units], 18, 28), "wrap"),
         Col("Cấp", fit("", [form.level_label(lv) for lv in form.levels], 12, 18), "wrap"), Col("Tình trạng", 13, "wrap"),
-        Col("Tệp", fit("", [*subs["file"], *files["file"]], 20, 40), "wrap"), Col("Thời điểm lưu", 17, "center"),
+        Col("Tệp", fit("", [*subs["file"], *files["file"]], 20, 40), "wrap"), Col("Thời điểm nhận", 19, "wrap"),
         Col("Bản nộp trước (không dùng)", fit("", subs["superseded"], 22, 40), "wrap"),
     ]  # fmt: skip
     setup_sheet(ws, cols, TABLE_HEADER_ROW, freeze_cols=3)
-    note = f"Đã nộp {result.received}/{len(result.units)} đơn vị. Dòng nền đỏ: đơn vị chưa nộp báo cáo."
-    write_title(ws, fmt, "Tình trạng nộp báo cáo", note, cols)
+    write_title(ws, fmt, "Tình trạng nộp báo cáo", _files_note(result, subs), cols)
     write_header(ws, fmt, TABLE_HEADER_ROW, cols)
     ws.autofilter(TABLE_HEADER_ROW, 0, TABLE_HEADER_ROW + len(subs), len(cols) - 1)
     fit_height = len(subs) + len(files) <= RELATIONS_ALL_ROWS
@@ -122,12 +132,13 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             s.unit_code,
             s.unit_name,
             level_text(form, s.level),
-            SubmissionStatus(s.status).label,
+            Timeliness(s.timeliness).describe(s.days_late) if s.timeliness else SubmissionStatus(s.status).label,
             s.file,
-            _when(s.saved_at),
+            _received(s.received_at, s.received_from) or _when(s.saved_at),
             s.superseded,
         ]
-        _write_row(ws, fmt, row, cols, cells, MARK_MISSING if s.status == SubmissionStatus.MISSING else None, fit_height)
+        mark = MARK_MISSING if s.status == SubmissionStatus.MISSING else Severity.WARNING if s.timeliness == Timeliness.LATE else None
+        _write_row(ws, fmt, row, cols, cells, mark, fit_height)
     row += 2
     heading = f"Các tệp đã nhận ({format_number(len(files))} tệp)"
     if not fit_height:  # a long run: the files used are the units' rows above; list the others
@@ -135,7 +146,7 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
         heading += f"; dưới đây là {format_number(len(files))} tệp không được dùng, các tệp được dùng có ở bảng trên"
     ws.write_string(row, 0, heading, fmt["subtitle"])
     row += 1
-    write_header(ws, fmt, row, [*cols[:4], cols[4], cols[5], cols[6], Col("Ghi chú", cols[7].width)])
+    write_header(ws, fmt, row, [*cols[:4], cols[4], cols[5], Col("Thời điểm lưu", cols[6].width), Col("Ghi chú", cols[7].width)])
     file_marks = {FileStatus.REJECTED: Severity.WARNING, FileStatus.SUPERSEDED: Severity.INFO}
     for number, f in enumerate(files.itertuples(), start=1):
         row += 1
@@ -151,6 +162,29 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             f.note,
         ]
         _write_row(ws, fmt, row, cols, cells, file_marks.get(f.status), fit_height)
+
+
+def _files_note(result: ConsolidationResult, subs) -> str:
+    """How many units sent, the deadline and how lateness is judged, and what the fills mean."""
+    note = f"Đã nộp {result.received}/{len(result.units)} đơn vị. "
+    if result.deadline:
+        late = int((subs["timeliness"] == Timeliness.LATE).sum())
+        note += (
+            f"Hạn nộp: {result.deadline:%d/%m/%Y}; {format_number(late)} đơn vị nộp muộn (nền cam). Thời điểm nhận là thời điểm "
+            "muộn hơn giữa giờ lưu ghi trong tệp và giờ của tệp khi nhận (giờ Việt Nam); số ngày muộn tính theo ngày lịch sau hạn nộp. "
+        )
+    else:
+        note += "Chưa có hạn nộp (biểu mẫu không ghi hạn, dùng --deadline để đặt). "
+    return note + "Dòng nền đỏ: đơn vị chưa nộp báo cáo."
+
+
+def _received(received_at, source) -> str:
+    """``16/11/2024 09:30`` and which time it is: ``(giờ lưu ghi trong tệp)``."""
+    try:
+        moment = datetime.fromisoformat(text(received_at))
+    except ValueError:
+        return ""
+    return f"{moment:%d/%m/%Y %H:%M}" + (f" ({ReceivedFrom(source).label})" if source else "")
 
 
 def _when(saved_at) -> str:

@@ -1,0 +1,143 @@
+"""The notices to the units, written into the folder ``thong_bao/`` of a consolidation: one text
+file per unit that must act and ``nhac_nop.txt`` (UTF-8 with a byte order mark, CR LF, so
+Windows Notepad shows the Vietnamese letters), and one Word document to print: a page per
+notice, then the reminder list, each under the committee's header block (Decree 30/2020)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from docx.enum.text import WD_BREAK
+
+from pipeline.appendix.document import (
+    CENTER,
+    LEFT,
+    RIGHT,
+    TABLE_PT,
+    TEXT_WIDTH_CM,
+    _cell,
+    _header_block,
+    _new_document,
+    _para,
+    _row_flags,
+    _run,
+    _widths,
+    grid_table,
+)  # fmt: skip
+from pipeline.appendix.notices import (
+    NOTICE_TITLE,
+    REMINDER_TITLE,
+    Notice,
+    missing_units,
+    notice_closing,
+    notice_intro,
+    notice_text,
+    reminder_closing,
+    reminder_intro,
+    reminder_text,
+    unit_notices,
+)  # fmt: skip
+from pipeline.consolidate.result import ConsolidationResult
+from pipeline.core.atomic import atomic_path
+from pipeline.core.vnformat import strip_diacritics
+from pipeline.form.model import Unit
+
+NOTICES_DIR = "thong_bao"
+REMINDER_TXT = "nhac_nop.txt"
+NOTICES_DOCX = "phieu_de_nghi.docx"
+NOTICE_NUMBER = "…/PĐN-BTT"
+ITEM_WIDTHS_CM = [1.0, 4.2, TEXT_WIDTH_CM - 5.2]
+
+
+def notice_filename(unit: Unit) -> str:
+    """``03386_Phuong_Quyet_Thang.txt``: the unit code and an ASCII slug of its name."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
+    code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
+    return f"{code}_{slug}.txt" if slug else f"{code}.txt"
+
+
+def _write_text(path: Path, text: str) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8-sig", newline="\r\n")
+    return path
+
+
+def write_notices(result: ConsolidationResult, folder: str | Path) -> list[Path]:
+    """Write the notices of ``result`` into ``folder`` (created only when there is one to write);
+    returns the files written, none when no unit must act and every unit sent its return."""
+    notices, missing = unit_notices(result), missing_units(result)
+    if not notices and not missing:
+        return []
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [_write_text(folder / notice_filename(n.unit), notice_text(n, result)) for n in notices]
+    if missing:
+        written.append(_write_text(folder / REMINDER_TXT, reminder_text(missing, result)))
+    written.append(_write_document(result, notices, missing, folder / NOTICES_DOCX))
+    return written
+
+
+def _page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _heading(doc, result: ConsolidationResult, title: str, when: date) -> None:
+    _header_block(doc, result.form, NOTICE_NUMBER, when)
+    _para(doc, title, align=CENTER, bold=True, before=18)
+    _para(doc, result.form.title_for(), align=CENTER, bold=True, after=12)
+
+
+def _signature(doc) -> None:
+    _para(doc, "TM. BAN THƯỜNG TRỰC", align=RIGHT, bold=True, before=18)
+    _para(doc, "(Ký, ghi rõ họ tên, đóng dấu)", align=RIGHT, italic=True, size=TABLE_PT + 1)
+
+
+def _notice_page(doc, notice: Notice, result: ConsolidationResult, when: date) -> None:
+    _heading(doc, result, NOTICE_TITLE, when)
+    para = _para(doc, align=CENTER, after=10)
+    _run(para, "Kính gửi: ")
+    _run(para, f"{notice.unit.name} (mã {notice.unit.code})", bold=True)
+    _para(doc, notice_intro(notice, result), indent=1, after=6)
+    table = grid_table(doc, ("STT", "Vị trí, chỉ tiêu", "Nội dung cần bổ sung, chỉnh sửa"))
+    for i, item in enumerate(notice.items, start=1):
+        cells = table.add_row().cells
+        _cell(cells[0], str(i), CENTER)
+        _cell(cells[1], item.place or "Cả tệp báo cáo", LEFT)
+        _cell(cells[2], f"{item.severity.label}: {item.text}", LEFT)
+        _row_flags(table.rows[-1])
+    _widths(table, ITEM_WIDTHS_CM)
+    _para(doc, notice_closing(notice, result), indent=1, before=10)
+    _signature(doc)
+
+
+def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: date) -> None:
+    _heading(doc, result, REMINDER_TITLE, when)
+    _para(doc, reminder_intro(missing, result), indent=1, after=6)
+    table = grid_table(doc, ("STT", "Mã đơn vị", "Tên đơn vị"))
+    for i, unit in enumerate(missing, start=1):
+        cells = table.add_row().cells
+        for cell, text, align in zip(cells, (str(i), unit.code, unit.name), (CENTER, CENTER, LEFT), strict=True):
+            _cell(cell, text, align)
+        _row_flags(table.rows[-1])
+    _widths(table, [1.0, 3.0, TEXT_WIDTH_CM - 4.0])
+    _para(doc, reminder_closing(result), indent=1, before=10)
+    _signature(doc)
+
+
+def _write_document(result: ConsolidationResult, notices: list[Notice], missing: list[Unit], path: Path) -> Path:
+    """One page per notice, then the reminder list, each page starting on a new sheet."""
+    when = result.consolidated_on or date.today()
+    doc = _new_document()
+    doc.sections[0].header.is_linked_to_previous = True  # letters of one page each: no page numbers
+    pages = [lambda n=n: _notice_page(doc, n, result, when) for n in notices]
+    if missing:
+        pages.append(lambda: _reminder_page(doc, missing, result, when))
+    for i, page in enumerate(pages):
+        if i:
+            _page_break(doc)
+        page()
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return path

@@ -1,0 +1,162 @@
+"""What the committee sends back to the units after a consolidation: one "Phiếu đề nghị bổ sung,
+chỉnh sửa số liệu" per unit whose return has errors or warnings, and one reminder list of the
+units that sent nothing. This module decides what they say, as plain text ready to paste into
+Zalo or an email; ``notice_files`` writes them (text files and a Word document).
+
+Only the findings on a unit's own return count (the return used, or a return rejected whole,
+such as a template of another period): not those of an older return it replaced, not the
+"missing unit" error (the reminder list says that), not information.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.consolidate.result import ConsolidationResult
+from pipeline.core.constants import DATA_SHEET, FileStatus, Severity, SubmissionStatus
+from pipeline.core.errors import Msg
+from pipeline.core.findings import Problem, split_place
+from pipeline.form.model import Unit
+from pipeline.form.period import format_date
+
+NOTICE_TITLE = "PHIẾU ĐỀ NGHỊ BỔ SUNG, CHỈNH SỬA SỐ LIỆU"
+REMINDER_TITLE = "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO"
+ACTING = (Severity.ERROR, Severity.WARNING)
+FIX_ERRORS = "sửa các lỗi"
+CHECK_WARNINGS = "với mỗi cảnh báo, kiểm tra lại, sửa nếu sai, hoặc ghi lý do vào cột “Ghi chú” nếu số liệu là đúng"
+HOW_TO_SEND = "Sửa ngay trên tệp báo cáo đã gửi (không lập tệp mới), xem khối “Kiểm tra số liệu” báo “Đạt”, rồi gửi lại báo cáo đã sửa"
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One thing a unit must look at: where, which indicator, what is wrong and what to do."""
+
+    severity: Severity
+    cell: str = ""
+    sheet: str = ""
+    indicator: str = ""  # the indicator's Vietnamese name
+    text: str = ""  # the finding's message without its place; it ends with what to do
+
+    @property
+    def place(self) -> str:
+        """``Ô E25 – Số hộ …`` (the sheet named when it is not “Báo cáo”); empty for a finding on the whole file."""
+        sheet = f" (trang “{self.sheet}”)" if self.sheet and self.sheet != DATA_SHEET else ""
+        parts = [f"Ô {self.cell}{sheet}"] if self.cell else []
+        return " – ".join([*parts, *([self.indicator] if self.indicator else [])])
+
+    def lines(self) -> list[str]:
+        """The item in plain text: severity and place, then what is wrong and what to do."""
+        return [f"[{self.severity.label}] {self.place}", f"   {self.text}"] if self.place else [f"[{self.severity.label}] {self.text}"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The notice to one unit."""
+
+    unit: Unit
+    files: tuple[str, ...]
+    items: tuple[NoticeItem, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(item.severity == severity for item in self.items)
+
+
+def _item(p: Problem, result: ConsolidationResult) -> NoticeItem:
+    ind = result.form.indicators.get(p.code) if p.code else None
+    return NoticeItem(Severity(p.severity), p.cell or "", p.sheet or "", ind.display_label if ind else "", split_place(p)[1])
+
+
+def unit_notices(result: ConsolidationResult) -> list[Notice]:
+    """A notice for each unit of the list with errors or warnings on its return, in list order."""
+    older = set(result.files.loc[result.files["status"] == FileStatus.SUPERSEDED, "file"]) if len(result.files) else set()
+    by_unit: dict[str, list[Problem]] = {}
+    for p in result.findings.problems:
+        if p.unit_code and p.severity in ACTING and p.type != Msg.FILE_003.slug and p.file not in older:
+            by_unit.setdefault(p.unit_code, []).append(p)
+    notices = []
+    for unit in result.units:
+        found = sorted(by_unit.get(unit.code, []), key=lambda p: Severity(p.severity).rank)
+        if found:
+            files = tuple(dict.fromkeys(p.file for p in found if p.file))
+            notices.append(Notice(unit, files, tuple(_item(p, result) for p in found)))
+    return notices
+
+
+def missing_units(result: ConsolidationResult) -> list[Unit]:
+    """The units of the list without a usable return, in list order."""
+    missing = set(result.submissions.loc[result.submissions["status"] == SubmissionStatus.MISSING, "unit_code"])
+    return [u for u in result.units if u.code in missing]
+
+
+def counted(notice: Notice) -> str:
+    """``2 lỗi và 1 cảnh báo``."""
+    parts = [f"{notice.count(s)} {s.in_sentence}" for s in ACTING if notice.count(s)]
+    return " và ".join(parts)
+
+
+def fix_by_text(result: ConsolidationResult) -> str:
+    """``25/11/2024 (5 ngày sau ngày tổng hợp 20/11/2024)``: the day a corrected return is due and why."""
+    if not result.fix_by:
+        return ""
+    today = result.consolidated_on or result.fix_by
+    base, what = (result.deadline, "hạn nộp") if result.deadline and result.deadline > today else (today, "ngày tổng hợp")
+    return f"{format_date(result.fix_by)} ({(result.fix_by - base).days} ngày sau {what} {format_date(base)})"
+
+
+def deadline_text(deadline: date | None) -> str:
+    return f"hạn nộp {format_date(deadline)}" if deadline else "chưa đặt hạn nộp"
+
+
+def notice_intro(notice: Notice, result: ConsolidationResult) -> str:
+    files = ", ".join(f"“{name}”" for name in notice.files)
+    when = f" ngày {format_date(result.consolidated_on)}" if result.consolidated_on else ""
+    return (
+        f"Khi tổng hợp báo cáo {result.form.period.label if result.form.period else result.period}{when}, "
+        f"{result.form.committee} thấy báo cáo của đơn vị{f' (tệp {files})' if files else ''} có {counted(notice)} sau:"
+    )
+
+
+def notice_closing(notice: Notice, result: ConsolidationResult) -> str:
+    """What to do, and by when: the findings say each fix; this says how to send the return again."""
+    asks = [ask for ask, severity in ((FIX_ERRORS, Severity.ERROR), (CHECK_WARNINGS, Severity.WARNING)) if notice.count(severity)]
+    due = fix_by_text(result)
+    return f"Đề nghị đơn vị {'; '.join(asks)}. {HOW_TO_SEND} " + (f"chậm nhất ngày {due}." if due else "sớm nhất có thể.")
+
+
+def notice_text(notice: Notice, result: ConsolidationResult) -> str:
+    """The notice as short plain text, ready to paste into Zalo or an email."""
+    lines = [
+        result.form.committee.upper(),
+        NOTICE_TITLE,
+        result.form.title_for(),
+        "",
+        f"Kính gửi: {notice.unit.name} (mã {notice.unit.code})",
+        "",
+    ]
+    lines += [notice_intro(notice, result), ""]
+    for i, item in enumerate(notice.items, start=1):
+        first, *rest = item.lines()
+        lines += [f"{i}. {first}", *rest]
+    return "\n".join([*lines, "", notice_closing(notice, result), ""])
+
+
+def reminder_intro(missing: list[Unit], result: ConsolidationResult) -> str:
+    when = f"Đến ngày {format_date(result.consolidated_on)}, " if result.consolidated_on else ""
+    return (
+        f"{when}{result.form.committee} chưa nhận được báo cáo {result.form.period.label if result.form.period else result.period} "
+        f"của {len(missing)} đơn vị sau ({deadline_text(result.deadline)}):"
+    )
+
+
+def reminder_closing(result: ConsolidationResult) -> str:
+    period = result.form.period.label if result.form.period else result.period
+    due = f" chậm nhất ngày {format_date(result.fix_by)}" if result.fix_by else ""
+    return f"Đề nghị các đơn vị trên lập báo cáo theo đúng biểu mẫu {period} và gửi về{due}."
+
+
+def reminder_text(missing: list[Unit], result: ConsolidationResult) -> str:
+    """The reminder list of the units that sent nothing, as short plain text."""
+    lines = [result.form.committee.upper(), f"NHẮC NỘP BÁO CÁO: {result.form.title_for()}", "", reminder_intro(missing, result)]
+    lines += [f"{i}. {unit.name} (mã {unit.code})" for i, unit in enumerate(missing, start=1)]
+    return "\n".join([*lines, "", reminder_closing(result), ""])
