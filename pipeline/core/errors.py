@@ -483,6 +483,33 @@ class Msg(Enum):
     REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
     REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
 
+    # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
+    CLI_001 = ("No such option", "Lệnh không có tùy chọn '{option}'{suggestion}.")
+    CLI_002 = ("Option needs a value", "Tùy chọn '{option}' cần một giá trị ({metavar}) ghi ngay sau nó.")
+    CLI_003 = ("Option takes no value", "Tùy chọn '{option}' không nhận giá trị; chỉ ghi {option}.")
+    CLI_004 = ("Missing argument", "Thiếu {name}. Hãy ghi {name} sau tên lệnh, như dòng “Cách dùng” ở trên.")
+    CLI_005 = ("Bad value", "Giá trị cho {name} không hợp lệ: {reason}")
+    CLI_006 = ("No such command", "Không có lệnh '{command}'. Các lệnh: {commands}.")
+    CLI_007 = ("Extra arguments", "Thừa {extra}: lệnh này không nhận thêm đối số.")
+    CLI_008 = ("Other usage error", "Lệnh chưa đúng cú pháp ({reason}).")
+    CLI_009 = ("Help hint", "Xem hướng dẫn: {command} --help")
+    CLI_010 = ("Path not found", "không tìm thấy {kind} '{path}'. Hãy kiểm tra lại tên và đường dẫn (tên có dấu cách thì đặt trong ngoặc kép).")
+    CLI_011 = ("Folder given for a file", "'{path}' là một thư mục, không phải tệp. Hãy chỉ một tệp.")
+    CLI_012 = ("File given for a folder", "'{path}' là một tệp, không phải thư mục. Hãy chỉ một thư mục.")
+    CLI_013 = ("Path unusable", "không dùng được '{path}' (không có quyền đọc hoặc ghi). Hãy kiểm tra quyền truy cập.")
+    CLI_014 = ("Number out of range", "cần {what} {range}, không phải '{value}'.")
+    CLI_015 = ("Nothing to check", "Thư mục '{where}' không có tệp báo cáo nào. Hãy chỉ đúng thư mục hoặc tệp cần kiểm tra.")
+    CLI_016 = ("Date given", "Ngày của văn bản: {day} (theo --date).")
+    CLI_017 = ("Date today", "Ngày của văn bản: {day} (hôm nay). Ghi --date DD/MM/YYYY để chọn ngày khác.")
+    CLI_018 = (
+        "Date of the deadline",
+        "Ngày của văn bản: {day}, là hạn nộp báo cáo, vì hôm nay ({today}) đã quá hạn hơn {days} ngày. Ghi --date DD/MM/YYYY để chọn ngày khác.",
+    )
+    CLI_019 = (
+        "Date of the period's end",
+        "Ngày của văn bản: {day}, là ngày cuối {period}, vì hôm nay ({today}) đã sau kỳ báo cáo hơn {days} ngày. Ghi --date DD/MM/YYYY để chọn ngày khác.",
+    )
+
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""
         return _FORMATTER.format(self.value.template, **fields)
