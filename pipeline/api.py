@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.appendix.document import DOCX_NAME, write_appendix
-from pipeline.consolidate.collect import process_file
+from pipeline.consolidate.collect import list_files, process_file
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core import settings
@@ -89,16 +89,32 @@ class FileCheck:
 def check_files(
     paths: list[PathLike], *, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None
 ) -> list[FileCheck]:
-    """Check returns one by one, as an officer does before sending: identity, values, rules."""
+    """Check returns one by one, as an officer does before sending: identity, values, rules.
+
+    A folder stands for every return in it and its subfolders, found as ``consolidate`` finds
+    them (Office lock files skipped; a link is a verdict of its own), named by their path in it.
+
+    :raises PipelineError: a folder has no file at all (``CLI_015``).
+    """
     chosen = Period.parse(period) if period else None
     form = load_form(form_path)
     units = {u.code: u for u in load_units(units_path, form)} if units_path else None
     ctx = Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
-    return [_check_file(Path(path), ctx) for path in paths]
+    verdicts: list[FileCheck] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            verdicts.append(_check_file(path, ctx))
+            continue
+        files, found = list_files(path)
+        if not files and not found:
+            raise PipelineError(Msg.CLI_015.render(where=str(path)))
+        verdicts += [FileCheck(p.file, problems=[p]) for p in found if p.severity != Severity.INFO]
+        verdicts += [_check_file(file, ctx, path) for file in files]
+    return verdicts
 
 
-def _check_file(path: Path, ctx: Context) -> FileCheck:
-    outcome = process_file(path, ctx, severity=Severity.ERROR)
+def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck:
+    outcome = process_file(path, ctx, severity=Severity.ERROR, root=root)
     problems = list(outcome.problems)
     if outcome.accepted:
         values = pd.DataFrame(

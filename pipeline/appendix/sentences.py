@@ -232,9 +232,7 @@ def _side(terms, value: float, form: FormDefinition, unit: str) -> str:
         if term.ref is None:
             text = format_number(term.constant)
         else:
-            code, level = term.ref
-            text = form.indicators[code].label if code in form.indicators else code  # a part without "Trong đó: "
-            text += f" ({form.level_label(level).lower()})" if level else ""
+            text = form.ref_text(*term.ref)
         parts.append(("- " if term.sign < 0 else "+ ") + text)
     joined = " ".join(parts)
     return f"{joined[2:] if joined.startswith('+ ') else joined} = {format_number(value)}{unit}"
