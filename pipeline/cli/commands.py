@@ -155,10 +155,11 @@ def report(consolidated_dir, out, when, number) -> None:
         tonghop report output/2023 --date 15/11/2023 --number 481/BC-MTTQ-BTT
     """
     try:
-        path = api.make_report(consolidated_dir, out=out, when=when, number=number)
+        run = api.write_report(consolidated_dir, out=out, when=when, number=number)
     except PipelineError as err:
         _fail(err)
-    echo(f"Đã ghi phụ lục số liệu: {path}")
+    echo(run.date.why)
+    echo(f"Đã ghi phụ lục số liệu: {run.path}")
 
 
 @cli.command()
