@@ -163,7 +163,12 @@ def test_number_typed_as_text_is_interpreted_with_an_info(form):
     ]
     how = parse_value("1.250.000 đồng", "money").how
     assert problems[0].message == Msg.VALUE_006.render(
-        where=WHERE, value="1.250.000 đồng", code="POOR_FUND_TOTAL", label=form.indicators["POOR_FUND_TOTAL"].display_label, number="1.250.000", how=how
+        where=WHERE,
+        value="1.250.000 đồng",
+        code="POOR_FUND_TOTAL",
+        label=form.indicators["POOR_FUND_TOTAL"].display_label,
+        number="1.250.000",
+        how=how,
     )
 
 
@@ -241,7 +246,9 @@ def test_figure_typed_in_another_column(form):
     value, problems = _check(form, None, stray=(("F50", 65.0),))
     assert value is None
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("wrong-column", "error", "E50", "MEDIATORS")]
-    assert problems[0].message == Msg.VALUE_013.render(where=WHERE, value="65", code="MEDIATORS", label=MEDIATORS, stray_cell="F50", cell="E50")
+    assert problems[0].message == Msg.VALUE_013.render(
+        where=WHERE, value="65", code="MEDIATORS", label=MEDIATORS, stray_cell="F50", cell="E50"
+    )
 
 
 def test_a_note_in_another_column_is_not_a_misplaced_figure(form):
@@ -287,7 +294,9 @@ def test_duplicate_code_keeps_the_first_row(small_form):
     values, problems = check_values(raw, QUYET_THANG, small_form)
     assert [tuple(v)[:2] for v in values] == [("A", 3), ("T", 5)]
     assert _places(problems) == [("duplicate-code", "error", FILE, SHEET, "E13", "A", "03386")]
-    assert problems[0].message == Msg.VALUE_009.render(where=f"{FILE} › {SHEET}!E13", code="A", label=small_form.indicators["A"].display_label, first="E10")
+    assert problems[0].message == Msg.VALUE_009.render(
+        where=f"{FILE} › {SHEET}!E13", code="A", label=small_form.indicators["A"].display_label, first="E10"
+    )
 
 
 def test_required_row_missing_from_the_return(small_form):
@@ -327,4 +336,6 @@ def test_figure_in_a_row_of_another_level_is_a_warning_not_a_value(small_form):
     assert [(p.type, p.severity, p.file, p.sheet, p.cell, p.code) for p in problems] == [
         ("not-for-level", "warning", FILE, SHEET, "E30", "C")
     ]
-    assert problems[0].message == Msg.VALUE_011.render(where=f"{FILE} › {SHEET}!E30", code="C", label=small_form.indicators["C"].display_label, level_name="cấp xã, phường", value="3")
+    assert problems[0].message == Msg.VALUE_011.render(
+        where=f"{FILE} › {SHEET}!E30", code="C", label=small_form.indicators["C"].display_label, level_name="cấp xã, phường", value="3"
+    )

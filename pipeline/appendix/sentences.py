@@ -46,9 +46,7 @@ from pipeline.form.period import Period, period_label
 
 SENTENCES_CSV = "sentences.csv"
 SENTENCE_COLUMNS = ("id", "section", "pattern")
-PLACEHOLDER = re.compile(
-    r"\{(?P<name>[A-Za-z_]\w*)(?:@(?P<level>[A-Za-z_]\w*))?(?:~(?P<mod>[a-z_]+))?(?::(?P<fmt>0[1-9]))?(?P<keep>!)?\}"
-)
+PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*)(?:@(?P<level>[A-Za-z_]\w*))?(?:~(?P<mod>[a-z_]+))?(?::(?P<fmt>0[1-9]))?(?P<keep>!)?\}")
 ENUMERATION = re.compile(r"\((?P<body>[^()]*)\)")
 OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
 MODIFIERS = ("prior", "change", "prior_period")

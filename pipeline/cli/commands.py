@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from pipeline import api
 import pipeline.cli.params as params
+from pipeline import api
 from pipeline.cli.frame import Group, echo
 from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
@@ -145,7 +145,12 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
 @cli.command()
 @click.argument("consolidated_dir", metavar=params.FOLDER, type=params.Path(file_okay=False))
 @click.option("--out", type=params.Path(dir_okay=False), help="Tệp Word (mặc định <thư mục>/phu_luc_so_lieu.docx).")
-@click.option("--date", "when", metavar="NGÀY", help="Ngày của văn bản, dạng DD/MM/YYYY (mặc định hôm nay; ngày cuối kỳ hoặc hạn nộp khi kỳ báo cáo đã qua lâu).")
+@click.option(
+    "--date",
+    "when",
+    metavar="NGÀY",
+    help="Ngày của văn bản, dạng DD/MM/YYYY (mặc định hôm nay; ngày cuối kỳ hoặc hạn nộp khi kỳ báo cáo đã qua lâu).",
+)
 @click.option("--number", metavar="SỐ", help="Số văn bản, ví dụ 481/BC-MTTQ-BTT (mặc định …/BC-MTTQ-BTT).")
 def report(consolidated_dir, out, when, number) -> None:
     """Lập phụ lục số liệu (Word) từ thư mục kết quả tổng hợp.

@@ -493,7 +493,10 @@ class Msg(Enum):
     CLI_007 = ("Extra arguments", "Thừa {extra}: lệnh này không nhận thêm đối số.")
     CLI_008 = ("Other usage error", "Lệnh chưa đúng cú pháp ({reason}).")
     CLI_009 = ("Help hint", "Xem hướng dẫn: {command} --help")
-    CLI_010 = ("Path not found", "không tìm thấy {kind} '{path}'. Hãy kiểm tra lại tên và đường dẫn (tên có dấu cách thì đặt trong ngoặc kép).")
+    CLI_010 = (
+        "Path not found",
+        "không tìm thấy {kind} '{path}'. Hãy kiểm tra lại tên và đường dẫn (tên có dấu cách thì đặt trong ngoặc kép).",
+    )
     CLI_011 = ("Folder given for a file", "'{path}' là một thư mục, không phải tệp. Hãy chỉ một tệp.")
     CLI_012 = ("File given for a folder", "'{path}' là một tệp, không phải thư mục. Hãy chỉ một thư mục.")
     CLI_013 = ("Path unusable", "không dùng được '{path}' (không có quyền đọc hoặc ghi). Hãy kiểm tra quyền truy cập.")
