@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.appendix.dating import ReportDate, default_report_date, given_date
 from pipeline.appendix.document import DOCX_NAME, write_appendix
-from pipeline.consolidate.collect import process_file
+from pipeline.consolidate.collect import list_files, process_file
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.consolidate.unusable import nothing_usable
@@ -103,16 +104,32 @@ class FileCheck:
 def check_files(
     paths: list[PathLike], *, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None
 ) -> list[FileCheck]:
-    """Check returns one by one, as an officer does before sending: identity, values, rules."""
+    """Check returns one by one, as an officer does before sending: identity, values, rules.
+
+    A folder stands for every return in it and its subfolders, found as ``consolidate`` finds
+    them (Office lock files skipped; a link is a verdict of its own), named by their path in it.
+
+    :raises PipelineError: a folder has no file at all (``CLI_015``).
+    """
     chosen = Period.parse(period) if period else None
     form = load_form(form_path)
     units = {u.code: u for u in load_units(units_path, form)} if units_path else None
     ctx = Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
-    return [_check_file(Path(path), ctx) for path in paths]
+    verdicts: list[FileCheck] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            verdicts.append(_check_file(path, ctx))
+            continue
+        files, found = list_files(path)
+        if not files and not found:
+            raise PipelineError(Msg.CLI_015.render(where=str(path)))
+        verdicts += [FileCheck(p.file, problems=[p]) for p in found if p.severity != Severity.INFO]
+        verdicts += [_check_file(file, ctx, path) for file in files]
+    return verdicts
 
 
-def _check_file(path: Path, ctx: Context) -> FileCheck:
-    outcome = process_file(path, ctx, severity=Severity.ERROR)
+def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck:
+    outcome = process_file(path, ctx, severity=Severity.ERROR, root=root)
     problems = list(outcome.problems)
     if outcome.accepted:
         values = pd.DataFrame(
@@ -182,19 +199,46 @@ def _report_date(text: str | date | None) -> date | None:
         raise PipelineError(Msg.REPORT_002.render(value=text)) from None
 
 
-def make_report(
-    consolidated_dir: PathLike, *, out: PathLike | None = None, when: str | date | None = None, number: str | None = None
-) -> Path:
-    """Write the Word appendix "PHỤ LỤC SỐ LIỆU" of a consolidation folder; returns its path.
+@dataclass(frozen=True)
+class AppendixRun:
+    """The Word appendix written: its path, and its date with why that date."""
+
+    path: Path
+    date: ReportDate
+
+
+def write_report(
+    consolidated_dir: PathLike,
+    *,
+    out: PathLike | None = None,
+    when: str | date | None = None,
+    number: str | None = None,
+    today: date | None = None,
+) -> AppendixRun:
+    """Write the Word appendix "PHỤ LỤC SỐ LIỆU" of a consolidation folder.
 
     :param out: the .docx to write (default: ``consolidated_dir/phu_luc_so_lieu.docx``).
-    :param when: the document's date, ``DD/MM/YYYY`` or a ``date`` (default: today).
+    :param when: the document's date, ``DD/MM/YYYY`` or a ``date``; by default today, or the
+        round's deadline (else the period's end) when today is long after it (``default_report_date``).
     :param number: the document's number, e.g. ``481/BC-MTTQ-BTT``.
     :raises PipelineError: the folder is not a consolidation, the date is invalid, or the file cannot be written.
     """
     day = _report_date(when)
     result = read_consolidation(consolidated_dir)
-    return write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, day, number)
+    if day is not None:
+        dated = given_date(day)
+    else:
+        period = result.form.period or Period.parse(result.period)
+        dated = default_report_date(period, getattr(result, "deadline", None), today or date.today())
+    path = write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, dated.day, number)
+    return AppendixRun(path, dated)
+
+
+def make_report(
+    consolidated_dir: PathLike, *, out: PathLike | None = None, when: str | date | None = None, number: str | None = None
+) -> Path:
+    """``write_report``, returning only the path of the file written."""
+    return write_report(consolidated_dir, out=out, when=when, number=number).path
 
 
 @dataclass(frozen=True)

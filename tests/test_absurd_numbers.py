@@ -92,7 +92,11 @@ def test_check_finds_an_absurd_figure_on_its_cell(sample_dir, tmp_path, form, un
     assert result.exit_code == 1, result.output
     errors = [line.strip() for line in result.output.splitlines() if line.strip().startswith("[Lỗi]")]
     message = Msg.VALUE_005.render(
-        where=f"{RETURN} › {DATA_SHEET}!{cell}", value=format_number(number), code=code, bounds=_bounds_text(form, code)
+        where=f"{RETURN} › {DATA_SHEET}!{cell}",
+        value=format_number(number),
+        code=code,
+        label=form.indicators[code].display_label,
+        bounds=_bounds_text(form, code),
     )
     assert errors == [f"[Lỗi] {message}"]
 
@@ -165,7 +169,9 @@ def test_form_max_overrides_the_default_bound(sample_dir, tmp_path, form, units)
     errors = [line.strip() for line in result.output.splitlines() if line.strip().startswith("[Lỗi]")]
     where = f"{RETURN} › {DATA_SHEET}!{cells['TET_GIFTS_VALUE']}"
     bounds = f"{format_number(0)} – {format_number(5 * 10**7)}"
-    assert errors == [f"[Lỗi] {Msg.VALUE_005.render(where=where, value='75.000.000', code='TET_GIFTS_VALUE', bounds=bounds)}"]
+    assert errors == [
+        f"[Lỗi] {Msg.VALUE_005.render(where=where, value='75.000.000', code='TET_GIFTS_VALUE', label='Trị giá quà Tết', bounds=bounds)}"
+    ]
 
 
 @pytest.mark.parametrize(("raw", "accepted"), [(2.5e11, True), (10**12, True), (1.5e12, False), ("1.000.000.000.000,5", False)])

@@ -146,6 +146,7 @@ def _check(form, raw, code: str = "MEDIATORS", ind=None, **extra):
 
 
 WHERE = f"{FILE} › {SHEET}!E50"
+MEDIATORS = "Hòa giải viên"  # the label messages name MEDIATORS by
 
 
 @pytest.mark.parametrize(("raw", "expected"), [(65.0, 65), (0.0, 0), (65, 65), ("65", 65)])
@@ -162,7 +163,12 @@ def test_number_typed_as_text_is_interpreted_with_an_info(form):
     ]
     how = parse_value("1.250.000 đồng", "money").how
     assert problems[0].message == Msg.VALUE_006.render(
-        where=WHERE, value="1.250.000 đồng", code="POOR_FUND_TOTAL", number="1.250.000", how=how
+        where=WHERE,
+        value="1.250.000 đồng",
+        code="POOR_FUND_TOTAL",
+        label=form.indicators["POOR_FUND_TOTAL"].display_label,
+        number="1.250.000",
+        how=how,
     )
 
 
@@ -170,7 +176,7 @@ def test_the_indicators_own_unit_after_the_figure_is_dropped(form):
     value, problems = _check(form, "65 hòa giải viên")
     assert value == 65 and [p.type for p in problems] == ["interpreted-value"]
     assert problems[0].message == Msg.VALUE_006.render(
-        where=WHERE, value="65 hòa giải viên", code="MEDIATORS", number="65", how="bỏ đơn vị tính 'hòa giải viên'"
+        where=WHERE, value="65 hòa giải viên", code="MEDIATORS", label=MEDIATORS, number="65", how="bỏ đơn vị tính 'hòa giải viên'"
     )
 
 
@@ -179,7 +185,7 @@ def test_blank_required_value_is_missing(form, raw):
     value, problems = _check(form, raw)
     assert value is None
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("missing-value", "error", "E50", "MEDIATORS")]
-    assert problems[0].message == Msg.VALUE_001.render(where=WHERE, code="MEDIATORS", label="Hòa giải viên")
+    assert problems[0].message == Msg.VALUE_001.render(where=WHERE, code="MEDIATORS", label=MEDIATORS)
 
 
 def test_blank_optional_value_is_not_reported(form):
@@ -191,7 +197,7 @@ def test_text_that_is_not_a_number(form):
     value, problems = _check(form, "nhiều")
     assert value is None
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("not-a-number", "error", "E50", "MEDIATORS")]
-    assert problems[0].message == Msg.VALUE_002.render(where=WHERE, value="nhiều", code="MEDIATORS")
+    assert problems[0].message == Msg.VALUE_002.render(where=WHERE, value="nhiều", code="MEDIATORS", label=MEDIATORS)
 
 
 @pytest.mark.parametrize(
@@ -208,7 +214,7 @@ def test_unusable_numbers(form, raw, type_, msg, shown):
     assert value is None
     assert [(p.type, p.severity, p.cell) for p in problems] == [(type_, "error", "E50")]
     assert problems[0].message == msg.render(
-        where=WHERE, value=shown, code="MEDIATORS", unit="hòa giải viên", reason=parse_value(raw, "count").reason
+        where=WHERE, value=shown, code="MEDIATORS", label=MEDIATORS, unit="hòa giải viên", reason=parse_value(raw, "count").reason
     )
 
 
@@ -221,7 +227,7 @@ def test_value_out_of_bounds(form, raw, bounds):
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("out-of-bounds", "error", "E50", "MEDIATORS")]
     shown_bounds = f"{low} – {format_number(high if high is not None else ind.bounds[1])}"
     number = str(int(float(raw)))
-    assert problems[0].message == Msg.VALUE_005.render(where=WHERE, value=number, code="MEDIATORS", bounds=shown_bounds)
+    assert problems[0].message == Msg.VALUE_005.render(where=WHERE, value=number, code="MEDIATORS", label=MEDIATORS, bounds=shown_bounds)
 
 
 def test_value_on_a_bound_is_accepted(form):
@@ -233,14 +239,16 @@ def test_formula_without_saved_value(form):
     value, problems = _check(form, None, formula_without_value=True)
     assert value is None
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("formula-without-value", "error", "E50", "MEDIATORS")]
-    assert problems[0].message == Msg.VALUE_007.render(where=WHERE, code="MEDIATORS")
+    assert problems[0].message == Msg.VALUE_007.render(where=WHERE, code="MEDIATORS", label=MEDIATORS)
 
 
 def test_figure_typed_in_another_column(form):
     value, problems = _check(form, None, stray=(("F50", 65.0),))
     assert value is None
     assert [(p.type, p.severity, p.cell, p.code) for p in problems] == [("wrong-column", "error", "E50", "MEDIATORS")]
-    assert problems[0].message == Msg.VALUE_013.render(where=WHERE, value="65", code="MEDIATORS", stray_cell="F50", cell="E50")
+    assert problems[0].message == Msg.VALUE_013.render(
+        where=WHERE, value="65", code="MEDIATORS", label=MEDIATORS, stray_cell="F50", cell="E50"
+    )
 
 
 def test_a_note_in_another_column_is_not_a_misplaced_figure(form):
@@ -286,7 +294,9 @@ def test_duplicate_code_keeps_the_first_row(small_form):
     values, problems = check_values(raw, QUYET_THANG, small_form)
     assert [tuple(v)[:2] for v in values] == [("A", 3), ("T", 5)]
     assert _places(problems) == [("duplicate-code", "error", FILE, SHEET, "E13", "A", "03386")]
-    assert problems[0].message == Msg.VALUE_009.render(where=f"{FILE} › {SHEET}!E13", code="A", first="E10")
+    assert problems[0].message == Msg.VALUE_009.render(
+        where=f"{FILE} › {SHEET}!E13", code="A", label=small_form.indicators["A"].display_label, first="E10"
+    )
 
 
 def test_required_row_missing_from_the_return(small_form):
@@ -326,4 +336,6 @@ def test_figure_in_a_row_of_another_level_is_a_warning_not_a_value(small_form):
     assert [(p.type, p.severity, p.file, p.sheet, p.cell, p.code) for p in problems] == [
         ("not-for-level", "warning", FILE, SHEET, "E30", "C")
     ]
-    assert problems[0].message == Msg.VALUE_011.render(where=f"{FILE} › {SHEET}!E30", code="C", level_name="cấp xã, phường", value="3")
+    assert problems[0].message == Msg.VALUE_011.render(
+        where=f"{FILE} › {SHEET}!E30", code="C", label=small_form.indicators["C"].display_label, level_name="cấp xã, phường", value="3"
+    )

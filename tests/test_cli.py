@@ -42,7 +42,7 @@ def test_check_bad_return_exits_1_and_names_the_cell(make_return, tmp_path):
     expected = [line for line in lines if line.startswith("[Lỗi]")]
     assert len(expected) == 1
     cell = expected[0].split("!")[1].split("]")[0]
-    message = Msg.VALUE_002.render(where=f"03386.xlsx › Báo cáo!{cell}", value="sáu mươi lăm", code="MEDIATORS")
+    message = Msg.VALUE_002.render(where=f"03386.xlsx › Báo cáo!{cell}", value="sáu mươi lăm", code="MEDIATORS", label="Hòa giải viên")
     assert expected[0] == f"[Lỗi] {message}"
     assert lines[-1] == "Đã kiểm tra 1 tệp: 1 tệp có lỗi."
 

@@ -176,7 +176,7 @@ def test_formula_without_saved_value_is_an_error(make_return, form, units, tmp_p
     result = consolidate_folder(folder, form, units)
     found = [p for p in result.findings.problems if p.type == "formula-without-value"]
     assert [(p.code, p.severity) for p in found] == [("MEDIATORS", "error")]
-    assert found[0].message == Msg.VALUE_007.render(where=f"03386.xlsx › Báo cáo!{found[0].cell}", code="MEDIATORS")
+    assert found[0].message == Msg.VALUE_007.render(where=f"03386.xlsx › Báo cáo!{found[0].cell}", code="MEDIATORS", label="Hòa giải viên")
 
 
 def test_rule_failure_in_one_return(make_return, form, units, tmp_path):

@@ -16,7 +16,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_command_has_help_with_example(name):
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output and f"tonghop {name}" in result.output
+    assert "Ví dụ:" in result.output and f"tonghop {name}" in result.output
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

@@ -21,6 +21,7 @@ from pipeline.cli import cli
 from pipeline.consolidate.collect import process_file
 from pipeline.core.constants import DATA_SHEET, TYPES
 from pipeline.core.errors import Msg
+from pipeline.form.definition import load_form
 from pipeline.ingest.raw import CellError
 from pipeline.ingest.readers import read_calamine, read_openpyxl
 from pipeline.ingest.values import Kind, error_meaning, parse_value
@@ -46,8 +47,9 @@ def cells(sample_dir, form, units):
     return {v.code: v.cell for v in process_file(sample_dir / RETURN, _ctx(form, units)).values}
 
 
-def _expected(file: str, cell: str, code: str, name: str) -> str:
-    return Msg.VALUE_016.render(where=f"{file} › {DATA_SHEET}!{cell}", code=code, value=name, reason=error_meaning(name))
+def _expected(file: str, cell: str, code: str, name: str, sheet: str = DATA_SHEET) -> str:
+    label = load_form().for_period("2023").indicators[code].display_label  # the sample's period, as the fixture ``form``
+    return Msg.VALUE_016.render(where=f"{file} › {sheet}!{cell}", code=code, label=label, value=name, reason=error_meaning(name))
 
 
 def _formula_errors(outcome) -> dict[str, tuple[str, str]]:
@@ -143,8 +145,7 @@ def test_errors_in_exported_text_formats(sample_dir, tmp_path, form, units, cell
     path.write_text(text.replace(before, after), encoding="utf-8")
     outcome = process_file(path, _ctx(form, units))
     sheet = DATA_SHEET if kind == "xml2003" else "Bảng 1"
-    where = f"xuat.xls › {sheet}!{cells['MEDIATORS']}"
-    expected = Msg.VALUE_016.render(where=where, code="MEDIATORS", value="#DIV/0!", reason=error_meaning("#DIV/0!"))
+    expected = _expected("xuat.xls", cells["MEDIATORS"], "MEDIATORS", "#DIV/0!", sheet)
     assert _formula_errors(outcome) == {"MEDIATORS": (cells["MEDIATORS"], expected)}
 
 

@@ -136,10 +136,11 @@ RETURNS = _table("""
 | 03387     | communes | b.xlsx |
 | 03388     | communes | c.xlsx |
 """)
-R04_SIDES = {
-    "lhs_text": "POOR_FUND_CENTRAL + POOR_FUND_PROVINCE + POOR_FUND_OTHER_PROVINCES + POOR_FUND_LOCAL",
-    "rhs_text": "POOR_FUND_TOTAL",
+R04_SIDES = {  # indicators by their labels, as the officer reads them
+    "lhs_text": "Quỹ “Vì người nghèo” Trung ương chuyển về + Quỹ “Vì người nghèo” tỉnh chuyển về + các tỉnh, thành phố khác hỗ trợ + nguồn vận động tại chỗ",
+    "rhs_text": "Quỹ “Vì người nghèo”: tổng số tiền vận động được (đến 15/11/2023)",
 }
+TURNS = "Tiếp công dân: số lượt (01/12/2022–30/09/2023)"
 
 
 def _r04(form):
@@ -171,7 +172,7 @@ def test_r04_failure_is_pinned_on_the_fund_total_cell(form):
     ]
     assert (problems[0].lhs, problems[0].rhs) == (80_000_000, 100_000_000)  # the figures, not their text
     assert problems[0].message == Msg.RELATION_001.render(
-        where="a.xlsx › Báo cáo!E30", rule="R04", message=_r04(form).message, **R04_SIDES,
+        where="a.xlsx › Báo cáo!E30", rule="R04", message=_r04(form).message.rstrip("."), **R04_SIDES,
         lhs_value="80.000.000", rhs_value="100.000.000", difference="-20.000.000",
     )  # fmt: skip
 
@@ -184,7 +185,7 @@ def test_failure_without_the_total_is_pinned_on_a_source_the_return_has(form):
     rows, problems = check_returns(values, RETURNS, form)
     assert [(p.rule, p.file, p.cell, p.code, p.unit_code) for p in problems] == [("R04", "c.xlsx", "E32", "POOR_FUND_PROVINCE", "03388")]
     assert problems[0].message == Msg.RELATION_001.render(
-        where="c.xlsx › Báo cáo!E32", rule="R04", message=_r04(form).message, **R04_SIDES,
+        where="c.xlsx › Báo cáo!E32", rule="R04", message=_r04(form).message.rstrip("."), **R04_SIDES,
         lhs_value="50.000.000", rhs_value="0", difference="+50.000.000",
     )  # fmt: skip
 
@@ -243,8 +244,8 @@ def test_each_level_total_and_the_grand_total_are_checked(form):
     ]
     r03 = next(r for r in form.rules if r.id == "R03")
     assert problems[0].message == Msg.RELATION_001.render(
-        where="Tổng hợp › Cấp thành phố", rule="R03", message=r03.message, lhs_text="CULTURAL_AREAS",
-        rhs_text="RESIDENTIAL_AREAS", lhs_value="5", rhs_value="4", difference="+1",
+        where="Tổng hợp › Cấp thành phố", rule="R03", message=r03.message.rstrip("."), lhs_text="Khu dân cư đạt danh hiệu “Khu dân cư văn hóa”",
+        rhs_text="Tổng số khu dân cư", lhs_value="5", rhs_value="4", difference="+1",
     )  # fmt: skip
 
 
@@ -258,7 +259,7 @@ def test_the_grand_total_has_its_own_finding(form):
     assert _level_rows(rows, "R04") == [("level", "all", "failed")]  # levels without totals are not checked
     assert [(p.rule, p.severity, p.level, p.code) for p in problems] == [("R04", "warning", "all", "POOR_FUND_TOTAL")]
     assert problems[0].message == Msg.RELATION_001.render(
-        where="Tổng hợp › Tổng cộng", rule="R04", message=_r04(form).message, **R04_SIDES,
+        where="Tổng hợp › Tổng cộng", rule="R04", message=_r04(form).message.rstrip("."), **R04_SIDES,
         lhs_value="862.796.455", rhs_value="862.796.456", difference="-1",
     )  # fmt: skip
 
@@ -294,11 +295,12 @@ def test_rules_across_levels(form):
     where = "Tổng hợp › so sánh các cấp"
     assert [p.message for p in problems] == [
         Msg.RELATION_001.render(
-            where=where, rule="R08", message=rules["R08"].message, lhs_text="RECEPTION_TURNS[city] + RECEPTION_TURNS[communes]",
-            rhs_text="RECEPTION_TURNS[all]", lhs_value="40", rhs_value="41", difference="-1",
+            where=where, rule="R08", message=rules["R08"].message.rstrip("."), lhs_text=f"{TURNS} (cấp thành phố) + {TURNS} (cấp xã, phường)",
+            rhs_text=f"{TURNS} (tổng cộng)", lhs_value="40", rhs_value="41", difference="-1",
         ),
         Msg.RELATION_001.render(
-            where=where, rule="R20", message=rules["R20"].message, lhs_text="DOCS_ISSUED[communes]", rhs_text="1000",
+            where=where, rule="R20", message=rules["R20"].message.rstrip("."), rhs_text="1000",
+            lhs_text="Văn bản chỉ đạo, hướng dẫn, triển khai do Ban Thường trực ban hành (cấp xã, phường)",
             lhs_value="900", rhs_value="1.000", difference="-100",
         ),
     ]  # fmt: skip

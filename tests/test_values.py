@@ -241,10 +241,10 @@ def test_how_says_what_was_understood(raw, type_, how):
 def test_how_fills_the_catalogue_message():
     result = parse_value("1,2 tỷ", MONEY)
     message = Msg.VALUE_006.render(
-        where="a.xlsx › Báo cáo!E7", value="1,2 tỷ", code="FUND", number=format_number(result.value), how=result.how
+        where="a.xlsx › Báo cáo!E7", value="1,2 tỷ", code="FUND", label="Quỹ", number=format_number(result.value), how=result.how
     )
     assert message == (
-        "[a.xlsx › Báo cáo!E7] Giá trị '1,2 tỷ' của chỉ tiêu FUND được hiểu là 1.200.000.000 "
+        "[a.xlsx › Báo cáo!E7] Giá trị '1,2 tỷ' của chỉ tiêu “Quỹ” (FUND) được hiểu là 1.200.000.000 "
         "(1,2 tỷ = 1.200.000.000 đồng). Nếu không đúng, hãy sửa lại ô này."
     )
 

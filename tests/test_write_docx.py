@@ -172,14 +172,16 @@ def test_without_prior_no_comparison_columns(consolidated, tmp_path, form):
     assert "đơn tiếp nhận trong kỳ 79 đơn. Kết quả giải quyết" in text and "cùng kỳ" not in text
 
 
-def test_sentence_without_figures_is_left_out(consolidated, tmp_path):
+def test_sentence_without_figures_is_left_out(consolidated, tmp_path, form):
     folder = tmp_path / "copy"
     shutil.copytree(consolidated, folder)
     totals = (folder / "totals.csv").read_text(encoding="utf-8").splitlines()
     (folder / "totals.csv").write_text("\n".join(line for line in totals if not line.startswith("WARM_COATS,")) + "\n", encoding="utf-8")
     text = "\n".join(_paragraphs(Document(str(run.make_report(folder))), PARTS[1], PARTS[2]))
     assert "áo ấm" not in text.split("Chưa đưa vào")[0]
-    assert "Chưa đưa vào câu “warm_coats” vì thiếu số liệu:" in text
+    section = form.sections["II.2.1"]
+    assert f"Chưa đưa vào câu về “{form.indicators['WARM_COATS'].label}” (mục II.2.1. {section.title}) vì thiếu số liệu:" in text
+    assert "warm_coats" not in text  # never the sentence's internal id
 
 
 def test_chart_without_figures_is_a_note(consolidated, tmp_path, form):
@@ -204,7 +206,8 @@ def test_dates_and_names():
 def test_report_cli(consolidated, tmp_path):
     target = tmp_path / "phu_luc.docx"
     result = CliRunner().invoke(cli, ["report", str(consolidated), "--out", str(target), "--date", "15/11/2023"])
-    assert (result.exit_code, result.output) == (0, f"Đã ghi phụ lục số liệu: {target}\n")
+    dated = Msg.CLI_016.render(day="15/11/2023")
+    assert (result.exit_code, result.output) == (0, f"{dated}\nĐã ghi phụ lục số liệu: {target}\n")
     assert Document(str(target)).tables
 
 

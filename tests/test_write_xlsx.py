@@ -93,7 +93,7 @@ def test_total_comment_lists_units_and_the_r04_warning(book, result):
     text = cell.comment.text
     assert "Phường Quyết Thắng: 12.500.000" in text.splitlines()
     assert all(u.name in text for u in result.units)
-    assert "Cảnh báo: [Tổng hợp › Tổng cộng] R04:" in text
+    assert "Cảnh báo: [Tổng hợp › Tổng cộng] " in text and "(quy tắc R04: " in text
     quiet = totals_cell(book, "PETITIONS_TOTAL", "Tổng cộng")
     assert fill(quiet) == "" and "R04" not in quiet.comment.text
 

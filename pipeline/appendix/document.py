@@ -7,7 +7,7 @@ report, the figures to verify and the charts. It renders; it computes nothing ne
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from docx import Document
@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from pipeline.appendix.charts import draw_charts
-from pipeline.appendix.sentences import Figures, form_sentences, render_all, verification_items
+from pipeline.appendix.sentences import Figures, form_sentences, render_all, sentence_name, verification_items
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
@@ -301,7 +301,7 @@ def _sentences_part(doc, result: ConsolidationResult) -> None:
             current = section
         _para(doc, item.text, indent=1, before=3)
     for item in (r for r in done if not r.text):
-        note = f"Chưa đưa vào câu “{item.sentence.id}” vì thiếu số liệu: {'; '.join(item.missing)}."
+        note = f"Chưa đưa vào {sentence_name(item.sentence, result.form)} vì thiếu số liệu: {'; '.join(item.missing)}."
         _para(doc, note, italic=True, size=TABLE_PT + 1, indent=1, before=3)
     if not sentences:
         _para(doc, "Biểu mẫu không có tệp câu mẫu (sentences.csv).", italic=True, indent=1)
@@ -338,6 +338,10 @@ def write_appendix(result: ConsolidationResult, path: str | Path, when: date | N
     """
     when, number = when or date.today(), number or DEFAULT_NUMBER
     doc = _new_document()
+    props = doc.core_properties
+    props.author = props.last_modified_by = result.form.committee
+    props.title = f"Phụ lục số liệu – {result.form.title_for()}"
+    props.created = props.modified = datetime.combine(when, time())
     _header_block(doc, result.form, number, when)
     _title(doc, result, number, when)
     for heading, draw in zip(PARTS, (_tables_part, _sentences_part, _verify_part, _charts_part), strict=True):

@@ -5,14 +5,24 @@ edit. A pattern is the report's own wording with placeholders::
 
     {CODE}               total of all levels, the Vietnamese way: 862.796.456
     {CODE@city}          one level's total (a level code of levels.csv, or ``all``)
-    {CODE:02}            small counts with two digits (7 → 07); combines: {CODE@city:02}
     {CODE~prior}         the prior period's value
-    {CODE~change}        "tăng 03 đơn", "giảm 02 đơn" or "bằng" (the indicator's unit;
-                         counts are written with two digits unless a format is given)
+    {CODE~change}        "tăng 03 đơn", "giảm 02 đơn" or "bằng" (the indicator's unit)
     {CODE~prior_period}  the prior period's year, e.g. 2022 ("so với cùng kỳ năm 2022")
+    {CODE!}              keep this figure in its enumeration even when it is 0 (see below)
+    {CODE:03}            another width for small counts (``:01``: none); combines: {CODE@city:03}
     {period}             the report period: "năm 2023", "6 tháng đầu năm 2024"
     {year}               its year; {prior_period}: the prior period's year
     [[ ... ]]            an optional part, dropped when a placeholder in it has no value
+
+Small counts, one rule: a whole count (an indicator of type ``count``) from 1 to 9 is written
+with two digits, as the report does ("03 đơn", "01 hộ"), wherever it appears: a total, a level's
+total, the prior value, a change. 0 stays "0"; money and decimals are never padded.
+
+Zero parts: an enumeration is the list inside a pair of brackets, its items separated by ";"
+(or by "," when there is no ";"), after an optional lead ending in ":" ("(trong đó: 02 kế hoạch,
+05 hướng dẫn)"). An item whose figure is a part of another indicator (``parent`` in
+indicators.csv) and is 0 is left out; when every such item is 0 the brackets are left out.
+``{CODE!}`` keeps the item.
 
 A sentence with a placeholder that has no value outside ``[[ ]]`` is left out, never printed
 with a blank; ``Rendered.missing`` says which figures were missing.
@@ -31,16 +41,17 @@ from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPE_COUNT, RuleSc
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
 from pipeline.core.vnformat import format_number
 from pipeline.form.definition import read_definition_csv as read_definition_rows
-from pipeline.form.model import FormDefinition
+from pipeline.form.model import FormDefinition, Indicator
 from pipeline.form.period import Period, period_label
 
 SENTENCES_CSV = "sentences.csv"
 SENTENCE_COLUMNS = ("id", "section", "pattern")
-PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*)(?:@(?P<level>[A-Za-z_]\w*))?(?:~(?P<mod>[a-z_]+))?(?::(?P<fmt>0[1-9]))?\}")
+PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*)(?:@(?P<level>[A-Za-z_]\w*))?(?:~(?P<mod>[a-z_]+))?(?::(?P<fmt>0[1-9]))?(?P<keep>!)?\}")
+ENUMERATION = re.compile(r"\((?P<body>[^()]*)\)")
 OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
 MODIFIERS = ("prior", "change", "prior_period")
 SPECIAL = ("period", "prior_period", "year")
-CHANGE_WIDTH = 2  # "tăng 03 đơn"
+COUNT_WIDTH = 2  # "03 đơn": counts from 1 to 9 get two digits
 _TIDY = ((re.compile(r"\s+"), " "), (re.compile(r"\s+([,.;:)])"), r"\1"), (re.compile(r"\(\s+"), "("))
 
 
@@ -82,9 +93,10 @@ class Rendered:
     missing: list[str] = field(default_factory=list)
 
 
-def _number(value: float, fmt: str | None) -> str:
+def _number(value: float, fmt: str | None, ind: Indicator | None = None) -> str:
+    """``value`` the Vietnamese way; a small whole count padded to ``fmt`` (default: two digits)."""
     text = format_number(value)
-    width = int(fmt) if fmt else 0
+    width = int(fmt) if fmt else (COUNT_WIDTH if ind is not None and ind.type == TYPE_COUNT else 0)
     if width and float(value).is_integer() and 0 < value < 10 ** (width - 1):
         text = str(int(value)).zfill(width)
     return text
@@ -95,8 +107,7 @@ def _change(code: str, value: float, prior: float, fmt: str | None, form: FormDe
     delta = value - prior
     if math.isclose(delta, 0, abs_tol=1e-9):
         return "bằng"
-    width = fmt or (f"0{CHANGE_WIDTH}" if ind.type == TYPE_COUNT else None)
-    return f"{'tăng' if delta > 0 else 'giảm'} {_number(abs(delta), width)} {ind.unit}".rstrip()
+    return f"{'tăng' if delta > 0 else 'giảm'} {_number(abs(delta), fmt, ind)} {ind.unit}".rstrip()
 
 
 def _special(name: str, figures: Figures) -> str | None:
@@ -121,11 +132,12 @@ def _resolve(match: re.Match, figures: Figures) -> str | None:
     value, prior = figures.totals.get(key), figures.prior.get(key)
     if mod == "prior_period":
         return _special("prior_period", figures) if prior is not None else None
+    ind = figures.form.indicators.get(name)
     if mod == "prior":
-        return None if prior is None else _number(prior, fmt)
+        return None if prior is None else _number(prior, fmt, ind)
     if mod == "change":
         return None if value is None or prior is None else _change(name, value, prior, fmt, figures.form)
-    return None if value is None else _number(value, fmt)
+    return None if value is None else _number(value, fmt, ind)
 
 
 def _describe(match: re.Match, form: FormDefinition) -> str:
@@ -149,6 +161,33 @@ def _fill(text: str, figures: Figures, missing: list[str]) -> str:
     return PLACEHOLDER.sub(one, text)
 
 
+def _zero_part(item: str, figures: Figures) -> bool:
+    """An enumeration's item to leave out: it names a part (``parent``) whose figure is 0, without ``!``."""
+    for match in PLACEHOLDER.finditer(item):
+        ind = figures.form.indicators.get(match["name"])
+        if ind is None or not ind.parent or match["mod"] or match["keep"]:
+            continue
+        if figures.totals.get((match["name"], match["level"] or LEVEL_ALL)) == 0:
+            return True
+    return False
+
+
+def _enumeration(match: re.Match, figures: Figures) -> str:
+    """One bracketed list without its zero parts (``_zero_part``); none left: no brackets either."""
+    body = match["body"]
+    lead, colon, rest = body.partition(":")
+    if not colon or PLACEHOLDER.search(lead):
+        lead, rest = "", body
+    separator = ";" if ";" in rest else ","
+    items = rest.split(separator)
+    kept = [item for item in items if not _zero_part(item, figures)]
+    if len(kept) == len(items):
+        return match[0]
+    if not kept:
+        return ""
+    return f"({lead}{colon}{separator.join(kept)})" if colon and lead else f"({separator.join(kept)})"
+
+
 def render(sentence: Sentence, figures: Figures) -> Rendered:
     """Fill one pattern; ``text`` is ``None`` when a required figure has no value."""
 
@@ -158,12 +197,21 @@ def render(sentence: Sentence, figures: Figures) -> Rendered:
         return "" if lacking else text
 
     missing: list[str] = []
-    text = _fill(OPTIONAL.sub(optional, sentence.pattern), figures, missing)
+    pattern = ENUMERATION.sub(lambda m: _enumeration(m, figures), sentence.pattern)
+    text = _fill(OPTIONAL.sub(optional, pattern), figures, missing)
     if missing:
         return Rendered(sentence, None, list(dict.fromkeys(missing)))
     for pattern, repl in _TIDY:
         text = pattern.sub(repl, text)
     return Rendered(sentence, text.strip())
+
+
+def sentence_name(sentence: Sentence, form: FormDefinition) -> str:
+    """A sentence as a drafter knows it, never by its id: ``câu về “Văn bản chỉ đạo…” (mục I. Công tác …)``."""
+    codes = [m["name"] for m in PLACEHOLDER.finditer(sentence.pattern) if m["name"] in form.indicators]
+    about = f"câu về “{form.indicators[codes[0]].label}”" if codes else "câu"
+    section = form.sections.get(sentence.section)
+    return f"{about} (mục {section.id}. {section.title})" if section else about
 
 
 def render_all(sentences: list[Sentence], figures: Figures) -> list[Rendered]:
@@ -186,7 +234,7 @@ def check_pattern(pattern: str, form: FormDefinition) -> str | None:
             return f"Chỗ điền {match[0]}: '~{mod}' không hợp lệ (dùng: {', '.join('~' + m for m in MODIFIERS)})"
     leftover = PLACEHOLDER.sub("", pattern)
     if "{" in leftover or "}" in leftover:
-        return "Có dấu ngoặc { } không đúng cú pháp, ví dụ {MÃ}, {MÃ@city}, {MÃ~change}, {MÃ:02}"
+        return "Có dấu ngoặc { } không đúng cú pháp, ví dụ {MÃ}, {MÃ@city}, {MÃ~change}, {MÃ!}"
     return None
 
 
@@ -232,9 +280,7 @@ def _side(terms, value: float, form: FormDefinition, unit: str) -> str:
         if term.ref is None:
             text = format_number(term.constant)
         else:
-            code, level = term.ref
-            text = form.indicators[code].label if code in form.indicators else code  # a part without "Trong đó: "
-            text += f" ({form.level_label(level).lower()})" if level else ""
+            text = form.ref_text(*term.ref)
         parts.append(("- " if term.sign < 0 else "+ ") + text)
     joined = " ".join(parts)
     return f"{joined[2:] if joined.startswith('+ ') else joined} = {format_number(value)}{unit}"

@@ -6,11 +6,13 @@ import sys
 
 import click
 
+import pipeline.cli.params as params
 from pipeline import api
+from pipeline.cli.frame import Group, echo
 from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
 from pipeline.core.errors import PipelineError
-from pipeline.core.text import clean_text, console_streams, for_console
+from pipeline.core.vnformat import format_number
 
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
@@ -18,19 +20,11 @@ LIST_FILES = 20  # templates listed one by one; beyond, a count
 def form_options(func):
     """--form and --units, shared by every command that reads the form."""
     func = click.option(
-        "--units", "units_path", type=click.Path(exists=True, dir_okay=False), help="Danh sách đơn vị (CSV: code,name,level)."
+        "--units", "units_path", type=params.Path(exists=True, dir_okay=False), help="Danh sách đơn vị (CSV: code,name,level)."
     )(func)
     return click.option(
-        "--form", "form_path", type=click.Path(exists=True, file_okay=False), help="Thư mục định nghĩa biểu mẫu (các tệp CSV)."
+        "--form", "form_path", type=params.Path(exists=True, file_okay=False), help="Thư mục định nghĩa biểu mẫu (các tệp CSV)."
     )(func)
-
-
-def echo(line: str, *, err: bool = False) -> None:
-    """Print one line; every line the commands print goes through here. Names and messages are
-    cleaned for a terminal (no control character, so no escape sequence, reaches it) and written
-    as the console's encoding can show them (cp1258, ASCII: ``for_console``)."""
-    stream = sys.stderr if err else sys.stdout
-    click.echo(for_console(clean_text(line, terminal=True), getattr(stream, "encoding", None)), err=err)
 
 
 def _fail(err: PipelineError) -> None:
@@ -38,38 +32,31 @@ def _fail(err: PipelineError) -> None:
     sys.exit(2)
 
 
-class _Group(click.Group):
-    """The ``tonghop`` group: before anything is printed (help and click's own messages too),
-    the console streams are set to never fail on a character their encoding lacks."""
-
-    def main(self, *args, **kwargs):
-        console_streams()
-        return super().main(*args, **kwargs)
-
-
-@click.group(cls=_Group)
-@click.version_option(package_name="tonghop")
+@click.group(cls=Group)
+@click.version_option(package_name="tonghop", message="%(prog)s, phiên bản %(version)s", help="Hiện số phiên bản rồi thoát.")
 def cli() -> None:
     """tonghop: tổng hợp số liệu báo cáo của các xã, phường từ biểu mẫu Excel."""
 
 
 @cli.command()
 @form_options
-@click.option("--period", help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2) hoặc quý (2024-Q3); mặc định: năm hiện tại.")
-@click.option("--deadline", help="Hạn nộp, dạng DD/MM/YYYY, ví dụ 15/11/2024.")
+@click.option(
+    "--period", metavar="KỲ", help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2) hoặc quý (2024-Q3); mặc định: năm hiện tại."
+)
+@click.option("--deadline", metavar="NGÀY", help="Hạn nộp, dạng DD/MM/YYYY, ví dụ 15/11/2024.")
 @click.option(
     "--prior",
     "prior_path",
-    type=click.Path(exists=True),
+    type=params.Path(exists=True),
     help="Số liệu kỳ trước in bên cạnh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/), hoặc tệp values.csv, totals.csv, code,level,period,value.",
 )
-@click.option("--out", type=click.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình ghi biểu mẫu song song (mặc định: số lõi của máy).")
+@click.option("--out", type=params.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
+@click.option("--jobs", type=params.IntRange(1, 64), default=None, help="Số tiến trình ghi biểu mẫu song song (mặc định: số lõi của máy).")
 def templates(form_path, units_path, period, deadline, prior_path, out, jobs) -> None:
     """Tạo một biểu mẫu Excel cho mỗi đơn vị.
 
     \b
-    Example:
+    Ví dụ:
         tonghop templates --period 2023 --deadline 15/11/2023
     """
     try:
@@ -91,14 +78,14 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, metavar=f"{params.ANY}...", type=params.Path(exists=True))
 @form_options
-@click.option("--period", help="Kiểm tra cả kỳ báo cáo: 2024, 2024-H1, 2024-Q3.")
+@click.option("--period", metavar="KỲ", help="Kiểm tra cả kỳ báo cáo: 2024, 2024-H1, 2024-Q3.")
 def check(files, form_path, units_path, period) -> None:
     """Kiểm tra từng báo cáo trước khi gửi; thoát với mã 1 nếu có lỗi.
 
     \b
-    Example:
+    Ví dụ:
         tonghop check "03386_Phuong_Quyet_Thang.xlsx" --period 2023
     """
     try:
@@ -130,24 +117,24 @@ def _progress():
 
 
 @cli.command()
-@click.argument("returns_dir", type=click.Path(file_okay=False))
+@click.argument("returns_dir", metavar=params.FOLDER, type=params.Path(file_okay=False))
 @form_options
-@click.option("--period", help="Kỳ báo cáo: 2024, 2024-H1 (6 tháng đầu năm), 2024-Q3; mặc định: kỳ của đa số báo cáo.")
-@click.option("--out", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
-@click.option("--prior", "prior_path", type=click.Path(exists=True),
+@click.option("--period", metavar="KỲ", help="Kỳ báo cáo: 2024, 2024-H1 (6 tháng đầu năm), 2024-Q3; mặc định: kỳ của đa số báo cáo.")
+@click.option("--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
+@click.option("--prior", "prior_path", type=params.Path(exists=True),
               help="Số liệu kỳ trước để so sánh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/) hoặc tệp totals.csv.")  # fmt: skip
-@click.option("--factor", type=click.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR, show_default=True,
-              help="Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior).")  # fmt: skip
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy).")
+@click.option("--factor", type=params.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR,
+              help=f"Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior; mặc định {format_number(settings.OUTLIER_FACTOR)}).")  # fmt: skip
+@click.option("--jobs", type=params.IntRange(1, 64), default=None, help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy).")
 @click.option("--strict", is_flag=True, help="Thoát với mã 1 nếu có lỗi.")
-@click.option("--deadline", help="Hạn nộp, ví dụ 15/11/2024 (mặc định: hạn ghi trong biểu mẫu).")
-@click.option("--fix-days", type=click.IntRange(0, 365), default=settings.FIX_DAYS, show_default=True,
-              help="Số ngày để đơn vị gửi lại báo cáo đã sửa, tính từ ngày tổng hợp (hoặc từ hạn nộp nếu muộn hơn).")  # fmt: skip
+@click.option("--deadline", metavar="NGÀY", help="Hạn nộp, ví dụ 15/11/2024 (mặc định: hạn ghi trong biểu mẫu).")
+@click.option("--fix-days", type=params.IntRange(0, 365), default=settings.FIX_DAYS,
+              help=f"Số ngày để đơn vị gửi lại báo cáo đã sửa, tính từ ngày tổng hợp (hoặc từ hạn nộp nếu muộn hơn; mặc định {settings.FIX_DAYS}).")  # fmt: skip
 def consolidate(returns_dir, form_path, units_path, period, out, prior_path, factor, jobs, strict, deadline, fix_days) -> None:
     """Tổng hợp mọi báo cáo trong một thư mục, đối soát và ghi kết quả.
 
     \b
-    Example:
+    Ví dụ:
         tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023 --prior output/2022/
     """
     step, start, state = _progress()
@@ -167,31 +154,37 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
 
 
 @cli.command()
-@click.argument("consolidated_dir", type=click.Path(file_okay=False))
-@click.option("--out", type=click.Path(dir_okay=False), help="Tệp Word (mặc định <thư mục>/phu_luc_so_lieu.docx).")
-@click.option("--date", "when", help="Ngày của văn bản, dạng DD/MM/YYYY (mặc định hôm nay).")
-@click.option("--number", help="Số văn bản, ví dụ 481/BC-MTTQ-BTT (mặc định …/BC-MTTQ-BTT).")
+@click.argument("consolidated_dir", metavar=params.FOLDER, type=params.Path(file_okay=False))
+@click.option("--out", type=params.Path(dir_okay=False), help="Tệp Word (mặc định <thư mục>/phu_luc_so_lieu.docx).")
+@click.option(
+    "--date",
+    "when",
+    metavar="NGÀY",
+    help="Ngày của văn bản, dạng DD/MM/YYYY (mặc định hôm nay; ngày cuối kỳ hoặc hạn nộp khi kỳ báo cáo đã qua lâu).",
+)
+@click.option("--number", metavar="SỐ", help="Số văn bản, ví dụ 481/BC-MTTQ-BTT (mặc định …/BC-MTTQ-BTT).")
 def report(consolidated_dir, out, when, number) -> None:
     """Lập phụ lục số liệu (Word) từ thư mục kết quả tổng hợp.
 
     \b
-    Example:
+    Ví dụ:
         tonghop report output/2023 --date 15/11/2023 --number 481/BC-MTTQ-BTT
     """
     try:
-        path = api.make_report(consolidated_dir, out=out, when=when, number=number)
+        run = api.write_report(consolidated_dir, out=out, when=when, number=number)
     except PipelineError as err:
         _fail(err)
-    echo(f"Đã ghi phụ lục số liệu: {path}")
+    echo(run.date.why)
+    echo(f"Đã ghi phụ lục số liệu: {run.path}")
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False), default="output/demo", show_default=True, help="Thư mục kết quả.")
+@click.option("--out", type=params.Path(file_okay=False), default="output/demo", help="Thư mục kết quả (mặc định output/demo).")
 def demo(out) -> None:
     """Chạy toàn bộ quy trình trên bộ số liệu mẫu thành phố Lai Châu năm 2023.
 
     \b
-    Example:
+    Ví dụ:
         tonghop demo --out output/demo
     """
     try:

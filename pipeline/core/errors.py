@@ -300,55 +300,55 @@ class Msg(Enum):
     # Values.
     VALUE_001 = (
         "Missing value",
-        "[{where}] Chỉ tiêu {code} ({label}) bắt buộc nhưng để trống. Hãy nhập số liệu; nếu không phát sinh, ghi 0.",
+        "[{where}] Chỉ tiêu “{label}” ({code}) bắt buộc nhưng để trống. Hãy nhập số liệu; nếu không phát sinh, ghi 0.",
         "missing-value",
         "Thiếu số liệu",
     )
     VALUE_002 = (
         "Not a number",
-        "[{where}] Giá trị '{value}' của chỉ tiêu {code} không phải là số. Chỉ nhập chữ số, không kèm chữ hay đơn vị tính.",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) không phải là số. Chỉ nhập chữ số, không kèm chữ hay đơn vị tính.",
         "not-a-number",
         "Không phải số",
     )
     VALUE_003 = (
         "Not a whole number",
-        "[{where}] Giá trị '{value}' của chỉ tiêu {code} phải là số nguyên ({unit}). Hãy nhập số nguyên, ví dụ 1.250.000.",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) phải là số nguyên ({unit}). Hãy nhập số nguyên, ví dụ 1.250.000.",
         "not-whole",
         "Không phải số nguyên",
     )
     VALUE_004 = (
         "Negative",
-        "[{where}] Giá trị '{value}' của chỉ tiêu {code} là số âm. Số liệu phải lớn hơn hoặc bằng 0.",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) là số âm. Số liệu phải lớn hơn hoặc bằng 0.",
         "negative",
         "Số âm",
     )
     VALUE_005 = (
         "Out of bounds",
-        "[{where}] Giá trị {value} của chỉ tiêu {code} nằm ngoài khoảng cho phép ({bounds}). Hãy kiểm tra lại số liệu.",
+        "[{where}] Giá trị {value} của chỉ tiêu “{label}” ({code}) nằm ngoài khoảng cho phép ({bounds}). Hãy kiểm tra lại số liệu.",
         "out-of-bounds",
         "Ngoài khoảng cho phép",
     )
     VALUE_006 = (
         "Interpreted",
-        "[{where}] Giá trị '{value}' của chỉ tiêu {code} được hiểu là {number} ({how}). Nếu không đúng, hãy sửa lại ô này.",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) được hiểu là {number} ({how}). Nếu không đúng, hãy sửa lại ô này.",
         "interpreted-value",
         "Số liệu đã diễn giải",
     )
     VALUE_007 = (
         "Formula without value",
-        "[{where}] Ô của chỉ tiêu {code} có công thức nhưng chưa có kết quả đã lưu. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
+        "[{where}] Ô của chỉ tiêu “{label}” ({code}) có công thức nhưng chưa có kết quả đã lưu. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
         "formula-without-value",
         "Công thức chưa có kết quả",
     )
     VALUE_008 = (
         "Ambiguous",
-        "[{where}] Giá trị '{value}' của chỉ tiêu {code} không rõ nghĩa ({reason}). Hãy nhập số nguyên không có dấu phân cách, ví dụ 1250000.",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) không rõ nghĩa ({reason}). Hãy nhập số nguyên không có dấu phân cách, ví dụ 1250000.",
         "ambiguous-value",
         "Số liệu không rõ nghĩa",
     )
     VALUE_009 = (
         "Duplicate code in return",
-        "[{where}] Mã chỉ tiêu {code} xuất hiện nhiều lần (đã có ở ô {first}). Chỉ giữ một dòng cho mỗi chỉ tiêu.",
+        "[{where}] Chỉ tiêu “{label}” ({code}) xuất hiện nhiều lần (đã có ở ô {first}). Chỉ giữ một dòng cho mỗi chỉ tiêu.",
         "duplicate-code",
         "Trùng mã chỉ tiêu",
     )
@@ -360,20 +360,20 @@ class Msg(Enum):
     )
     VALUE_011 = (
         "Not for this level",
-        "[{where}] Chỉ tiêu {code} không thuộc báo cáo của {level_name}; số liệu '{value}' không được tổng hợp.",
+        "[{where}] Chỉ tiêu “{label}” ({code}) không thuộc báo cáo của {level_name}; số liệu '{value}' không được tổng hợp.",
         "not-for-level",
         "Chỉ tiêu không thuộc cấp",
     )
     VALUE_012 = (
         "Missing row",
-        "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu {code} ({label}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.",
+        "[{where}] Biểu mẫu thiếu dòng của chỉ tiêu “{label}” ({code}). Không xóa dòng trong biểu mẫu; hãy dùng lại biểu mẫu gốc.",
         "missing-row",
         "Thiếu dòng chỉ tiêu",
     )
 
     VALUE_013 = (
         "Wrong column",
-        "[{where}] Số liệu '{value}' của chỉ tiêu {code} được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.",
+        "[{where}] Số liệu '{value}' của chỉ tiêu “{label}” ({code}) được nhập ở ô {stray_cell}, không phải cột 'Số liệu' (ô {cell}). Hãy chuyển số liệu sang cột 'Số liệu' rồi gửi lại.",
         "wrong-column",
         "Nhập sai cột",
     )
@@ -391,7 +391,7 @@ class Msg(Enum):
     )
     VALUE_016 = (
         "Formula error",
-        "[{where}] Ô của chỉ tiêu {code} đang báo lỗi công thức {value} ({reason}) nên không có số liệu. Hãy sửa công thức, hoặc xóa công thức và nhập số liệu trực tiếp, rồi lưu và gửi lại.",
+        "[{where}] Ô của chỉ tiêu “{label}” ({code}) đang báo lỗi công thức {value} ({reason}) nên không có số liệu. Hãy sửa công thức, hoặc xóa công thức và nhập số liệu trực tiếp, rồi lưu và gửi lại.",
         "formula-error",
         "Lỗi công thức",
     )
@@ -405,7 +405,7 @@ class Msg(Enum):
     # Rules.
     RELATION_001 = (
         "Relation failed",
-        "[{where}] {rule}: {message} ({lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}).",
+        "[{where}] {message} (quy tắc {rule}: {lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}).",
         "relation-failed",
         "Quy tắc kiểm tra",
     )
@@ -503,6 +503,36 @@ class Msg(Enum):
     )
     REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
     REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
+
+    # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
+    CLI_001 = ("No such option", "Lệnh không có tùy chọn '{option}'{suggestion}.")
+    CLI_002 = ("Option needs a value", "Tùy chọn '{option}' cần một giá trị ({metavar}) ghi ngay sau nó.")
+    CLI_003 = ("Option takes no value", "Tùy chọn '{option}' không nhận giá trị; chỉ ghi {option}.")
+    CLI_004 = ("Missing argument", "Thiếu {name}. Hãy ghi {name} sau tên lệnh, như dòng “Cách dùng” ở trên.")
+    CLI_005 = ("Bad value", "Giá trị cho {name} không hợp lệ: {reason}")
+    CLI_006 = ("No such command", "Không có lệnh '{command}'. Các lệnh: {commands}.")
+    CLI_007 = ("Extra arguments", "Thừa {extra}: lệnh này không nhận thêm đối số.")
+    CLI_008 = ("Other usage error", "Lệnh chưa đúng cú pháp ({reason}).")
+    CLI_009 = ("Help hint", "Xem hướng dẫn: {command} --help")
+    CLI_010 = (
+        "Path not found",
+        "không tìm thấy {kind} '{path}'. Hãy kiểm tra lại tên và đường dẫn (tên có dấu cách thì đặt trong ngoặc kép).",
+    )
+    CLI_011 = ("Folder given for a file", "'{path}' là một thư mục, không phải tệp. Hãy chỉ một tệp.")
+    CLI_012 = ("File given for a folder", "'{path}' là một tệp, không phải thư mục. Hãy chỉ một thư mục.")
+    CLI_013 = ("Path unusable", "không dùng được '{path}' (không có quyền đọc hoặc ghi). Hãy kiểm tra quyền truy cập.")
+    CLI_014 = ("Number out of range", "cần {what} {range}, không phải '{value}'.")
+    CLI_015 = ("Nothing to check", "Thư mục '{where}' không có tệp báo cáo nào. Hãy chỉ đúng thư mục hoặc tệp cần kiểm tra.")
+    CLI_016 = ("Date given", "Ngày của văn bản: {day} (theo --date).")
+    CLI_017 = ("Date today", "Ngày của văn bản: {day} (hôm nay). Ghi --date DD/MM/YYYY để chọn ngày khác.")
+    CLI_018 = (
+        "Date of the deadline",
+        "Ngày của văn bản: {day}, là hạn nộp báo cáo, vì hôm nay ({today}) đã quá hạn hơn {days} ngày. Ghi --date DD/MM/YYYY để chọn ngày khác.",
+    )
+    CLI_019 = (
+        "Date of the period's end",
+        "Ngày của văn bản: {day}, là ngày cuối {period}, vì hôm nay ({today}) đã sau kỳ báo cáo hơn {days} ngày. Ghi --date DD/MM/YYYY để chọn ngày khác.",
+    )
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""

@@ -11,7 +11,9 @@ import functools
 
 LINE_HEIGHT = 15.75  # points per line of 12pt Times New Roman
 ROW_PIXELS = 21  # the default row height: one line (LINE_HEIGHT points at 96 dpi)
-CHARS_PER_WIDTH = 1.25  # lower-case characters of 12pt Times New Roman per unit of column width
+# Lower-case characters of 12pt Times New Roman per unit of column width, measured on LibreOffice's
+# print of Vietnamese text (a 44-wide column holds about 50); a little under, so a row never clips.
+CHARS_PER_WIDTH = 1.12
 WIDE_CHAR = 1.5  # an upper-case letter, digit or '_' counts as this many lower-case ones
 
 

@@ -74,10 +74,13 @@ class Term:
     ref: Ref | None = None
     constant: float = 0.0
 
-    def text(self) -> str:
+    def text(self, name: Callable[[str, str], str] | None = None) -> str:
+        """``CODE`` or ``CODE[level]``; with ``name``, what ``name(code, level)`` calls it."""
         if self.ref is None:
             return _number_text(self.constant)
         code, level = self.ref
+        if name is not None:
+            return name(code, level)
         return f"{code}[{level}]" if level else code
 
 
@@ -102,14 +105,15 @@ class Expression:
     def codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(code for code, _ in self.refs))
 
-    def side_text(self, side: str) -> str:
+    def side_text(self, side: str, name: Callable[[str, str], str] | None = None) -> str:
+        """One side as written (``A + B``), or with each reference named by ``name(code, level)``."""
         terms = self.lhs if side == "lhs" else self.rhs
         out = ""
         for i, term in enumerate(terms):
             if i == 0:
-                out = ("-" if term.sign < 0 else "") + term.text()
+                out = ("-" if term.sign < 0 else "") + term.text(name)
             else:
-                out += (" - " if term.sign < 0 else " + ") + term.text()
+                out += (" - " if term.sign < 0 else " + ") + term.text(name)
         return out
 
     def evaluate(self, lookup: Lookup, blank: BlankPolicy | str = BlankPolicy.NEVER) -> Evaluation:

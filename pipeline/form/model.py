@@ -175,6 +175,12 @@ class FormDefinition:
             return "Tổng cộng"
         return self.levels[level].label if level in self.levels else level
 
+    def ref_text(self, code: str, level: str = "") -> str:
+        """An indicator a rule names, as an officer reads it: its label (without "Trong đó: "),
+        and the level when the rule names one: ``Số lượt tiếp công dân (cấp thành phố)``."""
+        text = self.indicators[code].label if code in self.indicators else code
+        return f"{text} ({self.level_label(level).lower()})" if level else text
+
     def indicators_for(self, level: str) -> list[Indicator]:
         """The indicators a unit of ``level`` reports, in form order."""
         return [ind for ind in self.indicators.values() if level in ind.levels]

@@ -212,8 +212,11 @@ def shown(raw: object) -> str:
     return "" if raw is None else str(raw)
 
 
-def _loc(item: RawValue, file: str, unit: Unit) -> dict:
-    return {"file": file, "sheet": item.sheet, "cell": item.cell, "row": item.row, "code": item.code, "unit_code": unit.code}
+def _loc(item: RawValue, file: str, unit: Unit, form: FormDefinition | None = None) -> dict:
+    """Where a value is, and the indicator's label for the message (``form`` given)."""
+    ind = form.indicators.get(item.code) if form is not None else None
+    loc = {"file": file, "sheet": item.sheet, "cell": item.cell, "row": item.row, "code": item.code, "unit_code": unit.code}
+    return {**loc, "label": ind.display_label if ind is not None else item.code} if form is not None else loc
 
 
 def _bounds_text(ind: Indicator) -> str:
@@ -226,7 +229,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
     raw = item.raw
     if type(raw) is float and raw >= 0 and ind.type in WHOLE_TYPES and raw.is_integer() and _within(raw, ind):  # the usual cell
         return int(raw), []
-    loc = _loc(item, file, unit)
+    loc = {**_loc(item, file, unit), "label": ind.display_label}
     if item.formula_without_value:
         return None, [problem(Msg.VALUE_007, Severity.ERROR, **loc)]
     found: list[Problem] = []
@@ -241,7 +244,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         for stray_cell, stray in item.stray:
             if parse_value(stray, ind.type).kind in (Kind.NUMBER, Kind.INTERPRETED):
                 return None, [problem(Msg.VALUE_013, Severity.ERROR, value=shown(stray), stray_cell=stray_cell, **loc)]
-        found += [problem(Msg.VALUE_001, Severity.ERROR, label=ind.display_label, **loc)] if ind.required else []
+        found += [problem(Msg.VALUE_001, Severity.ERROR, **loc)] if ind.required else []
         return None, found
     if parsed.kind == Kind.ERROR:
         msg = parsed.msg or Msg.VALUE_002
@@ -290,12 +293,12 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
     first: dict[str, RawValue] = {}
     for item in raw.values:
         if item.code in first:
-            found.append(problem(Msg.VALUE_009, Severity.ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit)))
+            found.append(problem(Msg.VALUE_009, Severity.ERROR, first=first[item.code].cell, **_loc(item, raw.file, unit, form)))
             continue
         first[item.code] = item
         if item.code not in expected:
             if item.raw not in (None, "") and str(item.raw).strip():
-                loc = _loc(item, raw.file, unit)
+                loc = _loc(item, raw.file, unit, form)
                 found.append(problem(Msg.VALUE_011, Severity.WARNING, value=shown(item.raw), level_name=level_label, **loc))
             continue
         value, issues = check_value(item, form.indicators[item.code], raw.file, unit)

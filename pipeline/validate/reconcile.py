@@ -64,10 +64,10 @@ def _row(rule: Rule, scope: RuleScope, level: str, unit_code: str, file: str, re
     }  # fmt: skip
 
 
-def _problem(rule: Rule, row: dict, where: str, **place) -> Problem:
+def _problem(rule: Rule, form: FormDefinition, row: dict, where: str, **place) -> Problem:
     return problem(
-        Msg.RELATION_001, rule.severity, rule=rule.id, where=where, message=rule.message,
-        lhs_text=rule.expression.side_text("lhs"), rhs_text=rule.expression.side_text("rhs"),
+        Msg.RELATION_001, rule.severity, rule=rule.id, where=where, message=rule.message.rstrip(". "),
+        lhs_text=rule.expression.side_text("lhs", form.ref_text), rhs_text=rule.expression.side_text("rhs", form.ref_text),
         lhs_value=format_number(row["lhs"]), rhs_value=format_number(row["rhs"]), difference=format_signed(row["difference"]),
         lhs=row["lhs"], rhs=row["rhs"], relation_id=rule.id, **place,
     )  # fmt: skip
@@ -93,7 +93,7 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
             frames.append(frame)
             failed = frame[frame["status"] == RuleStatus.FAILED]
             if len(failed):
-                found.extend(_return_problems(rule, failed, values))
+                found.extend(_return_problems(rule, form, failed, values))
     rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS] if frames else pd.DataFrame(columns=RELATION_COLUMNS)
     return rows, found
 
@@ -107,7 +107,7 @@ def anchor_codes(rule: Rule) -> list[str]:
     return list(dict.fromkeys(first + second)) or list(rule.codes)
 
 
-def _return_problems(rule: Rule, failed: pd.DataFrame, values: pd.DataFrame) -> list[Problem]:
+def _return_problems(rule: Rule, form: FormDefinition, failed: pd.DataFrame, values: pd.DataFrame) -> list[Problem]:
     """A finding per failed return, placed on the cell of the rule's first code that return has."""
     mine = values[values["unit_code"].isin(failed["unit_code"]) & values["code"].isin(rule.codes)]
     places = {(u, c): (sh, ce) for u, c, sh, ce in zip(mine["unit_code"], mine["code"], mine["sheet"], mine["cell"], strict=True)}
@@ -116,7 +116,7 @@ def _return_problems(rule: Rule, failed: pd.DataFrame, values: pd.DataFrame) -> 
         anchor = next((c for c in anchor_codes(rule) if (row["unit_code"], c) in places), anchor_codes(rule)[0])
         sheet, cell = places.get((row["unit_code"], anchor), ("", ""))
         place = {"file": row["file"], "sheet": sheet, "cell": cell, "code": anchor, "unit_code": row["unit_code"]}
-        found.append(_problem(rule, row, "", **place))
+        found.append(_problem(rule, form, row, "", **place))
     return found
 
 
@@ -133,7 +133,7 @@ def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) 
             rows.append(row)
             if res.status == RuleStatus.FAILED:
                 where = f"Tổng hợp › {form.level_label(level)}"
-                found.append(_problem(rule, row, where, level=level, code=anchor_codes(rule)[0]))
+                found.append(_problem(rule, form, row, where, level=level, code=anchor_codes(rule)[0]))
     lookup = {(r.code, r.level): r.value for r in totals.itertuples()}
     for rule in form.level_rules():
         res = rule.expression.evaluate(lambda code, level: lookup.get((code, level)), rule.blank)
@@ -141,5 +141,5 @@ def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) 
         rows.append(row)
         if res.status == RuleStatus.FAILED:
             level = rule.expression.refs[0][1] or ""
-            found.append(_problem(rule, row, "Tổng hợp › so sánh các cấp", level=level, code=rule.codes[0]))
+            found.append(_problem(rule, form, row, "Tổng hợp › so sánh các cấp", level=level, code=rule.codes[0]))
     return rows, found

@@ -94,10 +94,12 @@ class TotalsLayout:
 def find_marks(result: ConsolidationResult) -> Marks:
     """Index the findings: those with a level and a code mark that level's total (a rule
     across levels marks every total it names); those with a unit and a code mark the unit's value,
-    when they are findings of the return used (never of a superseded one)."""
+    when they are findings of the return used (never of a superseded one). A value rejected (an
+    error on a unit's cell) also marks the totals it is missing from: its level's and the grand total."""
     marks = Marks()
     rules = {rule.id: rule for rule in result.form.rules}
     used = dict(zip(result.submissions["unit_code"], result.submissions["file"], strict=True))
+    level_of = {u.code: u.level for u in result.units}
     for p in result.findings.problems:
         if p.level and p.code:
             marks.totals[(p.code, p.level)].append(p)
@@ -108,6 +110,9 @@ def find_marks(result: ConsolidationResult) -> Marks:
                         marks.totals[(code, level)].append(p)
         elif p.unit_code and p.code and (not p.file or p.file == used.get(p.unit_code)):
             marks.units[(p.unit_code, p.code)].append(p)
+            if p.severity == Severity.ERROR and p.type != Msg.RELATION_001.slug and p.unit_code in level_of:
+                for level in (level_of[p.unit_code], LEVEL_ALL):  # a rejected value: the totals lack it
+                    marks.totals[(p.code, level)].append(p)
     return marks
 
 

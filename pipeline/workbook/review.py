@@ -20,6 +20,7 @@ from pipeline.core.constants import (
     Timeliness,
 )  # fmt: skip
 from pipeline.core.vnformat import format_number
+from pipeline.form.expression import ExpressionError, parse_expression
 from pipeline.workbook.formats import MARK_MISSING, marked
 from pipeline.workbook.layout import (
     OP_LABELS,
@@ -47,7 +48,15 @@ _LEVEL_REF = re.compile(r"\[(\w+)\]")
 
 
 def _expression_text(expression: str, form) -> str:
-    """The rule as an officer reads it: ``=``, ``≤``, ``≥``, and levels by their short name."""
+    """The rule as an officer reads it: indicators by their label (levels by their name), and
+    ``=``, ``≤``, ``≥``; a rule the form no longer has is shown as written, levels by their short name."""
+    try:
+        parsed = parse_expression(expression)
+    except ExpressionError:
+        parsed = None
+    if parsed is not None and all(code in form.indicators for code in parsed.codes):
+        op = OP_LABELS.get(parsed.op, parsed.op)
+        return f"{parsed.side_text('lhs', form.ref_text)} {op} {parsed.side_text('rhs', form.ref_text)}"
     shown = _OPS.sub(lambda m: OP_LABELS[m.group(0)], expression)
     shorts = {code: level.short or level.label for code, level in form.levels.items()} | {LEVEL_ALL: "tổng cộng"}
     return _LEVEL_REF.sub(lambda m: f"[{shorts.get(m.group(1), m.group(1))}]", shown)
@@ -66,7 +75,7 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
         for scope, level, code in zip(rel["scope"], rel["level"], rel["unit_code"], strict=True)
     ]  # fmt: skip
     expressions = {e: _expression_text(e, form) for e in rel["expression"].unique()}
-    expression_width = fit("", form.indicators, 34, 44)
+    expression_width = 44
     cols = [
         Col("STT", 6, "center"), Col("Quy tắc", 8, "center"), Col("Phạm vi", 11, "wrap"), Col("Cấp / đơn vị", fit("", whom, 12, 22), "wrap"),
         Col("Biểu thức", expression_width, "wrap"), Col("Vế trái", 14, "num"), Col("So sánh", 7, "center"), Col("Vế phải", 14, "num"),
@@ -96,8 +105,8 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
     for row, (rule, scope, who, expr, lhs, op, rhs, diff, status, severity, message) in enumerate(rows, start=TABLE_HEADER_ROW + 1):
         mark = severity if status == RuleStatus.FAILED else None
         shown = expressions[expr]
-        set_height(ws, row, (shown, cols[4].width), (text(message), cols[11].width), (who, cols[3].width))
         cells = [row - TABLE_HEADER_ROW, rule, RuleScope(scope).label, who, shown, lhs, OP_LABELS.get(op, op), rhs, diff]
+        set_height(ws, row, *((text(v), c.width) for v, c in zip([*cells, "", "", message], cols, strict=True) if c.style == "wrap"))
         for col, value in enumerate(cells):
             style = fmt[marked(cols[col].style, mark)]
             write_value(ws, row, col, value, style, fmt[marked("dec", mark)], style)
