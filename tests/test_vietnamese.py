@@ -69,7 +69,7 @@ def test_file_given_for_a_folder_and_the_reverse(tmp_path):
     _usage_error(_run("report", file), "tonghop report", Msg.CLI_005.render(name="THƯ_MỤC", reason=reason))
     reason = Msg.CLI_011.render(path=str(tmp_path))
     _usage_error(
-        _run("consolidate", tmp_path, "--prior", tmp_path), "tonghop consolidate", Msg.CLI_005.render(name="--prior", reason=reason)
+        _run("consolidate", tmp_path, "--units", tmp_path), "tonghop consolidate", Msg.CLI_005.render(name="--units", reason=reason)
     )
 
 
