@@ -80,6 +80,7 @@ def test_unknown_option_suggests_the_close_one(tmp_path):
 
 def test_missing_argument_extra_argument_and_option_value(tmp_path):
     _usage_error(_run("consolidate"), "tonghop consolidate", Msg.CLI_004.render(name="THƯ_MỤC"))
+    _usage_error(_run("check"), "tonghop check", Msg.CLI_004.render(name="TỆP_HOẶC_THƯ_MỤC"))  # no "..." in the sentence
     _usage_error(_run("consolidate", tmp_path, "thừa"), "tonghop consolidate", Msg.CLI_007.render(extra="'thừa'"))
     _usage_error(_run("consolidate", tmp_path, "--period"), "tonghop consolidate", Msg.CLI_002.render(option="--period", metavar="KỲ"))
     _usage_error(_run("consolidate", tmp_path, "--strict=1"), "tonghop consolidate", Msg.CLI_003.render(option="--strict"))

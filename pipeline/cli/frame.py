@@ -61,7 +61,7 @@ def _param_name(param) -> str:
     if param is None:
         return "tham số"
     if isinstance(param, click.Argument):
-        return param.human_readable_name
+        return param.human_readable_name.rstrip(".")  # "TỆP..." of a repeatable argument: no dots in a sentence
     return " / ".join(param.opts)
 
 
