@@ -59,7 +59,7 @@ def test_version_is_vietnamese():
 def test_missing_file(tmp_path):
     missing = tmp_path / "không có.xlsx"
     reason = Msg.CLI_010.render(kind="tệp hoặc thư mục", path=str(missing))
-    _usage_error(_run("check", missing), "tonghop check", Msg.CLI_005.render(name="TỆP_HOẶC_THƯ_MỤC...", reason=reason))
+    _usage_error(_run("check", missing), "tonghop check", Msg.CLI_005.render(name="TỆP_HOẶC_THƯ_MỤC", reason=reason))
 
 
 def test_file_given_for_a_folder_and_the_reverse(tmp_path):
