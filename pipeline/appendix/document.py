@@ -18,7 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from pipeline.appendix.charts import draw_charts
-from pipeline.appendix.sentences import Figures, form_sentences, render_all, sentence_name, verification_items
+from pipeline.appendix.sentences import Figures, form_sentences, render_all, sentence_name
+from pipeline.appendix.verification import verification_items
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
