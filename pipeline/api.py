@@ -31,7 +31,7 @@ from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
 from pipeline.sample import SAMPLE_PERIOD, build_sample
 from pipeline.templates.batch import write_templates
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 from pipeline.validate.reconcile import check_returns
 
 # The seed report's 2022 figures, compared with in the demo.

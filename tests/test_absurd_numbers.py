@@ -36,7 +36,7 @@ from pipeline.form.definition import load_form
 from pipeline.form.model import Unit
 from pipeline.outputs.csvfiles import numbers_text
 from pipeline.templates.build import build_template
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 from tests.agreement import assert_outputs_agree
 from tests.conftest import write_form
 

@@ -22,7 +22,8 @@ from pipeline.form.definition import load_form
 from pipeline.form.model import Unit
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.values import parse_value
-from pipeline.validate.checks import Context, check_value, check_values, identify, return_metadata
+from pipeline.validate.checks import check_value, check_values, identify, return_metadata
+from pipeline.validate.context import Context
 from tests.conftest import write_form
 
 FILE = "bao_cao.xlsx"

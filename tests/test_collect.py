@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.consolidate import collect
 from pipeline.consolidate.combine import consolidate_folder, consolidate_returns
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 
 
 def _copies(returns_dir, n=3):

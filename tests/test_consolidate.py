@@ -15,7 +15,7 @@ from pipeline.consolidate.combine import consolidate_folder, consolidate_returns
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.units import load_units
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 from tests.conftest import SEED_DIR, message_fields, set_saved_time
 
 

@@ -25,7 +25,7 @@ from pipeline.form.definition import load_form
 from pipeline.ingest.raw import CellError
 from pipeline.ingest.readers import read_calamine, read_openpyxl
 from pipeline.ingest.values import Kind, error_meaning, parse_value
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 from tests import hostile
 from tests.agreement import assert_outputs_agree
 from tests.test_absurd_numbers import type_into

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.consolidate.collect import process_file
-from pipeline.validate.checks import Context, FileOutcome
+from pipeline.validate.checks import FileOutcome
+from pipeline.validate.context import Context
 
 GOOD = "03386_Phuong_Quyet_Thang.xlsx"
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

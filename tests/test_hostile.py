@@ -18,7 +18,7 @@ from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core import settings
 from pipeline.core.errors import Msg
 from pipeline.ingest.readers import read_calamine
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 from tests import hostile
 from tests.conftest import message_fields
 

@@ -14,7 +14,8 @@ from pipeline.core.constants import META_PREFIX, META_SHEET, META_UNIT_CODE, MET
 from pipeline.core.errors import Msg
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.recognise import reporting_unit
-from pipeline.validate.checks import Context, check_return
+from pipeline.validate.checks import check_return
+from pipeline.validate.context import Context
 from tests.conftest import message_fields, set_saved_time
 
 QUYET_THANG = "03386_Phuong_Quyet_Thang.xlsx"

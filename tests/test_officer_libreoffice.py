@@ -15,7 +15,7 @@ import pytest
 from pipeline.consolidate.collect import process_file
 from pipeline.core.errors import Msg
 from pipeline.sample import sample_values
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 OFFICER = Path(__file__).resolve().parent / "uno" / "officer.py"

@@ -1,5 +1,5 @@
 """The placeholder language of the report sentences and the findings in plain Vietnamese
-(pipeline/appendix/sentences.py)."""
+(pipeline/appendix/sentences.py, pipeline/appendix/verification.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from conftest import md_table
 
-from pipeline.appendix.sentences import SENTENCES_CSV, Figures, Sentence, check_pattern, load_sentences, render, verification_items
+from pipeline.appendix.sentences import SENTENCES_CSV, Figures, Sentence, check_pattern, load_sentences, render
+from pipeline.appendix.verification import verification_items
 from pipeline.core import settings
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.model import Unit

@@ -140,7 +140,7 @@ def test_ods_metadata_readable_with_calamine(converted):
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_pipeline_recognises_the_converted_return(converted, units, fmt):
     from pipeline.consolidate.collect import process_file
-    from pipeline.validate.checks import Context
+    from pipeline.validate.context import Context
 
     checked = process_file(converted[fmt], Context(converted["form"], {u.code: u for u in units}))
     assert checked.accepted and checked.unit.code == UNIT_CODE and checked.meta["period"] == "2023"

@@ -315,7 +315,7 @@ def test_failure_leaves_nothing(tmp_path, form, units, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(templates, "_write_guide", broken)
+    monkeypatch.setattr(templates, "write_guide", broken)
     with pytest.raises(TemplateError, match="disk full"):
         build_template(form, unit, target, PERIOD)
     assert list(tmp_path.iterdir()) == []

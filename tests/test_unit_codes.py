@@ -13,7 +13,7 @@ from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.model import Unit
 from pipeline.form.units import load_units
-from pipeline.validate.checks import Context
+from pipeline.validate.context import Context
 from tests.conftest import message_fields
 
 BUNDLED = ["105", "03386", "03387", "03388", "03389", "03403", "03408", "03409"]

@@ -15,7 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from pipeline import api as run
-from pipeline.appendix.document import DOCX_NAME, admin_name_lines, vn_date
+from pipeline.appendix.document import DOCX_NAME
+from pipeline.appendix.docxparts import admin_name_lines, vn_date
 from pipeline.cli import cli
 from pipeline.cli.summary import demo_lines
 from pipeline.core import settings

@@ -11,20 +11,20 @@ from pathlib import Path
 
 from docx.enum.text import WD_BREAK
 
-from pipeline.appendix.document import (
+from pipeline.appendix.docxparts import (
     CENTER,
     LEFT,
     RIGHT,
     TABLE_PT,
     TEXT_WIDTH_CM,
-    _cell,
-    _header_block,
-    _new_document,
-    _para,
-    _row_flags,
-    _run,
-    _widths,
+    cell_text,
     grid_table,
+    header_block,
+    new_document,
+    paragraph,
+    row_flags,
+    set_widths,
+    text_run,
 )  # fmt: skip
 from pipeline.appendix.notices import (
     NOTICE_TITLE,
@@ -84,52 +84,52 @@ def _page_break(doc) -> None:
 
 
 def _heading(doc, result: ConsolidationResult, title: str, when: date) -> None:
-    _header_block(doc, result.form, NOTICE_NUMBER, when)
-    _para(doc, title, align=CENTER, bold=True, before=18)
-    _para(doc, result.form.title_for(), align=CENTER, bold=True, after=12)
+    header_block(doc, result.form, NOTICE_NUMBER, when)
+    paragraph(doc, title, align=CENTER, bold=True, before=18)
+    paragraph(doc, result.form.title_for(), align=CENTER, bold=True, after=12)
 
 
 def _signature(doc) -> None:
-    _para(doc, "TM. BAN THƯỜNG TRỰC", align=RIGHT, bold=True, before=18)
-    _para(doc, "(Ký, ghi rõ họ tên, đóng dấu)", align=RIGHT, italic=True, size=TABLE_PT + 1)
+    paragraph(doc, "TM. BAN THƯỜNG TRỰC", align=RIGHT, bold=True, before=18)
+    paragraph(doc, "(Ký, ghi rõ họ tên, đóng dấu)", align=RIGHT, italic=True, size=TABLE_PT + 1)
 
 
 def _notice_page(doc, notice: Notice, result: ConsolidationResult, when: date) -> None:
     _heading(doc, result, NOTICE_TITLE, when)
-    para = _para(doc, align=CENTER, after=10)
-    _run(para, "Kính gửi: ")
-    _run(para, f"{notice.unit.name} (mã {notice.unit.code})", bold=True)
-    _para(doc, notice_intro(notice, result), indent=1, after=6)
+    para = paragraph(doc, align=CENTER, after=10)
+    text_run(para, "Kính gửi: ")
+    text_run(para, f"{notice.unit.name} (mã {notice.unit.code})", bold=True)
+    paragraph(doc, notice_intro(notice, result), indent=1, after=6)
     table = grid_table(doc, ("STT", "Vị trí, chỉ tiêu", "Nội dung cần bổ sung, chỉnh sửa"))
     for i, item in enumerate(notice.items, start=1):
         cells = table.add_row().cells
-        _cell(cells[0], str(i), CENTER)
-        _cell(cells[1], item.place or "Cả tệp báo cáo", LEFT)
-        _cell(cells[2], f"{item.severity.label}: {item.text}", LEFT)
-        _row_flags(table.rows[-1])
-    _widths(table, ITEM_WIDTHS_CM)
-    _para(doc, notice_closing(notice, result), indent=1, before=10)
+        cell_text(cells[0], str(i), CENTER)
+        cell_text(cells[1], item.place or "Cả tệp báo cáo", LEFT)
+        cell_text(cells[2], f"{item.severity.label}: {item.text}", LEFT)
+        row_flags(table.rows[-1])
+    set_widths(table, ITEM_WIDTHS_CM)
+    paragraph(doc, notice_closing(notice, result), indent=1, before=10)
     _signature(doc)
 
 
 def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: date) -> None:
     _heading(doc, result, REMINDER_TITLE, when)
-    _para(doc, reminder_intro(missing, result), indent=1, after=6)
+    paragraph(doc, reminder_intro(missing, result), indent=1, after=6)
     table = grid_table(doc, ("STT", "Mã đơn vị", "Tên đơn vị"))
     for i, unit in enumerate(missing, start=1):
         cells = table.add_row().cells
         for cell, text, align in zip(cells, (str(i), unit.code, unit.name), (CENTER, CENTER, LEFT), strict=True):
-            _cell(cell, text, align)
-        _row_flags(table.rows[-1])
-    _widths(table, [1.0, 3.0, TEXT_WIDTH_CM - 4.0])
-    _para(doc, reminder_closing(result), indent=1, before=10)
+            cell_text(cell, text, align)
+        row_flags(table.rows[-1])
+    set_widths(table, [1.0, 3.0, TEXT_WIDTH_CM - 4.0])
+    paragraph(doc, reminder_closing(result), indent=1, before=10)
     _signature(doc)
 
 
 def _write_document(result: ConsolidationResult, notices: list[Notice], missing: list[Unit], path: Path) -> Path:
     """One page per notice, then the reminder list, each page starting on a new sheet."""
     when = result.consolidated_on or date.today()
-    doc = _new_document()
+    doc = new_document()
     doc.sections[0].header.is_linked_to_previous = True  # letters of one page each: no page numbers
     pages = [lambda n=n: _notice_page(doc, n, result, when) for n in notices]
     if missing:

@@ -20,7 +20,8 @@ from pipeline.form.model import Unit
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_workbook
-from pipeline.validate.checks import Context, FileOutcome, check_return
+from pipeline.validate.checks import FileOutcome, check_return
+from pipeline.validate.context import Context
 
 LOCK_PREFIXES = ("~$", ".~lock.")
 ESCAPE_TEXT = "\\xNN"  # how a byte that is not UTF-8 is written in a name that cannot be read

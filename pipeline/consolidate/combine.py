@@ -26,8 +26,9 @@ from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_label
 from pipeline.form.prior import PriorData
-from pipeline.validate.checks import Context, FileOutcome
+from pipeline.validate.checks import FileOutcome
 from pipeline.validate.compare import compare_with_prior
+from pipeline.validate.context import Context
 from pipeline.validate.reconcile import RELATION_COLUMNS, check_returns, check_totals
 
 

@@ -1,8 +1,8 @@
 """Write the Excel template each commune, ward or the city fills in (xlsxwriter).
 
 A template has three sheets: ``Báo cáo`` (the table officers fill in, with a check block
-of live formulas), ``Hướng dẫn`` (how to fill it in) and the hidden ``_tonghop`` (metadata
-the consolidation reads, also stored as custom document properties). Ingest finds the
+of live formulas), ``Hướng dẫn`` (how to fill it in, written by ``guide``) and the hidden
+``_tonghop`` (metadata the consolidation reads, also stored as custom document properties). Ingest finds the
 table by its header cells ``Mã`` and ``Số liệu``, never by position. The data sheet is marked
 twice, its name in the metadata and a workbook-wide defined name on it, so that a copy of it
 (a draft) is told apart from it.
@@ -11,7 +11,6 @@ twice, its name in the metadata and a workbook-wide defined name on it, so that 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
@@ -20,11 +19,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.core import constants as C
 from pipeline.core.atomic import atomic_path
-from pipeline.core.errors import Msg, PipelineError, TemplateError
+from pipeline.core.errors import TemplateError
 from pipeline.core.sheetlayout import set_height
 from pipeline.core.vnformat import format_number, strip_diacritics
 from pipeline.form.model import FormDefinition, Indicator, Unit
-from pipeline.form.period import Period
 from pipeline.form.prior import PriorData
 from pipeline.templates.checks import (
     DIFFERENCE,
@@ -37,73 +35,14 @@ from pipeline.templates.checks import (
     rule_formulas,
     value_formula,
 )
-from pipeline.templates.formats import GUIDE_WIDTH, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style, vietnamese_tiers
+from pipeline.templates.formats import PROTECT_OPTIONS, WIDTHS, WORKBOOK_OPTIONS, add_formats, input_style, vietnamese_tiers
+from pipeline.templates.guide import write_guide
 from pipeline.templates.heading import heading_heights, issuing_bodies
+from pipeline.templates.job import TemplateJob, check_written
 from pipeline.templates.table import CELL_PADDING_WIDTH, write_form_rows
 
 NOTE_FONT_RATIO = 12 / 11  # the check block's notes are 11pt: more of them fit a column
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
-PROTECT_OPTIONS = dict.fromkeys(("select_locked_cells", "select_unlocked_cells", "format_columns", "format_rows", "insert_rows"), True)
-GUIDE_STEPS = (
-    "Mở trang “Báo cáo”, nhập số liệu vào các ô màu vàng ở cột “Số liệu”. Các ô khác đã được khóa.",
-    "Chỉ nhập số, không kèm chữ hay đơn vị tính. Chỉ tiêu không phát sinh thì ghi 0, không để trống.",
-    "Gõ số liền, ví dụ 120341560; Excel tự hiển thị 120.341.560. Số đã gõ có dấu chấm như 120.341.560 chương trình tổng hợp vẫn đọc được.",
-    "Không sửa cột “Mã”, không xóa dòng, không đổi tên trang tính. Cần giải thích thì ghi vào cột “Ghi chú”.",
-    "Xem khối “KIỂM TRA SỐ LIỆU” cuối trang “Báo cáo”: mọi dòng phải hiện “{ok}”. Dòng “{fail}” thì xem chênh lệch ở cột “Ghi chú” "
-    "và sửa số liệu; dòng “{review}” thì kiểm tra lại hoặc giải thích ở cột “Ghi chú”.",
-    "Lưu tệp dạng Excel (.xlsx), giữ nguyên tên tệp, gửi qua thư điện tử hoặc Zalo cho Ban Thường trực {committee}.",
-    "Có thể in trang “Báo cáo”, ký tên, đóng dấu để lưu hồ sơ; tệp Excel vẫn phải gửi để tổng hợp.",
-)
-
-
-@dataclass
-class _Job:
-    """What one template is about, and where its columns are."""
-
-    form: FormDefinition
-    unit: Unit
-    period: str
-    deadline: str | None
-    prior: PriorData | None
-    where: str
-    size_as: str = ""  # the unit name the heading rows are sized for (default: the unit's)
-
-    @property
-    def headers(self) -> list[str]:
-        prior = [C.HEADER_PRIOR] if self.prior is not None else []
-        return [C.HEADER_STT, C.HEADER_LABEL, C.HEADER_UNIT, C.HEADER_CODE, C.HEADER_VALUE, *prior, C.HEADER_NOTE]
-
-    @property
-    def titles(self) -> list[str]:
-        """The header cells as written: the prior column named after its period when known."""
-        return [prior_title(self.prior) if h == C.HEADER_PRIOR else h for h in self.headers]
-
-    @property
-    def cols(self) -> dict[str, int]:
-        return {header: i for i, header in enumerate(self.headers)}
-
-    @property
-    def last(self) -> int:
-        return len(self.headers) - 1
-
-    @property
-    def helper(self) -> int:
-        """The hidden column of helper cells, right of the table (see ``checks``)."""
-        return len(self.headers)
-
-    def meta(self) -> dict[str, str]:
-        f, u = self.form, self.unit
-        values = (f.id, f.version, f.fingerprint, u.code, u.name, u.level, self.period, self.deadline or "", C.DATA_SHEET)
-        return dict(zip(C.META_KEYS, (str(v) for v in values), strict=True))
-
-
-def prior_title(prior: PriorData) -> str:
-    """The prior column's header: its period ("Năm 2023", "6 tháng đầu năm 2023"), else "Năm trước"."""
-    try:
-        label = Period.parse(prior.period).label if prior.period else ""
-    except PipelineError:
-        label = ""
-    return label[:1].upper() + label[1:] if label else C.HEADER_PRIOR
 
 
 def template_filename(unit: Unit) -> str:
@@ -133,7 +72,7 @@ def build_template(
     """
     path = Path(path)
     form = form.for_period(period)
-    job = _Job(form, unit, form.period.code, deadline, prior, path.name, size_as or unit.name)
+    job = TemplateJob(form, unit, form.period.code, deadline, prior, path.name, size_as or unit.name)
     with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
         try:
             _write_workbook(job, str(tmp))
@@ -142,30 +81,24 @@ def build_template(
     return path
 
 
-def _check(result: int | None, job: _Job, feature: str, cell: str = "", indicator: str = "") -> None:
-    """XlsxWriter warns and returns -1/-2 instead of raising: turn that into an error."""
-    if result is not None and result < 0:
-        raise TemplateError(Msg.TEMPLATE_002.render(where=job.where, feature=feature, cell=cell, code=result, indicator=indicator))
-
-
-def _write_workbook(job: _Job, filename: str) -> None:
+def _write_workbook(job: TemplateJob, filename: str) -> None:
     with xlsxwriter.Workbook(filename, WORKBOOK_OPTIONS) as wb:
         fmt = add_formats(wb)
         _write_data_sheet(wb.add_worksheet(C.DATA_SHEET), fmt, job)
-        _write_guide(wb.add_worksheet(C.GUIDE_SHEET), fmt, job)
+        write_guide(wb.add_worksheet(C.GUIDE_SHEET), fmt, job)
         _write_meta(wb.add_worksheet(C.META_SHEET), fmt, job)
         wb.worksheets()[0].activate()
         quoted = C.DATA_SHEET.replace("'", "''")
-        _check(wb.define_name(C.DATA_DEFINED_NAME, f"='{quoted}'!$1:$1048576"), job, "tên vùng dữ liệu", "", C.DATA_DEFINED_NAME)
+        check_written(wb.define_name(C.DATA_DEFINED_NAME, f"='{quoted}'!$1:$1048576"), job, "tên vùng dữ liệu", "", C.DATA_DEFINED_NAME)
         title = job.form.title_for()
         author = job.form.unit_committee(job.unit.name)
         wb.set_properties({"title": title, "subject": job.unit.name, "author": author, "company": "tonghop"})
         for key, value in job.meta().items():
             if value:
-                _check(wb.set_custom_property(C.META_PREFIX + key, value), job, "thuộc tính tài liệu", key)
+                check_written(wb.set_custom_property(C.META_PREFIX + key, value), job, "thuộc tính tài liệu", key)
 
 
-def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
+def _write_data_sheet(ws, fmt: dict, job: TemplateJob) -> None:
     """The ``Báo cáo`` sheet: heading, table, check block, signatures."""
     # Layout and printing.
     for i, header in enumerate(job.headers):
@@ -193,7 +126,7 @@ def _write_data_sheet(ws, fmt: dict, job: _Job) -> None:
     ws.protect("", PROTECT_OPTIONS)
 
 
-def _write_heading(ws, fmt: dict, job: _Job) -> int:
+def _write_heading(ws, fmt: dict, job: TemplateJob) -> int:
     """Rows above the table; returns the row of the table header."""
     split, last = job.cols[C.HEADER_CODE], job.last
     upper, lower = issuing_bodies(job.form, job.unit.name)
@@ -217,7 +150,7 @@ def _write_heading(ws, fmt: dict, job: _Job) -> int:
     return row + 2
 
 
-def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str, int]]:
+def _write_indicators(ws, fmt: dict, job: TemplateJob, row: int) -> tuple[int, dict[str, int]]:
     """Section rows and one row per indicator; returns the next row and ``code -> row``."""
     rows: dict[str, int] = {}
     widths = [WIDTHS[header] for header in job.headers]
@@ -228,7 +161,7 @@ def _write_indicators(ws, fmt: dict, job: _Job, row: int) -> tuple[int, dict[str
     return row, rows
 
 
-def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> None:
+def _write_inputs(ws, fmt: dict, job: TemplateJob, row: int, ind: Indicator) -> None:
     """The input, prior value and note cells of an indicator row."""
     col = job.cols
     ws.write_blank(row, col[C.HEADER_VALUE], None, fmt[input_style(ind.type)])
@@ -239,7 +172,7 @@ def _write_inputs(ws, fmt: dict, job: _Job, row: int, ind: Indicator) -> None:
     _validate(ws, job, row, col[C.HEADER_VALUE], ind)
 
 
-def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
+def _validate(ws, job: TemplateJob, row: int, col: int, ind: Indicator) -> None:
     """Data validation of one numeric input: whole numbers or decimals within bounds."""
     if ind.type not in C.NUMERIC_TYPES:
         return
@@ -257,10 +190,10 @@ def _validate(ws, job: _Job, row: int, col: int, ind: Indicator) -> None:
         error_message=f"Ô này chỉ nhận {kind} {bounds} (đơn vị tính: {ind.unit}). Gõ số liền, ví dụ 1250000; không nhập chữ hay dấu cách.",
     )
     cell = xl_rowcol_to_cell(row, col)
-    _check(ws.data_validation(row, col, row, col, options), job, "kiểm tra dữ liệu nhập", cell, ind.code)
+    check_written(ws.data_validation(row, col, row, col, options), job, "kiểm tra dữ liệu nhập", cell, ind.code)
 
 
-def _write_checks(ws, fmt: dict, job: _Job, row: int, rows: dict[str, int]) -> int:
+def _write_checks(ws, fmt: dict, job: TemplateJob, row: int, rows: dict[str, int]) -> int:
     """The ``KIỂM TRA SỐ LIỆU`` block: one live check per rule; returns the next row."""
     rules = job.form.return_rules(job.unit.level)
     if not rules:
@@ -288,7 +221,7 @@ def _write_checks(ws, fmt: dict, job: _Job, row: int, rows: dict[str, int]) -> i
     last = row + len(rules)
     for name, text in (("cf_fail", RESULT_FAIL), ("cf_review", RESULT_REVIEW), ("cf_ok", RESULT_OK)):
         options = {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt[name]}
-        _check(
+        check_written(
             ws.conditional_format(first, value_col, last, value_col, options),
             job,
             "định dạng có điều kiện",
@@ -297,7 +230,7 @@ def _write_checks(ws, fmt: dict, job: _Job, row: int, rows: dict[str, int]) -> i
     return last + 1
 
 
-def _write_helpers(ws, fmt: dict, job: _Job, rows: dict[str, int], codes) -> dict[str, str]:
+def _write_helpers(ws, fmt: dict, job: TemplateJob, rows: dict[str, int], codes) -> dict[str, str]:
     """A hidden helper cell beside the input of each of ``codes``: the number it holds, also
     typed as text (see ``checks.value_formula``); returns ``code -> helper cell``."""
     ws.set_column(job.helper, job.helper, 14, fmt["helper"], {"hidden": True})
@@ -305,7 +238,7 @@ def _write_helpers(ws, fmt: dict, job: _Job, rows: dict[str, int], codes) -> dic
     for code in codes:
         helpers[code] = xl_rowcol_to_cell(rows[code], job.helper)
         formula = value_formula(xl_rowcol_to_cell(rows[code], job.cols[C.HEADER_VALUE]))
-        _check(ws.write_formula(rows[code], job.helper, formula, fmt["helper"], ""), job, "công thức kiểm tra", helpers[code], code)
+        check_written(ws.write_formula(rows[code], job.helper, formula, fmt["helper"], ""), job, "công thức kiểm tra", helpers[code], code)
     return helpers
 
 
@@ -314,7 +247,7 @@ def _cached_difference(rule) -> float:
     return rule.expression.evaluate(lambda code, level: None).difference or 0
 
 
-def _write_signatures(ws, fmt: dict, job: _Job, row: int) -> None:
+def _write_signatures(ws, fmt: dict, job: TemplateJob, row: int) -> None:
     split, last = job.cols[C.HEADER_CODE], job.last
     place = job.form.settings.get("place", "")
     ws.merge_range(row, split, row, last, f"{place}, ngày ...... tháng ...... năm ......", fmt["place"])
@@ -324,42 +257,14 @@ def _write_signatures(ws, fmt: dict, job: _Job, row: int) -> None:
     ws.merge_range(row + 2, split, row + 2, last, "(Ký tên, đóng dấu)", fmt["sign_hint"])
 
 
-def _write_guide(ws, fmt: dict, job: _Job) -> None:
-    """The ``Hướng dẫn`` sheet: who reports what, by when, and how to fill in."""
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, GUIDE_WIDTH)
-    ws.hide_gridlines(2)
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.write_string(0, 0, "HƯỚNG DẪN ĐIỀN BIỂU MẪU", fmt["guide_title"])
-    facts = [
-        ("Biểu mẫu", job.form.title_for()),
-        ("Đơn vị báo cáo", job.unit.name),
-        ("Kỳ báo cáo", job.form.period.label),
-        ("Hạn nộp", job.deadline or "theo văn bản của Ban Thường trực"),
-        ("Nơi nhận", f"Ban Thường trực {job.form.committee}"),
-    ]
-    row = 2
-    for key, value in facts:
-        ws.write_string(row, 0, key, fmt["guide_key"])
-        ws.write_string(row, 1, value, fmt["guide_text"])
-        row += 1
-    ws.write_string(row + 1, 0, "Cách điền", fmt["guide_key"])
-    for number, step in enumerate(GUIDE_STEPS, start=1):
-        text = f"{number}. " + step.format(committee=job.form.committee, ok=RESULT_OK, fail=RESULT_FAIL, review=RESULT_REVIEW)
-        ws.write_string(row + number, 1, text, fmt["guide_text"])
-        set_height(ws, row + number, (text, GUIDE_WIDTH))
-    ws.protect("", PROTECT_OPTIONS)
-
-
-def _write_meta(ws, fmt: dict, job: _Job) -> None:
+def _write_meta(ws, fmt: dict, job: TemplateJob) -> None:
     """The hidden ``_tonghop`` sheet: one key and value (as text) per row."""
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 40)
     ws.write_string(0, 0, "key", fmt["meta"])
     ws.write_string(0, 1, "value", fmt["meta"])
     for row, (key, value) in enumerate(job.meta().items(), start=1):
-        _check(ws.write_string(row, 0, key, fmt["meta"]), job, "thông tin nhận dạng", f"A{row + 1}")
-        _check(ws.write_string(row, 1, value, fmt["meta"]), job, "thông tin nhận dạng", f"B{row + 1}")
+        check_written(ws.write_string(row, 0, key, fmt["meta"]), job, "thông tin nhận dạng", f"A{row + 1}")
+        check_written(ws.write_string(row, 1, value, fmt["meta"]), job, "thông tin nhận dạng", f"B{row + 1}")
     ws.protect("", PROTECT_OPTIONS)
     ws.hide()

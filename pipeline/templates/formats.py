@@ -2,7 +2,8 @@
 
 Every style is a dict built on ``BASE`` (Times New Roman, the font of Vietnamese
 administrative documents). ``add_formats(workbook)`` turns them into ``Format`` objects
-once per workbook; the sheet writers look them up by name.
+once per workbook; the sheet writers look them up by name. The workbook's options and what
+a protected sheet still allows are here too.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
+# What officers may still do on a protected sheet.
+PROTECT_OPTIONS = dict.fromkeys(("select_locked_cells", "select_unlocked_cells", "format_columns", "format_rows", "insert_rows"), True)
 
 
 def add_formats(workbook) -> dict[str, object]:

@@ -1,16 +1,16 @@
 """Cell and row checks of one return: who it is from, and whether each value is usable.
 
-Every problem becomes a ``Problem`` with its place; nothing is raised. Rule checks
-(relations between indicators) live in ``reconcile.py``.
+Every problem becomes a ``Problem`` with its place; nothing is raised. What a return is judged
+against (form, unit list, period) is ``context.Context``; rule checks (relations between
+indicators) live in ``reconcile.py``.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import NamedTuple
 
 from pipeline.core.constants import (
@@ -30,11 +30,11 @@ from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
 from pipeline.form.model import FormDefinition, Indicator, Unit
 from pipeline.form.period import Period, period_label
-from pipeline.form.units import code_key
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
-from pipeline.ingest.recognise import fold, recognise
+from pipeline.ingest.recognise import recognise
 from pipeline.ingest.values import Kind, ParsedValue, parse_value
+from pipeline.validate.context import Context
 from pipeline.validate.identity import identity_doubts
 
 
@@ -45,62 +45,6 @@ class Value(NamedTuple):
     value: object
     sheet: str
     cell: str
-
-
-@dataclass
-class Context:
-    """What returns are judged against. ``units`` is None when no unit list is given."""
-
-    form: FormDefinition
-    units: dict[str, Unit] | None = None
-    period: str | None = None
-
-    def unit_for(self, code: str, level: str = "") -> Unit | None:
-        """The listed unit that a return's ``code`` names, or None.
-
-        A numeric code matches whatever leading zeros either side lost (Excel drops them when it
-        re-saves units.csv); official codes are fixed-width, so the unit keeps the longer of the
-        two codes. Where two levels share the digits, the return's ``level`` decides.
-        """
-        if not self.units or code in self.units:
-            return (self.units or {}).get(code)
-        hits = self._by_key.get(code_key(code), [])
-        if len(hits) > 1:
-            hits = [u for u in hits if u.level == level]
-        if len(hits) != 1:
-            return None
-        return replace(hits[0], code=code) if len(code) > len(hits[0].code) else hits[0]
-
-    def form_for(self, period: str | None) -> FormDefinition:
-        """The form with its labels filled for a return's ``period`` (the form as given when the
-        period is not one: the return is rejected for it anyway)."""
-        if not period:
-            return self.form
-        if period not in self._forms:
-            try:
-                self._forms[period] = self.form.for_period(period)
-            except PipelineError:
-                self._forms[period] = self.form
-        return self._forms[period]
-
-    @cached_property
-    def _forms(self) -> dict[str, FormDefinition]:
-        return {}
-
-    @cached_property
-    def _by_key(self) -> dict[str, list[Unit]]:
-        by_key: dict[str, list[Unit]] = {}
-        for unit in (self.units or {}).values():
-            by_key.setdefault(code_key(unit.code), []).append(unit)
-        return by_key
-
-    @cached_property
-    def folded_names(self) -> dict[str, frozenset[str]]:
-        """Level -> the listed units' names, folded (see ``recognise.fold``)."""
-        names: dict[str, set[str]] = {}
-        for unit in (self.units or {}).values():
-            names.setdefault(unit.level, set()).add(fold(unit.name))
-        return {level: frozenset(found - {""}) for level, found in names.items()}
 
 
 @dataclass(frozen=True)
