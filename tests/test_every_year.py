@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -197,3 +199,18 @@ def test_2024_totals_compared_with_2023(rounds):
     result = rounds["result_2024"]
     assert result.prior.period == "2023" and result.period == "2024"
     assert not [p for p in result.findings.problems if p.type == Msg.PRIOR_008.slug]  # 2023 is 2024's prior year
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="LibreOffice and poppler needed")
+def test_figures_of_the_appendix_tables_are_never_broken_across_lines(rounds, tmp_path):
+    """Printed, each figure of a data table stays on one line ("855.796.456", never "855.796.45"
+    over "6"), with the comparison columns too: a smaller size is used when they do not fit."""
+    path = api.make_report(rounds["out_2024"], out=tmp_path / "phu_luc.docx")
+    profile = (tmp_path / "profile").as_uri()
+    convert = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)]
+    subprocess.run(convert, check=True, timeout=180, capture_output=True)
+    printed = subprocess.run(["pdftotext", str(tmp_path / "phu_luc.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    tables = docx.Document(str(path)).tables[1:]
+    figures = {c.text for t in tables for r in t.rows[1:] for c in r.cells[2:] if len(c.text) >= 9 and c.text[-1].isdigit()}
+    assert len(figures) > 10  # the money figures of both years and their changes
+    assert sorted(f for f in figures if f not in printed.split()) == []

@@ -93,20 +93,32 @@ def _table_rows(section: Section, result: ConsolidationResult, compare: bool) ->
     return rows
 
 
-def _text_cm(text: str) -> float:
-    """Width of a figure in Times New Roman 11 pt: digits and signs 0,2 cm, separators 0,1 cm."""
-    return sum(0.1 if ch in ".," else 0.2 for ch in text)
+FIGURE_PAD_CM = 0.35  # a number cell's margins (0,1 cm each side) and borders, with some slack
+SMALLEST_FIGURE_PT = 8.0
 
 
-def _column_widths(header: list[str], rows: list[list[str]]) -> list[float]:
-    """Number columns as wide as their longest figure; the label column takes the rest, never
-    less than ``LABEL_MIN_CM`` (very long figures then share what is left, and wrap)."""
-    numbers = [max(1.6, max(_text_cm(r[i]) for r in rows) + 0.3) for i in range(2, len(header))]
+def _text_cm(text: str, size: float = TABLE_PT) -> float:
+    """Width of a figure in Times New Roman: a digit or sign is half an em, a separator a quarter."""
+    em_cm = size * 2.54 / 72
+    return sum(em_cm / 4 if ch in ".," else em_cm / 2 for ch in text)
+
+
+def _column_widths(header: list[str], rows: list[list[str]]) -> tuple[list[float], float]:
+    """Number columns as wide as their longest figure, and the font size of the figures; the
+    label column takes the rest, never less than ``LABEL_MIN_CM``. When the figures do not fit
+    on one line each, they are set smaller (down to ``SMALLEST_FIGURE_PT``) rather than broken
+    across lines ("792.454.89 / 6"); only beyond that do they share what is left, and wrap."""
     unit = 1.7
     room = TEXT_WIDTH_CM - unit - LABEL_MIN_CM
+    longest = [max(_text_cm(r[i]) for r in rows) for i in range(2, len(header))]
+    size = float(TABLE_PT)
+    if sum(longest) + FIGURE_PAD_CM * len(longest) > room:
+        fitting = TABLE_PT * (room - FIGURE_PAD_CM * len(longest)) / max(sum(longest), 0.01)
+        size = max(SMALLEST_FIGURE_PT, int(fitting * 2) / 2)
+    numbers = [max(1.6, width * size / TABLE_PT + FIGURE_PAD_CM) for width in longest]
     if sum(numbers) > room:
         numbers = [width * room / sum(numbers) for width in numbers]
-    return [TEXT_WIDTH_CM - unit - sum(numbers), unit, *numbers]
+    return [TEXT_WIDTH_CM - unit - sum(numbers), unit, *numbers], size
 
 
 def _section_table(doc, section: Section, result: ConsolidationResult, compare: bool) -> None:
@@ -119,15 +131,16 @@ def _section_table(doc, section: Section, result: ConsolidationResult, compare: 
     if compare:
         header += [f"Cùng kỳ {period_label(_prior_period(result))}" if _prior_period(result) else "Cùng kỳ", "Tăng/giảm"]
     table = grid_table(doc, header)
+    widths, size = _column_widths(header, [values for _, values in rows])
     for ind, values in rows:
         cells = table.add_row().cells
         sub = bool(ind.parent)  # a part of the indicator above: in italics
         cell_text(cells[0], values[0], italic=sub)
         cell_text(cells[1], values[1], CENTER, italic=sub)
         for cell, text in zip(cells[2:], values[2:], strict=True):
-            cell_text(cell, text.rstrip("*"), RIGHT, bold=text.endswith("*"))
+            cell_text(cell, text.rstrip("*"), RIGHT, bold=text.endswith("*"), size=size)
         row_flags(table.rows[-1])
-    set_widths(table, _column_widths(header, [values for _, values in rows]))
+    set_widths(table, widths)
 
 
 def _tables_part(doc, result: ConsolidationResult) -> None:

@@ -116,10 +116,10 @@ def _lines(para, lines: list[str], bold: bool) -> None:
             run.add_break()
 
 
-def cell_text(cell, text: str, align=LEFT, bold=False, italic=False) -> None:
+def cell_text(cell, text: str, align=LEFT, bold=False, italic=False, size: float = TABLE_PT) -> None:
     para = cell.paragraphs[0]
     para.alignment = align
-    text_run(para, text, bold=bold, italic=italic, size=TABLE_PT)
+    text_run(para, text, bold=bold, italic=italic, size=size)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
