@@ -133,13 +133,14 @@ def _section_table(doc, section: Section, result: ConsolidationResult, compare: 
     table = grid_table(doc, header)
     widths, size = _column_widths(header, [values for _, values in rows])
     for ind, values in rows:
-        cells = table.add_row().cells
+        row = table.add_row()  # kept: ``table.rows[-1]`` walks every row (quadratic on long lists)
+        cells = row.cells
         sub = bool(ind.parent)  # a part of the indicator above: in italics
         cell_text(cells[0], values[0], italic=sub)
         cell_text(cells[1], values[1], CENTER, italic=sub)
         for cell, text in zip(cells[2:], values[2:], strict=True):
             cell_text(cell, text.rstrip("*"), RIGHT, bold=text.endswith("*"), size=size)
-        row_flags(table.rows[-1])
+        row_flags(row)
     set_widths(table, widths)
 
 

@@ -102,11 +102,12 @@ def _notice_page(doc, notice: Notice, result: ConsolidationResult, when: date) -
     paragraph(doc, notice_intro(notice, result), indent=1, after=6)
     table = grid_table(doc, ("STT", "Vị trí, chỉ tiêu", "Nội dung cần bổ sung, chỉnh sửa"))
     for i, item in enumerate(notice.items, start=1):
-        cells = table.add_row().cells
+        row = table.add_row()  # kept: ``table.rows[-1]`` walks every row (quadratic on long lists)
+        cells = row.cells
         cell_text(cells[0], str(i), CENTER)
         cell_text(cells[1], item.place or "Cả tệp báo cáo", LEFT)
         cell_text(cells[2], f"{item.severity.label}: {item.text}", LEFT)
-        row_flags(table.rows[-1])
+        row_flags(row)
     set_widths(table, ITEM_WIDTHS_CM)
     paragraph(doc, notice_closing(notice, result), indent=1, before=10)
     _signature(doc)
@@ -117,10 +118,11 @@ def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: 
     paragraph(doc, reminder_intro(missing, result), indent=1, after=6)
     table = grid_table(doc, ("STT", "Mã đơn vị", "Tên đơn vị"))
     for i, unit in enumerate(missing, start=1):
-        cells = table.add_row().cells
+        row = table.add_row()  # kept: ``table.rows[-1]`` walks every row (quadratic on long lists)
+        cells = row.cells
         for cell, text, align in zip(cells, (str(i), unit.code, unit.name), (CENTER, CENTER, LEFT), strict=True):
             cell_text(cell, text, align)
-        row_flags(table.rows[-1])
+        row_flags(row)
     set_widths(table, [1.0, 3.0, TEXT_WIDTH_CM - 4.0])
     paragraph(doc, reminder_closing(result), indent=1, before=10)
     _signature(doc)
