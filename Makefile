@@ -14,7 +14,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/tonghop demo
-	@echo "Để gõ lệnh tonghop: chạy '. .venv/bin/activate' (Windows: '.venv\Scripts\activate'), hoặc dùng $(BIN)/tonghop."
+	@printf '%s\n' "Để gõ lệnh tonghop: chạy '. .venv/bin/activate' (Windows: '.venv\Scripts\activate'), hoặc dùng $(BIN)/tonghop."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
