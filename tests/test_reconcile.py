@@ -299,7 +299,7 @@ def test_rules_across_levels(form):
             rhs_text=f"{TURNS} (tổng cộng)", lhs_value="40", rhs_value="41", difference="-1",
         ),
         Msg.RELATION_001.render(
-            where=where, rule="R20", message=rules["R20"].message.rstrip("."), rhs_text="1000",
+            where=where, rule="R20", message=rules["R20"].message.rstrip("."), rhs_text="1.000",
             lhs_text="Văn bản chỉ đạo, hướng dẫn, triển khai do Ban Thường trực ban hành (cấp xã, phường)",
             lhs_value="900", rhs_value="1.000", difference="-100",
         ),

@@ -75,9 +75,10 @@ class Term:
     constant: float = 0.0
 
     def text(self, name: Callable[[str, str], str] | None = None) -> str:
-        """``CODE`` or ``CODE[level]``; with ``name``, what ``name(code, level)`` calls it."""
+        """``CODE`` or ``CODE[level]``; with ``name``, what ``name(code, level)`` calls it, and a
+        constant written the Vietnamese way (``1.000``)."""
         if self.ref is None:
-            return _number_text(self.constant)
+            return format_number(self.constant) if name is not None else _number_text(self.constant)
         code, level = self.ref
         if name is not None:
             return name(code, level)
