@@ -202,3 +202,20 @@ def test_notices_of_an_earlier_run_do_not_stay(round_dir, make_return, tmp_path,
     names = {p.name for p in (out / NOTICES_DIR).iterdir()}
     assert notice_filename(unit_by_code["03386"]) not in names and notice_filename(unit_by_code["105"]) in names
     assert not list(out.glob(".tonghop-staging-*"))  # nothing of the swap left behind
+
+
+def test_many_findings_of_one_kind_are_one_line_of_the_notice(round_dir, make_return, tmp_path, unit_by_code, form):
+    """A return left mostly blank: the missing cells are one item naming each cell and indicator,
+    so the text stays short enough for Zalo; the counts still count every finding."""
+    (round_dir / QUYET_THANG).unlink()
+    blanks = [ind.code for ind in form.indicators_for("communes") if ind.required][:8]
+    make_return("03386", dict.fromkeys(blanks), name=QUYET_THANG, folder=round_dir)
+    result, out = api.consolidate(round_dir, period="2023", out=tmp_path / "out")
+    missing = [p for p in result.findings.problems if p.unit_code == "03386" and p.type == Msg.VALUE_001.slug]
+    assert len(missing) == 8
+    text = _text(out / NOTICES_DIR / notice_filename(unit_by_code["03386"]))
+    (line,) = [line for line in text.splitlines() if f"ở {len(missing)} ô: " in line]
+    for p in missing:
+        assert f"{p.cell} “{result.form.indicators[p.code].display_label}”" in line
+    assert line.endswith(message_text(missing[0]).rsplit(". ", 1)[-1])  # what to do, once
+    assert f"có {sum(1 for p in result.findings.problems if p.unit_code == '03386' and p.severity == 'error')} lỗi" in text

@@ -15,7 +15,7 @@ from datetime import date
 
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import DATA_SHEET, FileStatus, Severity, SubmissionStatus
-from pipeline.core.errors import Msg
+from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import Problem, split_place
 from pipeline.form.model import Unit
 from pipeline.form.period import format_date
@@ -25,6 +25,7 @@ REMINDER_TITLE = "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO"
 ACTING = (Severity.ERROR, Severity.WARNING)
 FIX_ERRORS = "sửa các lỗi"
 CHECK_WARNINGS = "với mỗi cảnh báo, kiểm tra lại, sửa nếu sai, hoặc ghi lý do vào cột “Ghi chú” nếu số liệu là đúng"
+GROUP_AT = 5  # findings of one kind on cells beyond this are one item of a notice
 HOW_TO_SEND = "Sửa ngay trên tệp báo cáo đã gửi (không lập tệp mới), xem khối “Kiểm tra số liệu” báo “Đạt”, rồi gửi lại báo cáo đã sửa"
 
 
@@ -37,6 +38,7 @@ class NoticeItem:
     sheet: str = ""
     indicator: str = ""  # the indicator's Vietnamese name
     text: str = ""  # the finding's message without its place; it ends with what to do
+    represents: int = 1  # the findings this item stands for (more than 1: many of one kind, one line)
 
     @property
     def place(self) -> str:
@@ -59,12 +61,42 @@ class Notice:
     items: tuple[NoticeItem, ...]
 
     def count(self, severity: Severity) -> int:
-        return sum(item.severity == severity for item in self.items)
+        return sum(item.represents for item in self.items if item.severity == severity)
 
 
 def _item(p: Problem, result: ConsolidationResult) -> NoticeItem:
     ind = result.form.indicators.get(p.code) if p.code else None
     return NoticeItem(Severity(p.severity), p.cell or "", p.sheet or "", ind.display_label if ind else "", split_place(p)[1])
+
+
+def _what_to_do(message: str) -> str:
+    """The last sentence of a finding's message: what to do ("Hãy nhập số liệu; …")."""
+    sentences = [part for part in message.rstrip(".").split(". ") if part]
+    return sentences[-1] + "." if sentences else ""
+
+
+def _grouped(found: list[Problem], result: ConsolidationResult) -> list[NoticeItem]:
+    """The items of a notice: a kind of finding met more than ``GROUP_AT`` times on cells is one
+    item naming every cell and indicator, so the text stays short enough for Zalo."""
+    kinds: dict[tuple[str, str], list[Problem]] = {}
+    for p in found:
+        kinds.setdefault((p.type, p.severity), []).append(p)
+    items, done = [], set()
+    for p in found:
+        kind = kinds[p.type, p.severity]
+        if len(kind) <= GROUP_AT or not all(q.cell for q in kind) or p.type == Msg.RELATION_001.slug:
+            items.append(_item(p, result))
+        elif (p.type, p.severity) not in done:
+            done.add((p.type, p.severity))
+            named = "; ".join(f"{q.cell} “{_label(q, result)}”" if _label(q, result) else q.cell for q in kind)
+            text = f"{finding_label(p.type)} ở {len(kind)} ô: {named}. {_what_to_do(split_place(p)[1])}"
+            items.append(NoticeItem(Severity(p.severity), text=text, represents=len(kind)))
+    return items
+
+
+def _label(p: Problem, result: ConsolidationResult) -> str:
+    ind = result.form.indicators.get(p.code) if p.code else None
+    return ind.display_label if ind else ""
 
 
 def unit_notices(result: ConsolidationResult) -> list[Notice]:
@@ -79,7 +111,7 @@ def unit_notices(result: ConsolidationResult) -> list[Notice]:
         found = sorted(by_unit.get(unit.code, []), key=lambda p: Severity(p.severity).rank)
         if found:
             files = tuple(dict.fromkeys(p.file for p in found if p.file))
-            notices.append(Notice(unit, files, tuple(_item(p, result) for p in found)))
+            notices.append(Notice(unit, files, tuple(_grouped(found, result))))
     return notices
 
 
