@@ -105,7 +105,7 @@ def _notice_page(doc, notice: Notice, result: ConsolidationResult, when: date) -
         row = table.add_row()  # kept: ``table.rows[-1]`` walks every row (quadratic on long lists)
         cells = row.cells
         cell_text(cells[0], str(i), CENTER)
-        cell_text(cells[1], item.place or "Cả tệp báo cáo", LEFT)
+        cell_text(cells[1], item.column, LEFT)
         cell_text(cells[2], f"{item.severity.label}: {item.text}", LEFT)
         row_flags(row)
     set_widths(table, ITEM_WIDTHS_CM)

@@ -47,6 +47,12 @@ class NoticeItem:
         parts = [f"Ô {self.cell}{sheet}"] if self.cell else []
         return " – ".join([*parts, *([self.indicator] if self.indicator else [])])
 
+    @property
+    def column(self) -> str:
+        """The place as the printed notice's table shows it: the cell, "23 ô" for a grouped item,
+        or the whole file."""
+        return self.place or (f"{self.represents} ô" if self.represents > 1 else "Cả tệp báo cáo")
+
     def lines(self) -> list[str]:
         """The item in plain text: severity and place, then what is wrong and what to do."""
         return [f"[{self.severity.label}] {self.place}", f"   {self.text}"] if self.place else [f"[{self.severity.label}] {self.text}"]
