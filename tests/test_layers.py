@@ -14,7 +14,7 @@ PACKAGE = Path(pipeline.__file__).resolve().parent
 # From the bottom up; packages on one layer may not import each other.
 LAYERS = (
     ("core",),
-    ("form",),
+    ("form", "store"),
     ("ingest", "templates"),
     ("validate",),
     ("consolidate",),
@@ -22,6 +22,7 @@ LAYERS = (
     ("outputs",),
     ("sample",),
     ("api",),
+    ("rounds",),
     ("cli",),
     ("__main__",),
 )
