@@ -17,10 +17,10 @@ from pipeline.cli.frame import Group, echo
 from pipeline.cli.summary import consolidation_lines
 from pipeline.consolidate.timeliness import vietnam_time
 from pipeline.core.constants import RoundStatus
-from pipeline.core.errors import PipelineError
+from pipeline.core.errors import Msg, OutputError, PipelineError
 from pipeline.core.vnformat import format_number
 from pipeline.form.period import format_date, period_label
-from pipeline.rounds.create import write_private
+from pipeline.rounds.create import open_private
 from pipeline.store import Store
 
 NAME_WIDTH = 32  # a unit's name in the status table, cut beyond
@@ -106,9 +106,13 @@ def links(data_dir, url, round_id, base_url, out, unit_codes) -> None:
         tonghop round links --round MÃ_ĐỢT --base-url https://baocao.example.vn --out duong_dan.csv
         tonghop round links --round MÃ_ĐỢT --unit 03386 --out duong_dan_03386.csv
     """
-    with opened(data_dir, url) as store:
+    try:
+        target = open_private(Path(out))  # before new links are issued: the old ones stay valid if this fails
+    except OSError as err:
+        _fail(OutputError(Msg.OUTPUT_002.render(where=out, reason=err.strerror)))
+    with target, opened(data_dir, url) as store:
         rows = rounds.links(store, round_id, base_url, units=list(unit_codes) or None)
-    write_private(Path(out), rounds.links_csv(rows))
+        target.write(rounds.links_csv(rows))
     echo(f"Đã ghi {format_number(len(rows))} đường dẫn vào tệp {out}.")
     echo("Đường dẫn cũ của các đơn vị này (nếu có) không còn dùng được; hãy gửi đường dẫn mới cho từng đơn vị.")
 

@@ -17,7 +17,7 @@ import io
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import platformdirs
 
@@ -100,11 +100,9 @@ def links_csv(rows: list[tuple[str, str, str]]) -> bytes:
     return text.getvalue().encode("utf-8-sig")
 
 
-def write_private(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a new or replaced file readable by its owner only (where the system
-    allows it): a file of links is a key to every unit's page."""
+def open_private(path: Path) -> BinaryIO:
+    """A new or emptied file, readable by its owner only where the system allows it, opened for
+    writing: a file of links is a key to every unit's page. Open it before ``links`` issues the
+    tokens, so that a file that cannot be written never leaves the units without working links."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    return path
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
