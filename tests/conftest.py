@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
+import socket
 import string
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+try:
+    import pwd
+except ImportError:  # Windows: no PostgreSQL tests
+    pwd = None
 
 from pipeline.core.errors import Msg
 from pipeline.form.definition import load_form
@@ -139,3 +148,79 @@ def set_saved_time(path: Path, stamp: str) -> None:
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*<", rb"\g<1>" + stamp.encode() + b"<", data)
             dst.writestr(info, data)
+
+
+# A throwaway PostgreSQL server for the store tests: initdb into a temporary folder, started on a
+# free port with its Unix socket in that folder (no TCP), stopped and removed after the session.
+# As root, the server runs as the ``postgres`` user (PostgreSQL refuses to run as root).
+PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+
+
+def _pg_tool(name: str) -> str | None:
+    for folder in reversed(PG_BIN_DIRS):  # Debian keeps the binaries here, off PATH; newest first
+        if (folder / name).is_file():
+            return str(folder / name)
+    return shutil.which(name)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """``(socket_dir, port)`` of a PostgreSQL server started for this session; skips the tests
+    that need it, with the reason, when it cannot be had."""
+    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl; Debian: apt-get install postgresql)")
+    as_user: list[str] = []
+    if pwd is None:
+        pytest.skip("the PostgreSQL tests start a server on Linux or macOS only")
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            owner = None
+        if not (runuser and owner):
+            pytest.skip("running as root without a 'postgres' user or runuser: PostgreSQL refuses to run as root")
+        as_user = [runuser, "-u", "postgres", "--"]
+    folder = Path(tempfile.mkdtemp(prefix="tonghop-pg-"))  # short: a socket path has at most 107 bytes
+    if as_user:
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+    data, port = folder / "data", _free_port()
+    log = folder / "server.log"
+
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=timeout, cwd=folder)
+
+    try:
+        made = run(initdb, "-D", str(data), "-U", "tonghop", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync")
+        if made.returncode != 0:
+            pytest.skip(f"PostgreSQL initdb failed: {(made.stderr or made.stdout).strip()[-500:]}")
+        options = f"-k '{folder}' -p {port} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        started = run(pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start")
+        if started.returncode != 0:
+            tail = log.read_text(errors="replace")[-500:] if log.exists() else started.stderr
+            pytest.skip(f"PostgreSQL could not be started: {tail.strip()}")
+        try:
+            yield folder, port
+        finally:
+            run(pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop", timeout=60)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A new, empty database on the session's PostgreSQL server, as a ``postgresql://`` URL."""
+    import psycopg
+
+    socket_dir, port = postgres_server
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + "_" + secrets.token_hex(4)
+    with psycopg.connect(host=str(socket_dir), port=port, user="tonghop", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql://tonghop@/{name}?host={socket_dir}&port={port}"

@@ -43,6 +43,11 @@ class OutputError(PipelineError):
     """An output file could not be written."""
 
 
+class StoreError(PipelineError):
+    """The store of collection rounds cannot do what was asked (unknown round, database or
+    data folder unusable)."""
+
+
 class _Formatter(string.Formatter):
     """Render missing keys as ``unknown`` instead of raising."""
 
@@ -537,6 +542,46 @@ class Msg(Enum):
     )
     REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
     REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
+
+    # The store of collection rounds (raised as StoreError).
+    STORE_001 = ("Unknown round", "Không có đợt thu báo cáo mã '{round_id}'. Hãy kiểm tra lại mã đợt (mã được in ra khi tạo đợt).")
+    STORE_002 = (
+        "Unit not in round",
+        "Đợt thu báo cáo '{round_id}' không có đơn vị mã '{code}'. Hãy dùng mã đơn vị trong danh sách đơn vị của đợt.",
+    )
+    STORE_003 = (
+        "Unknown submission",
+        "Đợt thu báo cáo '{round_id}' không có bản nộp số {submission_id}. Hãy tải lại trang và chọn lại bản nộp.",
+    )
+    STORE_004 = (
+        "Stored file missing",
+        "[{where}] Không tìm thấy tệp đã lưu (sha256 {sha256}). Hãy khôi phục thư mục dữ liệu từ bản sao lưu.",
+    )
+    STORE_005 = (
+        "Stored file damaged",
+        "[{where}] Tệp đã lưu bị thay đổi hoặc hỏng (mã sha256 không khớp với nội dung). Hãy khôi phục thư mục dữ liệu từ bản sao lưu.",
+    )
+    STORE_006 = (
+        "Store not opened",
+        "Không mở được kho dữ liệu {where}: {reason}. Hãy kiểm tra thư mục --data hoặc địa chỉ --db và quyền truy cập.",
+    )
+    STORE_007 = (
+        "Store from a newer version",
+        "Kho dữ liệu {where} do phiên bản mới hơn của tonghop tạo ra (lược đồ '{revision}'). Hãy cập nhật tonghop rồi mở lại; dữ liệu được giữ nguyên.",
+    )
+    STORE_008 = (
+        "Unsupported database",
+        "Địa chỉ cơ sở dữ liệu '{url}' không dùng được: chỉ nhận postgresql://… (hoặc bỏ trống --db để dùng SQLite trong thư mục dữ liệu).",
+    )
+    STORE_009 = ("Duplicate unit in round", "Danh sách đơn vị của đợt có mã '{code}' nhiều lần. Mỗi đơn vị chỉ được ghi một lần.")
+    STORE_010 = (
+        "File not stored",
+        "[{where}] Không lưu được tệp vào thư mục dữ liệu: {reason}. Hãy kiểm tra chỗ trống trên đĩa và quyền ghi của thư mục.",
+    )
+    STORE_011 = (
+        "Database error",
+        "Không đọc, ghi được kho dữ liệu {where}: {reason}. Hãy thử lại sau ít phút; dữ liệu đã lưu được giữ nguyên.",
+    )
 
     # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
     CLI_001 = ("No such option", "Lệnh không có tùy chọn '{option}'{suggestion}.")

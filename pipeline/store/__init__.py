@@ -1,0 +1,15 @@
+"""The store of collection rounds: rounds and their units, unit links (tokens kept only as
+sha256 hashes), every file received kept byte for byte (content-addressed blobs under the data
+folder), submissions with their findings, the office's reviews and an append-only audit log.
+The only code that speaks SQL (SQLAlchemy, SQLite by default or PostgreSQL by URL); the schema
+is built and upgraded by the Alembic migrations in ``migrations/`` whenever a store is opened.
+Nothing is ever deleted or overwritten: reviews and new links are added rows.
+
+May import: ``core``.
+"""
+
+from pipeline.core.errors import StoreError
+from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
+from pipeline.store.store import Store
+
+__all__ = ["AuditRecord", "RoundRecord", "Store", "StoreError", "SubmissionRecord", "UnitRecord"]

@@ -1,0 +1,61 @@
+"""Files kept byte for byte, named by their sha256: ``<data>/blobs/ab/cdef…``.
+
+A blob is written to a temporary file beside its place, flushed to disk, then renamed into place,
+so a blob that exists is whole; it is never rewritten or removed. The name is always the hash of
+the content, checked on the way in and out: no name a user sent ever becomes a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from pipeline.core.atomic import atomic_path
+from pipeline.core.errors import Msg, StoreError
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _not_written(target: Path, err: OSError) -> StoreError:
+    return StoreError(Msg.STORE_010.render(where=target.parent, reason=err.strerror or err))
+
+
+class Blobs:
+    """The blob folder of a store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, sha256: str) -> Path:
+        """Where the blob ``sha256`` lives (whether or not it exists yet)."""
+        if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+            raise ValueError(f"not a sha256 in lowercase hex: {sha256!r}")
+        return self.folder / sha256[:2] / sha256[2:]
+
+    def put(self, data: bytes) -> tuple[str, bool]:
+        """Keep ``data``; return its sha256 and whether it was new (the same bytes are kept once)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path(sha256)
+        if target.is_file() and target.stat().st_size == len(data):
+            return sha256, False
+        with atomic_path(target, error=_not_written) as tmp:
+            with open(tmp, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        return sha256, True
+
+    def get(self, sha256: str) -> bytes:
+        """The bytes of blob ``sha256``, checked against their hash."""
+        target = self.path(sha256)
+        try:
+            data = target.read_bytes()
+        except FileNotFoundError:
+            raise StoreError(Msg.STORE_004.render(where=target, sha256=sha256)) from None
+        except OSError as err:
+            raise StoreError(Msg.STORE_011.render(where=target, reason=err.strerror or err)) from err
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoreError(Msg.STORE_005.render(where=target))
+        return data

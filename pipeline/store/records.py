@@ -1,0 +1,61 @@
+"""What the store hands out: frozen records, times timezone-aware in UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """A collection round: which form (folder, id, version), for which period, due when."""
+
+    id: str
+    form_dir: str
+    form_id: str
+    form_version: str
+    period: str
+    deadline: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """A unit of a round's unit list."""
+
+    code: str
+    name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A file received in a round: who sent it through which link, what it was recognised as,
+    its check, and the office's latest review (``None``, ``"approved"`` or ``"returned"``)."""
+
+    id: int
+    round_id: str
+    sha256: str
+    filename: str
+    sender: str
+    link_unit: str | None
+    unit_code: str | None
+    accepted: bool
+    errors: int
+    warnings: int
+    findings: list[dict]
+    saved_at: datetime | None
+    received_at: datetime
+    review: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One line of a round's audit log."""
+
+    at: datetime
+    actor: str
+    action: str
+    unit_code: str | None
+    detail: str

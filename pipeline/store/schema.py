@@ -1,0 +1,168 @@
+"""The tables as the code uses them, and the migrations that build them.
+
+The tables here mirror what the migrations in ``migrations/versions/`` create (a test compares
+the two); a change of schema is a new migration plus the matching change here, never an edit of
+an applied migration.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware time kept in UTC: ``timestamptz`` on PostgreSQL, UTC text on SQLite
+    (which keeps no zone); naive times are refused on the way in, given back aware."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the store takes timezone-aware times")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("form_dir", sa.Text, nullable=False),
+    sa.Column("form_id", sa.Text, nullable=False),
+    sa.Column("form_version", sa.Text, nullable=False),
+    sa.Column("period", sa.Text, nullable=False),
+    sa.Column("deadline", sa.Date, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+round_units = sa.Table(
+    "round_units",
+    metadata,
+    sa.Column("round_id", sa.String(16), sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("level", sa.Text, nullable=False),
+    sa.UniqueConstraint("round_id", "position"),
+)
+
+unit_tokens = sa.Table(
+    "unit_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.String(16), nullable=False),
+    sa.Column("unit_code", sa.Text, nullable=False),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.ForeignKeyConstraint(["round_id", "unit_code"], ["round_units.round_id", "round_units.code"]),
+    sa.Index(None, "round_id", "unit_code"),
+)
+
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("stored_at", UTCDateTime, nullable=False),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.String(16), sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("blobs.sha256"), nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("sender", sa.String(10), nullable=False),
+    sa.Column("link_unit", sa.Text, nullable=True),
+    sa.Column("unit_code", sa.Text, nullable=True),
+    sa.Column("accepted", sa.Boolean, nullable=False),
+    sa.Column("errors", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("findings", sa.Text, nullable=False),
+    sa.Column("saved_at", UTCDateTime, nullable=True),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("sender IN ('unit', 'office')", name="sender"),
+    sa.ForeignKeyConstraint(["round_id", "link_unit"], ["round_units.round_id", "round_units.code"]),
+    sa.ForeignKeyConstraint(["round_id", "unit_code"], ["round_units.round_id", "round_units.code"]),
+    sa.Index(None, "round_id", "unit_code"),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False, index=True),
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("action IN ('approve', 'return')", name="action"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.String(16), sa.ForeignKey("rounds.id"), nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("unit_code", sa.Text, nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """The Alembic configuration of the shipped migrations; ``connection`` (inside a transaction)
+    is the one ``migrations/env.py`` migrates."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@functools.lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration this version of the code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    """The migration the database is at; ``None`` for an empty database."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(connection: sa.Connection, revision: str = "head") -> None:
+    """Bring the database on ``connection`` (inside a transaction) to ``revision``."""
+    command.upgrade(alembic_config(connection), revision)

@@ -1,0 +1,471 @@
+"""The store: ``Store.open`` a data folder (and a database URL), then rounds, unit links,
+blobs, submissions, reviews and the audit log through its methods. Every change is one
+transaction together with its audit line; nothing is ever updated in place or deleted."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import secrets
+import string
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+
+from pipeline.core.errors import Msg, StoreError
+from pipeline.store.blobs import Blobs
+from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
+from pipeline.store.schema import (
+    alembic_config,
+    audit_log,
+    blobs,
+    current_revision,
+    head_revision,
+    reviews,
+    round_units,
+    rounds,
+    submissions,
+    unit_tokens,
+    upgrade,
+)
+
+SQLITE_FILE = "tonghop.sqlite3"
+BLOBS_DIR = "blobs"
+# A writer waits this long for another writer to finish before the store reports an error.
+BUSY_TIMEOUT_S = 30
+ROUND_ID_ALPHABET = string.ascii_lowercase + string.digits
+ROUND_ID_LENGTH = 10
+TOKEN_BYTES = 24  # 192 bits from ``secrets``
+MAX_TOKEN_CHARS = 256  # a longer "token" is not one of ours: not even hashed
+SENDERS = ("unit", "office")
+REVIEW_ACTIONS = {"approve": "approved", "return": "returned"}
+# What the audit log calls the store's own actions (``log`` adds others, such as "consolidate").
+ACTION_CREATE_ROUND = "create_round"
+ACTION_ISSUE_TOKEN = "issue_token"
+ACTION_UPLOAD = "upload"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(f"{name} is a naive datetime ({value!r}): the store takes timezone-aware times")
+    return value
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _database_url(data_dir: Path, url: str | None) -> URL:
+    if url is None:
+        return URL.create("sqlite+pysqlite", database=str(data_dir / SQLITE_FILE))
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(Msg.STORE_008.render(url=url)) from None
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    raise StoreError(Msg.STORE_008.render(url=parsed.render_as_string(hide_password=True)))
+
+
+def _sqlite_engine(url: URL) -> sa.Engine:
+    """SQLite in WAL mode with foreign keys on; transactions that write take the write lock at
+    their start (``BEGIN IMMEDIATE``) and wait for it, so a few concurrent writers, threads or
+    processes, queue instead of failing."""
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # the driver leaves transactions to us (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")  # a commit is on disk before the sender is answered
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        write = connection.get_execution_options().get("tonghop_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """A data folder (blobs, and the SQLite database unless a URL is given) and its database."""
+
+    def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
+        self.data_dir = data_dir
+        self._engine = engine
+        self._where = where
+        self._blobs = Blobs(data_dir / BLOBS_DIR)
+
+    # -- opening and closing ------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path, url: str | None = None) -> Store:
+        """Open the store in ``data_dir``: SQLite ``<data_dir>/tonghop.sqlite3`` when ``url`` is
+        ``None``, else the PostgreSQL database at ``url`` (``postgresql://…``; blobs stay in
+        ``data_dir``). The schema is created or upgraded to this version's migrations.
+
+        :raises StoreError: the folder or database cannot be used, or a newer tonghop made it.
+        """
+        data_dir = Path(data_dir)
+        db_url = _database_url(data_dir, url)
+        where = str(data_dir / SQLITE_FILE) if url is None else db_url.render_as_string(hide_password=True)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(Msg.STORE_006.render(where=data_dir, reason=err.strerror or err)) from err
+        if db_url.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(db_url)
+        else:
+            engine = sa.create_engine(db_url, pool_pre_ping=True)
+        store = cls(data_dir, engine, where)
+        try:
+            store._migrate()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        with self._write(Msg.STORE_006) as conn:
+            found = current_revision(conn)
+            if found is not None and found != head_revision():
+                try:
+                    ScriptDirectory.from_config(alembic_config()).get_revision(found)
+                except CommandError:
+                    raise StoreError(Msg.STORE_007.render(where=self._where, revision=found)) from None
+            if found != head_revision():
+                upgrade(conn)
+
+    def close(self) -> None:
+        """Release the database connections (the store can be opened again later)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self, error: Msg = Msg.STORE_011) -> Iterator[sa.Connection]:
+        """One writing transaction, committed at the end of the block, rolled back on error;
+        a database error becomes a ``StoreError`` with the message ``error``."""
+        with self._database_errors(error), self._engine.connect() as conn:
+            conn.execution_options(tonghop_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self._database_errors(), self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def _database_errors(self, error: Msg = Msg.STORE_011) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.DBAPIError as err:
+            raise StoreError(error.render(where=self._where, reason=_reason(err))) from err
+
+    # -- rounds and units ---------------------------------------------------------------------
+
+    def create_round(
+        self,
+        form_dir: str,
+        form_id: str,
+        form_version: str,
+        period: str,
+        deadline: date | None,
+        units: Sequence[tuple[str, str, str]],
+        actor: str = "office",
+    ) -> RoundRecord:
+        """A new round of ``form_id`` for ``period`` with ``units`` (code, name, level) in their order."""
+        seen: set[str] = set()
+        for code, _name, _level in units:
+            if code in seen:
+                raise StoreError(Msg.STORE_009.render(code=code))
+            seen.add(code)
+        created_at = _now()
+        with self._write() as conn:
+            round_id = _new_round_id(conn)
+            record = RoundRecord(round_id, str(form_dir), form_id, form_version, period, deadline, created_at)
+            conn.execute(
+                rounds.insert().values(
+                    id=round_id,
+                    form_dir=record.form_dir,
+                    form_id=form_id,
+                    form_version=form_version,
+                    period=period,
+                    deadline=deadline,
+                    created_at=created_at,
+                )
+            )
+            if units:
+                conn.execute(
+                    round_units.insert(),
+                    [
+                        {"round_id": round_id, "code": code, "position": position, "name": name, "level": level}
+                        for position, (code, name, level) in enumerate(units)
+                    ],
+                )
+            detail = f"Biểu mẫu {form_id} phiên bản {form_version}, kỳ {period}, {len(units)} đơn vị"
+            _audit(conn, round_id, actor, ACTION_CREATE_ROUND, None, detail, created_at)
+        return record
+
+    def rounds(self) -> list[RoundRecord]:
+        """Every round, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(rounds.select().order_by(rounds.c.created_at, rounds.c.id)).all()
+        return [_round_record(row) for row in rows]
+
+    def round(self, round_id: str) -> RoundRecord:
+        """The round ``round_id``. :raises StoreError: no such round."""
+        with self._read() as conn:
+            return _round_record(_round_row(conn, round_id))
+
+    def units(self, round_id: str) -> list[UnitRecord]:
+        """The units of the round, in the order of its unit list."""
+        with self._read() as conn:
+            _round_row(conn, round_id)
+            rows = conn.execute(
+                sa.select(round_units.c.code, round_units.c.name, round_units.c.level)
+                .where(round_units.c.round_id == round_id)
+                .order_by(round_units.c.position)
+            ).all()
+        return [UnitRecord(row.code, row.name, row.level) for row in rows]
+
+    # -- unit links ---------------------------------------------------------------------------
+
+    def issue_token(self, round_id: str, unit_code: str) -> str:
+        """A new link token for the unit; any earlier token of the unit stops working. Only the
+        token's sha256 is kept: the token itself is returned once and never again."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        at = _now()
+        with self._write() as conn:
+            _round_row(conn, round_id)
+            _check_unit(conn, round_id, unit_code)
+            conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=_token_hash(token), issued_at=at))
+            _audit(conn, round_id, "office", ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
+        return token
+
+    def unit_for_token(self, token: str) -> tuple[str, str] | None:
+        """``(round_id, unit_code)`` of the unit whose current link token is ``token``; ``None``
+        for anything else (unknown, replaced, malformed)."""
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+            return None
+        wanted = _token_hash(token)
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code, unit_tokens.c.token_sha256).where(
+                    unit_tokens.c.token_sha256 == wanted
+                )
+            ).first()
+            if row is None or not hmac.compare_digest(row.token_sha256, wanted):
+                return None
+            newest = conn.execute(
+                sa.select(sa.func.max(unit_tokens.c.id)).where(
+                    unit_tokens.c.round_id == row.round_id, unit_tokens.c.unit_code == row.unit_code
+                )
+            ).scalar_one()
+        return (row.round_id, row.unit_code) if newest == row.id else None
+
+    # -- blobs --------------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        """Keep ``data`` (once, whatever how often it is sent); its sha256 names it."""
+        sha256, _new = self._blobs.put(bytes(data))
+        with self._write() as conn:
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            conn.execute(
+                insert(blobs).values(sha256=sha256, size=len(data), stored_at=_now()).on_conflict_do_nothing(index_elements=["sha256"])
+            )
+        return sha256
+
+    def blob(self, sha256: str) -> bytes:
+        """The bytes of a kept file. :raises StoreError: missing or damaged."""
+        return self._blobs.get(sha256)
+
+    def blob_path(self, sha256: str) -> Path:
+        """Where a kept file lies in the data folder (read it, never write it)."""
+        return self._blobs.path(sha256)
+
+    # -- submissions and reviews --------------------------------------------------------------
+
+    def add_submission(
+        self,
+        round_id: str,
+        *,
+        sha256: str,
+        filename: str,
+        sender: str,
+        link_unit: str | None,
+        unit_code: str | None,
+        accepted: bool,
+        errors: int,
+        warnings: int,
+        findings: list[dict],
+        saved_at: datetime | None,
+        received_at: datetime | None = None,
+    ) -> int:
+        """Record a received file (already kept with ``put_blob``) and its check; returns its id.
+
+        :param sender: ``"unit"`` (through ``link_unit``'s link) or ``"office"`` (dropped by the office).
+        :param unit_code: the unit the file was recognised as; ``None`` if not recognised.
+        """
+        if sender not in SENDERS:
+            raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
+        self._blobs.path(sha256)  # a sha256, or ValueError
+        saved_at = _aware(saved_at, "saved_at")
+        received_at = _aware(received_at, "received_at") or _now()
+        findings_json = json.dumps(list(findings), ensure_ascii=False)
+        with self._write() as conn:
+            _round_row(conn, round_id)
+            for code in {link_unit, unit_code} - {None}:
+                _check_unit(conn, round_id, code)
+            if conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first() is None:
+                raise StoreError(Msg.STORE_004.render(where=self._where, sha256=sha256))
+            submission_id = conn.execute(
+                submissions.insert().values(
+                    round_id=round_id,
+                    sha256=sha256,
+                    filename=filename,
+                    sender=sender,
+                    link_unit=link_unit,
+                    unit_code=unit_code,
+                    accepted=bool(accepted),
+                    errors=int(errors),
+                    warnings=int(warnings),
+                    findings=findings_json,
+                    saved_at=saved_at,
+                    received_at=received_at,
+                )
+            ).inserted_primary_key[0]
+            verdict = "được nhận" if accepted else "không được nhận"
+            detail = f"Bản nộp số {submission_id}: tệp '{filename}' ({verdict}; {errors} lỗi, {warnings} cảnh báo)"
+            _audit(conn, round_id, sender, ACTION_UPLOAD, unit_code or link_unit, detail, received_at)
+        return submission_id
+
+    def submissions(self, round_id: str, unit_code: str | None = None) -> list[SubmissionRecord]:
+        """The round's submissions (only those recognised as ``unit_code``, if given), oldest first,
+        each with the office's latest review."""
+        query = submissions.select().where(submissions.c.round_id == round_id)
+        if unit_code is not None:
+            query = query.where(submissions.c.unit_code == unit_code)
+        latest = (
+            sa.select(reviews.c.submission_id, reviews.c.action, reviews.c.note)
+            .join(submissions, submissions.c.id == reviews.c.submission_id)
+            .where(submissions.c.round_id == round_id)
+            .order_by(reviews.c.id)
+        )
+        with self._read() as conn:
+            _round_row(conn, round_id)
+            rows = conn.execute(query.order_by(submissions.c.received_at, submissions.c.id)).all()
+            review_of = {row.submission_id: (REVIEW_ACTIONS[row.action], row.note) for row in conn.execute(latest)}
+        return [_submission_record(row, *review_of.get(row.id, (None, ""))) for row in rows]
+
+    def review(self, round_id: str, submission_id: int, action: str, note: str = "", actor: str = "office") -> None:
+        """The office approves a submission (``"approve"``) or returns it for correction
+        (``"return"``, with ``note`` saying what to fix). A later review supersedes an earlier one."""
+        if action not in REVIEW_ACTIONS:
+            raise ValueError(f"action must be one of {tuple(REVIEW_ACTIONS)}, not {action!r}")
+        at = _now()
+        with self._write() as conn:
+            _round_row(conn, round_id)
+            row = conn.execute(
+                sa.select(submissions.c.unit_code, submissions.c.link_unit).where(
+                    submissions.c.id == submission_id, submissions.c.round_id == round_id
+                )
+            ).first()
+            if row is None:
+                raise StoreError(Msg.STORE_003.render(round_id=round_id, submission_id=submission_id))
+            conn.execute(reviews.insert().values(submission_id=submission_id, action=action, note=note, actor=actor, at=at))
+            detail = f"Bản nộp số {submission_id}" + (f": {note}" if note else "")
+            _audit(conn, round_id, actor, action, row.unit_code or row.link_unit, detail, at)
+
+    # -- audit log ----------------------------------------------------------------------------
+
+    def audit(self, round_id: str) -> list[AuditRecord]:
+        """The round's audit log, oldest first."""
+        with self._read() as conn:
+            _round_row(conn, round_id)
+            rows = conn.execute(
+                sa.select(audit_log.c.at, audit_log.c.actor, audit_log.c.action, audit_log.c.unit_code, audit_log.c.detail)
+                .where(audit_log.c.round_id == round_id)
+                .order_by(audit_log.c.id)
+            ).all()
+        return [AuditRecord(row.at, row.actor, row.action, row.unit_code, row.detail) for row in rows]
+
+    def log(self, round_id: str, actor: str, action: str, unit_code: str | None = None, detail: str = "") -> None:
+        """Add a line to the round's audit log for an action done outside the store (``consolidate``)."""
+        with self._write() as conn:
+            _round_row(conn, round_id)
+            _audit(conn, round_id, actor, action, unit_code, detail, _now())
+
+
+def _reason(err: sa.exc.DBAPIError) -> str:
+    return str(err.orig).strip().splitlines()[0] if err.orig is not None and str(err.orig).strip() else type(err).__name__
+
+
+def _new_round_id(conn: sa.Connection) -> str:
+    while True:
+        candidate = "".join(secrets.choice(ROUND_ID_ALPHABET) for _ in range(ROUND_ID_LENGTH))
+        if conn.execute(sa.select(rounds.c.id).where(rounds.c.id == candidate)).first() is None:
+            return candidate
+
+
+def _round_row(conn: sa.Connection, round_id: str) -> sa.Row:
+    row = conn.execute(rounds.select().where(rounds.c.id == str(round_id))).first()
+    if row is None:
+        raise StoreError(Msg.STORE_001.render(round_id=round_id))
+    return row
+
+
+def _check_unit(conn: sa.Connection, round_id: str, code: str) -> None:
+    found = conn.execute(sa.select(round_units.c.code).where(round_units.c.round_id == round_id, round_units.c.code == code)).first()
+    if found is None:
+        raise StoreError(Msg.STORE_002.render(round_id=round_id, code=code))
+
+
+def _audit(conn: sa.Connection, round_id: str, actor: str, action: str, unit_code: str | None, detail: str, at: datetime) -> None:
+    conn.execute(audit_log.insert().values(round_id=round_id, at=at, actor=actor, action=action, unit_code=unit_code, detail=detail))
+
+
+def _round_record(row: sa.Row) -> RoundRecord:
+    return RoundRecord(row.id, row.form_dir, row.form_id, row.form_version, row.period, row.deadline, row.created_at)
+
+
+def _submission_record(row: sa.Row, review: str | None, note: str) -> SubmissionRecord:
+    return SubmissionRecord(
+        id=row.id,
+        round_id=row.round_id,
+        sha256=row.sha256,
+        filename=row.filename,
+        sender=row.sender,
+        link_unit=row.link_unit,
+        unit_code=row.unit_code,
+        accepted=bool(row.accepted),
+        errors=row.errors,
+        warnings=row.warnings,
+        findings=json.loads(row.findings),
+        saved_at=row.saved_at,
+        received_at=row.received_at,
+        review=review,
+        note=note,
+    )
