@@ -31,9 +31,15 @@ def data_dir(tmp_path):
     return tmp_path / "data"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request):
+    """The round service on both stores: SQLite in the data folder, and a real PostgreSQL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(data_dir):
-    opened = Store.open(data_dir)
+def store(data_dir, db_url):
+    opened = Store.open(data_dir, db_url)
     yield opened
     opened.close()
 
@@ -207,14 +213,14 @@ def test_round_consolidate_of_nothing(store, round_id, tmp_path):
     assert message_fields(Msg.ROUND_107, str(err.value))["round"] == round_id
 
 
-def test_a_store_opened_again_keeps_the_round(data_dir, make_return):
-    store = Store.open(data_dir)
+def test_a_store_opened_again_keeps_the_round(data_dir, db_url, make_return):
+    store = Store.open(data_dir, db_url)
     round_id = rounds.create_round(store, period="2023", deadline=DUE).id
     (_, _, url) = rounds.links(store, round_id, units=[QUYET_THANG])[0]
     _send(store, round_id, make_return(QUYET_THANG), link_unit=QUYET_THANG)
     before = rounds.status(store, round_id)
     store.close()
-    again = Store.open(data_dir)
+    again = Store.open(data_dir, db_url)
     try:
         assert [r.id for r in again.rounds()] == [round_id]
         assert again.unit_for_token(_token(url)) == (round_id, QUYET_THANG)
