@@ -95,6 +95,8 @@ class FileCheck:
     unit_name: str = ""
     period: str = ""
     problems: list[Problem] = field(default_factory=list)
+    accepted: bool = False  # recognised as the return of a listed unit for this form and period
+    saved_at: datetime | None = None  # the saved time inside the file, else the file's own time
 
     @property
     def has_errors(self) -> bool:
@@ -139,7 +141,10 @@ def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck
         meta = pd.DataFrame([{"unit_code": outcome.unit.code, "level": outcome.unit.level, "file": outcome.file}])
         problems += check_returns(values, meta, ctx.form)[1]
     meta = outcome.meta
-    return FileCheck(outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems)
+    return FileCheck(
+        outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,
+        outcome.accepted, outcome.modified,
+    )  # fmt: skip
 
 
 def consolidate(

@@ -15,7 +15,7 @@ import pytest
 import pipeline
 from pipeline.consolidate.collect import READ_FAILURES
 from pipeline.consolidate.combine import consolidate_folder
-from pipeline.core.constants import FileStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
+from pipeline.core.constants import FileStatus, RoundStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import problem
 from pipeline.workbook.book import write_workbook
@@ -24,13 +24,14 @@ from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 
 # Entries only ever raised as exceptions (a broken form, prior file, template or appendix, the store;
 # a folder with nothing to consolidate) or printed as notes: they have no finding type. The
-# prior figures of another period (PRIOR_008) are a finding of the consolidation.
-EXCEPTION_ONLY = re.compile(r"(FORM|TEMPLATE|REPORT|OUTPUT|PERIOD|CLI|STORE)_\d{3}|PRIOR_(?!008)\d{3}|FILE_00[56]")
+# prior figures of another period (PRIOR_008) are a finding of the consolidation; a return sent
+# through another unit's link (ROUND_101) is a finding of the round's submission.
+EXCEPTION_ONLY = re.compile(r"(FORM|TEMPLATE|REPORT|OUTPUT|PERIOD|CLI|STORE)_\d{3}|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]")
 FINDINGS = [msg for msg in Msg if not EXCEPTION_ONLY.fullmatch(msg.name)]
 SLUG = re.compile(r"[a-z]+(-[a-z]+)*")
 # Vietnamese letters once tone marks and the breve, circumflex and horn are taken off (and đ is d).
 VIETNAMESE_LETTERS = set("abcdeghiklmnopqrstuvxy")
-LABELLED = (Severity, RuleStatus, RuleScope, SubmissionStatus, FileStatus)
+LABELLED = (Severity, RuleStatus, RuleScope, SubmissionStatus, FileStatus, RoundStatus)
 
 
 def _is_vietnamese(text: str) -> bool:

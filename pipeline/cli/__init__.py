@@ -1,8 +1,12 @@
-"""The ``tonghop`` command line: parse options, call one function of ``pipeline.api``, print
-(``summary`` words the terminal output). No pandas, openpyxl or xlsxwriter here.
+"""The ``tonghop`` command line: parse options, call one function of ``pipeline.api`` (or of
+``pipeline.rounds`` for ``tonghop round …``), print (``summary`` words the terminal output).
+No pandas, openpyxl or xlsxwriter here.
 
-May import: every stage below it (it needs ``api``, the result type and ``core``)."""
+May import: every stage below it (it needs ``api``, ``rounds``, the result type and ``core``)."""
 
 from pipeline.cli.commands import cli
+from pipeline.cli.rounds import round_group
+
+cli.add_command(round_group)
 
 __all__ = ["cli"]

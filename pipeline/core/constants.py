@@ -92,6 +92,17 @@ class Timeliness(_Labelled):
         return f"{self.label} {days_late} ngày" if self is Timeliness.LATE and str(days_late) else self.label
 
 
+class RoundStatus(_Labelled):
+    """Where a unit stands in a collection round (``pipeline.rounds``), as the status board shows it."""
+
+    MISSING = "missing", "Chưa nộp"
+    ON_TIME = "on_time", "Đã nộp đúng hạn"
+    LATE = "late", "Nộp muộn"
+    ERRORS = "errors", "Có lỗi"
+    RETURNED = "returned", "Cần sửa"
+    APPROVED = "approved", "Đã duyệt"
+
+
 class ReceivedFrom(_Labelled):
     """Which time a return's received time is (submissions.csv ``received_from``): the later of
     the saved time written inside the file and the file's own time (when the office got it)."""

@@ -466,6 +466,40 @@ class Msg(Enum):
         "Hạn nộp '{value}' không phải là một ngày có thật. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2024.",
     )
 
+    # The collection round (``pipeline.rounds``): raised as PipelineError, except ROUND_101, a
+    # finding of a return sent through another unit's link.
+    ROUND_101 = (
+        "Return of another unit through a link",
+        "[{where}] Tệp này là báo cáo của {unit_code} – {unit_name}, không phải của {link_code} – {link_name} (đơn vị của đường dẫn đã dùng để gửi), nên không được nhận; tệp vẫn được lưu lại. Hãy gửi báo cáo của {link_name} qua đường dẫn này, còn báo cáo của {unit_name} thì gửi qua đường dẫn của đơn vị đó.",
+        "other-unit-link",
+        "Báo cáo của đơn vị khác",
+    )
+    ROUND_102 = (
+        "Unknown unit of a round",
+        "Đợt {round} không có đơn vị mã '{code}'. Hãy xem mã các đơn vị bằng lệnh 'tonghop round status'.",
+    )
+    ROUND_103 = (
+        "Unknown review action",
+        "Thao tác '{action}' không hợp lệ. Chỉ có hai thao tác: approve (duyệt báo cáo) và return (trả lại để sửa).",
+    )
+    ROUND_104 = (
+        "Nothing to review",
+        "Đơn vị {code} – {name} chưa có báo cáo nào được nhận nên chưa duyệt hay trả lại được. Hãy chờ đơn vị gửi báo cáo.",
+    )
+    ROUND_105 = (
+        "Not a version of the unit",
+        "Bản nộp số {submission} không phải là một báo cáo được nhận của đơn vị {code}. Hãy chọn một bản trong lịch sử nộp của đơn vị.",
+    )
+    ROUND_106 = ("Return without a note", "Khi trả lại báo cáo để sửa, hãy ghi rõ đơn vị cần sửa những gì (ghi chú không được để trống).")
+    ROUND_107 = (
+        "Nothing to consolidate in a round",
+        "Đợt {round} chưa có báo cáo nào được nhận nên chưa tổng hợp được. Hãy xem tình hình nộp bằng lệnh 'tonghop round status'.",
+    )
+    ROUND_108 = (
+        "Form of a round changed",
+        "Biểu mẫu '{form_id}' của đợt {round} là phiên bản {expected}, nhưng thư mục biểu mẫu '{where}' nay là phiên bản {found}. Hãy dùng lại đúng thư mục biểu mẫu của đợt, hoặc tạo đợt mới.",
+    )
+
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (
         "Template not written",

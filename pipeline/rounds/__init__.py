@@ -1,0 +1,28 @@
+"""The collection round ("đợt thu báo cáo"): create a round, give each unit its link, take in
+returns (through a unit's link or dropped by the office), show where each unit stands, review,
+and consolidate the version in use of each unit. A library layer: the CLI (and the web layer)
+call these functions; every check and the consolidation are ``pipeline.api``'s, every record
+goes through ``pipeline.store.Store`` (no SQL here).
+
+May import: ``api`` and every stage below it, ``store``."""
+
+from pipeline.rounds.board import UnitStatus, review, status
+from pipeline.rounds.consolidation import consolidate_round
+from pipeline.rounds.create import DEFAULT_BASE_URL, create_round, default_data_dir, links, links_csv, unit_url
+from pipeline.rounds.submit import Verdict, add_paths, submit
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "UnitStatus",
+    "Verdict",
+    "add_paths",
+    "consolidate_round",
+    "create_round",
+    "default_data_dir",
+    "links",
+    "links_csv",
+    "review",
+    "status",
+    "submit",
+    "unit_url",
+]

@@ -1,0 +1,167 @@
+"""Where each unit of a round stands, and the office's review (approve, or return for correction).
+
+A unit's versions are the files it sent: through its link, or dropped by the office and
+recognised as its return. The version in use is the approved one (the newest approved), else
+the newest accepted. The status, in this order:
+
+- chưa nộp: nothing sent;
+- có lỗi: nothing accepted yet (each file sent was rejected), or the version in use has errors;
+- đã duyệt / cần sửa: the version in use was approved / returned for correction;
+- nộp muộn / đã nộp đúng hạn: received after / by the deadline (no deadline: on time).
+
+Lateness follows ``consolidate.timeliness``: the later of the time saved inside the file
+(unless beyond now and ``settings.SAVED_TIME_SLACK``: not trusted) and the time the file was
+received, in calendar days after the deadline in Vietnam time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from pipeline.consolidate.timeliness import days_late
+from pipeline.core import settings
+from pipeline.core.constants import RoundStatus
+from pipeline.core.errors import Msg, PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.store import RoundRecord, Store, SubmissionRecord, UnitRecord
+
+ACTIONS = ("approve", "return")
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One row of the status board. ``late``: days after the deadline (0: on time; None: nothing
+    in use or no deadline); ``errors``, ``warnings``: of the version in use, else of the newest
+    file sent; ``in_use``: the submission id of the version in use; ``note``: the office's note
+    when it was returned for correction."""
+
+    unit_code: str
+    unit_name: str
+    level: str
+    status: RoundStatus
+    received_at: datetime | None
+    late: int | None
+    errors: int
+    warnings: int
+    versions: int
+    in_use: int | None
+    note: str = ""
+
+    def as_json(self) -> dict:
+        """The unit's row of ``GET /api/rounds/{id}/status``."""
+        return {
+            "unit_code": self.unit_code,
+            "unit_name": self.unit_name,
+            "status": self.status.value,
+            "received_at": self.received_at.isoformat(timespec="seconds") if self.received_at else None,
+            "late": self.late,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "versions": self.versions,
+            "in_use": self.in_use,
+        }
+
+
+def received_moment(sub: SubmissionRecord, limit: datetime) -> datetime:
+    """When a version counts as received: the later of its saved time (unless beyond ``limit``)
+    and the time it reached the round."""
+    saved = sub.saved_at if sub.saved_at and sub.saved_at <= limit else None
+    return max(saved, sub.received_at) if saved else sub.received_at
+
+
+def sent_by(sub: SubmissionRecord, code: str) -> bool:
+    """Whether unit ``code`` sent ``sub``: through its link, or dropped by the office as its return."""
+    return sub.link_unit == code if sub.link_unit else sub.unit_code == code
+
+
+def in_use(subs: list[SubmissionRecord], code: str) -> SubmissionRecord | None:
+    """The version in use of unit ``code`` among the round's submissions (oldest first)."""
+    usable = [s for s in subs if s.accepted and s.unit_code == code]
+    approved = [s for s in usable if s.review == "approved"]
+    return (approved or usable or [None])[-1]
+
+
+def _state(rnd: RoundRecord, unit: UnitRecord, subs: list[SubmissionRecord], limit: datetime) -> UnitStatus:
+    sent = [s for s in subs if sent_by(s, unit.code)]
+    used = in_use(subs, unit.code)
+    shown = used or (sent[-1] if sent else None)
+    base = dict(
+        unit_code=unit.code, unit_name=unit.name, level=unit.level, versions=len(sent),
+        errors=shown.errors if shown else 0, warnings=shown.warnings if shown else 0,
+    )  # fmt: skip
+    if used is None:
+        state = RoundStatus.ERRORS if sent else RoundStatus.MISSING
+        return UnitStatus(status=state, received_at=None, late=None, in_use=None, **base)
+    moment = received_moment(used, limit)
+    late = days_late(moment, rnd.deadline) if rnd.deadline else None
+    if used.review == "approved":
+        state = RoundStatus.APPROVED
+    elif used.review == "returned":
+        state = RoundStatus.RETURNED
+    elif used.errors:
+        state = RoundStatus.ERRORS
+    else:
+        state = RoundStatus.LATE if late else RoundStatus.ON_TIME
+    note = used.note if used.review == "returned" else ""
+    return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", **base)
+
+
+def status(store: Store, round_id: str, now: datetime | None = None) -> list[UnitStatus]:
+    """Every unit of the round, in the list's order, with where it stands."""
+    rnd = store.round(round_id)
+    subs = store.submissions(round_id)
+    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
+    return [_state(rnd, unit, subs, limit) for unit in store.units(round_id)]
+
+
+def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | None = None) -> UnitStatus:
+    """Where one unit of the round stands (``ROUND_102`` for a code not in the round)."""
+    rnd = store.round(round_id)
+    unit = _unit(store, round_id, unit_code)
+    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
+    return _state(rnd, unit, store.submissions(round_id), limit)
+
+
+def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
+    unit = next((u for u in store.units(round_id) if u.code == unit_code), None)
+    if unit is None:
+        raise PipelineError(Msg.ROUND_102.render(round=round_id, code=unit_code))
+    return unit
+
+
+def review(
+    store: Store,
+    round_id: str,
+    unit_code: str,
+    action: str,
+    note: str = "",
+    *,
+    submission_id: int | None = None,
+    actor: str = "office",
+) -> UnitStatus:
+    """Approve a unit's return, or return it for correction with a note saying what to fix
+    (the unit sees it on its page). By default the version in use; ``submission_id`` picks
+    another accepted version of the unit. Returns where the unit then stands.
+
+    :raises PipelineError: an unknown unit (``ROUND_102``) or action (``ROUND_103``), nothing
+        to review (``ROUND_104``), a version not of the unit (``ROUND_105``), a return without
+        a note (``ROUND_106``).
+    """
+    if action not in ACTIONS:
+        raise PipelineError(Msg.ROUND_103.render(action=action))
+    unit = _unit(store, round_id, unit_code)
+    if action == "return" and not (note or "").strip():
+        raise PipelineError(Msg.ROUND_106.render())
+    subs = store.submissions(round_id, unit_code)
+    if submission_id is None:
+        target = in_use(subs, unit_code)
+        if target is None:
+            raise PipelineError(Msg.ROUND_104.render(code=unit.code, name=unit.name))
+        submission_id = target.id
+    elif not any(s.id == submission_id and s.accepted and s.unit_code == unit_code for s in subs):
+        raise PipelineError(Msg.ROUND_105.render(submission=submission_id, code=unit_code))
+    store.review(round_id, submission_id, action, (note or "").strip(), actor=actor)
+    return unit_status(store, round_id, unit_code)

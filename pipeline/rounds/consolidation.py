@@ -1,0 +1,59 @@
+"""Consolidating a round from the store: the version in use of each unit, copied under its
+name into a folder of its own, then ``pipeline.api.consolidate`` with the round's form, unit
+list, period and deadline: exactly the outputs of ``tonghop consolidate`` on those files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import api
+from pipeline.consolidate.result import ConsolidationResult
+from pipeline.core.errors import Msg, PipelineError
+from pipeline.rounds.board import status
+from pipeline.rounds.setup import form_path, round_form, safe_name, unique_name, write_units
+
+if TYPE_CHECKING:
+    from pipeline.store import Store
+
+
+def consolidate_round(
+    store: Store,
+    round_id: str,
+    out: str | Path,
+    *,
+    jobs: int | None = None,
+    prior_path: str | Path | None = None,
+    actor: str = "office",
+) -> tuple[ConsolidationResult, Path]:
+    """Consolidate the version in use of each unit (``board.in_use``) into ``out``; logged in
+    the round's audit. Each file keeps the time it was received as its file time, so each unit
+    is on time or late exactly as the status board says.
+
+    :raises PipelineError: no unit has a version in use (``ROUND_107``), or what
+        ``api.consolidate`` raises.
+    """
+    rnd = store.round(round_id)
+    round_form(rnd)
+    by_id = {s.id: s for s in store.submissions(round_id)}
+    used = [by_id[row.in_use] for row in status(store, round_id) if row.in_use is not None]
+    if not used:
+        raise PipelineError(Msg.ROUND_107.render(round=round_id))
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        units_csv = write_units(store.units(round_id), Path(tmp) / "units.csv")
+        returns = Path(tmp) / "returns"
+        returns.mkdir()
+        taken: set[str] = set()
+        for sub in used:
+            path = returns / unique_name(safe_name(sub.filename), taken)
+            path.write_bytes(store.blob(sub.sha256))
+            moment = sub.received_at.timestamp()  # the later saved time inside the file stays in it
+            os.utime(path, (moment, moment))
+        result, out_dir = api.consolidate(
+            returns, form_path=form_path(rnd), units_path=units_csv, period=rnd.period, out=out, jobs=jobs,
+            deadline=rnd.deadline, prior_path=prior_path,
+        )  # fmt: skip
+    store.log(round_id, actor, "consolidate", detail=f"{len(used)} báo cáo → {out_dir}")
+    return result, out_dir

@@ -1,0 +1,159 @@
+"""Taking in a return: kept byte for byte, checked by the same library as ``tonghop check``,
+filed under the unit it is from, and answered with a verdict.
+
+A return comes through a unit's link (``sender="unit"``, ``link_unit`` its unit) or is dropped
+by the office (``sender="office"``, no link: what arrived by Zalo or email), then recognised
+by its metadata and filed under its unit exactly as if the unit had sent it. A return of
+another unit sent through a unit's link is not accepted (``ROUND_101`` names both units), and
+is still stored: nothing sent is ever lost.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import api
+from pipeline.consolidate.collect import list_files
+from pipeline.core.constants import RoundStatus, Severity
+from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.findings import Problem, problem
+from pipeline.rounds.board import unit_status
+from pipeline.rounds.setup import form_path, listed_unit, round_form, safe_name, write_units
+
+if TYPE_CHECKING:
+    from pipeline.store import Store
+
+SENDERS = ("unit", "office")
+FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to one file sent to a round.
+
+    ``unit_code``: the unit the file was recognised as ("" when not recognised); ``link_unit``:
+    the unit whose link was used (None: dropped by the office); ``status``: where the unit
+    that sent it (the link's, else the recognised one) now stands, None when there is none.
+    """
+
+    submission_id: int
+    filename: str
+    unit_code: str
+    unit_name: str
+    link_unit: str | None
+    accepted: bool
+    status: RoundStatus | None
+    errors: int
+    warnings: int
+    findings: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The answer of ``POST <link>`` with ``Accept: application/json``."""
+        return {
+            "unit_code": self.unit_code,
+            "accepted": self.accepted,
+            "status": self.status.value if self.status else None,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [dict(f) for f in self.findings],
+        }
+
+
+def finding(p: Problem) -> dict:
+    """A finding as the store keeps it and the JSON answer shows it."""
+    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message}
+
+
+def submit(
+    store: Store,
+    round_id: str,
+    data: bytes,
+    filename: str,
+    *,
+    link_unit: str | None = None,
+    sender: str = "unit",
+    received_at: datetime | None = None,
+) -> Verdict:
+    """Keep ``data``, check it as the round's form, unit list and period say, file it, answer.
+
+    :param filename: the name the sender gave the file; only its last part is kept
+        (``setup.safe_name``), and findings name the file by it.
+    :param link_unit: the unit whose link was used; None for a file the office drops.
+    :param received_at: when the office got the file (the file's own time for one that came by
+        Zalo or email; never later than now); default now. Lateness is judged from the later of
+        this and the time saved inside the file (``consolidate.timeliness``).
+    :raises PipelineError: ``link_unit`` is not a unit of the round (``ROUND_102``).
+    """
+    if sender not in SENDERS:
+        raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
+    rnd = store.round(round_id)
+    units = store.units(round_id)
+    link = None
+    if link_unit is not None:
+        link = next((u for u in units if u.code == link_unit), None)
+        if link is None:
+            raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
+    round_form(rnd)  # the form folder still holds the round's version
+    now = datetime.now(timezone.utc)
+    received = min(received_at, now) if received_at else now
+    name = safe_name(filename)
+    sha = store.put_blob(data)
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        units_csv = write_units(units, Path(tmp) / "units.csv")
+        folder = Path(tmp) / "upload"
+        folder.mkdir()
+        path = folder / name
+        path.write_bytes(data)
+        os.utime(path, (received.timestamp(), received.timestamp()))
+        (check,) = api.check_files([path], form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+    unit = listed_unit(check.unit_code, units)
+    accepted = check.accepted and unit is not None
+    found = [finding(p) for p in check.problems]
+    if accepted and link is not None and unit.code != link.code:
+        other = problem(
+            Msg.ROUND_101, Severity.ERROR, file=name, unit_code=unit.code, unit_name=unit.name, link_code=link.code, link_name=link.name
+        )
+        found.insert(0, finding(other))
+        accepted = False
+    counts = Counter(f["severity"] for f in found)
+    sub_id = store.add_submission(
+        round_id, sha256=sha, filename=name, sender=sender, link_unit=link.code if link else None,
+        unit_code=unit.code if unit else None, accepted=accepted, errors=counts[Severity.ERROR.value],
+        warnings=counts[Severity.WARNING.value], findings=found, saved_at=check.saved_at, received_at=received,
+    )  # fmt: skip
+    who = link.code if link else unit.code if unit else None
+    state = unit_status(store, round_id, who).status if who else None
+    return Verdict(
+        sub_id, name, unit.code if unit else "", unit.name if unit else "", link.code if link else None, accepted, state,
+        counts[Severity.ERROR.value], counts[Severity.WARNING.value], found,
+    )  # fmt: skip
+
+
+def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: str = "office") -> list[Verdict]:
+    """The office drops many files at once (what arrived by Zalo or email): each file, and each
+    return in a folder and its subfolders (found as ``tonghop consolidate`` finds them: Office
+    lock files and links skipped), is submitted without a link: recognised by its metadata and
+    filed under its unit. Each is received at its own file time (when the office got it).
+
+    :raises PipelineError: a folder has no file at all (``CLI_015``).
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found, _skipped = list_files(path)
+            if not found:
+                raise PipelineError(Msg.CLI_015.render(where=str(path)))
+            files += found
+        else:
+            files.append(path)
+    verdicts = []
+    for path in files:
+        got = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        verdicts.append(submit(store, round_id, path.read_bytes(), path.name, sender=sender, received_at=got))
+    return verdicts

@@ -1,0 +1,255 @@
+"""The collection round as a library (``pipeline.rounds``): create a round, give each unit its
+link, take in returns through a link or dropped by the office, the status board, the office's
+review, and the consolidation of the versions in use, all kept in the store."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+import pytest
+
+from pipeline import api, rounds
+from pipeline.consolidate.timeliness import vietnam_today
+from pipeline.core.constants import WORKBOOK_XLSX, RoundStatus
+from pipeline.core.errors import Msg, PipelineError
+from pipeline.form.definition import load_form
+from pipeline.rounds.create import UNIT_PATH
+from pipeline.rounds.setup import safe_name, unique_name
+from pipeline.store import Store
+from tests.conftest import message_fields
+
+QUYET_THANG, TAN_PHONG, DOAN_KET = "03386", "03387", "03389"
+BAD = {"MEDIATORS": "sáu mươi lăm"}  # a figure in words: an error at its cell
+JSON_KEYS = {"unit_code", "accepted", "status", "errors", "warnings", "findings"}
+FINDING_KEYS = {"severity", "rule", "sheet", "cell", "message"}
+DUE = vietnam_today() + timedelta(days=30)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request):
+    """The round service on both stores: SQLite in the data folder, and a real PostgreSQL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(data_dir, db_url):
+    opened = Store.open(data_dir, db_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def round_id(store):
+    return rounds.create_round(store, period="2023", deadline=DUE.strftime("%d/%m/%Y")).id
+
+
+def _token(url: str) -> str:
+    return url.rsplit(UNIT_PATH, 1)[1]
+
+
+def _send(store, round_id, path, **kwargs):
+    return rounds.submit(store, round_id, path.read_bytes(), path.name, **kwargs)
+
+
+def _row(store, round_id, code):
+    return next(r for r in rounds.status(store, round_id) if r.unit_code == code)
+
+
+def test_create_round_keeps_form_units_period_and_deadline(store, round_id, units):
+    rnd = store.round(round_id)
+    assert (rnd.period, rnd.deadline, rnd.form_id) == ("2023", DUE, load_form().id)
+    assert [(u.code, u.name, u.level) for u in store.units(round_id)] == [(u.code, u.name, u.level) for u in units]
+    assert {r.status for r in rounds.status(store, round_id)} == {RoundStatus.MISSING}
+
+
+@pytest.mark.parametrize(("period", "deadline", "msg"), [("2023-Q5", "15/11/2023", Msg.PERIOD_001), ("2023", "31/02/2023", Msg.PERIOD_002)])
+def test_create_round_checks_period_and_deadline(store, period, deadline, msg):
+    with pytest.raises(PipelineError) as err:
+        rounds.create_round(store, period=period, deadline=deadline)
+    assert message_fields(msg, str(err.value)) is not None
+    assert store.rounds() == []
+
+
+def test_links_give_each_unit_a_token_and_making_them_again_ends_the_old(store, round_id, units):
+    rows = rounds.links(store, round_id, "https://bc.example.vn/")
+    assert [(code, name) for code, name, _ in rows] == [(u.code, u.name) for u in units]
+    for code, _, url in rows:
+        assert url.startswith(f"https://bc.example.vn{UNIT_PATH}") and len(_token(url)) >= 22  # ≥ 128 bits
+        assert store.unit_for_token(_token(url)) == (round_id, code)
+    old = dict((code, url) for code, _, url in rows)
+    (again,) = rounds.links(store, round_id, units=[QUYET_THANG])
+    assert store.unit_for_token(_token(old[QUYET_THANG])) is None
+    assert store.unit_for_token(_token(again[2])) == (round_id, QUYET_THANG)
+    assert store.unit_for_token(_token(old[TAN_PHONG])) == (round_id, TAN_PHONG)  # the others still work
+    with pytest.raises(PipelineError) as err:
+        rounds.links(store, round_id, units=["99999"])
+    assert message_fields(Msg.ROUND_102, str(err.value))["code"] == "99999"
+
+
+def test_links_csv_opens_in_excel():
+    data = rounds.links_csv([("03386", "Phường Quyết Thắng", "http://127.0.0.1:8000/u/abc")])
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["unit_code,unit_name,url", "03386,Phường Quyết Thắng,http://127.0.0.1:8000/u/abc"]
+
+
+def test_a_return_with_an_error_then_the_corrected_one(store, round_id, make_return, tmp_path):
+    bad = make_return(QUYET_THANG, BAD, folder=tmp_path / "bad")
+    verdict = _send(store, round_id, bad, link_unit=QUYET_THANG)
+    answer = verdict.as_json()
+    assert set(answer) == JSON_KEYS and all(set(f) == FINDING_KEYS for f in answer["findings"])
+    assert (answer["unit_code"], answer["accepted"], answer["status"]) == (QUYET_THANG, True, "errors")
+    assert answer["errors"] >= 1
+    error = next(f for f in answer["findings"] if f["severity"] == "error")
+    assert error["rule"] == "not-a-number" and error["sheet"] and error["cell"] and bad.name in error["message"]
+    assert _row(store, round_id, QUYET_THANG).status is RoundStatus.ERRORS
+
+    good = make_return(QUYET_THANG, folder=tmp_path / "good")
+    verdict = _send(store, round_id, good, link_unit=QUYET_THANG)
+    assert (verdict.accepted, verdict.errors, verdict.status) == (True, 0, RoundStatus.ON_TIME)
+    row = _row(store, round_id, QUYET_THANG)
+    assert (row.status, row.late, row.errors, row.versions) == (RoundStatus.ON_TIME, 0, 0, 2)
+    assert row.received_at is not None and row.in_use == verdict.submission_id
+    first, second = store.submissions(round_id, QUYET_THANG)
+    assert (first.sender, first.link_unit, first.accepted, first.errors) == ("unit", QUYET_THANG, True, answer["errors"])
+    assert first.findings == answer["findings"]
+    assert store.blob(first.sha256) == bad.read_bytes() and store.blob(second.sha256) == good.read_bytes()
+
+
+def test_a_late_return(store, make_return):
+    due = vietnam_today() - timedelta(days=3)
+    round_id = rounds.create_round(store, period="2023", deadline=due).id
+    _send(store, round_id, make_return(QUYET_THANG), link_unit=QUYET_THANG)
+    row = _row(store, round_id, QUYET_THANG)
+    assert (row.status, row.late) == (RoundStatus.LATE, 3)
+
+
+def test_another_units_file_through_a_link_is_kept_but_not_accepted(store, round_id, make_return):
+    other = make_return(TAN_PHONG)
+    verdict = _send(store, round_id, other, link_unit=QUYET_THANG)
+    assert (verdict.accepted, verdict.unit_code, verdict.link_unit) == (False, TAN_PHONG, QUYET_THANG)
+    first = verdict.findings[0]
+    assert (first["severity"], first["rule"]) == ("error", Msg.ROUND_101.slug)
+    named = message_fields(Msg.ROUND_101, first["message"])
+    assert (named["unit_code"], named["link_code"]) == (TAN_PHONG, QUYET_THANG)
+    assert named["unit_name"] == "Phường Tân Phong" and named["link_name"] == "Phường Quyết Thắng"
+    (kept,) = store.submissions(round_id)
+    assert (kept.link_unit, kept.unit_code, kept.accepted) == (QUYET_THANG, TAN_PHONG, False)
+    assert store.blob(kept.sha256) == other.read_bytes()
+    assert _row(store, round_id, TAN_PHONG).status is RoundStatus.MISSING  # Tân Phong sent nothing itself
+    assert _row(store, round_id, QUYET_THANG).status is RoundStatus.ERRORS  # Quyết Thắng sent nothing usable
+
+
+def test_a_file_not_a_return_is_kept(store, round_id):
+    verdict = rounds.submit(store, round_id, b"%PDF-1.4 not a workbook", "../../etc/bao cao.pdf", link_unit=QUYET_THANG)
+    assert (verdict.accepted, verdict.unit_code, verdict.filename) == (False, "", "bao cao.pdf")
+    (kept,) = store.submissions(round_id)
+    assert store.blob(kept.sha256) == b"%PDF-1.4 not a workbook" and kept.link_unit == QUYET_THANG
+
+
+def test_office_drop_of_a_folder_files_each_under_its_unit(store, round_id, sample_dir):
+    verdicts = rounds.add_paths(store, round_id, [sample_dir])
+    files = sorted(p.name for p in sample_dir.iterdir())
+    assert sorted(v.filename for v in verdicts) == files
+    assert all(v.accepted and v.link_unit is None for v in verdicts)
+    subs = store.submissions(round_id)
+    assert {(s.sender, s.link_unit) for s in subs} == {("office", None)}
+    assert len({s.unit_code for s in subs}) == len(files)
+    assert next(s for s in subs if s.filename.startswith("BC MTTQ Tân Phong")).unit_code == TAN_PHONG
+    board = {r.unit_code: r for r in rounds.status(store, round_id)}
+    assert all(board[s.unit_code].status is not RoundStatus.MISSING for s in subs)
+
+
+def test_return_for_correction_then_approve(store, round_id, make_return, tmp_path):
+    verdict = _send(store, round_id, make_return(QUYET_THANG), link_unit=QUYET_THANG)
+    with pytest.raises(PipelineError) as err:
+        rounds.review(store, round_id, QUYET_THANG, "return", "  ")
+    assert str(err.value) == Msg.ROUND_106.render()
+    row = rounds.review(store, round_id, QUYET_THANG, "return", "Số hòa giải viên chưa khớp sổ theo dõi, hãy kiểm tra lại.")
+    assert (row.status, row.note) == (RoundStatus.RETURNED, "Số hòa giải viên chưa khớp sổ theo dõi, hãy kiểm tra lại.")
+    (sub,) = store.submissions(round_id, QUYET_THANG)
+    assert (sub.id, sub.review, sub.note) == (verdict.submission_id, "returned", row.note)
+    fixed = _send(store, round_id, make_return(QUYET_THANG, folder=tmp_path / "fixed"), link_unit=QUYET_THANG)
+    assert fixed.status is RoundStatus.ON_TIME  # the corrected return is now in use
+    assert rounds.review(store, round_id, QUYET_THANG, "approve").status is RoundStatus.APPROVED
+    assert [a.action for a in store.audit(round_id) if a.unit_code == QUYET_THANG][-3:] == ["return", "upload", "approve"]
+
+
+def test_review_refuses_what_cannot_be_reviewed(store, round_id, make_return):
+    cases = [
+        (lambda: rounds.review(store, round_id, QUYET_THANG, "delete"), Msg.ROUND_103),
+        (lambda: rounds.review(store, round_id, "99999", "approve"), Msg.ROUND_102),
+        (lambda: rounds.review(store, round_id, DOAN_KET, "approve"), Msg.ROUND_104),
+    ]
+    _send(store, round_id, make_return(TAN_PHONG), link_unit=QUYET_THANG)  # kept, not accepted
+    (sub,) = store.submissions(round_id)
+    cases.append((lambda: rounds.review(store, round_id, QUYET_THANG, "approve", submission_id=sub.id), Msg.ROUND_105))
+    for call, msg in cases:
+        with pytest.raises(PipelineError) as err:
+            call()
+        assert message_fields(msg, str(err.value)) is not None, msg
+
+
+def test_round_consolidate_gives_the_outputs_of_consolidate(store, round_id, sample_dir, tmp_path):
+    rounds.add_paths(store, round_id, [sample_dir])
+    result, out = rounds.consolidate_round(store, round_id, tmp_path / "from_round")
+    copy = shutil.copytree(sample_dir, tmp_path / "returns")
+    expected, direct = api.consolidate(copy, period="2023", out=tmp_path / "direct", deadline=DUE)
+    assert result.received == expected.received == 8
+    for name in ("totals.csv", "values.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (direct / name).read_bytes(), name
+    assert (out / WORKBOOK_XLSX).is_file()
+    assert store.audit(round_id)[-1].action == "consolidate"
+
+
+def test_round_consolidate_of_nothing(store, round_id, tmp_path):
+    with pytest.raises(PipelineError) as err:
+        rounds.consolidate_round(store, round_id, tmp_path / "out")
+    assert message_fields(Msg.ROUND_107, str(err.value))["round"] == round_id
+
+
+def test_a_store_opened_again_keeps_the_round(data_dir, db_url, make_return):
+    store = Store.open(data_dir, db_url)
+    round_id = rounds.create_round(store, period="2023", deadline=DUE).id
+    (_, _, url) = rounds.links(store, round_id, units=[QUYET_THANG])[0]
+    _send(store, round_id, make_return(QUYET_THANG), link_unit=QUYET_THANG)
+    before = rounds.status(store, round_id)
+    store.close()
+    again = Store.open(data_dir, db_url)
+    try:
+        assert [r.id for r in again.rounds()] == [round_id]
+        assert again.unit_for_token(_token(url)) == (round_id, QUYET_THANG)
+        assert rounds.status(again, round_id) == before
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../x.xlsx", "x.xlsx"),
+        ("C:\\Users\\a\\Báo cáo.xlsx", "Báo cáo.xlsx"),
+        ("~$bc.xlsx", "bc.xlsx"),
+        (".hidden.xlsx", "hidden.xlsx"),
+        ('a<b>:"c|?*.xlsx', "a_b___c___.xlsx"),
+        ("", "bao_cao.xlsx"),
+        ("..", "bao_cao.xlsx"),
+        ("x" * 300 + ".xlsx", "x" * 195 + ".xlsx"),
+    ],
+)
+def test_a_senders_name_never_becomes_a_path(given, kept):
+    assert safe_name(given) == kept
+
+
+def test_unique_names_in_one_folder():
+    taken: set[str] = set()
+    assert [unique_name(n, taken) for n in ("a.xlsx", "A.xlsx", "a.xlsx")] == ["a.xlsx", "A (2).xlsx", "a (3).xlsx"]
+
+
+def test_default_data_dir_is_the_users():
+    assert rounds.default_data_dir().name == "tonghop"
