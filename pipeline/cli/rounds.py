@@ -114,7 +114,9 @@ def links(data_dir, url, round_id, base_url, out, unit_codes) -> None:
         rows = rounds.links(store, round_id, base_url, units=list(unit_codes) or None)
         target.write(rounds.links_csv(rows))
     echo(f"Đã ghi {format_number(len(rows))} đường dẫn vào tệp {out}.")
-    echo("Đường dẫn cũ của các đơn vị này (nếu có) không còn dùng được; hãy gửi đường dẫn mới cho từng đơn vị.")
+    echo(
+        "Đường dẫn cũ của các đơn vị này (nếu có) không còn dùng được; khi đã chạy trang web nộp báo cáo (tonghop serve), hãy gửi đường dẫn mới cho từng đơn vị."
+    )
 
 
 @round_group.command()
