@@ -76,20 +76,34 @@ def test_create_round_checks_period_and_deadline(store, period, deadline, msg):
     assert store.rounds() == []
 
 
-def test_links_give_each_unit_a_token_and_making_them_again_ends_the_old(store, round_id, units):
+def test_links_are_stable_and_reissuing_ends_only_that_units_old_link(store, round_id, units):
     rows = rounds.links(store, round_id, "https://bc.example.vn/")
     assert [(code, name) for code, name, _ in rows] == [(u.code, u.name) for u in units]
     for code, _, url in rows:
         assert url.startswith(f"https://bc.example.vn{UNIT_PATH}") and len(_token(url)) >= 22  # ≥ 128 bits
         assert store.unit_for_token(_token(url)) == (round_id, code)
+    assert rounds.links(store, round_id, "https://bc.example.vn/") == rows  # printed again: the same links
     old = dict((code, url) for code, _, url in rows)
-    (again,) = rounds.links(store, round_id, units=[QUYET_THANG])
+    (again,) = rounds.links(store, round_id, units=[QUYET_THANG], reissue=True)
     assert store.unit_for_token(_token(old[QUYET_THANG])) is None
     assert store.unit_for_token(_token(again[2])) == (round_id, QUYET_THANG)
     assert store.unit_for_token(_token(old[TAN_PHONG])) == (round_id, TAN_PHONG)  # the others still work
+    assert dict((c, u) for c, _, u in rounds.links(store, round_id))[QUYET_THANG] == again[2]  # the new one is now stable
     with pytest.raises(PipelineError) as err:
         rounds.links(store, round_id, units=["99999"])
     assert message_fields(Msg.ROUND_102, str(err.value))["code"] == "99999"
+
+
+def test_links_follow_the_secret_and_replace_an_older_random_link(store, round_id, monkeypatch):
+    first = dict((c, u) for c, _, u in rounds.links(store, round_id))
+    assert (store.data_dir / "secret.key").exists()
+    monkeypatch.setenv("TONGHOP_SECRET", "another secret")
+    other = dict((c, u) for c, _, u in rounds.links(store, round_id))
+    assert other[QUYET_THANG] != first[QUYET_THANG] and store.unit_for_token(_token(first[QUYET_THANG])) is None
+    assert dict((c, u) for c, _, u in rounds.links(store, round_id)) == other
+    legacy = store.issue_token(round_id, TAN_PHONG)  # a random link from an older version
+    (row,) = rounds.links(store, round_id, units=[TAN_PHONG])
+    assert store.unit_for_token(legacy) is None and rounds.links(store, round_id, units=[TAN_PHONG]) == [row]
 
 
 def test_links_csv_opens_in_excel():

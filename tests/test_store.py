@@ -142,6 +142,26 @@ def test_tokens_issue_replace_lookup(store):
         store.issue_token(r.id, "99999")
 
 
+def test_set_token_registers_a_given_token_idempotently(store):
+    r = _round(store)
+    assert store.tokens_issued(r.id, "03386") == 0
+    assert store.set_token(r.id, "03386", "derived-token-0") is True
+    assert store.set_token(r.id, "03386", "derived-token-0") is False, "the current token again: nothing changes"
+    assert (store.unit_for_token("derived-token-0"), store.tokens_issued(r.id, "03386")) == ((r.id, "03386"), 1)
+    assert store.set_token(r.id, "03386", "derived-token-1") is True
+    assert store.unit_for_token("derived-token-0") is None and store.unit_for_token("derived-token-1") == (r.id, "03386")
+    assert store.tokens_issued(r.id, "03386") == 2 and store.tokens_issued(r.id, "03389") == 0
+    for taken in ("derived-token-0", "derived-token-1"):  # an earlier token, or another unit's
+        with pytest.raises(StoreError) as err:
+            store.set_token(r.id, "03389" if taken.endswith("1") else "03386", taken)
+        assert "trùng một đường dẫn đã cấp" in str(err.value)
+    with pytest.raises(StoreError, match="không có đơn vị mã '99999'"):
+        store.set_token(r.id, "99999", "x")
+    with pytest.raises(ValueError):
+        store.set_token(r.id, "03386", "")
+    assert [a.action for a in store.audit(r.id)].count("issue_token") == 2
+
+
 def test_tokens_are_kept_only_as_hashes(store, tmp_path, db_url):
     r = _round(store)
     token = store.issue_token(r.id, "105")

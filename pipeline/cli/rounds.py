@@ -94,29 +94,34 @@ def create(data_dir, url, form_path, units_path, period, deadline) -> None:
 @click.option("--base-url", default=rounds.DEFAULT_BASE_URL, show_default=False, metavar="URL",
               help=f"Địa chỉ trang web mà các đơn vị mở (mặc định {rounds.DEFAULT_BASE_URL}).")  # fmt: skip
 @click.option("--out", required=True, type=params.Path(dir_okay=False), help="Tệp CSV ghi đường dẫn (unit_code,unit_name,url).")
-@click.option("--unit", "unit_codes", multiple=True, metavar="MÃ", help="Chỉ làm lại đường dẫn của đơn vị này (ghi nhiều lần được).")
-def links(data_dir, url, round_id, base_url, out, unit_codes) -> None:
+@click.option("--unit", "unit_codes", multiple=True, metavar="MÃ", help="Chỉ ghi đường dẫn của đơn vị này (ghi nhiều lần được).")
+@click.option(
+    "--reissue",
+    is_flag=True,
+    help="Cấp đường dẫn MỚI (cho các đơn vị ở --unit, không có --unit thì cho mọi đơn vị): đường dẫn cũ hết dùng được.",
+)
+def links(data_dir, url, round_id, base_url, out, unit_codes, reissue) -> None:
     """Ghi đường dẫn nộp báo cáo của từng đơn vị ra tệp CSV (mở được bằng Excel).
 
-    Mỗi lần chạy tạo đường dẫn MỚI: đường dẫn cũ của các đơn vị đó không dùng được nữa.
-    Chỉ lưu mã băm của đường dẫn, nên hãy giữ tệp này cẩn thận và gửi riêng cho từng đơn vị.
+    Mỗi lần chạy cho cùng các đường dẫn (như trang "Đường dẫn" của trang web): đường dẫn đã gửi
+    vẫn dùng được. Đơn vị làm lộ hoặc mất đường dẫn: --unit MÃ --reissue cấp đường dẫn mới, đường
+    dẫn cũ của đơn vị đó hết dùng được. Hãy giữ tệp này cẩn thận và gửi riêng cho từng đơn vị.
 
     \b
     Ví dụ:
         tonghop round links --round MÃ_ĐỢT --base-url https://baocao.example.vn --out duong_dan.csv
-        tonghop round links --round MÃ_ĐỢT --unit 03386 --out duong_dan_03386.csv
+        tonghop round links --round MÃ_ĐỢT --unit 03386 --reissue --out duong_dan_03386.csv
     """
     try:
         target = open_private(Path(out))  # before new links are issued: the old ones stay valid if this fails
     except OSError as err:
         _fail(OutputError(Msg.OUTPUT_002.render(where=out, reason=err.strerror)))
     with target, opened(data_dir, url) as store:
-        rows = rounds.links(store, round_id, base_url, units=list(unit_codes) or None)
+        rows = rounds.links(store, round_id, base_url, units=list(unit_codes) or None, reissue=reissue)
         target.write(rounds.links_csv(rows))
     echo(f"Đã ghi {format_number(len(rows))} đường dẫn vào tệp {out}.")
-    echo(
-        "Đường dẫn cũ của các đơn vị này (nếu có) không còn dùng được; khi đã chạy trang web nộp báo cáo (tonghop serve), hãy gửi đường dẫn mới cho từng đơn vị."
-    )
+    if reissue:
+        echo("Đường dẫn cũ của các đơn vị này không còn dùng được; hãy gửi đường dẫn mới cho từng đơn vị.")
 
 
 @round_group.command()

@@ -499,6 +499,10 @@ class Msg(Enum):
         "Form of a round changed",
         "Biểu mẫu '{form_id}' của đợt {round} là phiên bản {expected}, nhưng thư mục biểu mẫu '{where}' nay là phiên bản {found}. Hãy dùng lại đúng thư mục biểu mẫu của đợt, hoặc tạo đợt mới.",
     )
+    ROUND_109 = (
+        "Empty link secret",
+        "Tệp khóa bí mật '{where}' trống nên không tạo được đường dẫn nộp báo cáo. Hãy khôi phục tệp từ bản sao lưu (nếu xóa tệp thì mọi đường dẫn đã gửi hết dùng được).",
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (
@@ -581,6 +585,10 @@ class Msg(Enum):
     STORE_011 = (
         "Database error",
         "Không đọc, ghi được kho dữ liệu {where}: {reason}. Hãy thử lại sau ít phút; dữ liệu đã lưu được giữ nguyên.",
+    )
+    STORE_012 = (
+        "Link token used before",
+        "Đường dẫn nộp báo cáo mới của đơn vị {code} (đợt {round_id}) trùng một đường dẫn đã cấp trước đây, nên không dùng được. Hãy cấp lại đường dẫn cho đơn vị này.",
     )
 
     # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).

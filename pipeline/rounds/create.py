@@ -1,20 +1,25 @@
 """Creating a round, and the links that let each unit send its return.
 
-Only a hash of each unit's token is stored, so a link can be shown once only: ``links`` issues a
-new token for each unit asked for, and the unit's previous link stops working. This is the safer
-of the two ways to hand out links: a copy of the data folder or of the database (a backup, a
-shared drive, a lost laptop) holds no working link, so nobody can send a return in a unit's name
-with it; a file of links kept beside the store would be such a key, and file permissions do not
-protect it on Windows, where the office machine usually runs. The cost: the list must be made
-once and kept by the office (``tonghop round links --out``); for a unit that lost its link, make
-its link again alone (``units=[code]``): the other units' links stay valid.
+A unit's link is stable: its token is HMAC-SHA256(server secret, round id, unit code, the unit's
+generation), so the office can print or download the list of links as often as it likes and the
+links already sent keep working. Re-issuing a unit's link (a link that went astray) bumps its
+generation: a new token, and the old link stops working. The store keeps only a hash of each
+token (``Store.set_token``), so the database alone holds no working link. The secret is
+``TONGHOP_SECRET`` if set, else ``<data folder>/secret.key`` (made once, readable by its owner
+only where the system allows it): whoever has it and the data can make every unit's link, so on
+a shared or Windows machine, where file permissions protect little, set ``TONGHOP_SECRET``
+instead and keep the data folder's backups as private as the list of links.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import hmac
 import io
 import os
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -33,6 +38,9 @@ APP_NAME = "tonghop"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # where ``tonghop serve`` listens by default
 UNIT_PATH = "/u/"  # a unit's page: <base URL>/u/<token>
 LINKS_COLUMNS = ("unit_code", "unit_name", "url")
+SECRET_ENV = "TONGHOP_SECRET"
+SECRET_FILE = "secret.key"
+SECRET_BYTES = 32
 
 
 def default_data_dir() -> Path:
@@ -73,9 +81,38 @@ def unit_url(base_url: str, token: str) -> str:
     return f"{(base_url or DEFAULT_BASE_URL).rstrip('/')}{UNIT_PATH}{token}"
 
 
-def links(store: Store, round_id: str, base_url: str = DEFAULT_BASE_URL, *, units: list[str] | None = None) -> list[tuple[str, str, str]]:
+def server_secret(data_dir: str | Path) -> bytes:
+    """The secret the links are derived from: ``TONGHOP_SECRET``, else ``<data_dir>/secret.key``,
+    made on first use (random, 256 bits, mode 0600)."""
+    env = os.environ.get(SECRET_ENV, "")
+    if env:
+        return env.encode("utf-8")
+    path = Path(data_dir) / SECRET_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(SECRET_BYTES) + "\n")
+    except FileExistsError:
+        pass
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise PipelineError(Msg.ROUND_109.render(where=str(path)))
+    return key.encode("ascii")
+
+
+def unit_token(secret: bytes, round_id: str, unit_code: str, generation: int) -> str:
+    """The token of a unit's link: HMAC-SHA256 of round, unit and generation (256 bits, URL-safe)."""
+    message = f"{round_id}\x1f{unit_code}\x1f{generation}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def links(
+    store: Store, round_id: str, base_url: str = DEFAULT_BASE_URL, *, units: list[str] | None = None, reissue: bool = False
+) -> list[tuple[str, str, str]]:
     """``(unit_code, unit_name, url)`` of each unit of the round (or of ``units`` only), in the
-    list's order, each with a NEW token: the unit's previous link stops working.
+    list's order. The same links every time; ``reissue``: a new link for each unit asked for,
+    and its previous link stops working.
 
     :raises PipelineError: a code of ``units`` is not a unit of the round (``ROUND_102``).
     """
@@ -87,7 +124,18 @@ def links(store: Store, round_id: str, base_url: str = DEFAULT_BASE_URL, *, unit
                 raise PipelineError(Msg.ROUND_102.render(round=round_id, code=code))
         wanted = set(units)
         listed = [u for u in listed if u.code in wanted]
-    return [(u.code, u.name, unit_url(base_url, store.issue_token(round_id, u.code))) for u in listed]
+    secret = server_secret(store.data_dir)
+    rows = []
+    for u in listed:
+        # The generation is how many tokens the unit had before: the current one is the last
+        # issued (issued - 1) unless it was not derived (an older random link, another secret).
+        issued = store.tokens_issued(round_id, u.code)
+        token = unit_token(secret, round_id, u.code, issued - 1) if issued and not reissue else ""
+        if not token or store.unit_for_token(token) != (round_id, u.code):
+            token = unit_token(secret, round_id, u.code, issued)
+            store.set_token(round_id, u.code, token)
+        rows.append((u.code, u.name, unit_url(base_url, token)))
+    return rows
 
 
 def links_csv(rows: list[tuple[str, str, str]]) -> bytes:

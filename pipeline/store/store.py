@@ -265,6 +265,46 @@ class Store:
             _audit(conn, round_id, "office", ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
         return token
 
+    def set_token(self, round_id: str, unit_code: str, token: str, actor: str = "office") -> bool:
+        """Make ``token`` (made by the caller, e.g. derived from a secret) the unit's current link
+        token; any earlier token of the unit stops working. Only its sha256 is kept. Idempotent:
+        setting the unit's current token again changes nothing and returns False; True when the
+        token was new.
+
+        :raises StoreError: the token is already another unit's, or an earlier token (``STORE_012``).
+        """
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+            raise ValueError(f"a token is a non-empty string of at most {MAX_TOKEN_CHARS} characters")
+        wanted = _token_hash(token)
+        at = _now()
+        with self._write() as conn:
+            _round_row(conn, round_id)
+            _check_unit(conn, round_id, unit_code)
+            row = conn.execute(
+                sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
+            ).first()
+            if row is not None:
+                newest = conn.execute(
+                    sa.select(sa.func.max(unit_tokens.c.id)).where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
+                ).scalar_one()
+                if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
+                    return False
+                raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
+            conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
+            _audit(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
+        return True
+
+    def tokens_issued(self, round_id: str, unit_code: str) -> int:
+        """How many link tokens the unit has had (0: none yet)."""
+        with self._read() as conn:
+            _round_row(conn, round_id)
+            _check_unit(conn, round_id, unit_code)
+            return conn.execute(
+                sa.select(sa.func.count())
+                .select_from(unit_tokens)
+                .where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
+            ).scalar_one()
+
     def unit_for_token(self, token: str) -> tuple[str, str] | None:
         """``(round_id, unit_code)`` of the unit whose current link token is ``token``; ``None``
         for anything else (unknown, replaced, malformed)."""
