@@ -23,6 +23,7 @@ LAYERS = (
     ("sample",),
     ("api",),
     ("rounds",),
+    ("web",),
     ("cli",),
     ("__main__",),
 )

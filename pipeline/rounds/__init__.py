@@ -8,7 +8,16 @@ May import: ``api`` and every stage below it, ``store``."""
 
 from pipeline.rounds.board import UnitStatus, review, status
 from pipeline.rounds.consolidation import consolidate_round
-from pipeline.rounds.create import DEFAULT_BASE_URL, create_round, default_data_dir, links, links_csv, unit_url
+from pipeline.rounds.create import (
+    DEFAULT_BASE_URL,
+    create_round,
+    default_data_dir,
+    links,
+    links_csv,
+    round_templates,
+    server_secret,
+    unit_url,
+)
 from pipeline.rounds.submit import Verdict, add_paths, submit
 
 __all__ = [
@@ -22,6 +31,8 @@ __all__ = [
     "links",
     "links_csv",
     "review",
+    "round_templates",
+    "server_secret",
     "status",
     "submit",
     "unit_url",

@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import platformdirs
 
+from pipeline import api
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
-from pipeline.form.period import Period, parse_deadline
+from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.units import load_units
+from pipeline.rounds.setup import form_path, round_form, write_units
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
@@ -154,3 +156,30 @@ def open_private(path: Path) -> BinaryIO:
     tokens, so that a file that cannot be written never leaves the units without working links."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
+def round_templates(store: Store, round_id: str, out: str | Path, *, units: list[str] | None = None) -> list[Path]:
+    """The round's templates (of every unit, or of ``units`` only) written into ``out``, made
+    as ``tonghop templates`` makes them with the round's form, period and deadline.
+
+    :raises PipelineError: a code of ``units`` is not a unit of the round (``ROUND_102``).
+    """
+    rnd = store.round(round_id)
+    round_form(rnd)
+    listed = store.units(round_id)
+    if units is not None:
+        missing = sorted(set(units) - {u.code for u in listed})
+        if missing:
+            raise PipelineError(Msg.ROUND_102.render(round=round_id, code=missing[0]))
+        listed = [u for u in listed if u.code in set(units)]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    units_csv = write_units(listed, out / ".units.csv")
+    try:
+        run = api.make_templates(
+            form_path=form_path(rnd), units_path=units_csv, period=rnd.period,
+            deadline=format_date(rnd.deadline) if rnd.deadline else None, out=out, jobs=1,
+        )  # fmt: skip
+    finally:
+        units_csv.unlink(missing_ok=True)
+    return run.paths

@@ -1,0 +1,140 @@
+"""The round's board (office): every unit with where it stands, filters and sorting, the
+reminder text, the office's upload of many files, consolidation and its outputs, the templates,
+and the printable page of links."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import segno
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+
+from pipeline import rounds
+from pipeline.core.constants import RoundStatus
+from pipeline.form.period import format_date, period_label
+from pipeline.web.base import admin_required, store
+
+bp = Blueprint("board", __name__)
+
+SORTS = {
+    "list": None,
+    "code": lambda r: r.unit_code,
+    "name": lambda r: r.unit_name.casefold(),
+    "status": lambda r: list(RoundStatus).index(r.status),
+    "received": lambda r: (r.received_at is None, r.received_at or 0),
+    "errors": lambda r: (-r.errors, -r.warnings),
+}
+TO_REMIND = (RoundStatus.MISSING, RoundStatus.ERRORS, RoundStatus.RETURNED)
+
+
+def output_dir(round_id: str) -> Path:
+    return current_app.config["DATA_DIR"] / "output" / round_id
+
+
+def outputs(round_id: str) -> list[str]:
+    folder = output_dir(round_id)
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def reminder(rnd, rows) -> str:
+    """The text to paste into Zalo for the units that have not sent or must fix their return."""
+    due = f" (hạn nộp {format_date(rnd.deadline)})" if rnd.deadline else ""
+    lines = [f"Văn phòng Ủy ban MTTQ đề nghị các đơn vị sau gửi hoặc sửa báo cáo {period_label(rnd.period)}{due}:"]
+    for row in rows:
+        if row.status is RoundStatus.MISSING:
+            lines.append(f"- {row.unit_name}: chưa nộp báo cáo.")
+        elif row.status is RoundStatus.ERRORS:
+            lines.append(f"- {row.unit_name}: báo cáo còn {row.errors} lỗi, hãy mở đường dẫn nộp báo cáo để xem ô cần sửa rồi gửi lại.")
+        elif row.status is RoundStatus.RETURNED:
+            lines.append(f"- {row.unit_name}: văn phòng trả lại để sửa: {row.note}")
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
+def base_url() -> str:
+    return current_app.config.get("BASE_URL") or request.host_url
+
+
+@bp.get("/rounds/<round_id>")
+@admin_required
+def show(round_id: str, verdicts=None, message: str = ""):
+    rnd = store().round(round_id)
+    rows = rounds.status(store(), round_id)
+    counts = {s: sum(r.status is s for r in rows) for s in RoundStatus}
+    text = reminder(rnd, [r for r in rows if r.status in TO_REMIND])
+    wanted = request.args.get("status", "")
+    shown = [r for r in rows if r.status.value == wanted] if wanted else rows
+    sort = request.args.get("sort", "list")
+    if SORTS.get(sort):
+        shown = sorted(shown, key=SORTS[sort])
+    return render_template(
+        "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
+        sorts=SORTS, outputs=outputs(round_id), verdicts=verdicts or [], message=message,
+    )  # fmt: skip
+
+
+@bp.post("/rounds/<round_id>/upload")
+@admin_required
+def upload(round_id: str):
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    verdicts = [rounds.submit(store(), round_id, f.read(), f.filename, sender="office") for f in files]
+    message = f"Đã nhận {sum(v.accepted for v in verdicts)}/{len(verdicts)} tệp." if verdicts else "Chưa chọn tệp nào."
+    return show(round_id, verdicts=verdicts, message=message)
+
+
+@bp.post("/rounds/<round_id>/consolidate")
+@admin_required
+def consolidate(round_id: str):
+    rounds.consolidate_round(store(), round_id, output_dir(round_id), jobs=1)
+    return redirect(url_for("board.show", round_id=round_id) + "#ket-qua")
+
+
+@bp.get("/rounds/<round_id>/output/<path:name>")
+@admin_required
+def output(round_id: str, name: str):
+    store().round(round_id)
+    if name not in outputs(round_id):
+        abort(404)
+    return send_from_directory(output_dir(round_id), name, as_attachment=True)
+
+
+@bp.get("/rounds/<round_id>/templates.zip")
+@admin_required
+def templates_zip(round_id: str):
+    rnd = store().round(round_id)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        paths = rounds.round_templates(store(), round_id, tmp)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, path.name)
+    name = f"bieu_mau_{rnd.period}_{rnd.id}.zip"
+    return Response(buffer.getvalue(), mimetype="application/zip", headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/rounds/<round_id>/links")
+@admin_required
+def links(round_id: str):
+    rnd = store().round(round_id)
+    rows = rounds.links(store(), round_id, base_url())
+    cards = [(code, name, url, segno.make(url, error="m").svg_inline(scale=3)) for code, name, url in rows]
+    return render_template("links.html", rnd=rnd, cards=cards)
+
+
+@bp.get("/rounds/<round_id>/links.csv")
+@admin_required
+def links_csv(round_id: str):
+    rows = rounds.links(store(), round_id, base_url())
+    name = f"duong_dan_{round_id}.csv"
+    return Response(rounds.links_csv(rows), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.post("/rounds/<round_id>/units/<code>/reissue")
+@admin_required
+def reissue(round_id: str, code: str):
+    rounds.links(store(), round_id, base_url(), units=[code], reissue=True)
+    return redirect(url_for("board.links", round_id=round_id) + f"#u{code}")

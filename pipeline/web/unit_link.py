@@ -1,0 +1,67 @@
+"""A unit's own page, opened through its link ``/u/<token>`` (no account): its name, period and
+deadline, its template, the upload form (as many tries as needed), the verdict of the file just
+sent with each finding and its cell, the history of its uploads and the office's notes.
+``POST /u/<token>`` with ``Accept: application/json`` answers the verdict as JSON."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from pipeline import rounds
+from pipeline.rounds.board import sent_by, unit_status
+from pipeline.web.base import store, wants_json
+
+bp = Blueprint("unit_link", __name__)
+
+
+def _unit(token: str):
+    found = store().unit_for_token(token)
+    if found is None:
+        abort(404)
+    round_id, code = found
+    unit = next(u for u in store().units(round_id) if u.code == code)
+    return store().round(round_id), unit
+
+
+def _page(token: str, verdict=None, error: str = "", code: int = 200):
+    rnd, unit = _unit(token)
+    row = unit_status(store(), rnd.id, unit.code)
+    history = [s for s in reversed(store().submissions(rnd.id)) if sent_by(s, unit.code)]
+    notes = [s for s in history if s.review == "returned" and s.note]
+    return render_template(
+        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=history, notes=notes, verdict=verdict, error=error
+    ), code
+
+
+@bp.get("/u/<token>")
+def show(token: str):
+    return _page(token)
+
+
+@bp.post("/u/<token>")
+def upload(token: str):
+    rnd, unit = _unit(token)
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        if wants_json():
+            return jsonify({"error": 400, "message": "Chưa chọn tệp báo cáo."}), 400
+        return _page(token, error="Chưa chọn tệp báo cáo. Hãy chọn tệp Excel rồi bấm Gửi.", code=400)
+    verdict = rounds.submit(store(), rnd.id, sent.read(), sent.filename, link_unit=unit.code)
+    if wants_json():
+        return jsonify(verdict.as_json())
+    return _page(token, verdict=verdict)
+
+
+@bp.get("/u/<token>/template.xlsx")
+def template(token: str):
+    rnd, unit = _unit(token)
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        (path,) = rounds.round_templates(store(), rnd.id, tmp, units=[unit.code])
+        data = Path(path).read_bytes()
+        name = Path(path).name
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    quoted = name.encode("ascii", "ignore").decode() or "bieu_mau.xlsx"
+    return Response(data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{quoted}"'})
