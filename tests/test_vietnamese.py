@@ -42,7 +42,20 @@ def _usage_error(result, command: str, message: str) -> None:
     assert not [w for w in ENGLISH_FRAME if w in result.output]
 
 
-@pytest.mark.parametrize("args", [[], ["check"], ["consolidate"], ["report"], ["templates"], ["demo"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["check"],
+        ["consolidate"],
+        ["report"],
+        ["templates"],
+        ["demo"],
+        ["serve"],
+        ["round"],
+        *(["round", c] for c in ("create", "links", "add", "status", "consolidate")),
+    ],
+)
 def test_help_is_vietnamese(args):
     result = _run(*args, "--help")
     assert result.exit_code == 0

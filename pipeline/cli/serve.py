@@ -27,8 +27,8 @@ def dashboard_url(host: str, port: int, token: str) -> str:
 
 @cli.command()
 @store_options
-@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ nghe (mặc định chỉ máy này).")
-@click.option("--port", type=params.IntRange(1, 65535), default=8000, show_default=True, help="Cổng nghe.")
+@click.option("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="Địa chỉ nghe (mặc định 127.0.0.1: chỉ máy này).")
+@click.option("--port", type=params.IntRange(1, 65535), default=8000, help="Cổng nghe (mặc định 8000).")
 @click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
 def serve(data_dir, url, host, port, no_browser) -> None:
     """Chạy trang web thu báo cáo: văn phòng theo dõi, đơn vị nộp qua đường dẫn riêng.
