@@ -150,10 +150,14 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
     assert error["cell"] and set(error) == {"severity", "rule", "sheet", "cell", "message"}
 
     good = make_return(QUYET_THANG, folder=tmp_path / "good")
-    page = unit.post(links[QUYET_THANG], data=_file(good), content_type="multipart/form-data")
+    sent = unit.post(links[QUYET_THANG], data=_file(good), content_type="multipart/form-data")
+    assert sent.status_code == 303  # post, redirect, get: reloading the page never sends the file again
+    page = unit.get(sent.headers["Location"])
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Báo cáo đã được nhận, không có lỗi." in text and "Đã nộp đúng hạn" in text
     assert f"ô {error['cell']}" in text  # the first try stays in the history with its finding
+    other_units = unit.get(sent.headers["Location"].replace(links[QUYET_THANG], links[TAN_PHONG]))
+    assert "Kết quả kiểm tra tệp" not in other_units.get_data(as_text=True)  # an upload is shown on its own unit's page only
 
     other = make_return(TAN_PHONG, folder=tmp_path / "other")
     verdict = unit.post(links[QUYET_THANG], data=_file(other), headers=JSON, content_type="multipart/form-data").get_json()

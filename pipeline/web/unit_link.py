@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from pipeline import rounds
 from pipeline.rounds.board import sent_by, unit_status
@@ -26,10 +26,11 @@ def _unit(token: str):
     return store().round(round_id), unit
 
 
-def _page(token: str, verdict=None, error: str = "", code: int = 200):
+def _page(token: str, sent: int | None = None, error: str = "", code: int = 200):
     rnd, unit = _unit(token)
     row = unit_status(store(), rnd.id, unit.code)
     history = [s for s in reversed(store().submissions(rnd.id)) if sent_by(s, unit.code)]
+    verdict = next((s for s in history if s.id == sent), None)  # a stored upload has what the verdict shows
     notes = [s for s in history if s.review == "returned" and s.note]
     return render_template(
         "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=history, notes=notes, verdict=verdict, error=error
@@ -38,7 +39,10 @@ def _page(token: str, verdict=None, error: str = "", code: int = 200):
 
 @bp.get("/u/<token>")
 def show(token: str):
-    return _page(token)
+    """The page; ``?gui=<id>`` shows the verdict of that upload of this unit (where an upload
+    redirects to, so reloading the page never sends the file again)."""
+    sent = request.args.get("gui", type=int)
+    return _page(token, sent=sent)
 
 
 @bp.post("/u/<token>")
@@ -52,7 +56,7 @@ def upload(token: str):
     verdict = rounds.submit(store(), rnd.id, sent.read(), sent.filename, link_unit=unit.code)
     if wants_json():
         return jsonify(verdict.as_json())
-    return _page(token, verdict=verdict)
+    return redirect(url_for("unit_link.show", token=token, gui=verdict.submission_id), code=303)  # post, redirect, get
 
 
 @bp.get("/u/<token>/template.xlsx")
