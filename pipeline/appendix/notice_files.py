@@ -5,7 +5,6 @@ notice, then the reminder list, each under the committee's header block (Decree 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -41,8 +40,8 @@ from pipeline.appendix.notices import (
 )  # fmt: skip
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
-from pipeline.core.vnformat import strip_diacritics
 from pipeline.form.model import Unit
+from pipeline.form.units import unit_file_stem
 
 NOTICES_DIR = "thong_bao"
 REMINDER_TXT = "nhac_nop.txt"
@@ -53,9 +52,7 @@ ITEM_WIDTHS_CM = [1.0, 4.2, TEXT_WIDTH_CM - 5.2]
 
 def notice_filename(unit: Unit) -> str:
     """``03386_Phuong_Quyet_Thang.txt``: the unit code and an ASCII slug of its name."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
-    code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
-    return f"{code}_{slug}.txt" if slug else f"{code}.txt"
+    return unit_file_stem(unit) + ".txt"
 
 
 def _write_text(path: Path, text: str) -> Path:

@@ -15,10 +15,9 @@ from pipeline import rounds
 from pipeline.cli.commands import _fail, form_options
 from pipeline.cli.frame import Group, echo
 from pipeline.cli.summary import consolidation_lines
-from pipeline.consolidate.timeliness import vietnam_time
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import Msg, OutputError, PipelineError
-from pipeline.core.vnformat import format_number
+from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.create import open_private
 from pipeline.store import Store
@@ -176,7 +175,7 @@ def status_(data_dir, url, round_id) -> None:
     table = [["Mã", "Đơn vị", "Trạng thái", "Nhận lúc", "Muộn", "Lỗi", "Cảnh báo", "Số bản"]]
     for row in board:
         name = row.unit_name if len(row.unit_name) <= NAME_WIDTH else row.unit_name[: NAME_WIDTH - 1] + "…"
-        when = vietnam_time(row.received_at).strftime("%d/%m/%Y %H:%M") if row.received_at else ""
+        when = format_vn_time(row.received_at)
         late = f"{row.late} ngày" if row.late else ""
         table.append([row.unit_code, name, row.status.label, when, late, str(row.errors), str(row.warnings), str(row.versions)])
     for line in _table(table):

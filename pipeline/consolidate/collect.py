@@ -15,7 +15,7 @@ from pipeline.core.errors import Msg, WorkbookReadError, finding_label
 from pipeline.core.findings import Problem, problem, split_place
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.text import escaped_name, shown_name
-from pipeline.core.vnformat import format_number
+from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.model import Unit
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
@@ -222,8 +222,7 @@ def _newness(ret: FileOutcome, limit: datetime) -> tuple:
 
 
 def _future_time(ret: FileOutcome) -> Problem:
-    saved = ret.modified.astimezone(settings.SAVED_TIME_ZONE).strftime("%d/%m/%Y %H:%M")  # Vietnam time
-    return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=saved)
+    return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=format_vn_time(ret.modified))
 
 
 def select_latest(

@@ -21,10 +21,10 @@ from pipeline.consolidate.result import (
 from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
 from pipeline.core import settings
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WHOLE_TYPES, FileStatus, Severity, SubmissionStatus
-from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.model import FormDefinition, Unit
-from pipeline.form.period import Period, period_label
+from pipeline.form.period import Period, period_code, period_label
 from pipeline.form.prior import PriorData
 from pipeline.validate.checks import FileOutcome
 from pipeline.validate.compare import compare_with_prior
@@ -37,9 +37,9 @@ def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[Period, Pe
     when none names one); the files of other periods are rejected (the finding on each, by name)."""
     if ctx.period:
         return Period.parse(ctx.period), PeriodChoice.ASKED, {}
-    counts = Counter(code for r in returns if r.accepted and (code := _period_code(r.period)))
+    counts = Counter(code for r in returns if r.accepted and (code := period_code(r.period)))
     period = Period.parse(counts.most_common(1)[0][0]) if counts else Period.current()
-    others = [r for r in returns if r.accepted and _period_code(r.period) != period.code]
+    others = [r for r in returns if r.accepted and period_code(r.period) != period.code]
     found = {
         r.file: problem(
             Msg.META_004,
@@ -53,13 +53,6 @@ def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[Period, Pe
         for r in others
     }
     return period, PeriodChoice.RETURNS if counts else PeriodChoice.CURRENT, found
-
-
-def _period_code(text: str) -> str:
-    try:
-        return Period.parse(text).code if text else ""
-    except PipelineError:
-        return ""
 
 
 def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataFrame:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from datetime import datetime
+
+from pipeline.core.settings import SAVED_TIME_ZONE
 
 
 def format_number(value: float | int | None, decimals: int | None = None) -> str:
@@ -37,3 +40,8 @@ def strip_diacritics(text: str) -> str:
     """Vietnamese text without its marks: 'Phường Đoàn Kết' -> 'Phuong Doan Ket'."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def format_vn_time(moment: datetime | None) -> str:
+    """A moment as users read it, in Vietnam time: ``14/11/2024 17:00``; "" for none."""
+    return moment.astimezone(SAVED_TIME_ZONE).strftime("%d/%m/%Y %H:%M") if moment else ""

@@ -159,6 +159,15 @@ def period_label(code: str | None) -> str:
         return f"kỳ '{code}'"
 
 
+def period_code(text: str | None) -> str:
+    """The code of the period ``text`` names ("2024-H1" for "2024-h1"); "" when it names none
+    (a damaged file's metadata)."""
+    try:
+        return Period.parse(text).code if text else ""
+    except PipelineError:
+        return ""
+
+
 def unfilled(text: str) -> str:
     """``text`` with the placeholders written as a reader of a form without a period sees them
     ("kỳ báo cáo", "…")."""

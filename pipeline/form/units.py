@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.vnformat import strip_diacritics
 from pipeline.form.definition import read_definition_csv, unique
 from pipeline.form.model import FormDefinition, Unit
 
@@ -49,3 +51,11 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
             )  # fmt: skip
         units.append(Unit(row["code"], row["name"], row["level"]))
     return units
+
+
+def unit_file_stem(unit: Unit) -> str:
+    """``03386_Phuong_Quyet_Thang``: the unit code and an ASCII slug of its name, how the files
+    made for a unit (its template, its notice) are named."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
+    code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
+    return f"{code}_{slug}" if slug else code

@@ -10,7 +10,6 @@ twice, its name in the metadata and a workbook-wide defined name on it, so that 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import xlsxwriter
@@ -21,9 +20,10 @@ from pipeline.core import constants as C
 from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import TemplateError
 from pipeline.core.sheetlayout import set_height
-from pipeline.core.vnformat import format_number, strip_diacritics
+from pipeline.core.vnformat import format_number
 from pipeline.form.model import FormDefinition, Indicator, Unit
 from pipeline.form.prior import PriorData
+from pipeline.form.units import unit_file_stem
 from pipeline.templates.checks import (
     DIFFERENCE,
     RESULT_FAIL,
@@ -47,9 +47,7 @@ HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; khôn
 
 def template_filename(unit: Unit) -> str:
     """``03386_Phuong_Quyet_Thang.xlsx``: the unit code and an ASCII slug of its name."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
-    code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
-    return f"{code}_{slug}.xlsx" if slug else f"{code}.xlsx"
+    return unit_file_stem(unit) + ".xlsx"
 
 
 def build_template(

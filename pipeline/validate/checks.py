@@ -25,11 +25,11 @@ from pipeline.core.constants import (
     WHOLE_TYPES,
     Severity,
 )
-from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
 from pipeline.form.model import FormDefinition, Indicator, Unit
-from pipeline.form.period import Period, period_label
+from pipeline.form.period import period_code, period_label
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.legacy_text import fix_legacy
 from pipeline.ingest.recognise import recognise
@@ -113,7 +113,7 @@ def _judge(
         ]
     if meta.get(META_FORM_VERSION) != form.version:
         return None, [problem(Msg.META_003, severity, file=file, unit_code=code, found=meta.get(META_FORM_VERSION), expected=form.version)]
-    if ctx.period and _period_code(meta.get(META_PERIOD)) != ctx.period:
+    if ctx.period and period_code(meta.get(META_PERIOD)) != ctx.period:
         found_label, expected = period_label(meta.get(META_PERIOD)), period_label(ctx.period)
         found_code = meta.get(META_PERIOD)  # the note: which period the file is for
         return None, [problem(Msg.META_004, severity, file=file, unit_code=code, found=found_label, expected=expected, note=found_code)]
@@ -138,15 +138,6 @@ def _judge(
     if not raw.tables:
         return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
     return unit, found
-
-
-def _period_code(text: str | None) -> str:
-    """A return's period as the code ``Period`` writes ("2024-H1" for "2024-h1"); as it is
-    when it is not a period."""
-    try:
-        return Period.parse(text).code if text else ""
-    except PipelineError:
-        return text
 
 
 def shown(raw: object) -> str:

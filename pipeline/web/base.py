@@ -8,15 +8,14 @@ import functools
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
-from pipeline.core import settings
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import PipelineError
+from pipeline.core.vnformat import format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.store import Store
 
@@ -108,8 +107,7 @@ def _headers(response):
     return response
 
 
-def vn_time(moment: datetime | None) -> str:
-    return moment.astimezone(settings.SAVED_TIME_ZONE).strftime("%d/%m/%Y %H:%M") if moment else ""
+vn_time = format_vn_time  # the templates' ``|vn_time`` filter
 
 
 def install(app: Flask) -> None:
