@@ -97,6 +97,7 @@ class FileCheck:
     problems: list[Problem] = field(default_factory=list)
     accepted: bool = False  # recognised as the return of a listed unit for this form and period
     saved_at: datetime | None = None  # the saved time inside the file, else the file's own time
+    values: dict[str, object] = field(default_factory=dict)  # indicator code → value read (accepted returns)
 
     @property
     def has_errors(self) -> bool:
@@ -133,7 +134,9 @@ def check_files(
 def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck:
     outcome = process_file(path, ctx, severity=Severity.ERROR, root=root)
     problems = list(outcome.problems)
+    read: dict[str, object] = {}
     if outcome.accepted:
+        read = {v.code: v.value for v in outcome.values}
         values = pd.DataFrame(
             [{"unit_code": outcome.unit.code, **v._asdict()} for v in outcome.values],
             columns=["unit_code", "code", "value", "sheet", "cell"],
@@ -143,7 +146,7 @@ def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck
     meta = outcome.meta
     return FileCheck(
         outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,
-        outcome.accepted, outcome.modified,
+        outcome.accepted, outcome.modified, read,
     )  # fmt: skip
 
 

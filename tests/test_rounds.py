@@ -15,6 +15,7 @@ from pipeline.core.constants import WORKBOOK_XLSX, RoundStatus
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
 from pipeline.rounds.create import UNIT_PATH
+from pipeline.rounds.figures import changes, figures_of, key_totals
 from pipeline.rounds.setup import safe_name, unique_name
 from pipeline.store import Store
 from tests.conftest import message_fields
@@ -267,3 +268,55 @@ def test_unique_names_in_one_folder():
 
 def test_default_data_dir_is_the_users():
     assert rounds.default_data_dir().name == "tonghop"
+
+
+def _total(totals, code):
+    return next(t for t in totals if t.code == code)
+
+
+def test_key_totals_add_up_the_versions_in_use(store, round_id, make_return, tmp_path):
+    _send(store, round_id, make_return(QUYET_THANG, {"POOR_FUND_TOTAL": 1_000_000}, folder=tmp_path / "a"), link_unit=QUYET_THANG)
+    _send(store, round_id, make_return(TAN_PHONG, {"POOR_FUND_TOTAL": 7_000_000}, folder=tmp_path / "b"), link_unit=TAN_PHONG)
+    newer = make_return(TAN_PHONG, {"POOR_FUND_TOTAL": 2_500_000}, folder=tmp_path / "c")
+    _send(store, round_id, newer, link_unit=TAN_PHONG)  # the newer version replaces the older in the total
+    totals = key_totals(store, round_id, rounds.status(store, round_id))
+    fund = _total(totals, "POOR_FUND_TOTAL")
+    assert (fund.total, fund.units, fund.unit) == (3_500_000, 2, "đồng")
+    assert [t.code for t in totals] == ["POOR_FUND_TOTAL", "PETITIONS_TOTAL", "PETITIONS_RESOLVED", "TET_GIFTS_VALUE"]
+
+
+def test_changes_between_versions_name_each_changed_figure(store, round_id, make_return, tmp_path):
+    first = _send(store, round_id, make_return(QUYET_THANG, folder=tmp_path / "a"), link_unit=QUYET_THANG)
+    second = _send(
+        store,
+        round_id,
+        make_return(QUYET_THANG, {"POOR_FUND_TOTAL": 123_456, "MEDIATORS": None}, folder=tmp_path / "b"),
+        link_unit=QUYET_THANG,
+    )
+    third = _send(
+        store,
+        round_id,
+        make_return(QUYET_THANG, {"POOR_FUND_TOTAL": 123_456, "MEDIATORS": None}, folder=tmp_path / "c"),
+        link_unit=QUYET_THANG,
+    )
+    found = changes(store, round_id, store.submissions(round_id, QUYET_THANG))
+    assert first.submission_id not in found and found[third.submission_id] == []
+    changed = {c.code: (c.before, c.after) for c in found[second.submission_id]}
+    before = figures_of(store, round_id, [first.submission_id])[first.submission_id]
+    assert changed == {"POOR_FUND_TOTAL": (before["POOR_FUND_TOTAL"], 123_456), "MEDIATORS": (before["MEDIATORS"], None)}
+
+
+def test_figures_of_a_submission_kept_without_them_are_read_from_its_file(store, round_id, make_return):
+    path = make_return(QUYET_THANG, {"POOR_FUND_TOTAL": 4_321_000})
+    sha = store.put_blob(path.read_bytes())
+    old = store.add_submission(
+        round_id, sha256=sha, filename=path.name, sender="unit", link_unit=QUYET_THANG, unit_code=QUYET_THANG,
+        accepted=True, errors=0, warnings=0, findings=[], saved_at=None,
+    )  # fmt: skip  # as a store made before figures were kept has it
+    assert store.figures(round_id, [old]) == {old: None}
+    assert figures_of(store, round_id, [old])[old]["POOR_FUND_TOTAL"] == 4_321_000
+
+
+def test_a_figure_typed_as_text_is_kept_as_the_number_it_reads_as(store, round_id, make_return):
+    sent = _send(store, round_id, make_return(QUYET_THANG, {"POOR_FUND_TOTAL": "120.341.560"}), link_unit=QUYET_THANG)
+    assert figures_of(store, round_id, [sent.submission_id])[sent.submission_id]["POOR_FUND_TOTAL"] == 120_341_560

@@ -13,6 +13,7 @@ import pytest
 from pipeline import rounds
 from pipeline.consolidate.timeliness import vietnam_today
 from pipeline.core.constants import WORKBOOK_XLSX
+from pipeline.core.vnformat import format_number
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.store import Store
 from pipeline.web import MAX_UPLOAD_BYTES, create_app
@@ -250,3 +251,16 @@ def test_serve_prints_the_dashboard_url_with_the_login_token(tmp_path, monkeypat
     assert "http://127.0.0.1:8123/?token=tok123" in done.output and opened == []
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
     served["app"].extensions["tonghop_store"].close()
+
+
+def test_the_board_shows_key_totals_and_the_unit_page_the_changes(app, office, make_return, tmp_path):
+    store_ = app.extensions["tonghop_store"]
+    rid = rounds.create_round(store_, period="2023", deadline=DUE).id
+    for folder, amount in (("a", 862_796_456), ("b", 1_000)):
+        path = make_return(QUYET_THANG, {"POOR_FUND_TOTAL": amount}, folder=tmp_path / folder)
+        assert rounds.submit(store_, rid, path.read_bytes(), path.name, link_unit=QUYET_THANG).accepted
+    board = office.get(f"/rounds/{rid}").get_data(as_text=True)
+    assert f"{format_number(1_000)} <small>đồng</small>" in board and f"1/{len(store_.units(rid))} đơn vị" in board
+    page = office.get(f"/rounds/{rid}/units/{QUYET_THANG}").get_data(as_text=True)
+    assert "số liệu thay đổi so với bản trước" in page
+    assert format_number(862_796_456) in page and "Quỹ" in page

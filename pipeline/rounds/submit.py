@@ -27,7 +27,7 @@ from pipeline.rounds.board import unit_status
 from pipeline.rounds.setup import form_path, listed_unit, round_form, safe_name, write_units
 
 if TYPE_CHECKING:
-    from pipeline.store import Store
+    from pipeline.store import RoundRecord, Store, UnitRecord
 
 SENDERS = ("unit", "office")
 FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message")
@@ -70,6 +70,20 @@ def finding(p: Problem) -> dict:
     return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message}
 
 
+def check_data(rnd: RoundRecord, units: list[UnitRecord], data: bytes, name: str, received: datetime) -> api.FileCheck:
+    """Check the bytes of a file sent to the round as ``tonghop check`` checks a file called
+    ``name`` (a ``safe_name``) with the round's form, unit list and period, received at ``received``."""
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        units_csv = write_units(units, Path(tmp) / "units.csv")
+        folder = Path(tmp) / "upload"
+        folder.mkdir()
+        path = folder / name
+        path.write_bytes(data)
+        os.utime(path, (received.timestamp(), received.timestamp()))
+        (check,) = api.check_files([path], form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+    return check
+
+
 def submit(
     store: Store,
     round_id: str,
@@ -104,14 +118,7 @@ def submit(
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
-    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        units_csv = write_units(units, Path(tmp) / "units.csv")
-        folder = Path(tmp) / "upload"
-        folder.mkdir()
-        path = folder / name
-        path.write_bytes(data)
-        os.utime(path, (received.timestamp(), received.timestamp()))
-        (check,) = api.check_files([path], form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+    check = check_data(rnd, units, data, name, received)
     unit = listed_unit(check.unit_code, units)
     accepted = check.accepted and unit is not None
     found = [finding(p) for p in check.problems]
@@ -126,6 +133,7 @@ def submit(
         round_id, sha256=sha, filename=name, sender=sender, link_unit=link.code if link else None,
         unit_code=unit.code if unit else None, accepted=accepted, errors=counts[Severity.ERROR.value],
         warnings=counts[Severity.WARNING.value], findings=found, saved_at=check.saved_at, received_at=received,
+        figures=check.values if check.accepted else None,
     )  # fmt: skip
     who = link.code if link else unit.code if unit else None
     state = unit_status(store, round_id, who).status if who else None

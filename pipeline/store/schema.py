@@ -110,6 +110,7 @@ submissions = sa.Table(
     sa.Column("findings", sa.Text, nullable=False),
     sa.Column("saved_at", UTCDateTime, nullable=True),
     sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("figures", sa.Text, nullable=True),  # JSON {indicator code: value}; NULL before 0002 or when not accepted
     sa.CheckConstraint("sender IN ('unit', 'office')", name="sender"),
     sa.ForeignKeyConstraint(["round_id", "link_unit"], ["round_units.round_id", "round_units.code"]),
     sa.ForeignKeyConstraint(["round_id", "unit_code"], ["round_units.round_id", "round_units.code"]),

@@ -363,11 +363,13 @@ class Store:
         findings: list[dict],
         saved_at: datetime | None,
         received_at: datetime | None = None,
+        figures: dict[str, object] | None = None,
     ) -> int:
         """Record a received file (already kept with ``put_blob``) and its check; returns its id.
 
         :param sender: ``"unit"`` (through ``link_unit``'s link) or ``"office"`` (dropped by the office).
         :param unit_code: the unit the file was recognised as; ``None`` if not recognised.
+        :param figures: the values read from it, indicator code → number (or text, or None).
         """
         if sender not in SENDERS:
             raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
@@ -395,6 +397,7 @@ class Store:
                     findings=findings_json,
                     saved_at=saved_at,
                     received_at=received_at,
+                    figures=None if figures is None else json.dumps(figures, ensure_ascii=False),
                 )
             ).inserted_primary_key[0]
             verdict = "được nhận" if accepted else "không được nhận"
@@ -419,6 +422,16 @@ class Store:
             rows = conn.execute(query.order_by(submissions.c.received_at, submissions.c.id)).all()
             review_of = {row.submission_id: (REVIEW_ACTIONS[row.action], row.note) for row in conn.execute(latest)}
         return [_submission_record(row, *review_of.get(row.id, (None, ""))) for row in rows]
+
+    def figures(self, round_id: str, submission_ids: Sequence[int]) -> dict[int, dict[str, object] | None]:
+        """The figures kept with each of ``submission_ids`` of the round (None: none kept)."""
+        wanted = sorted(set(submission_ids))
+        if not wanted:
+            return {}
+        query = sa.select(submissions.c.id, submissions.c.figures).where(submissions.c.round_id == round_id, submissions.c.id.in_(wanted))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return {row.id: None if row.figures is None else json.loads(row.figures) for row in rows}
 
     def review(self, round_id: str, submission_id: int, action: str, note: str = "", actor: str = "office") -> None:
         """The office approves a submission (``"approve"``) or returns it for correction

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import PipelineError
-from pipeline.core.vnformat import format_vn_time
+from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.store import Store
 
@@ -110,10 +110,22 @@ def _headers(response):
 vn_time = format_vn_time  # the templates' ``|vn_time`` filter
 
 
+def vn_number(value: object) -> str:
+    """The templates' ``|vn_number`` filter: a figure as the report writes it (``862.796.456``);
+    none (a blank, or a cell that could not be read as a number) as "(không có số)"; a text as it is."""
+    if value is None or value == "":
+        return "(không có số)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
 def install(app: Flask) -> None:
     app.before_request(_login)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(PipelineError, _pipeline_error)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus))
-    app.jinja_env.filters.update(vn_time=vn_time, vn_date=lambda d: format_date(d) if d else "không có", period_label=period_label)
+    app.jinja_env.filters.update(
+        vn_number=vn_number, vn_time=vn_time, vn_date=lambda d: format_date(d) if d else "không có", period_label=period_label
+    )

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from pipeline import rounds
 from pipeline.core.constants import RoundStatus
 from pipeline.form.period import format_date, period_label
+from pipeline.rounds.figures import key_totals
 from pipeline.web.base import admin_required, store
 
 bp = Blueprint("board", __name__)
@@ -74,6 +75,7 @@ def show(round_id: str, verdicts=None, message: str = ""):
     return render_template(
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
         sorts=SORTS, outputs=outputs(round_id), verdicts=verdicts or [], message=message,
+        totals=key_totals(store(), round_id, rows),
     )  # fmt: skip
 
 

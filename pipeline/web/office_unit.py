@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from pipeline import rounds
 from pipeline.core.errors import PipelineError
 from pipeline.rounds.board import sent_by, unit_status
+from pipeline.rounds.figures import changes
 from pipeline.web.base import admin_required, store
 
 bp = Blueprint("office_unit", __name__)
@@ -23,7 +24,10 @@ def versions(round_id: str, code: str):
 def show(round_id: str, code: str, error: str = ""):
     rnd = store().round(round_id)
     row = unit_status(store(), round_id, code)
-    return render_template("office_unit.html", rnd=rnd, row=row, versions=versions(round_id, code), error=error), 400 if error else 200
+    sent = versions(round_id, code)
+    changed = changes(store(), round_id, [s for s in sent if s.unit_code == code])
+    page = render_template("office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error)
+    return page, 400 if error else 200
 
 
 @bp.post("/rounds/<round_id>/units/<code>/review")
