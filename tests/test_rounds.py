@@ -195,6 +195,17 @@ def test_return_for_correction_then_approve(store, round_id, make_return, tmp_pa
     assert [a.action for a in store.audit(round_id) if a.unit_code == QUYET_THANG][-3:] == ["return", "upload", "approve"]
 
 
+def test_an_approved_version_stays_in_use_until_a_newer_one_is_approved(store, round_id, make_return, tmp_path):
+    approved = _send(store, round_id, make_return(QUYET_THANG, folder=tmp_path / "a"), link_unit=QUYET_THANG)
+    rounds.review(store, round_id, QUYET_THANG, "approve")
+    newer = _send(store, round_id, make_return(QUYET_THANG, {"MEDIATORS": 70}, folder=tmp_path / "b"), link_unit=QUYET_THANG)
+    assert newer.accepted and newer.status is RoundStatus.APPROVED
+    row = _row(store, round_id, QUYET_THANG)
+    assert (row.in_use, row.pending, row.versions) == (approved.submission_id, 1, 2)
+    row = rounds.review(store, round_id, QUYET_THANG, "approve", submission_id=newer.submission_id)
+    assert (row.status, row.in_use, row.pending) == (RoundStatus.APPROVED, newer.submission_id, 0)
+
+
 def test_review_refuses_what_cannot_be_reviewed(store, round_id, make_return):
     cases = [
         (lambda: rounds.review(store, round_id, QUYET_THANG, "delete"), Msg.ROUND_103),

@@ -264,3 +264,16 @@ def test_the_board_shows_key_totals_and_the_unit_page_the_changes(app, office, m
     page = office.get(f"/rounds/{rid}/units/{QUYET_THANG}").get_data(as_text=True)
     assert "số liệu thay đổi so với bản trước" in page
     assert format_number(862_796_456) in page and "Quỹ" in page
+
+
+def test_a_newer_upload_after_approval_waits_for_the_office(app, office, round_id, make_return, tmp_path):
+    links = _links(office, round_id)
+    unit = app.test_client()
+    unit.post(links[QUYET_THANG], data=_file(make_return(QUYET_THANG, folder=tmp_path / "a")), content_type="multipart/form-data")
+    rounds.review(app.extensions["tonghop_store"], round_id, QUYET_THANG, "approve")
+    newer = make_return(QUYET_THANG, {"MEDIATORS": 70}, folder=tmp_path / "b")
+    sent = unit.post(links[QUYET_THANG], data=_file(newer), content_type="multipart/form-data")
+    assert "sẽ được dùng khi văn phòng duyệt lại" in unit.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "+1 bản mới chờ duyệt" in office.get(f"/rounds/{round_id}").get_data(as_text=True)
+    assert "Bản đã duyệt vẫn được dùng" in office.get(f"/rounds/{round_id}/units/{QUYET_THANG}").get_data(as_text=True)
+    assert {u["unit_code"]: u["pending"] for u in office.get(f"/api/rounds/{round_id}/status").get_json()["units"]}[QUYET_THANG] == 1

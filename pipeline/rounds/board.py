@@ -36,7 +36,8 @@ class UnitStatus:
     """One row of the status board. ``late``: days after the deadline (0: on time; None: nothing
     in use or no deadline); ``errors``, ``warnings``: of the version in use, else of the newest
     file sent; ``in_use``: the submission id of the version in use; ``note``: the office's note
-    when it was returned for correction."""
+    when it was returned for correction; ``pending``: accepted versions the unit sent after the
+    approved version in use (that one stays in use until the office approves a newer one)."""
 
     unit_code: str
     unit_name: str
@@ -49,6 +50,7 @@ class UnitStatus:
     versions: int
     in_use: int | None
     note: str = ""
+    pending: int = 0  # accepted versions received after the approved version in use: waiting for review
 
     def as_json(self) -> dict:
         """The unit's row of ``GET /api/rounds/{id}/status``."""
@@ -62,6 +64,7 @@ class UnitStatus:
             "warnings": self.warnings,
             "versions": self.versions,
             "in_use": self.in_use,
+            "pending": self.pending,
         }
 
 
@@ -106,7 +109,10 @@ def _state(rnd: RoundRecord, unit: UnitRecord, subs: list[SubmissionRecord], lim
     else:
         state = RoundStatus.LATE if late else RoundStatus.ON_TIME
     note = used.note if used.review == "returned" else ""
-    return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", **base)
+    after = (used.received_at, used.id)
+    newer = [s for s in subs if s.accepted and s.unit_code == unit.code and (s.received_at, s.id) > after]
+    pending = len(newer) if used.review == "approved" else 0
+    return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", pending=pending, **base)
 
 
 def status(store: Store, round_id: str, now: datetime | None = None) -> list[UnitStatus]:
