@@ -184,9 +184,26 @@ def test_office_drops_many_files_each_filed_under_its_unit(office, round_id, mak
         f"/rounds/{round_id}/upload", data={"csrf_token": _csrf(office, f"/rounds/{round_id}"), "files": files},
         content_type="multipart/form-data",
     )  # fmt: skip
-    assert answer.status_code == 200 and "Đã nhận 2/2 tệp." in answer.get_data(as_text=True)
+    assert answer.status_code == 303  # post, redirect, get: reloading the board never sends the files again
     subs = office.application.extensions["tonghop_store"].submissions(round_id)
     assert sorted((s.unit_code, s.sender, s.link_unit) for s in subs) == [(QUYET_THANG, "office", None), (DOAN_KET, "office", None)]
+    where = answer.headers["Location"]
+    board = office.get(where).get_data(as_text=True)
+    assert "2/2 tệp được nhận" in board and "zalo 03386.xlsx" in board and "zalo 03389.xlsx" in board
+    assert office.get(where).get_data(as_text=True) == board and len(office.application.extensions["tonghop_store"].submissions(round_id)) == 2
+    assert "Các tệp vừa nhận" not in office.get(f"/rounds/{round_id}").get_data(as_text=True)
+
+
+def test_the_board_shows_only_this_rounds_files_of_a_drop(app, office, round_id, make_return, tmp_path):
+    other = rounds.create_round(app.extensions["tonghop_store"], period="2024", deadline=DUE).id
+    files = {"csrf_token": _csrf(office, f"/rounds/{round_id}"), "files": [(io.BytesIO(make_return(QUYET_THANG, period="2024").read_bytes()), "a.xlsx")]}
+    office.post(f"/rounds/{other}/upload", data=files, content_type="multipart/form-data")
+    (theirs,) = app.extensions["tonghop_store"].submissions(other)
+    board = office.get(f"/rounds/{round_id}?gui={theirs.id},x,-1").get_data(as_text=True)
+    assert "Các tệp vừa nhận" not in board and "a.xlsx" not in board
+    assert "1/1 tệp được nhận" in office.get(f"/rounds/{other}?gui={theirs.id}").get_data(as_text=True)
+    empty = office.post(f"/rounds/{round_id}/upload", data={"csrf_token": files["csrf_token"]}, content_type="multipart/form-data")
+    assert empty.status_code == 400 and "Chưa chọn tệp nào." in empty.get_data(as_text=True)
 
 
 def test_return_for_correction_shows_the_note_then_consolidate(app, office, round_id, make_return, tmp_path):

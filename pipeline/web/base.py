@@ -115,5 +115,5 @@ def install(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(PipelineError, _pipeline_error)
-    app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus))
+    app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus), too_big=ERROR_TEXTS[413][1])
     app.jinja_env.filters.update(vn_time=vn_time, vn_date=lambda d: format_date(d) if d else "không có", period_label=period_label)
