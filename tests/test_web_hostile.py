@@ -1,5 +1,5 @@
 """Hostile and broken files sent through the web (a unit's link and the office's drop), the
-admin pages' 401/404 answers, and waitress's limits on slow or hostile clients. Each bad file is
+admin pages' 401/404 answers, and serve's limits on slow or hostile clients (waitress). Each bad file is
 answered (not accepted, a Vietnamese finding naming the reason), kept byte for byte, and the
 server goes on answering: a normal return sent next is accepted."""
 
@@ -8,11 +8,15 @@ from __future__ import annotations
 import html
 import io
 import re
+import socket
+import time
 
 import pytest
 from markupsafe import escape
 
+from pipeline.cli.serve import server_options
 from pipeline.core.errors import Msg
+from pipeline.web import MAX_UPLOAD_BYTES
 from tests import hostile
 from tests import test_web as web
 from tests.conftest import message_fields
@@ -124,3 +128,75 @@ def test_every_admin_page_of_an_unknown_round_or_unit_is_404_in_vietnamese(offic
         answer = office.open(path, method=method, data={"csrf_token": token, "action": "approve"})
         assert answer.status_code == 404 and message_fields(Msg.STORE_002, _box(answer.get_data(as_text=True))), path
     assert office.get(f"/rounds/{round_id}/output/tong_hop.xlsx").status_code == 404  # nothing consolidated yet
+
+
+def test_serve_warns_about_https_when_it_listens_on_the_network_and_sets_waitress_limits(tmp_path, monkeypatch):
+    import waitress
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    served = {}
+    monkeypatch.setenv("TONGHOP_ADMIN_TOKEN", "tok123")
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(kw, app=app))
+    for host, warned in [("0.0.0.0", True), ("192.168.1.5", True), ("127.0.0.1", False), ("localhost", False)]:
+        done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--host", host, "--no-browser"], catch_exceptions=False)
+        assert done.exit_code == 0 and (Msg.CLI_030.render(where=f"--host {host}") in done.stderr) is warned, (host, done.output)
+        served.pop("app").extensions["tonghop_store"].close()
+    assert MAX_UPLOAD_BYTES <= served["max_request_body_size"] <= MAX_UPLOAD_BYTES + 1024 * 1024
+    assert served["channel_timeout"] <= 120 and served["connection_limit"] >= 50 and served["max_request_header_size"] <= 256 * 1024
+    assert served["inbuf_overflow"] <= 1024 * 1024 and served["outbuf_overflow"] <= 4 * 1024 * 1024
+
+
+@pytest.fixture
+def waitress_server(app):
+    """The app behind waitress with serve's limits (silent connections closed after 2 s here)."""
+    import threading
+
+    import waitress
+
+    options = server_options(app.config["MAX_CONTENT_LENGTH"]) | {"channel_timeout": 2, "cleanup_interval": 1}
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **options)
+    stopped = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except OSError:  # the loop's sockets closed under it at the end of the test
+            if not stopped.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield server.effective_port
+    stopped.set()
+    server.close()
+    server.task_dispatcher.shutdown()
+    thread.join(timeout=10)
+
+
+def _status(port: int, request: bytes) -> int:
+    """The status code of the server's answer to a raw ``request``."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        return int(sock.recv(200).split(b" ", 2)[1])
+
+
+def test_a_slow_client_is_dropped_and_others_are_answered_meanwhile(waitress_server):
+    port = waitress_server
+    slow = socket.create_connection(("127.0.0.1", port), timeout=15)
+    slow.sendall(b"POST /u/abc HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)  # then nothing more
+    started = time.monotonic()
+    assert _status(port, b"GET /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") == 200
+    assert slow.recv(100) == b"" and time.monotonic() - started < 10  # closed by the server, never answered
+    slow.close()
+    assert _status(port, b"GET /u/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") == 404
+
+
+def test_oversize_bodies_and_headers_are_refused_before_they_are_read(waitress_server):
+    port = waitress_server
+    huge = MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+    head = f"POST /u/abc HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {huge}\r\n\r\n"
+    assert _status(port, head.encode()) == 413  # answered without sending the body
+    long_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Junk: " + b"a" * (128 * 1024) + b"\r\n\r\n"
+    assert _status(port, long_header) == 431  # waitress's default would read 256 KiB of headers
