@@ -290,7 +290,9 @@ def test_the_audit_log_page_every_action_newest_first_in_vietnamese(app, office,
 
     page = office.get(f"/rounds/{round_id}/audit")
     assert page.status_code == 200
-    rows = re.findall(r"<tr><td class=\"nowrap\">(.*?)</td><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td>", page.get_data(as_text=True))
+    rows = re.findall(
+        r"<tr><td class=\"nowrap\">(.*?)</td><td>(.*?)</td><td class=\"nowrap\">(.*?)</td>\s*<td>(.*?)</td>", page.get_data(as_text=True)
+    )
     log = app.extensions["tonghop_store"].audit(round_id)
     assert len(rows) == len(log) and {a.action for a in log} == set(ACTIONS)
     assert [r[2] for r in rows] == [ACTIONS[a.action] for a in reversed(log)]  # newest first, each action in Vietnamese

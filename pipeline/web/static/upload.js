@@ -102,7 +102,12 @@
         files = [files[0]];
       }
       dropped = files;
-      input.required = false; /* the dropped file is sent instead of the chooser's */
+      try {
+        input.files = files; /* the chooser shows the dropped file where the browser allows it */
+      } catch (ignored) {}
+      if (input.files !== files) {
+        input.required = false; /* else the dropped file is sent instead of the chooser's (empty) one */
+      }
       chosen(files);
     });
 
