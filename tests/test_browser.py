@@ -8,7 +8,9 @@ Skipped without the ``playwright`` package or a chromium; Playwright's own brows
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 import threading
 import zipfile
@@ -141,3 +143,80 @@ def test_a_round_in_the_browser_office_and_unit_on_a_phone(server, browser, shot
     with zipfile.ZipFile(saved) as workbook:
         assert "xl/workbook.xml" in workbook.namelist()
     shots(office, "10_board_consolidated")
+
+
+DROP = """([selector, files]) => {
+    const transfer = new DataTransfer();
+    for (const [name, b64] of files) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], name));
+    }
+    const zone = document.querySelector(selector);
+    for (const kind of ["dragenter", "dragover", "drop"]) {
+        zone.dispatchEvent(new DragEvent(kind, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }
+}"""
+
+
+def _drop(page, selector: str, files: dict[str, bytes]) -> None:
+    """Drop ``files`` (name → bytes) on the element ``selector``, as a file manager does."""
+    page.evaluate(DROP, [selector, [[name, base64.b64encode(data).decode()] for name, data in files.items()]])
+
+
+def test_drag_and_drop_with_progress_on_the_unit_page_and_the_office_drop(server, browser, shots, make_return, tmp_path):
+    office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    office.set_default_timeout(30_000)
+    office.goto(f"{server}/?token={ADMIN}")
+    office.get_by_label("Kỳ báo cáo").fill("2023")
+    office.get_by_label("Hạn nộp").fill("15/11/2099")
+    office.get_by_role("button", name="Tạo đợt").click()
+    board = office.url
+    office.get_by_role("link", name="Đường dẫn nộp báo cáo của các đơn vị").click()
+    link = office.locator(f"#u{QUYET_THANG} .url").inner_text().strip()
+
+    for name, viewport in [("desktop", {"width": 1280, "height": 900}), ("phone", PHONE)]:
+        unit = browser.new_context(viewport=viewport, is_mobile=name == "phone", has_touch=name == "phone").new_page()
+        unit.set_default_timeout(30_000)
+        unit.goto(link)
+        shots(unit, f"20_unit_{name}_before")
+        sent = make_return(QUYET_THANG, {"MEDIATORS": "nhiều"}, name=f"keo_tha_{name}.xlsx", folder=tmp_path / name)
+        _drop(unit, "form[data-upload] .drop", {sent.name: sent.read_bytes()})
+        expect(unit.locator(".upload-status")).to_have_text(f"Đã chọn: {sent.name}")
+        shots(unit, f"21_unit_{name}_dropped")
+        cdp = unit.context.new_cdp_session(unit)  # a slow phone network, to see the progress
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 50, "downloadThroughput": -1, "uploadThroughput": 4096})
+        unit.get_by_role("button", name="Gửi báo cáo").click()
+        expect(unit.locator(".upload-status")).to_have_text(re.compile(r"Đang gửi… [1-9]\d?%"))
+        expect(unit.get_by_role("button", name="Gửi báo cáo")).to_be_disabled()
+        shots(unit, f"22_unit_{name}_sending")
+        expect(unit.get_by_role("heading", name=f"Kết quả kiểm tra tệp “{sent.name}”")).to_be_visible(timeout=60_000)
+        assert "?gui=" in unit.url  # the page of the verdict: a reload sends nothing again
+        expect(unit.locator("section.box ul.findings li.error").first).to_contain_text("Lỗi – ô ")
+        shots(unit, f"23_unit_{name}_after")
+
+    plain = browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()  # the form without the script
+    plain.goto(link)
+    fixed = make_return(QUYET_THANG, name="khong_js.xlsx", folder=tmp_path / "plain")
+    plain.get_by_label("Chọn tệp báo cáo Excel đã điền").set_input_files(str(fixed))
+    plain.get_by_role("button", name="Gửi báo cáo").click()
+    expect(plain.get_by_text("Báo cáo đã được nhận, không có lỗi.")).to_be_visible()
+
+    good = make_return(TAN_PHONG, folder=tmp_path / "office")
+    office.goto(board)
+    _drop(
+        office,
+        "form[data-upload] .drop",
+        {"zalo_tan_phong.xlsx": good.read_bytes(), "anh_chup.xlsx": b"\xff\xd8\xff\xe0 not a workbook", "rong.xlsx": b""},
+    )
+    expect(office.locator(".upload-status")).to_have_text("Đã chọn: zalo_tan_phong.xlsx, anh_chup.xlsx, rong.xlsx")
+    office.get_by_role("button", name="Gửi các tệp").click()
+    expect(office.get_by_role("heading", name="Các tệp vừa nhận: 1/3 tệp được nhận")).to_be_visible()
+    assert "gui=" in office.url and office.url.endswith("#da-nhan")
+    expect(office.get_by_role("row").filter(has_text="rong.xlsx")).to_contain_text("Không nhận: [rong.xlsx]")
+    shots(office, "24_board_after_office_drop")
+
+    office.get_by_role("link", name="Nhật ký thao tác").click()
+    expect(office.get_by_role("heading", name="Nhật ký thao tác năm 2023")).to_be_visible()
+    expect(office.locator("table.audit tbody tr").first).to_contain_text("Nhận tệp")
+    shots(office, "25_audit")

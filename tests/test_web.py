@@ -185,9 +185,31 @@ def test_office_drops_many_files_each_filed_under_its_unit(office, round_id, mak
         f"/rounds/{round_id}/upload", data={"csrf_token": _csrf(office, f"/rounds/{round_id}"), "files": files},
         content_type="multipart/form-data",
     )  # fmt: skip
-    assert answer.status_code == 200 and "Đã nhận 2/2 tệp." in answer.get_data(as_text=True)
+    assert answer.status_code == 303  # post, redirect, get: reloading the board never sends the files again
     subs = office.application.extensions["tonghop_store"].submissions(round_id)
     assert sorted((s.unit_code, s.sender, s.link_unit) for s in subs) == [(QUYET_THANG, "office", None), (DOAN_KET, "office", None)]
+    where = answer.headers["Location"]
+    board = office.get(where).get_data(as_text=True)
+    assert "2/2 tệp được nhận" in board and "zalo 03386.xlsx" in board and "zalo 03389.xlsx" in board
+    assert (
+        office.get(where).get_data(as_text=True) == board and len(office.application.extensions["tonghop_store"].submissions(round_id)) == 2
+    )
+    assert "Các tệp vừa nhận" not in office.get(f"/rounds/{round_id}").get_data(as_text=True)
+
+
+def test_the_board_shows_only_this_rounds_files_of_a_drop(app, office, round_id, make_return, tmp_path):
+    other = rounds.create_round(app.extensions["tonghop_store"], period="2024", deadline=DUE).id
+    files = {
+        "csrf_token": _csrf(office, f"/rounds/{round_id}"),
+        "files": [(io.BytesIO(make_return(QUYET_THANG, period="2024").read_bytes()), "a.xlsx")],
+    }
+    office.post(f"/rounds/{other}/upload", data=files, content_type="multipart/form-data")
+    (theirs,) = app.extensions["tonghop_store"].submissions(other)
+    board = office.get(f"/rounds/{round_id}?gui={theirs.id},x,-1").get_data(as_text=True)
+    assert "Các tệp vừa nhận" not in board and "a.xlsx" not in board
+    assert "1/1 tệp được nhận" in office.get(f"/rounds/{other}?gui={theirs.id}").get_data(as_text=True)
+    empty = office.post(f"/rounds/{round_id}/upload", data={"csrf_token": files["csrf_token"]}, content_type="multipart/form-data")
+    assert empty.status_code == 400 and "Chưa chọn tệp nào." in empty.get_data(as_text=True)
 
 
 def test_return_for_correction_shows_the_note_then_consolidate(app, office, round_id, make_return, tmp_path):
@@ -277,3 +299,45 @@ def test_a_newer_upload_after_approval_waits_for_the_office(app, office, round_i
     assert "+1 bản mới chờ duyệt" in office.get(f"/rounds/{round_id}").get_data(as_text=True)
     assert "Bản đã duyệt vẫn được dùng" in office.get(f"/rounds/{round_id}/units/{QUYET_THANG}").get_data(as_text=True)
     assert {u["unit_code"]: u["pending"] for u in office.get(f"/api/rounds/{round_id}/status").get_json()["units"]}[QUYET_THANG] == 1
+
+
+def test_the_audit_log_page_every_action_newest_first_in_vietnamese(app, office, round_id, make_return, tmp_path):
+    from pipeline.core.vnformat import format_vn_time
+    from pipeline.web.audit import ACTIONS
+
+    links = _links(office, round_id)
+    app.test_client().post(links[QUYET_THANG], data=_file(make_return(QUYET_THANG)), content_type="multipart/form-data")
+    path = f"/rounds/{round_id}/units/{QUYET_THANG}"
+    token = _csrf(office, path)
+    office.post(path + "/review", data={"csrf_token": token, "action": "return", "note": "Sửa ô hòa giải viên.", "submission": "1"})
+    office.post(path + "/review", data={"csrf_token": token, "action": "approve", "submission": "1"})
+    office.post(f"/rounds/{round_id}/consolidate", data={"csrf_token": token})
+    office.post(f"/rounds/{round_id}/units/{TAN_PHONG}/reissue", data={"csrf_token": token})
+    assert f'href="/rounds/{round_id}/audit"' in office.get(f"/rounds/{round_id}").get_data(as_text=True)
+
+    page = office.get(f"/rounds/{round_id}/audit")
+    assert page.status_code == 200
+    rows = re.findall(
+        r"<tr><td class=\"nowrap\">(.*?)</td><td>(.*?)</td><td class=\"nowrap\">(.*?)</td>\s*<td>(.*?)</td>", page.get_data(as_text=True)
+    )
+    log = app.extensions["tonghop_store"].audit(round_id)
+    assert len(rows) == len(log) and {a.action for a in log} == set(ACTIONS)
+    assert [r[2] for r in rows] == [ACTIONS[a.action] for a in reversed(log)]  # newest first, each action in Vietnamese
+    assert rows[0][0] == format_vn_time(log[-1].at) and rows[0][1] == "Văn phòng" and "Phường Tân Phong" in rows[0][3]
+    assert any("Phường Quyết Thắng" in r[3] and r[1] == "Đơn vị (qua đường dẫn)" for r in rows)
+    assert "Sửa ô hòa giải viên." in page.get_data(as_text=True)
+
+
+def test_upload_forms_carry_the_drop_script_as_a_file_under_the_security_policy(app, office, round_id):
+    for client, path in [(app.test_client(), _links(office, round_id)[QUYET_THANG]), (office, f"/rounds/{round_id}")]:
+        answer = client.get(path)
+        page = answer.get_data(as_text=True)
+        assert (
+            "script-src" not in answer.headers["Content-Security-Policy"]
+            and "default-src 'self'" in answer.headers["Content-Security-Policy"]
+        )
+        assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/upload.js" defer>']  # no inline script
+        assert 'class="drop"' in page and "data-upload" in page and f'data-max="{MAX_UPLOAD_BYTES}"' in page
+    script = office.get("/static/upload.js")
+    assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+    assert not re.search(r"\b(let|const|class)\s|=>|`", script.get_data(as_text=True))  # plain ES5, for old phone browsers

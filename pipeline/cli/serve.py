@@ -12,11 +12,36 @@ from pipeline import rounds
 from pipeline.cli.commands import _fail, cli
 from pipeline.cli.frame import echo
 from pipeline.cli.rounds import store_options
-from pipeline.core.errors import PipelineError
+from pipeline.core.errors import Msg, PipelineError
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-THREADS = 8  # requests served at once; a slow client holds one thread at most CHANNEL_TIMEOUT_S
-CHANNEL_TIMEOUT_S = 60
+# What a slow or hostile client can hold. Waitress reads a whole request (into memory up to
+# INBUF_OVERFLOW, then a temporary file) before a thread handles it, so a slow upload holds a
+# connection, never a thread; a connection silent for CHANNEL_TIMEOUT_S is closed.
+THREADS = 8  # requests handled at once
+CONNECTION_LIMIT = 200  # connections open at once (50 units sending at once, and room to spare)
+CHANNEL_TIMEOUT_S = 60  # seconds without a byte before a connection is closed (phones on poor networks pause)
+CLEANUP_INTERVAL_S = 15  # how often silent connections are looked for
+HEADER_LIMIT = 64 * 1024  # request line and headers
+BODY_MARGIN = 1024 * 1024  # a body a little over the app's limit still gets its Vietnamese 413 page
+INBUF_OVERFLOW = 512 * 1024  # a request body over this waits in a temporary file, not in memory
+OUTBUF_OVERFLOW = 1024 * 1024  # an answer over this (a workbook, a zip) is spooled to a temporary file
+
+
+def server_options(max_body: int) -> dict:
+    """Waitress's limits for an app that accepts request bodies of up to ``max_body`` bytes: a
+    larger body is refused (413) before it is read."""
+    return {
+        "threads": THREADS,
+        "connection_limit": CONNECTION_LIMIT,
+        "channel_timeout": CHANNEL_TIMEOUT_S,
+        "cleanup_interval": CLEANUP_INTERVAL_S,
+        "max_request_header_size": HEADER_LIMIT,
+        "max_request_body_size": max_body + BODY_MARGIN,
+        "inbuf_overflow": INBUF_OVERFLOW,
+        "outbuf_overflow": OUTBUF_OVERFLOW,
+        "ident": "tonghop",
+    }
 
 
 def dashboard_url(host: str, port: int, token: str) -> str:
@@ -51,16 +76,8 @@ def serve(data_dir, url, host, port, no_browser) -> None:
     address = dashboard_url(host, port, app.config["ADMIN_TOKEN"])
     echo(f"Trang quản lý (giữ kín đường dẫn này): {address}")
     if host not in LOCAL_HOSTS:
-        echo("Chú ý: trang web nghe trên mạng; đường dẫn và tệp đi qua mạng, hãy đặt sau HTTPS.", err=True)
+        echo(Msg.CLI_030.render(where=f"--host {host}"), err=True)
     echo("Nhấn Ctrl+C để dừng.")
     if not no_browser:
         webbrowser.open(address)
-    waitress.serve(
-        app,
-        host=host,
-        port=port,
-        threads=THREADS,
-        channel_timeout=CHANNEL_TIMEOUT_S,
-        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024,
-        ident="tonghop",
-    )
+    waitress.serve(app, host=host, port=port, **server_options(app.config["MAX_CONTENT_LENGTH"]))

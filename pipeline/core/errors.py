@@ -620,6 +620,11 @@ class Msg(Enum):
         "Date of the period's end",
         "Ngày của văn bản: {day}, là ngày cuối {period}, vì hôm nay ({today}) đã sau kỳ báo cáo hơn {days} ngày. Ghi --date DD/MM/YYYY để chọn ngày khác.",
     )
+    CLI_030 = (
+        "Served on the network",
+        "[{where}] Chú ý: trang web nghe trên mạng, nên đường dẫn của các đơn vị, mã đăng nhập và tệp báo cáo đi qua mạng không được mã hóa. "
+        "Hãy đặt trang sau HTTPS (một máy chủ web có chứng chỉ, như Caddy hay nginx) trước khi gửi đường dẫn cho các đơn vị.",
+    )
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""

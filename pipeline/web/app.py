@@ -14,6 +14,7 @@ import pipeline.web.base as base
 from pipeline import rounds
 from pipeline.store import Store
 from pipeline.web.api import bp as api_bp
+from pipeline.web.audit import bp as audit_bp
 from pipeline.web.board import bp as board_bp
 from pipeline.web.dashboard import bp as dashboard_bp
 from pipeline.web.office_unit import bp as office_unit_bp
@@ -44,6 +45,6 @@ def create_app(data_dir: str | Path | None = None, url: str | None = None, *, ad
     )
     app.extensions["tonghop_store"] = store
     base.install(app)
-    for blueprint in (dashboard_bp, board_bp, office_unit_bp, unit_link_bp, api_bp):
+    for blueprint in (dashboard_bp, board_bp, office_unit_bp, unit_link_bp, api_bp, audit_bp):
         app.register_blueprint(blueprint)
     return app

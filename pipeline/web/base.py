@@ -14,7 +14,7 @@ from flask import Flask, abort, current_app, jsonify, redirect, render_template,
 from werkzeug.exceptions import HTTPException
 
 from pipeline.core.constants import RoundStatus
-from pipeline.core.errors import PipelineError
+from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.store import Store
@@ -48,7 +48,8 @@ def is_admin() -> bool:
 
 
 def admin_required(view):
-    """An office page: 401 without the login; every POST must carry the session's CSRF token."""
+    """An office page: 401 without the login; every POST must carry the session's CSRF token;
+    a round (or a unit of it) that does not exist is a 404, after the login is checked."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
@@ -58,9 +59,24 @@ def admin_required(view):
             sent = request.form.get(CSRF_FIELD, "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
                 abort(400)
-        return view(*args, **kwargs)
+        return _missing(kwargs.get("round_id"), kwargs.get("code")) or view(*args, **kwargs)
 
     return wrapped
+
+
+def _missing(round_id: str | None, code: str | None):
+    """The 404 answer when the page's round, or its unit, does not exist; else None."""
+    if round_id is not None and round_id not in {r.id for r in store().rounds()}:
+        return _not_found(Msg.STORE_001.render(round_id=round_id))
+    if code is not None and code not in {u.code for u in store().units(round_id)}:
+        return _not_found(Msg.STORE_002.render(round_id=round_id, code=code))
+    return None
+
+
+def _not_found(text: str):
+    if wants_json():
+        return jsonify({"error": 404, "message": text}), 404
+    return render_template("error.html", code=404, title=ERROR_TEXTS[404][0], text=text), 404
 
 
 def csrf_token() -> str:
@@ -125,7 +141,7 @@ def install(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(PipelineError, _pipeline_error)
-    app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus))
+    app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus), too_big=ERROR_TEXTS[413][1])
     app.jinja_env.filters.update(
         vn_number=vn_number, vn_time=vn_time, vn_date=lambda d: format_date(d) if d else "không có", period_label=period_label
     )

@@ -62,7 +62,7 @@ def base_url() -> str:
 
 @bp.get("/rounds/<round_id>")
 @admin_required
-def show(round_id: str, verdicts=None, message: str = ""):
+def show(round_id: str, message: str = ""):
     rnd = store().round(round_id)
     rows = rounds.status(store(), round_id)
     counts = {s: sum(r.status is s for r in rows) for s in RoundStatus}
@@ -74,18 +74,32 @@ def show(round_id: str, verdicts=None, message: str = ""):
         shown = sorted(shown, key=SORTS[sort])
     return render_template(
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
-        sorts=SORTS, outputs=outputs(round_id), verdicts=verdicts or [], message=message,
+        sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message,
         totals=key_totals(store(), round_id, rows),
-    )  # fmt: skip
+    ), 400 if message else 200  # fmt: skip
+
+
+def sent_files(round_id: str, rows) -> list[tuple]:
+    """The files of one office drop, ``?gui=12,13,14`` (submission ids; ids of other rounds are
+    ignored): each stored submission of this round with the name of the unit it was filed under."""
+    wanted = {int(part) for part in request.args.get("gui", "").split(",") if part.strip().isdigit()}
+    if not wanted:
+        return []
+    names = {r.unit_code: r.unit_name for r in rows}
+    return [(s, names.get(s.unit_code or "", "")) for s in store().submissions(round_id) if s.id in wanted]
 
 
 @bp.post("/rounds/<round_id>/upload")
 @admin_required
 def upload(round_id: str):
+    """The office drops the files it received: each filed under its unit, then the board showing
+    their verdicts (post, redirect, get: reloading the page never sends the files again)."""
     files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        return show(round_id, message="Chưa chọn tệp nào. Hãy chọn hoặc kéo thả các tệp báo cáo rồi bấm Gửi.")
     verdicts = [rounds.submit(store(), round_id, f.read(), f.filename, sender="office") for f in files]
-    message = f"Đã nhận {sum(v.accepted for v in verdicts)}/{len(verdicts)} tệp." if verdicts else "Chưa chọn tệp nào."
-    return show(round_id, verdicts=verdicts, message=message)
+    sent = ",".join(str(v.submission_id) for v in verdicts)
+    return redirect(url_for("board.show", round_id=round_id, gui=sent) + "#da-nhan", code=303)
 
 
 @bp.post("/rounds/<round_id>/consolidate")

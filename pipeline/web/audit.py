@@ -1,0 +1,30 @@
+"""The round's audit log for the office: every action (round created, links issued, files
+received, reviews, consolidations), newest first, in Vietnamese."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from pipeline.web.base import admin_required, store
+
+bp = Blueprint("audit", __name__)
+
+# What the store's action names (``Store.audit``) are called on the page; an unknown one is shown as it is.
+ACTIONS = {
+    "create_round": "Tạo đợt",
+    "issue_token": "Cấp đường dẫn",
+    "upload": "Nhận tệp",
+    "approve": "Duyệt",
+    "return": "Trả lại để sửa",
+    "consolidate": "Tổng hợp",
+}
+ACTORS = {"office": "Văn phòng", "unit": "Đơn vị (qua đường dẫn)"}
+
+
+@bp.get("/rounds/<round_id>/audit")
+@admin_required
+def show(round_id: str):
+    rnd = store().round(round_id)
+    names = {u.code: u.name for u in store().units(round_id)}
+    lines = list(reversed(store().audit(round_id)))
+    return render_template("audit.html", rnd=rnd, lines=lines, names=names, actions=ACTIONS, actors=ACTORS)

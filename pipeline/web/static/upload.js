@@ -1,0 +1,160 @@
+/* tonghop: drag and drop and upload progress for the forms marked data-upload.
+   Progressive enhancement: without this script the forms post as usual. Plain ES5 (no
+   frameworks, nothing from elsewhere), for phones and Zalo's in-app browser. Every text shown
+   comes from the form's data-* attributes (Vietnamese, in the templates). */
+(function () {
+  "use strict";
+  if (!window.FormData || !window.XMLHttpRequest || !document.querySelectorAll) {
+    return;
+  }
+
+  function names(files) {
+    var list = [];
+    for (var i = 0; i < files.length; i++) {
+      list.push(files[i].name);
+    }
+    return list.join(", ");
+  }
+
+  function fields(form, input, files) {
+    var data = new FormData();
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (el.name && el !== input && el.type !== "submit" && el.type !== "button" && el.type !== "file") {
+        data.append(el.name, el.value);
+      }
+    }
+    for (var j = 0; j < files.length; j++) {
+      data.append(input.name, files[j], files[j].name);
+    }
+    return data;
+  }
+
+  function errorText(xhr, fallback) {
+    try {
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var box = page.querySelector(".box.bad");
+      if (box && box.textContent) {
+        return box.textContent;
+      }
+    } catch (ignored) {}
+    return fallback;
+  }
+
+  function enhance(form) {
+    var input = form.querySelector("input[type=file]");
+    var zone = form.querySelector(".drop");
+    var status = form.querySelector(".upload-status");
+    var bar = status.querySelector("progress");
+    var text = status.querySelector(".upload-text");
+    var button = form.querySelector("button[type=submit]");
+    var dropped = null;
+
+    function said(name) {
+      return form.getAttribute("data-" + name) || "";
+    }
+
+    function show(message, percent) {
+      status.hidden = false;
+      text.textContent = message;
+      bar.hidden = percent === null;
+      if (percent !== null) {
+        bar.value = percent;
+      }
+    }
+
+    function chosen(files) {
+      status.className = "upload-status";
+      show(files.length ? said("chosen") + " " + names(files) : said("none"), null);
+    }
+
+    function failed(message) {
+      status.className = "upload-status bad";
+      show(message, null);
+      button.disabled = false;
+    }
+
+    function selected() {
+      return dropped || input.files || [];
+    }
+
+    input.addEventListener("change", function () {
+      dropped = null;
+      chosen(input.files);
+    });
+    ["dragenter", "dragover"].forEach(function (kind) {
+      zone.addEventListener(kind, function (event) {
+        event.preventDefault();
+        zone.className = "drop over";
+      });
+    });
+    zone.addEventListener("dragleave", function () {
+      zone.className = "drop";
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.className = "drop";
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (!files || !files.length) {
+        return;
+      }
+      if (!input.multiple && files.length > 1) {
+        files = [files[0]];
+      }
+      dropped = files;
+      try {
+        input.files = files; /* the chooser shows the dropped file where the browser allows it */
+      } catch (ignored) {}
+      if (input.files !== files) {
+        input.required = false; /* else the dropped file is sent instead of the chooser's (empty) one */
+      }
+      chosen(files);
+    });
+
+    form.addEventListener("submit", function (event) {
+      var files = selected();
+      if (!files.length) {
+        return; /* the server answers a form without a file */
+      }
+      event.preventDefault();
+      var limit = Number(said("max")) || 0;
+      for (var k = 0; k < files.length; k++) {
+        if (limit && files[k].size > limit) {
+          failed(said("too-big") + " (" + files[k].name + ")");
+          return;
+        }
+      }
+      button.disabled = true;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) {
+          var percent = Math.round((100 * e.loaded) / e.total);
+          show(said("sending") + " " + percent + "%", percent);
+        }
+      };
+      xhr.upload.onload = function () {
+        show(said("checking"), 100);
+      };
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) {
+          window.location.href = xhr.responseURL + said("anchor"); /* the verdict's page, after the server's 303 */
+        } else if (xhr.status >= 200 && xhr.status < 300) {
+          window.location.href = form.action;
+        } else {
+          failed(errorText(xhr, said("failed")));
+        }
+      };
+      xhr.onerror = function () {
+        failed(said("failed"));
+      };
+      show(said("sending") + " 0%", 0);
+      xhr.send(fields(form, input, files));
+    });
+  }
+
+  var forms = document.querySelectorAll("form[data-upload]");
+  for (var i = 0; i < forms.length; i++) {
+    enhance(forms[i]);
+  }
+})();
