@@ -14,6 +14,7 @@ import re
 import shutil
 import threading
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ if not CHROMIUM:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from pipeline.consolidate.timeliness import vietnam_today  # noqa: E402
 from pipeline.core.constants import WORKBOOK_XLSX  # noqa: E402
 from pipeline.web import create_app  # noqa: E402
 
@@ -76,7 +78,8 @@ def test_a_round_in_the_browser_office_and_unit_on_a_phone(server, browser, shot
     shots(office, "01_dashboard")
 
     office.get_by_label("Kỳ báo cáo").fill("2023")
-    office.get_by_label("Hạn nộp").fill("15/11/2023")
+    due = (vietnam_today() + timedelta(days=30)).strftime("%d/%m/%Y")
+    office.get_by_label("Hạn nộp").fill(due)
     office.get_by_role("button", name="Tạo đợt").click()
     expect(office.get_by_role("heading", name="Tình hình nộp báo cáo năm 2023")).to_be_visible()
     board = office.url
@@ -112,9 +115,13 @@ def test_a_round_in_the_browser_office_and_unit_on_a_phone(server, browser, shot
 
     office.goto(board)
     row = office.get_by_role("row").filter(has_text="Phường Quyết Thắng")
-    expect(row).to_contain_text("Nộp muộn")  # received, after the deadline of 15/11/2023
+    expect(row).to_contain_text("Đã nộp đúng hạn")  # the corrected return, before the deadline
     expect(row.get_by_role("cell").last).to_have_text("2")  # two versions sent
     shots(office, "07_board_received")
+    row.get_by_role("link", name="Phường Quyết Thắng").click()
+    changed = office.locator("table.changes tr").filter(has_text="Hòa giải viên")
+    expect(changed).to_contain_text("(không có số)")  # the first try's figure in words, then the number
+    shots(office, "07b_office_unit_versions")
 
     other = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     other.goto(links[TAN_PHONG])
