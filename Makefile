@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --n 1000
+
+screenshots: $(STAMP)
+	TONGHOP_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
+	$(BIN)/python docs/readme_images.py build/screenshots
 
 clean:
 	rm -rf $(VENV) output/* input_templates/*/ build *.egg-info
