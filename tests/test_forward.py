@@ -9,6 +9,7 @@ Tam Đường) at level ``communes``; their templates hold the indicators of tha
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,8 +28,8 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
 from pipeline.form.period import format_date, period_label
 from pipeline.forward.cells import formula_cells, number_text, set_cells
-from pipeline.forward.fill import PROVENANCE, PROVENANCE_PROPERTY, REPORT_SUFFIX
-from pipeline.forward.upper import read_upper_template
+from pipeline.forward.fill import PROVENANCE_PROPERTY, REPORT_SUFFIX
+from pipeline.forward.upper import PROVENANCE, read_upper_template
 from pipeline.ingest.extract import property_metadata, read_metadata
 from pipeline.ingest.readers import read_workbook
 from pipeline.outputs.csvfiles import read_frame, write_frame
@@ -129,6 +130,17 @@ def test_provenance_noted_on_the_return(chain, city):
     assert book.properties[PROVENANCE_PROPERTY] == note
     sheet = next(s for s in book.sheets if s.name == DATA_SHEET)
     assert any(note in row for row in sheet.rows)
+
+
+def test_forwarding_again_replaces_the_note(chain, city, tmp_path):
+    folder = shutil.copytree(city, tmp_path / "city")
+    run_json = folder / "run.json"
+    text = re.sub(r'"consolidated_on": "[^"]*"', '"consolidated_on": "2023-11-20"', run_json.read_text(encoding="utf-8"))
+    run_json.write_text(text, encoding="utf-8")
+    again = api.forward(folder, template=chain.run.path, out=tmp_path / "105_lan_2.xlsx")
+    assert again.note != chain.run.note and "20/11/2023" in again.note and again.filled == chain.run.filled
+    texts = [v for s in read_workbook(again.path).sheets if s.name == DATA_SHEET for row in s.rows for v in row if isinstance(v, str)]
+    assert again.note in texts and chain.run.note not in texts
 
 
 def test_template_left_untouched(chain, province):

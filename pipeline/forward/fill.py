@@ -27,12 +27,11 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.form.period import format_date, period_code, period_label
 from pipeline.forward.cells import CellContent, clear_results, set_cells, set_custom_property, set_modified
-from pipeline.forward.upper import UpperTemplate, read_upper_template
+from pipeline.forward.upper import PROVENANCE, UpperTemplate, read_upper_template
 from pipeline.outputs.csvfiles import write_frame
 from pipeline.outputs.readback import read_consolidation
 from pipeline.templates.stamp import Stamp, StampError
 
-PROVENANCE = "Lập từ kết quả tổng hợp {count} đơn vị ngày {day} (tonghop)"
 PROVENANCE_PROPERTY = META_PREFIX + "provenance"  # not a metadata key: readers of returns ignore it
 REPORT_SUFFIX = "_ghi_chu.csv"  # the findings of a forward, beside the return written
 CUSTOM_PART, CORE_PART = "docProps/custom.xml", "docProps/core.xml"

@@ -10,6 +10,7 @@ column too) and a live check (its ``Số liệu`` cell holds a formula).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from pipeline.ingest.extract import data_sheet, find_table, normalise, read_meta
 from pipeline.ingest.raw import RawSheet
 from pipeline.ingest.readers import read_workbook
 from pipeline.templates.build import HOW_TO
+
+PROVENANCE = "Lập từ kết quả tổng hợp {count} đơn vị ngày {day} (tonghop)"  # the note on a forwarded return
+_PROVENANCE_LINE = re.compile(re.escape(PROVENANCE).replace(r"\{count\}", r"\d+").replace(r"\{day\}", r"\d{2}/\d{2}/\d{4}"))
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class UpperTemplate:
     sheet: str  # the data sheet's name
     part: str  # the data sheet's zip part, e.g. ``xl/worksheets/sheet1.xml``
     slots: list[Slot] = field(default_factory=list)
-    note_cell: str = ""  # the hint line above the table, where the provenance note goes ("" when absent)
+    note_cell: str = ""  # the hint line above the table (or the note of a forward before), for the note ("" when absent)
 
     @property
     def period(self) -> str:
@@ -81,10 +85,11 @@ def _slots(sheet: RawSheet, table: tuple[int, int, int], formulas: frozenset[str
 
 
 def _note_cell(sheet: RawSheet, header: int) -> str:
-    """The template's hint line above its table ("Chỉ nhập số …"), which a filled return no longer needs."""
+    """The template's hint line above its table ("Chỉ nhập số …"), which a filled return no longer
+    needs, or the note a forward wrote there before (a return forwarded again)."""
     for r, row in enumerate(sheet.rows[:header]):
         for c, value in enumerate(row):
-            if isinstance(value, str) and value.strip() == HOW_TO:
+            if isinstance(value, str) and (value.strip() == HOW_TO or _PROVENANCE_LINE.fullmatch(value.strip())):
                 return xl_rowcol_to_cell(r, c)
     return ""
 
