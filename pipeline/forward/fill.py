@@ -124,7 +124,8 @@ def render(upper: UpperTemplate, contents: dict[str, CellContent], note: str, no
     except KeyError as err:
         raise PipelineError(Msg.FORWARD_001.render(where=str(upper.path), reason=f"không thấy ô {err.args[0]} trong tệp")) from err
     except StampError as err:
-        raise PipelineError(Msg.FORWARD_001.render(where=str(upper.path), reason=str(err))) from err
+        reason = "không chép lại được các phần của tệp nén (tệp đã được lưu bằng một chương trình lạ)"
+        raise PipelineError(Msg.FORWARD_001.render(where=str(upper.path), reason=reason)) from err
 
 
 def _same_file(a: Path, b: Path) -> bool:
