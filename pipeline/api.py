@@ -27,6 +27,7 @@ from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.prior import load_prior
 from pipeline.form.priorunits import figures_for_units, prior_notes
 from pipeline.form.units import load_units
+from pipeline.forward.fill import ForwardRun, forward_consolidation
 from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
 from pipeline.sample import SAMPLE_PERIOD, build_sample
@@ -247,6 +248,19 @@ def make_report(
 ) -> Path:
     """``write_report``, returning only the path of the file written."""
     return write_report(consolidated_dir, out=out, when=when, number=number).path
+
+
+def forward(consolidated_dir: PathLike, *, template: PathLike, out: PathLike, force: bool = False) -> ForwardRun:
+    """Send a consolidation up as the next level's return: the upper committee's ``template``
+    (made by ``tonghop templates`` there, for this committee) filled with the totals over all
+    levels, indicator by indicator, written to ``out`` with its findings beside it; the template
+    itself is left as it was.
+
+    :param force: fill a template of another period than the consolidation's (a warning).
+    :raises PipelineError: the folder is not a consolidation, the template is not one or is for
+        another period, or ``out`` is the template or cannot be written.
+    """
+    return forward_consolidation(consolidated_dir, template, out, force=force)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ LAYERS = (
     ("consolidate",),
     ("workbook", "appendix"),
     ("outputs",),
+    ("forward",),
     ("sample",),
     ("api",),
     ("rounds",),

@@ -5,9 +5,11 @@ No pandas, openpyxl or xlsxwriter here.
 May import: every stage below it (it needs ``api``, ``rounds``, the result type and ``core``)."""
 
 from pipeline.cli.commands import cli
+from pipeline.cli.forward import forward
 from pipeline.cli.rounds import round_group
 from pipeline.cli.serve import serve
 
+cli.add_command(forward)
 cli.add_command(round_group)
 
 __all__ = ["cli", "serve"]

@@ -547,6 +547,45 @@ class Msg(Enum):
     REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
     REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
 
+    # A consolidation sent up as the upper committee's return (``tonghop forward``): 001-009
+    # raised as PipelineError, 010 on findings of the report written beside the return.
+    FORWARD_001 = (
+        "Not an upper template",
+        "[{where}] Tệp này không dùng làm biểu mẫu cấp trên được: {reason}. Hãy dùng đúng tệp biểu mẫu cấp trên gửi về (tạo bằng lệnh tonghop templates), không sửa bố cục hay lưu sang định dạng khác.",
+    )
+    FORWARD_002 = (
+        "Template of another period",
+        "[{where}] Biểu mẫu cấp trên là báo cáo {template_period}, còn kết quả tổng hợp là số liệu {period}. Hãy xin cấp trên biểu mẫu {period}; nếu chắc chắn muốn điền số liệu {period} vào biểu mẫu này, chạy lại lệnh với --force.",
+    )
+    FORWARD_003 = (
+        "Output is the template",
+        "[{where}] Tệp ghi ra trùng với tệp biểu mẫu cấp trên; lệnh không ghi đè biểu mẫu gốc. Hãy ghi ra tệp khác bằng --out.",
+    )
+    FORWARD_010 = (
+        "Upper indicator not consolidated",
+        "[{where}] Chỉ tiêu {code} ({label}) của biểu mẫu cấp trên không có trong kết quả tổng hợp của đơn vị: ô để trống. Hãy tự nhập số liệu chỉ tiêu này vào tệp trước khi gửi.",
+        "forward-not-consolidated",
+        "Chỉ tiêu cấp trên chưa có số liệu",
+    )
+    FORWARD_011 = (
+        "No total to send",
+        "[{where}] Chỉ tiêu {code} có trong biểu mẫu nhưng không đơn vị cấp dưới nào báo cáo số liệu: ô để trống. Hãy kiểm tra lại kết quả tổng hợp, hoặc tự nhập số liệu chỉ tiêu này trước khi gửi.",
+        "forward-no-total",
+        "Không có số tổng hợp để gửi",
+    )
+    FORWARD_012 = (
+        "Total not asked for",
+        "[{where}] Chỉ tiêu {code} ({label}) có trong kết quả tổng hợp nhưng biểu mẫu cấp trên không có: không gửi lên. Không cần làm gì; nếu cấp trên cần số liệu này, hãy báo cáo bằng văn bản.",
+        "forward-not-asked",
+        "Cấp trên không thu chỉ tiêu",
+    )
+    FORWARD_013 = (
+        "Sent for another period",
+        "[{where}] Biểu mẫu cấp trên là báo cáo {template_period}, nhưng đã điền số liệu {period} (theo --force). Hãy báo rõ cho cấp trên khi gửi tệp này.",
+        "forward-other-period",
+        "Gửi số liệu khác kỳ",
+    )
+
     # The store of collection rounds (raised as StoreError).
     STORE_001 = ("Unknown round", "Không có đợt thu báo cáo mã '{round_id}'. Hãy kiểm tra lại mã đợt (mã được in ra khi tạo đợt).")
     STORE_002 = (

@@ -80,7 +80,7 @@ class Stamp:
 
     def __init__(self, data: bytes, tokens: Sequence[str], edited: Sequence[str] = ()) -> None:
         self.tokens = tuple(token.encode() for token in tokens)
-        self._token_re = re.compile(b"|".join(map(re.escape, self.tokens)))
+        self._token_re = re.compile(b"|".join(map(re.escape, self.tokens)) or rb"(?!)")  # no tokens: only ``edited`` parts change
         self._element_re = re.compile(rb"<([A-Za-z_][\w:.-]*)([^<>]*)>([^<]*?(?:" + self._token_re.pattern + rb")[^<]*)</\1>")
         self.entries: list[_Entry] = []
         with zipfile.ZipFile(io.BytesIO(data)) as book:
