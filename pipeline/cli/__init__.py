@@ -7,7 +7,8 @@ May import: every stage below it (it needs ``api``, ``rounds``, the result type 
 from pipeline.cli.commands import cli
 from pipeline.cli.rounds import round_group
 from pipeline.cli.serve import serve
+from pipeline.cli.units import units
 
 cli.add_command(round_group)
 
-__all__ = ["cli", "serve"]
+__all__ = ["cli", "serve", "units"]
