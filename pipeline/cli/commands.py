@@ -180,8 +180,14 @@ def report(consolidated_dir, out, when, number) -> None:
 
 
 @cli.command()
-@click.option("--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/demo, với --example: output/demo_<ví dụ>).")
-@click.option("--example", metavar="VÍ_DỤ", help=f"Chạy trên một ví dụ khác: {', '.join(EXAMPLES)} (Ủy ban MTTQ tỉnh Lai Châu sau 1/7/2025, số liệu giả định).")
+@click.option(
+    "--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/demo, với --example: output/demo_<ví dụ>)."
+)
+@click.option(
+    "--example",
+    metavar="VÍ_DỤ",
+    help=f"Chạy trên một ví dụ khác: {', '.join(EXAMPLES)} (Ủy ban MTTQ tỉnh Lai Châu sau 1/7/2025, số liệu giả định).",
+)
 def demo(out, example) -> None:
     """Chạy toàn bộ quy trình trên bộ số liệu mẫu thành phố Lai Châu năm 2023 (hoặc một ví dụ khác).
 

@@ -53,7 +53,9 @@ def _written_lines(made: api.UnitList, form_path) -> list[str]:
 @cli.command()
 @click.option("--province", metavar="TỈNH", help='Tên tỉnh, thành phố (có dấu hoặc không dấu, ví dụ "Lai Châu") hoặc mã tỉnh (12).')
 @click.option("--list", "show_list", is_flag=True, help="Liệt kê 34 tỉnh, thành phố kèm mã và số xã, phường, đặc khu.")
-@click.option("--out", type=params.Path(dir_okay=False), help="Tệp CSV ghi danh sách (mặc định don_vi_<mã>_<tên>.csv trong thư mục hiện tại).")
+@click.option(
+    "--out", type=params.Path(dir_okay=False), help="Tệp CSV ghi danh sách (mặc định don_vi_<mã>_<tên>.csv trong thư mục hiện tại)."
+)
 @click.option("--form", "form_path", type=params.Path(exists=True, file_okay=False),
               help="Thư mục định nghĩa biểu mẫu: danh sách ghi các cấp của biểu mẫu này (mặc định: biểu mẫu kèm theo).")  # fmt: skip
 def units(province, show_list, out, form_path) -> None:
@@ -69,9 +71,10 @@ def units(province, show_list, out, form_path) -> None:
     if not (province or show_list):
         raise UsageError(Msg.CLI_040.render(), click.get_current_context())
     try:
-        lines = _list_lines() if show_list else _written_lines(
-            api.province_unit_list(province=province, form_path=form_path, out=out), form_path
-        )
+        if show_list:
+            lines = _list_lines()
+        else:
+            lines = _written_lines(api.province_unit_list(province=province, form_path=form_path, out=out), form_path)
     except PipelineError as err:
         _fail(err)
     for line in lines:

@@ -594,11 +594,11 @@ class Msg(Enum):
     # The official unit registry (``tonghop units``; raised as PipelineError).
     UNITS_001 = (
         "Registry not installed",
-        "[{where}] Chưa cài danh mục đơn vị hành chính (gói vietnam-provinces, không bắt buộc, giấy phép GPL-3.0). Hãy cài bằng lệnh: pip install \"tonghop[units]\" (trong thư mục dự án: .venv/bin/pip install -e \".[units]\"), rồi chạy lại lệnh.",
+        '[{where}] Chưa cài danh mục đơn vị hành chính (gói vietnam-provinces, không bắt buộc, giấy phép GPL-3.0). Hãy cài bằng lệnh: pip install "tonghop[units]" (trong thư mục dự án: .venv/bin/pip install -e ".[units]"), rồi chạy lại lệnh.',
     )
     UNITS_002 = (
         "Registry too old",
-        "[{where}] Gói vietnam-provinces đã cài (phiên bản {version}) không có danh mục sau 1/7/2025 (34 tỉnh, thành phố). Hãy cập nhật bằng lệnh: pip install -U \"tonghop[units]\".",
+        '[{where}] Gói vietnam-provinces đã cài (phiên bản {version}) không có danh mục sau 1/7/2025 (34 tỉnh, thành phố). Hãy cập nhật bằng lệnh: pip install -U "tonghop[units]".',
     )
     UNITS_003 = (
         "Unknown province, close matches",
@@ -645,7 +645,7 @@ class Msg(Enum):
 
     CLI_040 = (
         "units: nothing asked",
-        "Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province \"Lai Châu\"), hoặc --list để xem các tỉnh, thành phố.",
+        'Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province "Lai Châu"), hoặc --list để xem các tỉnh, thành phố.',
     )
     CLI_041 = ("demo: unknown example", "Không có ví dụ '{example}'. Các ví dụ: {examples}.")
 
