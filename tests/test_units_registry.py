@@ -4,12 +4,15 @@ officer reads when the package is missing."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import pipeline
 from pipeline.cli import cli
 from pipeline.core.errors import Msg
 from pipeline.form.definition import load_form
@@ -123,3 +126,12 @@ def test_a_package_from_before_the_reform_is_refused(monkeypatch):
 def test_units_without_province_or_list_is_a_usage_error():
     result = _run("units")
     assert result.exit_code == 2 and "Lỗi: " + Msg.CLI_040.render() in result.output
+
+
+def test_the_package_is_imported_by_one_module_and_only_when_asked():
+    """GPL-3.0-or-later and optional: one module imports it, inside the function that needs it."""
+    package = Path(pipeline.__file__).resolve().parent
+    importers = [p.relative_to(package).as_posix() for p in package.rglob("*.py") if "import vietnam_provinces" in p.read_text("utf-8")]
+    assert importers == ["form/registry.py"]
+    probe = "import sys, pipeline.cli, pipeline.api; print('vietnam_provinces' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"

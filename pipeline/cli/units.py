@@ -46,7 +46,7 @@ def _written_lines(made: api.UnitList, form_path) -> list[str]:
     form = f' --form "{form_path}"' if form_path else ""
     if not form_path:
         lines.append(f"  Các cấp ghi theo biểu mẫu kèm theo; biểu mẫu cho cấp tỉnh: --form {EXAMPLE_FORM}")
-    lines.append(f'Tạo biểu mẫu: tonghop templates{form} --units "{made.path}" --period 2025')
+    lines.append(f'Tạo biểu mẫu: tonghop templates{form} --units "{made.path}"')
     return lines
 
 
