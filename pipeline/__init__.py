@@ -19,6 +19,7 @@ _EXPORTS = {
     "consolidate": "pipeline.api",
     "make_report": "pipeline.api",
     "demo": "pipeline.api",
+    "province_unit_list": "pipeline.api",
     "FileCheck": "pipeline.api",
     "DemoRun": "pipeline.api",
     "TemplateRun": "pipeline.api",

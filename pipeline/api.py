@@ -22,15 +22,17 @@ from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.core.pool import default_jobs
+from pipeline.form import registry
 from pipeline.form.definition import load_form
+from pipeline.form.model import Unit
 from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.prior import load_prior
 from pipeline.form.priorunits import figures_for_units, prior_notes
-from pipeline.form.units import load_units
+from pipeline.form.units import load_units, unit_file_stem, write_units
 from pipeline.forward.fill import ForwardRun, forward_consolidation
 from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
-from pipeline.sample import SAMPLE_PERIOD, build_sample
+from pipeline.sample import EXAMPLES, SAMPLE_PERIOD, build_sample, fill_returns, synthetic_values
 from pipeline.templates.batch import write_templates
 from pipeline.validate.context import Context
 from pipeline.validate.reconcile import check_returns
@@ -264,6 +266,42 @@ def forward(consolidated_dir: PathLike, *, template: PathLike, out: PathLike, fo
 
 
 @dataclass(frozen=True)
+class UnitList:
+    """A province committee's unit list from the official catalogue, and the file it was written to."""
+
+    province: registry.Province
+    units: list[Unit]
+    path: Path
+    catalogue: str  # the day the catalogue was taken, ``2025-10-18``
+    labels: dict[str, str]  # the form's levels: code -> label (``communes`` -> ``Cấp xã, phường, đặc khu``)
+
+
+def province_unit_list(*, province: str, form_path: PathLike | None = None, out: PathLike | None = None) -> UnitList:
+    """Write the unit list (``code,name,level``) of a province committee from the official
+    catalogue after 1 July 2025: the committee, then its communes, wards and special zones, at
+    the levels of the form in use (``registry.province_units``). Needs the optional package
+    ``vietnam-provinces`` (``pip install 'tonghop[units]'``).
+
+    :param province: its name (with or without diacritics, ``tỉnh``/``thành phố``) or code.
+    :param out: the CSV to write (default: ``don_vi_<code>_<name>.csv`` in the current folder).
+    :raises PipelineError: the package is missing, the province unknown, the form has one level,
+        or the file cannot be written.
+    """
+    form = load_form(form_path)
+    found = registry.find_province(province)
+    units = registry.province_units(found, form)
+    path = write_units(units, Path(out) if out else Path(f"don_vi_{unit_file_stem(units[0])}.csv"))
+    return UnitList(found, units, path, registry.catalogue_date(), {code: level.label for code, level in form.levels.items()})
+
+
+def provinces() -> tuple[list[registry.Province], str]:
+    """The 34 provinces and centrally-run cities of the official catalogue after 1 July 2025,
+    with their communes, and the day the catalogue was taken (optional package, as
+    ``province_unit_list``)."""
+    return registry.provinces(), registry.catalogue_date()
+
+
+@dataclass(frozen=True)
 class DemoRun:
     """What ``demo`` made: the templates, the sample returns, the consolidation and the appendix."""
 
@@ -272,14 +310,33 @@ class DemoRun:
     result: ConsolidationResult
     out_dir: Path
     appendix: Path
+    example: str = ""  # the bundled example run (``sample.EXAMPLES``), "" for the Lai Châu 2023 sample
 
 
-def demo(*, out: PathLike = "output/demo") -> DemoRun:
+def demo(*, out: PathLike | None = None, example: str | None = None) -> DemoRun:
     """Templates, sample returns, consolidation (compared with the seed's 2022 figures) and the
-    Word appendix of the bundled Lai Châu 2023 sample."""
-    out_dir = Path(out)
+    Word appendix of the bundled Lai Châu 2023 sample; or, with ``example`` (a key of
+    ``sample.EXAMPLES``, such as ``tinh-lai-chau-2025``), of that example's round, whose
+    returns carry synthetic figures (``sample.synthetic_values``).
+
+    :param out: the folder to write to (default ``output/demo``, or ``output/demo_<example>``).
+    """
+    if example:
+        return _example_demo(example, Path(out) if out else settings.OUTPUT_DIR / f"demo_{example.replace('-', '_')}")
+    out_dir = Path(out or settings.OUTPUT_DIR / "demo")
     templates = make_templates(period=SAMPLE_PERIOD, out=out_dir / "bieu_mau").paths
     form = load_form()
     returns = build_sample(out_dir / "bao_cao_nhan_ve", form, load_units(None, form))
     result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=SAMPLE_PERIOD, out=out_dir, prior_path=DEMO_PRIOR)
     return DemoRun(templates, returns, result, written, make_report(written))
+
+
+def _example_demo(name: str, out_dir: Path) -> DemoRun:
+    example = EXAMPLES[name]
+    paths = {"form_path": example.form_dir, "units_path": example.units_csv}
+    templates = make_templates(period=example.period, out=out_dir / "bieu_mau", **paths).paths
+    form = load_form(example.form_dir)
+    units = load_units(example.units_csv, form)
+    returns = fill_returns(out_dir / "bieu_mau", out_dir / "bao_cao_nhan_ve", units, synthetic_values(form, units))
+    result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=example.period, out=out_dir, **paths)
+    return DemoRun(templates, returns, result, written, make_report(written), name)

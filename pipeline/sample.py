@@ -1,23 +1,58 @@
 """The bundled Lai Châu 2023 sample: returns filled through our own templates, the way
 officers fill them (some numbers typed as text, some files renamed), then saved by a
-script using openpyxl, as some units do."""
+script using openpyxl, as some units do.
+
+And the bundled examples (``EXAMPLES``): a round of another committee, with its own form and
+unit list, whose returns carry synthetic figures made from the sample's (``synthetic_values``)."""
 
 from __future__ import annotations
 
 import csv
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.constants import HEADER_CODE, HEADER_VALUE
+from pipeline.form.definition import load_form
 from pipeline.form.model import FormDefinition, Unit
-from pipeline.templates.build import build_template
+from pipeline.form.units import load_units
+from pipeline.ingest.values import parse_value
+from pipeline.templates.build import build_template, template_filename
 
 SAMPLE_VALUES = settings.SAMPLE_DIR / "lai_chau_2023.csv"
 SAMPLE_FILES = settings.SAMPLE_DIR / "returns.csv"
 SAMPLE_PERIOD = "2023"
 _PLAIN = re.compile(r"^\d+$")
+# Synthetic figures: the committee's own are the sample city's times OWN_SCALE; the units'
+# those of a sample commune times 1, 2 or 3 (whole numbers keep every sum and bound of the rules).
+OWN_SCALE = 3
+UNIT_SCALES = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A bundled example round: a folder holding its form (``form/``) and unit list
+    (``units.csv``), and the period of its returns (no deadline, as the sample's: the returns
+    are made today)."""
+
+    folder: Path
+    period: str
+
+    @property
+    def form_dir(self) -> Path:
+        return self.folder / "form"
+
+    @property
+    def units_csv(self) -> Path:
+        return self.folder / "units.csv"
+
+
+EXAMPLES = {
+    # Lai Châu province after 1 July 2025: the province committee and its 38 communes and wards.
+    "tinh-lai-chau-2025": Example(settings.PACKAGE_DIR / "examples" / "tinh_lai_chau_2025", "2025"),
+}
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -73,3 +108,46 @@ def build_sample(out_dir: str | Path, form: FormDefinition, units: list[Unit]) -
             target = out_dir / names.get(unit.code, f"{unit.code}.xlsx")
             written.append(fill_return(template, target, values[unit.code]))
     return written
+
+
+def _sample_figures() -> tuple[dict[str, int], list[dict[str, int]]]:
+    """The sample's figures as read (``60 triệu`` is 60000000): the city's, and each commune's by code."""
+    form = load_form()
+    typed = sample_values()
+    first = next(iter(form.levels))
+
+    def read(code: str) -> dict[str, int]:
+        parsed = {key: parse_value(raw, form.indicators[key].type).value for key, raw in typed[code].items()}
+        return {key: value for key, value in parsed.items() if isinstance(value, int)}
+
+    units = load_units(None, form)
+    city = next(read(u.code) for u in units if u.level == first)
+    return city, [read(u.code) for u in sorted(units, key=lambda u: u.code) if u.level != first]
+
+
+def synthetic_values(form: FormDefinition, units: list[Unit]) -> dict[str, dict[str, int]]:
+    """Plausible figures for each of ``units``, the same on every run (unit code -> {indicator
+    code: value}): a unit of the form's first level (the committee) gets the sample city's
+    figures times ``OWN_SCALE``; the i-th other unit those of sample commune i (cycling through
+    them) times ``UNIT_SCALES[i % 3]``. Every rule that holds in the sample holds here too."""
+    city, communes = _sample_figures()
+    first = next(iter(form.levels))
+    out: dict[str, dict[str, int]] = {}
+    others = 0
+    for unit in units:
+        if unit.level == first:
+            base, scale = city, OWN_SCALE
+        else:
+            base, scale = communes[others % len(communes)], UNIT_SCALES[others % len(UNIT_SCALES)]
+            others += 1
+        out[unit.code] = {code: value * scale for code, value in base.items() if code in form.indicators}
+    return out
+
+
+def fill_returns(templates_dir: Path, out_dir: Path, units: list[Unit], values: dict[str, dict[str, object]]) -> list[Path]:
+    """Fill each unit's template of ``templates_dir`` (as ``tonghop templates`` names it) with its
+    ``values`` and save it in ``out_dir`` under the same name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = [template_filename(unit) for unit in units if unit.code in values]
+    codes = [unit.code for unit in units if unit.code in values]
+    return [fill_return(templates_dir / name, out_dir / name, values[code]) for name, code in zip(names, codes, strict=True)]

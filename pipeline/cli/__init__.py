@@ -8,8 +8,9 @@ from pipeline.cli.commands import cli
 from pipeline.cli.forward import forward
 from pipeline.cli.rounds import round_group
 from pipeline.cli.serve import serve
+from pipeline.cli.units import units
 
 cli.add_command(forward)
 cli.add_command(round_group)
 
-__all__ = ["cli", "serve"]
+__all__ = ["cli", "serve", "units"]

@@ -8,11 +8,12 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import api
-from pipeline.cli.frame import Group, echo
+from pipeline.cli.frame import Group, UsageError, echo
 from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
-from pipeline.core.errors import PipelineError
+from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.vnformat import format_number
+from pipeline.sample import EXAMPLES
 
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
@@ -179,16 +180,26 @@ def report(consolidated_dir, out, when, number) -> None:
 
 
 @cli.command()
-@click.option("--out", type=params.Path(file_okay=False), default="output/demo", help="Thư mục kết quả (mặc định output/demo).")
-def demo(out) -> None:
-    """Chạy toàn bộ quy trình trên bộ số liệu mẫu thành phố Lai Châu năm 2023.
+@click.option(
+    "--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/demo, với --example: output/demo_<ví dụ>)."
+)
+@click.option(
+    "--example",
+    metavar="VÍ_DỤ",
+    help=f"Chạy trên một ví dụ khác: {', '.join(EXAMPLES)} (Ủy ban MTTQ tỉnh Lai Châu sau 1/7/2025, số liệu giả định).",
+)
+def demo(out, example) -> None:
+    """Chạy toàn bộ quy trình trên bộ số liệu mẫu thành phố Lai Châu năm 2023 (hoặc một ví dụ khác).
 
     \b
     Ví dụ:
         tonghop demo --out output/demo
+        tonghop demo --example tinh-lai-chau-2025
     """
+    if example is not None and example not in EXAMPLES:
+        raise UsageError(Msg.CLI_041.render(example=example, examples=", ".join(EXAMPLES)), click.get_current_context())
     try:
-        done = api.demo(out=out)
+        done = api.demo(out=out, example=example)
     except PipelineError as err:
         _fail(err)
     for line in demo_lines(done):

@@ -93,9 +93,11 @@ def check_lines(verdict: FileCheck) -> list[str]:
 
 def demo_lines(run: DemoRun) -> list[str]:
     templates, returns = run.templates, run.returns
+    filled = "số liệu giả định" if run.example else "điền như cán bộ xã, phường"
+    compared = "" if run.example else ", so sánh với cùng kỳ năm 2022"
     return [
         f"Đã tạo {len(templates)} biểu mẫu trong {templates[0].parent if templates else run.out_dir}/.",
-        f"Đã tạo {len(returns)} báo cáo mẫu (điền như cán bộ xã, phường) trong {returns[0].parent if returns else run.out_dir}/.",
+        f"Đã tạo {len(returns)} báo cáo mẫu ({filled}) trong {returns[0].parent if returns else run.out_dir}/.",
         *consolidation_lines(run.result, run.out_dir),
-        f"Phụ lục số liệu (Word, so sánh với cùng kỳ năm 2022) đã ghi vào tệp {run.appendix}.",
+        f"Phụ lục số liệu (Word{compared}) đã ghi vào tệp {run.appendix}.",
     ]

@@ -630,6 +630,28 @@ class Msg(Enum):
         "Đường dẫn nộp báo cáo mới của đơn vị {code} (đợt {round_id}) trùng một đường dẫn đã cấp trước đây, nên không dùng được. Hãy cấp lại đường dẫn cho đơn vị này.",
     )
 
+    # The official unit registry (``tonghop units``; raised as PipelineError).
+    UNITS_001 = (
+        "Registry not installed",
+        '[{where}] Chưa cài danh mục đơn vị hành chính (gói vietnam-provinces, không bắt buộc, giấy phép GPL-3.0). Hãy cài bằng lệnh: pip install "tonghop[units]" (trong thư mục dự án: .venv/bin/pip install -e ".[units]"), rồi chạy lại lệnh.',
+    )
+    UNITS_002 = (
+        "Registry too old",
+        '[{where}] Gói vietnam-provinces đã cài (phiên bản {version}) không có danh mục sau 1/7/2025 (34 tỉnh, thành phố). Hãy cập nhật bằng lệnh: pip install -U "tonghop[units]".',
+    )
+    UNITS_003 = (
+        "Unknown province, close matches",
+        "[{where}] Không có tỉnh, thành phố '{query}' trong danh mục sau 1/7/2025. Có phải: {matches}? Hãy ghi lại tên (có dấu hoặc không dấu) hoặc mã tỉnh.",
+    )
+    UNITS_004 = (
+        "Unknown province",
+        "[{where}] Không có tỉnh, thành phố '{query}' trong danh mục sau 1/7/2025. Hãy ghi tên (có dấu hoặc không dấu, ví dụ Lai Châu) hoặc mã tỉnh; xem danh sách bằng lệnh: tonghop units --list.",
+    )
+    UNITS_005 = (
+        "Form has one level",
+        "[{where}] Biểu mẫu chỉ có một cấp ({levels}); danh sách đơn vị của một tỉnh cần hai cấp: cấp của Ủy ban tỉnh (dòng đầu của levels.csv) và cấp xã, phường, đặc khu (dòng cuối). Hãy thêm cấp vào levels.csv hoặc chọn biểu mẫu khác bằng --form.",
+    )
+
     # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
     CLI_001 = ("No such option", "Lệnh không có tùy chọn '{option}'{suggestion}.")
     CLI_002 = ("Option needs a value", "Tùy chọn '{option}' cần một giá trị ({metavar}) ghi ngay sau nó.")
@@ -664,6 +686,12 @@ class Msg(Enum):
         "[{where}] Chú ý: trang web nghe trên mạng, nên đường dẫn của các đơn vị, mã đăng nhập và tệp báo cáo đi qua mạng không được mã hóa. "
         "Hãy đặt trang sau HTTPS (một máy chủ web có chứng chỉ, như Caddy hay nginx) trước khi gửi đường dẫn cho các đơn vị.",
     )
+
+    CLI_040 = (
+        "units: nothing asked",
+        'Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province "Lai Châu"), hoặc --list để xem các tỉnh, thành phố.',
+    )
+    CLI_041 = ("demo: unknown example", "Không có ví dụ '{example}'. Các ví dụ: {examples}.")
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 from pipeline.core import settings
+from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import strip_diacritics
 from pipeline.form.definition import read_definition_csv, unique
@@ -59,3 +61,17 @@ def unit_file_stem(unit: Unit) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "_", strip_diacritics(unit.name)).strip("_")
     code = re.sub(r"[^A-Za-z0-9-]+", "_", unit.code)
     return f"{code}_{slug}" if slug else code
+
+
+def write_units(units: list[Unit], path: str | Path) -> Path:
+    """Write a unit list as ``load_units`` reads it (``code,name,level``), atomically, in UTF-8
+    with a BOM (Excel's "CSV UTF-8", so names keep their diacritics when opened there); codes
+    are written as they are, leading zeros kept.
+
+    :raises OutputError: the file cannot be written.
+    """
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(UNITS_COLUMNS)
+        writer.writerows((unit.code, unit.name, unit.level) for unit in units)
+    return Path(path)
