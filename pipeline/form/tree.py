@@ -76,7 +76,8 @@ class UnitTree:
 
 
 def parse_tree(rows: list[Row], fname: str, allowed: str, key: Callable[[str], str]) -> UnitTree | None:
-    """The tree of a unit list's rows (codes already checked unique), or None without a ``parent`` column.
+    """The tree of a unit list's rows (codes already checked unique), or None without a ``parent``
+    column (or with one left blank and a level on every row).
 
     A parent typed without its leading zeros (Excel drops them: ``3386`` for ``03386``) names the
     one row whose code it equals once zeros are dropped.
@@ -85,8 +86,8 @@ def parse_tree(rows: list[Row], fname: str, allowed: str, key: Callable[[str], s
     :param key: a code as compared with others (``units.code_key``).
     :raises FormDefinitionError: a parent unknown, a unit its own parent, a circle, an empty group.
     """
-    if not rows or PARENT_COLUMN not in rows[0][1]:
-        return None
+    if not rows or PARENT_COLUMN not in rows[0][1] or not any(row[PARENT_COLUMN] or not row["level"] for _, row in rows):
+        return None  # no parent column, or one left blank: no tree
     line_of = {row["code"]: line for line, row in rows}
     parent = {row["code"]: _resolve(row, line, line_of, fname, key) for line, row in rows if row[PARENT_COLUMN]}
     tree = UnitTree(parent, {row["code"]: row["name"] for _, row in rows}, {row["code"]: row["level"] for _, row in rows})
