@@ -9,12 +9,15 @@ import shutil
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from pipeline.api import consolidate, make_templates
+from pipeline.cli import cli
 from pipeline.core.constants import LEVEL_ALL, TOTALS_CSV
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.units import load_unit_tree, load_units
 from pipeline.outputs.csvfiles import PARENT_TOTALS_CSV
+from pipeline.workbook.formats import ERROR_FILL
 from pipeline.workbook.parents import HEADER_ROW, SHEET_PARENTS
 from tests.conftest import message_fields
 
@@ -57,6 +60,10 @@ def _units_file(tmp_path, rows: str, name: str = "units.csv"):
 def _csv(path):
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def fill(cell) -> str:
+    return (cell.fill.fgColor.rgb or "")[-6:].upper() if cell.fill.fill_type else ""
 
 
 def _figures(rows):
@@ -197,3 +204,27 @@ def test_a_bad_tree_stops_with_the_row_at_fault(case, tmp_path, form, returns_di
     with pytest.raises(FormDefinitionError):  # before any return is read
         consolidate(returns_dir, units_path=units_file, period="2023", out=tmp_path / "out", jobs=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_unit_and_a_rejected_value_show_on_their_parents(returns_dir, make_return, tmp_path):
+    (returns_dir / "bao cao doan ket.xlsx").unlink()  # 03389, in CUM1
+    make_return("03403", {"DOCS_ISSUED": "nhiều"}, name="BC Sùng Phài.xlsx", folder=returns_dir)  # CUM2: a value rejected
+    result, out = consolidate(returns_dir, units_path=_units_file(tmp_path, CLUSTERS), period="2023", out=tmp_path / "out", jobs=1)
+    ws = openpyxl.load_workbook(out / "tong_hop.xlsx")[SHEET_PARENTS]
+    cum1, cum2 = ws.cell(HEADER_ROW + 1, 5), ws.cell(HEADER_ROW + 1, 6)
+    assert (cum1.value, cum2.value) == ("Cụm phường nội thị\n(CUM1)\nĐã nộp 3/4", "Cụm ven thành phố\n(CUM2)\nĐã nộp 3/3")
+    assert (fill(cum1), fill(cum2)) == (ERROR_FILL[1:], fill(ws.cell(HEADER_ROW + 1, 1)))
+    assert cum1.comment.text.endswith("Chưa nộp: Phường Đoàn Kết.")
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "DOCS_ISSUED")
+    assert fill(ws.cell(row, 6)) == ERROR_FILL[1:] and fill(ws.cell(row, 5)) != ERROR_FILL[1:]
+    rejected = next(p for p in result.findings.problems if p.unit_code == "03403" and p.code == "DOCS_ISSUED")
+    assert rejected.message in ws.cell(row, 6).comment.text
+    assert ws.cell(row, 6).value == sum(result.values.query("unit_code in ['03408', '03409'] and code == 'DOCS_ISSUED'")["value"])
+
+
+def test_cli_stops_on_a_bad_tree_naming_the_row(returns_dir, tmp_path):
+    rows, msg, fields = BAD_TREES["unknown parent"]
+    units_file = _units_file(tmp_path, rows)
+    run = CliRunner().invoke(cli, ["consolidate", str(returns_dir), "--units", str(units_file), "--out", str(tmp_path / "out")])
+    assert run.exit_code == 2
+    assert run.output.strip() == "Lỗi: " + msg.render(**fields)
