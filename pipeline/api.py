@@ -28,7 +28,7 @@ from pipeline.form.model import Unit
 from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.prior import load_prior
 from pipeline.form.priorunits import figures_for_units, prior_notes
-from pipeline.form.units import load_units, unit_file_stem, write_units
+from pipeline.form.units import load_unit_tree, load_units, unit_file_stem, write_units
 from pipeline.forward.fill import ForwardRun, forward_consolidation
 from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
@@ -188,11 +188,11 @@ def consolidate(
         raise PipelineError(Msg.FILE_006.render(where=str(folder)))
     form = load_form(form_path)
     form = form.for_period(chosen) if chosen else form
-    units = load_units(units_path, form)
+    units, tree = load_unit_tree(units_path, form)
     prior = load_prior(prior_path) if prior_path else None
     result = consolidate_folder(
         folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
-        prior=prior, factor=factor, deadline=due, fix_days=fix_days,
+        prior=prior, factor=factor, deadline=due, fix_days=fix_days, tree=tree,
     )  # fmt: skip
     if not result.received:
         raise PipelineError(Msg.FILE_005.render(where=str(folder), period=result.form.period.label, reasons=nothing_usable(result)))

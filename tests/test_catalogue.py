@@ -27,7 +27,7 @@ from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 # prior figures of another period (PRIOR_008) are a finding of the consolidation; a return sent
 # through another unit's link (ROUND_101) is a finding of the round's submission.
 EXCEPTION_ONLY = re.compile(
-    r"(FORM|TEMPLATE|REPORT|OUTPUT|PERIOD|CLI|STORE|UNITS)_\d{3}|FORWARD_00\d|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]"
+    r"(FORM|TREE|TEMPLATE|REPORT|OUTPUT|PERIOD|CLI|STORE|UNITS)_\d{3}|FORWARD_00\d|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]"
 )
 FINDINGS = [msg for msg in Msg if not EXCEPTION_ONLY.fullmatch(msg.name)]
 SLUG = re.compile(r"[a-z]+(-[a-z]+)*")

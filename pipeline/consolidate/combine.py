@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timezone
@@ -18,14 +17,17 @@ from pipeline.consolidate.result import (
     ConsolidationResult,
     PeriodChoice,
 )
+from pipeline.consolidate.rollup import roll_up
+from pipeline.consolidate.sums import compute_totals
 from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
 from pipeline.core import settings
-from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, WHOLE_TYPES, FileStatus, Severity, SubmissionStatus
+from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_code, period_label
 from pipeline.form.prior import PriorData
+from pipeline.form.tree import UnitTree
 from pipeline.validate.checks import FileOutcome
 from pipeline.validate.compare import compare_with_prior
 from pipeline.validate.context import Context
@@ -70,41 +72,6 @@ def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataF
     order = {code: i for i, code in enumerate(form.indicators)}
     frame["_order"] = frame["code"].map(order)
     return frame.sort_values(["unit_code", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
-
-
-def compute_totals(values: pd.DataFrame, form: FormDefinition, levels: list[str]) -> pd.DataFrame:
-    """``code, level, value``: each level's sum and the ``all`` sum, where any unit reported.
-
-    Whole figures (counts, money) are summed exactly, as integers that never wrap around: 10,000
-    units at the money bound make 10^19 đồng, past the largest 64-bit integer. Decimals are floats.
-    """
-    whole = [c for c, ind in form.indicators.items() if ind.type in WHOLE_TYPES]
-    decimal = [c for c, ind in form.indicators.items() if ind.type in NUMERIC_TYPES and c not in whole]
-    parts = [_sums(values[values["code"].isin(whole)], exact=True), _sums(values[values["code"].isin(decimal)], exact=False)]
-    totals = pd.concat(parts, ignore_index=True)
-    level_order = {lv: i for i, lv in enumerate([*levels, LEVEL_ALL])}
-    code_order = {c: i for i, c in enumerate(form.indicators)}
-    totals = totals.assign(_c=totals["code"].map(code_order), _l=totals["level"].map(level_order))
-    totals = totals.sort_values(["_c", "_l"]).drop(columns=["_c", "_l"]).reset_index(drop=True)
-    plain = [int(v) if isinstance(v, numbers.Integral) or float(v).is_integer() else float(v) for v in totals["value"]]
-    totals["value"] = pd.Series(plain, index=totals.index, dtype=object)  # never inferred as float64 or int64
-    return totals[["code", "level", "value"]]
-
-
-def _sums(frame: pd.DataFrame, exact: bool) -> pd.DataFrame:
-    """The sums of ``frame``'s values by code and level, and by code (level ``all``).
-
-    :param exact: whole figures: summed as 64-bit integers only when no sum can overflow them,
-        else as Python integers (exact at any size).
-    """
-    numbers = pd.to_numeric(frame["value"]) if len(frame) else frame["value"].astype(float)
-    if exact and not (numbers.dtype == "int64" and int(numbers.abs().max()) * len(numbers) < 2**63):
-        numbers = frame["value"].map(int).astype(object)
-    frame = frame.assign(value=numbers)
-    by_level = frame.groupby(["code", "level"], sort=False)["value"].sum().reset_index()
-    overall = frame.groupby("code", sort=False)["value"].sum().reset_index().assign(level=LEVEL_ALL)
-    sums = pd.concat([by_level, overall], ignore_index=True)
-    return sums.assign(value=pd.Series(sums["value"].tolist(), dtype=object))  # Python numbers: no float cast when joined
 
 
 def _saved_at(ret: FileOutcome | None) -> str:
@@ -159,6 +126,7 @@ def consolidate_returns(
     source: str = "",
     deadline: date | None = None,
     fix_days: int = settings.FIX_DAYS,
+    tree: UnitTree | None = None,
 ) -> ConsolidationResult:
     """Pure consolidation of files already read and checked.
 
@@ -167,6 +135,7 @@ def consolidate_returns(
     :param source: where the returns came from (the folder), recorded in the outputs.
     :param deadline: the round's deadline (default: the one most returns carry in their metadata).
     :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
+    :param tree: the tree of units (the list's ``parent`` column): each parent is totalled too (``rollup``).
     """
     now = datetime.now(timezone.utc)
     findings = Findings()
@@ -209,6 +178,7 @@ def consolidate_returns(
         form, tuple(units), period.code, values, totals, relations, submissions,
         _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison, chosen_by,
         deadline, fix_deadline(deadline, fix_days, vietnam_time(now).date()), vietnam_time(now).date(),
+        roll_up(values, form, units, set(used), tree) if tree else None,
     )  # fmt: skip
 
 
@@ -225,12 +195,13 @@ def consolidate_folder(
     factor: float = settings.OUTLIER_FACTOR,
     deadline: date | None = None,
     fix_days: int = settings.FIX_DAYS,
+    tree: UnitTree | None = None,
 ) -> ConsolidationResult:
     """Read every file of ``folder`` and consolidate.
 
     :param on_files: called once with the number of files found (to size a progress bar).
     :param prior: prior-period figures to compare the totals with (see ``consolidate_returns``).
-    :param deadline: the round's deadline, ``fix_days``: see ``consolidate_returns``.
+    :param deadline: the round's deadline, ``fix_days``, ``tree``: see ``consolidate_returns``.
     """
     folder = Path(folder)
     paths, folder_problems = list_files(folder)
@@ -239,5 +210,6 @@ def consolidate_folder(
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
     outcomes = read_returns(paths, ctx, jobs, progress, root=folder)
     return consolidate_returns(
-        outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days
-    )
+        outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days,
+        tree=tree,
+    )  # fmt: skip

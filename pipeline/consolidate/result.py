@@ -12,6 +12,7 @@ from enum import Enum
 
 import pandas as pd
 
+from pipeline.consolidate.rollup import ParentTotals
 from pipeline.core.constants import LEVEL_ALL, SubmissionStatus
 from pipeline.core.findings import Findings
 from pipeline.form.model import FormDefinition, Unit
@@ -48,6 +49,8 @@ class ConsolidationResult:
     :ivar deadline: the round's deadline (``--deadline``, else the one most returns carry), or None.
     :ivar fix_by: when a corrected return is due (``timeliness.fix_deadline``), or None.
     :ivar consolidated_on: the day of the consolidation (Vietnam time), or None.
+    :ivar parents: the totals of each parent of the tree of units (``rollup``), when the unit
+        list has a ``parent`` column; else None.
     """
 
     form: FormDefinition
@@ -66,6 +69,7 @@ class ConsolidationResult:
     deadline: date | None = None
     fix_by: date | None = None
     consolidated_on: date | None = None
+    parents: ParentTotals | None = None
 
     @property
     def levels(self) -> list[str]:

@@ -131,6 +131,24 @@ class Msg(Enum):
         "[{where}] Nhãn '{text}' dùng '{{{name}}}', không phải ký hiệu thay thế được. Chỉ dùng: {allowed}.",
     )
 
+    # The tree of units: the ``parent`` column of units.csv (``form/tree.py``).
+    TREE_001 = (
+        "Unknown parent",
+        "[{where}] Đơn vị cấp trên '{parent}' của đơn vị {code} không có trong danh sách đơn vị. Hãy sửa cột parent cho đúng mã của một dòng trong danh sách, hoặc thêm một dòng cho '{parent}' (để trống cột level nếu đơn vị cấp trên đó không gửi báo cáo, như huyện cũ hay cụm).",
+    )
+    TREE_002 = (
+        "Unit its own parent",
+        "[{where}] Đơn vị {code} ghi chính mình là đơn vị cấp trên. Hãy ghi vào cột parent mã của đơn vị cấp trên, hoặc để trống nếu đơn vị này không có cấp trên trong danh sách.",
+    )
+    TREE_003 = (
+        "Parents in a circle",
+        "[{where}] Các đơn vị là cấp trên của nhau thành vòng tròn: {circle}. Hãy sửa cột parent ở một trong các dòng {rows} để mỗi đơn vị chỉ thuộc các đơn vị ở cấp cao hơn.",
+    )
+    TREE_004 = (
+        "Group without units",
+        "[{where}] Dòng '{code}' để trống cột level nên là một đơn vị cấp trên không gửi báo cáo, nhưng không dòng nào ghi '{code}' ở cột parent. Nếu đơn vị này gửi báo cáo, hãy ghi cấp của nó ({allowed}); nếu không, hãy xóa dòng hoặc ghi '{code}' vào cột parent của các đơn vị thuộc nó.",
+    )
+
     # The returns folder and the files in it.
     FILE_001 = (
         "Not a workbook",

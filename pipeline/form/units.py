@@ -1,4 +1,5 @@
-"""The unit list: ``code,name,level``, one CSV per period (codes change with reorganisations)."""
+"""The unit list: ``code,name,level``, one CSV per period (codes change with reorganisations),
+and optionally ``parent``: the tree of units (``tree.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import strip_diacritics
 from pipeline.form.definition import read_definition_csv, unique
 from pipeline.form.model import FormDefinition, Unit
+from pipeline.form.tree import UnitTree, parse_tree
 
 UNITS_COLUMNS = ("code", "name", "level")
 
@@ -27,15 +29,24 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
     """Load the unit list (``code,name,level``), checking codes are unique and levels known.
 
     Two codes of one level that are equal once their leading zeros are dropped are refused:
-    a return's code could not tell them apart.
+    a return's code could not tell them apart. With a ``parent`` column the tree is checked too
+    (``tree.parse_tree``), and its groups (rows without a level) are not units.
 
     :param path: a CSV file; default: the bundled Lai Châu 2023 list.
     """
+    return load_unit_tree(path, form)[0]
+
+
+def load_unit_tree(path: str | Path | None, form: FormDefinition) -> tuple[list[Unit], UnitTree | None]:
+    """The units of the list (as ``load_units``) and its tree, or None without a ``parent`` column."""
     file = Path(path) if path else settings.DEFAULT_UNITS
     rows = read_definition_csv(file, UNITS_COLUMNS)
     unique(rows, "code", file.name)
+    tree = parse_tree(rows, file.name, ", ".join(form.levels), code_key)
     units, seen = [], {}
     for line, row in rows:
+        if tree and not row["level"]:  # a group: a parent that sends no return
+            continue
         if row["level"] not in form.levels:
             raise FormDefinitionError(
                 Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
@@ -52,7 +63,7 @@ def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
                 )
             )  # fmt: skip
         units.append(Unit(row["code"], row["name"], row["level"]))
-    return units
+    return units, tree
 
 
 def unit_file_stem(unit: Unit) -> str:

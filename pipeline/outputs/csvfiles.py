@@ -1,4 +1,5 @@
-"""The CSV outputs of a consolidation: totals, values, findings, relations, submissions, files."""
+"""The CSV outputs of a consolidation: totals, values, findings, relations, submissions, files,
+and the totals per parent when the unit list has a ``parent`` column."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from pipeline.core.constants import (
 
 SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
+PARENT_TOTALS_CSV = "parent_totals.csv"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
 _EXACT = 2**53  # below this, every whole number is exact as a float and a 64-bit integer
@@ -129,6 +131,10 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
     ]
     if result.comparison is not None:
         written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))
+    if result.parents is not None:
+        written.append(
+            write_frame(result.parents.frame(), out_dir / PARENT_TOTALS_CSV, numeric=("value", "units_received", "units_listed"))
+        )
     run = {
         "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
         "period": result.period, "deadline": _iso(result.deadline), "fix_by": _iso(result.fix_by),

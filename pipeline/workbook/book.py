@@ -1,7 +1,8 @@
 """The consolidated workbook (``tong_hop.xlsx``) a city officer hands to the report drafter.
 
 Sheets, in order: ``Tổng hợp`` (the form with a total per level, each total carrying a
-comment of what every unit contributed), ``Theo đơn vị``, ``Đối soát``, ``Tình trạng
+comment of what every unit contributed), ``Theo đơn vị``, ``Theo đơn vị cấp trên`` (only when
+the unit list has a ``parent`` column), ``Đối soát``, ``Tình trạng
 nộp``, ``Các vấn đề``, ``Nguồn số liệu`` and, when the form has charts (``charts.csv``) with
 figures to show, ``Biểu đồ``. Cells concerned by a finding are filled (red: error, orange:
 warning) and carry the finding's message as a comment.
@@ -54,6 +55,7 @@ from pipeline.workbook.layout import (
     worst,
     write_header,
 )  # fmt: skip
+from pipeline.workbook.parents import write_parents
 from pipeline.workbook.review import write_files, write_findings, write_relations
 from pipeline.workbook.sheets import write_sources, write_units
 
@@ -134,6 +136,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
             marks = find_marks(result)
             layout = _write_totals(workbook.add_worksheet(SHEET_TOTALS), fmt, result, marks)
             write_units(workbook, fmt, result, marks, LONG_FORMAT_UNITS)
+            write_parents(workbook, fmt, result, marks)
             write_relations(workbook, fmt, result)
             write_files(workbook, fmt, result)
             write_findings(workbook, fmt, result)
