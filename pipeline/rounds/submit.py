@@ -24,7 +24,8 @@ from pipeline.core.constants import RoundStatus, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.rounds.board import unit_status
-from pipeline.rounds.setup import form_path, listed_unit, round_form, safe_name, write_units
+from pipeline.rounds.checking import round_check
+from pipeline.rounds.setup import listed_unit, safe_name
 
 if TYPE_CHECKING:
     from pipeline.store import Store
@@ -93,25 +94,22 @@ def submit(
     if sender not in SENDERS:
         raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
     rnd = store.round(round_id)
-    units = store.units(round_id)
+    checked = round_check(store, rnd)  # loaded once per round (the form still the round's version)
+    units = checked.units
     link = None
     if link_unit is not None:
         link = next((u for u in units if u.code == link_unit), None)
         if link is None:
             raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
-    round_form(rnd)  # the form folder still holds the round's version
     now = datetime.now(timezone.utc)
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
     with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        units_csv = write_units(units, Path(tmp) / "units.csv")
-        folder = Path(tmp) / "upload"
-        folder.mkdir()
-        path = folder / name
+        path = Path(tmp) / name
         path.write_bytes(data)
         os.utime(path, (received.timestamp(), received.timestamp()))
-        (check,) = api.check_files([path], form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+        (check,) = api.check_files([path], context=checked.context)
     unit = listed_unit(check.unit_code, units)
     accepted = check.accepted and unit is not None
     found = [finding(p) for p in check.problems]
