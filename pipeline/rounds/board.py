@@ -138,7 +138,7 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
     rnd = store.round(round_id)
     unit = _unit(store, round_id, unit_code)
     limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
-    subs = store.submissions(round_id)
+    subs = store.submissions(round_id, of_unit=unit.code)
     return _state(rnd, unit, [s for s in subs if sent_by(s, unit.code)], in_use(subs, unit.code), limit)
 
 
