@@ -89,7 +89,7 @@ def upload(round_id: str):
 @bp.post("/rounds/<round_id>/consolidate")
 @admin_required
 def consolidate(round_id: str):
-    rounds.consolidate_round(store(), round_id, output_dir(round_id), jobs=1)
+    rounds.consolidate_round(store(), round_id, output_dir(round_id))
     return redirect(url_for("board.show", round_id=round_id) + "#ket-qua")
 
 
