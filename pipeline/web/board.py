@@ -74,6 +74,7 @@ def show(round_id: str, verdicts=None, message: str = ""):
     return render_template(
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
         sorts=SORTS, outputs=outputs(round_id), verdicts=verdicts or [], message=message,
+        units_url=url_for("office_unit.show", round_id=round_id, code="-").removesuffix("-"),  # built once, not per row
     )  # fmt: skip
 
 
