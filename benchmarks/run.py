@@ -47,7 +47,8 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 wall = time.perf_counter() - start
-print(json.dumps({"wall": wall, "rc": done.returncode, "max_rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "rc": done.returncode, "max_rss_kib": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime,
                   "stdout": done.stdout[-4000:], "stderr": done.stderr[-4000:]}))
 """
 SAMPLE_EVERY = 0.1  # seconds between samples of the process tree's memory (reading smaps costs CPU)

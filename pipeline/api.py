@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.appendix.dating import ReportDate, default_report_date, given_date
 from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.consolidate.collect import list_files, process_file
@@ -35,7 +33,7 @@ from pipeline.outputs.staging import write_outputs
 from pipeline.sample import EXAMPLES, SAMPLE_PERIOD, build_sample, fill_returns, synthetic_values
 from pipeline.templates.batch import write_templates
 from pipeline.validate.context import Context
-from pipeline.validate.reconcile import check_returns
+from pipeline.validate.reconcile import one_return_problems
 
 # The seed report's 2022 figures, compared with in the demo.
 DEMO_PRIOR = settings.SAMPLE_DIR / "prior_2022.csv"
@@ -107,20 +105,33 @@ class FileCheck:
         return any(p.severity == Severity.ERROR for p in self.problems)
 
 
+def check_context(*, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None) -> Context:
+    """What ``check_files`` judges returns against: the form, the unit list and the period,
+    loaded and checked once. A caller that checks files as they arrive (a round's uploads)
+    makes it once and passes it to each ``check_files(…, context=…)``."""
+    chosen = Period.parse(period) if period else None
+    form = load_form(form_path)
+    units = {u.code: u for u in load_units(units_path, form)} if units_path else None
+    return Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
+
+
 def check_files(
-    paths: list[PathLike], *, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None
+    paths: list[PathLike],
+    *,
+    form_path: PathLike | None = None,
+    units_path: PathLike | None = None,
+    period: str | None = None,
+    context: Context | None = None,
 ) -> list[FileCheck]:
     """Check returns one by one, as an officer does before sending: identity, values, rules.
 
     A folder stands for every return in it and its subfolders, found as ``consolidate`` finds
     them (Office lock files skipped; a link is a verdict of its own), named by their path in it.
 
+    :param context: made by ``check_context``; then ``form_path``, ``units_path`` and ``period`` are not used.
     :raises PipelineError: a folder has no file at all (``CLI_015``).
     """
-    chosen = Period.parse(period) if period else None
-    form = load_form(form_path)
-    units = {u.code: u for u in load_units(units_path, form)} if units_path else None
-    ctx = Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
+    ctx = context or check_context(form_path=form_path, units_path=units_path, period=period)
     verdicts: list[FileCheck] = []
     for path in map(Path, paths):
         if not path.is_dir():
@@ -140,12 +151,7 @@ def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck
     read: dict[str, object] = {}
     if outcome.accepted:
         read = {v.code: v.value for v in outcome.values}
-        values = pd.DataFrame(
-            [{"unit_code": outcome.unit.code, **v._asdict()} for v in outcome.values],
-            columns=["unit_code", "code", "value", "sheet", "cell"],
-        )
-        meta = pd.DataFrame([{"unit_code": outcome.unit.code, "level": outcome.unit.level, "file": outcome.file}])
-        problems += check_returns(values, meta, ctx.form)[1]
+        problems += one_return_problems(list(outcome.values), outcome.unit.code, outcome.unit.level, outcome.file, ctx.form)
     meta = outcome.meta
     return FileCheck(
         outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.core.errors import Msg
 from pipeline.form.definition import load_form
-from pipeline.validate.reconcile import RELATION_COLUMNS, anchor_codes, check_returns, check_totals, evaluate_wide
+from pipeline.validate.reconcile import RELATION_COLUMNS, anchor_codes, check_returns, check_totals, evaluate_wide, one_return_problems
 from tests.conftest import md_table, write_form
 
 NAN = np.nan
@@ -218,6 +218,26 @@ def test_return_without_values_skips_every_rule(form):
     assert problems == []
     assert list(rows.columns) == RELATION_COLUMNS
     assert len(rows) == len(form.return_rules("communes")) and set(rows["status"]) == {"skipped"}
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        {"POOR_FUND_TOTAL": 100_000_000, "POOR_FUND_CENTRAL": 50_000_000, "POOR_FUND_LOCAL": 10_000_000},  # fails
+        {"POOR_FUND_TOTAL": 60_000_000, "POOR_FUND_CENTRAL": 50_000_000, "POOR_FUND_LOCAL": 10_000_000},  # holds
+        {"POOR_FUND_PROVINCE": 50_000_000},  # fails, without the total
+        {"POOR_FUND_TOTAL": "không rõ", "POOR_FUND_LOCAL": 0.1 + 0.2, "POOR_FUND_CENTRAL": -0.3},  # text is blank; rounding
+        {"POOR_FUND_TOTAL": math.inf, "POOR_FUND_LOCAL": NAN, "DOCS_ISSUED": 3, "DOCS_PLAN": 1, "DOCS_GUIDE": 1},
+        {},  # nothing reported: every rule skipped
+    ],
+)
+def test_one_return_checked_alone_gets_the_findings_of_check_returns(form, figures):
+    """An upload is checked on its own, without a pandas pass per rule: same findings, same order."""
+    values = [(code, value, "Báo cáo", f"E{30 + i}") for i, (code, value) in enumerate(figures.items())]
+    frame = pd.DataFrame([("03386", *v) for v in values], columns=["unit_code", "code", "value", "sheet", "cell"])
+    _rows, expected = check_returns(frame, RETURNS.head(1), form)
+    assert one_return_problems(values, "03386", "communes", "a.xlsx", form) == expected
+    assert bool(expected) == (figures.get("POOR_FUND_TOTAL") in (100_000_000, math.inf) or "POOR_FUND_PROVINCE" in figures)
 
 
 # check_totals -------------------------------------------------------------------------

@@ -5,15 +5,17 @@ review, and the consolidation of the versions in use, all kept in the store."""
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from pipeline import api, rounds
 from pipeline.consolidate.timeliness import vietnam_today
+from pipeline.core import settings
 from pipeline.core.constants import WORKBOOK_XLSX, RoundStatus
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
+from pipeline.rounds.board import unit_status
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.rounds.figures import changes, figures_of, key_totals
 from pipeline.rounds.setup import safe_name, unique_name
@@ -219,6 +221,36 @@ def test_review_refuses_what_cannot_be_reviewed(store, round_id, make_return):
         with pytest.raises(PipelineError) as err:
             call()
         assert message_fields(msg, str(err.value)) is not None, msg
+
+
+def test_the_board_gives_each_unit_the_row_of_its_own_status(store, round_id, make_return, tmp_path):
+    """The board groups the round's submissions once: each row is what the unit's own status says."""
+    _send(store, round_id, make_return(QUYET_THANG, BAD), link_unit=QUYET_THANG)
+    _send(store, round_id, make_return(QUYET_THANG, folder=tmp_path / "fixed"), link_unit=QUYET_THANG)
+    _send(store, round_id, make_return(TAN_PHONG), link_unit=DOAN_KET)  # another unit's file: rejected, Đoàn Kết's
+    _send(store, round_id, make_return("105"), sender="office")
+    _send(store, round_id, make_return("03388"), sender="office")
+    rounds.review(store, round_id, QUYET_THANG, "approve")
+    rounds.review(store, round_id, "03388", "return", "Sửa mục 2.")
+    now = datetime.now(timezone.utc)
+    board = rounds.status(store, round_id, now)
+    assert board == [unit_status(store, round_id, u.code, now) for u in store.units(round_id)]
+    shown = {r.unit_code: (r.status, r.versions) for r in board}
+    assert shown[QUYET_THANG] == (RoundStatus.APPROVED, 2) and shown[DOAN_KET] == (RoundStatus.ERRORS, 1)
+    assert shown[TAN_PHONG] == (RoundStatus.MISSING, 0) and shown["03388"] == (RoundStatus.RETURNED, 1)
+    assert shown["105"] == (RoundStatus.ON_TIME, 1)
+
+
+def test_a_round_whose_form_changed_version_takes_no_upload(store, make_return, tmp_path):
+    """The round's form is loaded once for its uploads, and again when its files change."""
+    folder = shutil.copytree(settings.DEFINITIONS_DIR, tmp_path / "form")
+    round_id = rounds.create_round(store, form_path=folder, period="2023", deadline=DUE).id
+    assert _send(store, round_id, make_return(QUYET_THANG), link_unit=QUYET_THANG).accepted
+    meta = folder / "form.csv"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("version,2023.1", "version,2023.2"), encoding="utf-8")
+    with pytest.raises(PipelineError) as err:
+        _send(store, round_id, make_return(TAN_PHONG), link_unit=TAN_PHONG)
+    assert message_fields(Msg.ROUND_108, str(err.value))["found"] == "2023.2"
 
 
 def test_round_consolidate_gives_the_outputs_of_consolidate(store, round_id, sample_dir, tmp_path):

@@ -233,6 +233,8 @@ def test_submissions_round_trip_findings_and_order(store):
     assert (every[1].sender, every[1].link_unit, every[1].filename) == ("office", None, "Đoàn Kết.xlsx")
     assert [s.id for s in store.submissions(r.id, "03386")] == [early, late]
     assert [s.id for s in store.submissions(r.id, "105")] == []
+    assert [s.id for s in store.submissions(r.id, of_unit="105")] == [lost], "sent through its link, not recognised"
+    assert [s.id for s in store.submissions(r.id, of_unit="03389")] == [office], "filed by the office as its return"
     assert store.blob(every[3].sha256) == b"unknown"
     now = datetime.now(timezone.utc)
     fresh = _submit(store, r.id, b"now", unit_code="03389", link_unit="03389")  # received now by default

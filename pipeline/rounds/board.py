@@ -87,9 +87,10 @@ def in_use(subs: list[SubmissionRecord], code: str) -> SubmissionRecord | None:
     return (approved or usable or [None])[-1]
 
 
-def _state(rnd: RoundRecord, unit: UnitRecord, subs: list[SubmissionRecord], limit: datetime) -> UnitStatus:
-    sent = [s for s in subs if sent_by(s, unit.code)]
-    used = in_use(subs, unit.code)
+def _state(rnd: RoundRecord, unit: UnitRecord, sent: list[SubmissionRecord], usable: list[SubmissionRecord], limit: datetime) -> UnitStatus:
+    """Where ``unit`` stands: ``sent``, the files it sent; ``usable``, the accepted files
+    recognised as its return (both oldest first), among which its version in use."""
+    used = in_use(usable, unit.code)
     shown = used or (sent[-1] if sent else None)
     base = dict(
         unit_code=unit.code, unit_name=unit.name, level=unit.level, versions=len(sent),
@@ -110,17 +111,32 @@ def _state(rnd: RoundRecord, unit: UnitRecord, subs: list[SubmissionRecord], lim
         state = RoundStatus.LATE if late else RoundStatus.ON_TIME
     note = used.note if used.review == "returned" else ""
     after = (used.received_at, used.id)
-    newer = [s for s in subs if s.accepted and s.unit_code == unit.code and (s.received_at, s.id) > after]
+    newer = [s for s in usable if s.accepted and s.unit_code == unit.code and (s.received_at, s.id) > after]
     pending = len(newer) if used.review == "approved" else 0
     return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", pending=pending, **base)
+
+
+def by_unit(subs: list[SubmissionRecord]) -> tuple[dict[str, list[SubmissionRecord]], dict[str, list[SubmissionRecord]]]:
+    """The round's submissions (oldest first) grouped once: by the unit that sent each
+    (``sent_by``), and the accepted ones by the unit each was recognised as (what ``in_use``
+    chooses from)."""
+    sent: dict[str, list[SubmissionRecord]] = {}
+    usable: dict[str, list[SubmissionRecord]] = {}
+    for sub in subs:
+        sender = sub.link_unit or sub.unit_code
+        if sender:
+            sent.setdefault(sender, []).append(sub)
+        if sub.accepted and sub.unit_code:
+            usable.setdefault(sub.unit_code, []).append(sub)
+    return sent, usable
 
 
 def status(store: Store, round_id: str, now: datetime | None = None) -> list[UnitStatus]:
     """Every unit of the round, in the list's order, with where it stands."""
     rnd = store.round(round_id)
-    subs = store.submissions(round_id)
+    sent, usable = by_unit(store.submissions(round_id))
     limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
-    return [_state(rnd, unit, subs, limit) for unit in store.units(round_id)]
+    return [_state(rnd, unit, sent.get(unit.code, []), usable.get(unit.code, []), limit) for unit in store.units(round_id)]
 
 
 def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | None = None) -> UnitStatus:
@@ -128,7 +144,8 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
     rnd = store.round(round_id)
     unit = _unit(store, round_id, unit_code)
     limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
-    return _state(rnd, unit, store.submissions(round_id), limit)
+    subs = store.submissions(round_id, of_unit=unit.code)
+    return _state(rnd, unit, [s for s in subs if sent_by(s, unit.code)], subs, limit)
 
 
 def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:

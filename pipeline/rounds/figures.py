@@ -49,11 +49,11 @@ def figures_of(store: Store, round_id: str, ids: list[int]) -> dict[int, Figures
     kept = store.figures(round_id, ids)
     missing = [i for i, values in kept.items() if values is None]
     if missing:
-        rnd, units = store.round(round_id), store.units(round_id)
+        rnd = store.round(round_id)
         subs = {s.id: s for s in store.submissions(round_id)}
         for i in missing:
             sub = subs[i]
-            kept[i] = check_data(rnd, units, store.blob(sub.sha256), sub.filename, sub.received_at).values
+            kept[i] = check_data(store, rnd, store.blob(sub.sha256), sub.filename, sub.received_at).values
     return kept
 
 

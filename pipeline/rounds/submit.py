@@ -24,10 +24,11 @@ from pipeline.core.constants import RoundStatus, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.rounds.board import unit_status
-from pipeline.rounds.setup import form_path, listed_unit, round_form, safe_name, write_units
+from pipeline.rounds.checking import round_check
+from pipeline.rounds.setup import listed_unit, safe_name
 
 if TYPE_CHECKING:
-    from pipeline.store import RoundRecord, Store, UnitRecord
+    from pipeline.store import RoundRecord, Store
 
 SENDERS = ("unit", "office")
 FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message")
@@ -70,17 +71,15 @@ def finding(p: Problem) -> dict:
     return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message}
 
 
-def check_data(rnd: RoundRecord, units: list[UnitRecord], data: bytes, name: str, received: datetime) -> api.FileCheck:
+def check_data(store: Store, rnd: RoundRecord, data: bytes, name: str, received: datetime) -> api.FileCheck:
     """Check the bytes of a file sent to the round as ``tonghop check`` checks a file called
     ``name`` (a ``safe_name``) with the round's form, unit list and period, received at ``received``."""
+    checked = round_check(store, rnd)
     with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        units_csv = write_units(units, Path(tmp) / "units.csv")
-        folder = Path(tmp) / "upload"
-        folder.mkdir()
-        path = folder / name
+        path = Path(tmp) / name
         path.write_bytes(data)
         os.utime(path, (received.timestamp(), received.timestamp()))
-        (check,) = api.check_files([path], form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+        (check,) = api.check_files([path], context=checked.context)
     return check
 
 
@@ -107,18 +106,18 @@ def submit(
     if sender not in SENDERS:
         raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
     rnd = store.round(round_id)
-    units = store.units(round_id)
+    checked = round_check(store, rnd)  # loaded once per round (the form still the round's version)
+    units = checked.units
     link = None
     if link_unit is not None:
         link = next((u for u in units if u.code == link_unit), None)
         if link is None:
             raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
-    round_form(rnd)  # the form folder still holds the round's version
     now = datetime.now(timezone.utc)
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
-    check = check_data(rnd, units, data, name, received)
+    check = check_data(store, rnd, data, name, received)
     unit = listed_unit(check.unit_code, units)
     accepted = check.accepted and unit is not None
     found = [finding(p) for p in check.problems]

@@ -405,16 +405,20 @@ class Store:
             _audit(conn, round_id, sender, ACTION_UPLOAD, unit_code or link_unit, detail, received_at)
         return submission_id
 
-    def submissions(self, round_id: str, unit_code: str | None = None) -> list[SubmissionRecord]:
-        """The round's submissions (only those recognised as ``unit_code``, if given), oldest first,
-        each with the office's latest review."""
-        query = submissions.select().where(submissions.c.round_id == round_id)
+    def submissions(self, round_id: str, unit_code: str | None = None, *, of_unit: str | None = None) -> list[SubmissionRecord]:
+        """The round's submissions, oldest first, each with the office's latest review: only those
+        recognised as ``unit_code``, if given; only those of unit ``of_unit``, if given: sent
+        through its link or recognised as its return (one unit's page, without reading the round's)."""
+        where = [submissions.c.round_id == round_id]
         if unit_code is not None:
-            query = query.where(submissions.c.unit_code == unit_code)
+            where.append(submissions.c.unit_code == unit_code)
+        if of_unit is not None:
+            where.append(sa.or_(submissions.c.unit_code == of_unit, submissions.c.link_unit == of_unit))
+        query = submissions.select().where(*where)
         latest = (
             sa.select(reviews.c.submission_id, reviews.c.action, reviews.c.note)
             .join(submissions, submissions.c.id == reviews.c.submission_id)
-            .where(submissions.c.round_id == round_id)
+            .where(*where)
             .order_by(reviews.c.id)
         )
         with self._read() as conn:

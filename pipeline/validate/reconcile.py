@@ -98,6 +98,28 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
     return rows, found
 
 
+def one_return_problems(
+    values: list[tuple[str, object, str, str]], unit_code: str, level: str, file: str, form: FormDefinition
+) -> list[Problem]:
+    """The rules of one return checked on its own (``tonghop check``, an upload): the findings
+    ``check_returns`` gives that return, from the scalar evaluator that the rules across levels
+    use (a pandas pass per rule costs some 100 ms for a single return). ``values``: code, value,
+    sheet, cell, as ``checks.Value``."""
+    numbers = pd.to_numeric(pd.Series([v[1] for v in values], dtype=object), errors="coerce")
+    number_of = {v[0]: None if pd.isna(n) else float(n) for v, n in zip(values, numbers, strict=True)}
+    places = {v[0]: (v[2], v[3]) for v in values}
+    found = []
+    for rule in form.return_rules(level):
+        result = rule.expression.evaluate(lambda code, _level: number_of.get(code), rule.blank)
+        if result.status != RuleStatus.FAILED:
+            continue
+        anchor = next((c for c in anchor_codes(rule) if c in places), anchor_codes(rule)[0])
+        sheet, cell = places.get(anchor, ("", ""))
+        row = {"lhs": result.lhs, "rhs": result.rhs, "difference": result.difference}
+        found.append(_problem(rule, form, row, "", file=file, sheet=sheet, cell=cell, code=anchor, unit_code=unit_code))
+    return found
+
+
 def anchor_codes(rule: Rule) -> list[str]:
     """The codes a failed rule is pinned on, best first: those of the shorter side (the total a
     breakdown should add up to: the fund total for the seed's R04), then the others."""

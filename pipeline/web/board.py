@@ -76,6 +76,7 @@ def show(round_id: str, message: str = ""):
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
         sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message,
         totals=key_totals(store(), round_id, rows),
+        units_url=url_for("office_unit.show", round_id=round_id, code="-").removesuffix("-"),  # built once, not per row
     ), 400 if message else 200  # fmt: skip
 
 
@@ -105,7 +106,7 @@ def upload(round_id: str):
 @bp.post("/rounds/<round_id>/consolidate")
 @admin_required
 def consolidate(round_id: str):
-    rounds.consolidate_round(store(), round_id, output_dir(round_id), jobs=1)
+    rounds.consolidate_round(store(), round_id, output_dir(round_id))
     return redirect(url_for("board.show", round_id=round_id) + "#ket-qua")
 
 

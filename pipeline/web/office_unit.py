@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from pipeline import rounds
 from pipeline.core.errors import PipelineError
-from pipeline.rounds.board import sent_by, unit_status
+from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import changes
 from pipeline.web.base import admin_required, store
 
@@ -16,7 +16,7 @@ bp = Blueprint("office_unit", __name__)
 
 def versions(round_id: str, code: str):
     """Every file the unit sent, or the office filed as its return, newest first."""
-    return [s for s in reversed(store().submissions(round_id)) if sent_by(s, code) or s.unit_code == code]
+    return list(reversed(store().submissions(round_id, of_unit=code)))
 
 
 @bp.get("/rounds/<round_id>/units/<code>")

@@ -29,7 +29,7 @@ def _unit(token: str):
 def _page(token: str, sent: int | None = None, error: str = "", code: int = 200):
     rnd, unit = _unit(token)
     row = unit_status(store(), rnd.id, unit.code)
-    history = [s for s in reversed(store().submissions(rnd.id)) if sent_by(s, unit.code)]
+    history = [s for s in reversed(store().submissions(rnd.id, of_unit=unit.code)) if sent_by(s, unit.code)]
     verdict = next((s for s in history if s.id == sent), None)  # a stored upload has what the verdict shows
     notes = [s for s in history if s.review == "returned" and s.note]
     return render_template(

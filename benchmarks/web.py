@@ -1,0 +1,344 @@
+"""Speed of a collection round on the web at national scale: uploads, the status board, the round's consolidation.
+
+    python benchmarks/web.py
+    python benchmarks/web.py --national 3321 --province 600 --keep benchmarks/data/web
+
+Makes a unit list of ``--national`` units and one filled return per unit (``returns.py``), a
+store with two rounds (``pipeline.rounds``): a province of the list's first ``--province``
+units and the national round, and has most units send a return (some several versions, some
+reviewed) through the store. Then, with ``tonghop serve`` running in a process of its own
+(waitress, as the office runs it), times:
+
+(u) one upload of a normal return, ``POST /u/<token>`` with ``Accept: application/json``
+(answered: checked, stored, verdict), one unit after another; (c) ``--concurrent`` units
+uploading at once, each from a thread of its own to its own link: every one answered accepted
+and stored; (b) the status board ``GET /rounds/<id>`` (office login) of each round;
+(r) ``tonghop round consolidate`` of every unit's stored return in a fresh process (wall time),
+its totals checked against what the returns hold.
+
+Prints a Markdown table to paste into the README and writes ``benchmarks/results-web.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+import returns  # noqa: E402
+import run  # noqa: E402
+import system  # noqa: E402
+
+from pipeline import api, rounds  # noqa: E402
+from pipeline.form.definition import load_form  # noqa: E402
+from pipeline.rounds.submit import finding  # noqa: E402
+from pipeline.store import Store  # noqa: E402
+from pipeline.templates.build import template_filename  # noqa: E402
+
+ADMIN_TOKEN = "benchmark-admin-token"
+TARGETS = {"upload_s": 1.0, "concurrent_s": 10.0, "board_s": 1.0, "consolidate_s": 10.0}
+MISSING_EVERY = 10  # units i with i % MISSING_EVERY == MISSING_AT have sent nothing when the board is timed
+MISSING_AT = 3
+REJECTED_EVERY = 9  # ... first sent another unit's return through their link (rejected), then their own
+TWICE_EVERY = 13  # ... sent their return twice (two accepted versions)
+APPROVED_EVERY = 4  # ... were approved by the office
+RETURNED_EVERY = 31  # ... were returned for correction
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# -- the data: rounds filled through the store ------------------------------------------------
+
+
+def sample_findings(form, units_csv: Path, files: dict[str, Path], units) -> dict[str, list[dict]]:
+    """What the check finds in one return of each level (the stored findings of the others)."""
+    first = {}
+    for unit in units:
+        first.setdefault(unit.level, unit)
+    checked = api.check_files([files[u.code] for u in first.values()], units_path=units_csv, period=returns.PERIOD)
+    return {level: [finding(p) for p in check.problems] for level, check in zip(first, checked, strict=True)}
+
+
+def send(store: Store, round_id: str, unit, path: Path, found: list[dict], *, accepted: bool = True, link: str | None = None) -> int:
+    """A return as ``rounds.submit`` records it, without checking it again."""
+    data = path.read_bytes()
+    errors = sum(f["severity"] == "error" for f in found)
+    warnings = sum(f["severity"] == "warning" for f in found)
+    return store.add_submission(
+        round_id, sha256=store.put_blob(data), filename=path.name, sender="unit", link_unit=link or unit.code,
+        unit_code=unit.code, accepted=accepted, errors=errors, warnings=warnings, findings=found, saved_at=None,
+    )  # fmt: skip
+
+
+def fill(store: Store, round_id: str, units, files: dict[str, Path], findings: dict[str, list[dict]], skip: set[str]) -> int:
+    """Every unit not in ``skip`` sends its return; some send several versions, some are reviewed."""
+    count = 0
+    for i, unit in enumerate(units):
+        if unit.code in skip:
+            continue
+        if i % REJECTED_EVERY == 1 and i + 1 < len(units):
+            other = units[i + 1]
+            wrong = [{"severity": "error", "rule": "ROUND_101", "sheet": "", "cell": "", "message": f"Tệp của {other.name}."}]
+            send(store, round_id, other, files[other.code], wrong, accepted=False, link=unit.code)
+            count += 1
+        if i % TWICE_EVERY == 2:
+            send(store, round_id, unit, files[unit.code], findings[unit.level])
+            count += 1
+        sub = send(store, round_id, unit, files[unit.code], findings[unit.level])
+        count += 1
+        if i % APPROVED_EVERY == 0:
+            store.review(round_id, sub, "approve")
+        elif i % RETURNED_EVERY == 5:
+            store.review(round_id, sub, "return", "Mục 3 thiếu số liệu, đề nghị bổ sung.")
+    return count
+
+
+def make_round(store: Store, units_csv: Path, units, deadline: date):
+    rnd = rounds.create_round(store, units_path=units_csv, period=returns.PERIOD, deadline=deadline.strftime("%d/%m/%Y"))
+    start = time.perf_counter()
+    tokens = {code: url.rsplit("/", 1)[1] for code, _name, url in rounds.links(store, rnd.id)}
+    print(f"round {rnd.id}: {len(units)} units, links in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return rnd.id, tokens
+
+
+# -- the server and its clients ---------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process ``pid`` so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(data: Path, port: int) -> subprocess.Popen:
+    """``tonghop serve`` in a process of its own, once it answers."""
+    env = {**os.environ, "TONGHOP_ADMIN_TOKEN": ADMIN_TOKEN, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "pipeline", "serve", "--data", str(data), "--port", str(port), "--no-browser"]
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            request("127.0.0.1", port, "GET", "/u/none")
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"tonghop serve stopped: {proc.stderr.read().decode()}") from None
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("tonghop serve did not answer within 60 s")
+
+
+def request(host: str, port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection(host, port, timeout=120)
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def multipart(field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\nContent-Type: {XLSX}\r\n\r\n'
+    return head.encode() + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def upload(port: int, token: str, path: Path) -> tuple[float, dict]:
+    """One unit's ``POST /u/<token>``: seconds until the answer, and the JSON verdict."""
+    body, kind = multipart("file", path.name, path.read_bytes())
+    start = time.perf_counter()
+    code, _headers, answer = request("127.0.0.1", port, "POST", f"/u/{token}", body, {"Content-Type": kind, "Accept": "application/json"})
+    seconds = time.perf_counter() - start
+    if code != 200:
+        raise SystemExit(f"upload answered {code}: {answer[:500]!r}")
+    return seconds, json.loads(answer)
+
+
+def login(port: int) -> str:
+    """The office's session cookie (``/?token=``)."""
+    code, headers, _ = request("127.0.0.1", port, "GET", f"/?token={ADMIN_TOKEN}")
+    cookie = next((v for k, v in headers.items() if k.lower() == "set-cookie"), "")
+    if code not in (302, 303) or not cookie:
+        raise SystemExit(f"office login failed ({code})")
+    return cookie.split(";", 1)[0]
+
+
+def board(port: int, cookie: str, round_id: str, repeat: int) -> dict:
+    """``GET /rounds/<id>`` ``repeat`` times (after one untimed warm-up)."""
+    walls, size = [], 0
+    for attempt in range(repeat + 1):
+        start = time.perf_counter()
+        code, _headers, page = request("127.0.0.1", port, "GET", f"/rounds/{round_id}", headers={"Cookie": cookie})
+        if code != 200:
+            raise SystemExit(f"board answered {code}")
+        if attempt:
+            walls.append(time.perf_counter() - start)
+        size = len(page)
+    return {"seconds": min(walls), "median": statistics.median(walls), "walls": walls, "kib": size / 1024}
+
+
+# -- the measurements ------------------------------------------------------------------------
+
+
+def time_uploads(port: int, store: Store, round_id: str, tokens: dict, files: dict, codes: list[str]) -> dict:
+    walls = []
+    for code in codes:
+        seconds, verdict = upload(port, tokens[code], files[code])
+        if not verdict["accepted"]:
+            raise SystemExit(f"upload of {code} not accepted: {verdict}")
+        walls.append(seconds)
+    return {"n": len(codes), "seconds": max(walls), "median": statistics.median(walls), "walls": walls}
+
+
+def time_concurrent(port: int, store: Store, round_id: str, tokens: dict, files: dict, codes: list[str]) -> dict:
+    """Every unit of ``codes`` uploads at once, from a thread of its own."""
+    answers: dict[str, tuple[float, dict] | BaseException] = {}
+    ready = threading.Barrier(len(codes) + 1)
+
+    def one(code: str) -> None:
+        ready.wait()
+        try:
+            answers[code] = upload(port, tokens[code], files[code])
+        except BaseException as err:  # noqa: BLE001 - reported below
+            answers[code] = err
+
+    threads = [threading.Thread(target=one, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    failed = {code: a for code, a in answers.items() if isinstance(a, BaseException) or not a[1]["accepted"]}
+    stored = [code for code in codes if any(s.accepted for s in store.submissions(round_id, code))]
+    if failed or len(stored) != len(codes):
+        raise SystemExit(f"concurrent uploads: {len(failed)} failed ({failed}), {len(stored)} of {len(codes)} stored")
+    walls = sorted(a[0] for a in answers.values())
+    return {"n": len(codes), "seconds": wall, "slowest": walls[-1], "median": statistics.median(walls), "stored": len(stored)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--national", type=int, default=3321, help="units of the national round")
+    parser.add_argument("--province", type=int, default=600, help="units of the province round (the list's first)")
+    parser.add_argument("--uploads", type=int, default=10, help="single uploads timed one after another")
+    parser.add_argument("--concurrent", type=int, default=50, help="units uploading at once")
+    parser.add_argument("--repeat", type=int, default=5, help="board and consolidation: runs, the fastest kept")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for making the returns")
+    parser.add_argument("--keep", type=Path, help="keep the data in this folder")
+    args = parser.parse_args()
+    missing = len(range(MISSING_AT, args.national, MISSING_EVERY))
+    if args.province > args.national or args.uploads + args.concurrent > missing:
+        parser.error(f"--province at most --national; --uploads + --concurrent at most {missing} (the units yet to send)")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="tonghop-web-bench-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        results = bench(args, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    path = HERE / "results-web.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(markdown(results))
+    print(f"\nResults written to {path.relative_to(ROOT)}.")
+
+
+def bench(args, work: Path) -> dict:
+    form = load_form()
+    units = returns.make_units(args.national, work / "units.csv")
+    province = returns.make_units(args.province, work / "province.csv")
+    expected = returns.make_returns(form, units, work / "returns", args.jobs)
+    files = {u.code: work / "returns" / template_filename(u) for u in units}
+    findings = sample_findings(form, work / "units.csv", files, units)
+    store = Store.open(work / "data")
+    deadline = date.today() + timedelta(days=30)
+    results: dict = {"machine": system.describe(), "load_before": system.loadavg(), "national": args.national, "province": args.province}
+    prov_id, _ = make_round(store, work / "province.csv", province, deadline)
+    nat_id, tokens = make_round(store, work / "units.csv", units, deadline)
+    late = [u.code for i, u in enumerate(units) if i % MISSING_EVERY == MISSING_AT]
+    start = time.perf_counter()
+    results["stored"] = {"province": fill(store, prov_id, province, files, findings, set(late)),
+                         "national": fill(store, nat_id, units, files, findings, set(late))}  # fmt: skip
+    print(f"filled the rounds in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    port = free_port()
+    server = serve(work / "data", port)
+    try:
+        cookie = login(port)
+        results["board_province"] = board(port, cookie, prov_id, args.repeat)
+        results["board_national"] = board(port, cookie, nat_id, args.repeat)
+        singles, together = late[: args.uploads], late[args.uploads : args.uploads + args.concurrent]
+        before = cpu_seconds(server.pid)
+        results["upload"] = time_uploads(port, store, nat_id, tokens, files, singles)
+        middle = cpu_seconds(server.pid)
+        results["concurrent"] = time_concurrent(port, store, nat_id, tokens, files, together)
+        results["upload"]["server_cpu_s"] = (middle - before) / len(singles)
+        results["concurrent"]["server_cpu_s"] = (cpu_seconds(server.pid) - middle) / len(together)
+    finally:
+        server.terminate()
+        server.wait(30)
+    sent = set(late[: args.uploads + args.concurrent])
+    fill(store, nat_id, units, files, findings, {u.code for u in units} - (set(late) - sent))
+    store.close()
+    out = work / "out"
+    command = [sys.executable, "-m", "pipeline", "round", "consolidate", "--data", str(work / "data"), "--round", nat_id, "--out", str(out)]
+    measured = run.best_of(args.repeat, command)
+    run.check_totals(out, expected, args.national)
+    results["consolidate"] = {"files": args.national, "seconds": measured["wall"], "walls": measured["walls"], "cpu_s": measured["cpu_s"],
+                              "max_rss_mib": measured["max_rss_mib"], "tree_pss_mib": measured["tree_pss_mib"]}  # fmt: skip
+    results["load_after"] = system.loadavg()
+    return results
+
+
+def _mark(value: float, target: float) -> str:
+    return f"< {target:g} s {'✓' if value < target else '✗ MISSED'}"
+
+
+def markdown(r: dict) -> str:
+    m, n, p = r["machine"], r["national"], r["province"]
+    u, c, a, bp, bn = r["upload"], r["concurrent"], r["consolidate"], r["board_province"], r["board_national"]
+    lines = [
+        f"#### A round on the web (`python benchmarks/web.py --national {n} --province {p}`)",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory; Python {m['python']}. "
+        f"Load average before / after: {r['load_before']} / {r['load_after']}. Store: SQLite; server: `tonghop serve` (waitress).",
+        "",
+        "| measurement | size | seconds | target |",
+        "|---|---:|---:|---:|",
+        f"| (u) one upload, `POST /u/<token>` (JSON verdict), one unit after another | {u['n']} uploads | **{u['seconds']:.2f}** slowest, {u['median']:.2f} median; server CPU {u['server_cpu_s']:.2f} s each | {_mark(u['seconds'], TARGETS['upload_s'])} |",
+        f"| (c) units uploading at once, each from its own thread to its own link | {c['n']} units | **{c['seconds']:.2f}** all answered, {c['median']:.2f} median; server CPU {c['server_cpu_s']:.2f} s each | {_mark(c['seconds'], TARGETS['concurrent_s'])} |",
+        f"| (b) status board `GET /rounds/<id>`, a province | {p:,} units ({r['stored']['province']:,} files) | **{bp['seconds']:.2f}** ({bp['kib']:.0f} KiB) | {_mark(bp['seconds'], TARGETS['board_s'])} |",
+        f"| (b) status board, the national round | {n:,} units ({r['stored']['national']:,} files) | **{bn['seconds']:.2f}** ({bn['kib']:.0f} KiB) | {_mark(bn['seconds'], TARGETS['board_s'])} |",
+        f"| (r) `tonghop round consolidate`, fresh process | {a['files']:,} returns | **{a['seconds']:.2f}** (CPU {a.get('cpu_s', 0):.1f} s, peak {max(a['max_rss_mib'], a['tree_pss_mib']):.0f} MiB) | {_mark(a['seconds'], TARGETS['consolidate_s'])} |",
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

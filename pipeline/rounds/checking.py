@@ -1,0 +1,83 @@
+"""What a round's returns are checked against (its form, unit list and period), made once per
+round and process, not at every upload: loading the form, reading the unit list and folding
+the names of some 3,000 units would otherwise be most of the work of checking one return.
+
+A round's unit list never changes once it is created; its form folder may be edited (and must
+then still be the round's version, ``ROUND_108``): the cache is keyed by the round and by the
+content of the form's folder (a few small CSV files, hashed at each upload), so an edited form
+is loaded and checked again at the next upload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import api
+from pipeline.core import settings
+from pipeline.rounds.setup import form_path, round_form, write_units
+from pipeline.validate.context import Context
+
+if TYPE_CHECKING:
+    from pipeline.store import RoundRecord, Store, UnitRecord
+
+CACHED_ROUNDS = 8  # rounds kept in memory (a context of 3,000 units is about a megabyte)
+
+
+@dataclass(frozen=True)
+class RoundCheck:
+    """A round's units (in the list's order) and the context its returns are checked in."""
+
+    units: list[UnitRecord]
+    context: Context
+
+
+_cache: OrderedDict[tuple, RoundCheck] = OrderedDict()
+_lock = threading.Lock()  # one thread loads a round; the others wait for it rather than load it too
+
+
+def form_signature(folder: str | None) -> str:
+    """A hash of the names and contents of the CSV files of the form's folder (None: the bundled form)."""
+    root = Path(folder) if folder else settings.DEFINITIONS_DIR
+    digest = hashlib.sha256()
+    try:
+        for path in sorted(p for p in root.iterdir() if p.suffix.lower() == ".csv" and p.is_file()):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return ""  # loading the form says what is wrong
+    return digest.hexdigest()
+
+
+def round_check(store: Store, rnd: RoundRecord) -> RoundCheck:
+    """The round's units and check context, loaded once (``ROUND_108`` if its form changed version)."""
+    key = (str(store.data_dir), rnd.id, rnd.created_at, form_signature(form_path(rnd)))
+    with _lock:
+        found = _cache.get(key)
+        if found is None:
+            found = _load(store, rnd)
+            _cache[key] = found
+            while len(_cache) > CACHED_ROUNDS:
+                _cache.popitem(last=False)
+        _cache.move_to_end(key)
+        return found
+
+
+def _load(store: Store, rnd: RoundRecord) -> RoundCheck:
+    round_form(rnd)  # the form folder still holds the round's version
+    units = store.units(rnd.id)
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        units_csv = write_units(units, Path(tmp) / "units.csv")
+        context = api.check_context(form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+    context.folded_names  # noqa: B018 - folded here, under the lock, not by the first uploads at once
+    return RoundCheck(units, context)
+
+
+def clear() -> None:
+    """Forget every round (tests; a process that edits rounds' forms in place)."""
+    with _lock:
+        _cache.clear()
