@@ -65,16 +65,26 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # -- the data: rounds filled through the store ------------------------------------------------
 
 
-def sample_findings(form, units_csv: Path, files: dict[str, Path], units) -> dict[str, list[dict]]:
-    """What the check finds in one return of each level (the stored findings of the others)."""
+def sample_findings(form, units_csv: Path, files: dict[str, Path], units) -> dict[str, tuple[list[dict], dict]]:
+    """What the check finds and reads in one return of each level (stored for the others too)."""
     first = {}
     for unit in units:
         first.setdefault(unit.level, unit)
     checked = api.check_files([files[u.code] for u in first.values()], units_path=units_csv, period=returns.PERIOD)
-    return {level: [finding(p) for p in check.problems] for level, check in zip(first, checked, strict=True)}
+    return {level: ([finding(p) for p in check.problems], check.values) for level, check in zip(first, checked, strict=True)}
 
 
-def send(store: Store, round_id: str, unit, path: Path, found: list[dict], *, accepted: bool = True, link: str | None = None) -> int:
+def send(
+    store: Store,
+    round_id: str,
+    unit,
+    path: Path,
+    found: list[dict],
+    figures: dict | None = None,
+    *,
+    accepted: bool = True,
+    link: str | None = None,
+) -> int:
     """A return as ``rounds.submit`` records it, without checking it again."""
     data = path.read_bytes()
     errors = sum(f["severity"] == "error" for f in found)
@@ -82,10 +92,11 @@ def send(store: Store, round_id: str, unit, path: Path, found: list[dict], *, ac
     return store.add_submission(
         round_id, sha256=store.put_blob(data), filename=path.name, sender="unit", link_unit=link or unit.code,
         unit_code=unit.code, accepted=accepted, errors=errors, warnings=warnings, findings=found, saved_at=None,
+        figures=figures if accepted else None,
     )  # fmt: skip
 
 
-def fill(store: Store, round_id: str, units, files: dict[str, Path], findings: dict[str, list[dict]], skip: set[str]) -> int:
+def fill(store: Store, round_id: str, units, files: dict[str, Path], findings: dict[str, tuple[list[dict], dict]], skip: set[str]) -> int:
     """Every unit not in ``skip`` sends its return; some send several versions, some are reviewed."""
     count = 0
     for i, unit in enumerate(units):
@@ -97,9 +108,9 @@ def fill(store: Store, round_id: str, units, files: dict[str, Path], findings: d
             send(store, round_id, other, files[other.code], wrong, accepted=False, link=unit.code)
             count += 1
         if i % TWICE_EVERY == 2:
-            send(store, round_id, unit, files[unit.code], findings[unit.level])
+            send(store, round_id, unit, files[unit.code], *findings[unit.level])
             count += 1
-        sub = send(store, round_id, unit, files[unit.code], findings[unit.level])
+        sub = send(store, round_id, unit, files[unit.code], *findings[unit.level])
         count += 1
         if i % APPROVED_EVERY == 0:
             store.review(round_id, sub, "approve")

@@ -358,6 +358,7 @@ def test_figures_of_a_submission_kept_without_them_are_read_from_its_file(store,
     )  # fmt: skip  # as a store made before figures were kept has it
     assert store.figures(round_id, [old]) == {old: None}
     assert figures_of(store, round_id, [old])[old]["POOR_FUND_TOTAL"] == 4_321_000
+    assert store.figures(round_id, [old])[old]["POOR_FUND_TOTAL"] == 4_321_000  # kept: read once
 
 
 def test_a_figure_typed_as_text_is_kept_as_the_number_it_reads_as(store, round_id, make_return):

@@ -3,7 +3,7 @@ summed over each unit's version in use) and, for the office, the values that cha
 unit's previous version to the next.
 
 Each submission keeps the figures read from it (``Store.figures``); one stored by an older
-tonghop has none kept, and its figures are read again from its kept file."""
+tonghop has none kept: its figures are read again from its kept file, once, and kept."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def figures_of(store: Store, round_id: str, ids: list[int]) -> dict[int, Figures
         for i in missing:
             sub = subs[i]
             kept[i] = check_data(store, rnd, store.blob(sub.sha256), sub.filename, sub.received_at).values
+        store.fill_figures(round_id, {i: kept[i] for i in missing})  # read once, not at every page
     return kept
 
 

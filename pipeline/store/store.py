@@ -1,6 +1,7 @@
 """The store: ``Store.open`` a data folder (and a database URL), then rounds, unit links,
 blobs, submissions, reviews and the audit log through its methods. Every change is one
-transaction together with its audit line; nothing is ever updated in place or deleted."""
+transaction together with its audit line; nothing is ever updated in place or deleted (the one
+exception: the figures read from a file stored before they were kept, filled in once)."""
 
 from __future__ import annotations
 
@@ -436,6 +437,18 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(query).all()
         return {row.id: None if row.figures is None else json.loads(row.figures) for row in rows}
+
+    def fill_figures(self, round_id: str, figures: dict[int, dict[str, object]]) -> None:
+        """Keep the figures read again from the files of submissions stored before figures were
+        kept (revision 0002): only where none are kept. What the file says never changes, so this
+        fills a blank once; no record of what happened is changed."""
+        with self._write() as conn:
+            for submission_id, values in figures.items():
+                conn.execute(
+                    submissions.update()
+                    .where(submissions.c.id == submission_id, submissions.c.round_id == round_id, submissions.c.figures.is_(None))
+                    .values(figures=json.dumps(values, ensure_ascii=False))
+                )
 
     def review(self, round_id: str, submission_id: int, action: str, note: str = "", actor: str = "office") -> None:
         """The office approves a submission (``"approve"``) or returns it for correction
