@@ -26,6 +26,7 @@ from pipeline.core.constants import (
 
 SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
+UNIT_COMPARISON_CSV = "unit_comparison.csv"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
 _EXACT = 2**53  # below this, every whole number is exact as a float and a 64-bit integer
@@ -129,6 +130,9 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
     ]
     if result.comparison is not None:
         written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))
+    if result.unit_comparison is not None:
+        path = out_dir / UNIT_COMPARISON_CSV
+        written.append(write_frame(result.unit_comparison, path, numeric=("value", "prior", "change", "ratio")))
     run = {
         "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
         "period": result.period, "deadline": _iso(result.deadline), "fix_by": _iso(result.fix_by),
