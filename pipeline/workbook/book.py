@@ -56,6 +56,7 @@ from pipeline.workbook.layout import (
 )  # fmt: skip
 from pipeline.workbook.review import write_files, write_findings, write_relations
 from pipeline.workbook.sheets import write_sources, write_units
+from pipeline.workbook.unitprior import write_unit_prior
 
 SHEET_TOTALS = "Tổng hợp"
 HEADER_PRIOR = "Cùng kỳ"
@@ -134,6 +135,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
             marks = find_marks(result)
             layout = _write_totals(workbook.add_worksheet(SHEET_TOTALS), fmt, result, marks)
             write_units(workbook, fmt, result, marks, LONG_FORMAT_UNITS)
+            write_unit_prior(workbook, fmt, result)
             write_relations(workbook, fmt, result)
             write_files(workbook, fmt, result)
             write_findings(workbook, fmt, result)
