@@ -6,9 +6,11 @@ the file's faults are refused naming the row, and codes Excel stripped of their 
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -16,9 +18,10 @@ from pipeline import api
 from pipeline.cli import cli
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.crosswalk import load_crosswalk
-from pipeline.form.prior import load_prior
+from pipeline.form.model import Unit
+from pipeline.form.prior import PriorData, load_prior
 from pipeline.sample import fill_return, sample_values
-from pipeline.validate.compare import prior_by_level
+from pipeline.validate.compare import UNIT_COMPARISON_COLUMNS, compare_units, prior_by_level
 from pipeline.workbook.sheets import TABLE_HEADER_ROW
 from pipeline.workbook.unitprior import SHEET_UNIT_PRIOR
 from tests.conftest import message_fields
@@ -223,3 +226,26 @@ def test_codes_without_their_zeros_match_the_unit_list(tmp_path):
     crosswalk = load_crosswalk(path)
     assert [(k.old, k.new, k.line) for k in crosswalk.into("09001")] == [("3386", "9001", 2), ("03387", "09001", 3)]
     assert crosswalk.split() == {}
+
+
+def test_each_unit_is_flagged_as_the_totals_are(form):
+    units = [Unit("105", "Thành phố Lai Châu", "city"), Unit("09001", "Phường Mới A", "communes")]
+    values = pd.DataFrame(
+        [("09001", "TET_GIFTS_VALUE", 200), ("09001", "TET_GIFTS", 500), ("105", "UNITY_HOUSES", 5), ("105", "WARM_COATS", "")],
+        columns=["unit_code", "code", "value"],
+    )
+    prior = PriorData(by_unit={
+        ("105", "UNITY_HOUSES"): 0, ("105", "WARM_COATS"): 3, ("09001", "TET_GIFTS"): 100, ("09001", "TET_GIFTS_VALUE"): 100,
+        ("09001", "INSPECTIONS"): 4, ("03386", "TET_GIFTS"): 9,  # not sent; not a unit of the list
+    })  # fmt: skip
+    frame = compare_units(values, prior, units, form, factor=3)
+    assert list(frame.columns) == UNIT_COMPARISON_COLUMNS
+    rows = [(r.unit_code, r.code, r.prior, r.change, r.flag) for r in frame.itertuples()]
+    blank = rows[1][3]  # left blank this year: no change to tell, never flagged
+    assert rows == [  # unit list order, then form order
+        ("105", "UNITY_HOUSES", 0, 5, False),  # zero before: never flagged
+        ("105", "WARM_COATS", 3, blank, False),
+        ("09001", "TET_GIFTS", 100, 400, True),  # x5
+        ("09001", "TET_GIFTS_VALUE", 100, 100, False),  # x2
+    ]
+    assert math.isnan(blank) and math.isnan(frame["ratio"][0]) and frame["ratio"][2] == 5

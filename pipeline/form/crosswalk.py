@@ -99,8 +99,10 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
 def _old_figures(prior: PriorData) -> dict[str, dict[str, float]]:
     """The prior per-unit figures by old code (``code_key``): ``code -> value``."""
     own: dict[str, dict[str, float]] = {}
+    keys: dict[str, str] = {}  # one code_key per unit, not per figure
     for (unit_code, code), value in prior.by_unit.items():
-        own.setdefault(code_key(unit_code), {})[code] = value
+        key = keys.get(unit_code) or keys.setdefault(unit_code, code_key(unit_code))
+        own.setdefault(key, {})[code] = value
     return own
 
 

@@ -33,8 +33,10 @@ def figures_for_units(prior: PriorData, units: list[Unit]) -> PriorData:
     :param units: the whole unit list (a level's single unit is told from it).
     """
     own: dict[str, dict[str, float]] = {}
+    bare: dict[str, str] = {}  # one per unit, not per figure
     for (unit_code, code), value in prior.by_unit.items():
-        own.setdefault(_bare(unit_code), {})[code] = value
+        key = bare.get(unit_code) or bare.setdefault(unit_code, _bare(unit_code))
+        own.setdefault(key, {})[code] = value
     sole = {level for level, n in Counter(u.level for u in units).items() if n == 1}
     by_unit: dict[tuple[str, str], float] = {}
     for unit in units:

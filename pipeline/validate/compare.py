@@ -128,14 +128,19 @@ def compare_units(
     :returns: ``UNIT_COMPARISON_COLUMNS``, one row per figure a unit sent that has a prior
         value, in unit list then form order.
     """
-    sent = values.assign(number=pd.to_numeric(values["value"], errors="coerce"))
-    current = {(r.unit_code, r.code): float(r.number) for r in sent.itertuples()}
-    rows = [
-        (unit.code, unit.name, code, *_row(current[(unit.code, code)], prior.by_unit[(unit.code, code)], factor))
-        for unit in units
-        for code in form.indicators
-        if (unit.code, code) in prior.by_unit and (unit.code, code) in current
-    ]
-    frame = pd.DataFrame(rows, columns=UNIT_COMPARISON_COLUMNS)
-    frame["flag"] = frame["flag"].astype(bool)
-    return frame
+    keys = list(prior.by_unit)
+    before = pd.DataFrame({"unit_code": [k[0] for k in keys], "code": [k[1] for k in keys], "prior": list(prior.by_unit.values())})
+    sent = values[["unit_code", "code"]].assign(value=pd.to_numeric(values["value"], errors="coerce"))
+    frame = sent.merge(before, on=["unit_code", "code"])
+    names = {u.code: u.name for u in units}
+    frame = frame[frame["unit_code"].isin(names.keys())]
+    place = {u.code: i for i, u in enumerate(units)}
+    order = {code: i for i, code in enumerate(form.indicators)}
+    frame = frame.assign(_u=frame["unit_code"].map(place), _c=frame["code"].map(order).fillna(len(order)))
+    frame = frame.sort_values(["_u", "_c"], kind="stable").reset_index(drop=True)
+    old, value = frame["prior"].astype(float), frame["value"].astype(float)
+    frame["unit_name"] = frame["unit_code"].map(names)
+    frame["change"] = value - old
+    frame["ratio"] = (value / old.where(old > 0)).round(4)
+    frame["flag"] = (old > 0) & value.notna() & ((value > factor * old) | (value < old / factor))
+    return frame[UNIT_COMPARISON_COLUMNS].astype({"flag": bool})
