@@ -5,17 +5,14 @@ the file's faults are refused naming the row, and codes Excel stripped of their 
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from pipeline import api
-from pipeline.cli import cli
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.crosswalk import load_crosswalk
 from pipeline.form.model import Unit
@@ -25,7 +22,7 @@ from pipeline.validate.compare import UNIT_COMPARISON_COLUMNS, compare_units, pr
 from pipeline.workbook.sheets import TABLE_HEADER_ROW
 from pipeline.workbook.unitprior import SHEET_UNIT_PRIOR
 from tests.conftest import message_fields
-from tests.test_priorunits import prior_column
+from tests.test_priorunits import _rows, _run, prior_column
 
 # The 2024 list after the reorganisation: the city as before, three new units of the seven old communes.
 NEW_UNITS = """code,name,level
@@ -35,8 +32,7 @@ NEW_UNITS = """code,name,level
 09003,Xã Mới C,communes
 """
 MERGED = ("03386", "03387", "03388")  # wholly into 09001
-SPLIT = "03389"  # partly into 09002, partly into 09003
-# As Excel saves it: the leading zeros gone. Row 10 names an old unit the prior lacks, row 11 a new one the list lacks.
+# As Excel saves it: the leading zeros gone. 03389 is split between 9002 and 9003 (rows 5 and 7). Row 10 names an old unit the prior lacks, row 11 a new one the list lacks.
 CROSSWALK = """old_code,new_code
 3386,9001
 3387,9001
@@ -53,18 +49,9 @@ CROSSWALK = """old_code,new_code
 TYPED_AS = {"105": "105", "09001": "03386", "09002": "03387", "09003": "03388"}
 
 
-def _run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 @pytest.fixture(scope="module")
 def run_2023(tmp_path_factory, sample_dir) -> Path:
-    """The 2023 consolidation of the seven old communes and the city."""
+    """The 2023 consolidation of the seven old communes and the city: the prior figures."""
     out = tmp_path_factory.mktemp("xwalk") / "output" / "2023"
     api.consolidate(sample_dir, period="2023", out=out)
     return out
