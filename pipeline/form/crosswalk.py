@@ -128,7 +128,7 @@ def _split_note(unit: Unit, link: Link, parts: list[Link], crosswalk: Crosswalk,
 def unit_figures(prior: PriorData, units: list[Unit], crosswalk: Crosswalk | None = None) -> tuple[PriorData, list[Problem]]:
     """``prior`` with every unit's own prior figures in ``by_unit`` under the unit list's codes,
     across a reorganisation: a unit the crosswalk names as new gets the sum of its old units'
-    figures, none when one of them was split (``XWALK_010``, one per such unit); any other unit
+    figures, none when one of them was split (``XWALK_010`` for each such old unit); any other unit
     its own (``figures_for_units``). Also the crosswalk rows that cannot be used: an old code
     the prior figures lack (``XWALK_011``, when they have figures per unit at all) and a new
     code not in ``units`` (``XWALK_012``).
