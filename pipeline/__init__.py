@@ -28,6 +28,7 @@ _EXPORTS = {
     "load_form": "pipeline.form.definition",
     "load_units": "pipeline.form.units",
     "load_prior": "pipeline.form.prior",
+    "load_crosswalk": "pipeline.form.crosswalk",
     "read_consolidation": "pipeline.outputs.readback",
     "Findings": "pipeline.core.findings",
     "Problem": "pipeline.core.findings",

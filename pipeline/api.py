@@ -21,11 +21,12 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.core.pool import default_jobs
 from pipeline.form import registry
+from pipeline.form.crosswalk import Crosswalk, load_crosswalk, unit_figures
 from pipeline.form.definition import load_form
 from pipeline.form.model import Unit
 from pipeline.form.period import Period, format_date, parse_deadline
-from pipeline.form.prior import load_prior
-from pipeline.form.priorunits import figures_for_units, prior_notes
+from pipeline.form.prior import PriorData, load_prior
+from pipeline.form.priorunits import prior_notes
 from pipeline.form.units import load_unit_tree, load_units, unit_file_stem, write_units
 from pipeline.forward.fill import ForwardRun, forward_consolidation
 from pipeline.outputs.readback import read_consolidation
@@ -68,6 +69,7 @@ def make_templates(
     prior_path: PathLike | None = None,
     out: PathLike | None = None,
     jobs: int | None = None,
+    crosswalk_path: PathLike | None = None,
 ) -> TemplateRun:
     """Write one template per unit; returns the files written and the notes on prior figures.
 
@@ -75,14 +77,20 @@ def make_templates(
     :param prior_path: prior-period figures shown in a column beside this period's: a previous
         run's output folder (``output/2023/``), its ``values.csv`` (every unit's figures) or
         ``totals.csv`` (figures by level: only a level's single unit, the city, gets them).
+    :param crosswalk_path: a CSV ``old_code,new_code`` (with ``prior_path``): a unit made of
+        old units gets their figures summed; one that received part of a split unit gets none.
     """
     chosen = chosen_period(period)
     deadline = _deadline_text(deadline)
     form = load_form(form_path).for_period(chosen)
     units = load_units(units_path, form)
-    prior = load_prior(prior_path) if prior_path else None
-    notes = prior_notes(prior, units, form) if prior else []
-    prior = figures_for_units(prior, units) if prior else None
+    prior, crosswalk = _prior_and_crosswalk(prior_path, crosswalk_path)
+    notes: list[str] = []
+    if prior:
+        filled, found = unit_figures(prior, units, crosswalk)
+        explained = frozenset(p.unit_code for p in found if p.unit_code)
+        notes = prior_notes(prior, units, form, filled, explained) + [p.message for p in found]
+        prior = filled
     out_dir = Path(out) if out else settings.TEMPLATES_DIR / chosen.code
     return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), notes)
 
@@ -159,6 +167,14 @@ def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck
     )  # fmt: skip
 
 
+def _prior_and_crosswalk(prior_path: PathLike | None, crosswalk_path: PathLike | None) -> tuple[PriorData | None, Crosswalk | None]:
+    """The prior figures and the crosswalk, each read and checked; a crosswalk needs prior figures (``XWALK_006``)."""
+    if crosswalk_path and not prior_path:
+        raise PipelineError(Msg.XWALK_006.render(where=str(crosswalk_path)))
+    prior = load_prior(prior_path) if prior_path else None
+    return prior, load_crosswalk(crosswalk_path) if crosswalk_path else None
+
+
 def consolidate(
     returns_dir: PathLike,
     *,
@@ -173,12 +189,17 @@ def consolidate(
     on_files: Callable[[int], None] | None = None,
     deadline: str | date | None = None,
     fix_days: int = settings.FIX_DAYS,
+    crosswalk_path: PathLike | None = None,
 ) -> tuple[ConsolidationResult, Path]:
     """Consolidate a folder of returns and write every output; returns the result and the output folder.
 
     :param prior_path: prior-period figures: a previous run's output folder (``output/2023/``),
         its ``totals.csv``, or a ``code,level,period,value`` file; totals are compared with them
-        and changes beyond ``factor`` times become warnings.
+        and changes beyond ``factor`` times become warnings; with a previous run's output folder
+        or ``values.csv``, each unit is compared with its own figures too (``unit_comparison.csv``).
+    :param crosswalk_path: a CSV ``old_code,new_code`` (with ``prior_path``) for a
+        reorganisation: a new unit is compared with the sum of the old units merged into it; a
+        unit that received part of a split old unit is compared only through the level totals.
     :param deadline: the round's deadline, ``DD/MM/YYYY`` or a ``date`` (default: the one most
         returns carry in their metadata); each unit is on time, late (how many days) or missing.
     :param fix_days: days a unit is given to send a corrected return, after the consolidation's
@@ -195,10 +216,10 @@ def consolidate(
     form = load_form(form_path)
     form = form.for_period(chosen) if chosen else form
     units, tree = load_unit_tree(units_path, form)
-    prior = load_prior(prior_path) if prior_path else None
+    prior, crosswalk = _prior_and_crosswalk(prior_path, crosswalk_path)
     result = consolidate_folder(
         folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
-        prior=prior, factor=factor, deadline=due, fix_days=fix_days, tree=tree,
+        prior=prior, factor=factor, deadline=due, fix_days=fix_days, tree=tree, crosswalk=crosswalk,
     )  # fmt: skip
     if not result.received:
         raise PipelineError(Msg.FILE_005.render(where=str(folder), period=result.form.period.label, reasons=nothing_usable(result)))

@@ -28,6 +28,16 @@ def form_options(func):
     )(func)
 
 
+# --crosswalk, shared by the commands that take --prior.
+crosswalk_option = click.option(
+    "--crosswalk",
+    "crosswalk_path",
+    type=params.Path(exists=True, dir_okay=False),
+    help="Tệp đối chiếu mã đơn vị cũ và mới sau khi sáp nhập (CSV: old_code,new_code; dùng với --prior): "
+    "số liệu kỳ trước của các đơn vị cũ được cộng vào đơn vị mới.",
+)
+
+
 def _fail(err: PipelineError) -> None:
     echo(f"Lỗi: {err}", err=True)
     sys.exit(2)
@@ -51,9 +61,10 @@ def cli() -> None:
     type=params.Path(exists=True),
     help="Số liệu kỳ trước in bên cạnh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/), hoặc tệp values.csv, totals.csv, code,level,period,value.",
 )
+@crosswalk_option
 @click.option("--out", type=params.Path(file_okay=False), help="Thư mục ghi biểu mẫu (mặc định input_templates/<kỳ>/).")
 @click.option("--jobs", type=params.IntRange(1, 64), default=None, help="Số tiến trình ghi biểu mẫu song song (mặc định: số lõi của máy).")
-def templates(form_path, units_path, period, deadline, prior_path, out, jobs) -> None:
+def templates(form_path, units_path, period, deadline, prior_path, crosswalk_path, out, jobs) -> None:
     """Tạo một biểu mẫu Excel cho mỗi đơn vị.
 
     \b
@@ -62,8 +73,9 @@ def templates(form_path, units_path, period, deadline, prior_path, out, jobs) ->
     """
     try:
         run = api.make_templates(
-            form_path=form_path, units_path=units_path, period=period, deadline=deadline, prior_path=prior_path, out=out, jobs=jobs
-        )
+            form_path=form_path, units_path=units_path, period=period, deadline=deadline, prior_path=prior_path, out=out, jobs=jobs,
+            crosswalk_path=crosswalk_path,
+        )  # fmt: skip
     except PipelineError as err:
         _fail(err)
     if not period:
@@ -124,6 +136,7 @@ def _progress():
 @click.option("--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
 @click.option("--prior", "prior_path", type=params.Path(exists=True),
               help="Số liệu kỳ trước để so sánh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/) hoặc tệp totals.csv.")  # fmt: skip
+@crosswalk_option
 @click.option("--factor", type=params.FloatRange(1, min_open=True), default=settings.OUTLIER_FACTOR,
               help=f"Cảnh báo khi tổng số liệu tăng hoặc giảm quá số lần này so với kỳ trước (dùng với --prior; mặc định {format_number(settings.OUTLIER_FACTOR)}).")  # fmt: skip
 @click.option("--jobs", type=params.IntRange(1, 64), default=None, help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy).")
@@ -131,7 +144,9 @@ def _progress():
 @click.option("--deadline", metavar="NGÀY", help="Hạn nộp, ví dụ 15/11/2024 (mặc định: hạn ghi trong biểu mẫu).")
 @click.option("--fix-days", type=params.IntRange(0, 365), default=settings.FIX_DAYS,
               help=f"Số ngày để đơn vị gửi lại báo cáo đã sửa, tính từ ngày tổng hợp (hoặc từ hạn nộp nếu muộn hơn; mặc định {settings.FIX_DAYS}).")  # fmt: skip
-def consolidate(returns_dir, form_path, units_path, period, out, prior_path, factor, jobs, strict, deadline, fix_days) -> None:
+def consolidate(
+    returns_dir, form_path, units_path, period, out, prior_path, crosswalk_path, factor, jobs, strict, deadline, fix_days
+) -> None:
     """Tổng hợp mọi báo cáo trong một thư mục, đối soát và ghi kết quả.
 
     \b
@@ -143,6 +158,7 @@ def consolidate(returns_dir, form_path, units_path, period, out, prior_path, fac
         result, out_dir = api.consolidate(
             returns_dir, form_path=form_path, units_path=units_path, period=period, out=out, jobs=jobs,
             prior_path=prior_path, factor=factor, progress=step, on_files=start, deadline=deadline, fix_days=fix_days,
+            crosswalk_path=crosswalk_path,
         )  # fmt: skip
     except PipelineError as err:
         _fail(err)

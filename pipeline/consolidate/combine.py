@@ -24,12 +24,13 @@ from pipeline.core import settings
 from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
+from pipeline.form.crosswalk import Crosswalk, unit_figures
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_code, period_label
 from pipeline.form.prior import PriorData
 from pipeline.form.tree import UnitTree
 from pipeline.validate.checks import FileOutcome
-from pipeline.validate.compare import compare_with_prior
+from pipeline.validate.compare import compare_units, compare_with_prior
 from pipeline.validate.context import Context
 from pipeline.validate.reconcile import RELATION_COLUMNS, check_returns, check_totals
 
@@ -115,6 +116,25 @@ def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: 
     return pd.DataFrame(rows, columns=FILE_COLUMNS)
 
 
+def _compare(
+    totals: pd.DataFrame,
+    values: pd.DataFrame,
+    prior: PriorData | None,
+    form: FormDefinition,
+    factor: float,
+    units: list[Unit],
+    crosswalk: Crosswalk | None,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
+    """The comparison of the totals with the prior period's, that of each unit with its own
+    prior figures (when the prior has figures per unit), and what was found on the way."""
+    if prior is None:
+        return None, None, []
+    comparison, found = compare_with_prior(totals, prior, form, factor, units, crosswalk)
+    own, notes = unit_figures(prior, units, crosswalk)
+    by_unit = compare_units(values, own, units, form, factor) if prior.by_unit else None
+    return comparison, by_unit, found + notes
+
+
 def consolidate_returns(
     outcomes: list[FileOutcome],
     ctx: Context,
@@ -127,11 +147,14 @@ def consolidate_returns(
     deadline: date | None = None,
     fix_days: int = settings.FIX_DAYS,
     tree: UnitTree | None = None,
+    crosswalk: Crosswalk | None = None,
 ) -> ConsolidationResult:
     """Pure consolidation of files already read and checked.
 
     :param prior: prior-period figures: totals are compared with them and changes beyond
-        ``factor`` times become warnings.
+        ``factor`` times become warnings; each unit's figures are compared with its own.
+    :param crosswalk: old and new unit codes: a unit's own prior figures are those of the old
+        units merged into it (``crosswalk.unit_figures``).
     :param source: where the returns came from (the folder), recorded in the outputs.
     :param deadline: the round's deadline (default: the one most returns carry in their metadata).
     :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
@@ -169,16 +192,14 @@ def consolidate_returns(
     level_rows, found = check_totals(totals, form, levels)
     findings.extend(found)
     relations = pd.concat([rows, pd.DataFrame(level_rows, columns=RELATION_COLUMNS)], ignore_index=True)
-    comparison = None
-    if prior is not None:
-        comparison, found = compare_with_prior(totals, prior, form, factor, units)
-        findings.extend(found)
+    comparison, unit_comparison, found = _compare(totals, values, prior, form, factor, units, crosswalk)
+    findings.extend(found)
     submissions = _submissions(units, used, superseded, deadline, now + settings.SAVED_TIME_SLACK)
     return ConsolidationResult(
         form, tuple(units), period.code, values, totals, relations, submissions,
         _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison, chosen_by,
         deadline, fix_deadline(deadline, fix_days, vietnam_time(now).date()), vietnam_time(now).date(),
-        roll_up(values, form, units, set(used), tree) if tree else None,
+        roll_up(values, form, units, set(used), tree) if tree else None, unit_comparison,
     )  # fmt: skip
 
 
@@ -196,11 +217,12 @@ def consolidate_folder(
     deadline: date | None = None,
     fix_days: int = settings.FIX_DAYS,
     tree: UnitTree | None = None,
+    crosswalk: Crosswalk | None = None,
 ) -> ConsolidationResult:
     """Read every file of ``folder`` and consolidate.
 
     :param on_files: called once with the number of files found (to size a progress bar).
-    :param prior: prior-period figures to compare the totals with (see ``consolidate_returns``).
+    :param prior: prior-period figures to compare the totals with, ``crosswalk``: see ``consolidate_returns``.
     :param deadline: the round's deadline, ``fix_days``, ``tree``: see ``consolidate_returns``.
     """
     folder = Path(folder)
@@ -212,4 +234,5 @@ def consolidate_folder(
     return consolidate_returns(
         outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days,
         tree=tree,
+        crosswalk=crosswalk,
     )  # fmt: skip

@@ -44,6 +44,8 @@ class ConsolidationResult:
     :ivar submissions: ``SUBMISSION_COLUMNS``, one row per unit of the list (status: ``SubmissionStatus``).
     :ivar files: ``FILE_COLUMNS``, one row per file seen (status: ``FileStatus``; ``note``: why a file is not used).
     :ivar comparison: ``compare.COMPARISON_COLUMNS`` when a prior period was given.
+    :ivar unit_comparison: ``compare.UNIT_COMPARISON_COLUMNS`` when the prior period's figures
+        were given per unit: each unit's figures beside its own (across a crosswalk).
     :ivar form: the form with its labels filled for ``period`` (``FormDefinition.for_period``).
     :ivar period: the period's code (``2024``, ``2024-H1``; see ``form.period``).
     :ivar deadline: the round's deadline (``--deadline``, else the one most returns carry), or None.
@@ -70,6 +72,7 @@ class ConsolidationResult:
     fix_by: date | None = None
     consolidated_on: date | None = None
     parents: ParentTotals | None = None
+    unit_comparison: pd.DataFrame | None = None
 
     @property
     def levels(self) -> list[str]:

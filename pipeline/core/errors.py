@@ -474,6 +474,51 @@ class Msg(Enum):
         "[{where}] {count} đơn vị không có trong {name} nên không có số liệu năm trước: {units}. Đơn vị mới thành lập, đổi mã hoặc năm trước không nộp báo cáo thì cột này để trống là đúng; nếu không, hãy kiểm tra mã đơn vị trong danh sách đơn vị.",
     )
 
+    # The crosswalk of unit codes across a reorganisation (--crosswalk): the file's faults are
+    # raised as FormDefinitionError; what it means for the comparison is a finding.
+    XWALK_001 = (
+        "Crosswalk unreadable",
+        "[{where}] Không đọc được tệp đối chiếu mã đơn vị: {reason}. Hãy kiểm tra đường dẫn và lưu tệp ở dạng CSV, mã hóa UTF-8.",
+    )
+    XWALK_002 = (
+        "Crosswalk columns missing",
+        "[{where}] Tệp đối chiếu mã đơn vị thiếu cột {missing} (dòng tiêu đề đang là '{header}'). Hãy ghi dòng đầu tiên là old_code,new_code: mã đơn vị cũ (kỳ trước), mã đơn vị mới (kỳ này).",
+    )
+    XWALK_003 = (
+        "Crosswalk code blank",
+        "[{where}] Thiếu {what} ở cột '{column}'. Hãy điền mã hoặc xóa dòng này.",
+    )
+    XWALK_004 = (
+        "Crosswalk pair repeated",
+        "[{where}] Cặp mã {old} → {new} đã có ở dòng {first_row}. Hãy xóa dòng trùng.",
+    )
+    XWALK_005 = (
+        "Crosswalk empty",
+        "[{where}] Tệp đối chiếu mã đơn vị không có cặp mã nào. Hãy ghi mỗi dòng một cặp old_code,new_code, hoặc bỏ --crosswalk.",
+    )
+    XWALK_006 = (
+        "Crosswalk without prior",
+        "[--crosswalk {where}] Tệp đối chiếu mã đơn vị chỉ dùng để so sánh với số liệu kỳ trước. Hãy thêm --prior (ví dụ thư mục kết quả kỳ trước output/2024/) hoặc bỏ --crosswalk.",
+    )
+    XWALK_010 = (
+        "Split unit: level totals only",
+        "[{where}] {unit} nhận một phần của đơn vị cũ {old} (đơn vị này được chia cho {count} đơn vị mới: {news}) nên không có số liệu cùng kỳ riêng để so sánh; chỉ so sánh tổng theo cấp. Không cần làm gì; nếu đơn vị cũ không bị chia, hãy sửa tệp đối chiếu.",
+        "crosswalk-split",
+        "Đơn vị cũ bị chia tách",
+    )
+    XWALK_011 = (
+        "Crosswalk old code not in prior",
+        "[{where}] Mã đơn vị cũ {old} không có trong số liệu kỳ trước ({name}), nên số liệu cùng kỳ của đơn vị mới {new} thiếu phần của đơn vị này. Hãy kiểm tra mã cũ ở dòng này; nếu kỳ trước đơn vị đó không nộp báo cáo thì bỏ qua.",
+        "crosswalk-old-unknown",
+        "Mã cũ không có số liệu kỳ trước",
+    )
+    XWALK_012 = (
+        "Crosswalk new code not listed",
+        "[{where}] Mã đơn vị mới {new} không có trong danh sách đơn vị nên dòng này không được dùng. Hãy sửa mã mới cho đúng danh sách đơn vị (units.csv).",
+        "crosswalk-new-unknown",
+        "Mã mới không có trong danh sách",
+    )
+
     # The reporting period and the deadline (raised as PipelineError).
     PERIOD_001 = (
         "Bad period",

@@ -33,8 +33,10 @@ def figures_for_units(prior: PriorData, units: list[Unit]) -> PriorData:
     :param units: the whole unit list (a level's single unit is told from it).
     """
     own: dict[str, dict[str, float]] = {}
+    bare: dict[str, str] = {}  # one per unit, not per figure
     for (unit_code, code), value in prior.by_unit.items():
-        own.setdefault(_bare(unit_code), {})[code] = value
+        key = bare.get(unit_code) or bare.setdefault(unit_code, _bare(unit_code))
+        own.setdefault(key, {})[code] = value
     sole = {level for level, n in Counter(u.level for u in units).items() if n == 1}
     by_unit: dict[tuple[str, str], float] = {}
     for unit in units:
@@ -44,7 +46,7 @@ def figures_for_units(prior: PriorData, units: list[Unit]) -> PriorData:
     return replace(prior, by_unit=by_unit)
 
 
-def _file_name(prior: PriorData) -> str:
+def prior_file_name(prior: PriorData) -> str:
     """The file named in the notes: the one read, or a folder's ``values.csv``."""
     path = Path(prior.source)
     return VALUES_CSV if prior.source and path.is_dir() else path.name
@@ -52,7 +54,7 @@ def _file_name(prior: PriorData) -> str:
 
 def _without_note(prior: PriorData, without: list[Unit], form: FormDefinition) -> str:
     """``PRIOR_009`` (totals by level only) or ``PRIOR_010`` (units absent from the per-unit values)."""
-    where, name = prior.source or "--prior", _file_name(prior)
+    where, name = prior.source or "--prior", prior_file_name(prior)
     if not prior.by_unit:
         count = Counter(u.level for u in without)  # levels in the order of the unit list
         who = " và ".join(f"{format_number(n)} đơn vị {form.level_label(level).lower()}" for level, n in count.items())
@@ -63,16 +65,22 @@ def _without_note(prior: PriorData, without: list[Unit], form: FormDefinition) -
     return Msg.PRIOR_010.render(where=where, count=format_number(len(without)), name=name, units=named)
 
 
-def prior_notes(prior: PriorData, units: list[Unit], form: FormDefinition) -> list[str]:
+def prior_notes(
+    prior: PriorData, units: list[Unit], form: FormDefinition, filled: PriorData | None = None, explained: frozenset[str] = frozenset()
+) -> list[str]:
     """What the officer should know about the prior figures of the templates: that they are of
     another period than the one before ``form.period`` (``PRIOR_008``), and in one line which
-    units get none and why."""
+    units get none and why.
+
+    :param filled: the units' figures when not ``figures_for_units(prior, units)`` (a crosswalk's).
+    :param explained: codes of units whose lack of figures is told otherwise (a split unit's).
+    """
     notes = []
     mismatch = period_mismatch(prior, form.period)
     if mismatch:
         notes.append(Msg.PRIOR_008.render(**mismatch))
-    filled = {unit_code for unit_code, _ in figures_for_units(prior, units).by_unit}
-    without = [u for u in units if u.code not in filled]
+    have = {unit_code for unit_code, _ in (filled or figures_for_units(prior, units)).by_unit}
+    without = [u for u in units if u.code not in have and u.code not in explained]
     if without:
         notes.append(_without_note(prior, without, form))
     return notes

@@ -28,6 +28,7 @@ from pipeline.core.constants import (
 SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
 PARENT_TOTALS_CSV = "parent_totals.csv"
+UNIT_COMPARISON_CSV = "unit_comparison.csv"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
 _EXACT = 2**53  # below this, every whole number is exact as a float and a 64-bit integer
@@ -131,6 +132,9 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
     ]
     if result.comparison is not None:
         written.append(write_frame(result.comparison, out_dir / COMPARISON_CSV, numeric=("value", "prior", "change", "ratio")))
+    if result.unit_comparison is not None:
+        path = out_dir / UNIT_COMPARISON_CSV
+        written.append(write_frame(result.unit_comparison, path, numeric=("value", "prior", "change", "ratio")))
     if result.parents is not None:
         written.append(
             write_frame(result.parents.frame(), out_dir / PARENT_TOTALS_CSV, numeric=("value", "units_received", "units_listed"))

@@ -19,14 +19,14 @@ from pipeline.appendix.notice_files import NOTICES_DIR, write_notices
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import FILES_CSV, FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV, WORKBOOK_XLSX
 from pipeline.core.errors import Msg, OutputError
-from pipeline.outputs.csvfiles import COMPARISON_CSV, PARENT_TOTALS_CSV, RUN_JSON, SUBMISSIONS_CSV
+from pipeline.outputs.csvfiles import COMPARISON_CSV, PARENT_TOTALS_CSV, RUN_JSON, SUBMISSIONS_CSV, UNIT_COMPARISON_CSV
 from pipeline.outputs.lock import output_lock
 
 STAGING_PREFIX = ".tonghop-staging-"
 # Every file tonghop writes into an output folder: those a run does not write again are removed.
 KNOWN_OUTPUTS = (
-    TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV, SUBMISSIONS_CSV, COMPARISON_CSV, FILES_CSV, RUN_JSON, WORKBOOK_XLSX, DOCX_NAME,
-    NOTICES_DIR, PARENT_TOTALS_CSV,
+    TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV, SUBMISSIONS_CSV, COMPARISON_CSV, UNIT_COMPARISON_CSV, FILES_CSV, RUN_JSON,
+    WORKBOOK_XLSX, DOCX_NAME, NOTICES_DIR, PARENT_TOTALS_CSV,
 )  # fmt: skip
 # A temporary file of ``core.atomic.atomic_path``: ``.<stem>.<8 hex digits><suffix>.tmp``.
 _OWN_TEMP = re.compile(r"\.(?P<stem>.+)\.[0-9a-f]{8}(?P<suffix>\.[^.]+)\.tmp")

@@ -4,6 +4,7 @@ Each sheet is written by one function, in one module:
 
 - Tổng hợp: ``book.py``, ``_write_totals`` (``write_workbook`` assembles the sheets in this order);
 - Theo đơn vị: ``sheets.py``, ``write_units``;
+- Cùng kỳ theo đơn vị (with prior figures per unit): ``unitprior.py``, ``write_unit_prior``;
 - Theo đơn vị cấp trên (with a tree of units only): ``parents.py``, ``write_parents``;
 - Đối soát: ``review.py``, ``write_relations``;
 - Tình trạng nộp: ``review.py``, ``write_files``;

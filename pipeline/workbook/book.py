@@ -58,6 +58,7 @@ from pipeline.workbook.layout import (
 from pipeline.workbook.parents import write_parents
 from pipeline.workbook.review import write_files, write_findings, write_relations
 from pipeline.workbook.sheets import write_sources, write_units
+from pipeline.workbook.unitprior import write_unit_prior
 
 SHEET_TOTALS = "Tổng hợp"
 HEADER_PRIOR = "Cùng kỳ"
@@ -136,6 +137,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
             marks = find_marks(result)
             layout = _write_totals(workbook.add_worksheet(SHEET_TOTALS), fmt, result, marks)
             write_units(workbook, fmt, result, marks, LONG_FORMAT_UNITS)
+            write_unit_prior(workbook, fmt, result)
             write_parents(workbook, fmt, result, marks)
             write_relations(workbook, fmt, result)
             write_files(workbook, fmt, result)
