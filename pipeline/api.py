@@ -11,8 +11,9 @@ from pathlib import Path
 
 from pipeline.appendix.dating import ReportDate, default_report_date, given_date
 from pipeline.appendix.document import DOCX_NAME, write_appendix
-from pipeline.consolidate.collect import list_files, process_file
+from pipeline.consolidate.collect import Kept, list_files, process_file
 from pipeline.consolidate.combine import consolidate_folder
+from pipeline.consolidate.combine import consolidate_kept as consolidate_kept_files
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.consolidate.unusable import nothing_usable
 from pipeline.core import settings
@@ -23,7 +24,7 @@ from pipeline.core.pool import default_jobs
 from pipeline.form import registry
 from pipeline.form.crosswalk import Crosswalk, load_crosswalk, unit_figures
 from pipeline.form.definition import load_form
-from pipeline.form.model import Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.prior import PriorData, load_prior
 from pipeline.form.priorunits import prior_notes
@@ -208,24 +209,61 @@ def consolidate(
     :param on_files: called once with the number of files found.
     :raises PipelineError: the folder is missing, or nothing in it could be consolidated.
     """
-    chosen = Period.parse(period) if period else None
-    due = parse_deadline(deadline)
     folder = Path(returns_dir)
     if not folder.is_dir():
         raise PipelineError(Msg.FILE_006.render(where=str(folder)))
+    chosen, form, units, options = _consolidation_inputs(form_path, units_path, period, prior_path, crosswalk_path, deadline)
+    result = consolidate_folder(
+        folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
+        factor=factor, fix_days=fix_days, **options,
+    )  # fmt: skip
+    return result, _write_consolidation(result, out, str(folder))
+
+
+def consolidate_kept(
+    kept: list[Kept],
+    *,
+    source: str,
+    form_path: PathLike | None = None,
+    units_path: PathLike | None = None,
+    period: str | None = None,
+    out: PathLike | None = None,
+    jobs: int | None = None,
+    prior_path: PathLike | None = None,
+    deadline: str | date | None = None,
+) -> tuple[ConsolidationResult, Path]:
+    """``consolidate`` of files read where they are kept (a round's store: no copies made), each
+    under its label and file time (``collect.Kept``); ``source`` names where they came from."""
+    chosen, form, units, options = _consolidation_inputs(form_path, units_path, period, prior_path, None, deadline)
+    result = consolidate_kept_files(kept, form, units, chosen.code if chosen else None, jobs or default_jobs(), source=source, **options)
+    return result, _write_consolidation(result, out, source)
+
+
+def _consolidation_inputs(
+    form_path: PathLike | None,
+    units_path: PathLike | None,
+    period: str | None,
+    prior_path: PathLike | None,
+    crosswalk_path: PathLike | None,
+    deadline: str | date | None,
+) -> tuple[Period | None, FormDefinition, list[Unit], dict]:
+    """The period, the form for it, the units and the options of a consolidation, each read and checked."""
+    chosen = Period.parse(period) if period else None
+    due = parse_deadline(deadline)
     form = load_form(form_path)
     form = form.for_period(chosen) if chosen else form
     units, tree = load_unit_tree(units_path, form)
     prior, crosswalk = _prior_and_crosswalk(prior_path, crosswalk_path)
-    result = consolidate_folder(
-        folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
-        prior=prior, factor=factor, deadline=due, fix_days=fix_days, tree=tree, crosswalk=crosswalk,
-    )  # fmt: skip
+    return chosen, form, units, {"prior": prior, "deadline": due, "tree": tree, "crosswalk": crosswalk}
+
+
+def _write_consolidation(result: ConsolidationResult, out: PathLike | None, where: str) -> Path:
+    """Every output of ``result`` into ``out`` (default ``output/<period>``); nothing usable: ``FILE_005``."""
     if not result.received:
-        raise PipelineError(Msg.FILE_005.render(where=str(folder), period=result.form.period.label, reasons=nothing_usable(result)))
+        raise PipelineError(Msg.FILE_005.render(where=where, period=result.form.period.label, reasons=nothing_usable(result)))
     out_dir = Path(out) if out else settings.OUTPUT_DIR / result.period
     write_outputs(result, out_dir)
-    return result, out_dir
+    return out_dir
 
 
 def _report_date(text: str | date | None) -> date | None:

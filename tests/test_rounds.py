@@ -259,7 +259,7 @@ def test_round_consolidate_gives_the_outputs_of_consolidate(store, round_id, sam
     copy = shutil.copytree(sample_dir, tmp_path / "returns")
     expected, direct = api.consolidate(copy, period="2023", out=tmp_path / "direct", deadline=DUE)
     assert result.received == expected.received == 8
-    for name in ("totals.csv", "values.csv", "findings.csv"):
+    for name in ("totals.csv", "values.csv", "findings.csv", "submissions.csv", "files.csv", "relations.csv"):
         assert (out / name).read_bytes() == (direct / name).read_bytes(), name
     assert (out / WORKBOOK_XLSX).is_file()
     assert store.audit(round_id)[-1].action == "consolidate"

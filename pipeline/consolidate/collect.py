@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -101,15 +101,31 @@ def _walk(folder: Path, root: Path, files: list[Path], found: list[Problem]) -> 
             files.append(Path(entry.path))
 
 
-def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING, root: Path | None = None) -> FileOutcome:
+@dataclass(frozen=True)
+class Kept:
+    """A file read where it is kept (a round's store), under a name and a file time of its own:
+    what it would be called and when it was received, had it been copied into a folder."""
+
+    path: Path
+    label: str
+    mtime: float
+
+
+Item = tuple[Path, Path | None] | Kept  # a file of a folder (its path, the folder), or a kept one
+
+
+def process_file(
+    path: Path, ctx: Context, severity: str = Severity.WARNING, root: Path | None = None, kept: Kept | None = None
+) -> FileOutcome:
     """Read, extract and check one file; any failure becomes a finding for that file.
 
     The outcome names the file by ``file_label``: its path under ``root`` (the returns folder;
-    default: its own name), a name that is not UTF-8 made readable, with a finding that says so.
+    default: its own name), a name that is not UTF-8 made readable, with a finding that says so;
+    a ``kept`` file by its label, with its file time.
     """
-    name, named = file_label(path, root)
+    name, named = (kept.label, ()) if kept else file_label(path, root)
     try:
-        mtime = path.stat().st_mtime
+        mtime = kept.mtime if kept else path.stat().st_mtime
         checked = check_return(extract_return(read_workbook(path), ctx.form, name), ctx, severity)
         modified = checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc)
         return replace(checked, problems=(*named, *checked.problems), modified=modified, file_mtime=mtime)
@@ -126,34 +142,37 @@ def process_file(path: Path, ctx: Context, severity: str = Severity.WARNING, roo
         )
 
 
-def _process(ctx: Context, item: tuple[Path, Path | None]) -> FileOutcome:
+def _process(ctx: Context, item: Item) -> FileOutcome:
+    if isinstance(item, Kept):
+        return process_file(item.path, ctx, Severity.WARNING, kept=item)
     return process_file(item[0], ctx, Severity.WARNING, item[1])
 
 
-def _crashed(item: tuple[Path, Path | None], err: BaseException) -> FileOutcome:
+def _crashed(item: Item, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    name, named = file_label(*item)
+    name, named = (item.label, ()) if isinstance(item, Kept) else file_label(*item)
     crash = problem(Msg.FILE_012, Severity.WARNING, file=name, reason=reason, note="crash")
     return FileOutcome(name, problems=(crash, *named), readable=False)
 
 
-def _isolated(item: tuple[Path, Path | None], ctx: Context) -> FileOutcome:
+def _isolated(item: Item, ctx: Context) -> FileOutcome:
     """Read one file in a process of its own, so a crash is pinned on that file alone."""
     (done,) = map_chunks(_process, [[item]], ctx, 1)
     return _crashed(item, done) if isinstance(done, Exception) else done[0]
 
 
 def read_returns(
-    paths: list[Path], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
+    paths: list[Path] | list[Kept], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
 ) -> list[FileOutcome]:
     """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
     each in a fresh process, so only the file that kills its reader becomes a finding.
 
+    :param paths: the files of a folder, or files read where they are kept (``Kept``).
     :param root: the returns folder: files are named by their path under it (``file_label``).
     """
-    items = [(path, root) for path in paths]
+    items: list[Item] = [p if isinstance(p, Kept) else (p, root) for p in paths]
     if jobs <= 1 or len(items) < 8:
         out = []
         for item in items:

@@ -6,10 +6,11 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from pipeline.consolidate.collect import list_files, missing_units, pad_unit_codes, read_returns, select_latest
+from pipeline.consolidate.collect import Kept, list_files, missing_units, pad_unit_codes, read_returns, select_latest
 from pipeline.consolidate.result import (
     FILE_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -236,3 +237,16 @@ def consolidate_folder(
         tree=tree,
         crosswalk=crosswalk,
     )  # fmt: skip
+
+
+def consolidate_kept(
+    kept: list[Kept], form: FormDefinition, units: list[Unit], period: str | None, jobs: int, *, source: str, **options: Any
+) -> ConsolidationResult:
+    """Consolidate files read where they are kept (a round's store), each under its label and
+    file time, exactly as ``consolidate_folder`` would a folder of copies of them so named.
+
+    :param options: ``prior``, ``factor``, ``deadline``, ``fix_days``, ``tree``, ``crosswalk``: see ``consolidate_returns``.
+    """
+    ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
+    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs)
+    return consolidate_returns(outcomes, ctx, units, [], source=source, **options)

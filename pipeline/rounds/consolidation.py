@@ -1,15 +1,16 @@
-"""Consolidating a round from the store: the version in use of each unit, copied under its
-name into a folder of its own, then ``pipeline.api.consolidate`` with the round's form, unit
-list, period and deadline: exactly the outputs of ``tonghop consolidate`` on those files."""
+"""Consolidating a round from the store: the version in use of each unit, read where the store
+keeps it under the name it was sent with and the time it was received (no copies: creating
+thousands of files is slow, and an antivirus scans each), with the round's form, unit list,
+period and deadline: exactly the outputs of ``tonghop consolidate`` on a folder of those files."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import api
+from pipeline.consolidate.collect import Kept
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.rounds.board import status
@@ -41,19 +42,18 @@ def consolidate_round(
     used = [by_id[row.in_use] for row in status(store, round_id) if row.in_use is not None]
     if not used:
         raise PipelineError(Msg.ROUND_107.render(round=round_id))
+    taken: set[str] = set()
+    kept = [
+        Kept(store.blob_path(sub.sha256), unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp())
+        for sub in used  # the later saved time inside the file stays in it
+    ]
+    for sub in used:
+        store.blob(sub.sha256)  # whole and undamaged (STORE_004, STORE_005), before it is read
     with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
         units_csv = write_units(store.units(round_id), Path(tmp) / "units.csv")
-        returns = Path(tmp) / "returns"
-        returns.mkdir()
-        taken: set[str] = set()
-        for sub in used:
-            path = returns / unique_name(safe_name(sub.filename), taken)
-            path.write_bytes(store.blob(sub.sha256))
-            moment = sub.received_at.timestamp()  # the later saved time inside the file stays in it
-            os.utime(path, (moment, moment))
-        result, out_dir = api.consolidate(
-            returns, form_path=form_path(rnd), units_path=units_csv, period=rnd.period, out=out, jobs=jobs,
-            deadline=rnd.deadline, prior_path=prior_path,
+        result, out_dir = api.consolidate_kept(
+            kept, source=f"đợt {round_id}", form_path=form_path(rnd), units_path=units_csv, period=rnd.period, out=out,
+            jobs=jobs, deadline=rnd.deadline, prior_path=prior_path,
         )  # fmt: skip
     store.log(round_id, actor, "consolidate", detail=f"{len(used)} báo cáo → {out_dir}")
     return result, out_dir
