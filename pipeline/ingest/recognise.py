@@ -5,6 +5,8 @@ spaces), the period by how the heading names it ("năm 2024", "6 tháng đầu n
 
 from __future__ import annotations
 
+import functools
+
 from pipeline.core.constants import (
     META_FINGERPRINT,
     META_FORM_ID,
@@ -23,11 +25,17 @@ from pipeline.ingest.legacy_text import fix_legacy
 # A level is recognised when its codes and the codes found overlap at least this much.
 MIN_OVERLAP = 0.6
 REPORTING_LINE = "donvibaocao"  # the folded label of the heading's line naming the unit
+FOLDED_KEPT = 16_384  # folded texts remembered (heading lines and unit names recur in every return)
 
 
 def fold(text: str) -> str:
     """Text without diacritics, case, spaces or punctuation: 'Phường Đoàn Kết' -> 'phuongdoanket'."""
-    return "".join(ch for ch in strip_diacritics(fix_legacy(str(text))[0]).casefold() if ch.isalnum())
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=FOLDED_KEPT)
+def _fold(text: str) -> str:  # every return folds the same heading lines and unit names again
+    return "".join(ch for ch in strip_diacritics(fix_legacy(text)[0]).casefold() if ch.isalnum())
 
 
 def reporting_unit(heading: list[str]) -> str:
