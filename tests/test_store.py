@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.store import AuditRecord, RoundRecord, Store, StoreError, SubmissionRecord, UnitRecord, schema
-from pipeline.store.store import SQLITE_FILE
+from pipeline.store.engine import SQLITE_FILE
 
 UNITS = [("105", "Thành phố Lai Châu", "city"), ("03386", "Phường Quyết Thắng", "communes"), ("03389", "Phường Đoàn Kết", "communes")]
 FINDINGS = [

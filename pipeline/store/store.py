@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import string
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -18,13 +17,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, make_url
 
 from pipeline.core.errors import Msg, StoreError
 from pipeline.store.blobs import Blobs
+from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
 from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
+from pipeline.store.rows import audit_line, check_unit, new_round_id, round_record, round_row, submission_record
 from pipeline.store.schema import (
     alembic_config,
     audit_log,
@@ -39,12 +38,8 @@ from pipeline.store.schema import (
     upgrade,
 )
 
-SQLITE_FILE = "tonghop.sqlite3"
 BLOBS_DIR = "blobs"
 # A writer waits this long for another writer to finish before the store reports an error.
-BUSY_TIMEOUT_S = 30
-ROUND_ID_ALPHABET = string.ascii_lowercase + string.digits
-ROUND_ID_LENGTH = 10
 TOKEN_BYTES = 24  # 192 bits from ``secrets``
 MAX_TOKEN_CHARS = 256  # a longer "token" is not one of ours: not even hashed
 SENDERS = ("unit", "office")
@@ -69,42 +64,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _database_url(data_dir: Path, url: str | None) -> URL:
-    if url is None:
-        return URL.create("sqlite+pysqlite", database=str(data_dir / SQLITE_FILE))
-    try:
-        parsed = make_url(url)
-    except sa.exc.ArgumentError:
-        raise StoreError(Msg.STORE_008.render(url=url)) from None
-    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
-        return parsed.set(drivername="postgresql+psycopg")
-    raise StoreError(Msg.STORE_008.render(url=parsed.render_as_string(hide_password=True)))
-
-
-def _sqlite_engine(url: URL) -> sa.Engine:
-    """SQLite in WAL mode with foreign keys on; transactions that write take the write lock at
-    their start (``BEGIN IMMEDIATE``) and wait for it, so a few concurrent writers, threads or
-    processes, queue instead of failing."""
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None  # the driver leaves transactions to us (below)
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")  # a commit is on disk before the sender is answered
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:
-        write = connection.get_execution_options().get("tonghop_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
 class Store:
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database."""
 
@@ -125,14 +84,14 @@ class Store:
         :raises StoreError: the folder or database cannot be used, or a newer tonghop made it.
         """
         data_dir = Path(data_dir)
-        db_url = _database_url(data_dir, url)
+        db_url = database_url(data_dir, url)
         where = str(data_dir / SQLITE_FILE) if url is None else db_url.render_as_string(hide_password=True)
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(Msg.STORE_006.render(where=data_dir, reason=err.strerror or err)) from err
         if db_url.get_backend_name() == "sqlite":
-            engine = _sqlite_engine(db_url)
+            engine = sqlite_engine(db_url)
         else:
             engine = sa.create_engine(db_url, pool_pre_ping=True)
         store = cls(data_dir, engine, where)
@@ -205,7 +164,7 @@ class Store:
             seen.add(code)
         created_at = _now()
         with self._write() as conn:
-            round_id = _new_round_id(conn)
+            round_id = new_round_id(conn)
             record = RoundRecord(round_id, str(form_dir), form_id, form_version, period, deadline, created_at)
             conn.execute(
                 rounds.insert().values(
@@ -227,24 +186,24 @@ class Store:
                     ],
                 )
             detail = f"Biểu mẫu {form_id} phiên bản {form_version}, kỳ {period}, {len(units)} đơn vị"
-            _audit(conn, round_id, actor, ACTION_CREATE_ROUND, None, detail, created_at)
+            audit_line(conn, round_id, actor, ACTION_CREATE_ROUND, None, detail, created_at)
         return record
 
     def rounds(self) -> list[RoundRecord]:
         """Every round, oldest first."""
         with self._read() as conn:
             rows = conn.execute(rounds.select().order_by(rounds.c.created_at, rounds.c.id)).all()
-        return [_round_record(row) for row in rows]
+        return [round_record(row) for row in rows]
 
     def round(self, round_id: str) -> RoundRecord:
         """The round ``round_id``. :raises StoreError: no such round."""
         with self._read() as conn:
-            return _round_record(_round_row(conn, round_id))
+            return round_record(round_row(conn, round_id))
 
     def units(self, round_id: str) -> list[UnitRecord]:
         """The units of the round, in the order of its unit list."""
         with self._read() as conn:
-            _round_row(conn, round_id)
+            round_row(conn, round_id)
             rows = conn.execute(
                 sa.select(round_units.c.code, round_units.c.name, round_units.c.level)
                 .where(round_units.c.round_id == round_id)
@@ -260,10 +219,10 @@ class Store:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         at = _now()
         with self._write() as conn:
-            _round_row(conn, round_id)
-            _check_unit(conn, round_id, unit_code)
+            round_row(conn, round_id)
+            check_unit(conn, round_id, unit_code)
             conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=_token_hash(token), issued_at=at))
-            _audit(conn, round_id, "office", ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
+            audit_line(conn, round_id, "office", ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
         return token
 
     def set_token(self, round_id: str, unit_code: str, token: str, actor: str = "office") -> bool:
@@ -279,8 +238,8 @@ class Store:
         wanted = _token_hash(token)
         at = _now()
         with self._write() as conn:
-            _round_row(conn, round_id)
-            _check_unit(conn, round_id, unit_code)
+            round_row(conn, round_id)
+            check_unit(conn, round_id, unit_code)
             row = conn.execute(
                 sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
             ).first()
@@ -292,14 +251,14 @@ class Store:
                     return False
                 raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
             conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
-            _audit(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
+            audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
         return True
 
     def tokens_issued(self, round_id: str, unit_code: str) -> int:
         """How many link tokens the unit has had (0: none yet)."""
         with self._read() as conn:
-            _round_row(conn, round_id)
-            _check_unit(conn, round_id, unit_code)
+            round_row(conn, round_id)
+            check_unit(conn, round_id, unit_code)
             return conn.execute(
                 sa.select(sa.func.count())
                 .select_from(unit_tokens)
@@ -379,9 +338,9 @@ class Store:
         received_at = _aware(received_at, "received_at") or _now()
         findings_json = json.dumps(list(findings), ensure_ascii=False)
         with self._write() as conn:
-            _round_row(conn, round_id)
+            round_row(conn, round_id)
             for code in {link_unit, unit_code} - {None}:
-                _check_unit(conn, round_id, code)
+                check_unit(conn, round_id, code)
             if conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first() is None:
                 raise StoreError(Msg.STORE_004.render(where=self._where, sha256=sha256))
             submission_id = conn.execute(
@@ -403,7 +362,7 @@ class Store:
             ).inserted_primary_key[0]
             verdict = "được nhận" if accepted else "không được nhận"
             detail = f"Bản nộp số {submission_id}: tệp '{filename}' ({verdict}; {errors} lỗi, {warnings} cảnh báo)"
-            _audit(conn, round_id, sender, ACTION_UPLOAD, unit_code or link_unit, detail, received_at)
+            audit_line(conn, round_id, sender, ACTION_UPLOAD, unit_code or link_unit, detail, received_at)
         return submission_id
 
     def submissions(self, round_id: str, unit_code: str | None = None, *, of_unit: str | None = None) -> list[SubmissionRecord]:
@@ -423,10 +382,10 @@ class Store:
             .order_by(reviews.c.id)
         )
         with self._read() as conn:
-            _round_row(conn, round_id)
+            round_row(conn, round_id)
             rows = conn.execute(query.order_by(submissions.c.received_at, submissions.c.id)).all()
             review_of = {row.submission_id: (REVIEW_ACTIONS[row.action], row.note) for row in conn.execute(latest)}
-        return [_submission_record(row, *review_of.get(row.id, (None, ""))) for row in rows]
+        return [submission_record(row, *review_of.get(row.id, (None, ""))) for row in rows]
 
     def figures(self, round_id: str, submission_ids: Sequence[int]) -> dict[int, dict[str, object] | None]:
         """The figures kept with each of ``submission_ids`` of the round (None: none kept)."""
@@ -457,7 +416,7 @@ class Store:
             raise ValueError(f"action must be one of {tuple(REVIEW_ACTIONS)}, not {action!r}")
         at = _now()
         with self._write() as conn:
-            _round_row(conn, round_id)
+            round_row(conn, round_id)
             row = conn.execute(
                 sa.select(submissions.c.unit_code, submissions.c.link_unit).where(
                     submissions.c.id == submission_id, submissions.c.round_id == round_id
@@ -467,14 +426,14 @@ class Store:
                 raise StoreError(Msg.STORE_003.render(round_id=round_id, submission_id=submission_id))
             conn.execute(reviews.insert().values(submission_id=submission_id, action=action, note=note, actor=actor, at=at))
             detail = f"Bản nộp số {submission_id}" + (f": {note}" if note else "")
-            _audit(conn, round_id, actor, action, row.unit_code or row.link_unit, detail, at)
+            audit_line(conn, round_id, actor, action, row.unit_code or row.link_unit, detail, at)
 
     # -- audit log ----------------------------------------------------------------------------
 
     def audit(self, round_id: str) -> list[AuditRecord]:
         """The round's audit log, oldest first."""
         with self._read() as conn:
-            _round_row(conn, round_id)
+            round_row(conn, round_id)
             rows = conn.execute(
                 sa.select(audit_log.c.at, audit_log.c.actor, audit_log.c.action, audit_log.c.unit_code, audit_log.c.detail)
                 .where(audit_log.c.round_id == round_id)
@@ -485,57 +444,9 @@ class Store:
     def log(self, round_id: str, actor: str, action: str, unit_code: str | None = None, detail: str = "") -> None:
         """Add a line to the round's audit log for an action done outside the store (``consolidate``)."""
         with self._write() as conn:
-            _round_row(conn, round_id)
-            _audit(conn, round_id, actor, action, unit_code, detail, _now())
+            round_row(conn, round_id)
+            audit_line(conn, round_id, actor, action, unit_code, detail, _now())
 
 
 def _reason(err: sa.exc.DBAPIError) -> str:
     return str(err.orig).strip().splitlines()[0] if err.orig is not None and str(err.orig).strip() else type(err).__name__
-
-
-def _new_round_id(conn: sa.Connection) -> str:
-    while True:
-        candidate = "".join(secrets.choice(ROUND_ID_ALPHABET) for _ in range(ROUND_ID_LENGTH))
-        if conn.execute(sa.select(rounds.c.id).where(rounds.c.id == candidate)).first() is None:
-            return candidate
-
-
-def _round_row(conn: sa.Connection, round_id: str) -> sa.Row:
-    row = conn.execute(rounds.select().where(rounds.c.id == str(round_id))).first()
-    if row is None:
-        raise StoreError(Msg.STORE_001.render(round_id=round_id))
-    return row
-
-
-def _check_unit(conn: sa.Connection, round_id: str, code: str) -> None:
-    found = conn.execute(sa.select(round_units.c.code).where(round_units.c.round_id == round_id, round_units.c.code == code)).first()
-    if found is None:
-        raise StoreError(Msg.STORE_002.render(round_id=round_id, code=code))
-
-
-def _audit(conn: sa.Connection, round_id: str, actor: str, action: str, unit_code: str | None, detail: str, at: datetime) -> None:
-    conn.execute(audit_log.insert().values(round_id=round_id, at=at, actor=actor, action=action, unit_code=unit_code, detail=detail))
-
-
-def _round_record(row: sa.Row) -> RoundRecord:
-    return RoundRecord(row.id, row.form_dir, row.form_id, row.form_version, row.period, row.deadline, row.created_at)
-
-
-def _submission_record(row: sa.Row, review: str | None, note: str) -> SubmissionRecord:
-    return SubmissionRecord(
-        id=row.id,
-        round_id=row.round_id,
-        sha256=row.sha256,
-        filename=row.filename,
-        sender=row.sender,
-        link_unit=row.link_unit,
-        unit_code=row.unit_code,
-        accepted=bool(row.accepted),
-        errors=row.errors,
-        warnings=row.warnings,
-        findings=json.loads(row.findings),
-        saved_at=row.saved_at,
-        received_at=row.received_at,
-        review=review,
-        note=note,
-    )

@@ -1,0 +1,90 @@
+"""``tonghop check``: returns checked one by one, as an officer does before sending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.api.base import PathLike
+from pipeline.consolidate.collect import list_files, process_file
+from pipeline.core.constants import Severity
+from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.findings import Problem
+from pipeline.form.definition import load_form
+from pipeline.form.period import Period
+from pipeline.form.units import load_units
+from pipeline.validate.context import Context
+from pipeline.validate.reconcile import one_return_problems
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """The verdict on one return checked on its own."""
+
+    file: str
+    unit_code: str = ""
+    unit_name: str = ""
+    period: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    accepted: bool = False  # recognised as the return of a listed unit for this form and period
+    saved_at: datetime | None = None  # the saved time inside the file, else the file's own time
+    values: dict[str, object] = field(default_factory=dict)  # indicator code → value read (accepted returns)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == Severity.ERROR for p in self.problems)
+
+
+def check_context(*, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None) -> Context:
+    """What ``check_files`` judges returns against: the form, the unit list and the period,
+    loaded and checked once. A caller that checks files as they arrive (a round's uploads)
+    makes it once and passes it to each ``check_files(…, context=…)``."""
+    chosen = Period.parse(period) if period else None
+    form = load_form(form_path)
+    units = {u.code: u for u in load_units(units_path, form)} if units_path else None
+    return Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
+
+
+def check_files(
+    paths: list[PathLike],
+    *,
+    form_path: PathLike | None = None,
+    units_path: PathLike | None = None,
+    period: str | None = None,
+    context: Context | None = None,
+) -> list[FileCheck]:
+    """Check returns one by one, as an officer does before sending: identity, values, rules.
+
+    A folder stands for every return in it and its subfolders, found as ``consolidate`` finds
+    them (Office lock files skipped; a link is a verdict of its own), named by their path in it.
+
+    :param context: made by ``check_context``; then ``form_path``, ``units_path`` and ``period`` are not used.
+    :raises PipelineError: a folder has no file at all (``CLI_015``).
+    """
+    ctx = context or check_context(form_path=form_path, units_path=units_path, period=period)
+    verdicts: list[FileCheck] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            verdicts.append(_check_file(path, ctx))
+            continue
+        files, found = list_files(path)
+        if not files and not found:
+            raise PipelineError(Msg.CLI_015.render(where=str(path)))
+        verdicts += [FileCheck(p.file, problems=[p]) for p in found if p.severity != Severity.INFO]
+        verdicts += [_check_file(file, ctx, path) for file in files]
+    return verdicts
+
+
+def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck:
+    outcome = process_file(path, ctx, severity=Severity.ERROR, root=root)
+    problems = list(outcome.problems)
+    read: dict[str, object] = {}
+    if outcome.accepted:
+        read = {v.code: v.value for v in outcome.values}
+        problems += one_return_problems(list(outcome.values), outcome.unit.code, outcome.unit.level, outcome.file, ctx.form)
+    meta = outcome.meta
+    return FileCheck(
+        outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,
+        outcome.accepted, outcome.modified, read,
+    )  # fmt: skip

@@ -1,0 +1,65 @@
+"""``tonghop report``: the drafter's Word appendix from a consolidation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pipeline.api.base import PathLike
+from pipeline.appendix.dating import ReportDate, default_report_date, given_date
+from pipeline.appendix.document import DOCX_NAME, write_appendix
+from pipeline.core.errors import Msg, PipelineError
+from pipeline.form.period import Period
+from pipeline.outputs.readback import read_consolidation
+
+
+def _report_date(text: str | date | None) -> date | None:
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise PipelineError(Msg.REPORT_002.render(value=text)) from None
+
+
+@dataclass(frozen=True)
+class AppendixRun:
+    """The Word appendix written: its path, and its date with why that date."""
+
+    path: Path
+    date: ReportDate
+
+
+def write_report(
+    consolidated_dir: PathLike,
+    *,
+    out: PathLike | None = None,
+    when: str | date | None = None,
+    number: str | None = None,
+    today: date | None = None,
+) -> AppendixRun:
+    """Write the Word appendix "PHỤ LỤC SỐ LIỆU" of a consolidation folder.
+
+    :param out: the .docx to write (default: ``consolidated_dir/phu_luc_so_lieu.docx``).
+    :param when: the document's date, ``DD/MM/YYYY`` or a ``date``; by default today, or the
+        round's deadline (else the period's end) when today is long after it (``default_report_date``).
+    :param number: the document's number, e.g. ``481/BC-MTTQ-BTT``.
+    :raises PipelineError: the folder is not a consolidation, the date is invalid, or the file cannot be written.
+    """
+    day = _report_date(when)
+    result = read_consolidation(consolidated_dir)
+    if day is not None:
+        dated = given_date(day)
+    else:
+        period = result.form.period or Period.parse(result.period)
+        dated = default_report_date(period, getattr(result, "deadline", None), today or date.today())
+    path = write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, dated.day, number)
+    return AppendixRun(path, dated)
+
+
+def make_report(
+    consolidated_dir: PathLike, *, out: PathLike | None = None, when: str | date | None = None, number: str | None = None
+) -> Path:
+    """``write_report``, returning only the path of the file written."""
+    return write_report(consolidated_dir, out=out, when=when, number=number).path
