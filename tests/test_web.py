@@ -338,6 +338,8 @@ def test_upload_forms_carry_the_drop_script_as_a_file_under_the_security_policy(
         )
         assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/upload.js" defer>']  # no inline script
         assert 'class="drop"' in page and "data-upload" in page and f'data-max="{MAX_UPLOAD_BYTES}"' in page
+    board = office.get(f"/rounds/{round_id}").get_data(as_text=True)
+    assert re.search(r'action="/rounds/\w+/consolidate" data-busy="Đang tổng hợp', board)  # the long task says it is working
     script = office.get("/static/upload.js")
     assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
     assert not re.search(r"\b(let|const|class)\s|=>|`", script.get_data(as_text=True))  # plain ES5, for old phone browsers

@@ -157,4 +157,23 @@
   for (var i = 0; i < forms.length; i++) {
     enhance(forms[i]);
   }
+
+  /* A form marked data-busy="text" (a long task, such as consolidating thousands of returns):
+     once sent, its button says so and cannot be pressed again while the server works. */
+  function busy(form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      if (button) {
+        setTimeout(function () {
+          button.disabled = true;
+          button.textContent = form.getAttribute("data-busy");
+        }, 0);
+      }
+    });
+  }
+
+  var long = document.querySelectorAll("form[data-busy]");
+  for (var k = 0; k < long.length; k++) {
+    busy(long[k]);
+  }
 })();
