@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.core import settings
@@ -74,9 +75,9 @@ def unit_file_stem(unit: Unit) -> str:
     return f"{code}_{slug}" if slug else code
 
 
-def write_units(units: list[Unit], path: str | Path) -> Path:
-    """Write a unit list as ``load_units`` reads it (``code,name,level``), atomically, in UTF-8
-    with a BOM (Excel's "CSV UTF-8", so names keep their diacritics when opened there); codes
+def write_units(units: Sequence[Unit], path: str | Path) -> Path:
+    """Write a unit list (anything with ``code``, ``name``, ``level``: a round's units too) as
+    ``load_units`` reads it (``code,name,level``), atomically, in UTF-8 with a BOM (Excel's "CSV UTF-8", so names keep their diacritics when opened there); codes
     are written as they are, leading zeros kept.
 
     :raises OutputError: the file cannot be written.

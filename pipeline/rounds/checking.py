@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from pipeline import api
 from pipeline.core import settings
-from pipeline.rounds.setup import form_path, round_form, write_units
+from pipeline.form.units import write_units
+from pipeline.rounds.setup import form_path, round_form
 from pipeline.validate.context import Context
 
 if TYPE_CHECKING:

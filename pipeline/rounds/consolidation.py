@@ -13,8 +13,9 @@ from pipeline import api
 from pipeline.consolidate.collect import Kept
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.form.units import write_units
 from pipeline.rounds.board import status
-from pipeline.rounds.setup import form_path, round_form, safe_name, unique_name, write_units
+from pipeline.rounds.setup import form_path, round_form, safe_name, unique_name
 
 if TYPE_CHECKING:
     from pipeline.store import Store

@@ -30,8 +30,8 @@ from pipeline import api
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
 from pipeline.form.period import Period, format_date, parse_deadline
-from pipeline.form.units import load_units
-from pipeline.rounds.setup import form_path, round_form, write_units
+from pipeline.form.units import load_units, write_units
+from pipeline.rounds.setup import form_path, round_form
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store

@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.rounds.setup import round_form
+from pipeline.rounds.checking import round_check
 from pipeline.rounds.submit import check_data
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ def _number(value: object) -> int | float | None:
 
 
 def _form(store: Store, round_id: str) -> FormDefinition:
-    rnd = store.round(round_id)
-    return round_form(rnd).for_period(rnd.period)
+    """The round's form for its period, as its uploads are checked (loaded once per round)."""
+    return round_check(store, store.round(round_id)).context.form
 
 
 def key_totals(store: Store, round_id: str, rows: list[UnitStatus]) -> list[KeyTotal]:

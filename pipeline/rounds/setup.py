@@ -3,16 +3,14 @@ are given on disk."""
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
 from pipeline.form.model import FormDefinition
-from pipeline.form.units import UNITS_COLUMNS, code_key
+from pipeline.form.units import code_key
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, UnitRecord
@@ -38,15 +36,6 @@ def round_form(rnd: RoundRecord) -> FormDefinition:
             )
         )
     return form
-
-
-def write_units(units: list[UnitRecord], path: Path) -> Path:
-    """The round's unit list as a ``code,name,level`` CSV (what ``load_units`` reads)."""
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(UNITS_COLUMNS)
-        writer.writerows((u.code, u.name, u.level) for u in units)
-    return path
 
 
 def listed_unit(code: str, units: list[UnitRecord]) -> UnitRecord | None:
