@@ -15,6 +15,7 @@ from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import changes
 from pipeline.rounds.history import sender_of, upload_numbers
 from pipeline.web.base import admin_required, store
+from pipeline.web.plain import unit_lines
 
 bp = Blueprint("office_unit", __name__)
 DONE = {"approve": Msg.WEB_050, "return": Msg.WEB_051}  # what the page says after each action
@@ -36,7 +37,7 @@ def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
     page = render_template(
         "office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error, confirm=confirm,
         number=upload_numbers(store(), round_id, sent), sender_of=sender_of, names={u.code: u.name for u in store().units(round_id)},
-        note_limit=settings.LIMIT_NOTE_CHARS,
+        note_limit=settings.LIMIT_NOTE_CHARS, unit_lines=unit_lines,
     )  # fmt: skip
     return page, 400 if error else 200
 
