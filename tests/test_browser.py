@@ -135,7 +135,7 @@ def test_a_round_in_the_browser_office_and_unit_on_a_phone(server, browser, shot
     expect(office.get_by_text(f"Đã trả lại để sửa: {note}")).to_be_visible()
     shots(office, "08_office_unit_returned")
     other.goto(links[TAN_PHONG])  # opened again (a reload would send the file again)
-    expect(other.get_by_text("Văn phòng trả lại báo cáo để sửa")).to_contain_text(note)
+    expect(other.get_by_text("Văn phòng trả lại lần gửi thứ 1")).to_contain_text(note)
     expect(other.locator("span.tag").first).to_have_text("Cần sửa")
     shots(other, "09_unit_returned_phone")
 

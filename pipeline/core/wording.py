@@ -20,7 +20,7 @@ PLAIN: dict[Msg, str] = {
     # The file as a whole.
     Msg.FILE_001: "Tệp này không mở được như một báo cáo Excel. Hãy tải biểu mẫu ({here}), điền số liệu, lưu dạng .xlsx rồi gửi lại.",
     Msg.FILE_007: "Tệp có đặt mật khẩu nên không đọc được. Hãy bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống), lưu rồi gửi lại.",
-    Msg.FILE_008: "Tệp có quá nhiều dữ liệu hoặc hình ảnh nên không được nhận. Hãy gửi đúng biểu mẫu đã điền số liệu, không chèn thêm bảng hay hình.",
+    Msg.FILE_008: "Tệp không được nhận vì {reason}. Hãy gửi đúng biểu mẫu đã điền số liệu, không chèn thêm bảng hay hình.",
     Msg.FILE_010: "Tệp không phải dạng Excel được hỗ trợ. Hãy mở tệp, lưu lại dạng Excel (.xlsx) rồi gửi lại.",
     Msg.FILE_011: "Tệp có nội dung không an toàn nên không được nhận. Hãy tải biểu mẫu ({here}), điền lại số liệu rồi gửi.",
     Msg.FILE_012: "Không đọc được tệp này. Hãy tải biểu mẫu ({here}), điền lại số liệu rồi gửi.",
