@@ -7,31 +7,26 @@ tmp_path).
 
 Skipped without the ``playwright`` package or a chromium; Playwright's own browsers are not used."""
 
+# ruff: noqa: F811 - the fixtures imported from test_browser are the tests' arguments
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed (pip install -e '.[dev]')")
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-if not CHROMIUM:
-    pytest.skip("no chromium browser (/usr/bin/chromium; Debian: apt-get install chromium)", allow_module_level=True)
+pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed (pip install -e '.[dev]')")
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from pipeline import rounds  # noqa: E402
 from pipeline.core import settings  # noqa: E402
 from pipeline.core.errors import Msg  # noqa: E402
 from pipeline.core.wording import PLAIN  # noqa: E402
 from pipeline.web import create_app  # noqa: E402
+from tests.test_browser import ADMIN, QUYET_THANG, TAN_PHONG, browser, shots  # noqa: E402, F401 - skipped there without chromium
 
-ADMIN = "admin-token-for-browser-tests"
-QUYET_THANG, TAN_PHONG = "03386", "03387"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -55,23 +50,6 @@ def served(tmp_path):
         server.close()
         thread.join(timeout=10)
         store.close()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("TONGHOP_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return lambda page, name: page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def _page(browser, size: str):
