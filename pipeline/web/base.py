@@ -140,7 +140,10 @@ def vn_number(value: object) -> str:
 def shown(value: object) -> object:
     """What a page shows of each ``{{ … }}`` (Jinja's ``finalize``): a text as ``visible_text``
     keeps it (no bidirectional or invisible characters, whoever typed it), anything else as it is."""
-    return type(value)(visible_text(value, lines=True)) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    cleaned = visible_text(value, lines=True)
+    return value if cleaned is value else type(value)(cleaned)  # Markup stays Markup
 
 
 def install(app: Flask) -> None:
