@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.csvrows import Row
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
@@ -101,7 +102,7 @@ class Period:
     @classmethod
     def current(cls, today: date | None = None) -> Period:
         """This calendar year."""
-        return cls((today or date.today()).year)
+        return cls((today or vietnam_today()).year)
 
     @property
     def code(self) -> str:

@@ -15,7 +15,7 @@ not model (a logo the upper committee added) and takes three times as long.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,8 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import FINDINGS_COLUMNS, LEVEL_ALL, META_PREFIX, META_UNIT_CODE, META_UNIT_NAME, TOTALS_CSV, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
+from pipeline.core.settings import SAVED_TIME_ZONE
+from pipeline.core.vnformat import utc_now
 from pipeline.form.period import format_date, period_code, period_label
 from pipeline.forward.cells import CellContent, clear_results, set_cells, set_custom_property, set_modified
 from pipeline.forward.upper import PROVENANCE, UpperTemplate, read_upper_template
@@ -148,7 +150,7 @@ def forward_consolidation(
         (``FORWARD_003``).
     :raises OutputError: ``out`` or the report cannot be written.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     template, out = Path(template), Path(out)
     if _same_file(template, out):
         raise PipelineError(Msg.FORWARD_003.render(where=str(out)))
@@ -156,7 +158,7 @@ def forward_consolidation(
     upper = read_upper_template(template)
     found = check_period(result, upper, force)
     contents, filled, matched = match(result, upper, out, str(Path(out_dir) / TOTALS_CSV))
-    note = provenance(result, now.date())
+    note = provenance(result, now.astimezone(SAVED_TIME_ZONE).date())
     data = render(upper, contents, note, now)
     report = out.with_name(out.stem + REPORT_SUFFIX)
     problems = sorted(found + matched, key=lambda p: p.severity.rank)
