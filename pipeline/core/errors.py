@@ -648,6 +648,28 @@ class Msg(Enum):
         "forward-other-period",
         "Gửi số liệu khác kỳ",
     )
+    FORWARD_020 = (
+        "Upper template of another committee",
+        "[{where}] Biểu mẫu cấp trên này là của {template_unit}, không phải của {unit} (đơn vị đã tổng hợp, đơn vị cấp trên cùng của danh sách đơn vị), nên không điền: gửi tệp này thì số liệu của {unit} thành số liệu của {template_unit}. Hãy dùng đúng biểu mẫu cấp trên gửi cho {unit}; nếu chắc chắn muốn điền vào biểu mẫu này, chạy lại lệnh với --force.",
+    )
+    FORWARD_021 = (
+        "Sent under another committee",
+        "[{where}] Biểu mẫu cấp trên là của {template_unit}, nhưng đã điền số liệu tổng hợp của {unit} (theo --force): cấp trên sẽ nhận số liệu này là của {template_unit}. Hãy kiểm tra lại trước khi gửi tệp này.",
+        "forward-other-unit",
+        "Gửi dưới tên đơn vị khác",
+    )
+    FORWARD_022 = (
+        "Unit not in the totals sent",
+        "[{where}] Đơn vị {unit_code} – {unit_name} chưa có báo cáo dùng được khi tổng hợp, nên số liệu gửi lên chỉ gồm {count}/{expected} đơn vị, thiếu phần của đơn vị này. Hãy nhận báo cáo của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
+        "forward-unit-missing",
+        "Đơn vị chưa có trong số gửi lên",
+    )
+    FORWARD_023 = (
+        "Rejected value not in the totals sent",
+        "[{where}] Giá trị chỉ tiêu {code} của đơn vị {unit_code} bị loại khi tổng hợp ({reason}), nên không được cộng vào số liệu gửi lên. Hãy nhận lại báo cáo đã sửa của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
+        "forward-value-rejected",
+        "Giá trị bị loại khỏi số gửi lên",
+    )
 
     # The store of collection rounds (raised as StoreError).
     STORE_001 = ("Unknown round", "Không có đợt thu báo cáo mã '{round_id}'. Hãy kiểm tra lại mã đợt (mã được in ra khi tạo đợt).")
@@ -755,6 +777,14 @@ class Msg(Enum):
         'Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province "Lai Châu"), hoặc --list để xem các tỉnh, thành phố.',
     )
     CLI_041 = ("demo: unknown example", "Không có ví dụ '{example}'. Các ví dụ: {examples}.")
+    CLI_060 = (
+        "forward: units missing",
+        "Số liệu gửi lên chỉ gồm {count}/{expected} đơn vị; chưa có báo cáo dùng được của {missing} đơn vị: {names}. Danh sách ở tệp {report}.",
+    )
+    CLI_061 = (
+        "forward: values rejected",
+        "{count} giá trị bị loại khi tổng hợp, không được cộng vào số liệu gửi lên: {cells}. Danh sách ở tệp {report}.",
+    )
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""
