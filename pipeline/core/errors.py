@@ -33,10 +33,15 @@ class WorkbookReadError(PipelineError):
 class TemplateError(PipelineError):
     """A template could not be written."""
 
+    errno: int | None = None  # the OSError's number, when one was the cause
+
     @classmethod
     def not_written(cls, where: object, err: Exception) -> TemplateError:
-        """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason."""
-        return cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+        """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason (an
+        ``OSError``'s number is kept as ``errno``: a full disk is told apart)."""
+        made = cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+        made.errno = getattr(err, "errno", None)
+        return made
 
 
 class OutputError(PipelineError):
@@ -575,6 +580,10 @@ class Msg(Enum):
     TEMPLATE_002 = (
         "Template feature rejected",
         "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.",
+    )
+    TEMPLATE_010 = (
+        "Template set not written: disk full",
+        "[{where}] Ổ đĩa đã đầy khi ghi biểu mẫu thứ {done}/{total} ({name}), nên không đặt biểu mẫu nào vào thư mục: bộ biểu mẫu ghi trước đây (nếu có) được giữ nguyên, không lẫn tệp mới với tệp cũ. Hãy giải phóng chỗ trống trên ổ đĩa (hoặc chọn thư mục khác bằng --out) rồi chạy lại.",
     )
 
     # Outputs (raised as OutputError).
