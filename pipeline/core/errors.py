@@ -527,7 +527,7 @@ class Msg(Enum):
     # The reporting period and the deadline (raised as PipelineError).
     PERIOD_001 = (
         "Bad period",
-        "Kỳ báo cáo '{value}' không hợp lệ. Hãy ghi năm (ví dụ 2024), 6 tháng (2024-H1: 6 tháng đầu năm, 2024-H2: 6 tháng cuối năm) hoặc quý (2024-Q1 … 2024-Q4).",
+        "Kỳ báo cáo '{value}' không hợp lệ. Hãy ghi năm (ví dụ 2024), 6 tháng (2024-H1: 6 tháng đầu năm, 2024-H2: 6 tháng cuối năm) quý (2024-Q1 … 2024-Q4) hoặc 9 tháng đầu năm (2024-M9).",
     )
     PERIOD_002 = (
         "Bad deadline",
