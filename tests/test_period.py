@@ -4,7 +4,7 @@ form's reporting windows, and labels filled for the period."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -14,10 +14,11 @@ from pipeline.cli import cli
 from pipeline.core.constants import DATA_SHEET
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
 from pipeline.form.definition import load_form
-from pipeline.form.period import Period, parse_deadline, period_label
+from pipeline.form.period import Period, format_date, parse_deadline, period_label
 from pipeline.ingest.readers import read_workbook
 from pipeline.sample import fill_return, sample_values
 from tests.conftest import message_fields, write_form
+from tests.test_clock import freeze
 
 INDICATORS = "A,I,Số đơn,đơn,count,0,,yes,city;communes\nB,I,Số người,người,count,0,,yes,city;communes"
 RULES = "R1,B >= 0,error,all,skip_all,Số người không âm."
@@ -189,3 +190,19 @@ def test_nine_months_through_templates_check_and_consolidate(tmp_path, units):
     assert verdict.accepted and verdict.period == "2024-M9"
     result, _ = api.consolidate(tmp_path / "tra_ve", out=tmp_path / "out")
     assert result.period == "2024-M9" and result.form.title_for().endswith("9 tháng đầu năm 2024")
+
+
+@pytest.mark.parametrize(
+    ("deadline", "before_end", "past"),
+    [("1/1/2020", True, True), ("15/09/2024", True, False), ("15/01/2025", False, False)],
+)
+def test_templates_warn_about_a_deadline_before_the_period_ends_or_past(monkeypatch, tmp_path, deadline, before_end, past):
+    freeze(monkeypatch, datetime(2024, 6, 1, 3, 0, tzinfo=timezone.utc))
+    result = CliRunner().invoke(cli, ["templates", "--period", "2024", "--deadline", deadline, "--out", str(tmp_path / "bm")])
+    assert result.exit_code == 0, result.output
+    shown = format_date(parse_deadline(deadline))
+    early = Msg.PERIOD_010.render(deadline=shown, period="năm 2024", end="31/12/2024")
+    late = Msg.PERIOD_011.render(deadline=shown, today="01/06/2024")
+    lines = result.output.splitlines()
+    assert (early in lines, late in lines) == (before_end, past)
+    assert len(list((tmp_path / "bm").glob("*.xlsx"))) == 8  # a warning: the templates are made

@@ -533,6 +533,14 @@ class Msg(Enum):
         "Bad deadline",
         "Hạn nộp '{value}' không phải là một ngày có thật. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2024.",
     )
+    PERIOD_010 = (
+        "Deadline before the period ends",
+        "Chú ý: hạn nộp {deadline} ở trước ngày cuối {period} ({end}), nên các đơn vị phải nộp báo cáo khi kỳ báo cáo chưa kết thúc. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+    )
+    PERIOD_011 = (
+        "Deadline in the past",
+        "Chú ý: hạn nộp {deadline} đã qua (hôm nay là {today}), nên mọi báo cáo gửi về sẽ bị tính là nộp muộn. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+    )
 
     # The collection round (``pipeline.rounds``): raised as PipelineError, except ROUND_101, a
     # finding of a return sent through another unit's link.

@@ -214,6 +214,17 @@ def parse_deadline(text: str | date | None) -> date | None:
     raise PipelineError(Msg.PERIOD_002.render(value=cleaned))
 
 
+def deadline_notes(deadline: date | None, period: Period, today: date) -> list[str]:
+    """What is odd about a deadline given for ``period``: before the period ends (``PERIOD_010``),
+    already past (``PERIOD_011``); nothing for none. A warning: an old period's templates may be
+    made again on purpose."""
+    if deadline is None:
+        return []
+    shown = format_date(deadline)
+    notes = [Msg.PERIOD_010.render(deadline=shown, period=period.label, end=format_date(period.end))] if deadline < period.end else []
+    return notes + ([Msg.PERIOD_011.render(deadline=shown, today=format_date(today))] if deadline < today else [])
+
+
 @dataclass(frozen=True)
 class WindowRule:
     """One row of ``windows.csv``: the first and last day of a window for one kind of period."""
