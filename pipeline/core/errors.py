@@ -753,6 +753,18 @@ class Msg(Enum):
         "Form has one level",
         "[{where}] Biểu mẫu chỉ có một cấp ({levels}); danh sách đơn vị của một tỉnh cần hai cấp: cấp của Ủy ban tỉnh (dòng đầu của levels.csv) và cấp xã, phường, đặc khu (dòng cuối). Hãy thêm cấp vào levels.csv hoặc chọn biểu mẫu khác bằng --form.",
     )
+    UNITS_010 = (
+        "Province merged in 2025",
+        "[{where}] Tỉnh {query} đã hợp nhất vào {province} theo Nghị quyết 202/2025/QH15 ngày 12/6/2025 (34 tỉnh, thành phố từ 1/7/2025), nên lập danh sách đơn vị của {province}. Nếu cần danh sách khác, hãy ghi tên tỉnh, thành phố sau sắp xếp (xem bằng lệnh: tonghop units --list).",
+    )
+    UNITS_011 = (
+        "Province renamed",
+        "[{where}] {query} nay là {province}, nên lập danh sách đơn vị của {province}. Không cần làm gì nếu đúng là tỉnh, thành phố này.",
+    )
+    UNITS_012 = (
+        "Province by another name",
+        "[{where}] '{query}' được hiểu là {province}. Nếu không đúng, hãy ghi tên đầy đủ của tỉnh, thành phố (xem bằng lệnh: tonghop units --list).",
+    )
 
     # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
     CLI_001 = ("No such option", "Lệnh không có tùy chọn '{option}'{suggestion}.")
