@@ -22,6 +22,7 @@ class TemplateRun:
 
     paths: list[Path]
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # on the deadline asked for: printed first
 
 
 def make_templates(
@@ -35,8 +36,8 @@ def make_templates(
     jobs: int | None = None,
     crosswalk_path: PathLike | None = None,
 ) -> TemplateRun:
-    """Write one template per unit; returns the files written and the notes: on the deadline
-    (before the period ends, or past: ``period.deadline_notes``) and on prior figures.
+    """Write one template per unit; returns the files written, the notes on prior figures and the
+    warnings on the deadline (before the period ends, or past: ``period.deadline_notes``).
 
     :param out: the folder to write to (default: ``input_templates/<period>/``).
     :param prior_path: prior-period figures shown in a column beside this period's: a previous
@@ -58,4 +59,4 @@ def make_templates(
         notes = prior_notes(prior, units, form, filled, explained) + [p.message for p in found]
         prior = filled
     out_dir = Path(out) if out else settings.TEMPLATES_DIR / chosen.code
-    return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), warnings + notes)
+    return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), notes, warnings)

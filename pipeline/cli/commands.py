@@ -82,6 +82,8 @@ def templates(form_path, units_path, period, deadline, prior_path, crosswalk_pat
         _fail(err)
     if not period:
         echo(f"Kỳ báo cáo: {api.chosen_period(None).label} (chưa chọn --period nên lấy năm hiện tại)")
+    for warning in run.warnings:
+        echo(warning)
     paths = run.paths
     for path in paths[:LIST_FILES]:
         echo(f"  {path}")
