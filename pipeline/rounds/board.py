@@ -17,7 +17,7 @@ received, in calendar days after the deadline in Vietnam time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pipeline.consolidate.timeliness import days_late
@@ -25,7 +25,7 @@ from pipeline.core import settings
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.text import visible_text
-from pipeline.core.vnformat import format_number
+from pipeline.core.vnformat import format_number, utc_now
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store, SubmissionRecord, UnitRecord
@@ -137,7 +137,7 @@ def status(store: Store, round_id: str, now: datetime | None = None) -> list[Uni
     """Every unit of the round, in the list's order, with where it stands."""
     rnd = store.round(round_id)
     sent, usable = by_unit(store.submissions(round_id))
-    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
+    limit = (now or utc_now()) + settings.SAVED_TIME_SLACK
     return [_state(rnd, unit, sent.get(unit.code, []), usable.get(unit.code, []), limit) for unit in store.units(round_id)]
 
 
@@ -145,7 +145,7 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
     """Where one unit of the round stands (``ROUND_102`` for a code not in the round)."""
     rnd = store.round(round_id)
     unit = _unit(store, round_id, unit_code)
-    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
+    limit = (now or utc_now()) + settings.SAVED_TIME_SLACK
     subs = store.submissions(round_id, of_unit=unit.code)
     return _state(rnd, unit, [s for s in subs if sent_by(s, unit.code)], subs, limit)
 

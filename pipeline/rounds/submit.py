@@ -23,6 +23,7 @@ from pipeline.consolidate.collect import list_files
 from pipeline.core.constants import RoundStatus, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
+from pipeline.core.vnformat import utc_now
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.setup import listed_unit, safe_name
@@ -114,7 +115,7 @@ def submit(
         link = next((u for u in units if u.code == link_unit), None)
         if link is None:
             raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
