@@ -66,6 +66,11 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
+def fill(template: str, **fields: object) -> str:
+    """A template of the catalogue's kind filled in; missing or empty fields render as ``unknown``."""
+    return _FORMATTER.format(template, **fields)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One message of the catalogue. ``slug`` and ``label`` are set on the entries raised as
@@ -578,6 +583,22 @@ class Msg(Enum):
     ROUND_109 = (
         "Empty link secret",
         "Tệp khóa bí mật '{where}' trống nên không tạo được đường dẫn nộp báo cáo. Hãy khôi phục tệp từ bản sao lưu (nếu xóa tệp thì mọi đường dẫn đã gửi hết dùng được).",
+    )
+    ROUND_130 = (
+        "Note too long",
+        "Ghi chú dài {length} ký tự, quá giới hạn {limit} ký tự. Hãy ghi ngắn gọn những ô cần sửa và cách sửa.",
+    )
+    ROUND_131 = (
+        "Approving a version with errors",
+        "Lần gửi này còn {errors} lỗi. Hãy xem các lỗi, đánh dấu ô “Tôi đã xem các lỗi” rồi bấm duyệt lại; hoặc trả lại để đơn vị sửa.",
+    )
+    ROUND_132 = ("Version already approved", "Lần gửi này đã được duyệt rồi, không cần duyệt lại.")
+
+    # The web pages (``pipeline.web``): what a page confirms after an action.
+    WEB_050 = ("Approved", "Đã duyệt lần gửi thứ {number} của {unit_name}. Bản này được dùng để tổng hợp.")
+    WEB_051 = (
+        "Returned",
+        "Đã trả lại lần gửi thứ {number} của {unit_name} để sửa. Đơn vị sẽ thấy ghi chú trên trang nộp báo cáo của mình.",
     )
 
     # Templates (raised as TemplateError).

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
 
 SENDERS = ("unit", "office")
-FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message")
+FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message", "plain")
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,9 @@ class Verdict:
 
 
 def finding(p: Problem) -> dict:
-    """A finding as the store keeps it and the JSON answer shows it."""
-    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message}
+    """A finding as the store keeps it and the JSON answer shows it: ``message`` for the office,
+    ``plain`` in plain words for the unit's page (stored before it had one: ``""``)."""
+    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message, "plain": p.plain}
 
 
 def check_data(store: Store, rnd: RoundRecord, data: bytes, name: str, received: datetime) -> api.FileCheck:
