@@ -1,7 +1,8 @@
 """The store: ``Store.open`` a data folder (and a database URL), then rounds, unit links,
 blobs, submissions, reviews and the audit log through its methods. Every change is one
-transaction together with its audit line; nothing is ever updated in place or deleted (the one
-exception: the figures read from a file stored before they were kept, filled in once)."""
+transaction together with its audit line; nothing is ever updated in place or deleted (the
+exceptions: the figures read from a file stored before they were kept, filled in once; and the
+progress of a job, ``jobs.py``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pipeline.core.errors import Msg, StoreError
 from pipeline.store.blobs import Blobs
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
+from pipeline.store.jobs import JobStore
 from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.rows import audit_line, check_unit, new_round_id, round_record, round_row, submission_record
 from pipeline.store.schema import (
@@ -64,8 +66,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class Store:
-    """A data folder (blobs, and the SQLite database unless a URL is given) and its database."""
+class Store(JobStore):
+    """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
+    its jobs' methods in ``jobs.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
