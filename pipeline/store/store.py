@@ -268,6 +268,27 @@ class Store(JobStore):
                 .where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
             ).scalar_one()
 
+    def current_tokens(self, round_id: str) -> dict[str, tuple[int, str]]:
+        """For each unit of the round that has had a link token: how many it has had and the
+        sha256 of its current one (compare with ``token_hash``); one query for the whole round."""
+        newest = (
+            sa.select(unit_tokens.c.unit_code, sa.func.count().label("issued"), sa.func.max(unit_tokens.c.id).label("newest"))
+            .where(unit_tokens.c.round_id == round_id)
+            .group_by(unit_tokens.c.unit_code)
+            .subquery()
+        )
+        query = sa.select(newest.c.unit_code, newest.c.issued, unit_tokens.c.token_sha256).join(
+            unit_tokens, unit_tokens.c.id == newest.c.newest
+        )
+        with self._read() as conn:
+            round_row(conn, round_id)
+            return {row.unit_code: (row.issued, row.token_sha256) for row in conn.execute(query)}
+
+    @staticmethod
+    def token_hash(token: str) -> str:
+        """What the store keeps of a link token (its sha256, hex)."""
+        return _token_hash(token)
+
     def unit_for_token(self, token: str) -> tuple[str, str] | None:
         """``(round_id, unit_code)`` of the unit whose current link token is ``token``; ``None``
         for anything else (unknown, replaced, malformed)."""

@@ -4,6 +4,7 @@ reminder text, the office's upload of many files, consolidation (a job outside t
 
 from __future__ import annotations
 
+import functools
 import io
 import tempfile
 import threading
@@ -57,6 +58,12 @@ def reminder(rnd, rows) -> str:
         elif row.status is RoundStatus.RETURNED:
             lines.append(f"- {row.unit_name}: văn phòng trả lại để sửa: {row.note}")
     return "\n".join(lines) if len(lines) > 1 else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_code(url: str) -> str:
+    """The QR code of a unit's link as inline SVG; links are stable, so each is made once per process."""
+    return segno.make(url, error="m").svg_inline(scale=3)
 
 
 def base_url() -> str:
@@ -157,7 +164,7 @@ def links(round_id: str):
     rnd = store().round(round_id)
     page = page_of(store().units(round_id), request.args.get("q", ""), request.args.get("page", 1))
     rows = rounds.links(store(), round_id, base_url(), units=[u.code for u in page.units]) if page.units else []
-    cards = [(code, name, url, segno.make(url, error="m").svg_inline(scale=3)) for code, name, url in rows]
+    cards = [(code, name, url, qr_code(url)) for code, name, url in rows]
     return render_template("links.html", rnd=rnd, cards=cards, page=page)
 
 
