@@ -19,8 +19,11 @@
       bar.max = job.total;
       bar.value = job.done;
     }
-    var reading = !job.total || job.done < job.total;
-    text.textContent = said(reading ? "reading" : "writing") + " " + job.read + " " + said("files");
+    if (!job.total) {
+      text.textContent = said("preparing");
+      return;
+    }
+    text.textContent = said(job.done < job.total ? "reading" : "writing") + " " + job.read + " " + said("files");
   }
 
   function poll() {
