@@ -4,7 +4,6 @@ reminder text, the office's upload of many files, consolidation (a job outside t
 
 from __future__ import annotations
 
-import functools
 import io
 import tempfile
 import threading
@@ -12,7 +11,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from pipeline import rounds
@@ -21,7 +19,7 @@ from pipeline.form.period import format_date, period_label
 from pipeline.rounds.figures import key_totals
 from pipeline.web.base import admin_required, store
 from pipeline.web.jobs import job_view, running_message
-from pipeline.web.linkpages import page_number, page_of
+from pipeline.web.linkpages import page_number, page_of, qr_code
 
 bp = Blueprint("board", __name__)
 
@@ -58,12 +56,6 @@ def reminder(rnd, rows) -> str:
         elif row.status is RoundStatus.RETURNED:
             lines.append(f"- {row.unit_name}: văn phòng trả lại để sửa: {row.note}")
     return "\n".join(lines) if len(lines) > 1 else ""
-
-
-@functools.lru_cache(maxsize=4096)
-def qr_code(url: str) -> str:
-    """The QR code of a unit's link as inline SVG; links are stable, so each is made once per process."""
-    return segno.make(url, error="m").svg_inline(scale=3)
 
 
 def base_url() -> str:

@@ -3,7 +3,10 @@ time (each with its QR code, made only for the page shown), found by name or cod
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+import segno
 
 from pipeline.core.vnformat import strip_diacritics
 from pipeline.store import UnitRecord
@@ -45,3 +48,9 @@ def page_number(units: list[UnitRecord], code: str, size: int = PAGE_SIZE) -> in
     """The page of the whole list that shows unit ``code``."""
     index = next((i for i, u in enumerate(units) if u.code == code), 0)
     return index // size + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_code(url: str) -> str:
+    """The QR code of a unit's link as inline SVG; links are stable, so each is made once per process."""
+    return segno.make(url, error="m").svg_inline(scale=3)
