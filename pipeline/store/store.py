@@ -236,26 +236,41 @@ class Store(JobStore):
 
         :raises StoreError: the token is already another unit's, or an earlier token (``STORE_012``).
         """
-        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
-            raise ValueError(f"a token is a non-empty string of at most {MAX_TOKEN_CHARS} characters")
-        wanted = _token_hash(token)
+        return bool(self.set_tokens(round_id, {unit_code: token}, actor))
+
+    def set_tokens(self, round_id: str, tokens: dict[str, str], actor: str = "office") -> set[str]:
+        """``set_token`` for many units in one transaction (a round of thousands of units gets
+        its links at once, not one disk write each); returns the units whose token was new.
+
+        :raises StoreError: a unit is not the round's, or a token is already another unit's or
+            an earlier one (``STORE_012``): then no token is set.
+        """
+        for token in tokens.values():
+            if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+                raise ValueError(f"a token is a non-empty string of at most {MAX_TOKEN_CHARS} characters")
         at = _now()
+        new: set[str] = set()
         with self._write() as conn:
             round_row(conn, round_id)
-            check_unit(conn, round_id, unit_code)
-            row = conn.execute(
-                sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
-            ).first()
-            if row is not None:
-                newest = conn.execute(
-                    sa.select(sa.func.max(unit_tokens.c.id)).where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
-                ).scalar_one()
-                if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
-                    return False
-                raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
-            conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
-            audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
-        return True
+            for unit_code, token in tokens.items():
+                check_unit(conn, round_id, unit_code)
+                wanted = _token_hash(token)
+                row = conn.execute(
+                    sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
+                ).first()
+                if row is not None:
+                    newest = conn.execute(
+                        sa.select(sa.func.max(unit_tokens.c.id)).where(
+                            unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code
+                        )
+                    ).scalar_one()
+                    if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
+                        continue
+                    raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
+                conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
+                audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
+                new.add(unit_code)
+        return new
 
     def tokens_issued(self, round_id: str, unit_code: str) -> int:
         """How many link tokens the unit has had (0: none yet)."""
