@@ -241,13 +241,22 @@ def consolidate_folder(
 
 
 def consolidate_kept(
-    kept: list[Kept], form: FormDefinition, units: list[Unit], period: str | None, jobs: int, *, source: str, **options: Any
+    kept: list[Kept],
+    form: FormDefinition,
+    units: list[Unit],
+    period: str | None,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    *,
+    source: str,
+    **options: Any,
 ) -> ConsolidationResult:
     """Consolidate files read where they are kept (a round's store), each under its label and
     file time, exactly as ``consolidate_folder`` would a folder of copies of them so named.
 
+    :param progress: called with the number of files read since the last call (per file or per chunk).
     :param options: ``prior``, ``factor``, ``deadline``, ``fix_days``, ``tree``, ``crosswalk``: see ``consolidate_returns``.
     """
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs)
+    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs, progress)
     return consolidate_returns(outcomes, ctx, units, [], source=source, **options)

@@ -584,6 +584,18 @@ class Msg(Enum):
         "Empty link secret",
         "Tệp khóa bí mật '{where}' trống nên không tạo được đường dẫn nộp báo cáo. Hãy khôi phục tệp từ bản sao lưu (nếu xóa tệp thì mọi đường dẫn đã gửi hết dùng được).",
     )
+    ROUND_120 = (
+        "Consolidation already running",
+        "Đợt {round} đang được tổng hợp ({actor} bắt đầu lúc {since}; đã đọc {done}/{total} tệp), nên lần bấm này không chạy thêm một lần nữa. Hãy chờ: tiến độ hiện ở mục Tổng hợp và kết quả hiện ở đó khi xong.",
+    )
+    ROUND_121 = (
+        "Consolidation abandoned",
+        "Lần tổng hợp đợt {round} bắt đầu lúc {since} đã dừng giữa chừng (đã đọc {done}/{total} tệp): máy chủ đã tắt hoặc khởi động lại khi đang tổng hợp. Kết quả cũ được giữ nguyên; hãy bấm “Tổng hợp” để chạy lại.",
+    )
+    ROUND_122 = (
+        "Consolidation crashed",
+        "Lần tổng hợp đợt {round} gặp lỗi bất ngờ ({reason}); kết quả cũ được giữ nguyên, chi tiết đã ghi vào nhật ký của máy chủ. Hãy bấm “Tổng hợp” để thử lại; nếu vẫn lỗi, hãy báo cho người quản trị.",
+    )
     ROUND_130 = (
         "Note too long",
         "Ghi chú dài {length} ký tự, quá giới hạn {limit} ký tự. Hãy ghi ngắn gọn những ô cần sửa và cách sửa.",
