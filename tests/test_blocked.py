@@ -5,12 +5,13 @@ their rules fail."""
 
 from __future__ import annotations
 
+import openpyxl
 import pandas as pd
 import pytest
 
 from pipeline import api
 from pipeline.consolidate.combine import consolidate_folder
-from pipeline.core.constants import LEVEL_ALL, RuleStatus, Severity
+from pipeline.core.constants import DATA_SHEET, HEADER_NOTE, LEVEL_ALL, RuleStatus, Severity
 from pipeline.core.errors import Msg
 from pipeline.validate.blocked import REJECTED_COLUMNS
 from pipeline.validate.reconcile import check_returns, one_return_problems
@@ -97,3 +98,21 @@ def test_both_paths_agree_over_rejected_cells(form, figures, refused):
     blocked = {rule.id for rule in form.return_rules("communes") if set(rule.codes) & set(refused)}
     assert {p.relation_id for p in expected if p.type == Msg.RELATION_002.slug} == blocked
     assert set(rows.loc[rows["rule"].isin(blocked), "status"]) == {RuleStatus.NOT_EVALUATED}
+
+
+def test_a_figure_typed_beside_its_cell_blocks_the_rules_at_that_cell(returns_dir, make_return, form, units):
+    """The 4 typed in "Ghi chú" instead of "Số liệu": ``wrong-column`` on the value, and the rules
+    over it name the cell where the 4 stands."""
+    path = make_return("03386", {CODE: None}, name="03386_Phuong_Quyet_Thang.xlsx", folder=returns_dir)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    row = next(c.row for line in ws.iter_rows() for c in line if c.value == CODE)
+    column = next(c.column for line in ws.iter_rows() for c in line if c.value == HEADER_NOTE)
+    note = ws.cell(row, column)
+    note.value = 4
+    wb.save(path)
+    result = consolidate_folder(returns_dir, form, units)
+    mine = [p for p in result.findings.problems if p.unit_code == "03386"]
+    assert [p.code for p in mine if p.type == Msg.VALUE_013.slug] == [CODE]
+    infos = [p for p in mine if p.type == Msg.RELATION_002.slug]
+    assert [p.relation_id for p in infos] == _rules_of(form, CODE, "communes") and {p.cell for p in infos} == {note.coordinate}

@@ -233,8 +233,12 @@ def _within(value: float, ind: Indicator) -> bool:
 def rejected_value(item: RawValue, issues: list[Problem]) -> Value | None:
     """The cell of a value refused (an error on it other than a blank required cell), its value
     as typed: the rules it is an operand of are not evaluated (``reconcile``), never counted as 0."""
-    refused = any(p.severity == Severity.ERROR and p.type != Msg.VALUE_001.slug for p in issues)
-    return Value(item.code, shown(item.raw), item.sheet, item.cell) if refused else None
+    if not any(p.severity == Severity.ERROR and p.type != Msg.VALUE_001.slug for p in issues):
+        return None
+    if _blank(item.raw) and item.stray:  # a figure typed beside its cell: that cell is the one to name
+        cell, typed = item.stray[0]
+        return Value(item.code, shown(typed), item.sheet, cell)
+    return Value(item.code, shown(item.raw), item.sheet, item.cell)
 
 
 def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:

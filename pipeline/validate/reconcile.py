@@ -96,17 +96,29 @@ def check_returns(
                 frame[column] = result[column].to_numpy()
             frame = frame.assign(rule=rule.id, scope=RuleScope.RETURN.value, level="", expression=rule.expression.source, op=rule.expression.op,
                                  severity=str(rule.severity), message=rule.message)  # fmt: skip
-            blocked = frame["unit_code"].map(lambda unit, rule=rule: blocking(rule, refused.get(unit, ()))) if refused else None
-            if blocked is not None and (hit := blocked.map(bool)).any():
-                frame.loc[hit, ["lhs", "rhs", "difference"]] = np.nan
-                frame.loc[hit, "status"] = RuleStatus.NOT_EVALUATED.value
-                found += [not_evaluated(rule, form, cells, file, unit) for unit, file, cells in zip(frame["unit_code"][hit], frame["file"][hit], blocked[hit], strict=True)]  # fmt: skip
+            found += _not_evaluated(rule, form, frame, refused)
             frames.append(frame)
             failed = frame[frame["status"] == RuleStatus.FAILED]
             if len(failed):
                 found.extend(_return_problems(rule, form, failed, values))
     rows = pd.concat(frames, ignore_index=True)[RELATION_COLUMNS] if frames else pd.DataFrame(columns=RELATION_COLUMNS)
     return rows, found
+
+
+def _not_evaluated(rule: Rule, form: FormDefinition, frame: pd.DataFrame, refused: dict[str, list[tuple]]) -> list[Problem]:
+    """Mark ``not_evaluated`` the rows of ``frame`` (one rule, one return each) whose return has a
+    rejected operand of ``rule``, in place; their findings, in the rows' order."""
+    found, hits = [], []
+    if not refused:
+        return found
+    for i, (unit, file) in enumerate(zip(frame["unit_code"], frame["file"], strict=True)):
+        if unit in refused and (cells := blocking(rule, refused[unit])):
+            hits.append(i)
+            found.append(not_evaluated(rule, form, cells, file, unit))
+    if hits:
+        frame.loc[frame.index[hits], ["lhs", "rhs", "difference"]] = np.nan
+        frame.loc[frame.index[hits], "status"] = RuleStatus.NOT_EVALUATED.value
+    return found
 
 
 def _refused_by_unit(rejected: pd.DataFrame | None) -> dict[str, list[tuple]]:
