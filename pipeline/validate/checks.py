@@ -198,7 +198,8 @@ def _refused(parsed: ParsedValue, typed: str, ind: Indicator, loc: dict) -> Prob
     if parsed.msg is Msg.VALUE_020:
         number = format_number(parsed.reading)
         return problem(Msg.VALUE_020, Severity.WARNING, value=typed, unit=ind.unit, suffix=parsed.reason, number=number, **loc)
-    return problem(parsed.msg or Msg.VALUE_002, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc)
+    msg = parsed.msg or Msg.VALUE_002
+    return problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc)
 
 
 def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
