@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from pipeline.core import settings
 from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
+from pipeline.core.vnformat import utc_now
 from pipeline.form.crosswalk import Crosswalk, unit_figures
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_code, period_label
@@ -161,7 +162,7 @@ def consolidate_returns(
     :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
     :param tree: the tree of units (the list's ``parent`` column): each parent is totalled too (``rollup``).
     """
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     findings = Findings()
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)
@@ -240,13 +241,22 @@ def consolidate_folder(
 
 
 def consolidate_kept(
-    kept: list[Kept], form: FormDefinition, units: list[Unit], period: str | None, jobs: int, *, source: str, **options: Any
+    kept: list[Kept],
+    form: FormDefinition,
+    units: list[Unit],
+    period: str | None,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    *,
+    source: str,
+    **options: Any,
 ) -> ConsolidationResult:
     """Consolidate files read where they are kept (a round's store), each under its label and
     file time, exactly as ``consolidate_folder`` would a folder of copies of them so named.
 
+    :param progress: called with the number of files read since the last call (per file or per chunk).
     :param options: ``prior``, ``factor``, ``deadline``, ``fix_days``, ``tree``, ``crosswalk``: see ``consolidate_returns``.
     """
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs)
+    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs, progress)
     return consolidate_returns(outcomes, ctx, units, [], source=source, **options)

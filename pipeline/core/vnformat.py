@@ -1,10 +1,11 @@
-"""Numbers written the Vietnamese way: 862.796.456 and 1,5."""
+"""Numbers written the Vietnamese way (862.796.456 and 1,5), and the one clock of the program:
+the moment now and today's date in Vietnam time, whatever the machine's time zone."""
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from pipeline.core.settings import SAVED_TIME_ZONE
@@ -67,3 +68,18 @@ def format_typed(value: object) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return str(value)
+
+
+def utc_now() -> datetime:
+    """The moment now (aware, UTC): the one clock every "now" and "today" of the program reads."""
+    return datetime.now(timezone.utc)
+
+
+def vietnam_now() -> datetime:
+    """The moment now in Vietnam time (UTC+7), as users read it."""
+    return utc_now().astimezone(SAVED_TIME_ZONE)
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam: on a UTC server at 23:30 it is already tomorrow there."""
+    return vietnam_now().date()
