@@ -470,6 +470,12 @@ class Msg(Enum):
         "empty-return",
         "Báo cáo chưa có số liệu",
     )
+    VALUE_020 = (
+        "Money wording on a count",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) có kèm '{suffix}', cách ghi số tiền, nhưng chỉ tiêu này đếm số {unit}; số liệu chưa được tổng hợp. Nếu đúng là {number} {unit}, hãy nhập {number}; nếu là số tiền, hãy nhập vào chỉ tiêu về tiền.",
+        "money-on-count",
+        "Cách ghi số tiền ở chỉ tiêu đếm",
+    )
 
     # Rules.
     RELATION_001 = (

@@ -27,7 +27,7 @@ from pipeline.core.constants import (
 )
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
-from pipeline.core.vnformat import format_number
+from pipeline.core.vnformat import format_number, format_typed
 from pipeline.form.model import FormDefinition, Indicator, Unit
 from pipeline.form.period import period_code, period_label
 from pipeline.ingest.extract import RawReturn, RawValue
@@ -152,10 +152,9 @@ def _no_table(raw: RawReturn, severity: str, code: str) -> Problem:
 
 
 def shown(raw: object) -> str:
-    """A cell's content as the officer sees it: numbers the Vietnamese way, text as typed."""
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw == raw:
-        return format_number(int(raw) if float(raw).is_integer() else raw)
-    return "" if raw is None else str(raw)
+    """A cell's content as the officer sees it: numbers the Vietnamese way with every digit
+    Excel shows, dates as 15/11/2023, text as typed."""
+    return format_typed(raw)
 
 
 def _loc(item: RawValue, file: str, unit: Unit, form: FormDefinition | None = None) -> dict:
@@ -193,11 +192,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         found += [problem(Msg.VALUE_001, Severity.ERROR, **loc)] if ind.required else []
         return None, found
     if parsed.kind == Kind.ERROR:
-        msg = parsed.msg or Msg.VALUE_002
-        return None, [
-            *found,
-            problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
-        ]
+        return None, [*found, _refused(parsed, typed, ind, loc)]
     if parsed.kind == Kind.INTERPRETED:
         found.append(problem(Msg.VALUE_006, Severity.INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
@@ -206,6 +201,16 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
             found.append(problem(Msg.VALUE_005, Severity.ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
+
+
+def _refused(parsed: ParsedValue, typed: str, ind: Indicator, loc: dict) -> Problem:
+    """The finding on a value that is not used: an error, except money wording on a count (a
+    warning: the text is readable, but probably money typed in the count's row)."""
+    if parsed.msg is Msg.VALUE_020:
+        number = format_number(parsed.reading)
+        return problem(Msg.VALUE_020, Severity.WARNING, value=typed, unit=ind.unit, suffix=parsed.reason, number=number, **loc)
+    msg = parsed.msg or Msg.VALUE_002
+    return problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc)
 
 
 def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
