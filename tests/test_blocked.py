@@ -116,3 +116,17 @@ def test_a_figure_typed_beside_its_cell_blocks_the_rules_at_that_cell(returns_di
     assert [p.code for p in mine if p.type == Msg.VALUE_013.slug] == [CODE]
     infos = [p for p in mine if p.type == Msg.RELATION_002.slug]
     assert [p.relation_id for p in infos] == _rules_of(form, CODE, "communes") and {p.cell for p in infos} == {note.coordinate}
+
+
+def test_money_words_on_a_count_are_refused_operands_too(returns_dir, make_return, form, units):
+    """``500k`` in a count is a warning that leaves the figure out (``money-on-count``): the rules
+    over that cell are not evaluated either, never as if the count were 0."""
+    code = next(c for c in ("RESIDENTIAL_AREAS", "MEDIATORS") if _rules_of(form, c, "communes"))
+    make_return("03386", {code: "500k"}, name="03386.xlsx", folder=returns_dir)
+    result = consolidate_folder(returns_dir, form, units)
+    mine = [p for p in result.findings.problems if p.unit_code == "03386"]
+    (warning,) = [p for p in mine if p.type == Msg.VALUE_020.slug]
+    expected = _rules_of(form, code, "communes")
+    assert not [p for p in mine if p.type == Msg.RELATION_001.slug and p.relation_id in expected]
+    infos = [p for p in mine if p.type == Msg.RELATION_002.slug]
+    assert [(p.relation_id, p.cell) for p in infos] == [(rule, warning.cell) for rule in expected]

@@ -60,6 +60,7 @@ PLAIN: dict[Msg, str] = {
     Msg.VALUE_015: "Số liệu '{value}' nằm ở dòng không có mã chỉ tiêu nên không được tính. Hãy ghi vào đúng dòng của chỉ tiêu, hoặc ghi giải thích vào cột 'Ghi chú'.",
     Msg.VALUE_016: "{label}: ô báo lỗi công thức {value}. Hãy sửa công thức, hoặc xóa công thức và nhập số trực tiếp.",
     Msg.VALUE_017: "Báo cáo chưa có số liệu nào. Hãy điền số liệu vào các ô màu vàng ở cột 'Số liệu' rồi gửi lại.",
+    Msg.VALUE_020: "{label}: '{value}' có kèm '{suffix}' như số tiền, nhưng ô này đếm số {unit} nên chưa được tính. Nếu đúng là {number} {unit}, hãy nhập {number}, không kèm chữ.",
     # A rule of the form: its own description says what should hold.
     Msg.RELATION_001: "{message}: đang ghi {lhs_text} là {lhs_value}, {rhs_text} là {rhs_value}. Hãy kiểm tra lại các số này.",
     # The round.

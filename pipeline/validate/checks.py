@@ -235,10 +235,14 @@ def _within(value: float, ind: Indicator) -> bool:
     return low <= value and (high is None or value <= high) and abs(value) < 2**53
 
 
+_MONEY_ON_COUNT = Msg.VALUE_020.slug
+
+
 def rejected_value(item: RawValue, issues: list[Problem]) -> Value | None:
-    """The cell of a value refused (an error on it other than a blank required cell), its value
-    as typed: the rules it is an operand of are not evaluated (``reconcile``), never counted as 0."""
-    if not any(p.severity == Severity.ERROR and p.type != Msg.VALUE_001.slug for p in issues):
+    """The cell of a value refused (an error on it other than a blank required cell, or money
+    words on a count, a warning that leaves the figure out), its value as typed: the rules it is an
+    operand of are not evaluated (``reconcile``), never counted as 0."""
+    if not any((p.severity == Severity.ERROR and p.type != Msg.VALUE_001.slug) or p.type == _MONEY_ON_COUNT for p in issues):
         return None
     if _blank(item.raw) and item.stray:  # a figure typed beside its cell: that cell is the one to name
         cell, typed = item.stray[0]
