@@ -239,6 +239,18 @@ class Msg(Enum):
         "files-summarised",
         "Nhiều tệp cùng loại",
     )
+    FILE_020 = (
+        "Zip refused",
+        "[{where}] Tệp nén bị từ chối vì {reason}, nên không tệp nào bên trong được đọc. Hãy giải nén trên máy, kiểm tra rồi chép (hoặc gửi) riêng từng tệp Excel (.xlsx) báo cáo.",
+        "zip-refused",
+        "Tệp nén bị từ chối",
+    )
+    FILE_021 = (
+        "Archive to extract",
+        "[{where}] Đây là {reason}, không phải tệp Excel; chương trình chỉ tự đọc các báo cáo trong tệp nén có đuôi .zip. Hãy giải nén rồi chép (hoặc gửi) riêng từng tệp Excel (.xlsx) báo cáo bên trong.",
+        "archive-to-extract",
+        "Tệp nén cần giải nén",
+    )
 
     # Recognising a return.
     META_001 = (
