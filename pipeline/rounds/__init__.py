@@ -18,7 +18,8 @@ from pipeline.rounds.create import (
     server_secret,
     unit_url,
 )
-from pipeline.rounds.submit import Verdict, add_paths, submit
+from pipeline.rounds.received import add_paths, submit_received
+from pipeline.rounds.submit import Verdict, submit
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -35,5 +36,6 @@ __all__ = [
     "server_secret",
     "status",
     "submit",
+    "submit_received",
     "unit_url",
 ]
