@@ -251,6 +251,10 @@ class Msg(Enum):
         "archive-to-extract",
         "Tệp nén cần giải nén",
     )
+    FILE_022 = (
+        "Missing unit's file has a password",
+        "Đã nhận tệp {files} (tên bắt đầu bằng mã đơn vị) nhưng tệp được đặt mật khẩu nên không đọc được: đề nghị bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
+    )
 
     # Recognising a return.
     META_001 = (
