@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from pipeline.core import settings
 from pipeline.core.errors import WorkbookReadError
+from pipeline.ingest.flatods import as_ods, is_flat_ods
 from pipeline.ingest.raw import ODS_NAMES_PART
 from pipeline.ingest.zipnames import member_name, packed
 
@@ -226,6 +227,8 @@ def _text_format(head: bytes) -> str:
     text = head.decode("utf-8", "ignore").lstrip().lower()
     if text.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
         return "xml2003"
+    if text.startswith("<?xml") and is_flat_ods(text):
+        return "fods"
     if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")) and ("<table" in text or "<html" in text):
         return "html"
     if "\x00" in text:
@@ -268,4 +271,5 @@ def sniff_data(data: bytes) -> Sniffed:
     for magic, what in _IMAGES.items():
         if data.startswith(magic):
             raise WorkbookReadError(f"đây là {what}, không phải Excel", kind="not-a-workbook")
-    return Sniffed(_text_format(data[:4096]), data)
+    fmt = _text_format(data[:4096])
+    return check_zip(as_ods(data)) if fmt == "fods" else Sniffed(fmt, data)
