@@ -234,3 +234,23 @@ def test_check_reads_each_return_in_a_zip(returns_dir, tmp_path):
     assert f"{ZIP_NAME}/BC Quyết Thắng.xlsx" in result.output and f"{ZIP_NAME}/BC Quyết Tiến.xlsx" in result.output
     assert "không phải là báo cáo" not in result.output
     shutil.rmtree(returns_dir)
+
+
+def test_a_workbook_named_zip_is_read_as_the_workbook_it_is(returns_dir, form, units):
+    (ward, *_) = _ward_files(returns_dir)
+    ward.rename(returns_dir / "BC Quyết Thắng.zip")  # renamed by a phone's file manager
+    result = consolidate_folder(returns_dir, form, units)
+    used = {r["unit_code"]: r["file"] for _, r in result.submissions.iterrows()}
+    assert used["03386"] == "BC Quyết Thắng.zip" and result.received == 8
+
+
+def test_a_damaged_zip_inside_a_zip_is_a_finding_and_the_rest_is_read(returns_dir, form, units):
+    (ward, *_) = _ward_files(returns_dir)
+    with zipfile.ZipFile(returns_dir / "gui.zip", "w") as archive:
+        archive.write(ward, "BC Quyết Thắng.xlsx")
+        archive.writestr("hong.zip", b"PK\x03\x04" + bytes(40))
+    ward.unlink()
+    result = consolidate_folder(returns_dir, form, units)
+    assert result.received == 8
+    (broken,) = [p for p in result.findings.problems if p.file == "gui.zip/hong.zip"]
+    assert broken.type == Msg.FILE_001.slug

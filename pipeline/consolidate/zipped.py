@@ -58,6 +58,9 @@ def expand_archives(paths: list[Path], root: Path | None = None) -> list[Path | 
         except WorkbookReadError as err:
             out.append(Member(path, label, mtime, named, failure=(err.kind, str(err))))
             continue
+        if listed is None:  # a workbook named .zip: read as the file it is
+            out.append(path)
+            continue
         out += [
             Member(path, f"{label}/{item.name}", item.mtime if item.mtime is not None else mtime, named, item.chain, item.failure)
             for item in listed

@@ -55,10 +55,14 @@ def is_archive(data: bytes) -> bool:
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+            return not is_document(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
         return False
-    return not names & set(DOCUMENT_PARTS) and not any(name.startswith(("xl/", "word/", "ppt/")) for name in names)
+
+
+def is_document(names: list[str]) -> bool:
+    """Whether a zip holding ``names`` is a document (xlsx, ods, docx, ...), not an archive of files."""
+    return bool(set(names) & set(DOCUMENT_PARTS)) or any(name.startswith(("xl/", "word/", "ppt/")) for name in names)
 
 
 class _Budget:
@@ -87,8 +91,9 @@ class _Budget:
                 raise _refused("tệp nén được đặt mật khẩu")
 
 
-def list_zip(source: Path | bytes) -> list[Listed]:
-    """The files inside a zip of returns, in the zip's order, and those inside a zip in it.
+def list_zip(source: Path | bytes) -> list[Listed] | None:
+    """The files inside a zip of returns, in the zip's order, and those inside a zip in it; None
+    when it is a document (an xlsx or ods named ``.zip``): a file to read as it is.
 
     :raises WorkbookReadError: (kind ``archive``) the zip is damaged, empty, has a password or
         breaks a limit; nothing in it is then read.
@@ -100,7 +105,7 @@ def list_zip(source: Path | bytes) -> list[Listed]:
         raise _refused("tệp nén bị hỏng hoặc không đầy đủ") from err
     except WorkbookReadError as err:
         raise _refused(str(err)) from err
-    if not found:
+    if found == []:
         raise _refused("tệp nén không chứa tệp nào")
     return found
 
@@ -112,9 +117,11 @@ def _opened(source: Path | bytes) -> BinaryIO:
     return open(source, "rb")  # noqa: SIM115 - closed by the caller's ``with``
 
 
-def _list(raw: BinaryIO, chain: tuple[zipfile.ZipInfo, ...], prefix: str, budget: _Budget) -> list[Listed]:
+def _list(raw: BinaryIO, chain: tuple[zipfile.ZipInfo, ...], prefix: str, budget: _Budget) -> list[Listed] | None:
     with zipfile.ZipFile(raw) as archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
+    if is_document([info.filename for info in infos]):
+        return None
     budget.take(infos)
     found = []
     for info in infos:
@@ -129,9 +136,20 @@ def _list(raw: BinaryIO, chain: tuple[zipfile.ZipInfo, ...], prefix: str, budget
             deep = f"tệp nén nằm trong tệp nén quá {MAX_DEPTH} cấp"
             found.append(Listed(here, label, member_time(info), ("archive", deep)))
         else:
-            inner = _inflated(raw, info)
-            found += _list(io.BytesIO(inner), here, f"{label}/", budget) if is_archive(inner) else [Listed(here, label, member_time(info))]
+            nested = _nested(_inflated(raw, info), here, f"{label}/", budget)
+            found += [Listed(here, label, member_time(info))] if nested is None else nested
     return found
+
+
+def _nested(data: bytes, chain: tuple[zipfile.ZipInfo, ...], prefix: str, budget: _Budget) -> list[Listed] | None:
+    """The files of a zip inside the zip; None when it is no zip of files (a workbook named
+    ``.zip``, a damaged zip): a file like any other, whose reading says what it is."""
+    if not data.startswith(ZIP_MAGIC):
+        return None
+    try:
+        return _list(io.BytesIO(data), chain, prefix, budget)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return None
 
 
 def _inflated(raw: BinaryIO, info: zipfile.ZipInfo) -> bytes:

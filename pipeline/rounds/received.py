@@ -49,8 +49,10 @@ def submit_received(
     if not is_archive(data):
         return [submit(store, round_id, data, filename, link_unit=link_unit, sender=sender, received_at=received_at)]
     try:
-        listed = list_zip(data)
+        listed = list_zip(data) or []
     except WorkbookReadError:  # refused whole: the zip is one submission, its check says why
+        listed = []
+    if not listed:
         return [submit(store, round_id, data, filename, link_unit=link_unit, sender=sender, received_at=received_at)]
     zip_name = safe_name(filename)
     verdicts = [_submit_member(store, round_id, data, zip_name, item, link_unit, sender, received_at) for item in listed]
