@@ -254,3 +254,18 @@ def test_a_damaged_zip_inside_a_zip_is_a_finding_and_the_rest_is_read(returns_di
     assert result.received == 8
     (broken,) = [p for p in result.findings.problems if p.file == "gui.zip/hong.zip"]
     assert broken.type == Msg.FILE_001.slug
+
+
+def test_a_return_both_loose_and_in_a_zip_is_counted_once(returns_dir, form, units, tmp_path):
+    (ward, *_) = _ward_files(returns_dir)
+    set_saved_time(ward, "2023-12-01T08:00:00Z")
+    with zipfile.ZipFile(returns_dir / "gui lai.zip", "w") as archive:
+        archive.writestr(zipfile.ZipInfo("BC Quyết Thắng.xlsx", WHEN), ward.read_bytes())  # the same file, zipped later
+    os.utime(ward, (1_700_000_000, 1_700_000_000))  # the loose copy's time: 2023-11-14, before the zip's
+    result = consolidate_folder(returns_dir, form, units)
+    assert result.received == 8
+    rows = result.files.set_index("file")
+    assert rows.loc["gui lai.zip/BC Quyết Thắng.xlsx", "status"] == "used"
+    assert rows.loc[ward.name, "status"] == "superseded"
+    (older,) = [p for p in _of(result, Msg.FILE_004) if p.unit_code == "03386"]
+    assert older.file == ward.name and message_fields(Msg.FILE_004, older.message)["newer"] == "gui lai.zip/BC Quyết Thắng.xlsx"
