@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 
 from pipeline import rounds
 from pipeline.consolidate.timeliness import vietnam_today
@@ -148,7 +149,7 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
     assert set(verdict) == {"unit_code", "accepted", "status", "errors", "warnings", "findings"}
     assert (verdict["unit_code"], verdict["status"]) == (QUYET_THANG, "errors") and verdict["errors"] >= 1
     error = next(f for f in verdict["findings"] if f["severity"] == "error")
-    assert error["cell"] and set(error) == {"severity", "rule", "sheet", "cell", "message"}
+    assert error["cell"] and set(error) == {"severity", "rule", "sheet", "cell", "message", "plain"}
 
     good = make_return(QUYET_THANG, folder=tmp_path / "good")
     sent = unit.post(links[QUYET_THANG], data=_file(good), content_type="multipart/form-data")
@@ -156,7 +157,7 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
     page = unit.get(sent.headers["Location"])
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Báo cáo đã được nhận, không có lỗi." in text and "Đã nộp đúng hạn" in text
-    assert f"ô {error['cell']}" in text  # the first try stays in the history with its finding
+    assert f"<b>Ô {error['cell']}</b> – {escape(error['plain'])}" in text  # the first try stays in the history with its finding
     other_units = unit.get(sent.headers["Location"].replace(links[QUYET_THANG], links[TAN_PHONG]))
     assert "Kết quả kiểm tra tệp" not in other_units.get_data(as_text=True)  # an upload is shown on its own unit's page only
 
@@ -218,7 +219,7 @@ def test_return_for_correction_shows_the_note_then_consolidate(app, office, roun
     unit.post(links[TAN_PHONG], data=_file(make_return(TAN_PHONG)), content_type="multipart/form-data")
     path = f"/rounds/{round_id}/units/{TAN_PHONG}"
     page = office.get(path).get_data(as_text=True)
-    assert "Bản số 1" in page and "Duyệt bản này" in page and "Trả lại để sửa" in page
+    assert "Lần gửi thứ 1" in page and "Duyệt bản này" in page and "Trả lại để sửa" in page
     note = "Ô số hòa giải viên cần ghi đúng số người."
     empty = office.post(path + "/review", data={"csrf_token": _csrf(office, path), "action": "return", "note": " "})
     assert empty.status_code == 400 and "ghi chú không được để trống" in empty.get_data(as_text=True)

@@ -69,7 +69,12 @@ def round_group() -> None:
 @round_group.command()
 @store_options
 @form_options
-@click.option("--period", required=True, metavar="KỲ", help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2) hoặc quý (2024-Q3).")
+@click.option(
+    "--period",
+    required=True,
+    metavar="KỲ",
+    help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2), quý (2024-Q3) hoặc 9 tháng (2024-M9).",
+)
 @click.option("--deadline", required=True, metavar="NGÀY", help="Hạn nộp, dạng DD/MM/YYYY, ví dụ 15/11/2024.")
 def create(data_dir, url, form_path, units_path, period, deadline) -> None:
     """Tạo một đợt thu báo cáo; in ra mã đợt.

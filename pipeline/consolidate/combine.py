@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from pipeline.core import settings
 from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
+from pipeline.core.vnformat import utc_now
 from pipeline.form.crosswalk import Crosswalk, unit_figures
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_code, period_label
@@ -162,7 +163,7 @@ def consolidate_returns(
     :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
     :param tree: the tree of units (the list's ``parent`` column): each parent is totalled too (``rollup``).
     """
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     findings = Findings()
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)

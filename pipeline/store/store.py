@@ -11,7 +11,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pipeline.core.errors import Msg, StoreError
+from pipeline.core.vnformat import utc_now
 from pipeline.store.blobs import Blobs
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
 from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
@@ -51,7 +52,7 @@ ACTION_UPLOAD = "upload"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return utc_now()
 
 
 def _aware(value: datetime | None, name: str) -> datetime | None:

@@ -1,6 +1,7 @@
 """A unit's own page, opened through its link ``/u/<token>`` (no account): its name, period and
 deadline, its template, the upload form (as many tries as needed), the verdict of the file just
-sent with each finding and its cell, the history of its uploads and the office's notes.
+sent with each finding in plain words at its cell (``web.plain``), the history of its uploads
+(numbered among its own, older ones folded) and the office's notes.
 ``POST /u/<token>`` with ``Accept: application/json`` answers the verdict as JSON."""
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
 from pipeline import rounds
 from pipeline.rounds.board import sent_by, unit_status
+from pipeline.rounds.history import numbered
 from pipeline.web.base import store, wants_json
+from pipeline.web.plain import grouped
 
 bp = Blueprint("unit_link", __name__)
 
@@ -27,14 +30,18 @@ def _unit(token: str):
 
 
 def _page(token: str, sent: frozenset[int] = frozenset(), error: str = "", code: int = 200):
+    """The page; the verdicts of the uploads ``sent`` on top (one, or each file of a zip; not
+    again in the history below them), each upload numbered among the unit's own ("Lần gửi thứ 2")."""
     rnd, unit = _unit(token)
     row = unit_status(store(), rnd.id, unit.code)
-    history = [s for s in reversed(store().submissions(rnd.id, of_unit=unit.code)) if sent_by(s, unit.code)]
-    verdicts = [s for s in reversed(history) if s.id in sent]  # a stored upload has what the verdict shows
+    own = [s for s in store().submissions(rnd.id, of_unit=unit.code) if sent_by(s, unit.code)]
+    history = list(reversed(own))
+    verdicts = [s for s in own if s.id in sent]  # a stored upload has what the verdict shows
     notes = [s for s in history if s.review == "returned" and s.note]
     return render_template(
-        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=history, notes=notes, verdicts=verdicts, error=error
-    ), code
+        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=[s for s in history if s not in verdicts], notes=notes,
+        verdicts=verdicts, error=error, number=numbered(own), grouped=grouped,
+    ), code  # fmt: skip
 
 
 @bp.get("/u/<token>")
