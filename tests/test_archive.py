@@ -22,7 +22,9 @@ from tests.conftest import message_fields, set_saved_time
 
 WARDS = ("03386", "03388", "03403")  # Quyết Thắng, Quyết Tiến, Sùng Phài: the sample names their files by code
 ZIP_NAME = "Báo cáo 3 phường.zip"
-WHEN = (2024, 1, 10, 15, 30, 0)  # the members' time in the zip: Vietnam time, as Windows writes it
+WHEN = (2024, 1, 10, 15, 30, 0)
+# Real RAR archives (made by WinRAR) from the rarfile project's tests (ISC licence), see its README.
+ARCHIVES = Path(__file__).resolve().parent / "fixtures" / "archives"  # the members' time in the zip: Vietnam time, as Windows writes it
 
 
 def _ward_files(returns_dir: Path) -> list[Path]:
@@ -210,12 +212,15 @@ def test_a_damaged_or_password_zip_is_one_finding_naming_it(returns_dir, form, u
     assert result.received == 8
 
 
-def test_rar_and_7z_say_to_extract(returns_dir, form, units):
-    (returns_dir / "bc.rar").write_bytes(b"Rar!\x1a\x07\x01\x00" + os.urandom(64))
-    (returns_dir / "bc.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + os.urandom(64))
+def test_rar_and_7z_say_to_extract_naming_what_a_rar_holds(returns_dir, form, units):
+    for name in ("rar5-subdirs.rar", "rar3-subdirs.rar", "rar5-hpsw.rar"):  # RAR 5, RAR 3, RAR 5 with its names encrypted
+        shutil.copy(ARCHIVES / name, returns_dir / name)
+    (returns_dir / "bc.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(64))
     result = consolidate_folder(returns_dir, form, units)
     found = {p.file: message_fields(Msg.FILE_021, p.message)["reason"] for p in _of(result, Msg.FILE_021)}
-    assert found == {"bc.rar": "tệp nén RAR", "bc.7z": "tệp nén 7z"}
+    inside = "tệp nén RAR chứa 4 tệp: sub/dir2/file2.txt, sub/with space/long fn.txt, sub/üȵĩöḋè/file.txt, sub/dir1/file1.txt"
+    assert found == {"rar5-subdirs.rar": inside, "rar3-subdirs.rar": inside, "rar5-hpsw.rar": "tệp nén RAR", "bc.7z": "tệp nén 7z"}
+    assert result.received == 8
 
 
 def test_a_zip_under_another_name_names_what_is_inside(returns_dir, form, units):

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from pipeline.core import settings
 from pipeline.core.errors import WorkbookReadError
 from pipeline.ingest.flatods import as_ods, is_flat_ods
+from pipeline.ingest.rarnames import rar_names
 from pipeline.ingest.raw import ODS_NAMES_PART
 from pipeline.ingest.zipnames import member_name, packed
 
@@ -267,7 +268,7 @@ def sniff_data(data: bytes) -> Sniffed:
         return Sniffed(_ole_format(data), data)
     for magic, what in _ARCHIVES.items():
         if data.startswith(magic):
-            raise packed(what)
+            raise packed(what, rar_names(data))
     for magic, what in _IMAGES.items():
         if data.startswith(magic):
             raise WorkbookReadError(f"đây là {what}, không phải Excel", kind="not-a-workbook")

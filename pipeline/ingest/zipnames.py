@@ -54,11 +54,12 @@ def member_name(info: zipfile.ZipInfo) -> str:
     elif len(unicode) > 5 and unicode[0] == 1 and struct.unpack_from("<I", unicode, 1)[0] == zlib.crc32(raw):
         name = unicode[5:].decode("utf-8", "replace")
     else:
-        name = _legacy(raw)
+        name = legacy_name(raw)
     return unicodedata.normalize("NFC", name.replace("\\", "/"))
 
 
-def _legacy(raw: bytes) -> str:
+def legacy_name(raw: bytes) -> str:
+    """A name written in the computer's code page, not saying which (see the module's rule)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
