@@ -98,3 +98,20 @@ def test_rar_through_a_link_says_to_extract(app, office, round_id):
     verdict = app.test_client().post(link, data={"file": (io.BytesIO(data), "bc.rar")}, headers=JSON, content_type="multipart/form-data")
     (found,) = [f for f in verdict.get_json()["findings"] if message_fields(Msg.FILE_021, f["message"])]
     assert message_fields(Msg.FILE_021, found["message"])["reason"] == "tệp nén RAR"
+
+
+def test_round_add_takes_a_zip_apart_and_a_zip_three_deep_is_a_refused_submission(app, round_id, make_return, tmp_path):
+    store = app.extensions["tonghop_store"]
+    deep = _zip({"sau.zip": _zip({"BC.xlsx": make_return(DOAN_KET, folder=tmp_path / "d").read_bytes()})})
+    folder = tmp_path / "zalo"
+    folder.mkdir()
+    (folder / ZIP_NAME).write_bytes(
+        _zip({"BC Tân Phong.xlsx": make_return(TAN_PHONG, folder=tmp_path / "t").read_bytes(), "giua.zip": deep})
+    )
+    verdicts = rounds.add_paths(store, round_id, [folder])
+    assert [(v.filename, v.unit_code, v.accepted) for v in verdicts] == [
+        (f"{ZIP_NAME}/BC Tân Phong.xlsx", TAN_PHONG, True),
+        (f"{ZIP_NAME}/giua.zip/sau.zip", "", False),
+    ]
+    reason = message_fields(Msg.FILE_020, verdicts[1].findings[0]["message"])["reason"]
+    assert "quá 2 cấp" in reason and verdicts[1].errors == 1

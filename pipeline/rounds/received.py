@@ -13,10 +13,9 @@ zips is one with the same finding.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.consolidate.collect import list_files, read_failure
 from pipeline.core.constants import Severity
@@ -32,40 +31,28 @@ if TYPE_CHECKING:
 ACTION_ZIP = "upload"  # the audit line of a zip is one of the upload's
 
 
-def submit_received(
-    store: Store,
-    round_id: str,
-    data: bytes,
-    filename: str,
-    *,
-    link_unit: str | None = None,
-    sender: str = "unit",
-    received_at: datetime | None = None,
-) -> list[Verdict]:
+def submit_received(store: Store, round_id: str, data: bytes, filename: str, **sent: Any) -> list[Verdict]:
     """``submit`` what was sent: one verdict for a file, one for each file inside a zip.
 
-    :param filename, link_unit, sender, received_at: as ``submit`` takes them.
+    :param filename: the name the sender gave it.
+    :param sent: ``link_unit``, ``sender``, ``received_at``, as ``submit`` takes them.
     """
-    if not is_archive(data):
-        return [submit(store, round_id, data, filename, link_unit=link_unit, sender=sender, received_at=received_at)]
     try:
-        listed = list_zip(data) or []
+        listed = (list_zip(data) or []) if is_archive(data) else []
     except WorkbookReadError:  # refused whole: the zip is one submission, its check says why
         listed = []
     if not listed:
-        return [submit(store, round_id, data, filename, link_unit=link_unit, sender=sender, received_at=received_at)]
+        return [submit(store, round_id, data, filename, **sent)]
     zip_name = safe_name(filename)
-    verdicts = [_submit_member(store, round_id, data, zip_name, item, link_unit, sender, received_at) for item in listed]
+    verdicts = [_submit_member(store, round_id, data, zip_name, item, sent) for item in listed]
     sha = store.put_blob(data)
     numbers = ", ".join(str(v.submission_id) for v in verdicts)
     detail = f"Tệp nén '{zip_name}' (sha256 {sha}): {len(verdicts)} tệp bên trong, thành các bản nộp số {numbers}"
-    store.log(round_id, sender, ACTION_ZIP, link_unit, detail)
+    store.log(round_id, sent.get("sender", "unit"), ACTION_ZIP, sent.get("link_unit"), detail)
     return verdicts
 
 
-def _submit_member(
-    store: Store, round_id: str, data: bytes, zip_name: str, item: Listed, link_unit: str | None, sender: str, received_at: datetime | None
-) -> Verdict:
+def _submit_member(store: Store, round_id: str, data: bytes, zip_name: str, item: Listed, sent: dict[str, Any]) -> Verdict:
     inside = "/".join(safe_name(part) for part in [zip_name, *item.name.split("/")[:-1]] if part)
     name = item.name.rsplit("/", 1)[-1]
     try:
@@ -73,25 +60,23 @@ def _submit_member(
     except WorkbookReadError as err:
         item, member = Listed(item.chain, item.name, item.mtime, (err.kind, str(err))), b""
     if item.failure:
-        return _refused(store, round_id, f"{inside}/{safe_name(name)}", item.failure, link_unit, sender, received_at)
-    return submit(store, round_id, member, name, link_unit=link_unit, sender=sender, received_at=received_at, inside=inside)
+        return _refused(store, round_id, f"{inside}/{safe_name(name)}", item.failure, sent)
+    return submit(store, round_id, member, name, inside=inside, **sent)
 
 
-def _refused(
-    store: Store, round_id: str, shown: str, failure: tuple[str, str], link_unit: str | None, sender: str, received_at: datetime | None
-) -> Verdict:
+def _refused(store: Store, round_id: str, shown: str, failure: tuple[str, str], sent: dict[str, Any]) -> Verdict:
     """A file inside that is not read (nested too deep, too large): a submission without bytes of
     its own (the zip's hold it) and the finding that says why."""
     kind, reason = failure
+    link_unit = sent.get("link_unit")
     found = [finding(read_failure(shown, WorkbookReadError(reason, kind), Severity.ERROR))]
-    sha = store.put_blob(b"")
-    counts = Counter(f["severity"] for f in found)
+    errors = sum(f["severity"] == Severity.ERROR.value for f in found)
     sub_id = store.add_submission(
-        round_id, sha256=sha, filename=shown, sender=sender, link_unit=link_unit, unit_code=None, accepted=False,
-        errors=counts[Severity.ERROR.value], warnings=0, findings=found, saved_at=None, received_at=received_at,
+        round_id, sha256=store.put_blob(b""), filename=shown, sender=sent.get("sender", "unit"), link_unit=link_unit, unit_code=None,
+        accepted=False, errors=errors, warnings=0, findings=found, saved_at=None, received_at=sent.get("received_at"),
     )  # fmt: skip
     state = unit_status(store, round_id, link_unit).status if link_unit else None
-    return Verdict(sub_id, shown, "", "", link_unit, False, state, counts[Severity.ERROR.value], 0, found)
+    return Verdict(sub_id, shown, "", "", link_unit, False, state, errors, 0, found)
 
 
 def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: str = "office") -> list[Verdict]:
