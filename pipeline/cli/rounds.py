@@ -12,7 +12,7 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import rounds
-from pipeline.cli.commands import _fail, form_options
+from pipeline.cli.commands import _fail, _progress, form_options
 from pipeline.cli.frame import Group, echo
 from pipeline.cli.summary import consolidation_lines
 from pipeline.core.constants import RoundStatus
@@ -201,7 +201,14 @@ def consolidate_(data_dir, url, round_id, out) -> None:
         tonghop round consolidate --round MÃ_ĐỢT --out output/2024
     """
     folder = Path(data_dir) if data_dir else rounds.default_data_dir()
+    step, start, state = _progress()  # a progress bar of the files read, on a terminal
     with opened(data_dir, url) as store:
-        result, out_dir = rounds.consolidate_round(store, round_id, Path(out) if out else folder / "output" / round_id)
+        try:
+            result, out_dir = rounds.consolidate_round(
+                store, round_id, Path(out) if out else folder / "output" / round_id, progress=step, on_files=start
+            )
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
     for line in consolidation_lines(result, out_dir):
         echo(line)

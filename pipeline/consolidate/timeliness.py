@@ -3,7 +3,7 @@
 A return's received time is the later of the saved time written inside the file and the file's
 own time (when the office got it, e.g. the time a Zalo download was written): a file saved
 before the deadline but sent days after it is late. A saved time in the future is not trusted
-(``collect.select_latest``): the file's time stands in. Days late are calendar days after the
+(``choose.select_latest``): the file's time stands in. Days late are calendar days after the
 deadline day, counted in Vietnam time (``settings.SAVED_TIME_ZONE``).
 """
 

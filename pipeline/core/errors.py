@@ -265,6 +265,24 @@ class Msg(Enum):
         "Missing unit's file has a password",
         "Đã nhận tệp {files} (tên bắt đầu bằng mã đơn vị) nhưng tệp được đặt mật khẩu nên không đọc được: đề nghị bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
     )
+    FILE_040 = (
+        "Two returns that cannot be ordered",
+        "[{where}] Đơn vị {unit_code} – {unit_name} có hai tệp báo cáo cùng thời điểm lưu ({saved}) và cùng thời điểm tệp, nên không biết tệp nào mới hơn: '{used}' và '{other}'; số liệu khác nhau ở {count} chỉ tiêu (số ở '{used}' / số ở '{other}'): {changes}. Chương trình tạm dùng tệp '{used}' (tên tệp đứng sau theo thứ tự tên). Hãy hỏi lại đơn vị số liệu nào đúng; nếu đúng là tệp '{other}', hãy bỏ tệp '{used}' ra khỏi thư mục rồi tổng hợp lại.",
+        "ambiguous-newest",
+        "Hai bản nộp không rõ bản nào mới hơn",
+    )
+    FILE_041 = (
+        "Duplicate return",
+        "[{where}] Tệp trùng với tệp '{used}' của {unit_code} – {unit_name}: cùng thời điểm lưu, cùng thời điểm tệp và cùng số liệu (thường do tải về hai lần). Số liệu chỉ được tính một lần, theo tệp '{used}'. Không cần làm gì; có thể xóa bớt một tệp.",
+        "duplicate-return",
+        "Tệp trùng lặp",
+    )
+    FILE_042 = (
+        "Finding of a return not used",
+        "[{where}] Tệp không được dùng để tổng hợp (đơn vị có tệp '{used}' cùng thời điểm, được dùng thay); ở tệp này có {was}: {original} Chỉ cần xem lại nếu số liệu đúng nằm ở tệp này.",
+        "unused-copy-finding",
+        "Vấn đề ở bản nộp không dùng",
+    )
 
     # Recognising a return.
     META_001 = (
@@ -344,6 +362,24 @@ class Msg(Enum):
         "[{where}] Trang tính '{sheet}' cũng có mã chỉ tiêu nhưng không phải trang số liệu của biểu mẫu (có thể là bản sao, bản nháp); số liệu được lấy ở trang '{data_sheet}', trang '{sheet}' không được tổng hợp. Nếu số liệu đúng nằm ở trang '{sheet}', hãy chép sang trang '{data_sheet}'; nếu là bản nháp, hãy xóa trang đó rồi gửi lại.",
         "unused-sheet",
         "Trang tính không dùng",
+    )
+    META_020 = (
+        "Value header renamed",
+        "[{where}] Tiêu đề cột số liệu đã bị sửa thành '{header}' (biểu mẫu ghi 'Số liệu'); chương trình nhận ra bảng qua cột 'Mã' và các mã chỉ tiêu, nên số liệu vẫn được đọc ở cột {column}. Không cần gửi lại; kỳ sau hãy giữ nguyên tiêu đề của biểu mẫu.",
+        "value-header-renamed",
+        "Tiêu đề cột số liệu bị sửa",
+    )
+    META_021 = (
+        "Value column not found",
+        "[{where}] Tìm thấy các mã chỉ tiêu ở cột {code_column} nhưng không tìm thấy cột số liệu: ô này phải có tiêu đề 'Số liệu' (hiện ghi '{found}'), và không cột nào bên phải cột 'Mã' có tiêu đề khác để đọc số liệu. Hãy ghi lại 'Số liệu' vào ô này (hoặc chép số liệu sang biểu mẫu gốc) rồi gửi lại.",
+        "no-value-column",
+        "Không tìm thấy cột số liệu",
+    )
+    META_022 = (
+        "Own forwarded consolidation",
+        "[{where}] Tệp này là kết quả tổng hợp của chính {committee_code} – {committee_name} đã điền vào biểu mẫu của cấp trên bằng tonghop forward ({note}), không phải báo cáo của đơn vị, nên không được dùng để tổng hợp (nếu dùng, số liệu sẽ bị tính hai lần). Hãy để các tệp gửi cấp trên ở thư mục khác, ngoài thư mục báo cáo.",
+        "own-forward",
+        "Tệp gửi cấp trên của chính mình",
     )
 
     # Values.
@@ -457,6 +493,18 @@ class Msg(Enum):
         "[{where}] {message} (quy tắc {rule}: {lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}).",
         "relation-failed",
         "Quy tắc kiểm tra",
+    )
+    RELATION_002 = (
+        "Rule not evaluated",
+        "[{where}] Quy tắc {rule_id} ({message}) không được kiểm tra trên báo cáo này vì {operands} không dùng được (xem lỗi ở ô đó); ô bị từ chối không được tính là 0. Sửa ô đó rồi gửi lại thì quy tắc sẽ được kiểm tra.",
+        "relation-not-evaluated",
+        "Quy tắc chưa kiểm tra được",
+    )
+    RELATION_003 = (
+        "Rule failed on totals lacking rejected values",
+        "[{where}] {message} (quy tắc {rule_id} trên tổng: {lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}). Tổng này chưa gồm {count} giá trị bị từ chối của các chỉ tiêu trong quy tắc: {rejected}; chênh lệch có thể do các giá trị đó. Hãy đề nghị đơn vị sửa các ô đó và gửi lại, rồi tổng hợp lại.",
+        "relation-failed-incomplete",
+        "Quy tắc trên tổng thiếu giá trị bị từ chối",
     )
 
     # Prior-period figures (raised as FormDefinitionError).
@@ -599,6 +647,18 @@ class Msg(Enum):
     ROUND_109 = (
         "Empty link secret",
         "Tệp khóa bí mật '{where}' trống nên không tạo được đường dẫn nộp báo cáo. Hãy khôi phục tệp từ bản sao lưu (nếu xóa tệp thì mọi đường dẫn đã gửi hết dùng được).",
+    )
+    ROUND_120 = (
+        "Consolidation already running",
+        "Đợt {round} đang được tổng hợp ({actor} bắt đầu lúc {since}; đã đọc {done}/{total} tệp), nên lần bấm này không chạy thêm một lần nữa. Hãy chờ: tiến độ hiện ở mục Tổng hợp và kết quả hiện ở đó khi xong.",
+    )
+    ROUND_121 = (
+        "Consolidation abandoned",
+        "Lần tổng hợp đợt {round} bắt đầu lúc {since} đã dừng giữa chừng (đã đọc {done}/{total} tệp): máy chủ đã tắt hoặc khởi động lại khi đang tổng hợp. Kết quả cũ được giữ nguyên; hãy bấm “Tổng hợp” để chạy lại.",
+    )
+    ROUND_122 = (
+        "Consolidation crashed",
+        "Lần tổng hợp đợt {round} gặp lỗi bất ngờ ({reason}); kết quả cũ được giữ nguyên, chi tiết đã ghi vào nhật ký của máy chủ. Hãy bấm “Tổng hợp” để thử lại; nếu vẫn lỗi, hãy báo cho người quản trị.",
     )
     ROUND_130 = (
         "Note too long",

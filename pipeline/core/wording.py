@@ -25,6 +25,7 @@ PLAIN: dict[Msg, str] = {
     Msg.FILE_011: "Tệp có nội dung không an toàn nên không được nhận. Hãy tải biểu mẫu ({here}), điền lại số liệu rồi gửi.",
     Msg.FILE_012: "Không đọc được tệp này. Hãy tải biểu mẫu ({here}), điền lại số liệu rồi gửi.",
     Msg.FILE_013: "Tệp ghi thời điểm lưu là {saved}, muộn hơn bây giờ: đồng hồ máy tính có thể bị sai. Hãy chỉnh lại ngày giờ của máy tính.",
+    Msg.FILE_040: "Có hai tệp gửi cùng thời điểm nhưng số liệu khác nhau ('{used}' và '{other}'). Hãy báo văn phòng tệp nào có số liệu đúng.",
     Msg.FILE_014: "Tên tệp bị sai bảng mã (hiển thị là '{shown}'). Hãy đổi tên tệp, gõ lại tên, trước khi gửi.",
     Msg.FILE_020: "Tệp nén không được nhận vì {reason}. Hãy giải nén trên máy rồi gửi riêng từng tệp Excel (.xlsx).",
     Msg.FILE_021: "Đây là {reason}, không phải tệp Excel. Hãy giải nén rồi gửi từng tệp Excel (.xlsx) bên trong (tệp nén .zip thì gửi nguyên tệp được).",
@@ -41,6 +42,8 @@ PLAIN: dict[Msg, str] = {
     Msg.META_011: "Dòng “Đơn vị báo cáo” ở đầu trang ghi '{heading}', không phải {unit_name}. Hãy kiểm tra số liệu có đúng của đơn vị mình, rồi dùng biểu mẫu của đơn vị ({here}).",
     Msg.META_012: "Tệp ghép từ báo cáo của hai đơn vị ({unit_name} và {other_name}). Hãy dùng biểu mẫu của đơn vị mình ({here}).",
     Msg.META_013: "Trang tính '{sheet}' không phải trang số liệu nên không được tính. Nếu số liệu đúng nằm ở đó, hãy chép sang trang '{data_sheet}'; nếu là bản nháp, hãy xóa trang đó.",
+    Msg.META_020: "Tiêu đề cột số liệu đã bị sửa thành '{header}'; số liệu vẫn được đọc ở cột {column}. Không cần gửi lại; lần sau hãy giữ nguyên tiêu đề 'Số liệu'.",
+    Msg.META_021: "Không tìm thấy cột số liệu: ô này phải có tiêu đề 'Số liệu' (hiện ghi '{found}'). Hãy ghi lại 'Số liệu' vào ô này rồi gửi lại.",
     # A cell.
     Msg.VALUE_001: "{label}: còn để trống. Hãy nhập số liệu; nếu không có, ghi 0.",
     Msg.VALUE_002: "{label}: '{value}' không phải là số. Hãy nhập một số, ví dụ 12.",
@@ -72,9 +75,17 @@ OFFICE_ONLY = frozenset(
     {
         Msg.FILE_002, Msg.FILE_003, Msg.FILE_004, Msg.FILE_009, Msg.FILE_015, Msg.FILE_016, Msg.META_010, Msg.PRIOR_008,
         Msg.XWALK_010, Msg.XWALK_011, Msg.XWALK_012, Msg.COMPARE_001,
+        Msg.FILE_041, Msg.FILE_042, Msg.META_022, Msg.RELATION_003,
         Msg.FORWARD_010, Msg.FORWARD_011, Msg.FORWARD_012, Msg.FORWARD_013, Msg.FORWARD_021, Msg.FORWARD_022, Msg.FORWARD_023,
     }
 )  # fmt: skip
+
+
+# Finding types that only follow from another finding the unit already reads on the same page
+# (one cause, one line): a rule not checked because one of its cells was refused. The unit reads
+# the refused cell's line; the office's page keeps the rule's finding.
+FOLLOWS_ANOTHER = frozenset({Msg.RELATION_002})
+FOLLOWS_ANOTHER_SLUGS = frozenset(msg.slug for msg in FOLLOWS_ANOTHER)
 
 
 def plain_words(msg: Msg, **fields: object) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.core.constants import DATA_SHEET, Severity
+from pipeline.core.wording import FOLLOWS_ANOTHER_SLUGS
 
 _CELL = re.compile(r"([A-Z]{1,3})(\d+)")
 _PLACE = re.compile(r"^\[[^\]]*\] ")  # the ``[file › sheet!cell] `` a message starts with
@@ -47,9 +48,12 @@ def _order(finding: dict) -> tuple:
 
 def unit_lines(findings: list[dict]) -> list[Line]:
     """The lines of an upload's stored findings (``rounds.submit.finding``). A finding stored
-    before findings had plain words shows its message without its place."""
+    before findings had plain words shows its message without its place. A finding that only
+    follows from another line (``core.wording.FOLLOWS_ANOTHER``) is left out: one cause, one line."""
     lines: dict[Line, None] = {}
     for finding in sorted(findings, key=_order):
+        if finding.get("rule") in FOLLOWS_ANOTHER_SLUGS:
+            continue
         text = finding.get("plain") or _PLACE.sub("", finding.get("message") or "")
         lines.setdefault(Line(finding.get("severity") or "", _place(finding), text))
     return list(lines)
