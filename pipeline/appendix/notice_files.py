@@ -29,12 +29,14 @@ from pipeline.appendix.notices import (
     NOTICE_TITLE,
     REMINDER_TITLE,
     Notice,
+    locked_files,
     missing_units,
     notice_closing,
     notice_intro,
     notice_text,
     reminder_closing,
     reminder_intro,
+    reminder_note,
     reminder_text,
     unit_notices,
 )  # fmt: skip
@@ -115,10 +117,12 @@ def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: 
     _heading(doc, result, REMINDER_TITLE, when)
     paragraph(doc, reminder_intro(missing, result), indent=1, after=6)
     table = grid_table(doc, ("STT", "Mã đơn vị", "Tên đơn vị"))
+    locked = locked_files(result)
     for i, unit in enumerate(missing, start=1):
         row = table.add_row()  # kept: ``table.rows[-1]`` walks every row (quadratic on long lists)
         cells = row.cells
-        for cell, text, align in zip(cells, (str(i), unit.code, unit.name), (CENTER, CENTER, LEFT), strict=True):
+        name = " – ".join(filter(None, (unit.name, reminder_note(unit, locked))))
+        for cell, text, align in zip(cells, (str(i), unit.code, name), (CENTER, CENTER, LEFT), strict=True):
             cell_text(cell, text, align)
         row_flags(row)
     set_widths(table, [1.0, 3.0, TEXT_WIDTH_CM - 4.0])

@@ -18,6 +18,7 @@ from pipeline.core.vnformat import format_number
 from pipeline.form.model import Unit
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
+from pipeline.ingest.raw import RawWorkbook
 from pipeline.ingest.readers import read_workbook
 from pipeline.validate.checks import FileOutcome, check_return
 from pipeline.validate.context import Context
@@ -34,6 +35,8 @@ READ_FAILURES = {
     "limit": Msg.FILE_008,
     "hostile": Msg.FILE_011,
     "unsupported": Msg.FILE_010,
+    "archive": Msg.FILE_020,
+    "packed": Msg.FILE_021,
 }
 
 
@@ -103,11 +106,17 @@ def _walk(folder: Path, root: Path, files: list[Path], found: list[Problem]) -> 
 @dataclass(frozen=True)
 class Kept:
     """A file read where it is kept (a round's store), under a name and a file time of its own:
-    what it would be called and when it was received, had it been copied into a folder."""
+    what it would be called and when it was received, had it been copied into a folder; and the
+    findings on that name (``file_label``). A file inside a zip is one too (``zipped.Member``)."""
 
     path: Path
     label: str
     mtime: float
+    named: tuple[Problem, ...] = ()
+
+    def read(self) -> RawWorkbook:
+        """The file's sheets."""
+        return read_workbook(self.path)
 
 
 Item = tuple[Path, Path | None] | Kept  # a file of a folder (its path, the folder), or a kept one
@@ -122,10 +131,10 @@ def process_file(
     default: its own name), a name that is not UTF-8 made readable, with a finding that says so;
     a ``kept`` file by its label, with its file time.
     """
-    name, named = (kept.label, ()) if kept else file_label(path, root)
+    name, named = (kept.label, kept.named) if kept else file_label(path, root)
     try:
         mtime = kept.mtime if kept else path.stat().st_mtime
-        checked = check_return(extract_return(read_workbook(path), ctx.form, name), ctx, severity)
+        checked = check_return(extract_return(kept.read() if kept else read_workbook(path), ctx.form, name), ctx, severity)
         modified = checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc)
         return replace(checked, problems=(*named, *checked.problems), modified=modified, file_mtime=mtime)
     except WorkbookReadError as err:
@@ -149,7 +158,7 @@ def _process(ctx: Context, item: Item) -> FileOutcome:
 
 def _crashed(item: Item, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    name, named = (item.label, ()) if isinstance(item, Kept) else file_label(*item)
+    name, named = (item.label, item.named) if isinstance(item, Kept) else file_label(*item)
     crash = problem(Msg.FILE_012, Severity.WARNING, file=name, reason=reason, note="crash")
     return FileOutcome(name, problems=(crash, *named), readable=False)
 
@@ -161,14 +170,15 @@ def _isolated(item: Item, ctx: Context) -> FileOutcome:
 
 
 def read_returns(
-    paths: list[Path] | list[Kept], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
+    paths: list[Path | Kept], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
 ) -> list[FileOutcome]:
     """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
     each in a fresh process, so only the file that kills its reader becomes a finding.
 
-    :param paths: the files of a folder, or files read where they are kept (``Kept``).
+    :param paths: the files of a folder, or files read where they are kept (``Kept``: in a
+        round's store, inside a zip).
     :param root: the returns folder: files are named by their path under it (``file_label``).
     """
     items: list[Item] = [p if isinstance(p, Kept) else (p, root) for p in paths]

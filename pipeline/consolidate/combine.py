@@ -22,6 +22,7 @@ from pipeline.consolidate.result import (
 from pipeline.consolidate.rollup import roll_up
 from pipeline.consolidate.sums import compute_totals
 from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
+from pipeline.consolidate.zipped import expand_archives
 from pipeline.core import settings
 from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
@@ -238,10 +239,11 @@ def consolidate_folder(
     """
     folder = Path(folder)
     paths, folder_problems = list_files(folder)
+    items = expand_archives(paths, folder)  # the files inside each zip, as if in a subfolder
     if on_files:
-        on_files(len(paths))
+        on_files(len(items))
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(paths, ctx, jobs, progress, root=folder)
+    outcomes = read_returns(items, ctx, jobs, progress, root=folder)
     return consolidate_returns(
         outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days,
         tree=tree,

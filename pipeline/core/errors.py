@@ -249,6 +249,22 @@ class Msg(Enum):
         "files-summarised",
         "Nhiều tệp cùng loại",
     )
+    FILE_020 = (
+        "Zip refused",
+        "[{where}] Tệp nén bị từ chối vì {reason}, nên không tệp nào bên trong được đọc. Hãy giải nén trên máy, kiểm tra rồi chép (hoặc gửi) riêng từng tệp Excel (.xlsx) báo cáo.",
+        "zip-refused",
+        "Tệp nén bị từ chối",
+    )
+    FILE_021 = (
+        "Archive to extract",
+        "[{where}] Đây là {reason}, không phải tệp Excel; chương trình chỉ tự đọc các báo cáo trong tệp nén có đuôi .zip. Hãy giải nén rồi chép (hoặc gửi) riêng từng tệp Excel (.xlsx) báo cáo bên trong.",
+        "archive-to-extract",
+        "Tệp nén cần giải nén",
+    )
+    FILE_022 = (
+        "Missing unit's file has a password",
+        "Đã nhận tệp {files} (tên bắt đầu bằng mã đơn vị) nhưng tệp được đặt mật khẩu nên không đọc được: đề nghị bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
+    )
     FILE_040 = (
         "Two returns that cannot be ordered",
         "[{where}] Đơn vị {unit_code} – {unit_name} có hai tệp báo cáo cùng thời điểm lưu ({saved}) và cùng thời điểm tệp, nên không biết tệp nào mới hơn: '{used}' và '{other}'; số liệu khác nhau ở {count} chỉ tiêu (số ở '{used}' / số ở '{other}'): {changes}. Chương trình tạm dùng tệp '{used}' (tên tệp đứng sau theo thứ tự tên). Hãy hỏi lại đơn vị số liệu nào đúng; nếu đúng là tệp '{other}', hãy bỏ tệp '{used}' ra khỏi thư mục rồi tổng hợp lại.",

@@ -27,6 +27,8 @@ PLAIN: dict[Msg, str] = {
     Msg.FILE_013: "Tệp ghi thời điểm lưu là {saved}, muộn hơn bây giờ: đồng hồ máy tính có thể bị sai. Hãy chỉnh lại ngày giờ của máy tính.",
     Msg.FILE_040: "Có hai tệp gửi cùng thời điểm nhưng số liệu khác nhau ('{used}' và '{other}'). Hãy báo văn phòng tệp nào có số liệu đúng.",
     Msg.FILE_014: "Tên tệp bị sai bảng mã (hiển thị là '{shown}'). Hãy đổi tên tệp, gõ lại tên, trước khi gửi.",
+    Msg.FILE_020: "Tệp nén không được nhận vì {reason}. Hãy giải nén trên máy rồi gửi riêng từng tệp Excel (.xlsx).",
+    Msg.FILE_021: "Đây là {reason}, không phải tệp Excel. Hãy giải nén rồi gửi từng tệp Excel (.xlsx) bên trong (tệp nén .zip thì gửi nguyên tệp được).",
     # Which form, which unit, which period.
     Msg.META_001: "Đây không phải biểu mẫu văn phòng gửi. Hãy tải biểu mẫu của đơn vị ({here}), điền số liệu rồi gửi.",
     Msg.META_002: "Tệp dùng một biểu mẫu khác. Hãy dùng biểu mẫu “{expected_title}” ({here}).",

@@ -20,7 +20,8 @@ from pipeline.rounds.create import (
 )
 from pipeline.rounds.jobs import begin_consolidation, is_abandoned, is_running, latest_consolidation, run_consolidation
 from pipeline.rounds.outputs import NOTICES_ZIP, OutputFile, notices_zip, round_outputs
-from pipeline.rounds.submit import Verdict, add_paths, submit
+from pipeline.rounds.received import add_paths, submit_received
+from pipeline.rounds.submit import Verdict, submit
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -46,5 +47,6 @@ __all__ = [
     "server_secret",
     "status",
     "submit",
+    "submit_received",
     "unit_url",
 ]

@@ -102,7 +102,7 @@ def upload(round_id: str):
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
         return show(round_id, message="Chưa chọn tệp nào. Hãy chọn hoặc kéo thả các tệp báo cáo rồi bấm Gửi.")
-    verdicts = [rounds.submit(store(), round_id, f.read(), f.filename, sender="office") for f in files]
+    verdicts = [v for f in files for v in rounds.submit_received(store(), round_id, f.read(), f.filename, sender="office")]
     sent = ",".join(str(v.submission_id) for v in verdicts)
     return redirect(url_for("board.show", round_id=round_id, gui=sent) + "#da-nhan", code=303)
 
