@@ -18,6 +18,7 @@ from pipeline.rounds.create import (
     server_secret,
     unit_url,
 )
+from pipeline.rounds.settings import check_base_url, office_token, save_base_url, saved_base_url
 from pipeline.rounds.submit import Verdict, add_paths, submit
 
 __all__ = [
@@ -25,13 +26,17 @@ __all__ = [
     "UnitStatus",
     "Verdict",
     "add_paths",
+    "check_base_url",
     "consolidate_round",
     "create_round",
     "default_data_dir",
     "links",
     "links_csv",
+    "office_token",
     "review",
     "round_templates",
+    "save_base_url",
+    "saved_base_url",
     "server_secret",
     "status",
     "submit",
