@@ -3,12 +3,15 @@ HTTP: used by the tests of an installed copy and of a database that goes down mi
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 TOKEN = "login-token-of-the-served-tests"
@@ -85,3 +88,27 @@ def assets(page: str) -> set[str]:
     """What a page loads from the server: style sheets, icons, scripts, images."""
     found = set(re.findall(r'<link [^>]*href="(/[^"]+)"', page)) | set(re.findall(r'<(?:script|img) [^>]*src="(/[^"]+)"', page))
     return {a.replace("&amp;", "&") for a in found}
+
+
+@contextlib.contextmanager
+def in_thread(server) -> Iterator[int]:
+    """A waitress server (``web.server.make_server``) run in a background thread: its port;
+    closed at the end."""
+    stopped = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except OSError:  # the loop's sockets closed under it at the end
+            if not stopped.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield server.effective_port
+    finally:
+        stopped.set()
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=10)

@@ -17,7 +17,7 @@ from markupsafe import escape
 import pipeline.web.server as web_server
 from pipeline.core.errors import Msg
 from pipeline.web import MAX_UPLOAD_BYTES
-from tests import hostile
+from tests import hostile, serving
 from tests import test_web as web
 from tests.conftest import message_fields
 from tests.test_web import ADMIN, JSON, QUYET_THANG, _csrf, _links
@@ -155,25 +155,8 @@ def test_serve_warns_about_https_when_it_listens_on_the_network_and_sets_waitres
 @pytest.fixture
 def waitress_server(app):
     """The app behind waitress with serve's limits (silent connections closed after 2 s here)."""
-    import threading
-
-    server = web_server.make_server(app, "127.0.0.1", 0, channel_timeout=2, cleanup_interval=1)
-    stopped = threading.Event()
-
-    def run():
-        try:
-            server.run()
-        except OSError:  # the loop's sockets closed under it at the end of the test
-            if not stopped.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    stopped.set()
-    server.close()
-    server.task_dispatcher.shutdown()
-    thread.join(timeout=10)
+    with serving.in_thread(web_server.make_server(app, "127.0.0.1", 0, channel_timeout=2, cleanup_interval=1)) as port:
+        yield port
 
 
 def _status(port: int, request: bytes) -> int:

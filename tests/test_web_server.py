@@ -6,11 +6,11 @@ in Vietnamese by a real waitress, and the favicon."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import socket
 import stat
-import threading
 import time
 
 import itsdangerous.timed
@@ -245,30 +245,8 @@ def test_the_favicon_is_served_with_caching_and_linked_from_every_page(made):
 @pytest.fixture
 def served(made):
     """serve(app) → the port of ``app`` behind a real waitress (as ``tonghop serve`` runs it)."""
-    servers = []
-
-    def serve(app) -> int:
-        server = web_server.make_server(app, "127.0.0.1", 0)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        return server.effective_port
-
-    yield serve
-    for server, thread in servers:
-        server.close()
-        server.task_dispatcher.shutdown()
-        thread.join(timeout=10)
-
-
-def _request(port, method, path, headers=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        answer = conn.getresponse()
-        return answer.status, answer.headers, answer.read()
-    finally:
-        conn.close()
+    with contextlib.ExitStack() as servers:
+        yield lambda app: servers.enter_context(serving.in_thread(web_server.make_server(app, "127.0.0.1", 0)))
 
 
 def test_with_waitress_host_and_forwarded_headers_change_no_link_and_proto_counts_only_behind_a_proxy(made, served):
@@ -277,10 +255,10 @@ def test_with_waitress_host_and_forwarded_headers_change_no_link_and_proto_count
         round_id = _round(app)
         port = served(app)
         forged = {"Host": "evil.example", "X-Forwarded-Host": "evil2.example", "X-Forwarded-Proto": "https"}
-        status, headers, _ = _request(port, "GET", f"/?token={ADMIN}", forged)
+        status, headers, _ = serving.request(port, "GET", f"/?token={ADMIN}", forged)
         assert status == 302 and ("; Secure" in headers["Set-Cookie"]) is behind_proxy, behind_proxy
         cookie = headers["Set-Cookie"].split(";")[0]
-        status, _, body = _request(port, "GET", f"/rounds/{round_id}/links", forged | {"Cookie": cookie})
+        status, _, body = serving.request(port, "GET", f"/rounds/{round_id}/links", forged | {"Cookie": cookie})
         page = body.decode()
         assert status == 200 and "evil" not in page
         assert all(link.startswith("http://baocao.example.vn/u/") for link in _unit_links(page))
@@ -309,7 +287,7 @@ def test_with_waitress_an_upload_too_large_is_answered_in_vietnamese_whatever_it
     port = served(app)
     body, kind = _multipart(MAX_UPLOAD_BYTES + 100 * 1024)  # just over the app's limit: the app answers
     for accept, json in (("text/html", False), ("application/json", True)):
-        _too_large(*_request(port, "POST", link, {"Content-Type": kind, "Accept": accept}, body), json=json)
+        _too_large(*serving.request(port, "POST", link, {"Content-Type": kind, "Accept": accept}, body), json=json)
     far = 200 * 1024 * 1024  # far over: waitress answers, before reading the body, with the app's page
     for accept, json in (("text/html", False), ("application/json", True)):
         head = f"POST {link} HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\nContent-Type: {kind}\r\nContent-Length: {far}\r\n\r\n"
@@ -319,3 +297,19 @@ def test_with_waitress_an_upload_too_large_is_answered_in_vietnamese_whatever_it
             answer.begin()
             _too_large(answer.status, answer.headers, answer.read(), json=json)
     assert app.extensions["tonghop_store"].submissions(round_id) == []
+
+
+def test_an_unexpected_fault_is_a_vietnamese_500_logged_without_the_unit_link(made, caplog):
+    app = made()
+    app.config["TESTING"] = False  # as served: the fault becomes the error page, not an exception in the test
+
+    def broken(token):
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/u/<token>/broken", "broken", broken)
+    link = "/u/a-unit-link-token-that-must-stay-private/broken"
+    with caplog.at_level("ERROR"):
+        answer = app.test_client().get(f"{link}?gui=1")
+    assert answer.status_code == 500 and "Lỗi máy chủ" in answer.get_data(as_text=True) and "a bug" not in answer.get_data(as_text=True)
+    assert "GET /u/…/broken" in caplog.text and "RuntimeError: a bug" in caplog.text
+    assert "must-stay-private" not in caplog.text and "gui=" not in caplog.text
