@@ -82,7 +82,8 @@ def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck
     read: dict[str, object] = {}
     if outcome.accepted:
         read = {v.code: v.value for v in outcome.values}
-        problems += one_return_problems(list(outcome.values), outcome.unit.code, outcome.unit.level, outcome.file, ctx.form)
+        unit = outcome.unit
+        problems += one_return_problems(list(outcome.values), unit.code, unit.level, outcome.file, ctx.form, list(outcome.rejected))
     meta = outcome.meta
     return FileCheck(
         outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,

@@ -40,6 +40,7 @@ from pipeline.appendix.notices import (
 )  # fmt: skip
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.model import Unit
 from pipeline.form.units import unit_file_stem
 
@@ -127,7 +128,7 @@ def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: 
 
 def _write_document(result: ConsolidationResult, notices: list[Notice], missing: list[Unit], path: Path) -> Path:
     """One page per notice, then the reminder list, each page starting on a new sheet."""
-    when = result.consolidated_on or date.today()
+    when = result.consolidated_on or vietnam_today()
     doc = new_document()
     doc.sections[0].header.is_linked_to_previous = True  # letters of one page each: no page numbers
     pages = [lambda n=n: _notice_page(doc, n, result, when) for n in notices]

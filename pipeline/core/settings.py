@@ -51,3 +51,5 @@ LIMIT_FIGURE = 10**15
 LIMIT_RULE_TERMS = 100
 # A unit's name is a line of a heading and part of its template's file name.
 LIMIT_NAME_CHARS = 200
+# The office's note when it returns a report for correction (shown on the unit's page).
+LIMIT_NOTE_CHARS = 2000

@@ -1,10 +1,11 @@
-"""Numbers written the Vietnamese way: 862.796.456 and 1,5."""
+"""Numbers written the Vietnamese way (862.796.456 and 1,5), and the one clock of the program:
+the moment now and today's date in Vietnam time, whatever the machine's time zone."""
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, timezone
 
 from pipeline.core.settings import SAVED_TIME_ZONE
 
@@ -45,3 +46,18 @@ def strip_diacritics(text: str) -> str:
 def format_vn_time(moment: datetime | None) -> str:
     """A moment as users read it, in Vietnam time: ``14/11/2024 17:00``; "" for none."""
     return moment.astimezone(SAVED_TIME_ZONE).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def utc_now() -> datetime:
+    """The moment now (aware, UTC): the one clock every "now" and "today" of the program reads."""
+    return datetime.now(timezone.utc)
+
+
+def vietnam_now() -> datetime:
+    """The moment now in Vietnam time (UTC+7), as users read it."""
+    return utc_now().astimezone(SAVED_TIME_ZONE)
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam: on a UTC server at 23:30 it is already tomorrow there."""
+    return vietnam_now().date()

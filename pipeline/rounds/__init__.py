@@ -18,23 +18,34 @@ from pipeline.rounds.create import (
     server_secret,
     unit_url,
 )
+from pipeline.rounds.jobs import begin_consolidation, is_abandoned, is_running, latest_consolidation, run_consolidation
+from pipeline.rounds.outputs import NOTICES_ZIP, OutputFile, notices_zip, round_outputs
 from pipeline.rounds.settings import check_base_url, office_token, save_base_url, saved_base_url
 from pipeline.rounds.submit import Verdict, add_paths, submit
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "NOTICES_ZIP",
+    "OutputFile",
     "UnitStatus",
     "Verdict",
     "add_paths",
+    "begin_consolidation",
     "check_base_url",
     "consolidate_round",
     "create_round",
     "default_data_dir",
+    "is_abandoned",
+    "is_running",
+    "latest_consolidation",
     "links",
     "links_csv",
+    "notices_zip",
     "office_token",
     "review",
+    "round_outputs",
     "round_templates",
+    "run_consolidation",
     "save_base_url",
     "saved_base_url",
     "server_secret",

@@ -23,6 +23,7 @@ from pipeline.consolidate.collect import list_files
 from pipeline.core.constants import RoundStatus, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
+from pipeline.core.vnformat import utc_now
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.setup import listed_unit, safe_name
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
 
 SENDERS = ("unit", "office")
-FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message")
+FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message", "plain")
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ class Verdict:
 
 
 def finding(p: Problem) -> dict:
-    """A finding as the store keeps it and the JSON answer shows it."""
-    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message}
+    """A finding as the store keeps it and the JSON answer shows it: ``message`` for the office,
+    ``plain`` in plain words for the unit's page (stored before it had one: ``""``)."""
+    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message, "plain": p.plain}
 
 
 def check_data(store: Store, rnd: RoundRecord, data: bytes, name: str, received: datetime) -> api.FileCheck:
@@ -120,7 +122,7 @@ def submit(
         link = next((u for u in units if u.code == link_unit), None)
         if link is None:
             raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)

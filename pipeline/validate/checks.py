@@ -62,6 +62,8 @@ class FileOutcome:
     file_mtime: float = 0.0  # the file's modification time, when saved times tie
     readable: bool = True  # False: the file could not be read as a workbook at all
     identity_doubted: bool = False  # it names two units (heading or properties): never supersedes a consistent return
+    rejected: tuple[Value, ...] = ()  # cells with something typed that could not be used (their value: as typed)
+    forwarded: str = ""  # the provenance note of a consolidation forwarded with ``tonghop forward``
 
     @property
     def accepted(self) -> bool:
@@ -136,8 +138,17 @@ def _judge(
             problem(Msg.META_006, Severity.INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint)
         )
     if not raw.tables:
-        return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
+        return None, [*found, _no_table(raw, severity, code)]
     return unit, found
+
+
+def _no_table(raw: RawReturn, severity: str, code: str) -> Problem:
+    """No table to read: at the cell where ``Số liệu`` was expected when the codes were found."""
+    missing = raw.no_value_column
+    if missing is None:
+        return problem(Msg.META_008, severity, file=raw.file, unit_code=code)
+    place = {"file": raw.file, "sheet": raw.no_value_sheet, "cell": missing.cell, "row": missing.header + 1}
+    return problem(Msg.META_021, severity, unit_code=code, found=missing.found or "trống", code_column=missing.code_column, **place)
 
 
 def shown(raw: object) -> str:
@@ -219,12 +230,30 @@ def _within(value: float, ind: Indicator) -> bool:
     return low <= value and (high is None or value <= high) and abs(value) < 2**53
 
 
+def rejected_value(item: RawValue, issues: list[Problem]) -> Value | None:
+    """The cell of a value refused (an error on it other than a blank required cell), its value
+    as typed: the rules it is an operand of are not evaluated (``reconcile``), never counted as 0."""
+    if not any(p.severity == Severity.ERROR and p.type != Msg.VALUE_001.slug for p in issues):
+        return None
+    if _blank(item.raw) and item.stray:  # a figure typed beside its cell: that cell is the one to name
+        cell, typed = item.stray[0]
+        return Value(item.code, shown(typed), item.sheet, cell)
+    return Value(item.code, shown(item.raw), item.sheet, item.cell)
+
+
 def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:
     """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
+    values, found, _rejected = check_cells(raw, unit, form)
+    return values, found
+
+
+def check_cells(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem], list[Value]]:
+    """``check_values``, and the cells refused (``rejected_value``)."""
     expected = {ind.code for ind in form.indicators_for(unit.level)}
     level_label = form.level_label(unit.level).lower()
     values: list[Value] = []
     found: list[Problem] = []
+    rejected: list[Value] = []
     first: dict[str, RawValue] = {}
     for item in raw.values:
         if item.code in first:
@@ -240,6 +269,8 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         found.extend(issues)
         if value is not None:
             values.append(Value(item.code, value, item.sheet, item.cell))
+        elif issues and (refused := rejected_value(item, issues)):
+            rejected.append(refused)
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
             found.append(problem(Msg.VALUE_012, Severity.ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.display_label))
@@ -247,7 +278,7 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         found.append(problem(Msg.VALUE_010, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     for item in raw.uncoded:
         found.append(problem(Msg.VALUE_015, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
-    return values, found
+    return values, found, rejected
 
 
 def _unfilled(raw: RawReturn) -> bool:
@@ -271,15 +302,23 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     doubts = identity_doubts(raw, unit, ctx.folded_names)
     found.extend(doubts)
     values: list[Value] = []
+    rejected: list[Value] = []
     if unit is not None and _unfilled(raw):  # a blank template sent by mistake, or kept beside the returns
         found.append(problem(Msg.VALUE_017, severity, file=raw.file, unit_code=unit.code, unit_name=unit.name))
         unit = None
     if unit is not None:
-        values, issues = check_values(raw, unit, ctx.form_for(meta.get(META_PERIOD)))
+        values, issues, rejected = check_cells(raw, unit, ctx.form_for(meta.get(META_PERIOD)))
         found.extend(issues)
     code = unit.code if unit else meta.get(META_UNIT_CODE, "")
+    if unit is not None and raw.renamed_header:
+        sheet, cell, header = raw.renamed_header
+        found.append(problem(Msg.META_020, Severity.INFO, file=raw.file, sheet=sheet, cell=cell, unit_code=code, header=header,
+                             column=cell.rstrip("0123456789")))  # fmt: skip
     found += [
         problem(Msg.META_013, Severity.WARNING, file=raw.file, sheet=name, unit_code=code, data_sheet=raw.data_sheet)
         for name in raw.unused_sheets
     ]
-    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts))
+    return FileOutcome(
+        raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts), rejected=tuple(rejected),
+        forwarded=raw.forwarded,
+    )  # fmt: skip

@@ -1,6 +1,7 @@
 """A unit's own page, opened through its link ``/u/<token>`` (no account): its name, period and
 deadline, its template, the upload form (as many tries as needed), the verdict of the file just
-sent with each finding and its cell, the history of its uploads and the office's notes.
+sent with each finding in plain words at its cell (``web.plain``), the history of its uploads
+(numbered among its own, older ones folded) and the office's notes.
 ``POST /u/<token>`` with ``Accept: application/json`` answers the verdict as JSON."""
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from pipeline import rounds
 from pipeline.core.errors import Msg
 from pipeline.rounds.board import sent_by, unit_status
+from pipeline.rounds.history import numbered
 from pipeline.rounds.setup import safe_name
 from pipeline.web.base import store, wants_json
+from pipeline.web.plain import grouped
 
 bp = Blueprint("unit_link", __name__)
 
@@ -29,14 +32,18 @@ def _unit(token: str):
 
 
 def _page(token: str, sent: int | None = None, error: str = "", code: int = 200):
+    """The page; the verdict of upload ``sent`` on top (not again in the history below it),
+    each upload numbered among the unit's own ("Lần gửi thứ 2")."""
     rnd, unit = _unit(token)
     row = unit_status(store(), rnd.id, unit.code)
-    history = [s for s in reversed(store().submissions(rnd.id, of_unit=unit.code)) if sent_by(s, unit.code)]
+    own = [s for s in store().submissions(rnd.id, of_unit=unit.code) if sent_by(s, unit.code)]
+    history = list(reversed(own))
     verdict = next((s for s in history if s.id == sent), None)  # a stored upload has what the verdict shows
     notes = [s for s in history if s.review == "returned" and s.note]
     return render_template(
-        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=history, notes=notes, verdict=verdict, error=error
-    ), code
+        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=[s for s in history if s is not verdict], notes=notes,
+        verdict=verdict, error=error, number=numbered(own), grouped=grouped,
+    ), code  # fmt: skip
 
 
 @bp.get("/u/<token>")
