@@ -313,3 +313,23 @@ def test_an_unexpected_fault_is_a_vietnamese_500_logged_without_the_unit_link(ma
     assert answer.status_code == 500 and "Lỗi máy chủ" in answer.get_data(as_text=True) and "a bug" not in answer.get_data(as_text=True)
     assert "GET /u/…/broken" in caplog.text and "RuntimeError: a bug" in caplog.text
     assert "must-stay-private" not in caplog.text and "gui=" not in caplog.text
+
+
+def test_serve_on_a_port_in_use_and_a_new_token_asked_with_the_token_in_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("TONGHOP_ADMIN_TOKEN", "tok123")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", str(port), "--new-token", "--no-browser"])
+    said = Msg.CLI_055.render(where=f"127.0.0.1:{port}", reason="REASON").split("REASON")
+    assert done.exit_code == 2 and said[0] in done.stderr and said[1] in done.stderr and "Traceback" not in done.output
+    assert not (tmp_path / "d" / TOKEN_FILE).exists()  # the environment's token is the one in use
+
+    class Server:
+        def run(self):
+            pass
+
+    monkeypatch.setattr(web_server, "create_server", lambda app, **kw: Server())
+    done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--new-token", "--no-browser"], catch_exceptions=False)
+    assert done.exit_code == 0 and Msg.CLI_056.render() in done.stderr and Msg.CLI_053.render() not in done.stderr

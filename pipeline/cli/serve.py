@@ -84,7 +84,7 @@ def serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_brows
     if base_url:
         echo(Msg.CLI_052.render(url=kept), err=True)
     if new_token:
-        echo(Msg.CLI_053.render(), err=True)
+        echo((Msg.CLI_056 if os.environ.get(TOKEN_ENV) else Msg.CLI_053).render(), err=True)
     _show_login(address, app.config["ADMIN_TOKEN"], folder)
     if host in ANY_HOST and not kept:
         echo(Msg.CLI_051.render(where=f"--host {host}", url=address), err=True)

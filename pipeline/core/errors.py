@@ -934,6 +934,10 @@ class Msg(Enum):
         "Port not opened",
         "[{where}] Không mở được cổng để nghe: {reason}. Có thể một chương trình khác (hoặc 'tonghop serve' đang chạy) đã dùng cổng này; hãy dừng chương trình đó hoặc chọn cổng khác bằng --port.",
     )
+    CLI_056 = (
+        "New token asked, token set in the environment",
+        "Mã đăng nhập đang lấy từ biến môi trường TONGHOP_ADMIN_TOKEN nên --new-token không thay được mã này. Hãy đổi giá trị của biến rồi chạy lại.",
+    )
 
     CLI_040 = (
         "units: nothing asked",
