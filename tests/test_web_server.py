@@ -333,3 +333,14 @@ def test_serve_on_a_port_in_use_and_a_new_token_asked_with_the_token_in_the_envi
     monkeypatch.setattr(web_server, "create_server", lambda app, **kw: Server())
     done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--new-token", "--no-browser"], catch_exceptions=False)
     assert done.exit_code == 0 and Msg.CLI_056.render() in done.stderr and Msg.CLI_053.render() not in done.stderr
+
+
+def test_waitress_log_lines_show_no_unit_link_or_token(caplog):
+    import logging
+
+    waitress_log = logging.getLogger("waitress")  # what waitress's channels log to
+    with caplog.at_level("INFO", logger="waitress"):
+        waitress_log.info("Client disconnected while serving %s", "/u/a-private-unit-link-token/template.xlsx")
+        waitress_log.error("Exception while serving %s", f"/rounds/abc?token={ADMIN}")
+    assert "Client disconnected while serving /u/…/template.xlsx" in caplog.text and "Exception while serving /rounds/abc" in caplog.text
+    assert "a-private-unit-link-token" not in caplog.text and ADMIN not in caplog.text

@@ -10,6 +10,9 @@ waitress before it is read, with the same page."""
 
 from __future__ import annotations
 
+import logging
+import re
+
 from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
@@ -27,6 +30,24 @@ BODY_MARGIN = 1024 * 1024  # a body a little over the app's limit still reaches 
 INBUF_OVERFLOW = 512 * 1024  # a request body over this waits in a temporary file, not in memory
 OUTBUF_OVERFLOW = 1024 * 1024  # an answer over this (a workbook, a zip) is spooled to a temporary file
 TOO_LARGE = 413
+UNIT_LINK_IN_TEXT = re.compile(r"/u/[^/\s?#]+(?:\?\S*)?|\?\S*token=\S*")
+
+
+class _NoLinks(logging.Filter):
+    """Waitress logs a request's path when a client goes away or a task fails: a unit's link is
+    cut to ``/u/…`` and a query string (the office's ``?token=``) dropped, as the app's own log does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        cleaned = UNIT_LINK_IN_TEXT.sub(lambda m: "/u/…" if m.group(0).startswith("/u/") else "", text)
+        if cleaned != text:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_WAITRESS_LOG = logging.getLogger("waitress")
+if not any(isinstance(f, _NoLinks) for f in _WAITRESS_LOG.filters):
+    _WAITRESS_LOG.addFilter(_NoLinks())
 
 
 def server_options(max_body: int) -> dict:
