@@ -169,49 +169,69 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Postgres:
+    """A throwaway PostgreSQL server: initdb into a temporary folder, run on a free port with its
+    Unix socket in that folder (and on 127.0.0.1 with ``tcp``); ``stop()`` and ``start()`` it at
+    will (a database going down in the middle of a run), ``remove()`` at the end."""
+
+    def __init__(self, tcp: bool = False) -> None:
+        initdb, self.pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
+        if not (initdb and self.pg_ctl):
+            pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl; Debian: apt-get install postgresql)")
+        if pwd is None:
+            pytest.skip("the PostgreSQL tests start a server on Linux or macOS only")
+        self.as_user: list[str] = []
+        owner = None
+        if os.geteuid() == 0:
+            runuser = shutil.which("runuser")
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                owner = None
+            if not (runuser and owner):
+                pytest.skip("running as root without a 'postgres' user or runuser: PostgreSQL refuses to run as root")
+            self.as_user = [runuser, "-u", "postgres", "--"]
+        self.folder = Path(tempfile.mkdtemp(prefix="tonghop-pg-"))  # short: a socket path has at most 107 bytes
+        if owner:
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        self.data, self.port, self.log = self.folder / "data", _free_port(), self.folder / "server.log"
+        self.listen = "127.0.0.1" if tcp else ""
+        made = self._run(initdb, "-D", str(self.data), "-U", "tonghop", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync")
+        if made.returncode != 0:
+            self.remove()
+            pytest.skip(f"PostgreSQL initdb failed: {(made.stderr or made.stdout).strip()[-500:]}")
+
+    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.as_user, *args], capture_output=True, text=True, timeout=timeout, cwd=self.folder)
+
+    def start(self) -> None:
+        options = f"-k '{self.folder}' -p {self.port} -c listen_addresses='{self.listen}' -c fsync=off -c full_page_writes=off"
+        started = self._run(self.pg_ctl, "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", options, "start")
+        if started.returncode != 0:
+            tail = self.log.read_text(errors="replace")[-500:] if self.log.exists() else started.stderr
+            self.remove()
+            pytest.skip(f"PostgreSQL could not be started: {tail.strip()}")
+
+    def stop(self) -> None:
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop", timeout=60)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """``(socket_dir, port)`` of a PostgreSQL server started for this session; skips the tests
     that need it, with the reason, when it cannot be had."""
-    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl; Debian: apt-get install postgresql)")
-    as_user: list[str] = []
-    if pwd is None:
-        pytest.skip("the PostgreSQL tests start a server on Linux or macOS only")
-    if os.geteuid() == 0:
-        runuser = shutil.which("runuser")
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            owner = None
-        if not (runuser and owner):
-            pytest.skip("running as root without a 'postgres' user or runuser: PostgreSQL refuses to run as root")
-        as_user = [runuser, "-u", "postgres", "--"]
-    folder = Path(tempfile.mkdtemp(prefix="tonghop-pg-"))  # short: a socket path has at most 107 bytes
-    if as_user:
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-    data, port = folder / "data", _free_port()
-    log = folder / "server.log"
-
-    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=timeout, cwd=folder)
-
+    server = Postgres()
     try:
-        made = run(initdb, "-D", str(data), "-U", "tonghop", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync")
-        if made.returncode != 0:
-            pytest.skip(f"PostgreSQL initdb failed: {(made.stderr or made.stdout).strip()[-500:]}")
-        options = f"-k '{folder}' -p {port} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-        started = run(pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start")
-        if started.returncode != 0:
-            tail = log.read_text(errors="replace")[-500:] if log.exists() else started.stderr
-            pytest.skip(f"PostgreSQL could not be started: {tail.strip()}")
+        server.start()
         try:
-            yield folder, port
+            yield server.folder, server.port
         finally:
-            run(pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop", timeout=60)
+            server.stop()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        server.remove()
 
 
 @pytest.fixture

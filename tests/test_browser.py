@@ -38,14 +38,17 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def server(tmp_path):
     """The app served by waitress on a free port in a background thread: its base URL."""
-    import waitress
+    from pipeline.web.server import make_server
+    from tests.serving import free_port
 
-    app = create_app(tmp_path / "data", admin_token=ADMIN)
-    served = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    port = free_port()
+    address = f"http://127.0.0.1:{port}"
+    app = create_app(tmp_path / "data", admin_token=ADMIN, base_url=address)  # the links' address, as serve sets it
+    served = make_server(app, "127.0.0.1", port, threads=4)
     thread = threading.Thread(target=served.run, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{served.effective_port}"
+        yield address
     finally:
         served.close()
         thread.join(timeout=10)

@@ -4,6 +4,7 @@ link, uploads with their verdicts, review, consolidation, stable links and a res
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import time
@@ -15,6 +16,7 @@ from markupsafe import escape
 from pipeline import rounds
 from pipeline.consolidate.timeliness import vietnam_today
 from pipeline.core.constants import WORKBOOK_XLSX
+from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.store import Store
@@ -59,7 +61,7 @@ def _csrf(client, path):
 
 def _links(client, round_id) -> dict[str, str]:
     page = client.get(f"/rounds/{round_id}/links").get_data(as_text=True)
-    return dict(re.findall(r'id="u(\d+)".*?<p class="url"><a href="http://localhost(/u/[^"]+)">', page, re.S))
+    return dict(re.findall(r'id="u(\d+)".*?<p class="url"><a href="https?://[^/"]+(/u/[^"]+)">', page, re.S))
 
 
 def finished(client, round_id, timeout=120.0) -> str:
@@ -156,7 +158,17 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
     bad = make_return(QUYET_THANG, BAD, folder=tmp_path / "bad")
     answer = unit.post(links[QUYET_THANG], data=_file(bad), headers=JSON, content_type="multipart/form-data")
     verdict = answer.get_json()
-    assert set(verdict) == {"unit_code", "accepted", "status", "errors", "warnings", "findings"}
+    assert set(verdict) == {
+        "unit_code",
+        "unit_name",
+        "accepted",
+        "status",
+        "errors",
+        "warnings",
+        "findings",
+        "file_unit_code",
+        "file_unit_name",
+    }
     assert (verdict["unit_code"], verdict["status"]) == (QUYET_THANG, "errors") and verdict["errors"] >= 1
     error = next(f for f in verdict["findings"] if f["severity"] == "error")
     assert error["cell"] and set(error) == {"severity", "rule", "sheet", "cell", "message", "plain"}
@@ -173,7 +185,7 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
 
     other = make_return(TAN_PHONG, folder=tmp_path / "other")
     verdict = unit.post(links[QUYET_THANG], data=_file(other), headers=JSON, content_type="multipart/form-data").get_json()
-    assert verdict["accepted"] is False
+    assert verdict["accepted"] is False and (verdict["unit_code"], verdict["file_unit_code"]) == (QUYET_THANG, TAN_PHONG)
     message = verdict["findings"][0]["message"]
     assert "Phường Tân Phong" in message and "Phường Quyết Thắng" in message
     stored = app.extensions["tonghop_store"].submissions(round_id)
@@ -270,20 +282,30 @@ def test_links_page_twice_gives_the_same_links_and_a_restart_keeps_everything(ap
 
 
 def test_serve_prints_the_dashboard_url_with_the_login_token(tmp_path, monkeypatch):
-    import waitress
     from click.testing import CliRunner
 
+    import pipeline.web.server as web_server
     from pipeline.cli import cli
+
+    serve = importlib.import_module("pipeline.cli.serve")  # the module, not the command of that name
+
+    class Server:
+        def run(self):
+            pass
 
     served, opened = {}, []
     monkeypatch.setenv("TONGHOP_ADMIN_TOKEN", "tok123")
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(kw, app=app))
+    monkeypatch.setattr(web_server, "create_server", lambda app, **kw: served.update(kw, app=app) or Server())
     monkeypatch.setattr("webbrowser.open", opened.append)
+    monkeypatch.setattr(serve, "on_terminal", lambda: True)
     done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", "8123", "--no-browser"], catch_exceptions=False)
     assert done.exit_code == 0, done.output
     assert "http://127.0.0.1:8123/?token=tok123" in done.output and opened == []
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
-    served["app"].extensions["tonghop_store"].close()
+    monkeypatch.setattr(serve, "on_terminal", lambda: False)  # a service's output, kept in a log: no token
+    done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", "8123", "--no-browser"], catch_exceptions=False)
+    assert "tok123" not in done.output
+    assert Msg.CLI_054.render(url="http://127.0.0.1:8123/", where="biến môi trường TONGHOP_ADMIN_TOKEN") in done.output
 
 
 def test_the_board_shows_key_totals_and_the_unit_page_the_changes(app, office, make_return, tmp_path):

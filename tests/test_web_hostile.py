@@ -14,10 +14,10 @@ import time
 import pytest
 from markupsafe import escape
 
-from pipeline.cli.serve import server_options
+import pipeline.web.server as web_server
 from pipeline.core.errors import Msg
 from pipeline.web import MAX_UPLOAD_BYTES
-from tests import hostile
+from tests import hostile, serving
 from tests import test_web as web
 from tests.conftest import message_fields
 from tests.test_web import ADMIN, JSON, QUYET_THANG, _csrf, _links
@@ -94,7 +94,7 @@ def _admin_pages(round_id: str) -> list[tuple[str, str]]:
     unit = f"/rounds/{round_id}/units/{QUYET_THANG}"
     gets = ["/", f"/rounds/{round_id}", f"/rounds/{round_id}/links", f"/rounds/{round_id}/links.csv", f"/rounds/{round_id}/templates.zip",
             f"/rounds/{round_id}/audit", unit, f"/rounds/{round_id}/output/tong_hop.xlsx", f"/api/rounds/{round_id}/status"]  # fmt: skip
-    posts = ["/rounds", f"/rounds/{round_id}/upload", f"/rounds/{round_id}/consolidate", f"{unit}/review", f"{unit}/reissue"]
+    posts = ["/rounds", f"/rounds/{round_id}/upload", f"/rounds/{round_id}/consolidate", f"{unit}/review", f"{unit}/reissue", "/logout"]
     return [("GET", p) for p in gets] + [("POST", p) for p in posts]
 
 
@@ -118,7 +118,7 @@ def _box(page: str) -> str:
 def test_every_admin_page_of_an_unknown_round_or_unit_is_404_in_vietnamese(office, round_id):
     token = _csrf(office, "/")
     for method, path in _admin_pages("khongco"):
-        if path in ("/", "/rounds"):
+        if path in ("/", "/rounds", "/logout"):
             continue
         answer = office.open(path, method=method, data={"csrf_token": token})
         assert answer.status_code == 404, (method, path)
@@ -131,18 +131,22 @@ def test_every_admin_page_of_an_unknown_round_or_unit_is_404_in_vietnamese(offic
 
 
 def test_serve_warns_about_https_when_it_listens_on_the_network_and_sets_waitress_limits(tmp_path, monkeypatch):
-    import waitress
     from click.testing import CliRunner
 
     from pipeline.cli import cli
 
     served = {}
+
+    class Server:  # what make_server returns: run() serves until Ctrl+C
+        def run(self):
+            pass
+
     monkeypatch.setenv("TONGHOP_ADMIN_TOKEN", "tok123")
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(kw, app=app))
+    monkeypatch.setattr(web_server, "create_server", lambda app, **kw: served.update(kw, app=app) or Server())
     for host, warned in [("0.0.0.0", True), ("192.168.1.5", True), ("127.0.0.1", False), ("localhost", False)]:
         done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--host", host, "--no-browser"], catch_exceptions=False)
         assert done.exit_code == 0 and (Msg.CLI_030.render(where=f"--host {host}") in done.stderr) is warned, (host, done.output)
-        served.pop("app").extensions["tonghop_store"].close()
+        assert (Msg.CLI_051.render(where=f"--host {host}", url="http://127.0.0.1:8000") in done.stderr) is (host == "0.0.0.0")
     assert MAX_UPLOAD_BYTES <= served["max_request_body_size"] <= MAX_UPLOAD_BYTES + 1024 * 1024
     assert served["channel_timeout"] <= 120 and served["connection_limit"] >= 50 and served["max_request_header_size"] <= 256 * 1024
     assert served["inbuf_overflow"] <= 1024 * 1024 and served["outbuf_overflow"] <= 4 * 1024 * 1024
@@ -151,28 +155,8 @@ def test_serve_warns_about_https_when_it_listens_on_the_network_and_sets_waitres
 @pytest.fixture
 def waitress_server(app):
     """The app behind waitress with serve's limits (silent connections closed after 2 s here)."""
-    import threading
-
-    import waitress
-
-    options = server_options(app.config["MAX_CONTENT_LENGTH"]) | {"channel_timeout": 2, "cleanup_interval": 1}
-    server = waitress.create_server(app, host="127.0.0.1", port=0, **options)
-    stopped = threading.Event()
-
-    def run():
-        try:
-            server.run()
-        except OSError:  # the loop's sockets closed under it at the end of the test
-            if not stopped.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    stopped.set()
-    server.close()
-    server.task_dispatcher.shutdown()
-    thread.join(timeout=10)
+    with serving.in_thread(web_server.make_server(app, "127.0.0.1", 0, channel_timeout=2, cleanup_interval=1)) as port:
+        yield port
 
 
 def _status(port: int, request: bytes) -> int:

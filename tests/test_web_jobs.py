@@ -200,7 +200,9 @@ def test_the_links_page_at_3321_units_comes_in_pages_with_a_search(store, office
     assert first.status_code == 200 and len(first.data) < 400_000, "a page of links stays small whatever the round's size"
     cards = _cards(text)
     assert [code for code, _ in cards] == [f"B{i:05d}" for i in range(1, PAGE_SIZE + 1)]
-    assert text.count("<svg") == PAGE_SIZE and all(url.startswith("http://localhost/u/") for _, url in cards)  # clickable
+    assert text.count("<svg") == PAGE_SIZE and all(
+        url.startswith(office.application.config["BASE_URL"] + "/u/") for _, url in cards
+    )  # clickable
     assert f'href="/rounds/{national}/links?page={pages}"' in text and f"trang 1/{pages}" in text
     last = _cards(office.get(f"/rounds/{national}/links?page={pages}").get_data(as_text=True))
     assert len(last) == total - (pages - 1) * PAGE_SIZE and last[-1][0] == "B09999"

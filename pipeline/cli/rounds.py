@@ -95,8 +95,8 @@ def create(data_dir, url, form_path, units_path, period, deadline) -> None:
 @round_group.command()
 @store_options
 @round_option
-@click.option("--base-url", default=rounds.DEFAULT_BASE_URL, show_default=False, metavar="URL",
-              help=f"Địa chỉ trang web mà các đơn vị mở (mặc định {rounds.DEFAULT_BASE_URL}).")  # fmt: skip
+@click.option("--base-url", metavar="URL",
+              help=f"Địa chỉ trang web mà các đơn vị mở (mặc định: địa chỉ đã đặt bằng 'tonghop serve --base-url', nếu chưa đặt thì {rounds.DEFAULT_BASE_URL}).")  # fmt: skip
 @click.option("--out", required=True, type=params.Path(dir_okay=False), help="Tệp CSV ghi đường dẫn (unit_code,unit_name,url).")
 @click.option("--unit", "unit_codes", multiple=True, metavar="MÃ", help="Chỉ ghi đường dẫn của đơn vị này (ghi nhiều lần được).")
 @click.option(
@@ -116,6 +116,10 @@ def links(data_dir, url, round_id, base_url, out, unit_codes, reissue) -> None:
         tonghop round links --round MÃ_ĐỢT --base-url https://baocao.example.vn --out duong_dan.csv
         tonghop round links --round MÃ_ĐỢT --unit 03386 --reissue --out duong_dan_03386.csv
     """
+    try:
+        base_url = rounds.check_base_url(base_url) if base_url else None
+    except PipelineError as err:
+        _fail(err)
     try:
         target = open_private(Path(out))  # before new links are issued: the old ones stay valid if this fails
     except OSError as err:

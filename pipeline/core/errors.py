@@ -53,6 +53,11 @@ class StoreError(PipelineError):
     data folder unusable)."""
 
 
+class StoreUnavailableError(StoreError):
+    """The store cannot be read or written just now (the database is down, the disk is full):
+    nothing is wrong with what was asked; trying again later may work."""
+
+
 class _Formatter(string.Formatter):
     """Render missing keys as ``unknown`` instead of raising."""
 
@@ -676,7 +681,25 @@ class Msg(Enum):
     )
     ROUND_132 = ("Version already approved", "Lần gửi này đã được duyệt rồi, không cần duyệt lại.")
 
-    # The web pages (``pipeline.web``): what a page confirms after an action.
+    # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
+    # what a page confirms after an action (WEB_05x).
+    WEB_001 = (
+        "Upload not stored: store unavailable",
+        "Hệ thống đang bận, chưa nhận được tệp; hãy gửi lại sau ít phút.",
+    )
+    WEB_002 = (
+        "Page not shown: store unavailable",
+        "Hệ thống đang bận nên chưa mở được trang này; hãy tải lại trang sau ít phút.",
+    )
+    WEB_003 = (
+        "More than one file through a link",
+        "Mỗi lần chỉ gửi một tệp báo cáo, nhưng đã chọn {count} tệp ({names}), nên chưa tệp nào được nhận. Hãy chọn đúng một tệp rồi bấm Gửi; tệp khác gửi ở lần sau.",
+    )
+    WEB_004 = ("No file chosen", "Chưa chọn tệp báo cáo. Hãy chọn tệp Excel rồi bấm Gửi.")
+    WEB_005 = (
+        "Signed out",
+        "Đã đăng xuất khỏi trang quản lý. Để vào lại, hãy mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra.",
+    )
     WEB_050 = ("Approved", "Đã duyệt lần gửi thứ {number} của {unit_name}. Bản này được dùng để tổng hợp.")
     WEB_051 = (
         "Returned",
@@ -834,6 +857,10 @@ class Msg(Enum):
         "Link token used before",
         "Đường dẫn nộp báo cáo mới của đơn vị {code} (đợt {round_id}) trùng một đường dẫn đã cấp trước đây, nên không dùng được. Hãy cấp lại đường dẫn cho đơn vị này.",
     )
+    STORE_020 = (
+        "Server settings unreadable",
+        "[{where}] Không đọc được tệp cài đặt của trang web: {reason}. Hãy xóa tệp này rồi chạy lại 'tonghop serve' (với --base-url nếu cần).",
+    )
 
     # The official unit registry (``tonghop units``; raised as PipelineError).
     UNITS_001 = (
@@ -902,6 +929,36 @@ class Msg(Enum):
         "Served on the network",
         "[{where}] Chú ý: trang web nghe trên mạng, nên đường dẫn của các đơn vị, mã đăng nhập và tệp báo cáo đi qua mạng không được mã hóa. "
         "Hãy đặt trang sau HTTPS (một máy chủ web có chứng chỉ, như Caddy hay nginx) trước khi gửi đường dẫn cho các đơn vị.",
+    )
+
+    CLI_050 = (
+        "Bad base URL",
+        "Địa chỉ trang web '{url}' không dùng được. Hãy ghi đầy đủ địa chỉ mà các đơn vị mở, bắt đầu bằng https:// (hoặc http://), ví dụ --base-url https://baocao.example.vn, không kèm dấu ? hay #.",
+    )
+    CLI_051 = (
+        "Links point at this machine",
+        "[{where}] Chú ý: chưa có --base-url nên đường dẫn nộp báo cáo và mã QR của các đơn vị trỏ tới {url}, chỉ mở được trên chính máy này. "
+        "Hãy chạy lại với địa chỉ mà các đơn vị mở được, ví dụ --base-url https://baocao.example.vn (địa chỉ được ghi nhớ cho các lần sau).",
+    )
+    CLI_052 = (
+        "Base URL kept",
+        "Đã ghi nhớ địa chỉ trang web {url}: đường dẫn nộp báo cáo, mã QR và lệnh 'tonghop round links' dùng địa chỉ này.",
+    )
+    CLI_053 = (
+        "New login token",
+        "Đã tạo mã đăng nhập mới: đường dẫn đăng nhập cũ và các phiên đăng nhập trước không còn dùng được.",
+    )
+    CLI_054 = (
+        "Login token kept in a file",
+        "Trang quản lý: {url} (đăng nhập: thêm ?token=<mã> vào cuối địa chỉ, mã nằm trong {where}, giữ kín).",
+    )
+    CLI_055 = (
+        "Port not opened",
+        "[{where}] Không mở được cổng để nghe: {reason}. Có thể một chương trình khác (hoặc 'tonghop serve' đang chạy) đã dùng cổng này; hãy dừng chương trình đó hoặc chọn cổng khác bằng --port.",
+    )
+    CLI_056 = (
+        "New token asked, token set in the environment",
+        "Mã đăng nhập đang lấy từ biến môi trường TONGHOP_ADMIN_TOKEN nên --new-token không thay được mã này. Hãy đổi giá trị của biến rồi chạy lại.",
     )
 
     CLI_040 = (

@@ -21,6 +21,7 @@ from pipeline.rounds.create import (
 from pipeline.rounds.jobs import begin_consolidation, is_abandoned, is_running, latest_consolidation, run_consolidation
 from pipeline.rounds.outputs import NOTICES_ZIP, OutputFile, notices_zip, round_outputs
 from pipeline.rounds.received import add_paths, submit_received
+from pipeline.rounds.settings import check_base_url, office_token, save_base_url, saved_base_url
 from pipeline.rounds.submit import Verdict, submit
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Verdict",
     "add_paths",
     "begin_consolidation",
+    "check_base_url",
     "consolidate_round",
     "create_round",
     "default_data_dir",
@@ -40,10 +42,13 @@ __all__ = [
     "links",
     "links_csv",
     "notices_zip",
+    "office_token",
     "review",
     "round_outputs",
     "round_templates",
     "run_consolidation",
+    "save_base_url",
+    "saved_base_url",
     "server_secret",
     "status",
     "submit",

@@ -31,6 +31,7 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
 from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.units import load_units, write_units
+from pipeline.rounds.settings import saved_base_url
 from pipeline.rounds.setup import form_path, round_form
 
 if TYPE_CHECKING:
@@ -110,11 +111,14 @@ def unit_token(secret: bytes, round_id: str, unit_code: str, generation: int) ->
 
 
 def links(
-    store: Store, round_id: str, base_url: str = DEFAULT_BASE_URL, *, units: list[str] | None = None, reissue: bool = False
+    store: Store, round_id: str, base_url: str | None = None, *, units: list[str] | None = None, reissue: bool = False
 ) -> list[tuple[str, str, str]]:
     """``(unit_code, unit_name, url)`` of each unit of the round (or of ``units`` only), in the
     list's order. The same links every time; ``reissue``: a new link for each unit asked for,
     and its previous link stops working.
+
+    :param base_url: where the units open the pages; default: the one kept in the data folder
+        (``tonghop serve --base-url``), else ``DEFAULT_BASE_URL``.
 
     :raises PipelineError: a code of ``units`` is not a unit of the round (``ROUND_102``).
     """
@@ -127,6 +131,7 @@ def links(
         wanted = set(units)
         listed = [u for u in listed if u.code in wanted]
     secret = server_secret(store.data_dir)
+    base_url = base_url or saved_base_url(store.data_dir) or DEFAULT_BASE_URL
     current = store.current_tokens(round_id)  # one query for the round, not two per unit
     tokens, new = {}, {}
     for u in listed:

@@ -39,8 +39,9 @@ class Verdict:
     """The answer to one file sent to a round.
 
     ``unit_code``: the unit the file was recognised as ("" when not recognised); ``link_unit``:
-    the unit whose link was used (None: dropped by the office); ``status``: where the unit
-    that sent it (the link's, else the recognised one) now stands, None when there is none.
+    the unit whose link was used (None: dropped by the office), ``link_name`` its name;
+    ``status``: where the unit that sent it (the link's, else the recognised one) now stands,
+    None when there is none.
     """
 
     submission_id: int
@@ -53,16 +54,22 @@ class Verdict:
     errors: int
     warnings: int
     findings: list[dict] = field(default_factory=list)
+    link_name: str = ""
 
     def as_json(self) -> dict:
-        """The answer of ``POST <link>`` with ``Accept: application/json``."""
+        """The answer of ``POST <link>`` with ``Accept: application/json``: every field is about
+        the unit that sent the file (the link's, else the one it was filed under); the unit the
+        file itself is from is ``file_unit_code``/``file_unit_name`` ("" when not recognised)."""
         return {
-            "unit_code": self.unit_code,
+            "unit_code": self.link_unit or self.unit_code,
+            "unit_name": self.link_name if self.link_unit else self.unit_name,
             "accepted": self.accepted,
             "status": self.status.value if self.status else None,
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [dict(f) for f in self.findings],
+            "file_unit_code": self.unit_code,
+            "file_unit_name": self.unit_name,
         }
 
 
@@ -143,5 +150,5 @@ def submit(
     state = unit_status(store, round_id, who).status if who else None
     return Verdict(
         sub_id, name, unit.code if unit else "", unit.name if unit else "", link.code if link else None, accepted, state,
-        counts[Severity.ERROR.value], counts[Severity.WARNING.value], found,
+        counts[Severity.ERROR.value], counts[Severity.WARNING.value], found, link.name if link else "",
     )  # fmt: skip

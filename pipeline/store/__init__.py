@@ -9,8 +9,8 @@ Nothing is ever deleted or overwritten: reviews and new links are added rows.
 May import: ``core``.
 """
 
-from pipeline.core.errors import StoreError
+from pipeline.core.errors import StoreError, StoreUnavailableError
 from pipeline.store.records import AuditRecord, JobRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.store import Store
 
-__all__ = ["AuditRecord", "JobRecord", "RoundRecord", "Store", "StoreError", "SubmissionRecord", "UnitRecord"]
+__all__ = ["AuditRecord", "JobRecord", "RoundRecord", "Store", "StoreError", "StoreUnavailableError", "SubmissionRecord", "UnitRecord"]

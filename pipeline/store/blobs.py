@@ -13,13 +13,13 @@ import re
 from pathlib import Path
 
 from pipeline.core.atomic import atomic_path
-from pipeline.core.errors import Msg, StoreError
+from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _not_written(target: Path, err: OSError) -> StoreError:
-    return StoreError(Msg.STORE_010.render(where=target.parent, reason=err.strerror or err))
+    return StoreUnavailableError(Msg.STORE_010.render(where=target.parent, reason=err.strerror or err))
 
 
 class Blobs:
@@ -55,7 +55,7 @@ class Blobs:
         except FileNotFoundError:
             raise StoreError(Msg.STORE_004.render(where=target, sha256=sha256)) from None
         except OSError as err:
-            raise StoreError(Msg.STORE_011.render(where=target, reason=err.strerror or err)) from err
+            raise StoreUnavailableError(Msg.STORE_011.render(where=target, reason=err.strerror or err)) from err
         if hashlib.sha256(data).hexdigest() != sha256:
             raise StoreError(Msg.STORE_005.render(where=target))
         return data

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipeline.core.errors import Msg, StoreError
+from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 from pipeline.core.vnformat import utc_now
 from pipeline.store.blobs import Blobs
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
@@ -146,7 +146,7 @@ class Store(JobStore):
         try:
             yield
         except sa.exc.DBAPIError as err:
-            raise StoreError(error.render(where=self._where, reason=_reason(err))) from err
+            raise StoreUnavailableError(error.render(where=self._where, reason=_reason(err))) from err
 
     # -- rounds and units ---------------------------------------------------------------------
 

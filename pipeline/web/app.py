@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import pipeline.web.base as base
 from pipeline import rounds
+from pipeline.rounds.settings import TOKEN_ENV
 from pipeline.store import Store
 from pipeline.web.api import bp as api_bp
 from pipeline.web.audit import bp as audit_bp
@@ -21,28 +21,63 @@ from pipeline.web.office_unit import bp as office_unit_bp
 from pipeline.web.unit_link import bp as unit_link_bp
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an upload (a request) larger than this is refused: 413
-ADMIN_TOKEN_ENV = "TONGHOP_ADMIN_TOKEN"
+ADMIN_TOKEN_ENV = TOKEN_ENV
+PROXY_HOPS = 1  # --behind-proxy: the X-Forwarded-* headers of one proxy are trusted
 
 
-def create_app(data_dir: str | Path | None = None, url: str | None = None, *, admin_token: str | None = None) -> Flask:
+class App(Flask):
+    """Flask, logging an unexpected fault without the token or the unit link of its request."""
+
+    def log_exception(self, exc_info) -> None:
+        self.logger.error("Exception on %s %s", request.method, base.safe_path(), exc_info=exc_info)
+
+
+def create_app(
+    data_dir: str | Path | None = None,
+    url: str | None = None,
+    *,
+    admin_token: str | None = None,
+    base_url: str | None = None,
+    behind_proxy: bool = False,
+    new_token: bool = False,
+) -> Flask:
     """The web application over the store in ``data_dir`` (default: the user's data folder) and
-    the database ``url`` (default: SQLite in ``data_dir``). ``admin_token``: the office's login
-    token (default ``TONGHOP_ADMIN_TOKEN``, else a new random one: ``app.config["ADMIN_TOKEN"]``)."""
+    the database ``url`` (default: SQLite in ``data_dir``).
+
+    :param admin_token: the office's login token (default ``TONGHOP_ADMIN_TOKEN``, else the one
+        kept in the data folder, made anew with ``new_token``): ``app.config["ADMIN_TOKEN"]``.
+    :param base_url: where the units and the office open the pages, every link built on it
+        (default: the one kept in the data folder, else ``rounds.DEFAULT_BASE_URL``); never the
+        request's Host header.
+    :param behind_proxy: trust the X-Forwarded-* headers of one proxy (werkzeug's ProxyFix).
+    """
     folder = Path(data_dir) if data_dir else rounds.default_data_dir()
     store = Store.open(folder, url)
-    app = Flask(__name__)
-    secret = rounds.server_secret(folder)
-    token = admin_token or os.environ.get(ADMIN_TOKEN_ENV) or secrets.token_urlsafe(24)
+    try:
+        address = rounds.check_base_url(base_url) if base_url else rounds.saved_base_url(folder) or rounds.DEFAULT_BASE_URL
+        token = admin_token or rounds.office_token(folder, renew=new_token)
+        secret = rounds.server_secret(folder)
+    except BaseException:
+        store.close()
+        raise
+    app = App(__name__)
     app.config.update(
         SECRET_KEY=hmac.new(secret, b"tonghop web session", hashlib.sha256).hexdigest(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=address.startswith("https://"),
         SESSION_COOKIE_NAME="tonghop",
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_UPLOAD_BYTES,
         ADMIN_TOKEN=token,
+        BASE_URL=address,
+        BEHIND_PROXY=behind_proxy,
         DATA_DIR=folder,
     )
+    if behind_proxy:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=PROXY_HOPS, x_proto=PROXY_HOPS, x_host=PROXY_HOPS, x_port=PROXY_HOPS, x_prefix=PROXY_HOPS
+        )
     app.extensions["tonghop_store"] = store
     base.install(app)
     for blueprint in (dashboard_bp, board_bp, office_unit_bp, unit_link_bp, api_bp, audit_bp):

@@ -1,26 +1,36 @@
 """What every page shares: the store, the office's login (``?token=`` → a signed session
-cookie), CSRF tokens on the office's forms, error pages in Vietnamese (JSON under ``/api``),
-security headers, and the filters the templates use to show times and statuses."""
+cookie that lapses after ``SESSION_IDLE`` without a page opened; ``Authorization: Bearer`` under
+``/api``; "Đăng xuất"), CSRF tokens on the office's forms, error pages in Vietnamese (JSON under
+``/api``; a store that cannot be reached is a 503 whose details go to the server's log only),
+security headers, and the filters the templates use to show times and statuses. No token or
+unit link reaches a log line or an error page: paths are logged as ``safe_path`` gives them."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import hmac
+import re
 import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, session
+from flask import Flask, abort, current_app, has_request_context, jsonify, redirect, render_template, request, send_from_directory, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 from pipeline.core.constants import RoundStatus
-from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.errors import Msg, PipelineError, StoreError, StoreUnavailableError
 from pipeline.core.text import visible_text
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.store import Store
 
 CSRF_FIELD = "csrf_token"
+SESSION_IDLE = timedelta(hours=10)  # a working day: the office's login lapses after this long without a page opened
+RETRY_AFTER_S = 60  # what a 503 asks a client to wait
+FAVICON_MAX_AGE_S = 7 * 24 * 3600
+UNIT_LINK = re.compile(r"^/u/[^/]+")
 ERROR_TEXTS = {
     400: ("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại."),
     401: ("Cần đăng nhập", "Trang này chỉ dành cho văn phòng. Hãy mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra."),
@@ -29,6 +39,7 @@ ERROR_TEXTS = {
     405: ("Không hỗ trợ", "Trang này không nhận yêu cầu kiểu này."),
     413: ("Tệp quá lớn", "Tệp gửi lên lớn hơn 20 MB nên không được nhận. Hãy gửi đúng tệp báo cáo Excel (thường chỉ vài trăm KB)."),
     500: ("Lỗi máy chủ", "Đã có lỗi khi xử lý yêu cầu. Hãy thử lại sau ít phút; dữ liệu đã lưu được giữ nguyên."),
+    503: ("Hệ thống đang bận", Msg.WEB_002.render()),
 }
 
 
@@ -44,19 +55,30 @@ def _admin_mark() -> str:
     return hashlib.sha256(current_app.config["ADMIN_TOKEN"].encode()).hexdigest()[:32]
 
 
+def _bearer() -> bool:
+    """A script's request under ``/api`` with ``Authorization: Bearer <the office's token>``."""
+    sent = request.authorization
+    if not request.path.startswith("/api/") or sent is None or sent.type != "bearer" or not sent.token:
+        return False
+    return hmac.compare_digest(
+        hashlib.sha256(sent.token.encode()).digest(), hashlib.sha256(current_app.config["ADMIN_TOKEN"].encode()).digest()
+    )
+
+
 def is_admin() -> bool:
-    return hmac.compare_digest(session.get("admin", ""), _admin_mark())
+    return _bearer() or hmac.compare_digest(session.get("admin", ""), _admin_mark())
 
 
 def admin_required(view):
-    """An office page: 401 without the login; every POST must carry the session's CSRF token;
-    a round (or a unit of it) that does not exist is a 404, after the login is checked."""
+    """An office page: 401 without the login; every POST must carry the session's CSRF token
+    (a script's bearer token needs none: no browser sends it by itself); a round (or a unit of
+    it) that does not exist is a 404, after the login is checked."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if not is_admin():
             abort(401)
-        if request.method == "POST":
+        if request.method == "POST" and not _bearer():
             sent = request.form.get(CSRF_FIELD, "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
                 abort(400)
@@ -95,27 +117,66 @@ def _login():
         abort(401)
     session.clear()
     session["admin"] = _admin_mark()
-    session.permanent = False
+    session.permanent = True  # the cookie is signed again at every page: it lapses after SESSION_IDLE idle
     rest = {k: v for k, v in request.args.items(multi=True) if k != "token"}
     return redirect(request.path + ("?" + urlencode(rest) if rest else ""))
 
 
-def _error(err: HTTPException):
+def logout():
+    """ "Đăng xuất" (a POST with the CSRF token): the session ends; the login link opens it again."""
+    session.clear()
+    return render_template("error.html", code=None, title="Đã đăng xuất", text=Msg.WEB_005.render(), good=True)
+
+
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=FAVICON_MAX_AGE_S)
+
+
+def safe_path() -> str:
+    """The request's path as a log line may show it: a unit's link cut to ``/u/…``, no query
+    string (the office's ``?token=``)."""
+    return UNIT_LINK.sub("/u/…", request.path)
+
+
+def error_page(err: HTTPException):
+    """The Vietnamese page (JSON under ``/api`` or when asked for) of an HTTP error."""
     code = err.code or 500
     title, text = ERROR_TEXTS.get(code, (err.name, err.description or ""))
+    headers = {"WWW-Authenticate": "Bearer"} if code == 401 and request.path.startswith("/api/") else {}
     if wants_json():
-        return jsonify({"error": code, "message": text}), code
-    return render_template("error.html", code=code, title=title, text=text), code
+        return jsonify({"error": code, "message": text}), code, headers
+    return render_template("error.html", code=code, title=title, text=text), code, headers
+
+
+def _unavailable(err: StoreError):
+    """The store cannot be reached (or, for the public, any fault of the store): a 503 that names
+    no address, user or path; the details go to the server's log."""
+    current_app.logger.error("%s %s: %s", request.method, safe_path(), err)
+    text = (Msg.WEB_001 if request.method == "POST" else Msg.WEB_002).render()
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if wants_json():
+        return jsonify({"error": 503, "message": text, "stored": False}), 503, headers
+    return render_template("error.html", code=503, title=ERROR_TEXTS[503][0], text=text), 503, headers
 
 
 def _pipeline_error(err: PipelineError):
     """A known failure of the library (an unknown round, …): its Vietnamese message."""
+    if isinstance(err, StoreUnavailableError) or (isinstance(err, StoreError) and not is_admin()):
+        return _unavailable(err)
     if wants_json():
         return jsonify({"error": 400, "message": str(err)}), 400
     return render_template("error.html", code=400, title="Không thực hiện được", text=str(err)), 400
 
 
-def _headers(response):
+class Sessions(SecureCookieSessionInterface):
+    """The session cookie is ``Secure`` when the base URL is https, or when the request came
+    over HTTPS (behind a proxy: only with ``--behind-proxy``, which trusts X-Forwarded-Proto)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
+
+
+def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")  # a unit's link never leaks through a Referer
@@ -147,12 +208,18 @@ def shown(value: object) -> object:
 
 
 def install(app: Flask) -> None:
+    app.session_interface = Sessions()
+    app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_IDLE
     app.jinja_env.finalize = shown
     app.before_request(_login)
-    app.after_request(_headers)
-    app.register_error_handler(HTTPException, _error)
+    app.after_request(security_headers)
+    app.register_error_handler(HTTPException, error_page)
     app.register_error_handler(PipelineError, _pipeline_error)
-    app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus), too_big=ERROR_TEXTS[413][1])
+    app.add_url_rule("/logout", "logout", admin_required(logout), methods=["POST"])
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    app.jinja_env.globals.update(
+        csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus), too_big=ERROR_TEXTS[413][1], is_admin=is_admin
+    )
     app.jinja_env.filters.update(
         vn_number=vn_number, vn_time=vn_time, vn_date=lambda d: format_date(d) if d else "không có", period_label=period_label
     )

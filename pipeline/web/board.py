@@ -59,7 +59,8 @@ def reminder(rnd, rows) -> str:
 
 
 def base_url() -> str:
-    return current_app.config.get("BASE_URL") or request.host_url
+    """Where the units open their links: the one setting (``tonghop serve --base-url``), never the request's Host."""
+    return current_app.config["BASE_URL"]
 
 
 @bp.get("/rounds/<round_id>")

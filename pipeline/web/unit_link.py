@@ -12,8 +12,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from pipeline import rounds
+from pipeline.core.errors import Msg
 from pipeline.rounds.board import sent_by, unit_status
 from pipeline.rounds.history import numbered
+from pipeline.rounds.setup import safe_name
 from pipeline.web.base import store, wants_json
 from pipeline.web.plain import grouped
 
@@ -53,14 +55,24 @@ def show(token: str):
     return _page(token, sent=sent)
 
 
+def _refused(token: str, message: str):
+    """A request that sent no file, or several: nothing is stored, the page (or JSON) says why."""
+    if wants_json():
+        return jsonify({"error": 400, "message": message, "stored": False}), 400
+    return _page(token, error=message, code=400)
+
+
 @bp.post("/u/<token>")
 def upload(token: str):
+    """One file through the link: checked, stored, answered. Several files in one request are
+    refused, none stored (never the first kept and the others dropped unseen)."""
     rnd, unit = _unit(token)
-    sent = request.files.get("file")
-    if sent is None or not sent.filename:
-        if wants_json():
-            return jsonify({"error": 400, "message": "Chưa chọn tệp báo cáo."}), 400
-        return _page(token, error="Chưa chọn tệp báo cáo. Hãy chọn tệp Excel rồi bấm Gửi.", code=400)
+    files = [f for f in request.files.getlist("file") if f and f.filename]
+    if not files:
+        return _refused(token, Msg.WEB_004.render())
+    if len(files) > 1:
+        return _refused(token, Msg.WEB_003.render(count=len(files), names=", ".join(safe_name(f.filename) for f in files)))
+    sent = files[0]
     verdicts = rounds.submit_received(store(), rnd.id, sent.read(), sent.filename, link_unit=unit.code)
     if wants_json():  # a zip of several files: one verdict for each, in ``files``
         return jsonify(verdicts[0].as_json() if len(verdicts) == 1 else {"files": [v.as_json() for v in verdicts]})

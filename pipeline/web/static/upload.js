@@ -98,9 +98,7 @@
       if (!files || !files.length) {
         return;
       }
-      if (!input.multiple && files.length > 1) {
-        files = [files[0]];
-      }
+      /* several files dropped on a one-file form are all sent: the server refuses them saying why, never keeps one silently */
       dropped = files;
       try {
         input.files = files; /* the chooser shows the dropped file where the browser allows it */
