@@ -35,7 +35,8 @@ def test_a_zip_through_a_units_link_each_file_its_own_verdict(app, office, round
     data = _zip({"BC Quyết Thắng.xlsx": own, "BC Tân Phong.xlsx": other, "Ghi chú.txt": "Kính gửi".encode()})
     answer = app.test_client().post(link, data={"file": (io.BytesIO(data), ZIP_NAME)}, headers=JSON, content_type="multipart/form-data")
     files = answer.get_json()["files"]
-    assert [(f["unit_code"], f["accepted"]) for f in files] == [(QUYET_THANG, True), (TAN_PHONG, False), ("", False)]
+    assert [(f["file_unit_code"], f["accepted"]) for f in files] == [(QUYET_THANG, True), (TAN_PHONG, False), ("", False)]
+    assert {f["unit_code"] for f in files} == {QUYET_THANG}  # every verdict describes the link's unit
     # another unit's return inside a unit's zip: the rule of any file of another unit sent through a link
     assert message_fields(Msg.ROUND_101, files[1]["findings"][0]["message"])["link_code"] == QUYET_THANG
     assert any(message_fields(Msg.FILE_001, f["message"]) for f in files[2]["findings"])
