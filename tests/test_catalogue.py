@@ -28,7 +28,7 @@ from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 # through another unit's link (ROUND_101) is a finding of the round's submission. A broken
 # crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding.
 EXCEPTION_ONLY = re.compile(
-    r"(FORM|TREE|TEMPLATE|REPORT|OUTPUT|PERIOD|CLI|STORE|UNITS)_\d{3}|FORWARD_00\d|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|XWALK_00\d"
+    r"(FORM|TREE|CSV|TEMPLATE|OUTPUT|PERIOD|CLI|STORE|UNITS)_\d{3}|REPORT_(?!01[5-9])\d{3}|FORWARD_00\d|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|XWALK_00\d"
 )
 FINDINGS = [msg for msg in Msg if not EXCEPTION_ONLY.fullmatch(msg.name)]
 SLUG = re.compile(r"[a-z]+(-[a-z]+)*")

@@ -1,6 +1,7 @@
 """Figures of the prior period, shown next to this year's inputs and used for outlier checks.
 
-Three CSV shapes are accepted (UTF-8, optional BOM), recognised by their header:
+Three CSV shapes are accepted (as Excel saves a CSV, or a workbook: ``csvread``), recognised
+by their header:
 
 * a previous run's ``totals.csv``: ``code,level,value``;
 * a hand-made file of prior-year figures: ``code,level,period,value[,source]``;
@@ -74,7 +75,7 @@ def _shape(header: list[str], where: str) -> str:
 def _read_rows(path: Path) -> tuple[str, list[Row]]:
     """The shape of the file and its non-blank rows as (line number, row)."""
     try:
-        header, rows = read_csv_rows(path, lower=True)
+        header, rows, _ = read_csv_rows(path, lower=True, columns=SHAPES[-1][1])
     except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.PRIOR_004.render(where=str(path), reason=str(err))) from err
     return _shape(header, f"{path.name} › dòng 1"), rows
