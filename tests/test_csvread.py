@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.crosswalk import load_crosswalk
-from pipeline.form.csvread import Given, read_table
+from pipeline.form.csvread import Given, read_table, uploaded_name
 from pipeline.form.csvrows import read_csv_rows
 from pipeline.form.prior import load_prior
 from pipeline.form.units import load_units
@@ -188,3 +188,7 @@ def test_a_unit_list_resaved_by_libreoffice(tmp_path, form, charset, sep):
     table = read_table(saved)
     assert table.separator == {"59": ";", "9": "\t"}[sep]
     assert [(u.code, u.name, u.level) for u in load_units(saved, form)] == [tuple(row) for row in UNITS[1:]]
+
+
+def test_an_uploaded_name_loses_the_folders_a_browser_sent():
+    assert uploaded_name("C:\\Users\\vp\\Danh sách.csv") == uploaded_name("a/b/Danh sách.csv") == "Danh sách.csv"

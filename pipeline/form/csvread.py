@@ -69,6 +69,11 @@ def source_name(source: str | Path | Given) -> str:
     return source.name if isinstance(source, Given) else Path(source).name
 
 
+def uploaded_name(filename: str) -> str:
+    """The name of an uploaded file without the folders some browsers send with it."""
+    return re.split(r"[\\/]", filename)[-1].strip() or filename
+
+
 def read_table(source: str | Path | Given, *, where: str | None = None, columns: tuple[str, ...] = ()) -> Table:
     """Read ``source`` (a path, or a ``Given`` upload) as a table.
 
