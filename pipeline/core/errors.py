@@ -655,7 +655,11 @@ class Msg(Enum):
     )
     REPORT_012 = (
         "Output figure unreadable",
-        "[{where}] Giá trị '{value}' ở cột {column} không đọc được là số ({reason}). Hãy sửa thành số viết liền, ví dụ 862796456, hoặc lấy lại tệp do lệnh 'tonghop consolidate' ghi ra.",
+        "[{where}] Giá trị '{value}' ở cột {column} không phải là số. Hãy sửa thành số viết liền, ví dụ 862796456, hoặc lấy lại tệp do lệnh 'tonghop consolidate' ghi ra.",
+    )
+    REPORT_013 = (
+        "Output figure reads two ways",
+        "[{where}] Giá trị '{value}' ở cột {column} đọc được hai cách: {decimal} hoặc {whole}, vì tệp đã được lưu lại (thường bằng Excel) và không số nào khác trong tệp cho biết dấu '{mark}' là dấu thập phân hay dấu phân cách hàng nghìn. Hãy sửa thành số viết liền không dấu phân cách (ví dụ {plain}) hoặc lấy lại tệp do lệnh 'tonghop consolidate' ghi ra.",
     )
     REPORT_015 = (
         "Total of all levels differs from the levels",
@@ -665,7 +669,7 @@ class Msg(Enum):
     )
     REPORT_016 = (
         "Totals differ from the units' values",
-        "[{where}] {label} – {level}: totals.csv ghi {total}, nhưng cộng số liệu của các đơn vị trong values.csv được {values_sum} (chênh lệch {difference}). Tệp đã bị sửa tay hoặc Excel đã đổi số khi lưu; hãy kiểm tra lại hoặc chạy lại lệnh tổng hợp trước khi dùng số này.",
+        "[{where}] {label} – {level_label}: totals.csv ghi {total}, nhưng cộng số liệu của các đơn vị trong values.csv được {values_sum} (chênh lệch {difference}). Tệp đã bị sửa tay hoặc Excel đã đổi số khi lưu; hãy kiểm tra lại hoặc chạy lại lệnh tổng hợp trước khi dùng số này.",
         "totals-values-differ",
         "Tổng không khớp số liệu đơn vị",
     )

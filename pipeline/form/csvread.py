@@ -32,7 +32,10 @@ _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
 # Letters and marks a Vietnamese text holds beyond ASCII; anything else read as Windows-1258
 # means the file is in another code page (TCVN3, VNI write Vietnamese with these bytes).
-VIETNAMESE = {unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES} | set("đĐ\u00a0–—‘’“”…•°±×«»€§²³½")
+# Typographic marks of the code page are kept; the symbols that TCVN3 uses for letters (a soft
+# hyphen for ư, ¨ ª ¬ ´ µ ¸ ¹ º ¿ …) are not.
+_MARKS = "\u00a0€‚„…†‡‰‹›‘’“”•–—™§©®«»°±²³·¼½¾×÷£¥¢¶"
+VIETNAMESE = {unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES} | set("đĐ") | set(_MARKS)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
