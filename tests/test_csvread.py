@@ -192,3 +192,13 @@ def test_a_unit_list_resaved_by_libreoffice(tmp_path, form, charset, sep):
 
 def test_an_uploaded_name_loses_the_folders_a_browser_sent():
     assert uploaded_name("C:\\Users\\vp\\Danh sách.csv") == uploaded_name("a/b/Danh sách.csv") == "Danh sách.csv"
+
+
+def test_a_prior_figure_that_reads_two_ways_is_refused_not_guessed(tmp_path):
+    rows = [["code", "level", "period", "value"], ["POOR_FUND_TOTAL", "all", "2023", "1.250"]]
+    with pytest.raises(FormDefinitionError) as raised:
+        load_prior(excel_csv(tmp_path / "prior.csv", rows, "utf8"))
+    fields = message_fields(Msg.CSV_010, str(raised.value))
+    assert (fields["where"], fields["decimal"], fields["whole"], fields["plain"]) == ("prior.csv › dòng 2", "1,25", "1.250", "1250")
+    rows.append(["MEETINGS", "all", "2023", "12.500.000"])  # the file groups thousands with dots
+    assert load_prior(excel_csv(tmp_path / "prior.csv", rows, "utf8")).by_level[("POOR_FUND_TOTAL", "all")] == 1250

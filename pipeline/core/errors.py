@@ -184,6 +184,10 @@ class Msg(Enum):
     )
     CSV_008 = ("CSV found", "tệp {kind}, phân cách bằng {separator}")
     CSV_009 = ("Workbook found", "tệp Excel, trang tính '{sheet}'")
+    CSV_010 = (
+        "Figure reads two ways",
+        "[{where}] Giá trị '{value}' ở cột {column} đọc được hai cách: {decimal} hoặc {whole}, vì không số nào khác trong tệp cho biết dấu '{mark}' là dấu thập phân hay dấu phân cách hàng nghìn. Hãy ghi số viết liền không dấu phân cách (ví dụ {plain}), số thập phân với dấu phẩy (ví dụ 1,5).",
+    )
 
     # The returns folder and the files in it.
     FILE_001 = (

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from pipeline.core.vnformat import format_number
+
 _SCIENTIFIC = re.compile(r"(?P<mantissa>-?\d+(?:[.,]\d+)?)[eE](?P<exponent>[-+]?\d+)")
 _INTEGER = re.compile(r"-?\d+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -61,6 +63,15 @@ class FigureError(ValueError):
     def __init__(self, readings: tuple[str, ...] = ()) -> None:
         super().__init__(" / ".join(readings))
         self.readings = readings
+
+    def two_ways(self, text: str) -> dict[str, str]:
+        """The fields of a message on ``text`` read two ways (``CSV_010``, ``REPORT_013``): the
+        ``mark``, both readings as a Vietnamese reads them, and the whole figure ``plain``."""
+        fraction, whole = self.readings
+        return {
+            "mark": "." if "." in text else ",", "plain": whole, "whole": format_number(int(whole)),
+            "decimal": format_number(float(fraction), len(fraction.partition(".")[2])),
+        }  # fmt: skip
 
 
 def _bare(text: str) -> str:

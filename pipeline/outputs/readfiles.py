@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.errors import Msg, PipelineError
-from pipeline.core.vnformat import format_number
 from pipeline.form.csvnumbers import FigureError, decimal_mark, read_figure
 from pipeline.form.csvread import read_table
 from pipeline.form.model import Unit
@@ -92,14 +91,7 @@ def _figures(read: OutputCsv, column: str, as_written: bool) -> tuple[list[str],
             where = f"{read.path} › dòng {read.lines[position]}"
             if not err.readings:
                 raise PipelineError(Msg.REPORT_012.render(where=where, value=text, column=column)) from None
-            fraction, whole = err.readings
-            mark = "." if "." in text else ","
-            raise PipelineError(
-                Msg.REPORT_013.render(
-                    where=where, value=text, column=column, mark=mark, plain=whole,
-                    decimal=format_number(float(fraction), len(fraction.partition(".")[2])), whole=format_number(int(whole)),
-                )
-            ) from None  # fmt: skip
+            raise PipelineError(Msg.REPORT_013.render(where=where, value=text, column=column, **err.two_ways(text))) from None
         out.append(figure.text)
         if figure.rounded:
             rounded.append(Rounded(position, column, text))
