@@ -26,7 +26,9 @@ from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 # a folder with nothing to consolidate) or printed as notes: they have no finding type. The
 # prior figures of another period (PRIOR_008) are a finding of the consolidation; a return sent
 # through another unit's link (ROUND_101) is a finding of the round's submission. A broken
-# crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding.
+# crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding. A table
+# that cannot be read (CSV_0xx) is refused; a consolidation folder's figures that disagree once
+# read back (REPORT_015-019) are findings of the report.
 EXCEPTION_ONLY = re.compile(
     r"(FORM|TREE|CSV|TEMPLATE|OUTPUT|PERIOD|CLI|STORE|UNITS)_\d{3}|REPORT_(?!01[5-9])\d{3}|FORWARD_00\d|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|XWALK_00\d"
 )
