@@ -207,7 +207,7 @@ def test_an_unreadable_crosswalk_and_one_without_prior_figures_are_refused(tmp_p
     path.write_bytes(b"old_code,new_code\n3386,\x00\x01\n")  # not text
     with pytest.raises(FormDefinitionError) as raised:
         load_crosswalk(path)
-    assert message_fields(Msg.CSV_001, str(raised.value))["where"] == "xw.csv"
+    assert message_fields(Msg.CSV_001, str(raised.value))["where"] == "xw.csv › dòng 2"
     result = _run("templates", "--period", "2024", "--crosswalk", path, "--out", tmp_path / "tpl")
     assert result.exit_code == 2 and result.output == "Lỗi: " + Msg.XWALK_006.render(where=str(path)) + "\n"
 

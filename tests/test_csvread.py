@@ -202,3 +202,15 @@ def test_a_prior_figure_that_reads_two_ways_is_refused_not_guessed(tmp_path):
     assert (fields["where"], fields["decimal"], fields["whole"], fields["plain"]) == ("prior.csv › dòng 2", "1,25", "1.250", "1250")
     rows.append(["MEETINGS", "all", "2023", "12.500.000"])  # the file groups thousands with dots
     assert load_prior(excel_csv(tmp_path / "prior.csv", rows, "utf8")).by_level[("POOR_FUND_TOTAL", "all")] == 1250
+
+
+def test_a_workbook_beyond_the_limits_of_a_return_is_refused(tmp_path, form):
+    book = openpyxl.Workbook()
+    for row in UNITS:
+        book.active.append(row)
+    book.active.cell(row=20_001, column=1, value="x")
+    book.save(tmp_path / "big.xlsx")
+    with pytest.raises(FormDefinitionError) as raised:
+        load_units(tmp_path / "big.xlsx", form)
+    fields = message_fields(Msg.CSV_011, str(raised.value))
+    assert fields["where"] == "big.xlsx › Sheet" and int(fields["rows"]) > 10_000

@@ -120,7 +120,7 @@ def test_a_unit_figure_changed_by_hand_differs_from_its_level_total(consolidated
 @pytest.mark.parametrize(
     ("name", "data", "msg", "line"),
     [
-        (VALUES_CSV, b"unit_code,code,value\r\n03386,A,\x00\x01", Msg.CSV_001, None),
+        (VALUES_CSV, b"unit_code,code,value\r\n03386,A,\x00\x01", Msg.CSV_001, 2),
         (VALUES_CSV, "unit_code;code;value;file;sheet;cell\r\n03386;X;1;a;b;c\r\n".encode("utf-16")[:-1], Msg.CSV_003, 2),
         (TOTALS_CSV, cp1258("mã;cấp;giá trị\r\nX;all;1\r\n"), Msg.REPORT_011, 1),
         (TOTALS_CSV, b"code;level;value\r\nX;city;1\r\nX;all;862.796\r\n", Msg.REPORT_013, 3),

@@ -156,7 +156,7 @@ class Msg(Enum):
     # separators Excel writes, or a workbook (``form/csvread.py``; raised as FormDefinitionError).
     CSV_001 = (
         "Table not text",
-        '[{where}] Tệp không phải là tệp CSV hay tệp Excel đọc được ({found}). Hãy mở tệp bằng Excel rồi lưu lại bằng "CSV UTF-8 (Comma delimited)" hoặc "Excel Workbook (.xlsx)".',
+        '[{where}] Tệp không phải là tệp CSV hay tệp Excel đọc được: có byte 0 hoặc ký tự điều khiển, như một tệp PDF, ảnh hay tệp nén. Hãy mở tệp bằng Excel rồi lưu lại bằng "CSV UTF-8 (Comma delimited)" hoặc "Excel Workbook (.xlsx)".',
     )
     CSV_002 = (
         "Table in an unknown encoding",
@@ -187,6 +187,10 @@ class Msg(Enum):
     CSV_010 = (
         "Figure reads two ways",
         "[{where}] Giá trị '{value}' ở cột {column} đọc được hai cách: {decimal} hoặc {whole}, vì không số nào khác trong tệp cho biết dấu '{mark}' là dấu thập phân hay dấu phân cách hàng nghìn. Hãy ghi số viết liền không dấu phân cách (ví dụ {plain}), số thập phân với dấu phẩy (ví dụ 1,5).",
+    )
+    CSV_011 = (
+        "Table sheet too large",
+        "[{where}] Trang tính có {rows} dòng × {columns} cột, vượt giới hạn {max_rows} dòng × {max_columns} cột. Hãy chỉ giữ các dòng, cột cần dùng rồi lưu lại.",
     )
 
     # The returns folder and the files in it.

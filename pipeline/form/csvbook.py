@@ -17,6 +17,7 @@ import python_calamine
 
 from pipeline.core import settings
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.vnformat import format_number
 
 HEADER_ROWS = 10  # how far down a workbook's header row is looked for
 
@@ -41,8 +42,7 @@ def _declared_size(data: bytes) -> int:
     """What a zip-based workbook declares it inflates to (0 for the older binary format)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            return sum(info.file_size for info in infos) if len(infos) <= settings.LIMIT_ZIP_ENTRIES else -1
+            return sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
         return 0
 
@@ -50,8 +50,8 @@ def _declared_size(data: bytes) -> int:
 def _sheets(data: bytes, where: str) -> list[tuple[str, list[list[object]]]]:
     """The visible worksheets of the workbook and their rows, within the limits of a return."""
     size = _declared_size(data) if data.startswith(b"PK") else 0
-    if size < 0 or size > settings.LIMIT_UNCOMPRESSED_BYTES:
-        raise FormDefinitionError(Msg.CSV_005.render(where=where, size="quá nhiều phần", limit="một tệp báo cáo"))
+    if size > settings.LIMIT_UNCOMPRESSED_BYTES:
+        raise FormDefinitionError(Msg.CSV_005.render(where=where, size=_mib(size), limit=_mib(settings.LIMIT_UNCOMPRESSED_BYTES)))
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -62,9 +62,12 @@ def _sheets(data: bytes, where: str) -> list[tuple[str, list[list[object]]]]:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height > settings.LIMIT_ROWS or sheet.total_width > settings.LIMIT_COLUMNS:
-                size = f"{sheet.total_height} dòng × {sheet.total_width} cột"
-                limit = f"{settings.LIMIT_ROWS} dòng × {settings.LIMIT_COLUMNS} cột"
-                raise FormDefinitionError(Msg.CSV_005.render(where=f"{where} › {meta.name}", size=size, limit=limit))
+                raise FormDefinitionError(
+                    Msg.CSV_011.render(
+                        where=f"{where} › {meta.name}", rows=sheet.total_height, columns=sheet.total_width,
+                        max_rows=settings.LIMIT_ROWS, max_columns=settings.LIMIT_COLUMNS,
+                    )
+                )  # fmt: skip
             sheets.append((meta.name, sheet.to_python(skip_empty_area=False)))
     except (python_calamine.CalamineError, ValueError, TypeError, OSError) as err:
         raise FormDefinitionError(Msg.CSV_004.render(where=where)) from err
@@ -100,3 +103,7 @@ def read_book(data: bytes, where: str, columns: tuple[str, ...] = ()) -> tuple[s
         if any(c.strip() for c in cells):
             body.append((number, cells))
     return name, header, body
+
+
+def _mib(size: int) -> str:
+    return f"{format_number(size / 2**20, 1)} MiB"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pipeline.core import settings
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.vnformat import format_number
 
 SEPARATORS = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
 _KINDS = {"utf-8": "CSV UTF-8", "utf-8-sig": "CSV UTF-8", "utf-16": "CSV UTF-16", "cp1258": "CSV Windows-1258"}
@@ -119,8 +120,9 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             raise FormDefinitionError(Msg.CSV_003.render(where=f"{where} › dòng {line}", encoding=_KINDS[encoding][4:])) from None
         text, encoding = _windows_1258(data, where), "cp1258"
     text = unicodedata.normalize("NFC", text)
-    if _CONTROL.search(text):
-        raise FormDefinitionError(Msg.CSV_001.render(where=where, found="có ký tự điều khiển, không phải chữ"))
+    control = _CONTROL.search(text)
+    if control:
+        raise FormDefinitionError(Msg.CSV_001.render(where=f"{where} › dòng {text.count(chr(10), 0, control.start()) + 1}"))
     return text, encoding
 
 
@@ -140,7 +142,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _windows_1258(data: bytes, where: str) -> str:
     """``data`` read as Windows-1258, when that gives Vietnamese text."""
     if b"\x00" in data:
-        raise FormDefinitionError(Msg.CSV_001.render(where=where, found="tệp nhị phân, có byte 0"))
+        raise FormDefinitionError(Msg.CSV_001.render(where=where))
     text = data.decode("cp1258", errors="replace")
     composed = unicodedata.normalize("NFC", text)
     for number, line in enumerate(composed.splitlines(), start=1):
@@ -176,4 +178,4 @@ def _parse(text: str, encoding: str, where: str, *, as_written: bool) -> Table:
 
 
 def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MiB".replace(".", ",")
+    return f"{format_number(size / 2**20, 1)} MiB"
