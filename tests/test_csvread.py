@@ -214,3 +214,12 @@ def test_a_workbook_beyond_the_limits_of_a_return_is_refused(tmp_path, form):
         load_units(tmp_path / "big.xlsx", form)
     fields = message_fields(Msg.CSV_011, str(raised.value))
     assert fields["where"] == "big.xlsx › Sheet" and int(fields["rows"]) > 10_000
+
+
+def test_prior_figures_kept_as_a_workbook_are_numbers_not_text(tmp_path):
+    rows = [["code", "level", "period", "value"], ["POOR_FUND_TOTAL", "all", "2023", 862.796], ["MEETINGS", "all", "2023", 3]]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "prior.xlsx")
+    assert load_prior(tmp_path / "prior.xlsx").by_level == {("POOR_FUND_TOTAL", "all"): 862.796, ("MEETINGS", "all"): 3}

@@ -82,10 +82,10 @@ def _bare(text: str) -> str:
     return bare
 
 
-def decimal_mark(texts: Iterable[str], as_written: bool) -> str:
+def decimal_mark(texts: Iterable[str], dot_decimal: bool) -> str:
     """``.`` or ``,``, the decimal mark the figures of one file show; ``""`` when they do not say
-    (or say both). A file still as tonghop wrote it uses ``.``."""
-    if as_written:
+    (or say both). ``dot_decimal``: the file is known to use ``.`` (``Table.dot_decimal``)."""
+    if dot_decimal:
         return "."
     seen = set()
     for text in texts:

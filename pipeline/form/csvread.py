@@ -27,7 +27,14 @@ from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import format_number
 
 SEPARATORS = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
-_KINDS = {"utf-8": "CSV UTF-8", "utf-8-sig": "CSV UTF-8", "utf-16": "CSV UTF-16", "cp1258": "CSV Windows-1258"}
+_KINDS = {
+    "utf-8": "CSV UTF-8",
+    "utf-8-sig": "CSV UTF-8",
+    "utf-16": "CSV UTF-16",
+    "utf-16-le": "CSV UTF-16",
+    "utf-16-be": "CSV UTF-16",
+    "cp1258": "CSV Windows-1258",
+}
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
@@ -60,6 +67,12 @@ class Table:
     separator: str = ","  # "" for a workbook
     as_written: bool = False  # UTF-8 without a BOM, commas, LF line ends: as tonghop writes a CSV
     sheet: str = ""  # the sheet read, for a workbook
+
+    @property
+    def dot_decimal(self) -> bool:
+        """Whether its figures surely use ``.`` as the decimal mark: a workbook's number cells, or
+        a CSV still as tonghop wrote it."""
+        return not self.separator or self.as_written
 
     def found(self) -> str:
         """What the file is, in Vietnamese: ``tệp CSV Windows-1258, phân cách bằng dấu chấm phẩy``."""

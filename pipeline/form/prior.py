@@ -65,7 +65,7 @@ def _read_rows(path: Path) -> tuple[str, list[Row], str]:
     except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.PRIOR_004.render(where=str(path), reason=str(err))) from err
     shape = _shape(header, f"{path.name} › dòng 1")
-    mark = decimal_mark((row.get("value", "") for _, row in rows), table.as_written and shape != SHAPE_PRIOR)
+    mark = decimal_mark((row.get("value", "") for _, row in rows), not table.separator or (table.as_written and shape != SHAPE_PRIOR))
     return shape, rows, mark
 
 

@@ -75,14 +75,14 @@ def read_output(path: Path, columns: Sequence[str], numeric: Sequence[str] = ())
     read = OutputCsv(path, frame, tuple(line for line, _ in table.rows))
     rounded: list[Rounded] = []
     for column in (c for c in numeric if c in header):
-        frame[column], found = _figures(read, column, table.as_written)
+        frame[column], found = _figures(read, column, table.dot_decimal)
         rounded += found
     return OutputCsv(path, frame, read.lines, tuple(rounded))
 
 
-def _figures(read: OutputCsv, column: str, as_written: bool) -> tuple[list[str], list[Rounded]]:
+def _figures(read: OutputCsv, column: str, dot_decimal: bool) -> tuple[list[str], list[Rounded]]:
     texts = read.frame[column].tolist()
-    decimal = decimal_mark(texts, as_written)
+    decimal = decimal_mark(texts, dot_decimal)
     out, rounded = [], []
     for position, text in enumerate(texts):
         try:
