@@ -125,8 +125,10 @@ def test_a_unit_figure_changed_by_hand_differs_from_its_level_total(consolidated
         (TOTALS_CSV, cp1258("mã;cấp;giá trị\r\nX;all;1\r\n"), Msg.REPORT_011, 1),
         (TOTALS_CSV, b"code;level;value\r\nX;city;1\r\nX;all;862.796\r\n", Msg.REPORT_013, 3),
         (TOTALS_CSV, b"code;level;value\r\nX;all;15/11/2023\r\n", Msg.REPORT_012, 2),
+        (TOTALS_CSV, b"code;level;value\r\n;;\r\n\r\nX;all;abc\r\n", Msg.REPORT_012, 4),  # blank rows counted
+        (TOTALS_CSV, b"code;level;value\r\nX;all;1;note\r\nY;all;abc\r\n", Msg.REPORT_012, 3),  # a cell past the header
     ],
-    ids=["binary-values", "utf16-cut", "columns-renamed", "reads-two-ways", "a-date"],
+    ids=["binary-values", "utf16-cut", "columns-renamed", "reads-two-ways", "a-date", "after-blank-rows", "extra-cell"],
 )
 def test_a_file_that_cannot_be_read_is_named_with_its_line(consolidated, tmp_path, name, data, msg, line):
     folder = _copy(consolidated, tmp_path)

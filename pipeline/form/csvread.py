@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.core import settings
@@ -102,15 +102,28 @@ def read_table(source: str | Path | Given, *, where: str | None = None, columns:
     """
     where = where or source_name(source)
     data = source.data if isinstance(source, Given) else Path(source).read_bytes()
-    if len(data) > settings.LIMIT_FILE_BYTES:
-        raise FormDefinitionError(Msg.CSV_005.render(where=where, size=_mib(len(data)), limit=_mib(settings.LIMIT_FILE_BYTES)))
-    if data.startswith((_ZIP, _OLE)):
+    if is_workbook(data):
+        if len(data) > settings.LIMIT_FILE_BYTES:  # as a return: a CSV has no limit (a run's values.csv can be large)
+            raise FormDefinitionError(Msg.CSV_005.render(where=where, size=_mib(len(data)), limit=_mib(settings.LIMIT_FILE_BYTES)))
         from pipeline.form.csvbook import read_book  # python-calamine, loaded only for a workbook
 
         sheet, header, rows = read_book(data, where, columns)
         return Table(where, header, rows, encoding="", separator="", sheet=sheet)
     text, encoding = decode(data, where)
-    return _parse(text, encoding, where, as_written=encoding == "utf-8" and "\r" not in text)
+    return _parse(text, head(text, encoding, where))
+
+
+def is_workbook(data: bytes) -> bool:
+    """Whether ``data`` is a workbook (a zip: xlsx, ods; or the older binary format: xls)."""
+    return data.startswith((_ZIP, _OLE))
+
+
+def head(text: str, encoding: str, where: str) -> Table:
+    """The table of a CSV's ``text`` without its rows: its header, separator and encoding."""
+    separator = _separator(text)
+    header = [cell.strip() for cell in next(csv.reader([_first_line(text)], delimiter=separator), [])]
+    as_written = encoding == "utf-8" and separator == "," and "\r" not in text
+    return Table(where, header, [], encoding, separator, as_written=as_written)
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:
@@ -167,27 +180,31 @@ def _windows_1258(data: bytes, where: str) -> str:
     return text
 
 
+def _first_line(text: str) -> str:
+    return text[: min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))]
+
+
 def _separator(text: str) -> str:
     """The separator of the header line: of ``,`` ``;`` tab, the one giving the most columns
     (a comma when none splits it)."""
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    first = _first_line(text)
     counts = {sep: len(next(csv.reader([first], delimiter=sep), [])) for sep in SEPARATORS}
     return max(SEPARATORS, key=lambda sep: counts[sep])
 
 
-def _parse(text: str, encoding: str, where: str, *, as_written: bool) -> Table:
-    separator = _separator(text)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    line = 0
+def _parse(text: str, table: Table) -> Table:
+    """``table`` (its ``head``) with the rows of ``text``."""
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=table.separator)
+    line, rows = 0, []
     try:
-        header = [cell.strip() for cell in next(records, [])]
-        line, rows = 1, []
+        next(records, None)
+        line = 1
         for line, record in enumerate(records, start=2):  # noqa: B007 (line names a broken row)
-            if any(cell.strip() for cell in record):
+            if "".join(record).strip():
                 rows.append((line, record))
     except csv.Error:
-        raise FormDefinitionError(Msg.CSV_006.render(where=f"{where} › dòng {line + 1}", limit=csv.field_size_limit())) from None
-    return Table(where, header, rows, encoding, separator, as_written=as_written and separator == ",")
+        raise FormDefinitionError(Msg.CSV_006.render(where=f"{table.name} › dòng {line + 1}", limit=csv.field_size_limit())) from None
+    return replace(table, rows=rows)
 
 
 def _mib(size: int) -> str:
