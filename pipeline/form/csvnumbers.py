@@ -107,6 +107,8 @@ def read_figure(text: str, decimal: str) -> Figure:
 
     :raises FigureError: not a figure; with ``readings`` when it reads two ways.
     """
+    if text.isascii() and text.isdigit():  # most figures: no need to look further
+        return Figure(text.lstrip("0") or "0")
     bare = _bare(text)
     if not bare:
         return Figure("")
