@@ -22,7 +22,8 @@ _SCIENTIFIC = re.compile(r"(?P<mantissa>-?\d+(?:[.,]\d+)?)[eE](?P<exponent>[-+]?
 _INTEGER = re.compile(r"-?\d+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _CURRENCY = ("₫", "đ", "VND", "VNĐ")
-_LONGEST = 40  # characters of a figure, digits of an exponent: far past any real figure
+_LONGEST = 40  # characters of a figure: far past any real figure
+_EXPONENT = 400  # past the largest float (1.8e308); the bounds of a form judge what lies between
 
 
 def _grouped(mark: str, decimal: str | None = None, *, least: int = 1) -> re.Pattern[str]:
@@ -119,7 +120,7 @@ def read_figure(text: str, decimal: str) -> Figure:
     scientific = _SCIENTIFIC.fullmatch(bare)
     if scientific:
         mantissa = scientific["mantissa"].replace(",", ".")
-        if abs(int(scientific["exponent"])) > _LONGEST:
+        if abs(int(scientific["exponent"])) > _EXPONENT:
             raise FigureError()
         number = Decimal(mantissa).scaleb(int(scientific["exponent"]))
         digits = len(mantissa.lstrip("-").replace(".", "").lstrip("0"))

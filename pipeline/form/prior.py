@@ -15,6 +15,7 @@ A previous run's output folder itself is read too: its ``totals.csv`` (per level
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +78,10 @@ def _figure(text: str, mark: str, where: str, code: str) -> float:
         if not err.readings:
             raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=text, code=code)) from None
         raise FormDefinitionError(Msg.CSV_010.render(where=where, value=text, column="value", **err.two_ways(text))) from None
-    return float(figure.text)
+    value = float(figure.text)
+    if not math.isfinite(value):  # 1e400: no figure
+        raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=text, code=code))
+    return value
 
 
 def _put(target: dict, key: tuple[str, str], value: float, first: dict, where: str, code: str, line: int) -> None:

@@ -1,5 +1,7 @@
 """Read a consolidation folder back into the ``ConsolidationResult`` its files were written from,
 so the Word appendix renders the same type whether it runs right after ``consolidate`` or later.
+The CSVs may have been opened and saved again in Excel, or edited: each is read whatever its
+encoding, separator and number format (``readfiles``), and what they hold is checked (``crosscheck``).
 
 What the files do not keep comes back empty: the list of files seen (``files``) when an older
 run wrote no ``files.csv``, and the findings' rows and types beyond what ``findings.csv`` says
