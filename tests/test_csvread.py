@@ -223,3 +223,9 @@ def test_prior_figures_kept_as_a_workbook_are_numbers_not_text(tmp_path):
         book.active.append(row)
     book.save(tmp_path / "prior.xlsx")
     assert load_prior(tmp_path / "prior.xlsx").by_level == {("POOR_FUND_TOTAL", "all"): 862.796, ("MEETINGS", "all"): 3}
+
+
+def test_a_crosswalk_kept_as_a_workbook_with_numeric_codes(tmp_path):
+    path = _workbook(tmp_path / "doi_chieu.xlsx", [["old_code", "new_code"], ["03386", "09001"], ["03387", "09001"]], numeric_codes=True)
+    crosswalk = load_crosswalk(path)
+    assert [(k.old, k.new, k.line) for k in crosswalk.into("09001")] == [("3386", "09001", 2), ("3387", "09001", 3)]

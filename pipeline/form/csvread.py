@@ -175,7 +175,8 @@ def _windows_1258(data: bytes, where: str) -> str:
         odd = [ch for ch in line if not ch.isascii() and ch not in VIETNAMESE]
         if odd:
             start = max(line.index(odd[0]) - 15, 0)
-            sample = line[start : start + 40].replace("\ufffd", "?")
+            # An invisible character (TCVN3's ư is a soft hyphen here) is shown as one.
+            sample = "".join("�" if unicodedata.category(ch) in ("Cf", "Cc") else ch for ch in line[start : start + 40])
             raise FormDefinitionError(Msg.CSV_002.render(where=f"{where} › dòng {number}", sample=sample))
     return text
 
