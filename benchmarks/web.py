@@ -12,7 +12,9 @@ reviewed) through the store. Then, with ``tonghop serve`` running in a process o
 (u) one upload of a normal return, ``POST /u/<token>`` with ``Accept: application/json``
 (answered: checked, stored, verdict), one unit after another; (c) ``--concurrent`` units
 uploading at once, each from a thread of its own to its own link: every one answered accepted
-and stored; (b) the status board ``GET /rounds/<id>`` (office login) of each round;
+and stored; (b) the status board ``GET /rounds/<id>`` (office login) of each round; (l) the page of links
+of the national round ``GET /rounds/<id>/links`` (a page of 100 units with their QR codes: the
+first view, then again) and ``links.csv`` of every unit;
 (r) ``tonghop round consolidate`` of every unit's stored return in a fresh process (wall time),
 its totals checked against what the returns hold.
 
@@ -52,7 +54,7 @@ from pipeline.store import Store  # noqa: E402
 from pipeline.templates.build import template_filename  # noqa: E402
 
 ADMIN_TOKEN = "benchmark-admin-token"
-TARGETS = {"upload_s": 1.0, "concurrent_s": 10.0, "board_s": 1.0, "consolidate_s": 10.0}
+TARGETS = {"upload_s": 1.0, "concurrent_s": 10.0, "board_s": 1.0, "consolidate_s": 10.0, "links_s": 2.0}
 MISSING_EVERY = 10  # units i with i % MISSING_EVERY == MISSING_AT have sent nothing when the board is timed
 MISSING_AT = 3
 REJECTED_EVERY = 9  # ... first sent another unit's return through their link (rejected), then their own
@@ -213,6 +215,24 @@ def board(port: int, cookie: str, round_id: str, repeat: int) -> dict:
     return {"seconds": min(walls), "median": statistics.median(walls), "walls": walls, "kib": size / 1024}
 
 
+def links_page(port: int, cookie: str, round_id: str, repeat: int, pid: int) -> dict:
+    """``GET /rounds/<id>/links`` of a page never shown (its QR codes made), then of page 1
+    ``repeat`` times (made once per process); and ``links.csv`` of every unit. With the server's
+    CPU time for each (the wall time grows with the machine's load, the CPU time hardly)."""
+    timed = {}
+    for name, path, times in (("first", "/links?page=2", 1), ("again", "/links", repeat + 1), ("csv", "/links.csv", 2)):
+        walls, size, before = [], 0, cpu_seconds(pid)
+        for _ in range(times):
+            start = time.perf_counter()
+            code, _headers, page = request("127.0.0.1", port, "GET", f"/rounds/{round_id}{path}", headers={"Cookie": cookie})
+            if code != 200:
+                raise SystemExit(f"{path} answered {code}")
+            walls.append(time.perf_counter() - start)
+            size = len(page)
+        timed[name] = {"seconds": min(walls[-max(1, times - 1) :]), "kib": size / 1024, "server_cpu_s": (cpu_seconds(pid) - before) / times}
+    return timed
+
+
 # -- the measurements ------------------------------------------------------------------------
 
 
@@ -304,6 +324,7 @@ def bench(args, work: Path) -> dict:
         cookie = login(port)
         results["board_province"] = board(port, cookie, prov_id, args.repeat)
         results["board_national"] = board(port, cookie, nat_id, args.repeat)
+        results["links"] = links_page(port, cookie, nat_id, args.repeat, server.pid)
         singles, together = late[: args.uploads], late[args.uploads : args.uploads + args.concurrent]
         before = cpu_seconds(server.pid)
         results["upload"] = time_uploads(port, store, nat_id, tokens, files, singles)
@@ -333,7 +354,7 @@ def _mark(value: float, target: float) -> str:
 
 def markdown(r: dict) -> str:
     m, n, p = r["machine"], r["national"], r["province"]
-    u, c, a, bp, bn = r["upload"], r["concurrent"], r["consolidate"], r["board_province"], r["board_national"]
+    u, c, a, bp, bn, lk = r["upload"], r["concurrent"], r["consolidate"], r["board_province"], r["board_national"], r["links"]
     lines = [
         f"#### A round on the web (`python benchmarks/web.py --national {n} --province {p}`)",
         "",
@@ -346,6 +367,9 @@ def markdown(r: dict) -> str:
         f"| (c) units uploading at once, each from its own thread to its own link | {c['n']} units | **{c['seconds']:.2f}** all answered, {c['median']:.2f} median; server CPU {c['server_cpu_s']:.2f} s each | {_mark(c['seconds'], TARGETS['concurrent_s'])} |",
         f"| (b) status board `GET /rounds/<id>`, a province | {p:,} units ({r['stored']['province']:,} files) | **{bp['seconds']:.2f}** ({bp['kib']:.0f} KiB) | {_mark(bp['seconds'], TARGETS['board_s'])} |",
         f"| (b) status board, the national round | {n:,} units ({r['stored']['national']:,} files) | **{bn['seconds']:.2f}** ({bn['kib']:.0f} KiB) | {_mark(bn['seconds'], TARGETS['board_s'])} |",
+        f"| (l) links page `GET /rounds/<id>/links`, a page of 100 units never shown (QR codes made) | {n:,} units | **{lk['first']['seconds']:.2f}** ({lk['first']['kib']:.0f} KiB; server CPU {lk['first']['server_cpu_s']:.2f} s) | {_mark(lk['first']['seconds'], TARGETS['links_s'])} |",
+        f"| (l) the links page again | {n:,} units | **{lk['again']['seconds']:.2f}** | {_mark(lk['again']['seconds'], TARGETS['links_s'])} |",
+        f"| (l) `links.csv` of every unit (streamed) | {n:,} units | **{lk['csv']['seconds']:.2f}** ({lk['csv']['kib']:.0f} KiB; server CPU {lk['csv']['server_cpu_s']:.2f} s) | |",
         f"| (r) `tonghop round consolidate`, fresh process | {a['files']:,} returns | **{a['seconds']:.2f}** (CPU {a.get('cpu_s', 0):.1f} s, peak {max(a['max_rss_mib'], a['tree_pss_mib']):.0f} MiB) | {_mark(a['seconds'], TARGETS['consolidate_s'])} |",
     ]  # fmt: skip
     return "\n".join(lines)

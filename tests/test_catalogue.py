@@ -23,14 +23,15 @@ from pipeline.workbook.layout import rule_text
 from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 
 # Entries only ever raised as exceptions (a broken form, prior file, template or appendix, the store;
-# a folder with nothing to consolidate) or printed as notes: they have no finding type. The
+# a folder with nothing to consolidate) or printed as notes (FILE_022, in the reminder): they have no finding type. The
 # prior figures of another period (PRIOR_008) are a finding of the consolidation; a return sent
 # through another unit's link (ROUND_101) is a finding of the round's submission. A broken
-# crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding. A table
-# that cannot be read (CSV_0xx) is refused; a consolidation folder's figures that disagree once
-# read back (REPORT_015-019) are findings of the report.
+# crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding. A forward
+# under another committee's identity is refused (FORWARD_020), or with --force a finding (FORWARD_021).
+# A table that cannot be read (CSV_0xx) is refused; a consolidation folder's figures that disagree
+# once read back (REPORT_015-019) are findings of the report.
 EXCEPTION_ONLY = re.compile(
-    r"(FORM|TREE|CSV|TEMPLATE|OUTPUT|PERIOD|CLI|STORE|UNITS)_\d{3}|REPORT_(?!01[5-9])\d{3}|FORWARD_00\d|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|XWALK_00\d"
+    r"(FORM|TREE|CSV|TEMPLATE|OUTPUT|PERIOD|CLI|STORE|UNITS|WEB)_\d{3}|REPORT_(?!01[5-9])\d{3}|FORWARD_00\d|FORWARD_020|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|FILE_022|XWALK_00\d"
 )
 FINDINGS = [msg for msg in Msg if not EXCEPTION_ONLY.fullmatch(msg.name)]
 SLUG = re.compile(r"[a-z]+(-[a-z]+)*")

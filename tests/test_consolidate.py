@@ -156,7 +156,9 @@ def test_unit_not_in_list(returns_dir, tmp_path, form):
         ("-5", "negative", "error"),
         ("1,5", "ambiguous-value", "error"),
         (None, "missing-value", "error"),
-        ("30 triệu", "interpreted-value", "info"),
+        ("1.250", "interpreted-value", "info"),
+        ("30 triệu", "money-on-count", "warning"),  # MEDIATORS counts people
+        ("12 500.000", "ambiguous-value", "error"),
     ],
 )
 def test_value_findings_point_at_the_cell(make_return, form, units, tmp_path, typed, kind, severity):

@@ -34,7 +34,7 @@ from pipeline.ingest.extract import property_metadata, read_metadata
 from pipeline.ingest.readers import read_workbook
 from pipeline.outputs.csvfiles import read_frame, write_frame
 from pipeline.outputs.readback import read_consolidation
-from pipeline.sample import fill_return
+from pipeline.sample import fill_return, sample_values
 from pipeline.templates.checks import RESULT_OK
 from tests.conftest import message_fields
 
@@ -242,3 +242,87 @@ def test_cells_keep_their_style_and_take_numbers_text_or_blank():
     with pytest.raises(KeyError):
         set_cells(xml, {"E5": 1})
     assert [number_text(v) for v in (3.0, 2.5, 10**18, 0.1)] == ["3", "2.5", "1000000000000000000", "0.1"]
+
+
+# --- Whose return: the upper template must be the consolidating committee's -------------------
+
+
+def test_province_own_template_refused_naming_both_unless_forced(city, province, tmp_path):
+    out = tmp_path / "gui_tinh" / "12.xlsx"
+    own = province.templates["12"]  # in the zip of templates the province sends out
+    with pytest.raises(PipelineError) as refused:
+        api.forward(city, template=own, out=out)
+    fields = message_fields(Msg.FORWARD_020, str(refused.value))
+    assert fields["template_unit"] == "12 – Tỉnh Lai Châu" and fields["unit"] == "105 – Thành phố Lai Châu"
+    assert not out.exists() and not out.with_name("12" + REPORT_SUFFIX).exists()
+    result = CliRunner().invoke(cli, ["forward", str(city), "--template", str(own), "--out", str(out)])
+    assert result.exit_code == 2 and result.output.strip() == f"Lỗi: {refused.value}"
+    forced = CliRunner().invoke(cli, ["forward", str(city), "--template", str(own), "--out", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    run = api.forward(city, template=own, out=out, force=True)
+    (warning,) = [p for p in run.of(Severity.WARNING) if p.type == Msg.FORWARD_021.slug]
+    assert message_fields(Msg.FORWARD_021, warning.message)["template_unit"] == "12 – Tỉnh Lai Châu"
+    assert f"  [{Severity.WARNING.label}] {warning.message}" in forced.output.splitlines()
+    report = read_frame(out.with_name("12" + REPORT_SUFFIX))
+    assert Msg.FORWARD_021.slug in set(report["rule"])
+
+
+@pytest.mark.parametrize(
+    "name, accepted",
+    [
+        ("UBMTTQ TP. Lai Châu", True),
+        ("thanh pho lai chau", True),
+        ("Ủy ban MTTQ Việt Nam thành phố Lai Châu", True),
+        ("Huyện Tam Đường", False),
+    ],
+)
+def test_codes_differing_between_levels_compared_by_name(city, tmp_path, name, accepted):
+    units = tmp_path / "units.csv"
+    units.write_text(f"code,name,level\n12,Tỉnh Lai Châu,city\nLC01,{name},communes\n", encoding="utf-8")
+    form_dir = province_form(tmp_path / "form")
+    made = api.make_templates(form_path=form_dir, units_path=units, period="2023", out=tmp_path / "bieu_mau")
+    template = next(p for p in made.paths if p.name.startswith("LC01"))
+    out = tmp_path / "gui" / "LC01.xlsx"
+    if accepted:
+        assert api.forward(city, template=template, out=out).filled
+    else:
+        with pytest.raises(PipelineError) as refused:
+            api.forward(city, template=template, out=out)
+        assert message_fields(Msg.FORWARD_020, str(refused.value))["template_unit"] == f"LC01 – {name}"
+
+
+# --- What the totals sent up leave out ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory, sample_dir, template_cache):
+    """The city's consolidation with 3 of its 8 returns missing and a value rejected in another."""
+    folder = shutil.copytree(sample_dir, tmp_path_factory.mktemp("partial") / "returns")
+    gone = ["bao cao doan ket.xlsx", "03408_Phuong_Dong_Phong.xlsx", "03403_Xa_Sung_Phai.xlsx"]
+    for name in gone:
+        (folder / name).unlink()
+    typed = dict(sample_values()["03386"], DOCS_ISSUED="4 (bốn)")
+    fill_return(template_cache["03386"], folder / "03386_Phuong_Quyet_Thang.xlsx", typed)
+    result, out = api.consolidate(folder, period="2023", out=folder.parent / "output")
+    return SimpleNamespace(result=result, out=out)
+
+
+def test_missing_units_and_rejected_values_said_in_the_note_the_report_and_the_terminal(partial, province, tmp_path):
+    out = tmp_path / "gui_tinh" / "105.xlsx"
+    printed = CliRunner().invoke(cli, ["forward", str(partial.out), "--template", str(province.templates["105"]), "--out", str(out)])
+    assert printed.exit_code == 0, printed.output
+    run = api.forward(partial.out, template=province.templates["105"], out=out)
+    assert (run.coverage.received, run.coverage.expected) == (5, 8) and "tổng hợp 5/8 đơn vị" in run.note
+    report = read_frame(out.with_name("105" + REPORT_SUFFIX))
+    missing = report[report["rule"] == Msg.FORWARD_022.slug]
+    assert sorted(missing["unit_code"]) == ["03389", "03403", "03408"]
+    rejected = report[report["rule"] == Msg.FORWARD_023.slug]
+    assert rejected[["unit_code", "code"]].values.tolist() == [["03386", "DOCS_ISSUED"]]
+    cell = rejected["cell"].iloc[0]
+    lines = printed.output.splitlines()
+    names = "03389 – Phường Đoàn Kết, 03403 – Xã Sùng Phài, 03408 – Phường Đông Phong"
+    summary = Msg.CLI_060.render(count=5, expected=8, missing=3, names=names, report=run.report)
+    assert f"  [{Severity.WARNING.label}] {summary}" in lines
+    cells = f"DOCS_ISSUED của 03386 (03386_Phuong_Quyet_Thang.xlsx › {DATA_SHEET}!{cell})"
+    assert f"  [{Severity.WARNING.label}] {Msg.CLI_061.render(count=1, cells=cells, report=run.report)}" in lines
+    assert not [line for line in lines if Msg.FORWARD_022.slug in line or "chưa có báo cáo dùng được khi tổng hợp" in line]

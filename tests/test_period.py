@@ -4,14 +4,21 @@ form's reporting windows, and labels filled for the period."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
+from click.testing import CliRunner
 
+from pipeline import api
+from pipeline.cli import cli
+from pipeline.core.constants import DATA_SHEET
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
 from pipeline.form.definition import load_form
-from pipeline.form.period import Period, parse_deadline, period_label
+from pipeline.form.period import Period, format_date, parse_deadline, period_label
+from pipeline.ingest.readers import read_workbook
+from pipeline.sample import fill_return, sample_values
 from tests.conftest import message_fields, write_form
+from tests.test_clock import freeze
 
 INDICATORS = "A,I,Số đơn,đơn,count,0,,yes,city;communes\nB,I,Số người,người,count,0,,yes,city;communes"
 RULES = "R1,B >= 0,error,all,skip_all,Số người không âm."
@@ -27,6 +34,10 @@ RULES = "R1,B >= 0,error,all,skip_all,Số người không âm."
         ("2024-Q1", "2024-Q1", "quý I năm 2024", date(2024, 1, 1), date(2024, 3, 31)),
         ("2024 Q4", "2024-Q4", "quý IV năm 2024", date(2024, 10, 1), date(2024, 12, 31)),
         ("6 tháng đầu năm 2025", "2025-H1", "6 tháng đầu năm 2025", date(2025, 1, 1), date(2025, 6, 30)),
+        ("2024-M9", "2024-M9", "9 tháng đầu năm 2024", date(2024, 1, 1), date(2024, 9, 30)),
+        ("9 tháng năm 2024", "2024-M9", "9 tháng đầu năm 2024", date(2024, 1, 1), date(2024, 9, 30)),
+        ("9 tháng đầu năm 2024", "2024-M9", "9 tháng đầu năm 2024", date(2024, 1, 1), date(2024, 9, 30)),
+        ("m9/2024", "2024-M9", "9 tháng đầu năm 2024", date(2024, 1, 1), date(2024, 9, 30)),
     ],
 )
 def test_periods_an_officer_types(text, code, label, start, end):
@@ -35,7 +46,7 @@ def test_periods_an_officer_types(text, code, label, start, end):
     assert Period.parse(period.code) == period  # the code written in metadata reads back
 
 
-@pytest.mark.parametrize("text", ["abc", "", "20244", "2024-H3", "2024-Q5", "1800", "năm nay", "2024-"])
+@pytest.mark.parametrize("text", ["abc", "", "20244", "2024-H3", "2024-Q5", "2024-M8", "2024-M6", "1800", "năm nay", "2024-", "9 tháng"])
 def test_a_period_that_is_not_one_is_refused_in_vietnamese(text):
     with pytest.raises(PipelineError) as caught:
         Period.parse(text)
@@ -45,6 +56,7 @@ def test_a_period_that_is_not_one_is_refused_in_vietnamese(text):
 def test_the_same_period_a_year_earlier():
     assert Period.parse("2024-H1").prior == Period.parse("2023-H1")
     assert Period.parse("2024").prior.label == "năm 2023"
+    assert Period.parse("9 tháng năm 2024").prior.label == "9 tháng đầu năm 2023"
 
 
 def test_no_period_is_the_current_year():
@@ -83,13 +95,17 @@ def test_labels_follow_the_period():
     h1 = form.for_period("2024-H1")
     assert h1.indicators["PETITIONS_TOTAL"].label == "Đơn thư tiếp nhận (01/12/2023–31/05/2024)"
     assert h1.title_for() == "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2024"
+    m9 = form.for_period("2024-M9")  # petitions counted as for the year, up to the end of September
+    assert m9.indicators["PETITIONS_TOTAL"].label == "Đơn thư tiếp nhận (01/12/2023–30/09/2024)"
+    assert m9.indicators["POOR_FUND_TOTAL"].label.endswith("(đến 15/09/2024)")
+    assert m9.title_for() == "Báo cáo kết quả công tác Mặt trận 9 tháng đầu năm 2024"
     # a kind of period the form gives no window for: the period itself
     assert form.for_period("2024-Q3").indicators["PETITIONS_TOTAL"].label == "Đơn thư tiếp nhận (01/07/2024–30/09/2024)"
 
 
 def test_no_label_carries_a_date_or_a_figure_of_the_seed_report():
     form = load_form()
-    for code in ("2024", "2025-H1"):
+    for code in ("2024", "2025-H1", "2025-M9"):
         period = Period.parse(code)
         resolved = form.for_period(period)
         texts = [ind.label for ind in resolved.indicators.values()] + [resolved.title_for()]
@@ -159,3 +175,34 @@ def test_an_unknown_placeholder_in_a_label_is_refused(tmp_path):
         load_form(_small_form(tmp_path, "Số đơn (đến {ngay_cuoi})"))
     fields = message_fields(Msg.FORM_018, str(caught.value))
     assert fields["where"] == "indicators.csv › dòng 2" and fields["name"] == "ngay_cuoi"
+
+
+def test_nine_months_through_templates_check_and_consolidate(tmp_path, units):
+    made = CliRunner().invoke(cli, ["templates", "--period", "9 tháng năm 2024", "--out", str(tmp_path / "bm")])
+    assert made.exit_code == 0, made.output
+    template = next((tmp_path / "bm").glob(f"{units[1].code}_*.xlsx"))
+    texts = [v for s in read_workbook(template).sheets if s.name == DATA_SHEET for row in s.rows for v in row if isinstance(v, str)]
+    assert any("9 THÁNG ĐẦU NĂM 2024" in t.upper() for t in texts)
+    assert "Đơn thư tiếp nhận (01/12/2023–30/09/2024)" in texts
+    (tmp_path / "tra_ve").mkdir()
+    filled = fill_return(template, tmp_path / "tra_ve" / template.name, sample_values()[units[1].code])
+    (verdict,) = api.check_files([filled], period="2024-M9")
+    assert verdict.accepted and verdict.period == "2024-M9"
+    result, _ = api.consolidate(tmp_path / "tra_ve", out=tmp_path / "out")
+    assert result.period == "2024-M9" and result.form.title_for().endswith("9 tháng đầu năm 2024")
+
+
+@pytest.mark.parametrize(
+    ("deadline", "before_end", "past"),
+    [("1/1/2020", True, True), ("15/09/2024", True, False), ("15/01/2025", False, False)],
+)
+def test_templates_warn_about_a_deadline_before_the_period_ends_or_past(monkeypatch, tmp_path, deadline, before_end, past):
+    freeze(monkeypatch, datetime(2024, 6, 1, 3, 0, tzinfo=timezone.utc))
+    result = CliRunner().invoke(cli, ["templates", "--period", "2024", "--deadline", deadline, "--out", str(tmp_path / "bm")])
+    assert result.exit_code == 0, result.output
+    shown = format_date(parse_deadline(deadline))
+    early = Msg.PERIOD_010.render(deadline=shown, period="năm 2024", end="31/12/2024")
+    late = Msg.PERIOD_011.render(deadline=shown, today="01/06/2024")
+    lines = result.output.splitlines()
+    assert (early in lines, late in lines) == (before_end, past)
+    assert len(list((tmp_path / "bm").glob("*.xlsx"))) == 8  # a warning: the templates are made

@@ -2,7 +2,8 @@
 (huge, tiny or negative numbers, NaN and infinity, text with control characters, text that looks
 like a formula, error values, numbers typed as text with separators), consolidation finishes
 and writes every output; totals.csv, values.csv and the workbook's "Tổng hợp" agree; and every
-value that was not used is an error finding on its own cell."""
+value that was not used is an error finding on its own cell (money wording on a count, ``500k``
+khu dân cư: a ``money-on-count`` warning)."""
 
 from __future__ import annotations
 
@@ -122,10 +123,10 @@ def _accounted_for(result, form, returns: Path, typed: dict[str, dict[str, objec
     optional figures excepted); a value used carries no error on its cell and keeps to its
     bounds; a number or an error value typed in is never taken for a blank."""
     used = {(r.unit_code, r.code): (r.cell, r.value) for r in result.values.itertuples()}
-    errors = {
+    errors = {  # and money wording on a count (500k khu dân cư): a warning, the text not counted
         (p.unit_code, p.code, p.cell): p.type
         for p in result.findings.problems
-        if p.severity == Severity.ERROR and p.type != Msg.RELATION_001.slug
+        if (p.severity == Severity.ERROR and p.type != Msg.RELATION_001.slug) or p.type == Msg.VALUE_020.slug
     }
     empty = {p.unit_code for p in result.findings.problems if p.type == Msg.VALUE_017.slug}
     for unit in UNITS:

@@ -25,7 +25,7 @@ from tests.conftest import message_fields
 QUYET_THANG, TAN_PHONG, DOAN_KET = "03386", "03387", "03389"
 BAD = {"MEDIATORS": "sáu mươi lăm"}  # a figure in words: an error at its cell
 JSON_KEYS = {"unit_code", "accepted", "status", "errors", "warnings", "findings"}
-FINDING_KEYS = {"severity", "rule", "sheet", "cell", "message"}
+FINDING_KEYS = {"severity", "rule", "sheet", "cell", "message", "plain"}
 DUE = vietnam_today() + timedelta(days=30)
 
 

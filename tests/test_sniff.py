@@ -69,7 +69,6 @@ def test_empty_file(tmp_path):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "JPEG"),
         (b"GIF89a\x01\x00", "GIF"),
-        (b"Rar!\x1a\x07\x00", "RAR"),
     ],
 )
 def test_documents_and_pictures_are_not_workbooks(tmp_path, content, named):
@@ -78,11 +77,20 @@ def test_documents_and_pictures_are_not_workbooks(tmp_path, content, named):
 
 
 @pytest.mark.parametrize(
+    ("content", "named"),
+    [(b"Rar!\x1a\x07\x00", "RAR"), (b"Rar!\x1a\x07\x01\x00", "RAR"), (b"7z\xbc\xaf\x27\x1c\x00\x04", "7z")],
+)
+def test_archives_we_do_not_open_say_to_extract(tmp_path, content, named):
+    err = _refused(tmp_path, content + bytes(32))
+    assert err.kind == "packed" and str(err) == f"tệp nén {named}"
+
+
+@pytest.mark.parametrize(
     ("entries", "kind", "named"),
     [
         ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<document/>"}, "not-a-workbook", "Word"),
         ({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<presentation/>"}, "not-a-workbook", "PowerPoint"),
-        ({"anh.jpg": b"\xff\xd8\xff", "ghi_chu.txt": "x"}, "not-a-workbook", "không chứa bảng tính"),
+        ({"anh.jpg": b"\xff\xd8\xff", "ghi_chu.txt": "x"}, "packed", "tệp nén zip chứa 2 tệp: anh.jpg, ghi_chu.txt"),
         ({"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x00\x01"}, "unsupported", ".xlsb"),
     ],
     ids=["docx", "pptx", "other-zip", "xlsb"],

@@ -1,6 +1,7 @@
 """Numbers typed as text: the template's own check block, recalculated by LibreOffice, agrees
 with ``tonghop check`` ("1.200.000" is 1200000 to both), shows text it cannot read as such
-instead of a wrong difference, and writes differences the Vietnamese way."""
+instead of a wrong difference (naming the cell and its text), never reads a text the program
+refuses (``12 500.000``: 12.500 or 12.500.000?), and writes differences the Vietnamese way."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import shutil
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.api import check_files
 from pipeline.core import constants as C
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_signed
+from pipeline.ingest.values import Kind, parse_value
 from pipeline.templates.batch import write_templates
-from pipeline.templates.checks import DIFFERENCE, RESULT_FAIL, RESULT_OK, RESULT_REVIEW, TEXT_NUMBER
+from pipeline.templates.checks import DIFFERENCE, RESULT_FAIL, RESULT_OK, RESULT_REVIEW, UNREADABLE, value_formula
+from tests.test_separators import AMBIGUOUS, KEPT, grouped, with_decimals
 from tests.test_template_libreoffice import convert, fill_template, find_table
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -36,6 +41,11 @@ TYPED = {
     "PETITIONS_CARRIED_OVER": 3,
     "PETITIONS_NEW": " 4 ",
     "UNITY_HOUSES": "1.5",  # not thousands: "kiểm tra lại", never 15
+    # R06 and R07 would hold ("Đạt") read either way: 12.500 or 12.500.000 groups against 20.000.000
+    "CLEAN_STREET_GROUPS_RECOGNIZED": 5,
+    "CLEAN_STREET_GROUPS_REGISTERED": "12 500.000",
+    "CLEAN_GARDEN_HOUSEHOLDS_RECOGNIZED": "12,500.000",
+    "CLEAN_GARDEN_HOUSEHOLDS_REGISTERED": 20_000_000,
 }
 
 
@@ -68,10 +78,59 @@ def test_sheet_agrees_with_check(recalculated):
         assert rule_id not in found and shown(sheet, rule_id)[0] == RESULT_OK
 
 
-@pytest.mark.parametrize("rule_id", ["R03", "R05"])
-def test_text_that_is_no_number_asks_for_a_look(recalculated, rule_id):
-    """ "abc" and "1.5" (a decimal or a slip, not thousands): no difference computed from them."""
-    assert shown(recalculated[1], rule_id) == (RESULT_FAIL, TEXT_NUMBER)
+@pytest.mark.parametrize(("rule_id", "code"), [("R03", "CULTURAL_AREAS"), ("R05", "UNITY_HOUSES")])
+def test_text_that_is_no_number_asks_for_a_look(recalculated, rule_id, code):
+    """ "abc" and "1.5" (a decimal or a slip, not thousands): no difference computed from them;
+    the note names the cell and what it holds."""
+    _, sheet, _ = recalculated
+    assert shown(sheet, rule_id) == (RESULT_FAIL, UNREADABLE.format(cell=_input(sheet, code), text=TYPED[code]))
+
+
+def _input(sheet, code: str) -> str:
+    cols, codes = find_table(sheet)
+    return sheet.cell(codes[code], cols[C.HEADER_VALUE]).coordinate
+
+
+@pytest.mark.parametrize(("rule_id", "code"), [("R06", "CLEAN_STREET_GROUPS_REGISTERED"), ("R07", "CLEAN_GARDEN_HOUSEHOLDS_RECOGNIZED")])
+def test_an_ambiguous_number_never_shows_dat(recalculated, rule_id, code):
+    """``12 500.000`` and ``12,500.000`` are errors to ``tonghop check``; the sheet says so too."""
+    filled, sheet, _ = recalculated
+    assert shown(sheet, rule_id) == (RESULT_FAIL, UNREADABLE.format(cell=_input(sheet, code), text=TYPED[code]))
+    (checked,) = check_files([filled], period="2023")
+    assert (Msg.VALUE_008.slug, _input(sheet, code)) in {(p.type, p.cell) for p in checked.problems if p.code == code}
+
+
+def _typed_texts() -> list[str]:
+    """Texts officers type, and the property tests' digit groupings (derandomized)."""
+    texts = [text for text, *_ in AMBIGUOUS + KEPT] + ["1.200.000", "24 000 000", "1\u00a0200", "1.5", "1,5", "1,250", "007", "0đ"]
+
+    @settings(derandomize=True, max_examples=300, database=None)
+    @given(typed=st.one_of(grouped(), with_decimals()))
+    def collect(typed):
+        texts.append(typed[0])
+
+    collect()
+    return list(dict.fromkeys(texts))
+
+
+def test_the_sheet_reads_no_text_the_program_refuses(tmp_path):
+    """Every text the helper formula reads as a number (LibreOffice), ``tonghop check`` reads as
+    the same number for every type of figure; what the program refuses stays ``#N/A``."""
+    texts = _typed_texts()
+    book = openpyxl.Workbook()
+    for row, text in enumerate(texts, start=1):
+        book.active.cell(row, 1, text)
+        book.active.cell(row, 2, value_formula(f"A{row}"))
+    book.save(tmp_path / "texts.xlsx")
+    sheet = openpyxl.load_workbook(convert(tmp_path / "texts.xlsx", "xlsx", tmp_path / "out", tmp_path / "profile"), data_only=True).active
+    read = {text: sheet.cell(row, 2).value for row, text in enumerate(texts, start=1)}
+    assert {read[text] for text, *_ in AMBIGUOUS} == {"#N/A"}
+    for text, helper in read.items():
+        if helper == "#N/A":
+            continue
+        for type_ in (C.TYPE_COUNT, C.TYPE_MONEY, C.TYPE_DECIMAL):
+            parsed = parse_value(text, type_)
+            assert parsed.kind in (Kind.NUMBER, Kind.INTERPRETED) and parsed.value == pytest.approx(helper, rel=1e-15), (text, type_)
 
 
 def test_helper_cells_are_no_figures(recalculated):

@@ -18,7 +18,7 @@ from docx import Document
 
 from pipeline.cli import cli
 from pipeline.core.errors import Msg
-from pipeline.core.text import clean_text, escaped_name, for_console, shown_name
+from pipeline.core.text import clean_text, escaped_name, for_console, shown_name, visible_text
 from tests.conftest import message_fields
 from tests.hostile import rewrite_zip
 
@@ -226,3 +226,25 @@ def test_csv_apostrophe_stays_in_the_csv(returns_dir, tmp_path):
     assert _run("report", out, "--date", "15/11/2023").exit_code == 0
     docx_text = "\n".join(p.text for p in Document(str(out / "phu_luc_so_lieu.docx")).paragraphs)
     assert "tệp +1+1.xlsx" in docx_text and "'+1+1" not in docx_text
+
+
+# What a person may type, paste or be sent that turns text around or hides in it.
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+INVISIBLES = [
+    chr(c) for c in (*range(0x200B, 0x2010), 0xFEFF, 0x00AD, 0x2060, 0x061C, *range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x9B)
+]
+
+
+def test_visible_text_keeps_vietnamese_and_drops_what_cannot_be_seen():
+    name = "Phường Quyết Thắng"
+    assert visible_text(name) is name  # the common case costs nothing
+    for ch in BIDI_CONTROLS + INVISIBLES:
+        assert visible_text(f"Phường{ch} Quyết Thắng") == name, hex(ord(ch))
+    assert unicodedata.category(BIDI_CONTROLS[0]) == "Cf" and all(unicodedata.category(c) in ("Cf", "Cc") for c in INVISIBLES)
+    assert visible_text(unicodedata.normalize("NFD", name)) == name  # typed on a Mac: NFC
+
+
+def test_visible_text_line_breaks_and_tabs():
+    assert visible_text("Dòng 1\r\nDòng 2\u2028Dòng 3\tA") == "Dòng 1 Dòng 2 Dòng 3 A"  # a name: one line
+    assert visible_text("Dòng 1\r\nDòng 2\rDòng 3\x85Dòng 4", lines=True) == "Dòng 1\nDòng 2\nDòng 3\nDòng 4"  # a note keeps its lines
+    assert visible_text("B\udce1o.xlsx") == "Báo.xlsx"  # bytes that are not UTF-8 read as shown_name reads them

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import pipeline
 from pipeline.cli import cli
 from pipeline.core.errors import Msg
+from pipeline.form import registry as registry_module
 from pipeline.form.definition import load_form
 from pipeline.form.units import load_units
 from pipeline.sample import EXAMPLES
@@ -135,3 +136,49 @@ def test_the_package_is_imported_by_one_module_and_only_when_asked():
     assert importers == ["form/registry.py"]
     probe = "import sys, pipeline.cli, pipeline.api; print('vietnam_provinces' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+# Names officers still use: before the 2025 merger, the former name of Huế, short names -------
+
+
+@pytest.mark.parametrize(
+    ("query", "now", "msg"),
+    [
+        ("Thừa Thiên Huế", "Thành phố Huế", Msg.UNITS_011),
+        ("thua thien hue", "Thành phố Huế", Msg.UNITS_011),
+        ("HCM", "Thành phố Hồ Chí Minh", Msg.UNITS_012),
+        ("TP.HCM", "Thành phố Hồ Chí Minh", Msg.UNITS_012),
+        ("Sài Gòn", "Thành phố Hồ Chí Minh", Msg.UNITS_012),
+        ("Hà Giang", "Tỉnh Tuyên Quang", Msg.UNITS_010),
+        ("Yên Bái", "Tỉnh Lào Cai", Msg.UNITS_010),
+        ("tỉnh Bắc Kạn", "Tỉnh Thái Nguyên", Msg.UNITS_010),
+        ("Hoà Bình", "Tỉnh Phú Thọ", Msg.UNITS_010),
+        ("Vĩnh Phúc", "Tỉnh Phú Thọ", Msg.UNITS_010),
+        ("Bà Rịa–Vũng Tàu", "Thành phố Hồ Chí Minh", Msg.UNITS_010),
+    ],
+)
+def test_former_and_common_names_give_the_province_now_and_say_so(registry, tmp_path, query, now, msg):
+    out, output = _units(tmp_path, "--province", query)
+    assert load_units(out, load_form())[0].name == now
+    note = output.splitlines()[0]
+    fields = message_fields(msg, note)
+    assert fields is not None and fields["province"] == now, note
+
+
+def test_a_misspelt_former_name_suggests_the_province_now(registry, tmp_path):
+    result = _run("units", "--province", "Thừa Thiên Hế", "--out", tmp_path / "x.csv")
+    fields = message_fields(Msg.UNITS_003, result.output.strip().removeprefix("Lỗi: "))
+    assert result.exit_code == 2 and fields["matches"].split(", ")[0] == "Thành phố Huế"
+
+
+def test_the_table_of_other_names_agrees_with_the_catalogue(registry):
+    now = {registry_module.name_key(p.name) for p in registry_module.provinces()}
+    rows = list(registry_module.other_names().values())
+    with registry_module.NAMES_CSV.open(encoding="utf-8") as handle:
+        assert len(handle.read().splitlines()) - 1 == len(rows)  # one row per name as compared
+    assert len(now) == 34 and {registry_module.name_key(target) for _, target, _ in rows} <= now
+    assert not set(registry_module.other_names()) & now  # another name never hides a province of today
+    merged = {registry_module.name_key(name) for name, _, kind in rows if kind == "merged"}
+    # the 63 provinces before 12 June 2025: 34 now, 29 merged into them (some spelt two ways here)
+    official = merged - {registry_module.name_key(n) for n in ("BR-VT", "Kontum")}
+    assert len(official) == 29 and len(official | now) == 63

@@ -94,7 +94,7 @@ UNDERSTOOD = [
     ("500k", MONEY, 500000, Kind.INTERPRETED),
     ("500 nghìn", MONEY, 500000, Kind.INTERPRETED),
     ("500 ngàn đồng", MONEY, 500000, Kind.INTERPRETED),
-    ("1,5 nghìn", COUNT, 1500, Kind.INTERPRETED),
+    ("1,5 nghìn", DEC, 1500.0, Kind.INTERPRETED),
     ("1.200 triệu", MONEY, 1200000000, Kind.INTERPRETED),  # Vietnamese: 1.200 = one thousand two hundred
     ("1,250 triệu", MONEY, 1250000, Kind.INTERPRETED),  # Vietnamese: 1,250 = one and a quarter
     ("1,2345 nghìn", DEC, 1234.5, Kind.INTERPRETED),
@@ -135,7 +135,7 @@ REFUSED = [
     ("1e6", MONEY, Msg.VALUE_002),
     ("1.", COUNT, Msg.VALUE_002),
     (",5", DEC, Msg.VALUE_002),
-    ("30 đồng", COUNT, Msg.VALUE_002),  # money words on a figure that is not money
+    ("30 đồng", DEC, Msg.VALUE_002),  # money words on a figure that is not money
     ("1,5 đ", DEC, Msg.VALUE_002),
     ("1" * 101, COUNT, Msg.VALUE_002),
     (True, COUNT, Msg.VALUE_002),
@@ -224,7 +224,7 @@ def test_text(raw, expected):
         ("30 triệu", MONEY, f"30 triệu = {format_number(30_000_000)} đồng"),
         ("30 triệu đồng", MONEY, f"30 triệu = {format_number(30_000_000)} đồng"),
         ("1.2 tỷ", MONEY, f"1,2 tỷ = {format_number(1_200_000_000)} đồng"),
-        ("1,5 nghìn", COUNT, f"1,5 nghìn = {format_number(1500)}"),
+        ("1,5 nghìn", MONEY, f"1,5 nghìn = {format_number(1500)} đồng"),
         ("1,2345 nghìn", DEC, f"1,2345 nghìn = {format_number(1234.5)}"),
         ("-", COUNT, "dấu '-' được hiểu là 0"),
         ("không", COUNT, "'không' được hiểu là 0"),

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 
 from pipeline import rounds
 from pipeline.consolidate.timeliness import vietnam_today
@@ -57,7 +59,16 @@ def _csrf(client, path):
 
 def _links(client, round_id) -> dict[str, str]:
     page = client.get(f"/rounds/{round_id}/links").get_data(as_text=True)
-    return dict(re.findall(r'id="u(\d+)".*?<p class="url">http://localhost(/u/[^<]+)</p>', page, re.S))
+    return dict(re.findall(r'id="u(\d+)".*?<p class="url"><a href="http://localhost(/u/[^"]+)">', page, re.S))
+
+
+def finished(client, round_id, timeout=120.0) -> str:
+    """The board once the round's consolidation job has ended (it runs in a thread of its own)."""
+    deadline = time.monotonic() + timeout
+    while (client.get(f"/api/rounds/{round_id}/consolidation").get_json()["job"] or {}).get("state") == "running":
+        assert time.monotonic() < deadline, "the consolidation job did not end"
+        time.sleep(0.2)
+    return client.get(f"/rounds/{round_id}").get_data(as_text=True)
 
 
 def _file(path, name=None):
@@ -148,7 +159,7 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
     assert set(verdict) == {"unit_code", "accepted", "status", "errors", "warnings", "findings"}
     assert (verdict["unit_code"], verdict["status"]) == (QUYET_THANG, "errors") and verdict["errors"] >= 1
     error = next(f for f in verdict["findings"] if f["severity"] == "error")
-    assert error["cell"] and set(error) == {"severity", "rule", "sheet", "cell", "message"}
+    assert error["cell"] and set(error) == {"severity", "rule", "sheet", "cell", "message", "plain"}
 
     good = make_return(QUYET_THANG, folder=tmp_path / "good")
     sent = unit.post(links[QUYET_THANG], data=_file(good), content_type="multipart/form-data")
@@ -156,7 +167,7 @@ def test_upload_through_a_link_error_then_corrected_then_another_units_file(app,
     page = unit.get(sent.headers["Location"])
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Báo cáo đã được nhận, không có lỗi." in text and "Đã nộp đúng hạn" in text
-    assert f"ô {error['cell']}" in text  # the first try stays in the history with its finding
+    assert f"<b>Ô {error['cell']}</b> – {escape(error['plain'])}" in text  # the first try stays in the history with its finding
     other_units = unit.get(sent.headers["Location"].replace(links[QUYET_THANG], links[TAN_PHONG]))
     assert "Kết quả kiểm tra tệp" not in other_units.get_data(as_text=True)  # an upload is shown on its own unit's page only
 
@@ -218,7 +229,7 @@ def test_return_for_correction_shows_the_note_then_consolidate(app, office, roun
     unit.post(links[TAN_PHONG], data=_file(make_return(TAN_PHONG)), content_type="multipart/form-data")
     path = f"/rounds/{round_id}/units/{TAN_PHONG}"
     page = office.get(path).get_data(as_text=True)
-    assert "Bản số 1" in page and "Duyệt bản này" in page and "Trả lại để sửa" in page
+    assert "Lần gửi thứ 1" in page and "Duyệt bản này" in page and "Trả lại để sửa" in page
     note = "Ô số hòa giải viên cần ghi đúng số người."
     empty = office.post(path + "/review", data={"csrf_token": _csrf(office, path), "action": "return", "note": " "})
     assert empty.status_code == 400 and "ghi chú không được để trống" in empty.get_data(as_text=True)
@@ -229,8 +240,8 @@ def test_return_for_correction_shows_the_note_then_consolidate(app, office, roun
     assert note in office.get(f"/rounds/{round_id}").get_data(as_text=True)  # in the reminder too
 
     answer = office.post(f"/rounds/{round_id}/consolidate", data={"csrf_token": _csrf(office, path)})
-    assert answer.status_code == 302
-    board = office.get(f"/rounds/{round_id}").get_data(as_text=True)
+    assert answer.status_code == 303
+    board = finished(office, round_id)
     assert WORKBOOK_XLSX in board
     workbook = office.get(f"/rounds/{round_id}/output/{WORKBOOK_XLSX}")
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
@@ -312,13 +323,15 @@ def test_the_audit_log_page_every_action_newest_first_in_vietnamese(app, office,
     office.post(path + "/review", data={"csrf_token": token, "action": "return", "note": "Sửa ô hòa giải viên.", "submission": "1"})
     office.post(path + "/review", data={"csrf_token": token, "action": "approve", "submission": "1"})
     office.post(f"/rounds/{round_id}/consolidate", data={"csrf_token": token})
+    finished(office, round_id)
     office.post(f"/rounds/{round_id}/units/{TAN_PHONG}/reissue", data={"csrf_token": token})
     assert f'href="/rounds/{round_id}/audit"' in office.get(f"/rounds/{round_id}").get_data(as_text=True)
 
     page = office.get(f"/rounds/{round_id}/audit")
     assert page.status_code == 200
     rows = re.findall(
-        r"<tr><td class=\"nowrap\">(.*?)</td><td>(.*?)</td><td class=\"nowrap\">(.*?)</td>\s*<td>(.*?)</td>", page.get_data(as_text=True)
+        r"<tr><td class=\"nowrap\"[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td class=\"nowrap\"[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
+        page.get_data(as_text=True),
     )
     log = app.extensions["tonghop_store"].audit(round_id)
     assert len(rows) == len(log) and {a.action for a in log} == set(ACTIONS)

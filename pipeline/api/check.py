@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.api.base import PathLike
-from pipeline.consolidate.collect import list_files, process_file
+from pipeline.consolidate.collect import Kept, list_files, process_file
+from pipeline.consolidate.zipped import expand_archives
 from pipeline.core.constants import Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
@@ -57,7 +58,8 @@ def check_files(
     """Check returns one by one, as an officer does before sending: identity, values, rules.
 
     A folder stands for every return in it and its subfolders, found as ``consolidate`` finds
-    them (Office lock files skipped; a link is a verdict of its own), named by their path in it.
+    them (Office lock files skipped; a link is a verdict of its own), named by their path in it;
+    a zip for every file inside it (``Báo cáo.zip/BC.xlsx``), as ``consolidate`` reads them.
 
     :param context: made by ``check_context``; then ``form_path``, ``units_path`` and ``period`` are not used.
     :raises PipelineError: a folder has no file at all (``CLI_015``).
@@ -66,23 +68,27 @@ def check_files(
     verdicts: list[FileCheck] = []
     for path in map(Path, paths):
         if not path.is_dir():
-            verdicts.append(_check_file(path, ctx))
+            verdicts += [_check_file(item, ctx) for item in expand_archives([path])]
             continue
         files, found = list_files(path)
         if not files and not found:
             raise PipelineError(Msg.CLI_015.render(where=str(path)))
         verdicts += [FileCheck(p.file, problems=[p]) for p in found if p.severity != Severity.INFO]
-        verdicts += [_check_file(file, ctx, path) for file in files]
+        verdicts += [_check_file(item, ctx, path) for item in expand_archives(files, path)]
     return verdicts
 
 
-def _check_file(path: Path, ctx: Context, root: Path | None = None) -> FileCheck:
-    outcome = process_file(path, ctx, severity=Severity.ERROR, root=root)
+def _check_file(item: Path | Kept, ctx: Context, root: Path | None = None) -> FileCheck:
+    if isinstance(item, Kept):  # a file inside a zip
+        outcome = process_file(item.path, ctx, severity=Severity.ERROR, kept=item)
+    else:
+        outcome = process_file(item, ctx, severity=Severity.ERROR, root=root)
     problems = list(outcome.problems)
     read: dict[str, object] = {}
     if outcome.accepted:
         read = {v.code: v.value for v in outcome.values}
-        problems += one_return_problems(list(outcome.values), outcome.unit.code, outcome.unit.level, outcome.file, ctx.form)
+        unit = outcome.unit
+        problems += one_return_problems(list(outcome.values), unit.code, unit.level, outcome.file, ctx.form, list(outcome.rejected))
     meta = outcome.meta
     return FileCheck(
         outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,

@@ -77,11 +77,18 @@ def consolidate_kept(
     jobs: int | None = None,
     prior_path: PathLike | None = None,
     deadline: str | date | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
 ) -> tuple[ConsolidationResult, Path]:
     """``consolidate`` of files read where they are kept (a round's store: no copies made), each
-    under its label and file time (``collect.Kept``); ``source`` names where they came from."""
+    under its label and file time (``collect.Kept``); ``source`` names where they came from.
+    ``progress`` and ``on_files``: as ``consolidate``'s."""
     chosen, form, units, options = _consolidation_inputs(form_path, units_path, period, prior_path, None, deadline)
-    result = consolidate_kept_files(kept, form, units, chosen.code if chosen else None, jobs or default_jobs(), source=source, **options)
+    if on_files:
+        on_files(len(kept))
+    result = consolidate_kept_files(
+        kept, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, source=source, **options
+    )
     return result, _write_consolidation(result, out, source)
 
 

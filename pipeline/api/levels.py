@@ -35,6 +35,7 @@ class UnitList:
     path: Path
     catalogue: str  # the day the catalogue was taken, ``2025-10-18``
     labels: dict[str, str]  # the form's levels: code -> label (``communes`` -> ``Cấp xã, phường, đặc khu``)
+    note: str = ""  # the province was asked for by another name (merged in 2025, renamed, short): which it is now
 
 
 def province_unit_list(*, province: str, form_path: PathLike | None = None, out: PathLike | None = None) -> UnitList:
@@ -43,16 +44,18 @@ def province_unit_list(*, province: str, form_path: PathLike | None = None, out:
     the levels of the form in use (``registry.province_units``). Needs the optional package
     ``vietnam-provinces`` (``pip install 'tonghop[units]'``).
 
-    :param province: its name (with or without diacritics, ``tỉnh``/``thành phố``) or code.
+    :param province: its name (with or without diacritics, ``tỉnh``/``thành phố``), its code, or
+        another name of it (a province merged into it in 2025, its former name, ``TP.HCM``).
     :param out: the CSV to write (default: ``don_vi_<code>_<name>.csv`` in the current folder).
     :raises PipelineError: the package is missing, the province unknown, the form has one level,
         or the file cannot be written.
     """
     form = load_form(form_path)
     found = registry.find_province(province)
-    units = registry.province_units(found, form)
+    units = registry.province_units(found.province, form)
     path = write_units(units, Path(out) if out else Path(f"don_vi_{unit_file_stem(units[0])}.csv"))
-    return UnitList(found, units, path, registry.catalogue_date(), {code: level.label for code, level in form.levels.items()})
+    labels = {code: level.label for code, level in form.levels.items()}
+    return UnitList(found.province, units, path, registry.catalogue_date(), labels, found.note)
 
 
 def provinces() -> tuple[list[registry.Province], str]:

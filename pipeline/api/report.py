@@ -11,6 +11,7 @@ from pipeline.appendix.dating import ReportDate, default_report_date, given_date
 from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.period import Period
 from pipeline.outputs.readback import read_back
 
@@ -58,7 +59,7 @@ def write_report(
         dated = given_date(day)
     else:
         period = result.form.period or Period.parse(result.period)
-        dated = default_report_date(period, getattr(result, "deadline", None), today or date.today())
+        dated = default_report_date(period, getattr(result, "deadline", None), today or vietnam_today())
     path = write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, dated.day, number)
     return AppendixRun(path, dated, tuple(read.warnings))
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pipeline.api.base import PathLike, chosen_period, deadline_text, prior_and_crosswalk
 from pipeline.core import settings
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.crosswalk import unit_figures
 from pipeline.form.definition import load_form
+from pipeline.form.period import deadline_notes, parse_deadline
 from pipeline.form.priorunits import prior_notes
 from pipeline.form.units import load_units
 from pipeline.templates.batch import write_templates
@@ -20,6 +22,7 @@ class TemplateRun:
 
     paths: list[Path]
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # on the deadline asked for: printed first
 
 
 def make_templates(
@@ -33,7 +36,8 @@ def make_templates(
     jobs: int | None = None,
     crosswalk_path: PathLike | None = None,
 ) -> TemplateRun:
-    """Write one template per unit; returns the files written and the notes on prior figures.
+    """Write one template per unit; returns the files written, the notes on prior figures and the
+    warnings on the deadline (before the period ends, or past: ``period.deadline_notes``).
 
     :param out: the folder to write to (default: ``input_templates/<period>/``).
     :param prior_path: prior-period figures shown in a column beside this period's: a previous
@@ -44,6 +48,7 @@ def make_templates(
     """
     chosen = chosen_period(period)
     deadline = deadline_text(deadline)
+    warnings = deadline_notes(parse_deadline(deadline), chosen, vietnam_today())
     form = load_form(form_path).for_period(chosen)
     units = load_units(units_path, form)
     prior, crosswalk = prior_and_crosswalk(prior_path, crosswalk_path)
@@ -54,4 +59,4 @@ def make_templates(
         notes = prior_notes(prior, units, form, filled, explained) + [p.message for p in found]
         prior = filled
     out_dir = Path(out) if out else settings.TEMPLATES_DIR / chosen.code
-    return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), notes)
+    return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), notes, warnings)

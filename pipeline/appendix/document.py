@@ -34,7 +34,7 @@ from pipeline.appendix.verification import verification_items
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
 from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, SubmissionStatus
-from pipeline.core.vnformat import format_number, format_signed
+from pipeline.core.vnformat import format_number, format_signed, vietnam_today
 from pipeline.form.model import Indicator, Section
 from pipeline.form.period import period_label
 
@@ -197,7 +197,7 @@ def write_appendix(result: ConsolidationResult, path: str | Path, when: date | N
 
     :param when: the document's date (default: today); :param number: its number, e.g. ``481/BC-MTTQ-BTT``.
     """
-    when, number = when or date.today(), number or DEFAULT_NUMBER
+    when, number = when or vietnam_today(), number or DEFAULT_NUMBER
     doc = new_document()
     props = doc.core_properties
     props.author = props.last_modified_by = result.form.committee

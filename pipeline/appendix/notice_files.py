@@ -29,17 +29,20 @@ from pipeline.appendix.notices import (
     NOTICE_TITLE,
     REMINDER_TITLE,
     Notice,
+    locked_files,
     missing_units,
     notice_closing,
     notice_intro,
     notice_text,
     reminder_closing,
     reminder_intro,
+    reminder_note,
     reminder_text,
     unit_notices,
 )  # fmt: skip
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.model import Unit
 from pipeline.form.units import unit_file_stem
 
@@ -114,10 +117,12 @@ def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: 
     _heading(doc, result, REMINDER_TITLE, when)
     paragraph(doc, reminder_intro(missing, result), indent=1, after=6)
     table = grid_table(doc, ("STT", "Mã đơn vị", "Tên đơn vị"))
+    locked = locked_files(result)
     for i, unit in enumerate(missing, start=1):
         row = table.add_row()  # kept: ``table.rows[-1]`` walks every row (quadratic on long lists)
         cells = row.cells
-        for cell, text, align in zip(cells, (str(i), unit.code, unit.name), (CENTER, CENTER, LEFT), strict=True):
+        name = " – ".join(filter(None, (unit.name, reminder_note(unit, locked))))
+        for cell, text, align in zip(cells, (str(i), unit.code, name), (CENTER, CENTER, LEFT), strict=True):
             cell_text(cell, text, align)
         row_flags(row)
     set_widths(table, [1.0, 3.0, TEXT_WIDTH_CM - 4.0])
@@ -127,7 +132,7 @@ def _reminder_page(doc, missing: list[Unit], result: ConsolidationResult, when: 
 
 def _write_document(result: ConsolidationResult, notices: list[Notice], missing: list[Unit], path: Path) -> Path:
     """One page per notice, then the reminder list, each page starting on a new sheet."""
-    when = result.consolidated_on or date.today()
+    when = result.consolidated_on or vietnam_today()
     doc = new_document()
     doc.sections[0].header.is_linked_to_previous = True  # letters of one page each: no page numbers
     pages = [lambda n=n: _notice_page(doc, n, result, when) for n in notices]

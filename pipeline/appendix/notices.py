@@ -10,6 +10,7 @@ such as a template of another period): not those of an older return it replaced,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import Problem, split_place
 from pipeline.form.model import Unit
 from pipeline.form.period import format_date
+from pipeline.form.units import code_key
 
 NOTICE_TITLE = "PHIẾU ĐỀ NGHỊ BỔ SUNG, CHỈNH SỬA SỐ LIỆU"
 REMINDER_TITLE = "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO"
@@ -127,6 +129,27 @@ def missing_units(result: ConsolidationResult) -> list[Unit]:
     return [u for u in result.units if u.code in missing]
 
 
+_LEADING_CODE = re.compile(r"[0-9A-Za-z]+")
+
+
+def locked_files(result: ConsolidationResult) -> dict[str, list[str]]:
+    """The files that could not be read for a password (``FILE_007``), by the unit whose code
+    their name starts with (``03386_BC.xlsx``, ``3386 BC.xlsx``: leading zeros as ``code_key``)."""
+    codes = {code_key(u.code): u.code for u in result.units}
+    found: dict[str, list[str]] = {}
+    for p in result.findings.problems:
+        lead = _LEADING_CODE.match(p.file.rsplit("/", 1)[-1]) if p.type == Msg.FILE_007.slug and p.file else None
+        if lead and code_key(lead.group()) in codes:
+            found.setdefault(codes[code_key(lead.group())], []).append(p.file)
+    return found
+
+
+def reminder_note(unit: Unit, locked: dict[str, list[str]]) -> str:
+    """What the reminder says beside a unit whose file came with a password (``FILE_022``); else ""."""
+    files = locked.get(unit.code)
+    return Msg.FILE_022.render(files=", ".join(f"“{name}”" for name in files)) if files else ""
+
+
 def counted(notice: Notice) -> str:
     """``2 lỗi và 1 cảnh báo``."""
     parts = [f"{notice.count(s)} {s.in_sentence}" for s in ACTING if notice.count(s)]
@@ -196,5 +219,8 @@ def reminder_closing(result: ConsolidationResult) -> str:
 def reminder_text(missing: list[Unit], result: ConsolidationResult) -> str:
     """The reminder list of the units that sent nothing, as short plain text."""
     lines = [result.form.committee.upper(), f"NHẮC NỘP BÁO CÁO: {result.form.title_for()}", "", reminder_intro(missing, result)]
-    lines += [f"{i}. {unit.name} (mã {unit.code})" for i, unit in enumerate(missing, start=1)]
+    locked = locked_files(result)
+    for i, unit in enumerate(missing, start=1):
+        note = reminder_note(unit, locked)
+        lines += [f"{i}. {unit.name} (mã {unit.code})", *([f"   {note}"] if note else [])]
     return "\n".join([*lines, "", reminder_closing(result), ""])

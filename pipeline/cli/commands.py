@@ -52,7 +52,9 @@ def cli() -> None:
 @cli.command()
 @form_options
 @click.option(
-    "--period", metavar="KỲ", help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2) hoặc quý (2024-Q3); mặc định: năm hiện tại."
+    "--period",
+    metavar="KỲ",
+    help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2), quý (2024-Q3) hoặc 9 tháng (2024-M9); mặc định: năm hiện tại.",
 )
 @click.option("--deadline", metavar="NGÀY", help="Hạn nộp, dạng DD/MM/YYYY, ví dụ 15/11/2024.")
 @click.option(
@@ -80,6 +82,8 @@ def templates(form_path, units_path, period, deadline, prior_path, crosswalk_pat
         _fail(err)
     if not period:
         echo(f"Kỳ báo cáo: {api.chosen_period(None).label} (chưa chọn --period nên lấy năm hiện tại)")
+    for warning in run.warnings:
+        echo(warning)
     paths = run.paths
     for path in paths[:LIST_FILES]:
         echo(f"  {path}")
@@ -93,7 +97,7 @@ def templates(form_path, units_path, period, deadline, prior_path, crosswalk_pat
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar=f"{params.ANY}...", type=params.Path(exists=True))
 @form_options
-@click.option("--period", metavar="KỲ", help="Kiểm tra cả kỳ báo cáo: 2024, 2024-H1, 2024-Q3.")
+@click.option("--period", metavar="KỲ", help="Kiểm tra cả kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-M9.")
 def check(files, form_path, units_path, period) -> None:
     """Kiểm tra từng báo cáo trước khi gửi; thoát với mã 1 nếu có lỗi.
 
@@ -132,7 +136,11 @@ def _progress():
 @cli.command()
 @click.argument("returns_dir", metavar=params.FOLDER, type=params.Path(file_okay=False))
 @form_options
-@click.option("--period", metavar="KỲ", help="Kỳ báo cáo: 2024, 2024-H1 (6 tháng đầu năm), 2024-Q3; mặc định: kỳ của đa số báo cáo.")
+@click.option(
+    "--period",
+    metavar="KỲ",
+    help="Kỳ báo cáo: 2024, 2024-H1 (6 tháng đầu năm), 2024-Q3, 2024-M9 (9 tháng); mặc định: kỳ của đa số báo cáo.",
+)
 @click.option("--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/<kỳ>/).")
 @click.option("--prior", "prior_path", type=params.Path(exists=True),
               help="Số liệu kỳ trước để so sánh: thư mục kết quả tổng hợp kỳ trước (ví dụ output/2023/) hoặc tệp totals.csv.")  # fmt: skip

@@ -12,7 +12,7 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import rounds
-from pipeline.cli.commands import _fail, form_options
+from pipeline.cli.commands import _fail, _progress, form_options
 from pipeline.cli.frame import Group, echo
 from pipeline.cli.summary import consolidation_lines
 from pipeline.core.constants import RoundStatus
@@ -69,7 +69,12 @@ def round_group() -> None:
 @round_group.command()
 @store_options
 @form_options
-@click.option("--period", required=True, metavar="KỲ", help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2) hoặc quý (2024-Q3).")
+@click.option(
+    "--period",
+    required=True,
+    metavar="KỲ",
+    help="Kỳ báo cáo: năm (2024), 6 tháng (2024-H1, 2024-H2), quý (2024-Q3) hoặc 9 tháng (2024-M9).",
+)
 @click.option("--deadline", required=True, metavar="NGÀY", help="Hạn nộp, dạng DD/MM/YYYY, ví dụ 15/11/2024.")
 def create(data_dir, url, form_path, units_path, period, deadline) -> None:
     """Tạo một đợt thu báo cáo; in ra mã đợt.
@@ -196,7 +201,14 @@ def consolidate_(data_dir, url, round_id, out) -> None:
         tonghop round consolidate --round MÃ_ĐỢT --out output/2024
     """
     folder = Path(data_dir) if data_dir else rounds.default_data_dir()
+    step, start, state = _progress()  # a progress bar of the files read, on a terminal
     with opened(data_dir, url) as store:
-        result, out_dir = rounds.consolidate_round(store, round_id, Path(out) if out else folder / "output" / round_id)
+        try:
+            result, out_dir = rounds.consolidate_round(
+                store, round_id, Path(out) if out else folder / "output" / round_id, progress=step, on_files=start
+            )
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
     for line in consolidation_lines(result, out_dir):
         echo(line)

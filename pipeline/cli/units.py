@@ -38,7 +38,8 @@ def _written_lines(made: api.UnitList, form_path) -> list[str]:
     for unit in made.units:
         counts[unit.level] = counts.get(unit.level, 0) + 1
     levels = "; ".join(f"{made.labels[level]} ({level}): {count} đơn vị" for level, count in counts.items())
-    lines = [
+    lines = [made.note] if made.note else []
+    lines += [
         f"Đã ghi danh sách {len(made.units)} đơn vị của {made.province.name} vào tệp {made.path}.",
         f"  {levels}.",
         f"  Theo {_catalogue(made.catalogue)} (gói vietnam-provinces).",

@@ -4,21 +4,21 @@ return used for each unit. One bad file never stops the others."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.core import settings
 from pipeline.core.constants import FINDINGS_CSV, WORKBOOK_XLSX, Severity
-from pipeline.core.errors import Msg, WorkbookReadError, finding_label
-from pipeline.core.findings import Problem, problem, split_place
+from pipeline.core.errors import Msg, WorkbookReadError
+from pipeline.core.findings import Problem, problem
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.text import escaped_name, shown_name
-from pipeline.core.vnformat import format_number, format_vn_time
+from pipeline.core.vnformat import format_number
 from pipeline.form.model import Unit
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
+from pipeline.ingest.raw import RawWorkbook
 from pipeline.ingest.readers import read_workbook
 from pipeline.validate.checks import FileOutcome, check_return
 from pipeline.validate.context import Context
@@ -35,6 +35,8 @@ READ_FAILURES = {
     "limit": Msg.FILE_008,
     "hostile": Msg.FILE_011,
     "unsupported": Msg.FILE_010,
+    "archive": Msg.FILE_020,
+    "packed": Msg.FILE_021,
 }
 
 
@@ -104,11 +106,17 @@ def _walk(folder: Path, root: Path, files: list[Path], found: list[Problem]) -> 
 @dataclass(frozen=True)
 class Kept:
     """A file read where it is kept (a round's store), under a name and a file time of its own:
-    what it would be called and when it was received, had it been copied into a folder."""
+    what it would be called and when it was received, had it been copied into a folder; and the
+    findings on that name (``file_label``). A file inside a zip is one too (``zipped.Member``)."""
 
     path: Path
     label: str
     mtime: float
+    named: tuple[Problem, ...] = ()
+
+    def read(self) -> RawWorkbook:
+        """The file's sheets."""
+        return read_workbook(self.path)
 
 
 Item = tuple[Path, Path | None] | Kept  # a file of a folder (its path, the folder), or a kept one
@@ -123,10 +131,10 @@ def process_file(
     default: its own name), a name that is not UTF-8 made readable, with a finding that says so;
     a ``kept`` file by its label, with its file time.
     """
-    name, named = (kept.label, ()) if kept else file_label(path, root)
+    name, named = (kept.label, kept.named) if kept else file_label(path, root)
     try:
         mtime = kept.mtime if kept else path.stat().st_mtime
-        checked = check_return(extract_return(read_workbook(path), ctx.form, name), ctx, severity)
+        checked = check_return(extract_return(kept.read() if kept else read_workbook(path), ctx.form, name), ctx, severity)
         modified = checked.modified or datetime.fromtimestamp(mtime, tz=timezone.utc)
         return replace(checked, problems=(*named, *checked.problems), modified=modified, file_mtime=mtime)
     except WorkbookReadError as err:
@@ -150,7 +158,7 @@ def _process(ctx: Context, item: Item) -> FileOutcome:
 
 def _crashed(item: Item, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
-    name, named = (item.label, ()) if isinstance(item, Kept) else file_label(*item)
+    name, named = (item.label, item.named) if isinstance(item, Kept) else file_label(*item)
     crash = problem(Msg.FILE_012, Severity.WARNING, file=name, reason=reason, note="crash")
     return FileOutcome(name, problems=(crash, *named), readable=False)
 
@@ -162,14 +170,15 @@ def _isolated(item: Item, ctx: Context) -> FileOutcome:
 
 
 def read_returns(
-    paths: list[Path] | list[Kept], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
+    paths: list[Path | Kept], ctx: Context, jobs: int = 1, progress: Callable[[int], None] | None = None, root: Path | None = None
 ) -> list[FileOutcome]:
     """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
     each in a fresh process, so only the file that kills its reader becomes a finding.
 
-    :param paths: the files of a folder, or files read where they are kept (``Kept``).
+    :param paths: the files of a folder, or files read where they are kept (``Kept``: in a
+        round's store, inside a zip).
     :param root: the returns folder: files are named by their path under it (``file_label``).
     """
     items: list[Item] = [p if isinstance(p, Kept) else (p, root) for p in paths]
@@ -188,100 +197,6 @@ def read_returns(
         for chunk, results in zip(chunks, done, strict=True)
         for outcome in (results if isinstance(results, list) else [_isolated(item, ctx) for item in chunk])
     ]
-
-
-def _changes(old: FileOutcome, new: FileOutcome) -> str:
-    before = {v.code: v.value for v in old.values}
-    after = {v.code: v.value for v in new.values}
-    diffs = [
-        f"{code} {format_number(before.get(code)) or 'trống'} → {format_number(after.get(code)) or 'trống'}"
-        for code in dict.fromkeys([*before, *after])
-        if before.get(code) != after.get(code)
-    ]
-    return "; ".join(diffs) if diffs else "không có"
-
-
-# Findings about who a file is from, not about its figures: they stay as they are on a superseded
-# return (a file naming another unit may be that unit's own return, filed under the wrong name).
-IDENTITY_FINDINGS = (Msg.META_011.slug, Msg.META_012.slug)
-
-
-def superseded_problems(old: FileOutcome, newest: FileOutcome) -> list[Problem]:
-    """The findings of a return that ``newest`` replaced, as information (``FILE_015``) at their
-    own place (the old file and cell): they count as no error and mark none of the unit's cells.
-    Findings about the file's identity (``IDENTITY_FINDINGS``) are kept as they are."""
-    found = []
-    for p in old.problems:
-        if p.type in IDENTITY_FINDINGS:
-            found.append(p)
-            continue
-        place, text = split_place(p)
-        found.append(
-            problem(
-                Msg.FILE_015, Severity.INFO, where=place, file=p.file, sheet=p.sheet, row=p.row, cell=p.cell, code=p.code,
-                level=p.level, unit_code=old.unit.code, note=p.type, newer=newest.file,
-                was=f"{Severity(p.severity).in_sentence} “{finding_label(p.type) or p.rule}”", original=text,
-            )
-        )  # fmt: skip
-    return found
-
-
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
-
-
-def _newness(ret: FileOutcome, limit: datetime) -> tuple:
-    """How a return ranks among its unit's, lowest first: a return naming two units below any
-    other; then by saved time (the file's own time when the saved one is beyond ``limit``),
-    the file's time, the file's name."""
-    when = ret.modified or _EARLIEST
-    if when > limit:
-        when = datetime.fromtimestamp(ret.file_mtime, tz=timezone.utc)
-        when = when if when <= limit else _EARLIEST
-    return (not ret.identity_doubted, when, ret.file_mtime, ret.file)
-
-
-def _future_time(ret: FileOutcome) -> Problem:
-    return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=format_vn_time(ret.modified))
-
-
-def select_latest(
-    returns: Iterable[FileOutcome], now: datetime | None = None
-) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
-    """The newest accepted return per unit; the others superseded.
-
-    Newest by saved time, then the file's time, then its name. A saved time later than ``now``
-    (default: the moment of consolidation) by more than ``settings.SAVED_TIME_SLACK`` is not
-    trusted (a warning; the file's time stands in). A return whose identity is doubted (its
-    heading or properties name another unit) never supersedes one that is not.
-
-    The findings returned say which returns were superseded, each followed by that return's own
-    findings made information (``superseded_problems``).
-    """
-    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
-    by_unit: dict[str, list[FileOutcome]] = {}
-    for ret in returns:
-        if ret.accepted:
-            by_unit.setdefault(ret.unit.code, []).append(ret)
-    used, superseded, found = {}, {}, []
-    found.extend(_future_time(ret) for group in by_unit.values() for ret in group if ret.modified and ret.modified > limit)
-    for code, group in by_unit.items():
-        group.sort(key=lambda r: _newness(r, limit))
-        used[code] = newest = group[-1]
-        superseded[code] = group[:-1]
-        for old in group[:-1]:
-            found.append(
-                problem(
-                    Msg.FILE_004,
-                    Severity.INFO,
-                    file=old.file,
-                    unit_code=code,
-                    unit_name=old.unit.name,
-                    newer=newest.file,
-                    changes=_changes(old, newest),
-                )
-            )
-            found += superseded_problems(old, newest)
-    return used, superseded, found
 
 
 PADDED_LISTED = 3  # padded codes named in the warning; the rest are counted

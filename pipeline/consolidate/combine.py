@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipeline.consolidate.collect import Kept, list_files, missing_units, pad_unit_codes, read_returns, select_latest
+from pipeline.consolidate.choose import own_forwards, select_latest
+from pipeline.consolidate.collect import Kept, list_files, missing_units, pad_unit_codes, read_returns
 from pipeline.consolidate.result import (
     FILE_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -21,15 +22,18 @@ from pipeline.consolidate.result import (
 from pipeline.consolidate.rollup import roll_up
 from pipeline.consolidate.sums import compute_totals
 from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
+from pipeline.consolidate.zipped import expand_archives
 from pipeline.core import settings
 from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
+from pipeline.core.vnformat import utc_now
 from pipeline.form.crosswalk import Crosswalk, unit_figures
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_code, period_label
 from pipeline.form.prior import PriorData
 from pipeline.form.tree import UnitTree
+from pipeline.validate.blocked import rejected_frame
 from pipeline.validate.checks import FileOutcome
 from pipeline.validate.compare import compare_units, compare_with_prior
 from pipeline.validate.context import Context
@@ -161,7 +165,7 @@ def consolidate_returns(
     :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
     :param tree: the tree of units (the list's ``parent`` column): each parent is totalled too (``rollup``).
     """
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     findings = Findings()
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)
@@ -172,11 +176,13 @@ def consolidate_returns(
         if not item.readable:
             findings.extend(item.problems)
     findings.extend(wrong_period.values())
-    returns = [r for r in outcomes if r.accepted and r.file not in wrong_period]
+    forwarded = own_forwards(outcomes, units, form.levels)  # not returns: their findings are not worth a word either
+    findings.extend(forwarded.values())
+    returns = [r for r in outcomes if r.accepted and r.file not in wrong_period and r.file not in forwarded]
     kept = {r.file for r in returns}
     used, superseded, replaced = select_latest(returns, now)
     deadline = round_deadline(returns, deadline)
-    older = {r.file for group in superseded.values() for r in group}  # their findings come with ``replaced``
+    older = {r.file for group in superseded.values() for r in group} | set(forwarded)  # their findings come with ``replaced``
     for item in outcomes:
         if item.readable and item.file not in older:  # a rejected file's form is not worth a word
             findings.extend(p for p in item.problems if item.file in kept or p.type != Msg.META_006.slug)
@@ -187,10 +193,15 @@ def consolidate_returns(
     meta = pd.DataFrame(
         [{"unit_code": c, "level": r.unit.level, "file": r.file} for c, r in used.items()], columns=["unit_code", "level", "file"]
     )
-    rows, found = check_returns(values, meta, form)
+    rejected = rejected_frame(
+        {"unit_code": c, "unit_name": r.unit.name, "level": r.unit.level, "file": r.file, **v._asdict()}
+        for c, r in used.items()
+        for v in r.rejected
+    )
+    rows, found = check_returns(values, meta, form, rejected)
     findings.extend(found)
     totals = compute_totals(values, form, levels)
-    level_rows, found = check_totals(totals, form, levels)
+    level_rows, found = check_totals(totals, form, levels, rejected)
     findings.extend(found)
     relations = pd.concat([rows, pd.DataFrame(level_rows, columns=RELATION_COLUMNS)], ignore_index=True)
     comparison, unit_comparison, found = _compare(totals, values, prior, form, factor, units, crosswalk)
@@ -198,7 +209,7 @@ def consolidate_returns(
     submissions = _submissions(units, used, superseded, deadline, now + settings.SAVED_TIME_SLACK)
     return ConsolidationResult(
         form, tuple(units), period.code, values, totals, relations, submissions,
-        _files(outcomes, used, wrong_period, list(folder_problems)), findings, source, prior, comparison, chosen_by,
+        _files(outcomes, used, {**wrong_period, **forwarded}, list(folder_problems)), findings, source, prior, comparison, chosen_by,
         deadline, fix_deadline(deadline, fix_days, vietnam_time(now).date()), vietnam_time(now).date(),
         roll_up(values, form, units, set(used), tree) if tree else None, unit_comparison,
     )  # fmt: skip
@@ -228,10 +239,11 @@ def consolidate_folder(
     """
     folder = Path(folder)
     paths, folder_problems = list_files(folder)
+    items = expand_archives(paths, folder)  # the files inside each zip, as if in a subfolder
     if on_files:
-        on_files(len(paths))
+        on_files(len(items))
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(paths, ctx, jobs, progress, root=folder)
+    outcomes = read_returns(items, ctx, jobs, progress, root=folder)
     return consolidate_returns(
         outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days,
         tree=tree,
@@ -240,13 +252,22 @@ def consolidate_folder(
 
 
 def consolidate_kept(
-    kept: list[Kept], form: FormDefinition, units: list[Unit], period: str | None, jobs: int, *, source: str, **options: Any
+    kept: list[Kept],
+    form: FormDefinition,
+    units: list[Unit],
+    period: str | None,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    *,
+    source: str,
+    **options: Any,
 ) -> ConsolidationResult:
     """Consolidate files read where they are kept (a round's store), each under its label and
     file time, exactly as ``consolidate_folder`` would a folder of copies of them so named.
 
+    :param progress: called with the number of files read since the last call (per file or per chunk).
     :param options: ``prior``, ``factor``, ``deadline``, ``fix_days``, ``tree``, ``crosswalk``: see ``consolidate_returns``.
     """
     ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs)
+    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs, progress)
     return consolidate_returns(outcomes, ctx, units, [], source=source, **options)

@@ -3,7 +3,7 @@
 A return's received time is the later of the saved time written inside the file and the file's
 own time (when the office got it, e.g. the time a Zalo download was written): a file saved
 before the deadline but sent days after it is late. A saved time in the future is not trusted
-(``collect.select_latest``): the file's time stands in. Days late are calendar days after the
+(``choose.select_latest``): the file's time stands in. Days late are calendar days after the
 deadline day, counted in Vietnam time (``settings.SAVED_TIME_ZONE``).
 """
 
@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from pipeline.core import settings
 from pipeline.core.constants import META_DEADLINE, ReceivedFrom, Timeliness
 from pipeline.core.errors import PipelineError
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.period import parse_deadline
 from pipeline.validate.checks import FileOutcome
 
@@ -25,10 +26,6 @@ TIMELINESS_COLUMNS = ["received_at", "received_from", "deadline", "days_late", "
 def vietnam_time(moment: datetime) -> datetime:
     """``moment`` in Vietnam time (UTC+7), as users read it."""
     return moment.astimezone(settings.SAVED_TIME_ZONE)
-
-
-def vietnam_today() -> date:
-    return datetime.now(settings.SAVED_TIME_ZONE).date()
 
 
 def _carried_deadline(ret: FileOutcome) -> date | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -61,3 +63,20 @@ def atomic_path(target: str | Path, *, error: ErrorFactory | None = None, make_f
         if isinstance(err, OSError):
             raise (error or _file_error)(target, err) from err
         raise
+
+
+STAGING_PREFIX = ".tonghop-staging-"  # a hidden folder a set of outputs is written into first
+
+
+@contextlib.contextmanager
+def staging_folder(out_dir: Path) -> Iterator[Path]:
+    """Yield a new hidden folder inside ``out_dir`` (so that moving out of it is a rename) to
+    write a set of files into; it is removed on leaving, with whatever is still in it.
+
+    :raises OSError: the folder cannot be made.
+    """
+    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

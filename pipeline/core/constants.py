@@ -61,6 +61,7 @@ class RuleStatus(_Labelled):
     OK = "ok", "Đạt"
     FAILED = "failed", "Không đạt"
     SKIPPED = "skipped", "Bỏ qua"
+    NOT_EVALUATED = "not_evaluated", "Không kiểm tra được"  # an operand's cell was rejected (a value that is not a number)
 
 
 class RuleScope(_Labelled):
@@ -115,7 +116,7 @@ class FileStatus(_Labelled):
     """What became of a file of the returns folder."""
 
     USED = "used", "Dùng"
-    SUPERSEDED = "superseded", "Bản cũ, không dùng"
+    SUPERSEDED = "superseded", "Bản nộp khác, không dùng"  # older, or a copy of the same time
     REJECTED = "rejected", "Không dùng được"
 
 
@@ -156,6 +157,10 @@ META_KEYS = (
 # A workbook-wide defined name on the data sheet: it follows the sheet when renamed, and a copy of
 # the sheet gets only a sheet-scoped name (Excel, LibreOffice), so it tells the original apart.
 DATA_DEFINED_NAME = "tonghop_data"
+# What ``tonghop forward`` marks a filled upper template with: a custom property holding its note,
+# and the note itself on the heading line ("Lập từ kết quả tổng hợp 8 đơn vị ngày … (tonghop)").
+PROVENANCE_PROPERTY = META_PREFIX + "provenance"  # not a metadata key: the return's identity is the upper template's
+FORWARD_NOTE_START, FORWARD_NOTE_END = "Lập từ kết quả tổng hợp", "(tonghop)"
 
 # Output file names.
 TOTALS_CSV = "totals.csv"

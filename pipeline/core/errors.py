@@ -33,10 +33,15 @@ class WorkbookReadError(PipelineError):
 class TemplateError(PipelineError):
     """A template could not be written."""
 
+    errno: int | None = None  # the OSError's number, when one was the cause
+
     @classmethod
     def not_written(cls, where: object, err: Exception) -> TemplateError:
-        """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason."""
-        return cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+        """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason (an
+        ``OSError``'s number is kept as ``errno``: a full disk is told apart)."""
+        made = cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+        made.errno = getattr(err, "errno", None)
+        return made
 
 
 class OutputError(PipelineError):
@@ -59,6 +64,11 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
+
+
+def fill(template: str, **fields: object) -> str:
+    """A template of the catalogue's kind filled in; missing or empty fields render as ``unknown``."""
+    return _FORMATTER.format(template, **fields)
 
 
 @dataclass(frozen=True)
@@ -283,6 +293,40 @@ class Msg(Enum):
         "files-summarised",
         "Nhiều tệp cùng loại",
     )
+    FILE_020 = (
+        "Zip refused",
+        "[{where}] Tệp nén bị từ chối vì {reason}, nên không tệp nào bên trong được đọc. Hãy giải nén trên máy, kiểm tra rồi chép (hoặc gửi) riêng từng tệp Excel (.xlsx) báo cáo.",
+        "zip-refused",
+        "Tệp nén bị từ chối",
+    )
+    FILE_021 = (
+        "Archive to extract",
+        "[{where}] Đây là {reason}, không phải tệp Excel; chương trình chỉ tự đọc các báo cáo trong tệp nén có đuôi .zip. Hãy giải nén rồi chép (hoặc gửi) riêng từng tệp Excel (.xlsx) báo cáo bên trong.",
+        "archive-to-extract",
+        "Tệp nén cần giải nén",
+    )
+    FILE_022 = (
+        "Missing unit's file has a password",
+        "Đã nhận tệp {files} (tên bắt đầu bằng mã đơn vị) nhưng tệp được đặt mật khẩu nên không đọc được: đề nghị bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
+    )
+    FILE_040 = (
+        "Two returns that cannot be ordered",
+        "[{where}] Đơn vị {unit_code} – {unit_name} có hai tệp báo cáo cùng thời điểm lưu ({saved}) và cùng thời điểm tệp, nên không biết tệp nào mới hơn: '{used}' và '{other}'; số liệu khác nhau ở {count} chỉ tiêu (số ở '{used}' / số ở '{other}'): {changes}. Chương trình tạm dùng tệp '{used}' (tên tệp đứng sau theo thứ tự tên). Hãy hỏi lại đơn vị số liệu nào đúng; nếu đúng là tệp '{other}', hãy bỏ tệp '{used}' ra khỏi thư mục rồi tổng hợp lại.",
+        "ambiguous-newest",
+        "Hai bản nộp không rõ bản nào mới hơn",
+    )
+    FILE_041 = (
+        "Duplicate return",
+        "[{where}] Tệp trùng với tệp '{used}' của {unit_code} – {unit_name}: cùng thời điểm lưu, cùng thời điểm tệp và cùng số liệu (thường do tải về hai lần). Số liệu chỉ được tính một lần, theo tệp '{used}'. Không cần làm gì; có thể xóa bớt một tệp.",
+        "duplicate-return",
+        "Tệp trùng lặp",
+    )
+    FILE_042 = (
+        "Finding of a return not used",
+        "[{where}] Tệp không được dùng để tổng hợp (đơn vị có tệp '{used}' cùng thời điểm, được dùng thay); ở tệp này có {was}: {original} Chỉ cần xem lại nếu số liệu đúng nằm ở tệp này.",
+        "unused-copy-finding",
+        "Vấn đề ở bản nộp không dùng",
+    )
 
     # Recognising a return.
     META_001 = (
@@ -362,6 +406,24 @@ class Msg(Enum):
         "[{where}] Trang tính '{sheet}' cũng có mã chỉ tiêu nhưng không phải trang số liệu của biểu mẫu (có thể là bản sao, bản nháp); số liệu được lấy ở trang '{data_sheet}', trang '{sheet}' không được tổng hợp. Nếu số liệu đúng nằm ở trang '{sheet}', hãy chép sang trang '{data_sheet}'; nếu là bản nháp, hãy xóa trang đó rồi gửi lại.",
         "unused-sheet",
         "Trang tính không dùng",
+    )
+    META_020 = (
+        "Value header renamed",
+        "[{where}] Tiêu đề cột số liệu đã bị sửa thành '{header}' (biểu mẫu ghi 'Số liệu'); chương trình nhận ra bảng qua cột 'Mã' và các mã chỉ tiêu, nên số liệu vẫn được đọc ở cột {column}. Không cần gửi lại; kỳ sau hãy giữ nguyên tiêu đề của biểu mẫu.",
+        "value-header-renamed",
+        "Tiêu đề cột số liệu bị sửa",
+    )
+    META_021 = (
+        "Value column not found",
+        "[{where}] Tìm thấy các mã chỉ tiêu ở cột {code_column} nhưng không tìm thấy cột số liệu: ô này phải có tiêu đề 'Số liệu' (hiện ghi '{found}'), và không cột nào bên phải cột 'Mã' có tiêu đề khác để đọc số liệu. Hãy ghi lại 'Số liệu' vào ô này (hoặc chép số liệu sang biểu mẫu gốc) rồi gửi lại.",
+        "no-value-column",
+        "Không tìm thấy cột số liệu",
+    )
+    META_022 = (
+        "Own forwarded consolidation",
+        "[{where}] Tệp này là kết quả tổng hợp của chính {committee_code} – {committee_name} đã điền vào biểu mẫu của cấp trên bằng tonghop forward ({note}), không phải báo cáo của đơn vị, nên không được dùng để tổng hợp (nếu dùng, số liệu sẽ bị tính hai lần). Hãy để các tệp gửi cấp trên ở thư mục khác, ngoài thư mục báo cáo.",
+        "own-forward",
+        "Tệp gửi cấp trên của chính mình",
     )
 
     # Values.
@@ -468,6 +530,12 @@ class Msg(Enum):
         "empty-return",
         "Báo cáo chưa có số liệu",
     )
+    VALUE_020 = (
+        "Money wording on a count",
+        "[{where}] Giá trị '{value}' của chỉ tiêu “{label}” ({code}) có kèm '{suffix}', cách ghi số tiền, nhưng chỉ tiêu này đếm số {unit}; số liệu chưa được tổng hợp. Nếu đúng là {number} {unit}, hãy nhập {number}; nếu là số tiền, hãy nhập vào chỉ tiêu về tiền.",
+        "money-on-count",
+        "Cách ghi số tiền ở chỉ tiêu đếm",
+    )
 
     # Rules.
     RELATION_001 = (
@@ -475,6 +543,18 @@ class Msg(Enum):
         "[{where}] {message} (quy tắc {rule}: {lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}).",
         "relation-failed",
         "Quy tắc kiểm tra",
+    )
+    RELATION_002 = (
+        "Rule not evaluated",
+        "[{where}] Quy tắc {rule_id} ({message}) không được kiểm tra trên báo cáo này vì {operands} không dùng được (xem lỗi ở ô đó); ô bị từ chối không được tính là 0. Sửa ô đó rồi gửi lại thì quy tắc sẽ được kiểm tra.",
+        "relation-not-evaluated",
+        "Quy tắc chưa kiểm tra được",
+    )
+    RELATION_003 = (
+        "Rule failed on totals lacking rejected values",
+        "[{where}] {message} (quy tắc {rule_id} trên tổng: {lhs_text} = {lhs_value}; {rhs_text} = {rhs_value}; chênh lệch {difference}). Tổng này chưa gồm {count} giá trị bị từ chối của các chỉ tiêu trong quy tắc: {rejected}; chênh lệch có thể do các giá trị đó. Hãy đề nghị đơn vị sửa các ô đó và gửi lại, rồi tổng hợp lại.",
+        "relation-failed-incomplete",
+        "Quy tắc trên tổng thiếu giá trị bị từ chối",
     )
 
     # Prior-period figures (raised as FormDefinitionError).
@@ -566,11 +646,19 @@ class Msg(Enum):
     # The reporting period and the deadline (raised as PipelineError).
     PERIOD_001 = (
         "Bad period",
-        "Kỳ báo cáo '{value}' không hợp lệ. Hãy ghi năm (ví dụ 2024), 6 tháng (2024-H1: 6 tháng đầu năm, 2024-H2: 6 tháng cuối năm) hoặc quý (2024-Q1 … 2024-Q4).",
+        "Kỳ báo cáo '{value}' không hợp lệ. Hãy ghi năm (ví dụ 2024), 6 tháng (2024-H1: 6 tháng đầu năm, 2024-H2: 6 tháng cuối năm) quý (2024-Q1 … 2024-Q4) hoặc 9 tháng đầu năm (2024-M9).",
     )
     PERIOD_002 = (
         "Bad deadline",
         "Hạn nộp '{value}' không phải là một ngày có thật. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2024.",
+    )
+    PERIOD_010 = (
+        "Deadline before the period ends",
+        "Chú ý: hạn nộp {deadline} ở trước ngày cuối {period} ({end}), nên các đơn vị phải nộp báo cáo khi kỳ báo cáo chưa kết thúc. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+    )
+    PERIOD_011 = (
+        "Deadline in the past",
+        "Chú ý: hạn nộp {deadline} đã qua (hôm nay là {today}), nên mọi báo cáo gửi về sẽ bị tính là nộp muộn. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
     )
 
     # The collection round (``pipeline.rounds``): raised as PipelineError, except ROUND_101, a
@@ -610,6 +698,34 @@ class Msg(Enum):
         "Empty link secret",
         "Tệp khóa bí mật '{where}' trống nên không tạo được đường dẫn nộp báo cáo. Hãy khôi phục tệp từ bản sao lưu (nếu xóa tệp thì mọi đường dẫn đã gửi hết dùng được).",
     )
+    ROUND_120 = (
+        "Consolidation already running",
+        "Đợt {round} đang được tổng hợp ({actor} bắt đầu lúc {since}; đã đọc {done}/{total} tệp), nên lần bấm này không chạy thêm một lần nữa. Hãy chờ: tiến độ hiện ở mục Tổng hợp và kết quả hiện ở đó khi xong.",
+    )
+    ROUND_121 = (
+        "Consolidation abandoned",
+        "Lần tổng hợp đợt {round} bắt đầu lúc {since} đã dừng giữa chừng (đã đọc {done}/{total} tệp): máy chủ đã tắt hoặc khởi động lại khi đang tổng hợp. Kết quả cũ được giữ nguyên; hãy bấm “Tổng hợp” để chạy lại.",
+    )
+    ROUND_122 = (
+        "Consolidation crashed",
+        "Lần tổng hợp đợt {round} gặp lỗi bất ngờ ({reason}); kết quả cũ được giữ nguyên, chi tiết đã ghi vào nhật ký của máy chủ. Hãy bấm “Tổng hợp” để thử lại; nếu vẫn lỗi, hãy báo cho người quản trị.",
+    )
+    ROUND_130 = (
+        "Note too long",
+        "Ghi chú dài {length} ký tự, quá giới hạn {limit} ký tự. Hãy ghi ngắn gọn những ô cần sửa và cách sửa.",
+    )
+    ROUND_131 = (
+        "Approving a version with errors",
+        "Lần gửi này còn {errors} lỗi. Hãy xem các lỗi, đánh dấu ô “Tôi đã xem các lỗi” rồi bấm duyệt lại; hoặc trả lại để đơn vị sửa.",
+    )
+    ROUND_132 = ("Version already approved", "Lần gửi này đã được duyệt rồi, không cần duyệt lại.")
+
+    # The web pages (``pipeline.web``): what a page confirms after an action.
+    WEB_050 = ("Approved", "Đã duyệt lần gửi thứ {number} của {unit_name}. Bản này được dùng để tổng hợp.")
+    WEB_051 = (
+        "Returned",
+        "Đã trả lại lần gửi thứ {number} của {unit_name} để sửa. Đơn vị sẽ thấy ghi chú trên trang nộp báo cáo của mình.",
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (
@@ -619,6 +735,10 @@ class Msg(Enum):
     TEMPLATE_002 = (
         "Template feature rejected",
         "[{where}] Không tạo được {feature} cho ô {cell} (mã lỗi XlsxWriter {code}). Hãy kiểm tra định nghĩa chỉ tiêu {indicator}.",
+    )
+    TEMPLATE_010 = (
+        "Template set not written: disk full",
+        "[{where}] Ổ đĩa đã đầy khi ghi biểu mẫu thứ {done}/{total} ({name}), nên không đặt biểu mẫu nào vào thư mục: bộ biểu mẫu ghi trước đây (nếu có) được giữ nguyên, không lẫn tệp mới với tệp cũ. Hãy giải phóng chỗ trống trên ổ đĩa (hoặc chọn thư mục khác bằng --out) rồi chạy lại.",
     )
 
     # Outputs (raised as OutputError).
@@ -726,6 +846,28 @@ class Msg(Enum):
         "forward-other-period",
         "Gửi số liệu khác kỳ",
     )
+    FORWARD_020 = (
+        "Upper template of another committee",
+        "[{where}] Biểu mẫu cấp trên này là của {template_unit}, không phải của {unit} (đơn vị đã tổng hợp, đơn vị cấp trên cùng của danh sách đơn vị), nên không điền: gửi tệp này thì số liệu của {unit} thành số liệu của {template_unit}. Hãy dùng đúng biểu mẫu cấp trên gửi cho {unit}; nếu chắc chắn muốn điền vào biểu mẫu này, chạy lại lệnh với --force.",
+    )
+    FORWARD_021 = (
+        "Sent under another committee",
+        "[{where}] Biểu mẫu cấp trên là của {template_unit}, nhưng đã điền số liệu tổng hợp của {unit} (theo --force): cấp trên sẽ nhận số liệu này là của {template_unit}. Hãy kiểm tra lại trước khi gửi tệp này.",
+        "forward-other-unit",
+        "Gửi dưới tên đơn vị khác",
+    )
+    FORWARD_022 = (
+        "Unit not in the totals sent",
+        "[{where}] Đơn vị {unit_code} – {unit_name} chưa có báo cáo dùng được khi tổng hợp, nên số liệu gửi lên chỉ gồm {count}/{expected} đơn vị, thiếu phần của đơn vị này. Hãy nhận báo cáo của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
+        "forward-unit-missing",
+        "Đơn vị chưa có trong số gửi lên",
+    )
+    FORWARD_023 = (
+        "Rejected value not in the totals sent",
+        "[{where}] Giá trị chỉ tiêu {code} của đơn vị {unit_code} bị loại khi tổng hợp ({reason}), nên không được cộng vào số liệu gửi lên. Hãy nhận lại báo cáo đã sửa của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
+        "forward-value-rejected",
+        "Giá trị bị loại khỏi số gửi lên",
+    )
 
     # The store of collection rounds (raised as StoreError).
     STORE_001 = ("Unknown round", "Không có đợt thu báo cáo mã '{round_id}'. Hãy kiểm tra lại mã đợt (mã được in ra khi tạo đợt).")
@@ -792,6 +934,18 @@ class Msg(Enum):
         "Form has one level",
         "[{where}] Biểu mẫu chỉ có một cấp ({levels}); danh sách đơn vị của một tỉnh cần hai cấp: cấp của Ủy ban tỉnh (dòng đầu của levels.csv) và cấp xã, phường, đặc khu (dòng cuối). Hãy thêm cấp vào levels.csv hoặc chọn biểu mẫu khác bằng --form.",
     )
+    UNITS_010 = (
+        "Province merged in 2025",
+        "[{where}] Tỉnh {query} đã hợp nhất vào {province} theo Nghị quyết 202/2025/QH15 ngày 12/6/2025 (34 tỉnh, thành phố từ 1/7/2025), nên lập danh sách đơn vị của {province}. Nếu cần danh sách khác, hãy ghi tên tỉnh, thành phố sau sắp xếp (xem bằng lệnh: tonghop units --list).",
+    )
+    UNITS_011 = (
+        "Province renamed",
+        "[{where}] {query} nay là {province}, nên lập danh sách đơn vị của {province}. Không cần làm gì nếu đúng là tỉnh, thành phố này.",
+    )
+    UNITS_012 = (
+        "Province by another name",
+        "[{where}] '{query}' được hiểu là {province}. Nếu không đúng, hãy ghi tên đầy đủ của tỉnh, thành phố (xem bằng lệnh: tonghop units --list).",
+    )
 
     # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
     CLI_001 = ("No such option", "Lệnh không có tùy chọn '{option}'{suggestion}.")
@@ -833,6 +987,14 @@ class Msg(Enum):
         'Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province "Lai Châu"), hoặc --list để xem các tỉnh, thành phố.',
     )
     CLI_041 = ("demo: unknown example", "Không có ví dụ '{example}'. Các ví dụ: {examples}.")
+    CLI_060 = (
+        "forward: units missing",
+        "Số liệu gửi lên chỉ gồm {count}/{expected} đơn vị; chưa có báo cáo dùng được của {missing} đơn vị: {names}. Danh sách ở tệp {report}.",
+    )
+    CLI_061 = (
+        "forward: values rejected",
+        "{count} giá trị bị loại khi tổng hợp, không được cộng vào số liệu gửi lên: {cells}. Danh sách ở tệp {report}.",
+    )
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""

@@ -11,6 +11,7 @@ from pipeline.core import settings
 from pipeline.core.constants import FILES_CSV, FINDINGS_COLUMNS, Severity
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.vnformat import format_number
+from pipeline.core.wording import plain_words
 
 _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
@@ -35,6 +36,9 @@ class Problem:
     lhs: float | None = None
     rhs: float | None = None
     represents: int = 1  # the findings this one stands for: more than 1 for a summary (``Findings.listed``)
+    plain: str = field(
+        default="", compare=False
+    )  # in plain words, without file, codes or rule id, for the unit's own page (``core.wording``)
 
 
 def where(file: str = "", sheet: str = "", cell: str = "", extra: str = "") -> str:
@@ -64,7 +68,8 @@ def problem(msg: Msg, severity: Severity, rule: str | None = None, **fields_: ob
         str(fields_.get("file") or ""), str(fields_.get("sheet") or ""), str(fields_.get("cell") or "")
     )
     message = msg.render(where=place, rule=rule or msg.slug, **fields_)
-    return Problem(type=msg.slug, severity=Severity(severity), rule=rule or msg.slug, message=message, **location)
+    plain = plain_words(msg, **fields_)
+    return Problem(type=msg.slug, severity=Severity(severity), rule=rule or msg.slug, message=message, plain=plain, **location)
 
 
 def split_place(item: Problem) -> tuple[str, str]:
@@ -79,7 +84,7 @@ def split_place(item: Problem) -> tuple[str, str]:
     return "", message
 
 
-_LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type", "severity", "rule", "message", "represents"))
+_LOCATION_FIELDS = tuple(f.name for f in fields(Problem) if f.name not in ("type", "severity", "rule", "message", "represents", "plain"))
 
 
 def summarisable(item: Problem) -> bool:

@@ -39,6 +39,10 @@ OUTLIER_FACTOR = 3.0
 # Limits on zip-based files (xlsx, ods): a larger archive is refused whole.
 LIMIT_ZIP_ENTRIES = 500
 LIMIT_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# A file inside a zip of returns (see ``ingest/archive.py``) is bound like any file, and the zip
+# like an xlsx; a member over 1 MB packed more than this many times smaller is a zip bomb.
+LIMIT_ZIP_RATIO = 100
+LIMIT_ZIP_RATIO_FROM = 1024 * 1024
 
 # The largest figure a return may hold, by indicator type, unless the form's ``max`` column
 # says otherwise; the templates' data validation and the checks of returns both use these.
@@ -51,3 +55,5 @@ LIMIT_FIGURE = 10**15
 LIMIT_RULE_TERMS = 100
 # A unit's name is a line of a heading and part of its template's file name.
 LIMIT_NAME_CHARS = 200
+# The office's note when it returns a report for correction (shown on the unit's page).
+LIMIT_NOTE_CHARS = 2000

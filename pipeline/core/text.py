@@ -186,3 +186,30 @@ def console_streams() -> None:
                 stream.reconfigure(errors=console_errors(encoding))
             except (LookupError, ValueError, OSError):  # an unknown encoding; a closed or detached stream
                 pass
+
+
+# Text people typed: names, notes, file names ----------------------------------------------------
+
+# What a person never means to show: control characters (C0 but tab and line breaks, DEL, C1),
+# the bidirectional controls (U+202A–U+202E, U+2066–U+2069: a U+202E turns the rest of a line
+# around), zero-width and other invisible format characters (U+200B–U+200F, U+2060–U+2064,
+# U+FEFF, the soft hyphen, the Arabic and Mongolian marks, the tag characters).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")  # every way of breaking a line, as one "\n"
+_TO_CHANGE = re.compile(_INVISIBLE.pattern[:-1] + "\t\r\u2028\u2029\ud800-\udfff]")  # what ``visible_text`` changes
+
+
+def visible_text(text: str, *, lines: bool = False) -> str:
+    """``text`` a person typed (a unit's name, an office's note, a file name, a cell's text),
+    as it may be shown and kept: NFC, every invisible and bidirectional control character
+    removed, a tab as a space; line breaks kept as ``\\n`` with ``lines``, else spaces. A name
+    that is not UTF-8 is read as ``shown_name`` reads it.
+    """
+    if not _TO_CHANGE.search(text) and (lines or "\n" not in text) and unicodedata.is_normalized("NFC", text):
+        return text  # most texts: as they are
+    if _SURROGATE.search(text):
+        text = shown_name(text)[0]
+    text = _INVISIBLE.sub("", _BREAKS.sub("\n", text).replace("\t", " "))
+    return unicodedata.normalize("NFC", text if lines else text.replace("\n", " "))

@@ -1,10 +1,12 @@
-"""Numbers written the Vietnamese way: 862.796.456 and 1,5."""
+"""Numbers written the Vietnamese way (862.796.456 and 1,5), and the one clock of the program:
+the moment now and today's date in Vietnam time, whatever the machine's time zone."""
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
 
 from pipeline.core.settings import SAVED_TIME_ZONE
 
@@ -45,3 +47,39 @@ def strip_diacritics(text: str) -> str:
 def format_vn_time(moment: datetime | None) -> str:
     """A moment as users read it, in Vietnam time: ``14/11/2024 17:00``; "" for none."""
     return moment.astimezone(SAVED_TIME_ZONE).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def format_typed(value: object) -> str:
+    """A cell's content as the officer typed it: a number the Vietnamese way with every digit
+    Excel shows (15 significant: ``65,00000000001``, never a rounded ``65``), a date as
+    ``15/11/2023`` (with its time when it has one), text as it is."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        digits = Decimal(format(value, ".15g"))
+        places = max(-digits.as_tuple().exponent, 0)
+        return format_number(digits, decimals=places) if places <= 30 else format(value, ".15g").replace(".", ",")
+    if isinstance(value, (int, float)) and value == value:
+        return format_number(int(value) if float(value).is_integer() else value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == time() else "%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def utc_now() -> datetime:
+    """The moment now (aware, UTC): the one clock every "now" and "today" of the program reads."""
+    return datetime.now(timezone.utc)
+
+
+def vietnam_now() -> datetime:
+    """The moment now in Vietnam time (UTC+7), as users read it."""
+    return utc_now().astimezone(SAVED_TIME_ZONE)
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam: on a UTC server at 23:30 it is already tomorrow there."""
+    return vietnam_now().date()

@@ -1,16 +1,16 @@
-"""The reporting period: a year (``2024``), a half-year (``2024-H1``) or a quarter (``2024-Q3``),
-with its dates, its Vietnamese name and the same period one year earlier ("cùng kỳ").
+"""The reporting period: a year (``2024``), a half-year (``2024-H1``), a quarter (``2024-Q3``) or
+the first nine months (``2024-M9``, 01/01–30/09, a common reporting period), with its dates, its Vietnamese name and the same period one year earlier ("cùng kỳ").
 
 Labels and titles of the form name the period with placeholders, filled by ``fill``:
 
-    {period}        năm 2024 · 6 tháng đầu năm 2024 · quý III năm 2024
+    {period}        năm 2024 · 6 tháng đầu năm 2024 · quý III năm 2024 · 9 tháng đầu năm 2024
     {year}          2024            {prior_year}    2023
     {period_start}  01/01/2024      {period_end}    31/12/2024
     {window_start}, {window_end}    the indicator's reporting window (``windows.csv``)
     {window}        01/12/2023–30/09/2024
 
 Reporting windows are defined in the form's ``windows.csv`` (``window,period,start,end``): for
-each window and each kind of period (``year``, ``H1``, ``H2``, ``Q1``–``Q4``, or ``*`` for any),
+each window and each kind of period (``year``, ``H1``, ``H2``, ``Q1``–``Q4``, ``M9``, or ``*`` for any),
 the first and last day, written as ``DD/MM/Y`` (``Y`` is the period's year, ``Y-1`` the year
 before) or ``start`` / ``end`` (the period's own first or last day). A window without a row
 for a kind of period is the period itself.
@@ -25,22 +25,25 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.csvrows import Row
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
-KINDS = ("year", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
+KINDS = ("year", "H1", "H2", "Q1", "Q2", "Q3", "Q4", "M9")
 ANY_KIND = "*"
 WINDOWS_CSV = "windows.csv"
 WINDOW_COLUMNS = ("window", "period", "start", "end")
 PLACEHOLDERS = ("period", "year", "prior_year", "period_start", "period_end", "window", "window_start", "window_end")
 _ROMAN = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
-_FIRST_MONTH = {"year": 1, "H1": 1, "H2": 7, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10}
-_MONTHS = {"year": 12, "H1": 6, "H2": 6, "Q1": 3, "Q2": 3, "Q3": 3, "Q4": 3}
-_CODE = re.compile(r"^\s*(\d{4})\s*(?:[-/ ]\s*([HhQq])\s*([1-4]))?\s*$")
-_CODE_REVERSED = re.compile(r"^\s*([HhQq])\s*([1-4])\s*[-/ ]\s*(\d{4})\s*$")
-# How a heading names the period: "6 tháng đầu năm 2024", "quý III năm 2024", "năm 2024".
+_FIRST_MONTH = {"year": 1, "H1": 1, "H2": 7, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "M9": 1}
+_MONTHS = {"year": 12, "H1": 6, "H2": 6, "Q1": 3, "Q2": 3, "Q3": 3, "Q4": 3, "M9": 9}
+_CODE = re.compile(r"^\s*(\d{4})\s*(?:[-/ ]\s*([HhQqMm])\s*([1-9]))?\s*$")
+_CODE_REVERSED = re.compile(r"^\s*([HhQqMm])\s*([1-9])\s*[-/ ]\s*(\d{4})\s*$")
+# How a heading names the period: "6 tháng đầu năm 2024", "quý III năm 2024", "9 tháng (đầu) năm
+# 2024", "năm 2024".
 _HEADING = re.compile(
-    r"(?:(?P<half>6\s*tháng\s*(?P<which>đầu|cuối)\s*)|(?:quý\s*(?P<quarter>IV|I{1,3}|[1-4])\s*))?năm\s*(?P<year>(?:19|20)\d{2})(?!\d)",
+    r"(?:(?P<half>6\s*tháng\s*(?P<which>đầu|cuối)\s*)|(?P<nine>9\s*tháng\s*(?:đầu\s*)?)|(?:quý\s*(?P<quarter>IV|I{1,3}|[1-4])\s*))?"
+    r"năm\s*(?P<year>(?:19|20)\d{2})(?!\d)",
     re.IGNORECASE,
 )
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
@@ -53,15 +56,15 @@ def format_date(day: date) -> str:
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """One reporting period. ``kind`` is ``year``, ``H1``, ``H2`` or ``Q1``–``Q4``."""
+    """One reporting period. ``kind`` is ``year``, ``H1``, ``H2``, ``Q1``–``Q4`` or ``M9`` (the first nine months)."""
 
     year: int
     kind: str = "year"
 
     @classmethod
     def parse(cls, text: str | int | Period) -> Period:
-        """A period from ``2024``, ``2024-H1``, ``2024-Q3`` (also ``H1/2024``, lower case, or a
-        heading such as "6 tháng đầu năm 2024").
+        """A period from ``2024``, ``2024-H1``, ``2024-Q3``, ``2024-M9`` (also ``H1/2024``, lower
+        case, or a heading such as "6 tháng đầu năm 2024", "9 tháng năm 2024").
 
         :raises PipelineError: ``PERIOD_001`` with the forms accepted.
         """
@@ -74,7 +77,7 @@ class Period:
         elif match := _CODE_REVERSED.match(raw):
             letter, number, year = match.groups()
         else:
-            found = cls.from_heading(raw) if raw.strip().lower().startswith(("năm", "6", "quý")) else None
+            found = cls.from_heading(raw) if raw.strip().lower().startswith(("năm", "6", "9", "quý")) else None
             if found is None:
                 raise PipelineError(Msg.PERIOD_001.render(value=raw.strip()))
             return found
@@ -92,6 +95,8 @@ class Period:
         year = int(match["year"])
         if match["half"]:
             return cls(year, "H1" if match["which"].lower() == "đầu" else "H2")
+        if match["nine"]:
+            return cls(year, "M9")
         if match["quarter"]:
             quarter = match["quarter"].upper()
             number = quarter if quarter.isdigit() else str({"I": 1, "II": 2, "III": 3, "IV": 4}[quarter])
@@ -101,7 +106,7 @@ class Period:
     @classmethod
     def current(cls, today: date | None = None) -> Period:
         """This calendar year."""
-        return cls((today or date.today()).year)
+        return cls((today or vietnam_today()).year)
 
     @property
     def code(self) -> str:
@@ -113,9 +118,12 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The period in Vietnamese: "năm 2024", "6 tháng đầu năm 2024", "quý III năm 2024"."""
+        """The period in Vietnamese: "năm 2024", "6 tháng đầu năm 2024", "quý III năm 2024",
+        "9 tháng đầu năm 2024"."""
         if self.kind == "year":
             return f"năm {self.year}"
+        if self.kind == "M9":
+            return f"9 tháng đầu năm {self.year}"
         if self.kind in ("H1", "H2"):
             return f"6 tháng {'đầu' if self.kind == 'H1' else 'cuối'} năm {self.year}"
         return f"quý {_ROMAN[self.kind]} năm {self.year}"
@@ -204,6 +212,17 @@ def parse_deadline(text: str | date | None) -> date | None:
         except ValueError:
             continue
     raise PipelineError(Msg.PERIOD_002.render(value=cleaned))
+
+
+def deadline_notes(deadline: date | None, period: Period, today: date) -> list[str]:
+    """What is odd about a deadline given for ``period``: before the period ends (``PERIOD_010``),
+    already past (``PERIOD_011``); nothing for none. A warning: an old period's templates may be
+    made again on purpose."""
+    if deadline is None:
+        return []
+    shown = format_date(deadline)
+    notes = [Msg.PERIOD_010.render(deadline=shown, period=period.label, end=format_date(period.end))] if deadline < period.end else []
+    return notes + ([Msg.PERIOD_011.render(deadline=shown, today=format_date(today))] if deadline < today else [])
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,21 @@ and centrally-run cities; 3,321 communes, wards and special zones), read from th
 The package is imported here only, and only when a unit list is asked for: nothing else of
 tonghop needs it. A province's unit list (``province_units``) is its committee, at the form's
 first level, then each commune, ward and special zone, at the form's last level.
+
+A province is also found by the names officers still use (``province_names.csv``, data beside
+this module): the 29 provinces merged into others by Resolution 202/2025/QH15 of 12 June 2025
+(Hà Giang → Tuyên Quang, ...), a renamed one (Thừa Thiên Huế → Thành phố Huế) and common short
+names (HCM, TP.HCM, Sài Gòn); the answer then says which province that is now.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 from pipeline.core.errors import Msg, PipelineError
@@ -24,6 +32,8 @@ PROVINCE_DIGITS, COMMUNE_DIGITS = 2, 5  # official codes: 12 (Lai Châu), 03408 
 FIRST_VERSION = 2025  # the package's versions before 2025 carry the list before the reform
 _PREFIX = re.compile(r"^(?:(?:tinh|thanh pho|tp)\s+|tp\.\s*)")
 CLOSE_MATCHES = 5
+NAMES_CSV = Path(__file__).with_name("province_names.csv")  # name,now,kind: other names of a province
+NAME_KINDS = {"merged": Msg.UNITS_010, "renamed": Msg.UNITS_011, "alias": Msg.UNITS_012}  # what the answer says
 
 
 @dataclass(frozen=True)
@@ -74,13 +84,31 @@ def provinces() -> list[Province]:
 def name_key(text: str) -> str:
     """A province's name as compared: no diacritics, case, extra spaces or ``tỉnh``/``thành phố``
     in front (``"TỈNH  Lai Chau"`` and ``"lai châu"`` are one name)."""
-    bare = " ".join(strip_diacritics(text).casefold().split())
+    bare = " ".join(strip_diacritics(text).casefold().replace("-", " ").replace("–", " ").split())
     return _PREFIX.sub("", bare)
 
 
-def find_province(query: str) -> Province:
+@cache
+def other_names() -> dict[str, tuple[str, str, str]]:
+    """``name_key`` of each other name of a province → (the name as written, the province's name
+    now, its kind: ``merged``, ``renamed`` or ``alias``), from ``province_names.csv``."""
+    with NAMES_CSV.open(encoding="utf-8", newline="") as handle:
+        return {name_key(row["name"]): (row["name"], row["now"], row["kind"]) for row in csv.DictReader(handle)}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A province found, and what to tell the officer when it was found by another name ("" else)."""
+
+    province: Province
+    note: str = ""
+
+
+def find_province(query: str) -> Found:
     """The province named by ``query``: its name, with or without diacritics, any case, with or
-    without ``tỉnh``/``thành phố``; or its code (``12`` or ``012``).
+    without ``tỉnh``/``thành phố``; its code (``12`` or ``012``); or another name of it
+    (``other_names``: a province merged into it in 2025, its name before, a common short name),
+    said in the note.
 
     :raises PipelineError: no such province, naming the close matches (``UNITS_003``) or none (``UNITS_004``).
     """
@@ -88,8 +116,17 @@ def find_province(query: str) -> Province:
     text = query.strip()
     for item in items:
         if (text.isdigit() and int(text) == int(item.code)) or name_key(text) == name_key(item.name):
-            return item
+            return Found(item)
+    by_key = {name_key(item.name): item for item in items}
+    other = other_names().get(name_key(text))
+    if other and name_key(other[1]) in by_key:
+        now = by_key[name_key(other[1])]
+        return Found(
+            now,
+            NAME_KINDS[other[2]].render(where=f"{WHERE} --province", query=other[0] if other[2] != "alias" else text, province=now.name),
+        )
     keys = {name_key(item.name): item.name for item in items}
+    keys |= {key: by_key[name_key(now)].name for key, (_, now, _) in other_names().items() if name_key(now) in by_key}
     close = difflib.get_close_matches(name_key(text), list(keys), n=CLOSE_MATCHES, cutoff=0.6)
     if close:
         matches = ", ".join(keys[key] for key in close)

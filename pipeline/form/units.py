@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.core import settings
 from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import FormDefinitionError, Msg
+from pipeline.core.text import visible_text
 from pipeline.core.vnformat import strip_diacritics
 from pipeline.form.csvread import Given, source_name
 from pipeline.form.definition import read_definition_csv, unique
@@ -66,7 +67,7 @@ def load_unit_tree(path: str | Path | Given | None, form: FormDefinition) -> tup
                     limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
                 )
             )  # fmt: skip
-        units.append(Unit(row["code"], row["name"], row["level"]))
+        units.append(Unit(row["code"], visible_text(row["name"]), row["level"]))  # no bidirectional or invisible characters
     return units, tree
 
 

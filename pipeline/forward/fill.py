@@ -15,24 +15,27 @@ not model (a logo the upper committee added) and takes three times as long.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
-from pipeline.core.constants import FINDINGS_COLUMNS, LEVEL_ALL, META_PREFIX, META_UNIT_CODE, META_UNIT_NAME, TOTALS_CSV, Severity
+from pipeline.core.constants import FINDINGS_COLUMNS, LEVEL_ALL, META_UNIT_CODE, META_UNIT_NAME, PROVENANCE_PROPERTY, TOTALS_CSV, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
+from pipeline.core.settings import SAVED_TIME_ZONE
+from pipeline.core.vnformat import utc_now
 from pipeline.form.period import format_date, period_code, period_label
 from pipeline.forward.cells import CellContent, clear_results, set_cells, set_custom_property, set_modified
+from pipeline.forward.coverage import Coverage, coverage, missing_units, rejected_values
+from pipeline.forward.identity import check_identity
 from pipeline.forward.upper import PROVENANCE, UpperTemplate, read_upper_template
 from pipeline.outputs.csvfiles import write_frame
 from pipeline.outputs.readback import read_consolidation
 from pipeline.templates.stamp import Stamp, StampError
 
-PROVENANCE_PROPERTY = META_PREFIX + "provenance"  # not a metadata key: readers of returns ignore it
 REPORT_SUFFIX = "_ghi_chu.csv"  # the findings of a forward, beside the return written
 CUSTOM_PART, CORE_PART = "docProps/custom.xml", "docProps/core.xml"
 
@@ -49,6 +52,7 @@ class ForwardRun:
     note: str  # the provenance note written on the return
     filled: dict[str, int | float] = field(default_factory=dict)  # indicator code → value written
     problems: list[Problem] = field(default_factory=list)  # warnings first, then the information
+    coverage: Coverage = Coverage(0, 0)  # the units whose figures the totals include, of those listed
 
     def of(self, severity: Severity) -> list[Problem]:
         return [p for p in self.problems if p.severity == severity]
@@ -104,8 +108,9 @@ def check_period(result: ConsolidationResult, upper: UpperTemplate, force: bool)
 
 
 def provenance(result: ConsolidationResult, today: date) -> str:
-    """The note on the return: how many units' returns were consolidated, and when."""
-    return PROVENANCE.format(count=result.received, day=format_date(result.consolidated_on or today))
+    """The note on the return: how many units' returns were consolidated (of how many listed,
+    when some are missing: ``5/8``), and when."""
+    return PROVENANCE.format(count=coverage(result).text, day=format_date(result.consolidated_on or today))
 
 
 def render(upper: UpperTemplate, contents: dict[str, CellContent], note: str, now: datetime) -> bytes:
@@ -142,21 +147,22 @@ def forward_consolidation(
     and write it to ``out`` (the template itself is never changed), with the findings beside it
     (``<out>_ghi_chu.csv``).
 
-    :param force: fill a template of another period (a warning) instead of refusing.
+    :param force: fill a template of another period or committee (a warning) instead of refusing.
     :raises PipelineError: the folder is not a consolidation (``REPORT_001``), the template is not
-        one (``FORWARD_001``) or is for another period (``FORWARD_002``), ``out`` is the template
-        (``FORWARD_003``).
+        one (``FORWARD_001``), is for another period (``FORWARD_002``) or another committee than
+        the one that consolidated (``FORWARD_020``), ``out`` is the template (``FORWARD_003``).
     :raises OutputError: ``out`` or the report cannot be written.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     template, out = Path(template), Path(out)
     if _same_file(template, out):
         raise PipelineError(Msg.FORWARD_003.render(where=str(out)))
     result = read_consolidation(out_dir)
     upper = read_upper_template(template)
-    found = check_period(result, upper, force)
+    found = check_period(result, upper, force) + check_identity(result, upper, force)
+    found += missing_units(result) + rejected_values(result)
     contents, filled, matched = match(result, upper, out, str(Path(out_dir) / TOTALS_CSV))
-    note = provenance(result, now.date())
+    note = provenance(result, now.astimezone(SAVED_TIME_ZONE).date())
     data = render(upper, contents, note, now)
     report = out.with_name(out.stem + REPORT_SUFFIX)
     problems = sorted(found + matched, key=lambda p: p.severity.rank)
@@ -164,4 +170,6 @@ def forward_consolidation(
         tmp.write_bytes(data)
     write_frame(pd.DataFrame([{c: getattr(p, c) or "" for c in FINDINGS_COLUMNS} for p in problems], columns=FINDINGS_COLUMNS), report)
     meta = upper.meta
-    return ForwardRun(out, report, meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, ""), upper.period, note, filled, problems)
+    return ForwardRun(
+        out, report, meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, ""), upper.period, note, filled, problems, coverage(result)
+    )

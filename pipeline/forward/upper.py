@@ -24,8 +24,9 @@ from pipeline.ingest.raw import RawSheet
 from pipeline.ingest.readers import read_workbook
 from pipeline.templates.build import HOW_TO
 
-PROVENANCE = "Lập từ kết quả tổng hợp {count} đơn vị ngày {day} (tonghop)"  # the note on a forwarded return
-_PROVENANCE_LINE = re.compile(re.escape(PROVENANCE).replace(r"\{count\}", r"\d+").replace(r"\{day\}", r"\d{2}/\d{2}/\d{4}"))
+# The note on a forwarded return; ``count``: the units consolidated, ``5/8`` when 3 of 8 are missing.
+PROVENANCE = "Lập từ kết quả tổng hợp {count} đơn vị ngày {day} (tonghop)"
+_PROVENANCE_LINE = re.compile(re.escape(PROVENANCE).replace(r"\{count\}", r"\d+(?:/\d+)?").replace(r"\{day\}", r"\d{2}/\d{2}/\d{4}"))
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,20 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from pipeline.core.constants import (
     DATA_DEFINED_NAME,
-    HEADER_CODE,
-    HEADER_LABEL,
-    HEADER_PRIOR,
-    HEADER_STT,
-    HEADER_UNIT,
-    HEADER_VALUE,
+    FORWARD_NOTE_END,
+    FORWARD_NOTE_START,
     META_DATA_SHEET,
     META_FORM_ID,
     META_KEYS,
     META_PREFIX,
     META_SHEET,
+    PROVENANCE_PROPERTY,
 )
 from pipeline.form.model import FormDefinition
-from pipeline.form.period import Period
 from pipeline.ingest.readers import RawSheet, RawWorkbook
+from pipeline.ingest.table import NoValueColumn, find_table, locate_table, normalise, own_column
+
+__all__ = ["RawReturn", "RawValue", "data_sheet", "extract_return", "find_table", "normalise", "property_metadata", "read_metadata"]
 
 
 @dataclass(frozen=True)
@@ -63,36 +62,13 @@ class RawReturn:
     property_meta: dict[str, str] = field(default_factory=dict)  # the document properties' own, to compare with ``meta``
     data_sheet: str = ""  # the template's own data sheet, when the file says which it is
     unused_sheets: list[str] = field(default_factory=list)  # other sheets holding codes (a draft copy): not read
-
-
-def normalise(text: Any) -> str:
-    """Header text compared without regard to case, spacing or Unicode form."""
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+    renamed_header: tuple[str, str, str] = ()  # (sheet, cell, header as typed): the value column's header typed over
+    no_value_column: NoValueColumn | None = None  # codes found, but no column of figures beside them
+    no_value_sheet: str = ""  # the sheet of ``no_value_column``
+    forwarded: str = ""  # the provenance note of a consolidation filled in with ``tonghop forward``
 
 
 _LATIN1_LETTER = re.compile("[\u00a1-\u00ff]")  # what text typed in a TCVN3 or VNI font is made of
-_HEADER_MAX = 40  # a header cell is short: longer text is not looked at
-_CODE_HEADER = normalise(HEADER_CODE)
-_VALUE_HEADER = normalise(HEADER_VALUE)
-# Columns whose content is ours, never an officer's figure typed in the wrong place.
-_OWN_COLUMNS = {normalise(h) for h in (HEADER_STT, HEADER_LABEL, HEADER_UNIT, HEADER_CODE, HEADER_VALUE, HEADER_PRIOR)}
-
-
-def _own_column(title: str) -> bool:
-    """A column of ours: a fixed header, or the prior column named after its period ("Năm 2023")."""
-    if title in _OWN_COLUMNS:
-        return True
-    period = Period.from_heading(title) if len(title) < _HEADER_MAX else None
-    return period is not None and normalise(period.label) == title
-
-
-def find_table(sheet: RawSheet) -> tuple[int, int, int] | None:
-    """(header row index, code column, value column) of the first row holding both headers."""
-    for r, row in enumerate(sheet.rows):
-        cells = [normalise(v) if isinstance(v, str) and len(v) < _HEADER_MAX else "" for v in row]
-        if _CODE_HEADER in cells and _VALUE_HEADER in cells:
-            return r, cells.index(_CODE_HEADER), cells.index(_VALUE_HEADER)
-    return None
 
 
 def _cell_text(value: Any) -> str:
@@ -129,15 +105,21 @@ def _is_blank(value: Any) -> bool:
 
 
 def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
-    table = find_table(sheet)
+    table = locate_table(sheet, form)
+    if isinstance(table, NoValueColumn):
+        if out.no_value_column is None:
+            out.no_value_column, out.no_value_sheet = table, sheet.name
+        return
     if table is None:
         return
     out.tables += 1
-    header, code_col, value_col = table
+    header, code_col, value_col = table.header, table.code_col, table.value_col
     if out.tables == 1:
         out.heading = [_cell_text(v) for row in sheet.rows[:header] for v in row if isinstance(v, str) and v.strip()]
+    if table.renamed and not out.renamed_header:
+        out.renamed_header = (sheet.name, table.value_header_cell, table.renamed)
     titles = [normalise(v) if isinstance(v, str) else "" for v in sheet.rows[header]]
-    spare = [c for c in range(len(titles)) if c > code_col and not _own_column(titles[c])]
+    spare = [c for c in range(len(titles)) if c > code_col and c != value_col and not own_column(titles[c])]
     skip = {rule.id for rule in form.rules} | set(form.sections)
     letter = xl_col_to_name(value_col)
     uncoded, last_coded = [], header
@@ -192,6 +174,7 @@ def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawRet
     """
     props = property_metadata(book)
     out = RawReturn(file=file, meta=_sheet_metadata(book) or props, modified=book.modified, property_meta=props)
+    out.forwarded = book.properties.get(PROVENANCE_PROPERTY, "").strip()
     chosen = data_sheet(book, out.meta)
     out.data_sheet = chosen or ""
     for sheet in book.sheets:
@@ -201,7 +184,13 @@ def extract_return(book: RawWorkbook, form: FormDefinition, file: str) -> RawRet
             _scan_sheet(sheet, form, out)
         elif _holds_codes(sheet, form, file):
             out.unused_sheets.append(sheet.name)
+    out.forwarded = out.forwarded or next((line for line in out.heading if _forward_note(line)), "")
     return out
+
+
+def _forward_note(line: str) -> bool:
+    """A heading line that is ``tonghop forward``'s note ("Lập từ kết quả tổng hợp … (tonghop)")."""
+    return line.startswith(FORWARD_NOTE_START) and line.endswith(FORWARD_NOTE_END)
 
 
 def _holds_codes(sheet: RawSheet, form: FormDefinition, file: str) -> bool:

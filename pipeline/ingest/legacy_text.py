@@ -8,7 +8,8 @@ Detection is conservative. Text is called legacy only when
 
 1. every character could be a Windows-1252 byte (legacy text cannot hold ``ệ``, ``đ`` or combining
    marks, so Unicode Vietnamese beyond Latin-1, NFC or NFD, is ruled out at once);
-2. every non-ASCII word converts, with nothing left over, to one well-formed Vietnamese syllable;
+2. every non-ASCII word converts, with nothing left over, to one well-formed Vietnamese syllable
+   (with a legacy font, also to ``đ``, ``VNĐ`` or ``trđ``, written after money: ``12.500.000®``);
 3. without a font name: some word of two or more characters holds a *signal*, a character that is a
    letter in the encoding but not a letter of the Vietnamese alphabet (``Ö ­ ¸ µ ®`` in TCVN3,
    ``ø û ï ñ ö`` in VNI). Text made of Vietnamese letters, digits and punctuation never has one.
@@ -124,6 +125,8 @@ _RIME = "|".join(
 )
 _SYLLABLE = re.compile(f"{_INITIAL}(?:{_RIME})")
 _TONE_MARKS = frozenset("".join(_TONES))
+# Words that are no syllable but are written after figures: read only where the font says legacy.
+_MONEY_ABBREVIATIONS = frozenset({"đ", "vnđ", "trđ"})
 
 
 def _is_syllable(word: str) -> bool:
@@ -186,9 +189,12 @@ def _signals(text: str, encoding: str, *, hinted: bool, uppercase: bool = False)
         if not clean:
             return None
         words += 1
-        if _is_syllable(_nfc(decoded.upper() if uppercase else decoded)):
+        word = _nfc(decoded.upper() if uppercase else decoded)
+        if _is_syllable(word):
             valid += 1
             signals += len(token) > 1 and not _SIGNALS[encoding].isdisjoint(token)
+        elif hinted and word.casefold() in _MONEY_ABBREVIATIONS:  # "12.500.000®": đ after a figure
+            valid += 1
         elif not hinted:
             return None
     if hinted:

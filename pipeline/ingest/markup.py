@@ -17,8 +17,7 @@ SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 OFFICE = "{urn:schemas-microsoft-com:office:office}"
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def _decode(data: bytes) -> str:
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(codec, "replace")
@@ -68,10 +67,10 @@ def _xml_sheet(sheet) -> RawSheet:
     return RawSheet(sheet.get(f"{SS}Name", ""), rows, visible)
 
 
-def read_xml2003(path: Path) -> RawWorkbook:
+def read_xml2003(data: bytes, path: Path) -> RawWorkbook:
     """Read an "XML Spreadsheet 2003" file; entities and DTDs are refused by defusedxml."""
     try:
-        root = SafeET.fromstring(_decode(path).encode("utf-8"))
+        root = SafeET.fromstring(_decode(data).encode("utf-8"))
     except Exception as err:
         raise WorkbookReadError("tệp XML bị hỏng hoặc chứa khai báo không an toàn", kind="corrupt") from err
     sheets = [_xml_sheet(ws) for ws in root.iter(f"{SS}Worksheet")]
@@ -121,15 +120,16 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-def read_html(path: Path) -> RawWorkbook:
+def read_html(data: bytes, path: Path) -> RawWorkbook:
     """Read the tables of an HTML file saved under a spreadsheet name."""
     parser = _Tables()
-    parser.feed(_decode(path))
+    parser.feed(_decode(data))
     sheets = [RawSheet(f"Bảng {i + 1}", table) for i, table in enumerate(parser.tables)]
     if not sheets:
         raise WorkbookReadError("tệp HTML không có bảng số liệu", kind="not-a-workbook")
     return RawWorkbook(path, "html", sheets)
 
 
-def read_markup(path: Path, fmt: str) -> RawWorkbook:
-    return read_xml2003(path) if fmt == "xml2003" else read_html(path)
+def read_markup(data: bytes, fmt: str, path: Path) -> RawWorkbook:
+    """Read a text format's bytes (``fmt`` as ``sniff`` found it); ``path`` names the workbook."""
+    return read_xml2003(data, path) if fmt == "xml2003" else read_html(data, path)

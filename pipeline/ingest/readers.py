@@ -24,7 +24,7 @@ from pipeline.core.errors import WorkbookReadError
 from pipeline.ingest.cellerrors import error_cells, put_errors
 from pipeline.ingest.markup import read_markup
 from pipeline.ingest.raw import CellError, RawSheet, RawWorkbook, SheetXml, _ods_properties, parse_time
-from pipeline.ingest.sniff import Sniffed, sniff
+from pipeline.ingest.sniff import Sniffed, sniff, sniff_data
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
 
@@ -67,10 +67,12 @@ def read_calamine(path: str | Path) -> RawWorkbook:
 
     :raises WorkbookReadError: the file is not a usable workbook (the message says why, in Vietnamese).
     """
-    path = Path(path)
-    found = sniff(path)
+    return _read_sniffed(sniff(Path(path)), Path(path))
+
+
+def _read_sniffed(found: Sniffed, path: Path) -> RawWorkbook:
     if found.format in ("xml2003", "html"):
-        return read_markup(path, found.format)
+        return read_markup(found.data, found.format, path)
     modified, xml = _zip_extras(found) if found.parts else (None, None)
     try:
         sheets = _calamine_sheets(found, xml)
@@ -111,3 +113,8 @@ def _openpyxl_value(cell) -> object:
 def read_workbook(path: str | Path) -> RawWorkbook:
     """The one reading function the pipeline calls."""
     return read_calamine(path)
+
+
+def read_workbook_data(data: bytes, name: str) -> RawWorkbook:
+    """``read_workbook`` for a file's bytes in memory (a member of a zip), called ``name``."""
+    return _read_sniffed(sniff_data(data), Path(name))

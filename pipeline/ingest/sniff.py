@@ -14,10 +14,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.core import settings
 from pipeline.core.errors import WorkbookReadError
+from pipeline.ingest.flatods import as_ods, is_flat_ods
+from pipeline.ingest.rarnames import rar_names
 from pipeline.ingest.raw import ODS_NAMES_PART
+from pipeline.ingest.zipnames import member_name, packed
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,9 +36,9 @@ _IMAGES = {
     b"\x89PNG": "ảnh PNG",
     b"GIF8": "ảnh GIF",
     b"%PDF": "tệp PDF",
-    b"Rar!": "tệp nén RAR",
-    b"7z\xbc\xaf": "tệp nén 7z",
 }
+# Archives the program does not open (no new dependency): the sender is told to extract them.
+_ARCHIVES = {b"Rar!\x1a\x07": "tệp nén RAR", b"7z\xbc\xaf\x27\x1c": "tệp nén 7z"}
 
 
 # Zip parts no reader parses (so not inflated here; their declared sizes still count).
@@ -125,19 +129,20 @@ def _corrupt(err: Exception | None = None) -> WorkbookReadError:
     return WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt")
 
 
-def _inflate(blob: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """Inflate one part straight from the file's bytes, never past what its header declares
-    (nor past ``budget``); a part whose size or checksum disagrees with its header is refused."""
-    if info.file_size > budget:
-        raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
-    if info.flag_bits & 0x1:
-        raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="encrypted")
-    header = blob[info.header_offset : info.header_offset + 30]
+def local_data(source: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """The packed bytes of one zip part, found through its local header in ``source``."""
+    source.seek(info.header_offset)
+    header = source.read(30)
     if len(header) < 30 or header[:4] != ZIP_MAGIC:
         raise _corrupt()
     name_len, extra_len = struct.unpack("<HH", header[26:30])
-    start = info.header_offset + 30 + name_len + extra_len
-    packed = blob[start : start + info.compress_size]
+    source.seek(info.header_offset + 30 + name_len + extra_len)
+    return source.read(info.compress_size)
+
+
+def unpack(packed: bytes, info: zipfile.ZipInfo) -> bytes:
+    """Inflate one part's packed bytes, never past what its header declares; a part whose size
+    or checksum disagrees with its header is refused."""
     try:
         if info.compress_type == zipfile.ZIP_STORED:
             data = packed
@@ -152,7 +157,17 @@ def _inflate(blob: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
     return data
 
 
-def _zip_format(names: set[str]) -> str:
+def _inflate(blob: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """Inflate one part straight from the file's bytes (``unpack``), nor past ``budget``."""
+    if info.file_size > budget:
+        raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
+    if info.flag_bits & 0x1:
+        raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="encrypted")
+    return unpack(local_data(io.BytesIO(blob), info), info)
+
+
+def _zip_format(infos: list[zipfile.ZipInfo]) -> str:
+    names = {info.filename for info in infos}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "xlsb" if "xl/workbook.bin" in names else "xlsx"
     if "content.xml" in names:
@@ -161,7 +176,8 @@ def _zip_format(names: set[str]) -> str:
         raise WorkbookReadError("đây là tệp Word, không phải Excel", kind="not-a-workbook")
     if "ppt/presentation.xml" in names:
         raise WorkbookReadError("đây là tệp PowerPoint, không phải Excel", kind="not-a-workbook")
-    raise WorkbookReadError("tệp nén không chứa bảng tính", kind="not-a-workbook")
+    files = [member_name(info) for info in infos if not info.is_dir()]
+    raise packed("tệp nén zip", files) if files else WorkbookReadError("tệp nén không chứa tệp nào", kind="not-a-workbook")
 
 
 def check_zip(blob: bytes) -> Sniffed:
@@ -171,7 +187,7 @@ def check_zip(blob: bytes) -> Sniffed:
             infos = archive.infolist()
             if len(infos) > settings.LIMIT_ZIP_ENTRIES:
                 raise _limit(f"tệp nén có {len(infos)} thành phần, vượt giới hạn {settings.LIMIT_ZIP_ENTRIES}")
-            fmt = _zip_format({info.filename for info in infos})
+            fmt = _zip_format(infos)
             if fmt == "xlsb":
                 raise WorkbookReadError("định dạng Excel nhị phân (.xlsb) không được hỗ trợ", kind="unsupported")
             budget = settings.LIMIT_UNCOMPRESSED_BYTES
@@ -212,6 +228,8 @@ def _text_format(head: bytes) -> str:
     text = head.decode("utf-8", "ignore").lstrip().lower()
     if text.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
         return "xml2003"
+    if text.startswith("<?xml") and is_flat_ods(text):
+        return "fods"
     if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")) and ("<table" in text or "<html" in text):
         return "html"
     if "\x00" in text:
@@ -227,19 +245,32 @@ def _ole_format(data: bytes) -> str:
     return "xls"
 
 
-def sniff(path: Path) -> Sniffed:
-    """Recognise the file by its bytes and run the safety checks its format needs."""
-    size = path.stat().st_size
+def check_size(size: int) -> None:
+    """Refuse an empty file, or one over ``settings.LIMIT_FILE_BYTES``."""
     if size == 0:
         raise WorkbookReadError("tệp rỗng, không có dữ liệu", kind="empty")
     if size > settings.LIMIT_FILE_BYTES:
         raise _limit(f"tệp lớn {size / 1_048_576:.0f} MB, vượt giới hạn {settings.LIMIT_FILE_BYTES // 1_048_576} MB")
-    data = path.read_bytes()
+
+
+def sniff(path: Path) -> Sniffed:
+    """Recognise the file by its bytes and run the safety checks its format needs."""
+    check_size(path.stat().st_size)
+    return sniff_data(path.read_bytes())
+
+
+def sniff_data(data: bytes) -> Sniffed:
+    """``sniff`` for a file's bytes already in memory (a member of a zip)."""
+    check_size(len(data))
     if data.startswith(ZIP_MAGIC):
         return check_zip(data)
     if data.startswith(OLE_MAGIC):
         return Sniffed(_ole_format(data), data)
+    for magic, what in _ARCHIVES.items():
+        if data.startswith(magic):
+            raise packed(what, rar_names(data))
     for magic, what in _IMAGES.items():
         if data.startswith(magic):
             raise WorkbookReadError(f"đây là {what}, không phải Excel", kind="not-a-workbook")
-    return Sniffed(_text_format(data[:4096]), data)
+    fmt = _text_format(data[:4096])
+    return check_zip(as_ods(data)) if fmt == "fods" else Sniffed(fmt, data)

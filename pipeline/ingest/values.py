@@ -10,15 +10,22 @@ its ``Msg``.
 Reading rules for text:
 
 * separators: a mark followed by groups of exactly three digits groups thousands
-  (``120.341.560``, ``120,341,560``, ``24 000 000``); with both ``.`` and ``,`` the last one,
-  used once, is the decimal mark (``1.250,75``, ``1,250.75``);
+  (``120.341.560``, ``120,341,560``, ``24 000 000``; non-breaking spaces are spaces); with two
+  kinds of mark, the last one, used once, is the decimal mark (``1.250,75``, ``1,250.75``,
+  ``1 250,5``), unless the text could as well group thousands with both: ``12 500.000`` and
+  ``12,500.000`` (12.500 or 12.500.000?) are ambiguous (``VALUE_008``, naming both readings),
+  and so is ``60.000 000`` (thousands grouped by two kinds of mark);
 * a single mark before exactly three digits (``1,250``) groups thousands where a whole number
   is due; for ``decimal`` figures and before ``triệu``/``tỷ`` the Vietnamese convention
   decides: ``.`` groups thousands (``1.250`` = 1250, ``1.200 triệu`` = 1.200.000.000),
   ``,`` is the decimal mark (``1,250`` = 1,25);
 * where a whole number is due, a decimal part that is not zero (``1,5``) is ambiguous
   (``VALUE_008``), never silently 15; a zero decimal part (``5,00``) is dropped;
-* currency words (``đ``, ``đồng``, ``VNĐ``, ``₫``) only on ``money`` figures;
+* currency words (``đ``, ``đồng``, ``VNĐ``, ``₫``) only on ``money`` figures; on a ``count``
+  they, and the multipliers (``500k``, ``30 triệu``), say money typed in a count's row
+  (``VALUE_020``: the text is not counted; ``reading`` holds what it would be);
+* full-width characters (``２５０``, typed with an East Asian input method) are read as their
+  ASCII forms (NFKC limited to width variants: ``10²`` must never become 102);
 * a number in brackets (``(5)``) is ambiguous: accountants write negatives so.
 """
 
@@ -32,10 +39,11 @@ from datetime import date, time, timedelta
 from enum import Enum
 from fractions import Fraction
 
-from pipeline.core.constants import TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
+from pipeline.core.constants import TYPE_COUNT, TYPE_DECIMAL, TYPE_MONEY, TYPE_TEXT, TYPES, WHOLE_TYPES
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.ingest.raw import CellError
+from pipeline.ingest.separators import Readings, split_number
 
 
 class Kind(Enum):
@@ -56,7 +64,6 @@ _ZERO_WORDS = frozenset({"-", "–", "—", "−", "không", "khong", "ko"})
 _SCALES = {"nghìn": 3, "nghin": 3, "ngàn": 3, "ngan": 3, "k": 3, "triệu": 6, "trieu": 6, "tr": 6, "tỷ": 9, "tỉ": 9, "ty": 9}
 _CURRENCIES = ("vnđ", "vnd", "đồng", "dong", "đ", "₫")
 _MINUS = "-−–—"
-_MARK_NAMES = {".": "dấu chấm", ",": "dấu phẩy", " ": "dấu cách"}
 
 _NUMBER = re.compile(
     rf"(?P<sign>[+{re.escape(_MINUS)}]?) ?(?P<num>[0-9](?:[0-9., ]*[0-9])?)"
@@ -64,8 +71,8 @@ _NUMBER = re.compile(
     rf" ?(?P<cur>{'|'.join(_CURRENCIES)})?",
     re.IGNORECASE,
 )
-_ADJACENT_MARKS = re.compile(r"[., ]{2}")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_WIDE_NOTE = "đọc chữ số, dấu toàn độ rộng thành chữ số, dấu thường"
 
 
 # What each formula error means, for the officer who has to fix it.
@@ -89,13 +96,15 @@ def error_meaning(name: str) -> str:
 class ParsedValue:
     """What a cell holds: ``value`` (int for count/money, float for decimal, str for text,
     None for blank or error), ``kind``, ``how`` (for ``Kind.INTERPRETED``), ``msg`` and
-    ``reason`` (for ``Kind.ERROR``; ``reason`` fills ``VALUE_008``)."""
+    ``reason`` (for ``Kind.ERROR``; ``reason`` fills ``VALUE_008``, and names the money
+    wording of ``VALUE_020``)."""
 
     value: float | int | str | None
     kind: Kind
     how: str = ""
     msg: Msg | None = None
     reason: str = ""
+    reading: int | None = None  # for VALUE_020: the number a count's money wording would give
 
 
 _BLANK = ParsedValue(None, Kind.BLANK)
@@ -125,7 +134,27 @@ def parse_value(raw: object, type_: str) -> ParsedValue:
     if text is None:
         return _error(Msg.VALUE_002)
     text = re.sub(r"\s+", " ", text)
-    return _from_text(text, type_) if text else _BLANK
+    if not text:
+        return _BLANK
+    narrow = _narrow(text)
+    if narrow == text:
+        return _from_text(text, type_)
+    parsed = _from_text(narrow, type_)
+    if parsed.kind not in (Kind.NUMBER, Kind.INTERPRETED):
+        return parsed
+    return ParsedValue(parsed.value, Kind.INTERPRETED, "; ".join(filter(None, [_WIDE_NOTE, parsed.how])))
+
+
+def _narrow(text: str) -> str:
+    """``text`` with full-width (and half-width) forms as their usual characters: NFKC, but only
+    for width variants, so that superscripts, fractions and circled digits stay what they are."""
+    if text.isascii():
+        return text
+    return "".join(unicodedata.normalize("NFKC", ch) if _is_width_variant(ch) else ch for ch in text)
+
+
+def _is_width_variant(char: str) -> bool:
+    return unicodedata.decomposition(char).startswith(("<wide>", "<narrow>"))
 
 
 def _error(msg: Msg, reason: str = "") -> ParsedValue:
@@ -182,17 +211,25 @@ def _from_text(text: str, type_: str) -> ParsedValue:
     match = _NUMBER.fullmatch(text)
     if not match:
         return _error(Msg.VALUE_002)
-    if match["cur"] and type_ != TYPE_MONEY:
+    if match["cur"] and type_ not in WHOLE_TYPES:
         return _error(Msg.VALUE_002)
-    return _from_match(match, type_)
+    parsed = _from_match(match, type_)
+    if type_ == TYPE_COUNT and (match["scale"] or match["cur"]) and parsed.kind != Kind.ERROR:
+        suffix = " ".join(filter(None, [match["scale"], match["cur"]]))
+        return ParsedValue(None, Kind.ERROR, msg=Msg.VALUE_020, reason=suffix, reading=parsed.value)
+    return parsed
 
 
 def _from_match(match: re.Match, type_: str) -> ParsedValue:
     whole_due = type_ in WHOLE_TYPES
     scale = match["scale"]
-    parts = _split(match["num"], vietnamese=bool(scale) or not whole_due, whole_due=whole_due)
+    parts = split_number(match["num"], vietnamese=bool(scale) or not whole_due, whole_due=whole_due)
     if isinstance(parts, str):
         return _error(Msg.VALUE_008, parts)
+    if isinstance(parts, Readings):
+        factor = 10 ** _SCALES[scale.lower()] if scale else 1
+        shown = dict.fromkeys(_show(value * factor, _places(value * factor)) for value in parts.values)
+        return _error(Msg.VALUE_008, f"{parts.reason}: có thể là {' hoặc '.join(shown)}")
     digits, decimals, notes = parts
     sign = match["sign"]
     if sign and sign in _MINUS and (digits + decimals).strip("0"):
@@ -215,57 +252,20 @@ def _from_match(match: re.Match, type_: str) -> ParsedValue:
     return _result(value, type_, notes)
 
 
-def _split(num: str, vietnamese: bool, whole_due: bool) -> tuple[str, str, list[str]] | str:
-    """Digits before and after the decimal mark, with notes; or why ``num`` is ambiguous."""
-    if _ADJACENT_MARKS.search(num):
-        return "hai dấu phân cách đứng liền nhau"
-    marks = {char for char in num if not char.isdigit()}
-    if not marks:
-        return num, "", []
-    roles = _roles(num, marks, vietnamese) if len(marks) < 3 else None
-    if roles is None:
-        return "dùng lẫn lộn nhiều loại dấu phân cách"
-    group, mark = roles
-    head, _, decimals = num.partition(mark) if mark else (num, "", "")
-    notes = []
-    if group:
-        if not _grouped(head.split(group)):
-            return "dấu phân cách hàng nghìn đặt sai chỗ"
-        head = head.replace(group, "")
-        notes.append(f"bỏ {_MARK_NAMES[group]} phân cách hàng nghìn")
-    if mark:
-        notes.append(f"bỏ phần thập phân '{mark}{decimals}'" if whole_due else f"{_MARK_NAMES[mark]} được hiểu là dấu thập phân")
-    return head, decimals, notes
-
-
-def _roles(num: str, marks: set[str], vietnamese: bool) -> tuple[str, str] | None:
-    """(thousands separator, decimal mark), either may be ""; None if the marks contradict."""
-    if len(marks) == 2:
-        mark = next(char for char in reversed(num) if not char.isdigit())
-        if mark == " " or num.count(mark) > 1:
-            return None
-        return (marks - {mark}).pop(), mark
-    (char,) = marks
-    if char == " " or num.count(char) > 1:
-        return char, ""
-    head, tail = num.split(char)
-    if len(tail) == 3 and _grouped([head]) and not (vietnamese and char == ","):
-        return char, ""
-    return "", char
-
-
-def _grouped(groups: list[str]) -> bool:
-    """Thousand groups: a first group of 1-3 digits not starting with 0, then groups of 3."""
-    first, rest = groups[0], groups[1:]
-    return 1 <= len(first) <= 3 and first[0] != "0" and all(len(group) == 3 for group in rest)
-
-
 def _show(value: Fraction, decimals: int) -> str:
     """``value`` written the Vietnamese way, exactly (format_number goes through float)."""
     if value.denominator == 1:
         whole = int(value)
         return format_number(whole) if whole < 10**15 else f"{whole:,}".replace(",", ".")
     return format_number(float(value), decimals=max(decimals, 1))
+
+
+def _places(value: Fraction) -> int:
+    """Digits after the decimal mark that ``value`` (a number typed in decimals) needs."""
+    places = 0
+    while (value * 10**places).denominator != 1 and places < MAX_DIGITS:
+        places += 1
+    return places
 
 
 def _result(value: Fraction, type_: str, notes: list[str]) -> ParsedValue:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ from pipeline.core.constants import (
     VALUES_COLUMNS,
     VALUES_CSV,
 )
+from pipeline.core.vnformat import vietnam_now
 
 SUBMISSIONS_CSV = "submissions.csv"
 COMPARISON_CSV = "comparison.csv"
@@ -142,7 +143,7 @@ def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
     run = {
         "form_id": result.form.id, "form_version": result.form.version, "form": str(result.form.source),
         "period": result.period, "deadline": _iso(result.deadline), "fix_by": _iso(result.fix_by),
-        "consolidated_on": _iso(result.consolidated_on), "source": result.source, "generated_at": datetime.now().isoformat(timespec="seconds"),
+        "consolidated_on": _iso(result.consolidated_on), "source": result.source, "generated_at": vietnam_now().isoformat(timespec="seconds"),
         "units": [{"code": u.code, "name": u.name, "level": u.level} for u in result.units],
         "summary": result.findings.to_summary(),
         "prior_period": result.prior.period if result.prior else None,

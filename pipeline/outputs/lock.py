@@ -12,10 +12,10 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.errors import Msg, OutputError
+from pipeline.core.vnformat import vietnam_now
 
 LOCK_NAME = ".tonghop.lock"
 _WINDOWS_BYTE = 1 << 20  # Windows locks bytes: lock one far from the text, which stays readable
@@ -95,7 +95,7 @@ def output_lock(folder: Path) -> Iterator[Path]:
     try:
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, f"{os.getpid()}\n{datetime.now().strftime('%H:%M:%S %d/%m/%Y')}\n".encode())
+        os.write(fd, f"{os.getpid()}\n{vietnam_now().strftime('%H:%M:%S %d/%m/%Y')}\n".encode())
         yield path
     finally:
         with contextlib.suppress(OSError):  # removed while still held (Windows keeps an open file: it stays)

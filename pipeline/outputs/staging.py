@@ -17,12 +17,12 @@ from pathlib import Path
 from pipeline.appendix.document import DOCX_NAME
 from pipeline.appendix.notice_files import NOTICES_DIR, write_notices
 from pipeline.consolidate.result import ConsolidationResult
+from pipeline.core.atomic import STAGING_PREFIX
 from pipeline.core.constants import FILES_CSV, FINDINGS_CSV, RELATIONS_CSV, TOTALS_CSV, VALUES_CSV, WORKBOOK_XLSX
 from pipeline.core.errors import Msg, OutputError
 from pipeline.outputs.csvfiles import COMPARISON_CSV, PARENT_TOTALS_CSV, RUN_JSON, SUBMISSIONS_CSV, UNIT_COMPARISON_CSV
 from pipeline.outputs.lock import output_lock
 
-STAGING_PREFIX = ".tonghop-staging-"
 # Every file tonghop writes into an output folder: those a run does not write again are removed.
 KNOWN_OUTPUTS = (
     TOTALS_CSV, VALUES_CSV, FINDINGS_CSV, RELATIONS_CSV, SUBMISSIONS_CSV, COMPARISON_CSV, UNIT_COMPARISON_CSV, FILES_CSV, RUN_JSON,

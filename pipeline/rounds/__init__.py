@@ -18,22 +18,35 @@ from pipeline.rounds.create import (
     server_secret,
     unit_url,
 )
-from pipeline.rounds.submit import Verdict, add_paths, submit
+from pipeline.rounds.jobs import begin_consolidation, is_abandoned, is_running, latest_consolidation, run_consolidation
+from pipeline.rounds.outputs import NOTICES_ZIP, OutputFile, notices_zip, round_outputs
+from pipeline.rounds.received import add_paths, submit_received
+from pipeline.rounds.submit import Verdict, submit
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "NOTICES_ZIP",
+    "OutputFile",
     "UnitStatus",
     "Verdict",
     "add_paths",
+    "begin_consolidation",
     "consolidate_round",
     "create_round",
     "default_data_dir",
+    "is_abandoned",
+    "is_running",
+    "latest_consolidation",
     "links",
     "links_csv",
+    "notices_zip",
     "review",
+    "round_outputs",
     "round_templates",
+    "run_consolidation",
     "server_secret",
     "status",
     "submit",
+    "submit_received",
     "unit_url",
 ]

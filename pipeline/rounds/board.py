@@ -17,13 +17,15 @@ received, in calendar days after the deadline in Vietnam time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pipeline.consolidate.timeliness import days_late
 from pipeline.core import settings
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.text import visible_text
+from pipeline.core.vnformat import format_number, utc_now
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store, SubmissionRecord, UnitRecord
@@ -135,7 +137,7 @@ def status(store: Store, round_id: str, now: datetime | None = None) -> list[Uni
     """Every unit of the round, in the list's order, with where it stands."""
     rnd = store.round(round_id)
     sent, usable = by_unit(store.submissions(round_id))
-    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
+    limit = (now or utc_now()) + settings.SAVED_TIME_SLACK
     return [_state(rnd, unit, sent.get(unit.code, []), usable.get(unit.code, []), limit) for unit in store.units(round_id)]
 
 
@@ -143,7 +145,7 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
     """Where one unit of the round stands (``ROUND_102`` for a code not in the round)."""
     rnd = store.round(round_id)
     unit = _unit(store, round_id, unit_code)
-    limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
+    limit = (now or utc_now()) + settings.SAVED_TIME_SLACK
     subs = store.submissions(round_id, of_unit=unit.code)
     return _state(rnd, unit, [s for s in subs if sent_by(s, unit.code)], subs, limit)
 
@@ -164,27 +166,45 @@ def review(
     *,
     submission_id: int | None = None,
     actor: str = "office",
+    errors_seen: bool = False,
 ) -> UnitStatus:
     """Approve a unit's return, or return it for correction with a note saying what to fix
     (the unit sees it on its page). By default the version in use; ``submission_id`` picks
-    another accepted version of the unit. Returns where the unit then stands.
+    another accepted version of the unit. Returns where the unit then stands. The note is kept
+    as ``visible_text`` shows it, at most ``settings.LIMIT_NOTE_CHARS`` long.
 
+    :param errors_seen: the office saw the errors of the version it approves; a version with
+        errors is approved only then.
     :raises PipelineError: an unknown unit (``ROUND_102``) or action (``ROUND_103``), nothing
         to review (``ROUND_104``), a version not of the unit (``ROUND_105``), a return without
-        a note (``ROUND_106``).
+        a note (``ROUND_106``), a note too long (``ROUND_130``), a version with errors not seen
+        (``ROUND_131``) or already approved (``ROUND_132``).
     """
     if action not in ACTIONS:
         raise PipelineError(Msg.ROUND_103.render(action=action))
     unit = _unit(store, round_id, unit_code)
-    if action == "return" and not (note or "").strip():
+    note = visible_text(note or "", lines=True).strip()
+    if action == "return" and not note:
         raise PipelineError(Msg.ROUND_106.render())
-    subs = store.submissions(round_id, unit_code)
+    if len(note) > settings.LIMIT_NOTE_CHARS:
+        raise PipelineError(Msg.ROUND_130.render(length=format_number(len(note)), limit=format_number(settings.LIMIT_NOTE_CHARS)))
+    target = _target(store.submissions(round_id, unit_code), unit, submission_id)
+    if action == "approve" and target.review == "approved":
+        raise PipelineError(Msg.ROUND_132.render())
+    if action == "approve" and target.errors and not errors_seen:
+        raise PipelineError(Msg.ROUND_131.render(errors=target.errors))
+    store.review(round_id, target.id, action, note, actor=actor)
+    return unit_status(store, round_id, unit_code)
+
+
+def _target(subs: list[SubmissionRecord], unit: UnitRecord, submission_id: int | None) -> SubmissionRecord:
+    """The version to review: ``submission_id``, an accepted version of ``unit``, else the version in use."""
     if submission_id is None:
-        target = in_use(subs, unit_code)
+        target = in_use(subs, unit.code)
         if target is None:
             raise PipelineError(Msg.ROUND_104.render(code=unit.code, name=unit.name))
-        submission_id = target.id
-    elif not any(s.id == submission_id and s.accepted and s.unit_code == unit_code for s in subs):
-        raise PipelineError(Msg.ROUND_105.render(submission=submission_id, code=unit_code))
-    store.review(round_id, submission_id, action, (note or "").strip(), actor=actor)
-    return unit_status(store, round_id, unit_code)
+        return target
+    target = next((s for s in subs if s.id == submission_id and s.accepted and s.unit_code == unit.code), None)
+    if target is None:
+        raise PipelineError(Msg.ROUND_105.render(submission=submission_id, code=unit.code))
+    return target

@@ -6,6 +6,7 @@ period and deadline: exactly the outputs of ``tonghop consolidate`` on a folder 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,11 +30,15 @@ def consolidate_round(
     jobs: int | None = None,
     prior_path: str | Path | None = None,
     actor: str = "office",
+    progress: Callable[[int], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
 ) -> tuple[ConsolidationResult, Path]:
     """Consolidate the version in use of each unit (``board.in_use``) into ``out``; logged in
     the round's audit. Each file keeps the time it was received as its file time, so each unit
     is on time or late exactly as the status board says.
 
+    :param progress: called with the number of files read since the last call (per file or chunk).
+    :param on_files: called once with the number of files to read.
     :raises PipelineError: no unit has a version in use (``ROUND_107``), or what
         ``api.consolidate`` raises.
     """
@@ -54,7 +59,7 @@ def consolidate_round(
         units_csv = write_units(store.units(round_id), Path(tmp) / "units.csv")
         result, out_dir = api.consolidate_kept(
             kept, source=f"đợt {round_id}", form_path=form_path(rnd), units_path=units_csv, period=rnd.period, out=out,
-            jobs=jobs, deadline=rnd.deadline, prior_path=prior_path,
+            jobs=jobs, deadline=rnd.deadline, prior_path=prior_path, progress=progress, on_files=on_files,
         )  # fmt: skip
     store.log(round_id, actor, "consolidate", detail=f"{len(used)} báo cáo → {out_dir}")
     return result, out_dir

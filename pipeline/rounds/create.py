@@ -129,17 +129,19 @@ def links(
         wanted = set(units)
         listed = [u for u in listed if u.code in wanted]
     secret = server_secret(store.data_dir)
-    rows = []
+    current = store.current_tokens(round_id)  # one query for the round, not two per unit
+    tokens, new = {}, {}
     for u in listed:
         # The generation is how many tokens the unit had before: the current one is the last
         # issued (issued - 1) unless it was not derived (an older random link, another secret).
-        issued = store.tokens_issued(round_id, u.code)
+        issued, newest = current.get(u.code, (0, ""))
         token = unit_token(secret, round_id, u.code, issued - 1) if issued and not reissue else ""
-        if not token or store.unit_for_token(token) != (round_id, u.code):
-            token = unit_token(secret, round_id, u.code, issued)
-            store.set_token(round_id, u.code, token)
-        rows.append((u.code, u.name, unit_url(base_url, token)))
-    return rows
+        if not token or not hmac.compare_digest(store.token_hash(token), newest):
+            token = new[u.code] = unit_token(secret, round_id, u.code, issued)
+        tokens[u.code] = token
+    if new:
+        store.set_tokens(round_id, new)  # one transaction for the units without a link yet
+    return [(u.code, u.name, unit_url(base_url, tokens[u.code])) for u in listed]
 
 
 def links_csv(rows: list[tuple[str, str, str]]) -> bytes:

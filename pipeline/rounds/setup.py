@@ -4,10 +4,10 @@ are given on disk."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.text import visible_text
 from pipeline.form.definition import load_form
 from pipeline.form.model import FormDefinition
 from pipeline.form.units import code_key
@@ -49,7 +49,7 @@ def safe_name(filename: str | None) -> str:
     called it (never a path), without control characters or what Windows refuses, not hidden or
     taken for a lock file, at most ``NAME_BYTES`` long. The sender's name never becomes a path
     on its own: files are written under this name inside a folder of our own."""
-    name = unicodedata.normalize("NFC", re.split(r"[/\\]", filename or "")[-1])
+    name = visible_text(re.split(r"[/\\]", filename or "")[-1])  # NFC, no bidirectional or invisible characters
     name = _UNSAFE.sub("_", name).strip().rstrip(". ")
     while name.startswith(_HIDDEN):
         name = name[2:] if name.startswith("~$") else name.lstrip(".")

@@ -14,15 +14,15 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import api
-from pipeline.consolidate.collect import list_files
 from pipeline.core.constants import RoundStatus, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
+from pipeline.core.vnformat import utc_now
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.setup import listed_unit, safe_name
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
 
 SENDERS = ("unit", "office")
-FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message")
+FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message", "plain")
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,9 @@ class Verdict:
 
 
 def finding(p: Problem) -> dict:
-    """A finding as the store keeps it and the JSON answer shows it."""
-    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message}
+    """A finding as the store keeps it and the JSON answer shows it: ``message`` for the office,
+    ``plain`` in plain words for the unit's page (stored before it had one: ``""``)."""
+    return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message, "plain": p.plain}
 
 
 def check_data(store: Store, rnd: RoundRecord, data: bytes, name: str, received: datetime) -> api.FileCheck:
@@ -92,6 +93,7 @@ def submit(
     link_unit: str | None = None,
     sender: str = "unit",
     received_at: datetime | None = None,
+    inside: str = "",
 ) -> Verdict:
     """Keep ``data``, check it as the round's form, unit list and period say, file it, answer.
 
@@ -101,6 +103,8 @@ def submit(
     :param received_at: when the office got the file (the file's own time for one that came by
         Zalo or email; never later than now); default now. Lateness is judged from the later of
         this and the time saved inside the file (``consolidate.timeliness``).
+    :param inside: the zip (and the folders in it) the file came in (``received``): the file is
+        kept and shown as ``<inside>/<name>``.
     :raises PipelineError: ``link_unit`` is not a unit of the round (``ROUND_102``).
     """
     if sender not in SENDERS:
@@ -113,11 +117,12 @@ def submit(
         link = next((u for u in units if u.code == link_unit), None)
         if link is None:
             raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
     check = check_data(store, rnd, data, name, received)
+    name = f"{inside}/{name}" if inside else name
     unit = listed_unit(check.unit_code, units)
     accepted = check.accepted and unit is not None
     found = [finding(p) for p in check.problems]
@@ -140,27 +145,3 @@ def submit(
         sub_id, name, unit.code if unit else "", unit.name if unit else "", link.code if link else None, accepted, state,
         counts[Severity.ERROR.value], counts[Severity.WARNING.value], found,
     )  # fmt: skip
-
-
-def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: str = "office") -> list[Verdict]:
-    """The office drops many files at once (what arrived by Zalo or email): each file, and each
-    return in a folder and its subfolders (found as ``tonghop consolidate`` finds them: Office
-    lock files and links skipped), is submitted without a link: recognised by its metadata and
-    filed under its unit. Each is received at its own file time (when the office got it).
-
-    :raises PipelineError: a folder has no file at all (``CLI_015``).
-    """
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found, _skipped = list_files(path)
-            if not found:
-                raise PipelineError(Msg.CLI_015.render(where=str(path)))
-            files += found
-        else:
-            files.append(path)
-    verdicts = []
-    for path in files:
-        got = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
-        verdicts.append(submit(store, round_id, path.read_bytes(), path.name, sender=sender, received_at=got))
-    return verdicts

@@ -1,6 +1,7 @@
 """The store of collection rounds: rounds and their units, unit links (tokens kept only as
 sha256 hashes), every file received kept byte for byte (content-addressed blobs under the data
-folder), submissions with their findings, the office's reviews and an append-only audit log.
+folder), submissions with their findings, the office's reviews, an append-only audit log, and the jobs done outside a request (a
+round's consolidation, its progress).
 The only code that speaks SQL (SQLAlchemy, SQLite by default or PostgreSQL by URL); the schema
 is built and upgraded by the Alembic migrations in ``migrations/`` whenever a store is opened.
 Nothing is ever deleted or overwritten: reviews and new links are added rows.
@@ -9,7 +10,7 @@ May import: ``core``.
 """
 
 from pipeline.core.errors import StoreError
-from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
+from pipeline.store.records import AuditRecord, JobRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.store import Store
 
-__all__ = ["AuditRecord", "RoundRecord", "Store", "StoreError", "SubmissionRecord", "UnitRecord"]
+__all__ = ["AuditRecord", "JobRecord", "RoundRecord", "Store", "StoreError", "SubmissionRecord", "UnitRecord"]

@@ -59,3 +59,23 @@ class AuditRecord:
     action: str
     unit_code: str | None
     detail: str
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """Work done outside a request (``kind``: ``"consolidate"``): who started it and when, where it
+    stands (``done`` files read of ``total``; ``updated_at`` is its heartbeat), how it ended
+    (``state``: running, done, failed or abandoned; ``result`` or ``error``, in Vietnamese)."""
+
+    id: int
+    round_id: str
+    kind: str
+    actor: str
+    state: str
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    done: int
+    total: int | None
+    result: str
+    error: str

@@ -141,6 +141,34 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.String(16), sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),  # the heartbeat: old while running means abandoned
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+    sa.Column("done", sa.Integer, nullable=False),  # files read so far
+    sa.Column("total", sa.Integer, nullable=True),  # files to read (None: not known yet)
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.CheckConstraint("state IN ('running', 'done', 'failed', 'abandoned')", name="state"),
+    sa.Index(None, "round_id", "kind"),
+    # One running job of a kind per round, even when two requests start one at the same moment.
+    sa.Index(
+        "ix_jobs_running",
+        "round_id",
+        "kind",
+        unique=True,
+        sqlite_where=sa.text("state = 'running'"),
+        postgresql_where=sa.text("state = 'running'"),
+    ),  # fmt: skip
+)
+
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     """The Alembic configuration of the shipped migrations; ``connection`` (inside a transaction)

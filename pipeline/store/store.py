@@ -1,7 +1,8 @@
 """The store: ``Store.open`` a data folder (and a database URL), then rounds, unit links,
 blobs, submissions, reviews and the audit log through its methods. Every change is one
-transaction together with its audit line; nothing is ever updated in place or deleted (the one
-exception: the figures read from a file stored before they were kept, filled in once)."""
+transaction together with its audit line; nothing is ever updated in place or deleted (the
+exceptions: the figures read from a file stored before they were kept, filled in once; and the
+progress of a job, ``jobs.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,8 +21,10 @@ from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pipeline.core.errors import Msg, StoreError
+from pipeline.core.vnformat import utc_now
 from pipeline.store.blobs import Blobs
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
+from pipeline.store.jobs import JobStore
 from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.rows import audit_line, check_unit, new_round_id, round_record, round_row, submission_record
 from pipeline.store.schema import (
@@ -51,7 +54,7 @@ ACTION_UPLOAD = "upload"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return utc_now()
 
 
 def _aware(value: datetime | None, name: str) -> datetime | None:
@@ -64,8 +67,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class Store:
-    """A data folder (blobs, and the SQLite database unless a URL is given) and its database."""
+class Store(JobStore):
+    """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
+    its jobs' methods in ``jobs.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
@@ -233,26 +237,41 @@ class Store:
 
         :raises StoreError: the token is already another unit's, or an earlier token (``STORE_012``).
         """
-        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
-            raise ValueError(f"a token is a non-empty string of at most {MAX_TOKEN_CHARS} characters")
-        wanted = _token_hash(token)
+        return bool(self.set_tokens(round_id, {unit_code: token}, actor))
+
+    def set_tokens(self, round_id: str, tokens: dict[str, str], actor: str = "office") -> set[str]:
+        """``set_token`` for many units in one transaction (a round of thousands of units gets
+        its links at once, not one disk write each); returns the units whose token was new.
+
+        :raises StoreError: a unit is not the round's, or a token is already another unit's or
+            an earlier one (``STORE_012``): then no token is set.
+        """
+        for token in tokens.values():
+            if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+                raise ValueError(f"a token is a non-empty string of at most {MAX_TOKEN_CHARS} characters")
         at = _now()
+        new: set[str] = set()
         with self._write() as conn:
             round_row(conn, round_id)
-            check_unit(conn, round_id, unit_code)
-            row = conn.execute(
-                sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
-            ).first()
-            if row is not None:
-                newest = conn.execute(
-                    sa.select(sa.func.max(unit_tokens.c.id)).where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
-                ).scalar_one()
-                if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
-                    return False
-                raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
-            conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
-            audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
-        return True
+            for unit_code, token in tokens.items():
+                check_unit(conn, round_id, unit_code)
+                wanted = _token_hash(token)
+                row = conn.execute(
+                    sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
+                ).first()
+                if row is not None:
+                    newest = conn.execute(
+                        sa.select(sa.func.max(unit_tokens.c.id)).where(
+                            unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code
+                        )
+                    ).scalar_one()
+                    if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
+                        continue
+                    raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
+                conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
+                audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
+                new.add(unit_code)
+        return new
 
     def tokens_issued(self, round_id: str, unit_code: str) -> int:
         """How many link tokens the unit has had (0: none yet)."""
@@ -264,6 +283,27 @@ class Store:
                 .select_from(unit_tokens)
                 .where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
             ).scalar_one()
+
+    def current_tokens(self, round_id: str) -> dict[str, tuple[int, str]]:
+        """For each unit of the round that has had a link token: how many it has had and the
+        sha256 of its current one (compare with ``token_hash``); one query for the whole round."""
+        newest = (
+            sa.select(unit_tokens.c.unit_code, sa.func.count().label("issued"), sa.func.max(unit_tokens.c.id).label("newest"))
+            .where(unit_tokens.c.round_id == round_id)
+            .group_by(unit_tokens.c.unit_code)
+            .subquery()
+        )
+        query = sa.select(newest.c.unit_code, newest.c.issued, unit_tokens.c.token_sha256).join(
+            unit_tokens, unit_tokens.c.id == newest.c.newest
+        )
+        with self._read() as conn:
+            round_row(conn, round_id)
+            return {row.unit_code: (row.issued, row.token_sha256) for row in conn.execute(query)}
+
+    @staticmethod
+    def token_hash(token: str) -> str:
+        """What the store keeps of a link token (its sha256, hex)."""
+        return _token_hash(token)
 
     def unit_for_token(self, token: str) -> tuple[str, str] | None:
         """``(round_id, unit_code)`` of the unit whose current link token is ``token``; ``None``

@@ -4,11 +4,15 @@ are built in full. Both spread the units over a process pool."""
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.errors import TemplateError
+from pipeline.core.atomic import staging_folder
+from pipeline.core.errors import Msg, TemplateError
 from pipeline.core.pool import chunked, default_jobs, map_chunks
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
@@ -31,24 +35,55 @@ def write_templates(
     prior: PriorData | None = None,
     jobs: int | None = None,
 ) -> list[Path]:
-    """Write one template per unit into ``out_dir`` (created if missing).
+    """Write one template per unit into ``out_dir`` (created if missing), as one set: staged in a
+    hidden folder inside it and moved into place only when every template was written, so a full
+    disk never leaves part of a set, nor a mix of this set and an earlier one.
 
     Without ``prior``, each level's workbook is built once and every unit's file is stamped
     from it (``stamp.py``); with ``prior`` every file differs, so each is built in full.
 
     :param jobs: processes writing in parallel when there are many units (default: one per core).
     :returns: the paths written, in the order of ``units``.
+    :raises TemplateError: a template cannot be written (``TEMPLATE_010`` when the disk is full).
     """
     form = form.for_period(period)
     period = form.period.code
     out = Path(out_dir)
+    made = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise TemplateError.not_written(out, err) from err
+        with staging_folder(out) as stage:
+            try:
+                staged = _write_set(form, units, stage, str(period), deadline, prior, jobs)
+            except (OSError, TemplateError) as err:
+                raise _set_error(err, out, stage, units) from err
+            for path in staged:
+                os.replace(path, out / path.name)
+            return [out / path.name for path in staged]
+    except (OSError, TemplateError) as err:
+        if made:
+            shutil.rmtree(out, ignore_errors=True)  # nothing of ours was put there: no empty folder left
+        raise err if isinstance(err, TemplateError) else TemplateError.not_written(out, err) from err
+
+
+def _write_set(form: FormDefinition, units: list[Unit], stage: Path, period: str, deadline: str | None,
+               prior: PriorData | None, jobs: int | None) -> list[Path]:  # fmt: skip
+    """The whole set written into ``stage``; a failure leaves the staged files behind for
+    ``_set_error`` to count, and nothing in the folder of templates."""
     if prior is None:
-        return write_stamped(form, units, out, str(period), deadline, jobs)
-    return write_built(form, units, out, str(period), deadline, prior, jobs)
+        return write_stamped(form, units, stage, period, deadline, jobs)
+    return write_built(form, units, stage, period, deadline, prior, jobs)
+
+
+def _set_error(err: OSError | TemplateError, out: Path, stage: Path, units: list[Unit]) -> TemplateError:
+    """The error of a set not written: a full disk (``TEMPLATE_010``) says which template it
+    stopped at and that the earlier set was kept; any other cause keeps its own message."""
+    if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return err if isinstance(err, TemplateError) else TemplateError.not_written(out, err)
+    names = [template_filename(unit) for unit in units]
+    written = {p.name for p in stage.glob("*.xlsx")}
+    failed = next((name for name in names if name not in written), names[-1] if names else "")
+    return TemplateError(Msg.TEMPLATE_010.render(where=str(out), done=len(written) + 1, total=len(names), name=failed))
 
 
 @dataclass

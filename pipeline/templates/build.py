@@ -29,7 +29,7 @@ from pipeline.templates.checks import (
     RESULT_FAIL,
     RESULT_OK,
     RESULT_REVIEW,
-    TEXT_NUMBER,
+    UNREADABLE,
     cached_results,
     difference_formula,
     rule_formulas,
@@ -205,7 +205,8 @@ def _write_checks(ws, fmt: dict, job: TemplateJob, row: int, rows: dict[str, int
         r = row + number
         decimals = 2 if any(job.form.indicators[c].type == C.TYPE_DECIMAL for c in rule.codes) else 0
         diff_cell = xl_rowcol_to_cell(r, job.helper)
-        status, note = rule_formulas(rule, helpers, diff_cell, xl_rowcol_to_cell(r, value_col), decimals)
+        inputs = {code: xl_rowcol_to_cell(rows[code], value_col) for code in rule.codes}
+        status, note = rule_formulas(rule, helpers, diff_cell, xl_rowcol_to_cell(r, value_col), decimals, inputs)
         cached = cached_results(rule)
         ws.write_row(r, 0, ["" for _ in job.headers], fmt["check_note"])
         ws.write_number(r, job.cols[C.HEADER_STT], number, fmt["stt"])
@@ -214,7 +215,7 @@ def _write_checks(ws, fmt: dict, job: TemplateJob, row: int, rows: dict[str, int
         ws.write_formula(r, job.helper, difference_formula(rule, helpers), fmt["helper"], _cached_difference(rule))
         ws.write_formula(r, value_col, status, fmt["check_status"], cached[0])
         ws.write_formula(r, note_col, note, fmt["check_note"], cached[1])
-        notes = (TEXT_NUMBER, DIFFERENCE + "+999.999.999.999")
+        notes = (UNREADABLE.format(cell="E99", text="12 500.000"), DIFFERENCE + "+999.999.999.999")
         set_height(ws, r, (rule.check_text, label_room), *((text, WIDTHS[C.HEADER_NOTE] * NOTE_FONT_RATIO) for text in notes))
     last = row + len(rules)
     for name, text in (("cf_fail", RESULT_FAIL), ("cf_review", RESULT_REVIEW), ("cf_ok", RESULT_OK)):

@@ -6,8 +6,12 @@ The formulas read a figure typed as text the way ``tonghop check`` does for the 
 a hidden helper cell beside each input (``value_formula``) gives the number of ``1.200.000``,
 ``24 000 000`` or ``1200000`` typed as text (thousands grouped by dots, spaces or non-breaking
 spaces, whatever the spreadsheet's locale), "" for a blank and ``#N/A`` for text that is no such
-number; a rule reading ``#N/A`` shows ``TEXT_NUMBER`` instead of a wrong difference. A helper
-cell of the rule's row holds its difference. Only functions Excel, LibreOffice and WPS share
+number. They read a subset of what ``tonghop check`` reads, always as the same number: every
+text it refuses (``12 500.000``, which reads as 12.500 or 12.500.000; ``1.5``; ``abc``) is
+``#N/A`` (tests/test_template_text_numbers.py holds them to it in LibreOffice). A rule reading
+``#N/A`` never shows "Đạt" nor a difference: it names the first such input and its text
+(``UNREADABLE``), as the program's finding on that cell does. A helper cell of the rule's row
+holds its difference. Only functions Excel, LibreOffice and WPS share
 (IF, ISNUMBER, ISERROR, IFERROR, TRIM, SUBSTITUTE, VALUE, FIXED, TEXT, INT, ROUND, SUM, COUNT).
 """
 
@@ -20,6 +24,8 @@ from pipeline.form.model import Rule
 RESULT_OK, RESULT_FAIL, RESULT_REVIEW = "Đạt", "Chưa khớp", "Cần xem lại"
 DIFFERENCE = "Chênh lệch: "
 TEXT_NUMBER = "Có số nhập dạng chữ: kiểm tra lại"
+UNREADABLE = "Ô {cell} có “{text}”: không rõ là số nào, hãy gõ số liền"
+SHOWN_TEXT = 15  # characters of an unreadable input the note repeats
 _COMPARE = {"==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}
 _SPACES = ("\u00a0", "\u202f")  # non-breaking spaces: typed, pasted, or a locale's thousands separator
 _GROUPS = 5  # thousand groups written by ``vn_number_text`` (up to 999.999.999.999.999)
@@ -52,8 +58,11 @@ def difference_formula(rule: Rule, helpers: dict[str, str]) -> str:
     return f"=({side(rule.expression.lhs)})-({side(rule.expression.rhs)})"
 
 
-def rule_formulas(rule: Rule, helpers: dict[str, str], diff_cell: str, status_cell: str, decimals: int) -> tuple[str, str]:
-    """Excel formulas giving the status of ``rule`` and, when it fails, the difference held in ``diff_cell``."""
+def rule_formulas(
+    rule: Rule, helpers: dict[str, str], diff_cell: str, status_cell: str, decimals: int, inputs: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """Excel formulas giving the status of ``rule`` and, when it fails, the difference held in
+    ``diff_cell``; with ``inputs`` (code -> input cell), a text that is no number is named."""
     fail = RESULT_REVIEW if rule.severity == C.Severity.WARNING else RESULT_FAIL
     status = f'IF(ROUND({diff_cell},6){_COMPARE[rule.expression.op]}0,"{RESULT_OK}","{fail}")'
     skip = rule.blank.excel_condition([helpers[code] for code in rule.codes])  # COUNT: numbers only, not ""
@@ -61,8 +70,20 @@ def rule_formulas(rule: Rule, helpers: dict[str, str], diff_cell: str, status_ce
         status = f'IF({skip},"",{status})'
     status = f'IF(ISERROR({diff_cell}),"{fail}",{status})'
     shown = f'"{DIFFERENCE}"&IF({diff_cell}>0,"+",IF({diff_cell}<0,"-",""))&{vn_number_text(diff_cell, decimals)}'
-    note = f'IF(ISERROR({diff_cell}),"{TEXT_NUMBER}",IF({status_cell}="{fail}",{shown},""))'
+    note = f'IF(ISERROR({diff_cell}),{unreadable_note(rule, helpers, inputs or {})},IF({status_cell}="{fail}",{shown},""))'
     return "=" + status, "=" + note
+
+
+def unreadable_note(rule: Rule, helpers: dict[str, str], inputs: dict[str, str]) -> str:
+    """A formula naming the first input of ``rule`` holding text that is no number, with its
+    text (``UNREADABLE``); ``TEXT_NUMBER`` when none can be named."""
+    note = f'"{TEXT_NUMBER}"'
+    for code in reversed([code for code in dict.fromkeys(rule.codes) if code in inputs]):
+        cell = inputs[code]
+        head, tail = UNREADABLE.split("{text}")
+        text = f'"{head.format(cell=cell)}"&LEFT(TRIM({cell}),{SHOWN_TEXT})&"{tail}"'
+        note = f"IF(AND(ISNA({helpers[code]}),ISTEXT({cell})),{text},{note})"
+    return note
 
 
 def vn_number_text(cell: str, decimals: int = 0) -> str:

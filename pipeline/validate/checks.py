@@ -27,7 +27,7 @@ from pipeline.core.constants import (
 )
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
-from pipeline.core.vnformat import format_number
+from pipeline.core.vnformat import format_number, format_typed
 from pipeline.form.model import FormDefinition, Indicator, Unit
 from pipeline.form.period import period_code, period_label
 from pipeline.ingest.extract import RawReturn, RawValue
@@ -62,6 +62,8 @@ class FileOutcome:
     file_mtime: float = 0.0  # the file's modification time, when saved times tie
     readable: bool = True  # False: the file could not be read as a workbook at all
     identity_doubted: bool = False  # it names two units (heading or properties): never supersedes a consistent return
+    rejected: tuple[Value, ...] = ()  # cells with something typed that could not be used (their value: as typed)
+    forwarded: str = ""  # the provenance note of a consolidation forwarded with ``tonghop forward``
 
     @property
     def accepted(self) -> bool:
@@ -136,15 +138,23 @@ def _judge(
             problem(Msg.META_006, Severity.INFO, file=file, unit_code=code, found=meta.get(META_FINGERPRINT), expected=form.fingerprint)
         )
     if not raw.tables:
-        return None, [*found, problem(Msg.META_008, severity, file=file, unit_code=code)]
+        return None, [*found, _no_table(raw, severity, code)]
     return unit, found
 
 
+def _no_table(raw: RawReturn, severity: str, code: str) -> Problem:
+    """No table to read: at the cell where ``Số liệu`` was expected when the codes were found."""
+    missing = raw.no_value_column
+    if missing is None:
+        return problem(Msg.META_008, severity, file=raw.file, unit_code=code)
+    place = {"file": raw.file, "sheet": raw.no_value_sheet, "cell": missing.cell, "row": missing.header + 1}
+    return problem(Msg.META_021, severity, unit_code=code, found=missing.found or "trống", code_column=missing.code_column, **place)
+
+
 def shown(raw: object) -> str:
-    """A cell's content as the officer sees it: numbers the Vietnamese way, text as typed."""
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw == raw:
-        return format_number(int(raw) if float(raw).is_integer() else raw)
-    return "" if raw is None else str(raw)
+    """A cell's content as the officer sees it: numbers the Vietnamese way with every digit
+    Excel shows, dates as 15/11/2023, text as typed."""
+    return format_typed(raw)
 
 
 def _loc(item: RawValue, file: str, unit: Unit, form: FormDefinition | None = None) -> dict:
@@ -182,11 +192,7 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
         found += [problem(Msg.VALUE_001, Severity.ERROR, **loc)] if ind.required else []
         return None, found
     if parsed.kind == Kind.ERROR:
-        msg = parsed.msg or Msg.VALUE_002
-        return None, [
-            *found,
-            problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc),
-        ]
+        return None, [*found, _refused(parsed, typed, ind, loc)]
     if parsed.kind == Kind.INTERPRETED:
         found.append(problem(Msg.VALUE_006, Severity.INFO, value=typed, number=format_number(parsed.value), how=parsed.how, **loc))
     if ind.type != TYPE_TEXT and isinstance(parsed.value, (int, float)):
@@ -195,6 +201,16 @@ def check_value(item: RawValue, ind: Indicator, file: str, unit: Unit) -> tuple[
             found.append(problem(Msg.VALUE_005, Severity.ERROR, value=format_number(parsed.value), bounds=_bounds_text(ind), **loc))
             return None, found
     return parsed.value, found
+
+
+def _refused(parsed: ParsedValue, typed: str, ind: Indicator, loc: dict) -> Problem:
+    """The finding on a value that is not used: an error, except money wording on a count (a
+    warning: the text is readable, but probably money typed in the count's row)."""
+    if parsed.msg is Msg.VALUE_020:
+        number = format_number(parsed.reading)
+        return problem(Msg.VALUE_020, Severity.WARNING, value=typed, unit=ind.unit, suffix=parsed.reason, number=number, **loc)
+    msg = parsed.msg or Msg.VALUE_002
+    return problem(msg, Severity.ERROR, value=typed, unit=ind.unit, reason=parsed.reason, **loc)
 
 
 def _parse_with_unit(raw: object, ind: Indicator) -> ParsedValue:
@@ -219,12 +235,34 @@ def _within(value: float, ind: Indicator) -> bool:
     return low <= value and (high is None or value <= high) and abs(value) < 2**53
 
 
+_MONEY_ON_COUNT = Msg.VALUE_020.slug
+
+
+def rejected_value(item: RawValue, issues: list[Problem]) -> Value | None:
+    """The cell of a value refused (an error on it other than a blank required cell, or money
+    words on a count, a warning that leaves the figure out), its value as typed: the rules it is an
+    operand of are not evaluated (``reconcile``), never counted as 0."""
+    if not any((p.severity == Severity.ERROR and p.type != Msg.VALUE_001.slug) or p.type == _MONEY_ON_COUNT for p in issues):
+        return None
+    if _blank(item.raw) and item.stray:  # a figure typed beside its cell: that cell is the one to name
+        cell, typed = item.stray[0]
+        return Value(item.code, shown(typed), item.sheet, cell)
+    return Value(item.code, shown(item.raw), item.sheet, item.cell)
+
+
 def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:
     """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
+    values, found, _rejected = check_cells(raw, unit, form)
+    return values, found
+
+
+def check_cells(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem], list[Value]]:
+    """``check_values``, and the cells refused (``rejected_value``)."""
     expected = {ind.code for ind in form.indicators_for(unit.level)}
     level_label = form.level_label(unit.level).lower()
     values: list[Value] = []
     found: list[Problem] = []
+    rejected: list[Value] = []
     first: dict[str, RawValue] = {}
     for item in raw.values:
         if item.code in first:
@@ -240,6 +278,8 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         found.extend(issues)
         if value is not None:
             values.append(Value(item.code, value, item.sheet, item.cell))
+        elif issues and (refused := rejected_value(item, issues)):
+            rejected.append(refused)
     for ind in form.indicators_for(unit.level):
         if ind.code not in first and ind.required:
             found.append(problem(Msg.VALUE_012, Severity.ERROR, file=raw.file, code=ind.code, unit_code=unit.code, label=ind.display_label))
@@ -247,7 +287,7 @@ def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list
         found.append(problem(Msg.VALUE_010, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
     for item in raw.uncoded:
         found.append(problem(Msg.VALUE_015, Severity.WARNING, value=shown(item.raw), **_loc(item, raw.file, unit)))
-    return values, found
+    return values, found, rejected
 
 
 def _unfilled(raw: RawReturn) -> bool:
@@ -271,15 +311,23 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     doubts = identity_doubts(raw, unit, ctx.folded_names)
     found.extend(doubts)
     values: list[Value] = []
+    rejected: list[Value] = []
     if unit is not None and _unfilled(raw):  # a blank template sent by mistake, or kept beside the returns
         found.append(problem(Msg.VALUE_017, severity, file=raw.file, unit_code=unit.code, unit_name=unit.name))
         unit = None
     if unit is not None:
-        values, issues = check_values(raw, unit, ctx.form_for(meta.get(META_PERIOD)))
+        values, issues, rejected = check_cells(raw, unit, ctx.form_for(meta.get(META_PERIOD)))
         found.extend(issues)
     code = unit.code if unit else meta.get(META_UNIT_CODE, "")
+    if unit is not None and raw.renamed_header:
+        sheet, cell, header = raw.renamed_header
+        found.append(problem(Msg.META_020, Severity.INFO, file=raw.file, sheet=sheet, cell=cell, unit_code=code, header=header,
+                             column=cell.rstrip("0123456789")))  # fmt: skip
     found += [
         problem(Msg.META_013, Severity.WARNING, file=raw.file, sheet=name, unit_code=code, data_sheet=raw.data_sheet)
         for name in raw.unused_sheets
     ]
-    return FileOutcome(raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts))
+    return FileOutcome(
+        raw.file, unit, meta, tuple(values), tuple(found), raw.modified, identity_doubted=bool(doubts), rejected=tuple(rejected),
+        forwarded=raw.forwarded,
+    )  # fmt: skip

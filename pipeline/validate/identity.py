@@ -17,7 +17,7 @@ from pipeline.ingest.recognise import fold, reporting_unit
 def identity_doubts(raw: RawReturn, unit: Unit | None, listed: Mapping[str, frozenset[str]]) -> list[Problem]:
     """Warnings when a return names two units: its hidden sheet and its document properties, or
     its metadata and the "Đơn vị báo cáo" line of its heading. Such a return never supersedes a
-    consistent one (``select_latest``).
+    consistent one (``choose.select_latest``).
 
     :param listed: level -> the folded names of the listed units (``Context.folded_names``).
     """

@@ -15,6 +15,7 @@ from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number, format_signed
 from pipeline.form.expression import Term
 from pipeline.form.model import FormDefinition, Rule
+from pipeline.validate.blocked import blocking, incomplete, lacking, not_evaluated
 
 RELATION_COLUMNS = [
     "rule",
@@ -73,15 +74,20 @@ def _problem(rule: Rule, form: FormDefinition, row: dict, where: str, **place) -
     )  # fmt: skip
 
 
-def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinition) -> tuple[pd.DataFrame, list[Problem]]:
+def check_returns(
+    values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinition, rejected: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Each return's rules. ``values``: unit_code, code, value, sheet, cell; ``returns``: unit_code, level, file.
 
     Each rule is evaluated once over all returns of a level; only failures are looked at row by row.
+    A return with a rejected operand of a rule (``rejected``: ``blocked.REJECTED_COLUMNS``) does not
+    have that rule evaluated: status ``not_evaluated`` and an information (``blocked.not_evaluated``).
     """
     frames, found = [], []
     numbers = values.assign(value=pd.to_numeric(values["value"], errors="coerce"))
     wide = numbers.pivot(index="unit_code", columns="code", values="value") if len(values) else pd.DataFrame()
     wide = wide.reindex(returns["unit_code"]) if len(returns) else wide
+    refused = _refused_by_unit(rejected)
     for level, group in returns.groupby("level", sort=False):
         for rule in form.return_rules(level):
             result = evaluate_wide(rule, wide.loc[group["unit_code"]])
@@ -90,6 +96,7 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
                 frame[column] = result[column].to_numpy()
             frame = frame.assign(rule=rule.id, scope=RuleScope.RETURN.value, level="", expression=rule.expression.source, op=rule.expression.op,
                                  severity=str(rule.severity), message=rule.message)  # fmt: skip
+            found += _not_evaluated(rule, form, frame, refused)
             frames.append(frame)
             failed = frame[frame["status"] == RuleStatus.FAILED]
             if len(failed):
@@ -98,18 +105,52 @@ def check_returns(values: pd.DataFrame, returns: pd.DataFrame, form: FormDefinit
     return rows, found
 
 
+def _not_evaluated(rule: Rule, form: FormDefinition, frame: pd.DataFrame, refused: dict[str, list[tuple]]) -> list[Problem]:
+    """Mark ``not_evaluated`` the rows of ``frame`` (one rule, one return each) whose return has a
+    rejected operand of ``rule``, in place; their findings, in the rows' order."""
+    found, hits = [], []
+    if not refused:
+        return found
+    for i, (unit, file) in enumerate(zip(frame["unit_code"], frame["file"], strict=True)):
+        if unit in refused and (cells := blocking(rule, refused[unit])):
+            hits.append(i)
+            found.append(not_evaluated(rule, form, cells, file, unit))
+    if hits:
+        frame.loc[frame.index[hits], ["lhs", "rhs", "difference"]] = np.nan
+        frame.loc[frame.index[hits], "status"] = RuleStatus.NOT_EVALUATED.value
+    return found
+
+
+def _refused_by_unit(rejected: pd.DataFrame | None) -> dict[str, list[tuple]]:
+    """Unit code -> its rejected cells (``code, value, sheet, cell``)."""
+    if rejected is None or rejected.empty:
+        return {}
+    by_unit: dict[str, list[tuple]] = {}
+    for unit, code, value, sheet, cell in zip(*(rejected[c] for c in ("unit_code", "code", "value", "sheet", "cell")), strict=True):
+        by_unit.setdefault(unit, []).append((code, value, sheet, cell))
+    return by_unit
+
+
 def one_return_problems(
-    values: list[tuple[str, object, str, str]], unit_code: str, level: str, file: str, form: FormDefinition
+    values: list[tuple[str, object, str, str]],
+    unit_code: str,
+    level: str,
+    file: str,
+    form: FormDefinition,
+    rejected: list[tuple[str, object, str, str]] = (),
 ) -> list[Problem]:
     """The rules of one return checked on its own (``tonghop check``, an upload): the findings
     ``check_returns`` gives that return, from the scalar evaluator that the rules across levels
     use (a pandas pass per rule costs some 100 ms for a single return). ``values``: code, value,
-    sheet, cell, as ``checks.Value``."""
+    sheet, cell, as ``checks.Value``; ``rejected``: the cells refused, alike (``FileOutcome.rejected``)."""
     numbers = pd.to_numeric(pd.Series([v[1] for v in values], dtype=object), errors="coerce")
     number_of = {v[0]: None if pd.isna(n) else float(n) for v, n in zip(values, numbers, strict=True)}
     places = {v[0]: (v[2], v[3]) for v in values}
     found = []
     for rule in form.return_rules(level):
+        if cells := blocking(rule, rejected):
+            found.append(not_evaluated(rule, form, cells, file, unit_code))
+            continue
         result = rule.expression.evaluate(lambda code, _level: number_of.get(code), rule.blank)
         if result.status != RuleStatus.FAILED:
             continue
@@ -142,8 +183,14 @@ def _return_problems(rule: Rule, form: FormDefinition, failed: pd.DataFrame, val
     return found
 
 
-def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) -> tuple[list[dict], list[Problem]]:
-    """Rules on each level's total (``levels`` plus ``all``), then the rules across levels."""
+def check_totals(
+    totals: pd.DataFrame, form: FormDefinition, levels: list[str], rejected: pd.DataFrame | None = None
+) -> tuple[list[dict], list[Problem]]:
+    """Rules on each level's total (``levels`` plus ``all``), then the rules across levels.
+
+    The totals leave rejected values out (``rejected``: ``blocked.REJECTED_COLUMNS``); a rule that
+    fails on totals lacking a rejected value of its codes says so, naming them (``blocked.incomplete``).
+    """
     rows, found = [], []
     wide = totals.pivot_table(index="level", columns="code", values="value", aggfunc="first") if len(totals) else pd.DataFrame()
     for level in [*levels, LEVEL_ALL]:
@@ -154,14 +201,20 @@ def check_totals(totals: pd.DataFrame, form: FormDefinition, levels: list[str]) 
             row = _row(rule, RuleScope.LEVEL, level, "", "", res)
             rows.append(row)
             if res.status == RuleStatus.FAILED:
-                where = f"Tổng hợp › {form.level_label(level)}"
-                found.append(_problem(rule, form, row, where, level=level, code=anchor_codes(rule)[0]))
+                place = {"where": f"Tổng hợp › {form.level_label(level)}", "level": level, "code": anchor_codes(rule)[0]}
+                found.append(_total_problem(rule, form, row, lacking(rejected, [(c, level) for c in rule.codes]), place))
     lookup = {(r.code, r.level): r.value for r in totals.itertuples()}
     for rule in form.level_rules():
         res = rule.expression.evaluate(lambda code, level: lookup.get((code, level)), rule.blank)
         row = _row(rule, RuleScope.LEVELS, "", "", "", res)
         rows.append(row)
         if res.status == RuleStatus.FAILED:
-            level = rule.expression.refs[0][1] or ""
-            found.append(_problem(rule, form, row, "Tổng hợp › so sánh các cấp", level=level, code=rule.codes[0]))
+            place = {"where": "Tổng hợp › so sánh các cấp", "level": rule.expression.refs[0][1] or "", "code": rule.codes[0]}
+            found.append(_total_problem(rule, form, row, lacking(rejected, rule.expression.refs), place))
     return rows, found
+
+
+def _total_problem(rule: Rule, form: FormDefinition, row: dict, missing: pd.DataFrame, place: dict) -> Problem:
+    """A rule failed on a total: ``incomplete`` when the total lacks rejected values of its codes."""
+    where = place.pop("where")
+    return incomplete(rule, form, row, where, missing, **place) if len(missing) else _problem(rule, form, row, where, **place)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from pipeline.web.base import admin_required, store
+from pipeline.web.jobs import ACTORS
 
 bp = Blueprint("audit", __name__)
 
@@ -18,7 +19,6 @@ ACTIONS = {
     "return": "Trả lại để sửa",
     "consolidate": "Tổng hợp",
 }
-ACTORS = {"office": "Văn phòng", "unit": "Đơn vị (qua đường dẫn)"}
 
 
 @bp.get("/rounds/<round_id>/audit")

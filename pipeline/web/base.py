@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.text import visible_text
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.store import Store
@@ -136,7 +137,17 @@ def vn_number(value: object) -> str:
     return str(value)
 
 
+def shown(value: object) -> object:
+    """What a page shows of each ``{{ … }}`` (Jinja's ``finalize``): a text as ``visible_text``
+    keeps it (no bidirectional or invisible characters, whoever typed it), anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    cleaned = visible_text(value, lines=True)
+    return value if cleaned is value else type(value)(cleaned)  # Markup stays Markup
+
+
 def install(app: Flask) -> None:
+    app.jinja_env.finalize = shown
     app.before_request(_login)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _error)

@@ -1,15 +1,16 @@
 """The round's board (office): every unit with where it stands, filters and sorting, the
-reminder text, the office's upload of many files, consolidation and its outputs, the templates,
-and the printable page of links."""
+reminder text, the office's upload of many files, consolidation (a job outside the request,
+``jobs``) and its outputs, the templates, and the printable page of links (in pages, ``linkpages``)."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
-import segno
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from pipeline import rounds
@@ -17,6 +18,8 @@ from pipeline.core.constants import RoundStatus
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.figures import key_totals
 from pipeline.web.base import admin_required, store
+from pipeline.web.jobs import job_view, running_message
+from pipeline.web.linkpages import page_number, page_of, qr_code
 
 bp = Blueprint("board", __name__)
 
@@ -29,17 +32,16 @@ SORTS = {
     "errors": lambda r: (-r.errors, -r.warnings),
 }
 TO_REMIND = (RoundStatus.MISSING, RoundStatus.ERRORS, RoundStatus.RETURNED)
+LINKS_CSV_BATCH = 500  # units whose links are made (and sent) at a time in links.csv
 
 
 def output_dir(round_id: str) -> Path:
     return current_app.config["DATA_DIR"] / "output" / round_id
 
 
-def outputs(round_id: str) -> list[str]:
-    folder = output_dir(round_id)
-    if not folder.is_dir():
-        return []
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+def outputs(round_id: str) -> list[rounds.OutputFile]:
+    """The round's outputs offered for download, people's files first."""
+    return rounds.round_outputs(output_dir(round_id))
 
 
 def reminder(rnd, rows) -> str:
@@ -70,12 +72,14 @@ def show(round_id: str, message: str = ""):
     wanted = request.args.get("status", "")
     shown = [r for r in rows if r.status.value == wanted] if wanted else rows
     sort = request.args.get("sort", "list")
+    job = rounds.latest_consolidation(store(), round_id)
     if SORTS.get(sort):
         shown = sorted(shown, key=SORTS[sort])
     return render_template(
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
         sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message,
-        totals=key_totals(store(), round_id, rows),
+        totals=key_totals(store(), round_id, rows), job=job_view(job),
+        again=running_message(job) if request.args.get("dang_chay") and rounds.is_running(job) else "",
         units_url=url_for("office_unit.show", round_id=round_id, code="-").removesuffix("-"),  # built once, not per row
     ), 400 if message else 200  # fmt: skip
 
@@ -98,7 +102,7 @@ def upload(round_id: str):
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
         return show(round_id, message="Chưa chọn tệp nào. Hãy chọn hoặc kéo thả các tệp báo cáo rồi bấm Gửi.")
-    verdicts = [rounds.submit(store(), round_id, f.read(), f.filename, sender="office") for f in files]
+    verdicts = [v for f in files for v in rounds.submit_received(store(), round_id, f.read(), f.filename, sender="office")]
     sent = ",".join(str(v.submission_id) for v in verdicts)
     return redirect(url_for("board.show", round_id=round_id, gui=sent) + "#da-nhan", code=303)
 
@@ -106,16 +110,28 @@ def upload(round_id: str):
 @bp.post("/rounds/<round_id>/consolidate")
 @admin_required
 def consolidate(round_id: str):
-    rounds.consolidate_round(store(), round_id, output_dir(round_id))
-    return redirect(url_for("board.show", round_id=round_id) + "#ket-qua")
+    """Start the round's consolidation as a job in a thread of its own (no request waits for
+    it), then the board, which shows its progress; a press while it runs shows the running job."""
+    job, started = rounds.begin_consolidation(store(), round_id, actor="office")
+    if started:
+        work = threading.Thread(
+            target=rounds.run_consolidation, args=(store(), job.id, round_id, output_dir(round_id)), kwargs={"actor": "office"},
+            name=f"tonghop-consolidate-{round_id}", daemon=True,
+        )  # fmt: skip
+        work.start()
+    again = {} if started else {"dang_chay": 1}
+    return redirect(url_for("board.show", round_id=round_id, **again) + "#ket-qua", code=303)
 
 
 @bp.get("/rounds/<round_id>/output/<path:name>")
 @admin_required
 def output(round_id: str, name: str):
-    store().round(round_id)
-    if name not in outputs(round_id):
+    """One of the round's outputs (only those ``rounds.round_outputs`` lists: never another file)."""
+    if name not in {o.name for o in outputs(round_id)}:
         abort(404)
+    if name == rounds.NOTICES_ZIP:
+        return Response(rounds.notices_zip(output_dir(round_id)), mimetype="application/zip",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})  # fmt: skip
     return send_from_directory(output_dir(round_id), name, as_attachment=True)
 
 
@@ -136,22 +152,35 @@ def templates_zip(round_id: str):
 @bp.get("/rounds/<round_id>/links")
 @admin_required
 def links(round_id: str):
+    """One page of the units' links (``?page=``, ``?q=`` a name or code), each with its QR code."""
     rnd = store().round(round_id)
-    rows = rounds.links(store(), round_id, base_url())
-    cards = [(code, name, url, segno.make(url, error="m").svg_inline(scale=3)) for code, name, url in rows]
-    return render_template("links.html", rnd=rnd, cards=cards)
+    page = page_of(store().units(round_id), request.args.get("q", ""), request.args.get("page", 1))
+    rows = rounds.links(store(), round_id, base_url(), units=[u.code for u in page.units]) if page.units else []
+    cards = [(code, name, url, qr_code(url)) for code, name, url in rows]
+    return render_template("links.html", rnd=rnd, cards=cards, page=page)
 
 
 @bp.get("/rounds/<round_id>/links.csv")
 @admin_required
 def links_csv(round_id: str):
-    rows = rounds.links(store(), round_id, base_url())
+    """Every unit's link, sent as it is made (a round of thousands of units starts at once)."""
+    codes = [u.code for u in store().units(round_id)]
     name = f"duong_dan_{round_id}.csv"
-    return Response(rounds.links_csv(rows), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
+    rows = _csv_batches(store(), round_id, base_url(), codes)
+    return Response(rows, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def _csv_batches(opened, round_id: str, base: str, codes: list[str]) -> Iterator[bytes]:
+    """links.csv in pieces of ``LINKS_CSV_BATCH`` units: the header (and BOM) with the first."""
+    for start in range(0, max(len(codes), 1), LINKS_CSV_BATCH):
+        batch = codes[start : start + LINKS_CSV_BATCH]
+        text = rounds.links_csv(rounds.links(opened, round_id, base, units=batch) if batch else [])
+        yield text if start == 0 else text.split(b"\r\n", 1)[1]
 
 
 @bp.post("/rounds/<round_id>/units/<code>/reissue")
 @admin_required
 def reissue(round_id: str, code: str):
     rounds.links(store(), round_id, base_url(), units=[code], reissue=True)
-    return redirect(url_for("board.links", round_id=round_id) + f"#u{code}")
+    page = page_number(store().units(round_id), code)
+    return redirect(url_for("board.links", round_id=round_id, page=page) + f"#u{code}")

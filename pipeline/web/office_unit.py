@@ -1,17 +1,24 @@
-"""The office's page of one unit: every version it sent (time, sender, accepted, findings) and
-the two actions: approve, or return for correction with a note the unit sees on its page."""
+"""The office's page of one unit: every version it sent (numbered among the unit's own uploads,
+time, sender, accepted, findings with their rule ids and cells) and the two actions: approve
+(a version with errors only once the office ticks that it saw them; never the approved one
+again), or return for correction with a note the unit sees on its page. After either, the page
+says what was done (post, redirect, get)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from pipeline import rounds
-from pipeline.core.errors import PipelineError
+from pipeline.core import settings
+from pipeline.core.errors import Msg, PipelineError
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import changes
+from pipeline.rounds.history import sender_of, upload_numbers
 from pipeline.web.base import admin_required, store
+from pipeline.web.plain import unit_lines
 
 bp = Blueprint("office_unit", __name__)
+DONE = {"approve": Msg.WEB_050, "return": Msg.WEB_051}  # what the page says after each action
 
 
 def versions(round_id: str, code: str):
@@ -21,12 +28,17 @@ def versions(round_id: str, code: str):
 
 @bp.get("/rounds/<round_id>/units/<code>")
 @admin_required
-def show(round_id: str, code: str, error: str = ""):
+def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
+    """The page; ``confirm``: the version whose approval waits for the office to tick that it saw its errors."""
     rnd = store().round(round_id)
     row = unit_status(store(), round_id, code)
     sent = versions(round_id, code)
     changed = changes(store(), round_id, [s for s in sent if s.unit_code == code])
-    page = render_template("office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error)
+    page = render_template(
+        "office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error, confirm=confirm,
+        number=upload_numbers(store(), round_id, sent), sender_of=sender_of, names={u.code: u.name for u in store().units(round_id)},
+        note_limit=settings.LIMIT_NOTE_CHARS, unit_lines=unit_lines,
+    )  # fmt: skip
     return page, 400 if error else 200
 
 
@@ -34,11 +46,16 @@ def show(round_id: str, code: str, error: str = ""):
 @admin_required
 def review(round_id: str, code: str):
     submission = request.form.get("submission", "")
+    chosen = int(submission) if submission.isdigit() else None
+    action = request.form.get("action", "")
     try:
-        rounds.review(
-            store(), round_id, code, request.form.get("action", ""), request.form.get("note", ""),
-            submission_id=int(submission) if submission.isdigit() else None,
+        row = rounds.review(
+            store(), round_id, code, action, request.form.get("note", ""), submission_id=chosen,
+            errors_seen=request.form.get("errors_seen") == "yes",
         )  # fmt: skip
     except PipelineError as err:
-        return show(round_id, code, error=str(err))
+        return show(round_id, code, error=str(err), confirm=chosen)
+    reviewed = chosen or row.in_use
+    number = upload_numbers(store(), round_id, [s for s in versions(round_id, code) if s.id == reviewed]).get(reviewed)
+    flash(DONE[action].render(number=number, unit_name=row.unit_name))
     return redirect(url_for("office_unit.show", round_id=round_id, code=code))

@@ -1,6 +1,7 @@
 """A unit's own page, opened through its link ``/u/<token>`` (no account): its name, period and
 deadline, its template, the upload form (as many tries as needed), the verdict of the file just
-sent with each finding and its cell, the history of its uploads and the office's notes.
+sent with each finding in plain words at its cell (``web.plain``), the history of its uploads
+(numbered among its own, older ones folded) and the office's notes.
 ``POST /u/<token>`` with ``Accept: application/json`` answers the verdict as JSON."""
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
 from pipeline import rounds
 from pipeline.rounds.board import sent_by, unit_status
+from pipeline.rounds.history import numbered
 from pipeline.web.base import store, wants_json
+from pipeline.web.plain import grouped
 
 bp = Blueprint("unit_link", __name__)
 
@@ -26,22 +29,27 @@ def _unit(token: str):
     return store().round(round_id), unit
 
 
-def _page(token: str, sent: int | None = None, error: str = "", code: int = 200):
+def _page(token: str, sent: frozenset[int] = frozenset(), error: str = "", code: int = 200):
+    """The page; the verdicts of the uploads ``sent`` on top (one, or each file of a zip; not
+    again in the history below them), each upload numbered among the unit's own ("Lần gửi thứ 2")."""
     rnd, unit = _unit(token)
     row = unit_status(store(), rnd.id, unit.code)
-    history = [s for s in reversed(store().submissions(rnd.id, of_unit=unit.code)) if sent_by(s, unit.code)]
-    verdict = next((s for s in history if s.id == sent), None)  # a stored upload has what the verdict shows
+    own = [s for s in store().submissions(rnd.id, of_unit=unit.code) if sent_by(s, unit.code)]
+    history = list(reversed(own))
+    verdicts = [s for s in own if s.id in sent]  # a stored upload has what the verdict shows
     notes = [s for s in history if s.review == "returned" and s.note]
     return render_template(
-        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=history, notes=notes, verdict=verdict, error=error
-    ), code
+        "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=[s for s in history if s not in verdicts], notes=notes,
+        verdicts=verdicts, error=error, number=numbered(own), grouped=grouped,
+    ), code  # fmt: skip
 
 
 @bp.get("/u/<token>")
 def show(token: str):
     """The page; ``?gui=<id>`` shows the verdict of that upload of this unit (where an upload
-    redirects to, so reloading the page never sends the file again)."""
-    sent = request.args.get("gui", type=int)
+    redirects to, so reloading the page never sends the file again); ``?gui=12,13`` those of the
+    files inside a zip."""
+    sent = frozenset(int(part) for part in request.args.get("gui", "").split(",") if part.strip().isdigit())
     return _page(token, sent=sent)
 
 
@@ -53,10 +61,11 @@ def upload(token: str):
         if wants_json():
             return jsonify({"error": 400, "message": "Chưa chọn tệp báo cáo."}), 400
         return _page(token, error="Chưa chọn tệp báo cáo. Hãy chọn tệp Excel rồi bấm Gửi.", code=400)
-    verdict = rounds.submit(store(), rnd.id, sent.read(), sent.filename, link_unit=unit.code)
-    if wants_json():
-        return jsonify(verdict.as_json())
-    return redirect(url_for("unit_link.show", token=token, gui=verdict.submission_id), code=303)  # post, redirect, get
+    verdicts = rounds.submit_received(store(), rnd.id, sent.read(), sent.filename, link_unit=unit.code)
+    if wants_json():  # a zip of several files: one verdict for each, in ``files``
+        return jsonify(verdicts[0].as_json() if len(verdicts) == 1 else {"files": [v.as_json() for v in verdicts]})
+    gui = ",".join(str(v.submission_id) for v in verdicts)
+    return redirect(url_for("unit_link.show", token=token, gui=gui), code=303)  # post, redirect, get
 
 
 @bp.get("/u/<token>/template.xlsx")

@@ -1,0 +1,68 @@
+"""Zips in the returns folder: each file inside becomes a file of its own, named by its path as
+if the zip were a subfolder (``Báo cáo 3 phường.zip/BC Tân Phong.xlsx``), its own time in the
+zip as its file time, read from the zip in a worker like any file (``ingest.archive``).
+
+Only names ending in ``.zip`` are looked into (the 10,000 other returns of a folder cost nothing
+more); a zip under another name is refused by its reader with the finding that says to extract it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.consolidate.collect import Kept, file_label
+from pipeline.core.errors import WorkbookReadError
+from pipeline.ingest.archive import ARCHIVE_SUFFIX, list_zip, member_data
+from pipeline.ingest.raw import RawWorkbook
+from pipeline.ingest.readers import read_workbook_data
+
+
+@dataclass(frozen=True)
+class Member(Kept):
+    """A file inside a zip (``path``): its entry in each zip on the way (``archive.Listed``), or
+    why it cannot be read (``(kind, reason)``: the whole zip refused, a zip nested too deep)."""
+
+    chain: tuple[zipfile.ZipInfo, ...] = ()
+    failure: tuple[str, str] | None = None
+
+    def read(self) -> RawWorkbook:
+        if self.failure:
+            raise WorkbookReadError(self.failure[1], kind=self.failure[0])
+        return read_workbook_data(member_data(self.path, self.chain), self.label)
+
+
+def is_zip_name(path: Path) -> bool:
+    """Whether a file is looked into as a zip of returns (by its name alone: no file is opened)."""
+    return path.name.lower().endswith(ARCHIVE_SUFFIX)
+
+
+def expand_archives(paths: list[Path], root: Path | None = None) -> list[Path | Kept]:
+    """``paths`` with each zip replaced by the files inside it (``Member``s), in the zip's order.
+
+    A zip that is refused whole (damaged, password, a limit broken: ``archive.list_zip``) stays
+    one ``Member`` whose reading fails with the reason, so it is a finding of its own.
+
+    :param root: the returns folder: names are paths under it (``collect.file_label``).
+    """
+    out: list[Path | Kept] = []
+    for path in paths:
+        if not is_zip_name(path):
+            out.append(path)
+            continue
+        label, named = file_label(path, root)
+        mtime = path.stat().st_mtime
+        try:
+            listed = list_zip(path)
+        except WorkbookReadError as err:
+            out.append(Member(path, label, mtime, named, failure=(err.kind, str(err))))
+            continue
+        if listed is None:  # a workbook named .zip: read as the file it is
+            out.append(path)
+            continue
+        out += [
+            Member(path, f"{label}/{item.name}", item.mtime if item.mtime is not None else mtime, named, item.chain, item.failure)
+            for item in listed
+        ]
+    return out
