@@ -28,8 +28,10 @@ from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 # through another unit's link (ROUND_101) is a finding of the round's submission. A broken
 # crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding. A forward
 # under another committee's identity is refused (FORWARD_020), or with --force a finding (FORWARD_021).
+# A table that cannot be read (CSV_0xx) is refused; a consolidation folder's figures that disagree
+# once read back (REPORT_015-019) are findings of the report.
 EXCEPTION_ONLY = re.compile(
-    r"(FORM|TREE|TEMPLATE|REPORT|OUTPUT|PERIOD|CLI|STORE|UNITS|WEB)_\d{3}|FORWARD_00\d|FORWARD_020|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|FILE_022|XWALK_00\d"
+    r"(FORM|TREE|CSV|TEMPLATE|OUTPUT|PERIOD|CLI|STORE|UNITS|WEB)_\d{3}|REPORT_(?!01[5-9])\d{3}|FORWARD_00\d|FORWARD_020|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|FILE_022|XWALK_00\d"
 )
 FINDINGS = [msg for msg in Msg if not EXCEPTION_ONLY.fullmatch(msg.name)]
 SLUG = re.compile(r"[a-z]+(-[a-z]+)*")

@@ -198,11 +198,16 @@ def test_a_faulty_crosswalk_is_refused_naming_the_row(tmp_path, run_2023, sample
 
 
 def test_an_unreadable_crosswalk_and_one_without_prior_figures_are_refused(tmp_path, sample_dir):
+    folder = tmp_path / "xw_folder.csv"
+    folder.mkdir()
+    with pytest.raises(FormDefinitionError) as raised:
+        load_crosswalk(folder)  # not a file
+    assert message_fields(Msg.XWALK_001, str(raised.value))["where"] == str(folder)
     path = tmp_path / "xw.csv"
-    path.write_bytes(b"old_code,new_code\n3386,M\xe1\n")  # not UTF-8
+    path.write_bytes(b"old_code,new_code\n3386,\x00\x01\n")  # not text
     with pytest.raises(FormDefinitionError) as raised:
         load_crosswalk(path)
-    assert message_fields(Msg.XWALK_001, str(raised.value))["where"] == str(path)
+    assert message_fields(Msg.CSV_001, str(raised.value))["where"] == "xw.csv › dòng 2"
     result = _run("templates", "--period", "2024", "--crosswalk", path, "--out", tmp_path / "tpl")
     assert result.exit_code == 2 and result.output == "Lỗi: " + Msg.XWALK_006.render(where=str(path)) + "\n"
 

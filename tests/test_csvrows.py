@@ -4,6 +4,7 @@ import unicodedata
 
 import pytest
 
+from pipeline.core.errors import FormDefinitionError
 from pipeline.form.csvrows import CSV_ERRORS, read_csv_rows
 
 
@@ -11,13 +12,15 @@ def test_header_and_numbered_rows(tmp_path):
     path = tmp_path / "a.csv"
     decomposed = unicodedata.normalize("NFD", "Tổng")
     path.write_text(f"\ufeff Code ,Label\nA, {decomposed} \n,\n\nB,x\n", encoding="utf-8")
-    assert read_csv_rows(path) == (["Code", "Label"], [(2, {"Code": "A", "Label": "Tổng"}), (5, {"Code": "B", "Label": "x"})])
-    assert read_csv_rows(path, lower=True)[0] == ["code", "label"]
+    header, rows, _ = read_csv_rows(path)
+    assert (header, rows) == (["Code", "Label"], [(2, {"Code": "A", "Label": "Tổng"}), (5, {"Code": "B", "Label": "x"})])
+    assert read_csv_rows(path, lower=True).header == ["code", "label"]
 
 
-def test_unreadable_file_raises_a_csv_error(tmp_path):
-    path = tmp_path / "utf16.csv"
-    path.write_bytes("code,value\nA,1\n".encode("utf-16"))
-    for missing_or_bad in (tmp_path / "none.csv", path):
-        with pytest.raises(CSV_ERRORS):
-            read_csv_rows(missing_or_bad)
+def test_a_missing_file_raises_a_csv_error_and_a_binary_one_a_message(tmp_path):
+    with pytest.raises(CSV_ERRORS):
+        read_csv_rows(tmp_path / "none.csv")
+    path = tmp_path / "bin.csv"
+    path.write_bytes(b"code,value\n\x00\x01\x02\x03")
+    with pytest.raises(FormDefinitionError):
+        read_csv_rows(path)

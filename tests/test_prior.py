@@ -107,7 +107,9 @@ def test_missing_and_unreadable(tmp_path):
     with pytest.raises(FormDefinitionError, match="khong_co.csv"):
         load_prior(tmp_path / "khong_co.csv")
     path = tmp_path / "utf16.csv"
-    path.write_bytes("code,level,value\nA,all,1\nB,tổng,2\n".encode("utf-16"))
+    path.write_bytes("code,level,value\nA,all,1\nB,tổng,2\n".encode("utf-16"))  # Excel's "Unicode Text": read
+    assert load_prior(path).by_level == {("A", "all"): 1, ("B", "tổng"): 2}
+    path.write_bytes("code,level,value\nA,all,1\nB,tổng,2\n".encode("utf-16")[:-3])  # cut inside a letter
     with pytest.raises(FormDefinitionError, match="utf16.csv"):
         load_prior(path)
 

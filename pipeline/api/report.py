@@ -10,9 +10,10 @@ from pipeline.api.base import PathLike
 from pipeline.appendix.dating import ReportDate, default_report_date, given_date
 from pipeline.appendix.document import DOCX_NAME, write_appendix
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.findings import Problem
 from pipeline.core.vnformat import vietnam_today
 from pipeline.form.period import Period
-from pipeline.outputs.readback import read_consolidation
+from pipeline.outputs.readback import read_back
 
 
 def _report_date(text: str | date | None) -> date | None:
@@ -26,10 +27,12 @@ def _report_date(text: str | date | None) -> date | None:
 
 @dataclass(frozen=True)
 class AppendixRun:
-    """The Word appendix written: its path, and its date with why that date."""
+    """The Word appendix written: its path, its date with why that date, and the warnings on
+    the figures read back (a hand-edited or Excel-saved ``totals.csv``), also in the appendix."""
 
     path: Path
     date: ReportDate
+    warnings: tuple[Problem, ...] = ()
 
 
 def write_report(
@@ -46,17 +49,19 @@ def write_report(
     :param when: the document's date, ``DD/MM/YYYY`` or a ``date``; by default today, or the
         round's deadline (else the period's end) when today is long after it (``default_report_date``).
     :param number: the document's number, e.g. ``481/BC-MTTQ-BTT``.
-    :raises PipelineError: the folder is not a consolidation, the date is invalid, or the file cannot be written.
+    :raises PipelineError: the folder is not a consolidation (or one of its files cannot be read,
+        named with its line), the date is invalid, or the file cannot be written.
     """
     day = _report_date(when)
-    result = read_consolidation(consolidated_dir)
+    read = read_back(consolidated_dir)
+    result = read.result
     if day is not None:
         dated = given_date(day)
     else:
         period = result.form.period or Period.parse(result.period)
         dated = default_report_date(period, getattr(result, "deadline", None), today or vietnam_today())
     path = write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, dated.day, number)
-    return AppendixRun(path, dated)
+    return AppendixRun(path, dated, tuple(read.warnings))
 
 
 def make_report(

@@ -199,6 +199,8 @@ def report(consolidated_dir, out, when, number) -> None:
         run = api.write_report(consolidated_dir, out=out, when=when, number=number)
     except PipelineError as err:
         _fail(err)
+    for warning in run.warnings:
+        echo(f"  [{warning.severity.label}] {warning.message}")
     echo(run.date.why)
     echo(f"Đã ghi phụ lục số liệu: {run.path}")
 

@@ -101,7 +101,10 @@ class Msg(Enum):
 
     # Form definition and unit list (raised as FormDefinitionError).
     FORM_001 = ("Missing definition file", "[{where}] Không tìm thấy tệp định nghĩa biểu mẫu. Hãy kiểm tra lại đường dẫn --form.")
-    FORM_002 = ("Missing columns", "[{where}] Thiếu cột: {columns}. Dòng đầu của tệp phải là: {expected}.")
+    FORM_002 = (
+        "Missing columns",
+        "[{where}] Thiếu cột: {columns}. Dòng đầu của tệp phải là: {expected} (dòng đầu đang là '{header}', {found}).",
+    )
     FORM_003 = ("Duplicate code", "[{where}] Mã '{code}' bị trùng (đã có ở dòng {first_row}). Mỗi mã chỉ được khai báo một lần.")
     FORM_004 = (
         "Unknown code in rule",
@@ -162,6 +165,47 @@ class Msg(Enum):
     TREE_004 = (
         "Group without units",
         "[{where}] Dòng '{code}' để trống cột level nên là một đơn vị cấp trên không gửi báo cáo, nhưng không dòng nào ghi '{code}' ở cột parent. Nếu đơn vị này gửi báo cáo, hãy ghi cấp của nó ({allowed}); nếu không, hãy xóa dòng hoặc ghi '{code}' vào cột parent của các đơn vị thuộc nó.",
+    )
+
+    # A table the office gives or gets back from Excel: a CSV in any of the encodings and
+    # separators Excel writes, or a workbook (``form/csvread.py``; raised as FormDefinitionError).
+    CSV_001 = (
+        "Table not text",
+        '[{where}] Tệp không phải là tệp CSV hay tệp Excel đọc được: có byte 0 hoặc ký tự điều khiển, như một tệp PDF, ảnh hay tệp nén. Hãy mở tệp bằng Excel rồi lưu lại bằng "CSV UTF-8 (Comma delimited)" hoặc "Excel Workbook (.xlsx)".',
+    )
+    CSV_002 = (
+        "Table in an unknown encoding",
+        "[{where}] Tệp không phải UTF-8, và đọc theo bảng mã tiếng Việt của Windows (Windows-1258) thì có chữ lạ: '{sample}'. Có thể tệp dùng bảng mã cũ (TCVN3/ABC, VNI). Hãy chuyển sang Unicode (ví dụ bằng Unikey) rồi lưu bằng \"CSV UTF-8 (Comma delimited)\".",
+    )
+    CSV_003 = (
+        "Table broken after its encoding mark",
+        '[{where}] Tệp ghi ở đầu là mã {encoding} nhưng từ đây không đọc được theo mã đó (tệp bị cắt hoặc ghép từ nhiều tệp). Hãy mở tệp bằng Excel rồi lưu lại bằng "CSV UTF-8 (Comma delimited)".',
+    )
+    CSV_004 = (
+        "Workbook unreadable",
+        '[{where}] Không đọc được tệp Excel: tệp có mật khẩu hoặc bị hỏng. Hãy mở tệp bằng Excel, bỏ mật khẩu nếu có, rồi lưu lại (hoặc lưu bằng "CSV UTF-8 (Comma delimited)").',
+    )
+    CSV_005 = (
+        "Table too large",
+        "[{where}] Tệp quá lớn ({size}, giới hạn {limit}). Hãy chỉ giữ các cột và dòng cần dùng rồi lưu lại.",
+    )
+    CSV_006 = (
+        "Table row unreadable",
+        "[{where}] Dòng này không đọc được: có ô dài quá {limit} ký tự (thường do thiếu một dấu ngoặc kép đóng). Hãy mở tệp bằng Excel, sửa dòng này rồi lưu lại.",
+    )
+    CSV_007 = (
+        "Workbook without a sheet",
+        "[{where}] Tệp Excel không có trang tính nào có dữ liệu. Hãy ghi dòng tiêu đề ở dòng 1 của trang tính đầu tiên.",
+    )
+    CSV_008 = ("CSV found", "tệp {kind}, phân cách bằng {separator}")
+    CSV_009 = ("Workbook found", "tệp Excel, trang tính '{sheet}'")
+    CSV_010 = (
+        "Figure reads two ways",
+        "[{where}] Giá trị '{value}' ở cột {column} đọc được hai cách: {decimal} hoặc {whole}, vì không số nào khác trong tệp cho biết dấu '{mark}' là dấu thập phân hay dấu phân cách hàng nghìn. Hãy ghi số viết liền không dấu phân cách (ví dụ {plain}), số thập phân với dấu phẩy (ví dụ 1,5).",
+    )
+    CSV_011 = (
+        "Table sheet too large",
+        "[{where}] Trang tính có {rows} dòng × {columns} cột, vượt giới hạn {max_rows} dòng × {max_columns} cột. Hãy chỉ giữ các dòng, cột cần dùng rồi lưu lại.",
     )
 
     # The returns folder and the files in it.
@@ -752,6 +796,40 @@ class Msg(Enum):
     )
     REPORT_002 = ("Bad date", "Ngày '{value}' không hợp lệ. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2023.")
     REPORT_003 = ("Bad report definition", "[{where}] {reason}. Hãy sửa dòng này trong tệp {file}.")
+    REPORT_010 = (
+        "Output file unreadable",
+        "[{where}] Không đọc được tệp này của kết quả tổng hợp: {reason}. Hãy lấy lại tệp do lệnh 'tonghop consolidate' ghi ra (hoặc chạy lại lệnh đó); nếu phải sửa, hãy lưu lại bằng \"CSV UTF-8 (Comma delimited)\".",
+    )
+    REPORT_011 = (
+        "Output file columns missing",
+        "[{where}] Tệp thiếu cột {missing}: dòng đầu đang là '{header}' ({found}). Hãy lấy lại tệp do lệnh 'tonghop consolidate' ghi ra, hoặc chạy lại lệnh đó.",
+    )
+    REPORT_012 = (
+        "Output figure unreadable",
+        "[{where}] Giá trị '{value}' ở cột {column} không phải là số. Hãy sửa thành số viết liền, ví dụ 862796456, hoặc lấy lại tệp do lệnh 'tonghop consolidate' ghi ra.",
+    )
+    REPORT_013 = (
+        "Output figure reads two ways",
+        "[{where}] Giá trị '{value}' ở cột {column} đọc được hai cách: {decimal} hoặc {whole}, vì tệp đã được lưu lại (thường bằng Excel) và không số nào khác trong tệp cho biết dấu '{mark}' là dấu thập phân hay dấu phân cách hàng nghìn. Hãy sửa thành số viết liền không dấu phân cách (ví dụ {plain}) hoặc lấy lại tệp do lệnh 'tonghop consolidate' ghi ra.",
+    )
+    REPORT_015 = (
+        "Total of all levels differs from the levels",
+        "[{where}] {label}: số tổng của các cấp ghi {total}, nhưng cộng số của từng cấp được {levels_sum} (chênh lệch {difference}). Tệp totals.csv có thể đã bị sửa tay; hãy kiểm tra lại hoặc chạy lại lệnh tổng hợp trước khi dùng số này.",
+        "totals-levels-differ",
+        "Tổng các cấp không khớp",
+    )
+    REPORT_016 = (
+        "Totals differ from the units' values",
+        "[{where}] {label} – {level_label}: totals.csv ghi {total}, nhưng cộng số liệu của các đơn vị trong values.csv được {values_sum} (chênh lệch {difference}). Tệp đã bị sửa tay hoặc Excel đã đổi số khi lưu; hãy kiểm tra lại hoặc chạy lại lệnh tổng hợp trước khi dùng số này.",
+        "totals-values-differ",
+        "Tổng không khớp số liệu đơn vị",
+    )
+    REPORT_017 = (
+        "Figure rounded in scientific notation",
+        "[{where}] Số '{text}' ({what}) được ghi dạng lũy thừa, như Excel ghi số lớn khi cột hẹp, nên có thể đã bị làm tròn: đọc được {value}. Hãy dùng tệp do lệnh 'tonghop consolidate' ghi ra (không mở rồi lưu lại bằng Excel), hoặc chạy lại lệnh tổng hợp.",
+        "figure-rounded",
+        "Số bị làm tròn dạng lũy thừa",
+    )
 
     # A consolidation sent up as the upper committee's return (``tonghop forward``): 001-009
     # raised as PipelineError, 010 on findings of the report written beside the return.

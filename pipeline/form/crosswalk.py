@@ -66,7 +66,8 @@ class Crosswalk:
 
 
 def load_crosswalk(path: str | Path) -> Crosswalk:
-    """Read and check a crosswalk file (UTF-8 CSV with header ``old_code,new_code``).
+    """Read and check a crosswalk file (a CSV with header ``old_code,new_code``, as Excel saves
+    it, or a workbook: ``csvread``).
 
     :raises FormDefinitionError: naming the file and row: unreadable (``XWALK_001``), columns
         missing (``XWALK_002``), a blank code (``XWALK_003``), a pair given twice, even once
@@ -74,7 +75,7 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
     """
     file = Path(path)
     try:
-        header, rows = read_csv_rows(file, lower=True)
+        header, rows, _ = read_csv_rows(file, lower=True, columns=CROSSWALK_COLUMNS)
     except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.XWALK_001.render(where=str(file), reason=str(err))) from err
     missing = [column for column in CROSSWALK_COLUMNS if column not in header]

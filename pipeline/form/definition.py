@@ -21,6 +21,7 @@ from pipeline.core.constants import LEVEL_ALL, NUMERIC_TYPES, TYPES, RuleScope, 
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.vnformat import format_number
 from pipeline.form.charts import CHART_COLUMNS, CHARTS_CSV, ChartSpec, parse_charts
+from pipeline.form.csvread import Given, source_name
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 from pipeline.form.expression import BlankPolicy, ExpressionError, parse_expression
 from pipeline.form.model import FormDefinition, Indicator, Level, Rule, Section, with_check_texts
@@ -38,21 +39,26 @@ FORM_FILES = {
 _YES = {"yes": True, "có": True, "x": True, "1": True, "true": True, "no": False, "không": False, "": False, "0": False, "false": False}
 
 
-def read_definition_csv(path: Path, columns: tuple[str, ...]) -> list[Row]:
-    """Rows of a definition CSV as (line number, row), after checking the header."""
-    if not path.is_file():
+def read_definition_csv(path: Path | Given, columns: tuple[str, ...]) -> list[Row]:
+    """Rows of a definition CSV (or a workbook: a unit list) as (line number, row), after
+    checking the header."""
+    name = source_name(path)
+    if not isinstance(path, Given) and not path.is_file():
         raise FormDefinitionError(Msg.FORM_001.render(where=str(path)))
     try:
-        header, rows = read_csv_rows(path)
+        header, rows, table = read_csv_rows(path, columns=columns)
     except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.FORM_012.render(where=str(path), reason=str(err))) from err
     missing = [c for c in columns if c not in header]
     if missing:
         raise FormDefinitionError(
-            Msg.FORM_002.render(where=f"{path.name} › dòng 1", columns=", ".join(missing), expected=",".join(columns))
-        )
+            Msg.FORM_002.render(
+                where=f"{name} › dòng 1", columns=", ".join(missing), expected=",".join(columns),
+                header=(table.separator or ", ").join(table.header), found=table.found(),
+            )
+        )  # fmt: skip
     if not rows:
-        raise FormDefinitionError(Msg.FORM_011.render(where=path.name))
+        raise FormDefinitionError(Msg.FORM_011.render(where=name))
     return rows
 
 

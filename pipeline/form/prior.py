@@ -1,6 +1,7 @@
 """Figures of the prior period, shown next to this year's inputs and used for outlier checks.
 
-Three CSV shapes are accepted (UTF-8, optional BOM), recognised by their header:
+Three CSV shapes are accepted (as Excel saves a CSV, or a workbook: ``csvread``), recognised
+by their header:
 
 * a previous run's ``totals.csv``: ``code,level,value``;
 * a hand-made file of prior-year figures: ``code,level,period,value[,source]``;
@@ -15,12 +16,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.constants import RUN_JSON, TOTALS_COLUMNS, TOTALS_CSV, VALUES_COLUMNS, VALUES_CSV
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
+from pipeline.form.csvnumbers import FigureError, decimal_mark, read_figure
 from pipeline.form.csvrows import CSV_ERRORS, Row, read_csv_rows
 from pipeline.form.period import Period
 
@@ -34,7 +35,6 @@ SHAPES = (
     (SHAPE_TOTALS, ("code", "level", "value")),
 )
 _EXPECTED = " | ".join((",".join(VALUES_COLUMNS), "code,level,period,value[,source]", ",".join(TOTALS_COLUMNS)))
-_GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
 
 
 @dataclass
@@ -51,19 +51,6 @@ class PriorData:
         return self.by_unit.get((unit_code, code))
 
 
-def _number(text: str) -> float | None:
-    """A CSV value as a number: ``1250000``, ``1250000.0``, ``1.250.000`` or ``1,5``; never
-    ``inf`` or ``nan`` (which ``float`` would accept)."""
-    text = text.replace("\u00a0", "").replace(" ", "")
-    if _GROUPED.fullmatch(text):
-        text = text.replace(".", "")
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _shape(header: list[str], where: str) -> str:
     for shape, columns in SHAPES:
         if all(column in header for column in columns):
@@ -71,13 +58,30 @@ def _shape(header: list[str], where: str) -> str:
     raise FormDefinitionError(Msg.PRIOR_001.render(where=where, header=",".join(header), expected=_EXPECTED))
 
 
-def _read_rows(path: Path) -> tuple[str, list[Row]]:
-    """The shape of the file and its non-blank rows as (line number, row)."""
+def _read_rows(path: Path) -> tuple[str, list[Row], str]:
+    """The shape of the file, its non-blank rows as (line number, row), and the decimal mark of
+    its figures (``csvnumbers.decimal_mark``: ``.`` for a previous run's CSV as tonghop wrote it)."""
     try:
-        header, rows = read_csv_rows(path, lower=True)
+        header, rows, table = read_csv_rows(path, lower=True, columns=SHAPES[-1][1])
     except CSV_ERRORS as err:
         raise FormDefinitionError(Msg.PRIOR_004.render(where=str(path), reason=str(err))) from err
-    return _shape(header, f"{path.name} › dòng 1"), rows
+    shape = _shape(header, f"{path.name} › dòng 1")
+    mark = decimal_mark((row.get("value", "") for _, row in rows), not table.separator or (table.as_written and shape != SHAPE_PRIOR))
+    return shape, rows, mark
+
+
+def _figure(text: str, mark: str, where: str, code: str) -> float:
+    """A prior figure: ``1250000``, ``1.250.000``, ``1,5``, ``8,63E+08`` (``csvnumbers``)."""
+    try:
+        figure = read_figure(text, mark)
+    except FigureError as err:
+        if not err.readings:
+            raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=text, code=code)) from None
+        raise FormDefinitionError(Msg.CSV_010.render(where=where, value=text, column="value", **err.two_ways(text))) from None
+    value = float(figure.text)
+    if not math.isfinite(value):  # 1e400: no figure
+        raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=text, code=code))
+    return value
 
 
 def _put(target: dict, key: tuple[str, str], value: float, first: dict, where: str, code: str, line: int) -> None:
@@ -120,7 +124,7 @@ def run_period(folder: Path) -> str | None:
 
 
 def _load_file(file: Path) -> PriorData:
-    shape, rows = _read_rows(file)
+    shape, rows, mark = _read_rows(file)
     data = PriorData()
     first: dict[tuple[str, str], int] = {}
     periods: dict[str, None] = {}
@@ -132,9 +136,7 @@ def _load_file(file: Path) -> PriorData:
                 raise FormDefinitionError(Msg.PRIOR_006.render(where=where, column=column))
         if not row.get("value"):
             continue
-        value = _number(row["value"])
-        if value is None:
-            raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=row["value"], code=row["code"]))
+        value = _figure(row["value"], mark, where, row["code"])
         if shape == SHAPE_VALUES:
             _put(data.by_unit, (row["unit_code"], row["code"]), value, first, where, row["code"], line)
         else:

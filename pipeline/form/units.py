@@ -13,6 +13,7 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.core.text import visible_text
 from pipeline.core.vnformat import strip_diacritics
+from pipeline.form.csvread import Given, source_name
 from pipeline.form.definition import read_definition_csv, unique
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.tree import UnitTree, parse_tree
@@ -27,40 +28,42 @@ def code_key(code: str) -> str:
     return (code.lstrip("0") or "0") if code.isascii() and code.isdigit() else code
 
 
-def load_units(path: str | Path | None, form: FormDefinition) -> list[Unit]:
+def load_units(path: str | Path | Given | None, form: FormDefinition) -> list[Unit]:
     """Load the unit list (``code,name,level``), checking codes are unique and levels known.
 
     Two codes of one level that are equal once their leading zeros are dropped are refused:
     a return's code could not tell them apart. With a ``parent`` column the tree is checked too
     (``tree.parse_tree``), and its groups (rows without a level) are not units.
 
-    :param path: a CSV file; default: the bundled Lai Châu 2023 list.
+    :param path: a CSV file or a workbook (``csvread``: as Excel saves either), or an upload;
+        default: the bundled Lai Châu 2023 list.
     """
     return load_unit_tree(path, form)[0]
 
 
-def load_unit_tree(path: str | Path | None, form: FormDefinition) -> tuple[list[Unit], UnitTree | None]:
+def load_unit_tree(path: str | Path | Given | None, form: FormDefinition) -> tuple[list[Unit], UnitTree | None]:
     """The units of the list (as ``load_units``) and its tree, or None without a ``parent`` column."""
-    file = Path(path) if path else settings.DEFAULT_UNITS
+    file = path if isinstance(path, Given) else Path(path) if path else settings.DEFAULT_UNITS
     rows = read_definition_csv(file, UNITS_COLUMNS)
-    unique(rows, "code", file.name)
-    tree = parse_tree(rows, file.name, ", ".join(form.levels), code_key)
+    name = source_name(file)
+    unique(rows, "code", name)
+    tree = parse_tree(rows, name, ", ".join(form.levels), code_key)
     units, seen = [], {}
     for line, row in rows:
         if tree and not row["level"]:  # a group: a parent that sends no return
             continue
         if row["level"] not in form.levels:
             raise FormDefinitionError(
-                Msg.FORM_006.render(where=f"{file.name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
+                Msg.FORM_006.render(where=f"{name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
             )
         first = seen.setdefault((row["level"], code_key(row["code"])), (line, row["code"]))
         if first[0] != line:
-            where = f"{file.name} › dòng {line}"
+            where = f"{name} › dòng {line}"
             raise FormDefinitionError(Msg.FORM_014.render(where=where, code=row["code"], other=first[1], first_row=first[0]))
         if len(row["name"]) > settings.LIMIT_NAME_CHARS:
             raise FormDefinitionError(
                 Msg.FORM_015.render(
-                    where=f"{file.name} › dòng {line}", column="name", length=len(row["name"]),
+                    where=f"{name} › dòng {line}", column="name", length=len(row["name"]),
                     limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
                 )
             )  # fmt: skip

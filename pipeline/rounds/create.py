@@ -28,6 +28,7 @@ import platformdirs
 
 from pipeline import api
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.form.csvread import Given
 from pipeline.form.definition import load_form
 from pipeline.form.period import Period, format_date, parse_deadline
 from pipeline.form.units import load_units, write_units
@@ -58,7 +59,7 @@ def create_round(
     store: Store,
     *,
     form_path: str | Path | None = None,
-    units_path: str | Path | None = None,
+    units_path: str | Path | Given | None = None,
     period: str | Period,
     deadline: str | date | None,
     actor: str = "office",
@@ -69,7 +70,8 @@ def create_round(
     No unit has a link yet: ``links`` issues them (see the module's docstring).
 
     :param form_path: the form's folder (default: the bundled form; the round keeps its path).
-    :param units_path: the unit list (default: the bundled list); the round keeps a copy of it.
+    :param units_path: the unit list, a CSV as Excel saves it or a workbook, or an upload
+        (``Given``); default: the bundled list. The round keeps its units.
     """
     chosen = Period.parse(period)
     due = parse_deadline(deadline)
