@@ -7,12 +7,17 @@ import os
 import shutil
 from datetime import datetime
 
+from click.testing import CliRunner
+
 from pipeline import api
 from pipeline.appendix.notices import notice_text, unit_notices
+from pipeline.cli import cli
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.constants import FileStatus, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_vn_time
+from pipeline.forward.fill import REPORT_SUFFIX
+from pipeline.sample import EXAMPLES
 from tests.conftest import message_fields, set_saved_time
 from tests.test_forward import province_templates
 
@@ -109,6 +114,37 @@ def test_own_forwarded_consolidation_in_the_returns_folder_is_not_a_return(sampl
     files = after.files.set_index("file")
     assert (files.loc[shown, "status"], files.loc[shown, "note"]) == (FileStatus.REJECTED, warning.message)
     assert not [n for n in unit_notices(after) if n.unit.code == "105" and shown in n.files]
+
+
+def test_own_forward_on_the_province_own_form_and_its_report_are_recognised(sample_dir, tmp_path):
+    """The province sends templates made on its own form (another form id); the city forwards its
+    consolidation into it and keeps ``gửi tỉnh/`` (the return and forward's ``_ghi_chu.csv``) in
+    its returns folder, then consolidates its communes on the bundled form again: the forward is an
+    ``own-forward`` warning, not a form mismatch; the report is named as forward's, not a
+    workbook to send again; no notice is addressed to the committee about either."""
+    units = tmp_path / "tinh.csv"
+    units.write_text("code,name,level\n12,Tỉnh Lai Châu,province\n105,Thành phố Lai Châu,communes\n106,Huyện Tam Đường,communes\n")
+    example = EXAMPLES["tinh-lai-chau-2025"]
+    made = api.make_templates(form_path=example.form_dir, units_path=units, period="2023", out=tmp_path / "bieu_mau_tinh")
+    template = next(p for p in made.paths if p.name.startswith("105_"))
+    returns = shutil.copytree(sample_dir, tmp_path / "returns")
+    before, out = api.consolidate(returns, period="2023", out=tmp_path / "lan_1")
+    sent = CliRunner().invoke(cli, ["forward", str(out), "--template", str(template), "--out", str(returns / "gửi tỉnh" / "105.xlsx")])
+    assert sent.exit_code == 0 and (returns / "gửi tỉnh" / f"105{REPORT_SUFFIX}").is_file(), sent.output
+    after, _ = api.consolidate(returns, period="2023", out=tmp_path / "lan_2")
+    assert after.totals.equals(before.totals)
+    (warning,) = _of(after, Msg.META_022)
+    assert (warning.file, warning.unit_code, message_fields(Msg.META_022, warning.message)["committee_code"]) == (
+        "gửi tỉnh/105.xlsx",
+        "",
+        "105",
+    )
+    (report,) = _of(after, Msg.FILE_050)
+    assert (report.severity, report.file, report.unit_code) == (Severity.INFO, f"gửi tỉnh/105{REPORT_SUFFIX}", "")
+    assert message_fields(Msg.FILE_050, report.message)["workbook"] == "105.xlsx"
+    ours = [p for p in after.findings.problems if p.file.startswith("gửi tỉnh/")]
+    assert sorted(p.type for p in ours) == sorted([Msg.META_022.slug, Msg.FILE_050.slug])  # no form mismatch, no not-a-workbook
+    assert not [n for n in unit_notices(after) if {"gửi tỉnh/105.xlsx", f"gửi tỉnh/105{REPORT_SUFFIX}"} & set(n.files)]
 
 
 def test_a_forwarded_consolidation_of_a_unit_below_is_a_return(tmp_path, sample_dir):

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from pipeline.core import settings
-from pipeline.core.constants import Severity
+from pipeline.core.constants import META_UNIT_CODE, META_UNIT_NAME, Severity
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import Problem, problem, split_place
-from pipeline.core.vnformat import format_number, format_vn_time
+from pipeline.core.vnformat import format_number, format_vn_time, strip_diacritics
 from pipeline.form.model import Unit
+from pipeline.form.units import code_key
 from pipeline.validate.checks import FileOutcome
 
 # Findings about who a file is from, not about its figures: they stay as they are on a superseded
@@ -142,17 +143,30 @@ def committee(units: list[Unit], levels: Iterable[str]) -> set[str]:
     return {u.code for u in units if u.level == ordered[0]}
 
 
+def _forwarding_committee(ret: FileOutcome, own: list[Unit]) -> Unit | None:
+    """The committee of ``own`` a file carrying forward's provenance names: its unit, or for a
+    file on another form (the province's own) its metadata's unit, by code or by name."""
+    if not ret.forwarded:
+        return None
+    code, name = (ret.unit.code, ret.unit.name) if ret.accepted else (ret.meta.get(META_UNIT_CODE, ""), ret.meta.get(META_UNIT_NAME, ""))
+    folded = lambda text: " ".join(strip_diacritics(text).casefold().split())  # noqa: E731
+    by_code = next((u for u in own if code and code_key(u.code) == code_key(code.strip())), None)
+    return by_code or next((u for u in own if name and folded(u.name) == folded(name)), None)
+
+
 def own_forwards(returns: Iterable[FileOutcome], units: list[Unit], levels: Iterable[str]) -> dict[str, Problem]:
     """The files carrying ``tonghop forward``'s provenance that name the committee consolidating:
     its own consolidation sent up, never a return of its own (it would count every unit twice).
-    File name -> the ``own-forward`` warning (on no unit: no notice goes to the committee about
-    it). A forwarded file of a unit below (a district's
+    Judged before the form: the file is on the upper committee's form, which may be its own
+    (another form id) or the same. File name -> the ``own-forward`` warning (on no unit: no
+    notice goes to the committee about it). A forwarded file of a unit below (a district's
     consolidation sent to the province) is a return like any other."""
-    own = committee(units, levels)
-    return {
-        r.file: problem(
-            Msg.META_022, Severity.WARNING, file=r.file, committee_code=r.unit.code, committee_name=r.unit.name, note=r.forwarded
-        )
-        for r in returns
-        if r.accepted and r.forwarded and r.unit.code in own
-    }
+    codes = committee(units, levels)
+    own = [u for u in units if u.code in codes]
+    found = {}
+    for r in returns:
+        if r.readable and (unit := _forwarding_committee(r, own)):
+            found[r.file] = problem(
+                Msg.META_022, Severity.WARNING, file=r.file, committee_code=unit.code, committee_name=unit.name, note=r.forwarded
+            )
+    return found

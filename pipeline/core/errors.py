@@ -332,6 +332,12 @@ class Msg(Enum):
         "unused-copy-finding",
         "Vấn đề ở bản nộp không dùng",
     )
+    FILE_050 = (
+        "Forward's report among the returns",
+        "[{where}] Tệp này là bảng ghi chú tonghop forward ghi kèm tệp gửi cấp trên '{workbook}', không phải báo cáo của đơn vị, nên không được đọc. Không cần làm gì; nên để các tệp gửi cấp trên ở thư mục khác, ngoài thư mục báo cáo.",
+        "forward-report",
+        "Ghi chú của tệp gửi cấp trên",
+    )
 
     # Recognising a return.
     META_001 = (
