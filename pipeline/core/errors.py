@@ -664,8 +664,8 @@ class Msg(Enum):
         "Hạn nộp '{value}' không phải là một ngày có thật. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2024.",
     )
     PERIOD_010 = (
-        "Deadline before the period ends",
-        "Chú ý: hạn nộp {deadline} ở trước ngày cuối {period} ({end}), nên các đơn vị phải nộp báo cáo khi kỳ báo cáo chưa kết thúc. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+        "Deadline before the period's figures end",
+        "Chú ý: hạn nộp {deadline} ở trước ngày {end}, ngày cuối cùng số liệu {period} được tính đến, nên các đơn vị phải nộp báo cáo khi chưa hết thời gian tính số liệu. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
     )
     PERIOD_011 = (
         "Deadline in the past",
