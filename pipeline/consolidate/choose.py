@@ -12,7 +12,7 @@ from pipeline.core.constants import META_UNIT_CODE, META_UNIT_NAME, Severity
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import Problem, problem, split_place
 from pipeline.core.vnformat import format_number, format_vn_time, strip_diacritics
-from pipeline.form.model import Unit
+from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.units import code_key
 from pipeline.validate.checks import FileOutcome
 
@@ -75,25 +75,36 @@ def _future_time(ret: FileOutcome) -> Problem:
     return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=format_vn_time(ret.modified))
 
 
-def _tied(other: FileOutcome, used: FileOutcome) -> list[Problem]:
+def _named(diffs: list[tuple[str, str, str]], used: FileOutcome, other: FileOutcome, form: FormDefinition | None) -> tuple[str, str]:
+    """The figures that differ, for the office (``label (CODE, ô E31): a / b``) and for the unit
+    (``ô E31 – label: a / b``): each indicator by its label and its cell in the file used."""
+    cells = {v.code: v.cell for v in (*other.values, *other.rejected, *used.rejected, *used.values)}
+    label = lambda code: form.indicators[code].display_label if form and code in form.indicators else code  # noqa: E731
+    office = "; ".join(f"{label(code)} ({code}, ô {cells.get(code, '?')}): {a} / {b}" for code, a, b in diffs)
+    unit = "; ".join(f"ô {cells.get(code, '?')} – {label(code)}: {a} / {b}" for code, a, b in diffs)
+    return office, unit
+
+
+def _tied(other: FileOutcome, used: FileOutcome, form: FormDefinition | None = None) -> list[Problem]:
     """Two returns of one unit that nothing orders (same identity, saved time and file time):
     a plain duplicate is information; different figures are ``ambiguous-newest``, on the file
-    used, naming both files and each figure that differs."""
+    used, naming both files and each figure that differs (by label and cell: the unit is asked
+    which is right, in its notice, by the plain wording)."""
     unit = {"unit_code": used.unit.code, "unit_name": used.unit.name, "used": used.file}
     diffs = _differences(used, other)
     if not diffs:
         return [problem(Msg.FILE_041, Severity.INFO, file=other.file, **unit), *superseded_problems(other, used, Msg.FILE_042)]
-    changes = "; ".join(f"{code} {mine} / {theirs}" for code, mine, theirs in diffs)
+    changes, figures = _named(diffs, used, other, form)
     saved = format_vn_time(used.modified) if used.modified else "không ghi"
     warning = problem(
         Msg.FILE_040, Severity.WARNING, file=used.file, other=other.file, saved=saved, count=format_number(len(diffs)), changes=changes,
-        note=other.file, **unit,
+        figures=figures, note=other.file, **unit,
     )  # fmt: skip
     return [warning, *superseded_problems(other, used, Msg.FILE_042)]
 
 
 def select_latest(
-    returns: Iterable[FileOutcome], now: datetime | None = None
+    returns: Iterable[FileOutcome], now: datetime | None = None, form: FormDefinition | None = None
 ) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
     """The newest accepted return per unit; the others superseded.
 
@@ -104,7 +115,7 @@ def select_latest(
     only the name orders are not "newer" than one another: see ``_tied``.
 
     The findings returned say which returns were superseded, each followed by that return's own
-    findings made information (``superseded_problems``).
+    findings made information (``superseded_problems``). ``form`` gives the indicators' labels.
     """
     limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
     by_unit: dict[str, list[FileOutcome]] = {}
@@ -120,7 +131,7 @@ def select_latest(
         rank = _newness(newest, limit)[:-1]
         for old in group[:-1]:
             if _newness(old, limit)[:-1] == rank:
-                found += _tied(old, newest)
+                found += _tied(old, newest, form)
                 continue
             changes = _changes(old, newest)
             found.append(

@@ -180,7 +180,7 @@ def consolidate_returns(
     findings.extend(forwarded.values())
     returns = [r for r in outcomes if r.accepted and r.file not in wrong_period and r.file not in forwarded]
     kept = {r.file for r in returns}
-    used, superseded, replaced = select_latest(returns, now)
+    used, superseded, replaced = select_latest(returns, now, form)
     deadline = round_deadline(returns, deadline)
     older = {r.file for group in superseded.values() for r in group} | set(forwarded)  # their findings come with ``replaced``
     for item in outcomes:
