@@ -893,7 +893,7 @@ class Msg(Enum):
     )
     FORWARD_023 = (
         "Rejected value not in the totals sent",
-        "[{where}] Giá trị chỉ tiêu {code} của đơn vị {unit_code} bị loại khi tổng hợp ({reason}), nên không được cộng vào số liệu gửi lên. Hãy nhận lại báo cáo đã sửa của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
+        "[{where}] Giá trị chỉ tiêu “{label}” ({code}) của {unit_name} ({unit_code}) bị loại khi tổng hợp ({reason}), nên không được cộng vào số liệu gửi lên. Hãy nhận lại báo cáo đã sửa của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
         "forward-value-rejected",
         "Giá trị bị loại khỏi số gửi lên",
     )
