@@ -557,7 +557,7 @@ class Msg(Enum):
     )
     RELATION_002 = (
         "Rule not evaluated",
-        "[{where}] Quy tắc {rule_id} ({message}) không được kiểm tra trên báo cáo này vì {operands} không dùng được (xem lỗi ở ô đó); ô bị từ chối không được tính là 0. Sửa ô đó rồi gửi lại thì quy tắc sẽ được kiểm tra.",
+        "[{where}] Quy tắc {rule_id} ({check}) không được kiểm tra trên báo cáo này vì {operands} không dùng được (xem lỗi ở ô đó); ô bị từ chối không được tính là 0. Sửa ô đó rồi gửi lại thì quy tắc sẽ được kiểm tra.",
         "relation-not-evaluated",
         "Quy tắc chưa kiểm tra được",
     )
