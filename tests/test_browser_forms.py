@@ -130,3 +130,17 @@ def test_a_link_is_reissued_after_a_confirmation_and_a_qr_code_has_no_blank_belo
     token = old.rsplit("/u/", 1)[1]
     assert office.context.request.get(f"{base}/u/{token}").status == 404  # the old link is gone
     assert links[TAN_PHONG].endswith(f"/u/{token}")
+
+
+def test_the_dashboards_unit_list_chooser_names_the_file(served, browser, shots, tmp_path):
+    base, _store, _round_id, _links = served
+    office = _page(browser, "phone")
+    office.goto(f"{base}/?token={ADMIN}")
+    chooser = office.locator("label.chooser")
+    expect(chooser.locator(".pick")).to_have_text("Chọn tệp…")
+    units = tmp_path / "don_vi.xlsx"
+    units.write_bytes(b"PK\x03\x04")  # only its name is shown here
+    office.get_by_label("Danh sách đơn vị").set_input_files(str(units))
+    expect(chooser.locator(".chosen")).to_have_text("Đã chọn: don_vi.xlsx")
+    _fits(office, "phone")
+    shots(office, "49_dashboard_phone_unit_list_chosen")

@@ -84,3 +84,12 @@ def test_a_qr_code_is_sized_by_its_view_box(office, round_id):
     page = office.get(f"/rounds/{round_id}/links").get_data(as_text=True)
     svgs = re.findall(r'<div class="qr"><svg ([^>]*)>', page)
     assert svgs and all(re.fullmatch(r'viewBox="0 0 (\d+) \1" class="segno"', attrs) for attrs in svgs)  # no width, no height
+
+
+def test_the_dashboards_unit_list_chooser_offers_csv_and_workbooks(office):
+    page = office.get("/").get_data(as_text=True)
+    chooser = page[page.index('<label class="chooser"><span class="intro">Danh sách đơn vị') :]
+    picker = re.search(r"<input [^>]*>", chooser).group(0)
+    assert 'name="units"' in picker and "required" not in picker  # optional: the sample units without it
+    assert set(re.search(r'accept="([^"]+)"', picker).group(1).split(",")) >= {".csv", ".xlsx", ".xls", ".ods"}
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/upload.js" defer>']  # names the file chosen

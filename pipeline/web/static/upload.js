@@ -173,7 +173,24 @@
     enhance(forms[i]);
   }
 
-  /* A form marked data-busy="text" (a long task, such as consolidating thousands of returns):
+  /* A chooser outside an upload form (the dashboard's unit list): the names chosen, beside its button. */
+  function named(chooser) {
+    var input = chooser.querySelector("input[type=file]");
+    var label = chooser.querySelector(".chosen");
+    input.addEventListener("change", function () {
+      var files = input.files || [];
+      label.textContent = files.length ? label.getAttribute("data-chosen") + " " + names(files) : label.getAttribute("data-none");
+    });
+  }
+
+  var choosers = document.querySelectorAll("label.chooser");
+  for (var c = 0; c < choosers.length; c++) {
+    if (!choosers[c].closest || !choosers[c].closest("form[data-upload]")) {
+      named(choosers[c]);
+    }
+  }
+
+    /* A form marked data-busy="text" (a long task, such as consolidating thousands of returns):
      once sent, its button says so and cannot be pressed again while the server works. */
   function busy(form) {
     form.addEventListener("submit", function () {
