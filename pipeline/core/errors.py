@@ -755,6 +755,8 @@ class Msg(Enum):
         "Returned",
         "Đã trả lại lần gửi thứ {number} của {unit_name} để sửa. Đơn vị sẽ thấy ghi chú trên trang nộp báo cáo của mình.",
     )
+    # What the browser says on an upload form before anything is sent (static/upload.js).
+    WEB_070 = ("No file chosen (in the browser)", "Hãy chọn tệp báo cáo (Excel) trước khi bấm Gửi.")
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (
