@@ -9,11 +9,13 @@ import shutil
 import stat
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.consolidate.timeliness import vietnam_today
 from pipeline.core.constants import RoundStatus
+from pipeline.core.errors import Msg
 from pipeline.store import Store
 
 DUE = vietnam_today().replace(year=vietnam_today().year + 1).strftime("%d/%m/%Y")
@@ -90,6 +92,23 @@ def test_round_errors_are_vietnamese(tmp_path):
     assert done.exit_code == 2 and "Lỗi: Hạn nộp '31/02/2023'" in done.output
     done = _run("status", "--data", tmp_path / "data")
     assert done.exit_code == 2 and "--round" in done.output
+
+
+def test_a_round_command_that_cannot_work_says_why_in_one_line(tmp_path):
+    """An error out of the store (no such round) or out of writing the links (a file where a folder
+    should be): ``Lỗi: …`` alone, exit code 2; no link issued by a command that failed."""
+    data = tmp_path / "data"
+    round_id = _create(data)
+    done = _run("status", "--data", data, "--round", "khongco")
+    assert (done.exit_code, done.output) == (2, f"Lỗi: {Msg.STORE_001.render(round_id='khongco')}\n")
+    (tmp_path / "ghi_chu.txt").write_text("một tệp, không phải thư mục", encoding="utf-8")
+    out = tmp_path / "ghi_chu.txt" / "duong_dan.csv"
+    with pytest.raises(OSError) as refused:  # what the system says of that path, as the command is told it
+        out.parent.mkdir(parents=True, exist_ok=True)
+    done = _run("links", "--data", data, "--round", round_id, "--out", out)
+    assert (done.exit_code, done.output) == (2, f"Lỗi: {Msg.OUTPUT_002.render(where=out, reason=refused.value.strerror)}\n")
+    with Store.open(data) as store:
+        assert store.current_tokens(round_id) == {}
 
 
 def test_round_help_has_examples():

@@ -19,6 +19,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from pipeline.core.constants import ReviewState, Sender
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.store import AuditRecord, RoundRecord, Store, StoreError, SubmissionRecord, UnitRecord, schema
 from pipeline.store.engine import SQLITE_FILE
@@ -100,6 +101,12 @@ def test_units_keep_their_order(store):
     assert store.units(_round(store, units=[]).id) == []
 
 
+def test_one_unit_of_a_round_without_its_list(store):
+    r = _round(store)
+    assert store.unit(r.id, "03389") == UnitRecord("03389", "Phường Đoàn Kết", "communes")
+    assert store.unit(r.id, "99999") is None and store.unit(_round(store, units=[]).id, "03389") is None
+
+
 def test_duplicate_unit_code_is_refused(store):
     with pytest.raises(StoreError, match="03386"):
         _round(store, units=[*UNITS, ("03386", "Trùng", "communes")])
@@ -111,6 +118,7 @@ def test_unknown_round_is_a_store_error_in_vietnamese(store):
     for call in (
         lambda: store.round("khongco"),
         lambda: store.units("khongco"),
+        lambda: store.unit("khongco", "105"),
         lambda: store.issue_token("khongco", "105"),
         lambda: store.submissions("khongco"),
         lambda: store.audit("khongco"),
@@ -274,10 +282,10 @@ def test_review_approve_and_return_with_note(store):
     store.review(r.id, a, "approve")
     store.review(r.id, b, "return", note="Sửa ô E9: ghi số, không ghi chữ.")
     by_id = {s.id: s for s in store.submissions(r.id)}
-    assert (by_id[a].review, by_id[a].note) == ("approved", "")
-    assert (by_id[b].review, by_id[b].note) == ("returned", "Sửa ô E9: ghi số, không ghi chữ.")
+    assert (by_id[a].review, by_id[a].note) == (ReviewState.APPROVED, "")
+    assert (by_id[b].review, by_id[b].note) == (ReviewState.RETURNED, "Sửa ô E9: ghi số, không ghi chữ.")
     store.review(r.id, b, "approve", actor="lanh_dao")
-    assert store.submissions(r.id, "03389")[0].review == "approved"
+    assert store.submissions(r.id, "03389")[0].review is ReviewState.APPROVED
     with pytest.raises(StoreError, match="không có bản nộp số 999"):
         store.review(r.id, 999, "approve")
     other = _round(store)
@@ -285,6 +293,23 @@ def test_review_approve_and_return_with_note(store):
         store.review(other.id, a, "approve")
     with pytest.raises(ValueError):
         store.review(r.id, a, "delete")
+
+
+def test_reviews_and_senders_read_back_as_words_and_are_kept_as_the_same_text(store):
+    """A review reads back as a ``ReviewState``, a sender as a ``Sender`` (labelled, for the pages);
+    the database keeps the plain text it kept before they were words (a store made by an earlier
+    version reads the same, no migration)."""
+    r = _round(store)
+    sub = _submit(store, r.id, sender=Sender.OFFICE, link_unit=None)
+    store.review(r.id, sub, ReviewState.RETURNED.action, note="Sửa mục 2.")
+    (got,) = store.submissions(r.id)
+    assert (got.sender, got.review) == (Sender.OFFICE, ReviewState.RETURNED)
+    assert got.sender is Sender.OFFICE and got.review is ReviewState.RETURNED
+    with store._engine.connect() as conn:
+        kept = conn.execute(sa.select(schema.submissions.c.sender, schema.reviews.c.action).join(schema.reviews)).one()
+        actors = conn.execute(sa.select(schema.audit_log.c.actor, schema.audit_log.c.action).order_by(schema.audit_log.c.id)).all()
+    assert tuple(kept) == ("office", "return") and all(type(value) is str for value in kept)
+    assert [tuple(a) for a in actors[1:]] == [("office", "upload"), ("office", "return")]
 
 
 def test_every_action_is_audited(store):

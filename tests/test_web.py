@@ -308,6 +308,24 @@ def test_serve_prints_the_dashboard_url_with_the_login_token(tmp_path, monkeypat
     assert Msg.CLI_054.render(url="http://127.0.0.1:8123/", where="biến môi trường TONGHOP_ADMIN_TOKEN") in done.output
 
 
+def test_serve_on_a_port_already_in_use_says_so_in_one_line(tmp_path):
+    import errno
+    import os
+    import socket
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    with socket.socket() as taken:  # another program listens on the port
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", str(port), "--no-browser"])
+    expected = Msg.CLI_055.render(where=f"127.0.0.1:{port}", reason=os.strerror(errno.EADDRINUSE))
+    assert (done.exit_code, done.output) == (2, f"Lỗi: {expected}\n")
+
+
 def test_the_board_shows_key_totals_and_the_unit_page_the_changes(app, office, make_return, tmp_path):
     store_ = app.extensions["tonghop_store"]
     rid = rounds.create_round(store_, period="2023", deadline=DUE).id

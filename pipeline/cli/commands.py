@@ -1,4 +1,5 @@
-"""The commands of ``tonghop``: parse options, call one function of ``pipeline.api``, print."""
+"""The commands of ``tonghop`` that work on files (``templates``, ``check``, ``consolidate``,
+``report``, ``demo``): parse options, call one function of ``pipeline.api``, print."""
 
 from __future__ import annotations
 
@@ -8,48 +9,18 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import api
-from pipeline.cli.frame import Group, UsageError, echo
+from pipeline.cli.frame import Command, UsageError, echo
+from pipeline.cli.options import crosswalk_option, form_options, progress
 from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
-from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.sample import EXAMPLES
 
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
 
-def form_options(func):
-    """--form and --units, shared by every command that reads the form."""
-    func = click.option(
-        "--units", "units_path", type=params.Path(exists=True, dir_okay=False), help="Danh sách đơn vị (CSV: code,name,level)."
-    )(func)
-    return click.option(
-        "--form", "form_path", type=params.Path(exists=True, file_okay=False), help="Thư mục định nghĩa biểu mẫu (các tệp CSV)."
-    )(func)
-
-
-# --crosswalk, shared by the commands that take --prior.
-crosswalk_option = click.option(
-    "--crosswalk",
-    "crosswalk_path",
-    type=params.Path(exists=True, dir_okay=False),
-    help="Tệp đối chiếu mã đơn vị cũ và mới sau khi sáp nhập (CSV: old_code,new_code; dùng với --prior): "
-    "số liệu kỳ trước của các đơn vị cũ được cộng vào đơn vị mới.",
-)
-
-
-def _fail(err: PipelineError) -> None:
-    echo(f"Lỗi: {err}", err=True)
-    sys.exit(2)
-
-
-@click.group(cls=Group)
-@click.version_option(package_name="tonghop", message="%(prog)s, phiên bản %(version)s", help="Hiện số phiên bản rồi thoát.")
-def cli() -> None:
-    """tonghop: tổng hợp số liệu báo cáo của các xã, phường từ biểu mẫu Excel."""
-
-
-@cli.command()
+@click.command(cls=Command)
 @form_options
 @click.option(
     "--period",
@@ -73,13 +44,10 @@ def templates(form_path, units_path, period, deadline, prior_path, crosswalk_pat
     Ví dụ:
         tonghop templates --period 2023 --deadline 15/11/2023
     """
-    try:
-        run = api.make_templates(
-            form_path=form_path, units_path=units_path, period=period, deadline=deadline, prior_path=prior_path, out=out, jobs=jobs,
-            crosswalk_path=crosswalk_path,
-        )  # fmt: skip
-    except PipelineError as err:
-        _fail(err)
+    run = api.make_templates(
+        form_path=form_path, units_path=units_path, period=period, deadline=deadline, prior_path=prior_path, out=out, jobs=jobs,
+        crosswalk_path=crosswalk_path,
+    )  # fmt: skip
     if not period:
         echo(f"Kỳ báo cáo: {api.chosen_period(None).label} (chưa chọn --period nên lấy năm hiện tại)")
     for warning in run.warnings:
@@ -94,7 +62,7 @@ def templates(form_path, units_path, period, deadline, prior_path, crosswalk_pat
         echo(note)
 
 
-@cli.command()
+@click.command(cls=Command)
 @click.argument("files", nargs=-1, required=True, metavar=f"{params.ANY}...", type=params.Path(exists=True))
 @form_options
 @click.option("--period", metavar="KỲ", help="Kiểm tra cả kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-M9.")
@@ -105,10 +73,7 @@ def check(files, form_path, units_path, period) -> None:
     Ví dụ:
         tonghop check "03386_Phuong_Quyet_Thang.xlsx" --period 2023
     """
-    try:
-        verdicts = api.check_files(list(files), form_path=form_path, units_path=units_path, period=period)
-    except PipelineError as err:
-        _fail(err)
+    verdicts = api.check_files(list(files), form_path=form_path, units_path=units_path, period=period)
     for verdict in verdicts:
         for line in check_lines(verdict):
             echo(line)
@@ -117,23 +82,7 @@ def check(files, form_path, units_path, period) -> None:
     sys.exit(1 if bad else 0)
 
 
-def _progress():
-    """A progress bar on a terminal; nothing otherwise."""
-    state = {}
-    if not sys.stderr.isatty():
-        return None, None, state
-
-    def start(total: int) -> None:
-        state["bar"] = click.progressbar(length=total, label="Đang đọc báo cáo", file=sys.stderr)
-        state["bar"].__enter__()
-
-    def step(n: int) -> None:
-        state["bar"].update(n)
-
-    return step, start, state
-
-
-@cli.command()
+@click.command(cls=Command)
 @click.argument("returns_dir", metavar=params.FOLDER, type=params.Path(file_okay=False))
 @form_options
 @click.option(
@@ -161,24 +110,18 @@ def consolidate(
     Ví dụ:
         tonghop consolidate bao_cao_2023/ --period 2023 --out output/2023 --prior output/2022/
     """
-    step, start, state = _progress()
-    try:
+    with progress() as (step, start):
         result, out_dir = api.consolidate(
             returns_dir, form_path=form_path, units_path=units_path, period=period, out=out, jobs=jobs,
             prior_path=prior_path, factor=factor, progress=step, on_files=start, deadline=deadline, fix_days=fix_days,
             crosswalk_path=crosswalk_path,
         )  # fmt: skip
-    except PipelineError as err:
-        _fail(err)
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
     for line in consolidation_lines(result, out_dir):
         echo(line)
     sys.exit(1 if strict and result.findings.has_errors else 0)
 
 
-@cli.command()
+@click.command(cls=Command)
 @click.argument("consolidated_dir", metavar=params.FOLDER, type=params.Path(file_okay=False))
 @click.option("--out", type=params.Path(dir_okay=False), help="Tệp Word (mặc định <thư mục>/phu_luc_so_lieu.docx).")
 @click.option(
@@ -195,17 +138,14 @@ def report(consolidated_dir, out, when, number) -> None:
     Ví dụ:
         tonghop report output/2023 --date 15/11/2023 --number 481/BC-MTTQ-BTT
     """
-    try:
-        run = api.write_report(consolidated_dir, out=out, when=when, number=number)
-    except PipelineError as err:
-        _fail(err)
+    run = api.write_report(consolidated_dir, out=out, when=when, number=number)
     for warning in run.warnings:
         echo(f"  [{warning.severity.label}] {warning.message}")
     echo(run.date.why)
     echo(f"Đã ghi phụ lục số liệu: {run.path}")
 
 
-@cli.command()
+@click.command(cls=Command)
 @click.option(
     "--out", type=params.Path(file_okay=False), help="Thư mục kết quả (mặc định output/demo, với --example: output/demo_<ví dụ>)."
 )
@@ -224,9 +164,6 @@ def demo(out, example) -> None:
     """
     if example is not None and example not in EXAMPLES:
         raise UsageError(Msg.CLI_041.render(example=example, examples=", ".join(EXAMPLES)), click.get_current_context())
-    try:
-        done = api.demo(out=out, example=example)
-    except PipelineError as err:
-        _fail(err)
+    done = api.demo(out=out, example=example)
     for line in demo_lines(done):
         echo(line)

@@ -6,11 +6,10 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import api
-from pipeline.cli.commands import _fail
 from pipeline.cli.frame import Command, echo
 from pipeline.cli.summary import SUMMARY_LINES
 from pipeline.core.constants import Severity
-from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, split_place, where
 from pipeline.core.vnformat import format_number
 from pipeline.form.period import period_label
@@ -74,9 +73,6 @@ def forward(consolidated_dir, template, out, force) -> None:
     Ví dụ:
         tonghop forward output/2023 --template bieu_mau_tinh/105_Thanh_pho_Lai_Chau.xlsx --out gui_tinh/105_Thanh_pho_Lai_Chau.xlsx
     """
-    try:
-        run = api.forward(consolidated_dir, template=template, out=out, force=force)
-    except PipelineError as err:
-        _fail(err)
+    run = api.forward(consolidated_dir, template=template, out=out, force=force)
     for line in forward_lines(run):
         echo(line)

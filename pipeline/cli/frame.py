@@ -1,6 +1,7 @@
 """Click's frame in Vietnamese: the help ("Cách dùng", "Tùy chọn", "Lệnh"), and usage errors
 (unknown option, missing argument, a file that does not exist…) printed as ``Lỗi: …`` with a hint
-to the command's help, exit code 2. Click has no Vietnamese catalogue; the wording is done here
+to the command's help, exit code 2; and a ``PipelineError`` that stops a command, caught once by
+the group and printed as ``Lỗi: …``, exit code 2. Click has no Vietnamese catalogue; the wording is done here
 by subclassing (formatter, context, command, group), never by patching click.
 
 Every line the commands print goes through ``echo``."""
@@ -12,7 +13,7 @@ import sys
 
 import click
 
-from pipeline.core.errors import Msg
+from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.text import clean_text, console_streams, for_console
 
 USAGE = "Cách dùng: "
@@ -29,6 +30,16 @@ def echo(line: str, *, err: bool = False) -> None:
     as the console's encoding can show them (cp1258, ASCII: ``for_console``)."""
     stream = sys.stderr if err else sys.stdout
     click.echo(for_console(clean_text(line, terminal=True), getattr(stream, "encoding", None)), err=err)
+
+
+class Failed(click.ClickException):
+    """A command that could not do its work (a ``PipelineError``): ``Lỗi: …`` on standard error,
+    exit code 2 (a producing command that produced nothing, STYLE 15)."""
+
+    exit_code = USAGE_EXIT
+
+    def show(self, file=None) -> None:
+        echo(f"Lỗi: {self.message}", err=True)
 
 
 class Formatter(click.HelpFormatter):
@@ -137,9 +148,10 @@ class Command(click.Command):
 
 
 class Group(Command, click.Group):
-    """The ``tonghop`` group: Vietnamese frame for itself and its commands; and before anything
-    is printed (help and click's own messages too), the console streams are set to never fail on
-    a character their encoding lacks."""
+    """The ``tonghop`` group: Vietnamese frame for itself and its commands; before anything is
+    printed (help and click's own messages too), the console streams are set to never fail on a
+    character their encoding lacks; a ``PipelineError`` out of any of its commands ends the
+    command as ``Failed`` (the one place the commands' errors are caught)."""
 
     command_class = Command
 
@@ -150,6 +162,12 @@ class Group(Command, click.Group):
     def main(self, *args, **kwargs):
         console_streams()
         return super().main(*args, **kwargs)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PipelineError as err:
+            raise Failed(str(err)) from err
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""

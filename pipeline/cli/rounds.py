@@ -1,10 +1,10 @@
 """``tonghop round …``: a collection round from the command line, for scripts and for the
 office that files the returns that came by Zalo or email. Each command opens the store, calls
-one function of ``pipeline.rounds``, prints."""
+one function of ``pipeline.rounds``, prints; an error of the store or of the round ends the
+command as every ``PipelineError`` does (``frame.Group``)."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
@@ -12,11 +12,11 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import rounds
-from pipeline.cli.commands import _fail, _progress, form_options
 from pipeline.cli.frame import Group, echo
+from pipeline.cli.options import form_options, progress, store_options
 from pipeline.cli.summary import consolidation_lines
 from pipeline.core.constants import RoundStatus
-from pipeline.core.errors import Msg, OutputError, PipelineError
+from pipeline.core.errors import Msg, OutputError
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.create import open_private
@@ -25,31 +25,13 @@ from pipeline.store import Store
 NAME_WIDTH = 32  # a unit's name in the status table, cut beyond
 
 
-def store_options(func):
-    """--data, --db and --round, shared by every round command (--round: not for ``create``)."""
-    func = click.option("--db", "url", metavar="URL",
-                        help="Cơ sở dữ liệu dùng chung, ví dụ postgresql://user@host/tonghop (mặc định: tệp SQLite trong --data).")(func)  # fmt: skip
-    return click.option("--data", "data_dir", type=params.Path(file_okay=False),
-                        help=f"Thư mục lưu dữ liệu các đợt (mặc định {rounds.default_data_dir()}).")(func)  # fmt: skip
-
-
 def round_option(func):
     return click.option("--round", "round_id", required=True, metavar="MÃ_ĐỢT", help="Mã đợt, do lệnh 'tonghop round create' in ra.")(func)
 
 
-@contextlib.contextmanager
-def opened(data_dir, url):
-    """The store, closed afterwards; a store that cannot be opened ends the command (``Lỗi: …``)."""
-    try:
-        store = Store.open(Path(data_dir) if data_dir else rounds.default_data_dir(), url)
-    except PipelineError as err:
-        _fail(err)
-    try:
-        yield store
-    except PipelineError as err:
-        _fail(err)
-    finally:
-        store.close()
+def opened(data_dir, url) -> Store:
+    """The store of ``--data`` and ``--db``, to use in a ``with`` block (closed at its end)."""
+    return Store.open(Path(data_dir) if data_dir else rounds.default_data_dir(), url)
 
 
 @click.group(cls=Group, name="round")
@@ -116,14 +98,11 @@ def links(data_dir, url, round_id, base_url, out, unit_codes, reissue) -> None:
         tonghop round links --round MÃ_ĐỢT --base-url https://baocao.example.vn --out duong_dan.csv
         tonghop round links --round MÃ_ĐỢT --unit 03386 --reissue --out duong_dan_03386.csv
     """
-    try:
-        base_url = rounds.check_base_url(base_url) if base_url else None
-    except PipelineError as err:
-        _fail(err)
+    base_url = rounds.check_base_url(base_url) if base_url else None
     try:
         target = open_private(Path(out))  # before new links are issued: the old ones stay valid if this fails
     except OSError as err:
-        _fail(OutputError(Msg.OUTPUT_002.render(where=out, reason=err.strerror)))
+        raise OutputError(Msg.OUTPUT_002.render(where=out, reason=err.strerror)) from err
     with target, opened(data_dir, url) as store:
         rows = rounds.links(store, round_id, base_url, units=list(unit_codes) or None, reissue=reissue)
         target.write(rounds.links_csv(rows))
@@ -205,14 +184,9 @@ def consolidate_(data_dir, url, round_id, out) -> None:
         tonghop round consolidate --round MÃ_ĐỢT --out output/2024
     """
     folder = Path(data_dir) if data_dir else rounds.default_data_dir()
-    step, start, state = _progress()  # a progress bar of the files read, on a terminal
-    with opened(data_dir, url) as store:
-        try:
-            result, out_dir = rounds.consolidate_round(
-                store, round_id, Path(out) if out else folder / "output" / round_id, progress=step, on_files=start
-            )
-        finally:
-            if "bar" in state:
-                state["bar"].__exit__(None, None, None)
+    with opened(data_dir, url) as store, progress() as (step, start):
+        result, out_dir = rounds.consolidate_round(
+            store, round_id, Path(out) if out else folder / "output" / round_id, progress=step, on_files=start
+        )
     for line in consolidation_lines(result, out_dir):
         echo(line)

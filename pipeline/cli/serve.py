@@ -11,9 +11,8 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import rounds
-from pipeline.cli.commands import _fail, cli
-from pipeline.cli.frame import echo
-from pipeline.cli.rounds import store_options
+from pipeline.cli.frame import Command, echo
+from pipeline.cli.options import store_options
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.rounds.settings import TOKEN_ENV, TOKEN_FILE
 
@@ -46,7 +45,7 @@ def _show_login(address: str, token: str, data_dir: Path) -> None:
         echo(Msg.CLI_054.render(url=f"{address}/", where=where))
 
 
-@cli.command()
+@click.command(cls=Command)
 @store_options
 @click.option("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="Địa chỉ nghe (mặc định 127.0.0.1: chỉ máy này).")
 @click.option("--port", type=params.IntRange(1, 65535), default=8000, help="Cổng nghe (mặc định 8000).")
@@ -70,17 +69,14 @@ def serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_brows
     from pipeline.web.server import make_server
 
     folder = Path(data_dir) if data_dir else rounds.default_data_dir()
-    try:
-        kept = rounds.save_base_url(folder, base_url) if base_url else rounds.saved_base_url(folder)
-        address = kept or local_url(host, port)
-        app = create_app(folder, url, base_url=address, behind_proxy=behind_proxy, new_token=new_token)
-    except PipelineError as err:
-        _fail(err)
+    kept = rounds.save_base_url(folder, base_url) if base_url else rounds.saved_base_url(folder)
+    address = kept or local_url(host, port)
+    app = create_app(folder, url, base_url=address, behind_proxy=behind_proxy, new_token=new_token)
     try:
         server = make_server(app, host, port)
     except OSError as err:
         app.extensions["tonghop_store"].close()
-        _fail(PipelineError(Msg.CLI_055.render(where=f"{host}:{port}", reason=err.strerror or err)))
+        raise PipelineError(Msg.CLI_055.render(where=f"{host}:{port}", reason=err.strerror or err)) from err
     if base_url:
         echo(Msg.CLI_052.render(url=kept), err=True)
     if new_token:

@@ -7,9 +7,8 @@ import click
 
 import pipeline.cli.params as params
 from pipeline import api
-from pipeline.cli.commands import _fail, cli
-from pipeline.cli.frame import UsageError, echo
-from pipeline.core.errors import Msg, PipelineError
+from pipeline.cli.frame import Command, UsageError, echo
+from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.sample import EXAMPLES
 
@@ -51,7 +50,7 @@ def _written_lines(made: api.UnitList, form_path) -> list[str]:
     return lines
 
 
-@cli.command()
+@click.command(cls=Command)
 @click.option("--province", metavar="TỈNH", help='Tên tỉnh, thành phố (có dấu hoặc không dấu, ví dụ "Lai Châu") hoặc mã tỉnh (12).')
 @click.option("--list", "show_list", is_flag=True, help="Liệt kê 34 tỉnh, thành phố kèm mã và số xã, phường, đặc khu.")
 @click.option(
@@ -71,12 +70,9 @@ def units(province, show_list, out, form_path) -> None:
     """
     if not (province or show_list):
         raise UsageError(Msg.CLI_040.render(), click.get_current_context())
-    try:
-        if show_list:
-            lines = _list_lines()
-        else:
-            lines = _written_lines(api.province_unit_list(province=province, form_path=form_path, out=out), form_path)
-    except PipelineError as err:
-        _fail(err)
+    if show_list:
+        lines = _list_lines()
+    else:
+        lines = _written_lines(api.province_unit_list(province=province, form_path=form_path, out=out), form_path)
     for line in lines:
         echo(line)

@@ -104,6 +104,38 @@ class RoundStatus(_Labelled):
     APPROVED = "approved", "Đã duyệt"
 
 
+class Sender(_Labelled):
+    """Who sent a file to a round (a submission's ``sender``, the actor of its audit line): a unit
+    through its link, or the office, filing what came by Zalo or email."""
+
+    UNIT = "unit", "Đơn vị (qua đường dẫn)"
+    OFFICE = "office", "Văn phòng"
+
+    @property
+    def sent(self) -> str:
+        """How the file came, inside a sentence: ``đơn vị gửi qua đường dẫn``, ``văn phòng nhận``."""
+        return "đơn vị gửi qua đường dẫn" if self is Sender.UNIT else "văn phòng nhận"
+
+
+class ReviewState(_Labelled):
+    """The office's latest review of a file sent to a round. The store keeps the office's
+    ``action`` (``approve``, ``return``: what the review form posts and the audit log names,
+    ``verb`` on the page); a file never reviewed has no state (``None``)."""
+
+    APPROVED = "approved", "Đã duyệt", "approve", "Duyệt"
+    RETURNED = "returned", "Đã trả lại để sửa", "return", "Trả lại để sửa"
+
+    def __new__(cls, value: str, label: str, action: str, verb: str) -> ReviewState:
+        member = str.__new__(cls, value)
+        member._value_, member._label, member.action, member.verb = value, label, action, verb
+        return member
+
+    @classmethod
+    def of_action(cls, action: str) -> ReviewState | None:
+        """The state the office's ``action`` puts a file in; ``None`` for anything else."""
+        return next((state for state in cls if state.action == action), None)
+
+
 class ReceivedFrom(_Labelled):
     """Which time a return's received time is (submissions.csv ``received_from``): the later of
     the saved time written inside the file and the file's own time (when the office got it)."""

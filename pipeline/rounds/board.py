@@ -22,15 +22,13 @@ from typing import TYPE_CHECKING
 
 from pipeline.consolidate.timeliness import days_late
 from pipeline.core import settings
-from pipeline.core.constants import RoundStatus
+from pipeline.core.constants import ReviewState, RoundStatus
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.text import visible_text
 from pipeline.core.vnformat import format_number, utc_now
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store, SubmissionRecord, UnitRecord
-
-ACTIONS = ("approve", "return")
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def sent_by(sub: SubmissionRecord, code: str) -> bool:
 def in_use(subs: list[SubmissionRecord], code: str) -> SubmissionRecord | None:
     """The version in use of unit ``code`` among the round's submissions (oldest first)."""
     usable = [s for s in subs if s.accepted and s.unit_code == code]
-    approved = [s for s in usable if s.review == "approved"]
+    approved = [s for s in usable if s.review is ReviewState.APPROVED]
     return (approved or usable or [None])[-1]
 
 
@@ -103,18 +101,18 @@ def _state(rnd: RoundRecord, unit: UnitRecord, sent: list[SubmissionRecord], usa
         return UnitStatus(status=state, received_at=None, late=None, in_use=None, **base)
     moment = received_moment(used, limit)
     late = days_late(moment, rnd.deadline) if rnd.deadline else None
-    if used.review == "approved":
+    if used.review is ReviewState.APPROVED:
         state = RoundStatus.APPROVED
-    elif used.review == "returned":
+    elif used.review is ReviewState.RETURNED:
         state = RoundStatus.RETURNED
     elif used.errors:
         state = RoundStatus.ERRORS
     else:
         state = RoundStatus.LATE if late else RoundStatus.ON_TIME
-    note = used.note if used.review == "returned" else ""
+    note = used.note if used.review is ReviewState.RETURNED else ""
     after = (used.received_at, used.id)
     newer = [s for s in usable if s.accepted and s.unit_code == unit.code and (s.received_at, s.id) > after]
-    pending = len(newer) if used.review == "approved" else 0
+    pending = len(newer) if used.review is ReviewState.APPROVED else 0
     return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", pending=pending, **base)
 
 
@@ -151,7 +149,7 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
 
 
 def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
-    unit = next((u for u in store.units(round_id) if u.code == unit_code), None)
+    unit = store.unit(round_id, unit_code)
     if unit is None:
         raise PipelineError(Msg.ROUND_102.render(round=round_id, code=unit_code))
     return unit
@@ -180,18 +178,19 @@ def review(
         a note (``ROUND_106``), a note too long (``ROUND_130``), a version with errors not seen
         (``ROUND_131``) or already approved (``ROUND_132``).
     """
-    if action not in ACTIONS:
+    state = ReviewState.of_action(action)
+    if state is None:
         raise PipelineError(Msg.ROUND_103.render(action=action))
     unit = _unit(store, round_id, unit_code)
     note = visible_text(note or "", lines=True).strip()
-    if action == "return" and not note:
+    if state is ReviewState.RETURNED and not note:
         raise PipelineError(Msg.ROUND_106.render())
     if len(note) > settings.LIMIT_NOTE_CHARS:
         raise PipelineError(Msg.ROUND_130.render(length=format_number(len(note)), limit=format_number(settings.LIMIT_NOTE_CHARS)))
     target = _target(store.submissions(round_id, unit_code), unit, submission_id)
-    if action == "approve" and target.review == "approved":
+    if state is ReviewState.APPROVED and target.review is ReviewState.APPROVED:
         raise PipelineError(Msg.ROUND_132.render())
-    if action == "approve" and target.errors and not errors_seen:
+    if state is ReviewState.APPROVED and target.errors and not errors_seen:
         raise PipelineError(Msg.ROUND_131.render(errors=target.errors))
     store.review(round_id, target.id, action, note, actor=actor)
     return unit_status(store, round_id, unit_code)

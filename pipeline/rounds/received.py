@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.consolidate.collect import list_files, read_failure
-from pipeline.core.constants import Severity
+from pipeline.core.constants import Sender, Severity
 from pipeline.core.errors import Msg, PipelineError, WorkbookReadError
 from pipeline.ingest.archive import Listed, is_archive, list_zip, member_data
 from pipeline.rounds.board import unit_status
@@ -48,7 +48,7 @@ def submit_received(store: Store, round_id: str, data: bytes, filename: str, **s
     sha = store.put_blob(data)
     numbers = ", ".join(str(v.submission_id) for v in verdicts)
     detail = f"Tệp nén '{zip_name}' (sha256 {sha}): {len(verdicts)} tệp bên trong, thành các bản nộp số {numbers}"
-    store.log(round_id, sent.get("sender", "unit"), ACTION_ZIP, sent.get("link_unit"), detail)
+    store.log(round_id, sent.get("sender", Sender.UNIT), ACTION_ZIP, sent.get("link_unit"), detail)
     return verdicts
 
 
@@ -72,14 +72,14 @@ def _refused(store: Store, round_id: str, shown: str, failure: tuple[str, str], 
     found = [finding(read_failure(shown, WorkbookReadError(reason, kind), Severity.ERROR))]
     errors = sum(f["severity"] == Severity.ERROR.value for f in found)
     sub_id = store.add_submission(
-        round_id, sha256=store.put_blob(b""), filename=shown, sender=sent.get("sender", "unit"), link_unit=link_unit, unit_code=None,
+        round_id, sha256=store.put_blob(b""), filename=shown, sender=sent.get("sender", Sender.UNIT), link_unit=link_unit, unit_code=None,
         accepted=False, errors=errors, warnings=0, findings=found, saved_at=None, received_at=sent.get("received_at"),
     )  # fmt: skip
     state = unit_status(store, round_id, link_unit).status if link_unit else None
     return Verdict(sub_id, shown, "", "", link_unit, False, state, errors, 0, found)
 
 
-def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: str = "office") -> list[Verdict]:
+def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: Sender | str = Sender.OFFICE) -> list[Verdict]:
     """The office drops many files at once (what arrived by Zalo or email): each file (each file
     inside a zip: ``received``), and each return in a folder and its subfolders (found as ``tonghop consolidate`` finds them: Office
     lock files and links skipped), is submitted without a link: recognised by its metadata and

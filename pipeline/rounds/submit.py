@@ -1,8 +1,8 @@
 """Taking in a return: kept byte for byte, checked by the same library as ``tonghop check``,
 filed under the unit it is from, and answered with a verdict.
 
-A return comes through a unit's link (``sender="unit"``, ``link_unit`` its unit) or is dropped
-by the office (``sender="office"``, no link: what arrived by Zalo or email), then recognised
+A return comes through a unit's link (``Sender.UNIT``, ``link_unit`` its unit) or is dropped
+by the office (``Sender.OFFICE``, no link: what arrived by Zalo or email), then recognised
 by its metadata and filed under its unit exactly as if the unit had sent it. A return of
 another unit sent through a unit's link is not accepted (``ROUND_101`` names both units), and
 is still stored: nothing sent is ever lost.
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import api
-from pipeline.core.constants import RoundStatus, Severity
+from pipeline.core.constants import RoundStatus, Sender, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import utc_now
@@ -30,7 +30,6 @@ from pipeline.rounds.setup import listed_unit, safe_name
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
 
-SENDERS = ("unit", "office")
 FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message", "plain")
 
 
@@ -98,7 +97,7 @@ def submit(
     filename: str,
     *,
     link_unit: str | None = None,
-    sender: str = "unit",
+    sender: Sender | str = Sender.UNIT,
     received_at: datetime | None = None,
     inside: str = "",
 ) -> Verdict:
@@ -114,8 +113,7 @@ def submit(
         kept and shown as ``<inside>/<name>``.
     :raises PipelineError: ``link_unit`` is not a unit of the round (``ROUND_102``).
     """
-    if sender not in SENDERS:
-        raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
+    sender = Sender(sender)  # ValueError for anything else
     rnd = store.round(round_id)
     checked = round_check(store, rnd)  # loaded once per round (the form still the round's version)
     units = checked.units

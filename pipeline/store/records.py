@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pipeline.core.constants import ReviewState, Sender
+
 
 @dataclass(frozen=True)
 class RoundRecord:
@@ -31,13 +33,13 @@ class UnitRecord:
 @dataclass(frozen=True)
 class SubmissionRecord:
     """A file received in a round: who sent it through which link, what it was recognised as,
-    its check, and the office's latest review (``None``, ``"approved"`` or ``"returned"``)."""
+    its check, and the office's latest review (``None`` when none yet)."""
 
     id: int
     round_id: str
     sha256: str
     filename: str
-    sender: str
+    sender: Sender
     link_unit: str | None
     unit_code: str | None
     accepted: bool
@@ -46,7 +48,7 @@ class SubmissionRecord:
     findings: list[dict]
     saved_at: datetime | None
     received_at: datetime
-    review: str | None
+    review: ReviewState | None
     note: str
 
 

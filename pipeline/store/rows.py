@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from pipeline.core.constants import ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError
 from pipeline.store.records import RoundRecord, SubmissionRecord
 from pipeline.store.schema import audit_log, round_units, rounds
@@ -39,20 +40,22 @@ def check_unit(conn: sa.Connection, round_id: str, code: str) -> None:
 
 
 def audit_line(conn: sa.Connection, round_id: str, actor: str, action: str, unit_code: str | None, detail: str, at: datetime) -> None:
-    conn.execute(audit_log.insert().values(round_id=round_id, at=at, actor=actor, action=action, unit_code=unit_code, detail=detail))
+    """One line of the round's audit log; ``actor`` and ``action`` kept as plain text (a ``Sender`` as its value)."""
+    values = dict(round_id=round_id, at=at, actor=str(actor), action=str(action), unit_code=unit_code, detail=detail)
+    conn.execute(audit_log.insert().values(**values))
 
 
 def round_record(row: sa.Row) -> RoundRecord:
     return RoundRecord(row.id, row.form_dir, row.form_id, row.form_version, row.period, row.deadline, row.created_at)
 
 
-def submission_record(row: sa.Row, review: str | None, note: str) -> SubmissionRecord:
+def submission_record(row: sa.Row, review: ReviewState | None, note: str) -> SubmissionRecord:
     return SubmissionRecord(
         id=row.id,
         round_id=row.round_id,
         sha256=row.sha256,
         filename=row.filename,
-        sender=row.sender,
+        sender=Sender(row.sender),
         link_unit=row.link_unit,
         unit_code=row.unit_code,
         accepted=bool(row.accepted),

@@ -7,10 +7,7 @@ progress of a job, ``jobs.py``)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
-import secrets
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +17,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pipeline.core.constants import ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 from pipeline.core.vnformat import utc_now
 from pipeline.store.blobs import Blobs
@@ -37,19 +35,14 @@ from pipeline.store.schema import (
     round_units,
     rounds,
     submissions,
-    unit_tokens,
     upgrade,
 )
+from pipeline.store.tokens import TokenStore
 
 BLOBS_DIR = "blobs"
-# A writer waits this long for another writer to finish before the store reports an error.
-TOKEN_BYTES = 24  # 192 bits from ``secrets``
-MAX_TOKEN_CHARS = 256  # a longer "token" is not one of ours: not even hashed
-SENDERS = ("unit", "office")
-REVIEW_ACTIONS = {"approve": "approved", "return": "returned"}
-# What the audit log calls the store's own actions (``log`` adds others, such as "consolidate").
+# What the audit log calls the store's own actions (``log`` adds others, such as "consolidate";
+# a review is logged as the office's action, ``ReviewState.action``; a link, ``tokens.py``).
 ACTION_CREATE_ROUND = "create_round"
-ACTION_ISSUE_TOKEN = "issue_token"
 ACTION_UPLOAD = "upload"
 
 
@@ -63,13 +56,9 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class Store(JobStore):
+class Store(TokenStore, JobStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
-    its jobs' methods in ``jobs.py``."""
+    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
@@ -215,116 +204,17 @@ class Store(JobStore):
             ).all()
         return [UnitRecord(row.code, row.name, row.level) for row in rows]
 
-    # -- unit links ---------------------------------------------------------------------------
-
-    def issue_token(self, round_id: str, unit_code: str) -> str:
-        """A new link token for the unit; any earlier token of the unit stops working. Only the
-        token's sha256 is kept: the token itself is returned once and never again."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        at = _now()
-        with self._write() as conn:
-            round_row(conn, round_id)
-            check_unit(conn, round_id, unit_code)
-            conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=_token_hash(token), issued_at=at))
-            audit_line(conn, round_id, "office", ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
-        return token
-
-    def set_token(self, round_id: str, unit_code: str, token: str, actor: str = "office") -> bool:
-        """Make ``token`` (made by the caller, e.g. derived from a secret) the unit's current link
-        token; any earlier token of the unit stops working. Only its sha256 is kept. Idempotent:
-        setting the unit's current token again changes nothing and returns False; True when the
-        token was new.
-
-        :raises StoreError: the token is already another unit's, or an earlier token (``STORE_012``).
-        """
-        return bool(self.set_tokens(round_id, {unit_code: token}, actor))
-
-    def set_tokens(self, round_id: str, tokens: dict[str, str], actor: str = "office") -> set[str]:
-        """``set_token`` for many units in one transaction (a round of thousands of units gets
-        its links at once, not one disk write each); returns the units whose token was new.
-
-        :raises StoreError: a unit is not the round's, or a token is already another unit's or
-            an earlier one (``STORE_012``): then no token is set.
-        """
-        for token in tokens.values():
-            if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
-                raise ValueError(f"a token is a non-empty string of at most {MAX_TOKEN_CHARS} characters")
-        at = _now()
-        new: set[str] = set()
-        with self._write() as conn:
-            round_row(conn, round_id)
-            for unit_code, token in tokens.items():
-                check_unit(conn, round_id, unit_code)
-                wanted = _token_hash(token)
-                row = conn.execute(
-                    sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code).where(unit_tokens.c.token_sha256 == wanted)
-                ).first()
-                if row is not None:
-                    newest = conn.execute(
-                        sa.select(sa.func.max(unit_tokens.c.id)).where(
-                            unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code
-                        )
-                    ).scalar_one()
-                    if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
-                        continue
-                    raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
-                conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
-                audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
-                new.add(unit_code)
-        return new
-
-    def tokens_issued(self, round_id: str, unit_code: str) -> int:
-        """How many link tokens the unit has had (0: none yet)."""
+    def unit(self, round_id: str, code: str) -> UnitRecord | None:
+        """The unit ``code`` of the round; None when the round has no such unit.
+        :raises StoreError: no such round."""
         with self._read() as conn:
             round_row(conn, round_id)
-            check_unit(conn, round_id, unit_code)
-            return conn.execute(
-                sa.select(sa.func.count())
-                .select_from(unit_tokens)
-                .where(unit_tokens.c.round_id == round_id, unit_tokens.c.unit_code == unit_code)
-            ).scalar_one()
-
-    def current_tokens(self, round_id: str) -> dict[str, tuple[int, str]]:
-        """For each unit of the round that has had a link token: how many it has had and the
-        sha256 of its current one (compare with ``token_hash``); one query for the whole round."""
-        newest = (
-            sa.select(unit_tokens.c.unit_code, sa.func.count().label("issued"), sa.func.max(unit_tokens.c.id).label("newest"))
-            .where(unit_tokens.c.round_id == round_id)
-            .group_by(unit_tokens.c.unit_code)
-            .subquery()
-        )
-        query = sa.select(newest.c.unit_code, newest.c.issued, unit_tokens.c.token_sha256).join(
-            unit_tokens, unit_tokens.c.id == newest.c.newest
-        )
-        with self._read() as conn:
-            round_row(conn, round_id)
-            return {row.unit_code: (row.issued, row.token_sha256) for row in conn.execute(query)}
-
-    @staticmethod
-    def token_hash(token: str) -> str:
-        """What the store keeps of a link token (its sha256, hex)."""
-        return _token_hash(token)
-
-    def unit_for_token(self, token: str) -> tuple[str, str] | None:
-        """``(round_id, unit_code)`` of the unit whose current link token is ``token``; ``None``
-        for anything else (unknown, replaced, malformed)."""
-        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
-            return None
-        wanted = _token_hash(token)
-        with self._read() as conn:
             row = conn.execute(
-                sa.select(unit_tokens.c.id, unit_tokens.c.round_id, unit_tokens.c.unit_code, unit_tokens.c.token_sha256).where(
-                    unit_tokens.c.token_sha256 == wanted
+                sa.select(round_units.c.code, round_units.c.name, round_units.c.level).where(
+                    round_units.c.round_id == round_id, round_units.c.code == str(code)
                 )
             ).first()
-            if row is None or not hmac.compare_digest(row.token_sha256, wanted):
-                return None
-            newest = conn.execute(
-                sa.select(sa.func.max(unit_tokens.c.id)).where(
-                    unit_tokens.c.round_id == row.round_id, unit_tokens.c.unit_code == row.unit_code
-                )
-            ).scalar_one()
-        return (row.round_id, row.unit_code) if newest == row.id else None
+        return None if row is None else UnitRecord(row.code, row.name, row.level)
 
     # -- blobs --------------------------------------------------------------------------------
 
@@ -354,7 +244,7 @@ class Store(JobStore):
         *,
         sha256: str,
         filename: str,
-        sender: str,
+        sender: Sender | str,
         link_unit: str | None,
         unit_code: str | None,
         accepted: bool,
@@ -367,12 +257,11 @@ class Store(JobStore):
     ) -> int:
         """Record a received file (already kept with ``put_blob``) and its check; returns its id.
 
-        :param sender: ``"unit"`` (through ``link_unit``'s link) or ``"office"`` (dropped by the office).
+        :param sender: ``Sender.UNIT`` (through ``link_unit``'s link) or ``Sender.OFFICE`` (dropped by the office).
         :param unit_code: the unit the file was recognised as; ``None`` if not recognised.
         :param figures: the values read from it, indicator code → number (or text, or None).
         """
-        if sender not in SENDERS:
-            raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
+        sender = Sender(sender).value  # ValueError for anything else
         self._blobs.path(sha256)  # a sha256, or ValueError
         saved_at = _aware(saved_at, "saved_at")
         received_at = _aware(received_at, "received_at") or _now()
@@ -424,7 +313,7 @@ class Store(JobStore):
         with self._read() as conn:
             round_row(conn, round_id)
             rows = conn.execute(query.order_by(submissions.c.received_at, submissions.c.id)).all()
-            review_of = {row.submission_id: (REVIEW_ACTIONS[row.action], row.note) for row in conn.execute(latest)}
+            review_of = {row.submission_id: (ReviewState.of_action(row.action), row.note) for row in conn.execute(latest)}
         return [submission_record(row, *review_of.get(row.id, (None, ""))) for row in rows]
 
     def figures(self, round_id: str, submission_ids: Sequence[int]) -> dict[int, dict[str, object] | None]:
@@ -451,9 +340,10 @@ class Store(JobStore):
 
     def review(self, round_id: str, submission_id: int, action: str, note: str = "", actor: str = "office") -> None:
         """The office approves a submission (``"approve"``) or returns it for correction
-        (``"return"``, with ``note`` saying what to fix). A later review supersedes an earlier one."""
-        if action not in REVIEW_ACTIONS:
-            raise ValueError(f"action must be one of {tuple(REVIEW_ACTIONS)}, not {action!r}")
+        (``"return"``, with ``note`` saying what to fix): ``ReviewState``'s actions. A later review
+        supersedes an earlier one."""
+        if ReviewState.of_action(action) is None:
+            raise ValueError(f"action must be one of {[s.action for s in ReviewState]}, not {action!r}")
         at = _now()
         with self._write() as conn:
             round_row(conn, round_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from pipeline.core.constants import ReviewState
 from pipeline.web.base import admin_required, store
 from pipeline.web.jobs import ACTORS
 
@@ -15,8 +16,7 @@ ACTIONS = {
     "create_round": "Tạo đợt",
     "issue_token": "Cấp đường dẫn",
     "upload": "Nhận tệp",
-    "approve": "Duyệt",
-    "return": "Trả lại để sửa",
+    **{state.action: state.verb for state in ReviewState},
     "consolidate": "Tổng hợp",
 }
 

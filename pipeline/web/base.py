@@ -19,7 +19,7 @@ from flask import Flask, abort, current_app, has_request_context, jsonify, redir
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
-from pipeline.core.constants import RoundStatus
+from pipeline.core.constants import ReviewState, RoundStatus
 from pipeline.core.errors import Msg, PipelineError, StoreError, StoreUnavailableError
 from pipeline.core.text import visible_text
 from pipeline.core.vnformat import format_number, format_vn_time
@@ -91,7 +91,7 @@ def _missing(round_id: str | None, code: str | None):
     """The 404 answer when the page's round, or its unit, does not exist; else None."""
     if round_id is not None and round_id not in {r.id for r in store().rounds()}:
         return _not_found(Msg.STORE_001.render(round_id=round_id))
-    if code is not None and code not in {u.code for u in store().units(round_id)}:
+    if code is not None and store().unit(round_id, code) is None:
         return _not_found(Msg.STORE_002.render(round_id=round_id, code=code))
     return None
 
@@ -218,7 +218,12 @@ def install(app: Flask) -> None:
     app.add_url_rule("/logout", "logout", admin_required(logout), methods=["POST"])
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.jinja_env.globals.update(
-        csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus), too_big=ERROR_TEXTS[413][1], is_admin=is_admin
+        csrf_token=csrf_token,
+        CSRF_FIELD=CSRF_FIELD,
+        statuses=list(RoundStatus),
+        ReviewState=ReviewState,
+        too_big=ERROR_TEXTS[413][1],
+        is_admin=is_admin,
     )
     app.jinja_env.globals["no_file"] = Msg.WEB_070.render()  # what upload.js has the browser say of a form sent without a file
     app.jinja_env.filters.update(

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from pipeline import rounds
-from pipeline.core.constants import RoundStatus
+from pipeline.core.constants import RoundStatus, Sender
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.figures import key_totals
 from pipeline.web.base import admin_required, store
@@ -103,7 +103,7 @@ def upload(round_id: str):
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
         return show(round_id, message="Chưa chọn tệp nào. Hãy chọn hoặc kéo thả các tệp báo cáo rồi bấm Gửi.")
-    verdicts = [v for f in files for v in rounds.submit_received(store(), round_id, f.read(), f.filename, sender="office")]
+    verdicts = [v for f in files for v in rounds.submit_received(store(), round_id, f.read(), f.filename, sender=Sender.OFFICE)]
     sent = ",".join(str(v.submission_id) for v in verdicts)
     return redirect(url_for("board.show", round_id=round_id, gui=sent) + "#da-nhan", code=303)
 

@@ -5,11 +5,12 @@ how it ended. The job itself is ``rounds.jobs``'s; this module only words it."""
 from __future__ import annotations
 
 from pipeline import rounds
+from pipeline.core.constants import Sender
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.store import JobRecord
 
-ACTORS = {"office": "Văn phòng", "unit": "Đơn vị (qua đường dẫn)"}  # who did it, as pages name them
+ACTORS = {str(sender): sender.label for sender in Sender}  # who did it, as pages name them
 
 
 def actor_label(actor: str) -> str:

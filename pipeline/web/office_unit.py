@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from pipeline import rounds
 from pipeline.core import settings
+from pipeline.core.constants import ReviewState
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import changes
@@ -18,7 +19,7 @@ from pipeline.web.base import admin_required, store
 from pipeline.web.plain import unit_lines
 
 bp = Blueprint("office_unit", __name__)
-DONE = {"approve": Msg.WEB_050, "return": Msg.WEB_051}  # what the page says after each action
+DONE = {ReviewState.APPROVED: Msg.WEB_050, ReviewState.RETURNED: Msg.WEB_051}  # what the page says after each review
 
 
 def versions(round_id: str, code: str):
@@ -33,6 +34,12 @@ def arranged(sent: list, code: str, in_use: int | None) -> list:
     return [s for s in sent if s.id == in_use] + [s for s in rest if sender_of(s) == code] + [s for s in rest if sender_of(s) != code]
 
 
+def _names(round_id: str, sent) -> dict[str, str]:
+    """The names of the units that sent ``sent`` (a unit's page shows files of it another unit sent)."""
+    units = (store().unit(round_id, code) for code in {sender_of(s) for s in sent} - {None})
+    return {unit.code: unit.name for unit in units if unit is not None}
+
+
 @bp.get("/rounds/<round_id>/units/<code>")
 @admin_required
 def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
@@ -44,7 +51,7 @@ def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
     opened = {row.in_use or (sent[0].id if sent else None), confirm}  # the rest folded
     page = render_template(
         "office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error, confirm=confirm, opened=opened,
-        number=upload_numbers(store(), round_id, sent), sender_of=sender_of, names={u.code: u.name for u in store().units(round_id)},
+        number=upload_numbers(store(), round_id, sent), sender_of=sender_of, names=_names(round_id, sent),
         note_limit=settings.LIMIT_NOTE_CHARS, unit_lines=unit_lines,
     )  # fmt: skip
     return page, 400 if error else 200
@@ -65,5 +72,5 @@ def review(round_id: str, code: str):
         return show(round_id, code, error=str(err), confirm=chosen)
     reviewed = chosen or row.in_use
     number = upload_numbers(store(), round_id, [s for s in versions(round_id, code) if s.id == reviewed]).get(reviewed)
-    flash(DONE[action].render(number=number, unit_name=row.unit_name))
+    flash(DONE[ReviewState.of_action(action)].render(number=number, unit_name=row.unit_name))
     return redirect(url_for("office_unit.show", round_id=round_id, code=code))

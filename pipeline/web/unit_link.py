@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from pipeline import rounds
+from pipeline.core.constants import ReviewState
 from pipeline.core.errors import Msg
 from pipeline.rounds.board import sent_by, unit_status
 from pipeline.rounds.history import numbered
@@ -30,7 +31,7 @@ def _unit(token: str):
     if found is None:
         abort(404)
     round_id, code = found
-    unit = next(u for u in store().units(round_id) if u.code == code)
+    unit = store().unit(round_id, code)
     return store().round(round_id), unit
 
 
@@ -42,7 +43,7 @@ def _page(token: str, sent: frozenset[int] = frozenset(), error: str = "", code:
     own = [s for s in store().submissions(rnd.id, of_unit=unit.code) if sent_by(s, unit.code)]
     history = list(reversed(own))
     verdicts = [s for s in own if s.id in sent]  # a stored upload has what the verdict shows
-    notes = [s for s in history if s.review == "returned" and s.note]
+    notes = [s for s in history if s.review is ReviewState.RETURNED and s.note]
     return render_template(
         "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=[s for s in history if s not in verdicts], notes=notes,
         verdicts=verdicts, error=error, number=numbered(own), grouped=grouped, accept=ACCEPT,
