@@ -80,7 +80,7 @@ def serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_brows
         server = make_server(app, host, port)
     except OSError as err:
         app.extensions["tonghop_store"].close()
-        _fail(PipelineError(Msg.CLI_055.render(where=f"{host}:{port}", reason=err.strerror or err)))
+        _fail(PipelineError(Msg.CLI_055, where=f"{host}:{port}", reason=err.strerror or err))
     if base_url:
         echo(Msg.CLI_052.render(url=kept), err=True)
     if new_token:

@@ -153,7 +153,7 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
 def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
     unit = next((u for u in store.units(round_id) if u.code == unit_code), None)
     if unit is None:
-        raise PipelineError(Msg.ROUND_102.render(round=round_id, code=unit_code))
+        raise PipelineError(Msg.ROUND_102, round=round_id, code=unit_code)
     return unit
 
 
@@ -181,18 +181,18 @@ def review(
         (``ROUND_131``) or already approved (``ROUND_132``).
     """
     if action not in ACTIONS:
-        raise PipelineError(Msg.ROUND_103.render(action=action))
+        raise PipelineError(Msg.ROUND_103, action=action)
     unit = _unit(store, round_id, unit_code)
     note = visible_text(note or "", lines=True).strip()
     if action == "return" and not note:
-        raise PipelineError(Msg.ROUND_106.render())
+        raise PipelineError(Msg.ROUND_106)
     if len(note) > settings.LIMIT_NOTE_CHARS:
-        raise PipelineError(Msg.ROUND_130.render(length=format_number(len(note)), limit=format_number(settings.LIMIT_NOTE_CHARS)))
+        raise PipelineError(Msg.ROUND_130, length=format_number(len(note)), limit=format_number(settings.LIMIT_NOTE_CHARS))
     target = _target(store.submissions(round_id, unit_code), unit, submission_id)
     if action == "approve" and target.review == "approved":
-        raise PipelineError(Msg.ROUND_132.render())
+        raise PipelineError(Msg.ROUND_132)
     if action == "approve" and target.errors and not errors_seen:
-        raise PipelineError(Msg.ROUND_131.render(errors=target.errors))
+        raise PipelineError(Msg.ROUND_131, errors=target.errors)
     store.review(round_id, target.id, action, note, actor=actor)
     return unit_status(store, round_id, unit_code)
 
@@ -202,9 +202,9 @@ def _target(subs: list[SubmissionRecord], unit: UnitRecord, submission_id: int |
     if submission_id is None:
         target = in_use(subs, unit.code)
         if target is None:
-            raise PipelineError(Msg.ROUND_104.render(code=unit.code, name=unit.name))
+            raise PipelineError(Msg.ROUND_104, code=unit.code, name=unit.name)
         return target
     target = next((s for s in subs if s.id == submission_id and s.accepted and s.unit_code == unit.code), None)
     if target is None:
-        raise PipelineError(Msg.ROUND_105.render(submission=submission_id, code=unit.code))
+        raise PipelineError(Msg.ROUND_105, submission=submission_id, code=unit.code)
     return target

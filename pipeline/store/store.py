@@ -93,7 +93,7 @@ class Store(JobStore):
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise StoreError(Msg.STORE_006.render(where=data_dir, reason=err.strerror or err)) from err
+            raise StoreError(Msg.STORE_006, where=data_dir, reason=err.strerror or err) from err
         if db_url.get_backend_name() == "sqlite":
             engine = sqlite_engine(db_url)
         else:
@@ -113,7 +113,7 @@ class Store(JobStore):
                 try:
                     ScriptDirectory.from_config(alembic_config()).get_revision(found)
                 except CommandError:
-                    raise StoreError(Msg.STORE_007.render(where=self._where, revision=found)) from None
+                    raise StoreError(Msg.STORE_007, where=self._where, revision=found) from None
             if found != head_revision():
                 upgrade(conn)
 
@@ -146,7 +146,7 @@ class Store(JobStore):
         try:
             yield
         except sa.exc.DBAPIError as err:
-            raise StoreUnavailableError(error.render(where=self._where, reason=_reason(err))) from err
+            raise StoreUnavailableError(error, where=self._where, reason=_reason(err)) from err
 
     # -- rounds and units ---------------------------------------------------------------------
 
@@ -164,7 +164,7 @@ class Store(JobStore):
         seen: set[str] = set()
         for code, _name, _level in units:
             if code in seen:
-                raise StoreError(Msg.STORE_009.render(code=code))
+                raise StoreError(Msg.STORE_009, code=code)
             seen.add(code)
         created_at = _now()
         with self._write() as conn:
@@ -214,6 +214,16 @@ class Store(JobStore):
                 .order_by(round_units.c.position)
             ).all()
         return [UnitRecord(row.code, row.name, row.level) for row in rows]
+
+    def unit(self, round_id: str, code: str) -> UnitRecord:
+        """The unit ``code`` of the round. :raises StoreError: no such round (``STORE_001``) or unit (``STORE_002``)."""
+        columns = (round_units.c.code, round_units.c.name, round_units.c.level)
+        with self._read() as conn:
+            row = conn.execute(sa.select(*columns).where(round_units.c.round_id == round_id, round_units.c.code == code)).first()
+            if row is None:
+                round_row(conn, round_id)
+                check_unit(conn, round_id, code)
+        return UnitRecord(row.code, row.name, row.level)
 
     # -- unit links ---------------------------------------------------------------------------
 
@@ -267,7 +277,7 @@ class Store(JobStore):
                     ).scalar_one()
                     if (row.round_id, row.unit_code) == (round_id, unit_code) and row.id == newest:
                         continue
-                    raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
+                    raise StoreError(Msg.STORE_012, round_id=round_id, code=unit_code)
                 conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
                 audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
                 new.add(unit_code)
@@ -382,7 +392,7 @@ class Store(JobStore):
             for code in {link_unit, unit_code} - {None}:
                 check_unit(conn, round_id, code)
             if conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first() is None:
-                raise StoreError(Msg.STORE_004.render(where=self._where, sha256=sha256))
+                raise StoreError(Msg.STORE_004, where=self._where, sha256=sha256)
             submission_id = conn.execute(
                 submissions.insert().values(
                     round_id=round_id,
@@ -463,7 +473,7 @@ class Store(JobStore):
                 )
             ).first()
             if row is None:
-                raise StoreError(Msg.STORE_003.render(round_id=round_id, submission_id=submission_id))
+                raise StoreError(Msg.STORE_003, round_id=round_id, submission_id=submission_id)
             conn.execute(reviews.insert().values(submission_id=submission_id, action=action, note=note, actor=actor, at=at))
             detail = f"Bản nộp số {submission_id}" + (f": {note}" if note else "")
             audit_line(conn, round_id, actor, action, row.unit_code or row.link_unit, detail, at)
