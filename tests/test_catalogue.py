@@ -5,35 +5,29 @@ from __future__ import annotations
 
 import ast
 import os
+import pickle
 import re
 import unicodedata
+from http import HTTPStatus
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 import pipeline
-from pipeline.consolidate.collect import READ_FAILURES
+from pipeline.consolidate.collect import read_failure
 from pipeline.consolidate.combine import consolidate_folder
+from pipeline.core import errors
 from pipeline.core.constants import FileStatus, RoundStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
-from pipeline.core.errors import Msg, finding_label
+from pipeline.core.errors import Kind, Msg, PipelineError, StoreError, TemplateError, WorkbookReadError, finding_label
 from pipeline.core.findings import problem
 from pipeline.workbook.book import write_workbook
 from pipeline.workbook.layout import rule_text
 from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
 
-# Entries only ever raised as exceptions (a broken form, prior file, template or appendix, the store;
-# a folder with nothing to consolidate) or printed as notes (FILE_022, in the reminder): they have no finding type. The
-# prior figures of another period (PRIOR_008) are a finding of the consolidation; a return sent
-# through another unit's link (ROUND_101) is a finding of the round's submission. A broken
-# crosswalk file (XWALK_00x) is refused; what a sound one means (XWALK_01x) is a finding. A forward
-# under another committee's identity is refused (FORWARD_020), or with --force a finding (FORWARD_021).
-# A table that cannot be read (CSV_0xx) is refused; a consolidation folder's figures that disagree
-# once read back (REPORT_015-019) are findings of the report.
-EXCEPTION_ONLY = re.compile(
-    r"(FORM|TREE|CSV|TEMPLATE|OUTPUT|PERIOD|CLI|STORE|UNITS|WEB)_\d{3}|REPORT_(?!01[5-9])\d{3}|FORWARD_00\d|FORWARD_020|PRIOR_(?!008)\d{3}|ROUND_(?!101)\d{3}|FILE_00[56]|FILE_022|XWALK_00\d"
-)
-FINDINGS = [msg for msg in Msg if not EXCEPTION_ONLY.fullmatch(msg.name)]
+FINDINGS = [msg for msg in Msg if msg.kind is Kind.FINDING]
+ERRORS = {name for name, value in vars(errors).items() if isinstance(value, type) and issubclass(value, PipelineError)}
+STATUSES = {HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.SERVICE_UNAVAILABLE}
 SLUG = re.compile(r"[a-z]+(-[a-z]+)*")
 # Vietnamese letters once tone marks and the breve, circumflex and horn are taken off (and đ is d).
 VIETNAMESE_LETTERS = set("abcdeghiklmnopqrstuvxy")
@@ -64,10 +58,30 @@ def test_every_finding_entry_has_a_slug_a_label_and_a_message(msg):
     assert finding_label(msg.slug) == msg.label
 
 
-def test_exception_entries_have_no_finding_type():
-    exceptions = [msg for msg in Msg if msg not in FINDINGS]
-    assert exceptions and not [msg.name for msg in exceptions if msg.slug or msg.label]
+def test_entries_that_are_no_finding_type_have_neither_slug_nor_label():
+    others = [msg for msg in Msg if msg.kind is not Kind.FINDING]
+    assert {msg.kind for msg in others} == {Kind.ERROR, Kind.TEXT}
+    assert not [msg.name for msg in others if msg.slug or msg.label]
     assert Msg.findings() == FINDINGS
+
+
+def test_only_errors_give_an_http_status():
+    for msg in Msg:
+        if msg.kind is Kind.ERROR:
+            assert msg.status in STATUSES, msg.name
+        else:
+            assert msg.value.status is None, f"{msg.name} is a {msg.kind.value}: a status is an error's"
+    assert (Msg.STORE_001.status, Msg.STORE_002.status, Msg.ROUND_102.status) == (404, 404, 404)
+    assert Msg.STORE_011.status == HTTPStatus.SERVICE_UNAVAILABLE and Msg.FORM_001.status == HTTPStatus.BAD_REQUEST
+
+
+def test_catalogue_is_in_order_group_by_group():
+    groups = [msg.group for msg in Msg]
+    seen = list(dict.fromkeys(groups))
+    assert groups == sorted(groups, key=seen.index), "each group's entries stand together"
+    for group in seen:
+        numbers = [msg.number for msg in Msg if msg.group == group]
+        assert numbers == sorted(numbers), f"{group}: entries by number"
 
 
 def test_slugs_and_labels_are_unique():
@@ -111,9 +125,53 @@ def test_call_sites_pass_a_finding_entry_never_a_slug():
     for where, first in calls:
         if isinstance(first, ast.Attribute) and getattr(first.value, "id", None) == "Msg":
             assert Msg[first.attr].slug, f"{where}: Msg.{first.attr} is not a finding's entry"
-        else:  # a variable holding an entry: READ_FAILURES or a parsed value's msg
-            assert isinstance(first, (ast.Name, ast.Call)), f"{where}: pass the catalogue entry"
-    assert all(msg.slug for msg in READ_FAILURES.values())
+        else:  # a variable holding an entry: an unreadable file's error, or a parsed value's msg
+            assert isinstance(first, (ast.Name, ast.Call, ast.Attribute)), f"{where}: pass the catalogue entry"
+
+
+def _error_calls() -> list[tuple[str, str, ast.Call]]:
+    """Every call that makes a ``PipelineError`` (of any class), with the class's name."""
+    calls = []
+    for path in sorted(Path(pipeline.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in ERRORS:
+                    calls.append((f"{path.name}:{node.lineno}", name, node))
+    return calls
+
+
+def test_every_error_is_raised_with_its_entry_and_fields_never_a_text():
+    calls = _error_calls()
+    assert len(calls) > 100
+    for where, name, call in calls:
+        first = call.args[0] if len(call.args) == 1 else None
+        assert first is not None, f"{where}: {name}(Msg.X, field=…): one entry, then its fields by name"
+        assert not any(isinstance(n, ast.Attribute) and n.attr == "render" for n in ast.walk(call)), f"{where}: pass the fields, not text"
+        if isinstance(first, ast.Attribute) and getattr(first.value, "id", None) == "Msg":
+            kind = Msg[first.attr].kind
+            expected = Kind.FINDING if name == WorkbookReadError.__name__ else Kind.ERROR
+            assert kind is expected, f"{where}: {name} of Msg.{first.attr}, a {kind.value}"
+        else:  # an entry chosen before (the store's error for a database fault)
+            assert isinstance(first, ast.Name), f"{where}: pass the catalogue entry"
+
+
+def test_an_error_renders_its_entry_on_demand_and_crosses_processes():
+    err = StoreError(Msg.STORE_001, round_id="khongco")
+    assert str(err) == err.message == Msg.STORE_001.render(round_id="khongco") and err.status == HTTPStatus.NOT_FOUND
+    back = pickle.loads(pickle.dumps(err))
+    assert (type(back), back.msg, back.fields, str(back)) == (StoreError, err.msg, err.fields, str(err))
+    full = pickle.loads(pickle.dumps(TemplateError.not_written("mau", OSError(28, "No space left on device"))))
+    assert full.errno == 28 and str(full) == Msg.TEMPLATE_001.render(where="mau", reason="[Errno 28] No space left on device")
+    with pytest.raises(TypeError):
+        PipelineError("free text")
+
+
+def test_an_unreadable_file_becomes_the_finding_its_error_carries():
+    err = WorkbookReadError(Msg.FILE_007, reason="tệp được đặt mật khẩu")
+    found = read_failure("bc.xlsx", err, Severity.ERROR)
+    assert (found.type, found.file, err.reason) == (Msg.FILE_007.slug, "bc.xlsx", "tệp được đặt mật khẩu")
+    assert found.message == Msg.FILE_007.render(where="bc.xlsx", reason="tệp được đặt mật khẩu")
 
 
 @pytest.mark.parametrize("enum", LABELLED, ids=lambda e: e.__name__)

@@ -308,7 +308,7 @@ def test_cells_without_address_count_towards_the_limits():
     wide = b"<sheetData><row>" + b"<c><v>1</v></c>" * (settings.LIMIT_COLUMNS + 1) + b"</row></sheetData>"
     with pytest.raises(WorkbookReadError) as info:
         _check_sheet_extent("s", wide)
-    assert info.value.kind == "limit"
+    assert info.value.msg is Msg.FILE_008
     _check_sheet_extent("s", b'<cols><col min="1"/></cols><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row></sheetData>')
 
 

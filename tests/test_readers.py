@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.readers import read_calamine, read_openpyxl
 
@@ -62,23 +62,23 @@ def _zip(entries):
 
 
 @pytest.mark.parametrize(
-    ("content", "kind"),
+    ("content", "said"),
     [
-        (b"", "empty"),
-        (b"%PDF-1.7\n", "not-a-workbook"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "not-a-workbook"),
-        (b"code,value\nA,1\n", "not-a-workbook"),
-        (b"PK\x03\x04\x14\x00 truncated", "corrupt"),
-        (_zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<T/>"}), "not-a-workbook"),
+        (b"", "tệp rỗng"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+        (b"code,value\nA,1\n", "tệp văn bản"),
+        (b"PK\x03\x04\x14\x00 truncated", "bị hỏng"),
+        (_zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<T/>"}), "tệp Word"),
     ],
     ids=["empty", "pdf", "jpeg", "csv", "truncated-zip", "docx"],
 )
-def test_not_a_workbook(tmp_path, content, kind):
+def test_not_a_workbook(tmp_path, content, said):
     path = tmp_path / "bao_cao.xlsx"
     path.write_bytes(content)
     with pytest.raises(WorkbookReadError) as info:
         read_calamine(path)
-    assert info.value.kind == kind
+    assert info.value.msg is Msg.FILE_001 and said in info.value.reason
 
 
 @pytest.mark.parametrize(

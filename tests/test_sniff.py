@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from pipeline.core import settings
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.sniff import OLE_MAGIC, sniff
 
 SHEET = b'<?xml version="1.0" encoding="UTF-8"?><worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
@@ -59,7 +59,7 @@ def _refused(tmp_path, content: bytes) -> WorkbookReadError:
 
 
 def test_empty_file(tmp_path):
-    assert _refused(tmp_path, b"").kind == "empty"
+    assert _refused(tmp_path, b"").msg is Msg.FILE_001
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_empty_file(tmp_path):
 )
 def test_documents_and_pictures_are_not_workbooks(tmp_path, content, named):
     err = _refused(tmp_path, content)
-    assert err.kind == "not-a-workbook" and named in str(err)
+    assert err.msg is Msg.FILE_001 and named in str(err)
 
 
 @pytest.mark.parametrize(
@@ -82,22 +82,22 @@ def test_documents_and_pictures_are_not_workbooks(tmp_path, content, named):
 )
 def test_archives_we_do_not_open_say_to_extract(tmp_path, content, named):
     err = _refused(tmp_path, content + bytes(32))
-    assert err.kind == "packed" and str(err) == f"tệp nén {named}"
+    assert err.msg is Msg.FILE_021 and err.reason == f"tệp nén {named}"
 
 
 @pytest.mark.parametrize(
-    ("entries", "kind", "named"),
+    ("entries", "entry", "named"),
     [
-        ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<document/>"}, "not-a-workbook", "Word"),
-        ({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<presentation/>"}, "not-a-workbook", "PowerPoint"),
-        ({"anh.jpg": b"\xff\xd8\xff", "ghi_chu.txt": "x"}, "packed", "tệp nén zip chứa 2 tệp: anh.jpg, ghi_chu.txt"),
-        ({"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x00\x01"}, "unsupported", ".xlsb"),
+        ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<document/>"}, Msg.FILE_001, "Word"),
+        ({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<presentation/>"}, Msg.FILE_001, "PowerPoint"),
+        ({"anh.jpg": b"\xff\xd8\xff", "ghi_chu.txt": "x"}, Msg.FILE_021, "tệp nén zip chứa 2 tệp: anh.jpg, ghi_chu.txt"),
+        ({"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x00\x01"}, Msg.FILE_010, ".xlsb"),
     ],
     ids=["docx", "pptx", "other-zip", "xlsb"],
 )
-def test_zips_that_are_not_readable_workbooks(tmp_path, entries, kind, named):
+def test_zips_that_are_not_readable_workbooks(tmp_path, entries, entry, named):
     err = _refused(tmp_path, _zip(entries))
-    assert err.kind == kind and named in str(err)
+    assert err.msg is entry and named in err.reason
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_zips_that_are_not_readable_workbooks(tmp_path, entries, kind, named):
     ids=["csv", "tab-separated", "binary"],
 )
 def test_text_and_unknown_bytes_are_not_workbooks(tmp_path, content):
-    assert _refused(tmp_path, content).kind == "not-a-workbook"
+    assert _refused(tmp_path, content).msg is Msg.FILE_001
 
 
 @pytest.mark.parametrize(
@@ -132,17 +132,17 @@ def test_xml_spreadsheet_2003_is_recognised(tmp_path):
     )
     assert _sniff(tmp_path, content, "xuat.xls").format == "xml2003"
     other_xml = b'<?xml version="1.0"?><danh_sach><don_vi/></danh_sach>'
-    assert _refused(tmp_path, other_xml).kind == "not-a-workbook"
+    assert _refused(tmp_path, other_xml).msg is Msg.FILE_001
 
 
 def test_ole_files(tmp_path):
     found = _sniff(tmp_path, OLE_MAGIC + b"\x00" * 504 + "Workbook".encode("utf-16-le"), "cu.xls")
     assert found.format == "xls"
     encrypted = OLE_MAGIC + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")  # an xlsx with a password
-    assert _refused(tmp_path, encrypted).kind == "encrypted"
+    assert _refused(tmp_path, encrypted).msg is Msg.FILE_007
     word = OLE_MAGIC + b"\x00" * 504 + "WordDocument".encode("utf-16-le")
     err = _refused(tmp_path, word)
-    assert err.kind == "not-a-workbook" and "Word" in str(err)
+    assert err.msg is Msg.FILE_001 and "Word" in str(err)
 
 
 def test_xlsx_parts_are_kept_for_the_metadata_and_formula_readers(tmp_path):
@@ -164,25 +164,25 @@ def test_zip_with_too_many_entries(tmp_path):
     padding = {f"xl/extra/part{i}.xml": "<x/>" for i in range(settings.LIMIT_ZIP_ENTRIES - len(_xlsx()))}
     assert _sniff(tmp_path, _zip({**_xlsx(), **padding})).format == "xlsx"  # exactly at the limit
     padding["xl/extra/one_more.xml"] = "<x/>"
-    assert _refused(tmp_path, _zip({**_xlsx(), **padding})).kind == "limit"
+    assert _refused(tmp_path, _zip({**_xlsx(), **padding})).msg is Msg.FILE_008
 
 
 def test_part_whose_checksum_is_wrong_is_corrupt(tmp_path):
     blob = bytearray(_zip(_xlsx(), zipfile.ZIP_STORED))
     at = blob.index(b"<v>1</v>") + 3
     blob[at : at + 1] = b"7"  # the sheet's bytes changed after the checksum was written
-    assert _refused(tmp_path, bytes(blob)).kind == "corrupt"
+    assert _refused(tmp_path, bytes(blob)).msg is Msg.FILE_001
 
 
 def test_part_in_a_compression_method_we_do_not_read_is_corrupt(tmp_path):
-    assert _refused(tmp_path, _zip(_xlsx(), zipfile.ZIP_BZIP2)).kind == "corrupt"
+    assert _refused(tmp_path, _zip(_xlsx(), zipfile.ZIP_BZIP2)).msg is Msg.FILE_001
 
 
 def test_part_with_a_password_is_encrypted(tmp_path):
     blob = bytearray(_zip(_xlsx()))
     entry = blob.index(b"PK\x01\x02")  # the first entry of the central directory
     blob[entry + 8 : entry + 10] = struct.pack("<H", 0x1)  # its "encrypted" flag
-    assert _refused(tmp_path, bytes(blob)).kind == "encrypted"
+    assert _refused(tmp_path, bytes(blob)).msg is Msg.FILE_007
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_part_with_a_password_is_encrypted(tmp_path):
 )
 def test_xml_part_declaring_entities_is_hostile(tmp_path, part, content):
     err = _refused(tmp_path, _zip(_xlsx({part: content})))
-    assert err.kind == "hostile" and part in str(err)
+    assert err.msg is Msg.FILE_011 and part in str(err)
 
 
 def _sheet_with(ref: str) -> bytes:
@@ -212,7 +212,7 @@ def test_sheet_within_the_limits_is_accepted(tmp_path, ref):
 @pytest.mark.parametrize("ref", ["A10001", "GS1", "XFD1048576"])
 def test_sheet_with_a_cell_beyond_the_limits_is_refused(tmp_path, ref):
     err = _refused(tmp_path, _zip(_xlsx({"xl/worksheets/sheet1.xml": _sheet_with(ref)})))
-    assert err.kind == "limit" and "giới hạn" in str(err)
+    assert err.msg is Msg.FILE_008 and "giới hạn" in str(err)
 
 
 def test_ods_values_far_away_are_refused_but_trailing_empty_repeats_are_not(tmp_path):
@@ -223,7 +223,7 @@ def test_ods_values_far_away_are_refused_but_trailing_empty_repeats_are_not(tmp_
     assert _sniff(tmp_path, as_saved, "bao_cao.ods").format == "ods"
     skipped = b'<table:table-row table:number-rows-repeated="20000"><table:table-cell/></table:table-row>'
     far = _zip({"content.xml": ODS_HEAD + ODS_VALUE_ROW + skipped + ODS_VALUE_ROW + ODS_TAIL})
-    assert _refused(tmp_path, far).kind == "limit"
+    assert _refused(tmp_path, far).msg is Msg.FILE_008
 
 
 def test_inflated_size_is_limited_by_settings(tmp_path, monkeypatch):
@@ -231,8 +231,8 @@ def test_inflated_size_is_limited_by_settings(tmp_path, monkeypatch):
     big_strings = _zip(_xlsx({"xl/sharedStrings.xml": b"<sst>" + b" " * 9000 + b"</sst>"}))  # the last part read
     assert _sniff(tmp_path, pictures).format == _sniff(tmp_path, big_strings).format == "xlsx"
     monkeypatch.setattr(settings, "LIMIT_UNCOMPRESSED_BYTES", 8000)
-    assert _refused(tmp_path, pictures).kind == "limit"  # each picture fits, not both: never inflated, their sizes still count
-    assert _refused(tmp_path, big_strings).kind == "limit"
+    assert _refused(tmp_path, pictures).msg is Msg.FILE_008  # each picture fits, not both: never inflated, their sizes still count
+    assert _refused(tmp_path, big_strings).msg is Msg.FILE_008
 
 
 def test_file_size_is_limited_by_settings(tmp_path, monkeypatch):
@@ -240,4 +240,4 @@ def test_file_size_is_limited_by_settings(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "LIMIT_FILE_BYTES", len(content))
     assert _sniff(tmp_path, content).format == "xlsx"
     monkeypatch.setattr(settings, "LIMIT_FILE_BYTES", len(content) - 1)
-    assert _refused(tmp_path, content).kind == "limit"
+    assert _refused(tmp_path, content).msg is Msg.FILE_008

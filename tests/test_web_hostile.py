@@ -15,7 +15,9 @@ import pytest
 from markupsafe import escape
 
 import pipeline.web.server as web_server
-from pipeline.core.errors import Msg
+from pipeline import rounds
+from pipeline.core.errors import Msg, PipelineError, StoreUnavailableError
+from pipeline.store import Store
 from pipeline.web import MAX_UPLOAD_BYTES
 from tests import hostile, serving
 from tests import test_web as web
@@ -128,6 +130,29 @@ def test_every_admin_page_of_an_unknown_round_or_unit_is_404_in_vietnamese(offic
         answer = office.open(path, method=method, data={"csrf_token": token, "action": "approve"})
         assert answer.status_code == 404 and message_fields(Msg.STORE_002, _box(answer.get_data(as_text=True))), path
     assert office.get(f"/rounds/{round_id}/output/tong_hop.xlsx").status_code == 404  # nothing consolidated yet
+
+
+def test_an_unknown_round_or_unit_is_one_look_up_never_a_listing(office, round_id, monkeypatch):
+    def listed(*args, **kwargs):
+        raise AssertionError("every round or unit listed to answer a 404")
+
+    monkeypatch.setattr(Store, "rounds", listed)
+    monkeypatch.setattr(Store, "units", listed)
+    answer = office.get("/api/rounds/khongco/status")
+    assert answer.status_code == 404 and answer.get_json() == {"error": 404, "message": Msg.STORE_001.render(round_id="khongco")}
+    answer = office.get(f"/rounds/{round_id}/units/99999")
+    assert answer.status_code == 404 and _box(answer.get_data(as_text=True)) == Msg.STORE_002.render(round_id=round_id, code="99999")
+
+
+@pytest.mark.parametrize(("msg", "status"), [(Msg.ROUND_107, 409), (Msg.ROUND_102, 404), (Msg.ROUND_103, 400), (Msg.STORE_011, 503)])
+def test_an_error_of_the_library_is_answered_with_its_entrys_status(office, round_id, monkeypatch, msg, status):
+    def failing(*args, **kwargs):
+        raise (StoreUnavailableError if status == 503 else PipelineError)(msg, round=round_id, code="99999", action="x", reason="down")
+
+    monkeypatch.setattr(rounds, "status", failing)
+    answer = office.get(f"/api/rounds/{round_id}/status")
+    expected = Msg.WEB_002.render() if status == 503 else msg.render(round=round_id, code="99999", action="x")
+    assert (answer.status_code, answer.get_json()["error"], answer.get_json()["message"]) == (status, status, expected)
 
 
 def test_serve_warns_about_https_when_it_listens_on_the_network_and_sets_waitress_limits(tmp_path, monkeypatch):

@@ -28,6 +28,6 @@ def deadline_text(deadline: str | date | None) -> str | None:
 def prior_and_crosswalk(prior_path: PathLike | None, crosswalk_path: PathLike | None) -> tuple[PriorData | None, Crosswalk | None]:
     """The prior figures and the crosswalk, each read and checked; a crosswalk needs prior figures (``XWALK_006``)."""
     if crosswalk_path and not prior_path:
-        raise PipelineError(Msg.XWALK_006.render(where=str(crosswalk_path)))
+        raise PipelineError(Msg.XWALK_006, where=str(crosswalk_path))
     prior = load_prior(prior_path) if prior_path else None
     return prior, load_crosswalk(crosswalk_path) if crosswalk_path else None

@@ -72,7 +72,7 @@ def check_files(
             continue
         files, found = list_files(path)
         if not files and not found:
-            raise PipelineError(Msg.CLI_015.render(where=str(path)))
+            raise PipelineError(Msg.CLI_015, where=str(path))
         verdicts += [FileCheck(p.file, problems=[p]) for p in found if p.severity != Severity.INFO]
         verdicts += [_check_file(item, ctx, path) for item in expand_archives(files, path)]
     return verdicts

@@ -57,7 +57,7 @@ def consolidate(
     """
     folder = Path(returns_dir)
     if not folder.is_dir():
-        raise PipelineError(Msg.FILE_006.render(where=str(folder)))
+        raise PipelineError(Msg.FILE_006, where=str(folder))
     chosen, form, units, options = _consolidation_inputs(form_path, units_path, period, prior_path, crosswalk_path, deadline)
     result = consolidate_folder(
         folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
@@ -113,7 +113,7 @@ def _consolidation_inputs(
 def _write_consolidation(result: ConsolidationResult, out: PathLike | None, where: str) -> Path:
     """Every output of ``result`` into ``out`` (default ``output/<period>``); nothing usable: ``FILE_005``."""
     if not result.received:
-        raise PipelineError(Msg.FILE_005.render(where=where, period=result.form.period.label, reasons=nothing_usable(result)))
+        raise PipelineError(Msg.FILE_005, where=where, period=result.form.period.label, reasons=nothing_usable(result))
     out_dir = Path(out) if out else settings.OUTPUT_DIR / result.period
     write_outputs(result, out_dir)
     return out_dir

@@ -22,7 +22,7 @@ def _report_date(text: str | date | None) -> date | None:
     try:
         return datetime.strptime(text.strip(), "%d/%m/%Y").date()
     except ValueError:
-        raise PipelineError(Msg.REPORT_002.render(value=text)) from None
+        raise PipelineError(Msg.REPORT_002, value=text) from None
 
 
 @dataclass(frozen=True)

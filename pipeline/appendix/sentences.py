@@ -253,7 +253,7 @@ def load_sentences(path: str | Path, form: FormDefinition) -> list[Sentence]:
         if not reason and row["section"] and row["section"] not in form.sections:
             reason = f"Mục '{row['section']}' không có trong sections.csv"
         if reason:
-            raise FormDefinitionError(Msg.REPORT_003.render(where=where, reason=reason, file=path.name))
+            raise FormDefinitionError(Msg.REPORT_003, where=where, reason=reason, file=path.name)
         seen.add(row["id"])
         out.append(Sentence(row["id"], row["section"], row["pattern"]))
     return out

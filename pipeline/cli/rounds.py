@@ -102,7 +102,7 @@ def links(data_dir, url, round_id, base_url, out, unit_codes, reissue) -> None:
     try:
         target = open_private(Path(out))  # before new links are issued: the old ones stay valid if this fails
     except OSError as err:
-        raise OutputError(Msg.OUTPUT_002.render(where=out, reason=err.strerror)) from err
+        raise OutputError(Msg.OUTPUT_002, where=out, reason=err.strerror) from err
     with target, opened(data_dir, url) as store:
         rows = rounds.links(store, round_id, base_url, units=list(unit_codes) or None, reissue=reissue)
         target.write(rounds.links_csv(rows))

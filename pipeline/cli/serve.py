@@ -76,7 +76,7 @@ def serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_brows
         server = make_server(app, host, port)
     except OSError as err:
         app.extensions["tonghop_store"].close()
-        raise PipelineError(Msg.CLI_055.render(where=f"{host}:{port}", reason=err.strerror or err)) from err
+        raise PipelineError(Msg.CLI_055, where=f"{host}:{port}", reason=err.strerror or err) from err
     if base_url:
         echo(Msg.CLI_052.render(url=kept), err=True)
     if new_token:

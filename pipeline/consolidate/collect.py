@@ -31,20 +31,10 @@ OWN_OUTPUTS = (WORKBOOK_XLSX, FINDINGS_CSV)  # a subfolder holding these is a co
 CHUNK = 64  # files per chunk at most
 _REPORT_BYTES = 4 * 1024 * 1024  # a forward's report is far smaller: a larger file is not one
 
-# The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
-READ_FAILURES = {
-    "encrypted": Msg.FILE_007,
-    "limit": Msg.FILE_008,
-    "hostile": Msg.FILE_011,
-    "unsupported": Msg.FILE_010,
-    "archive": Msg.FILE_020,
-    "packed": Msg.FILE_021,
-}
-
 
 def read_failure(name: str, err: WorkbookReadError, severity: str) -> Problem:
-    """The finding for a file that could not be read, by the kind of failure."""
-    return problem(READ_FAILURES.get(err.kind, Msg.FILE_001), severity, file=name, reason=str(err), note=err.kind)
+    """The finding for a file that could not be read: the error's own entry, at the file ``name``."""
+    return problem(err.msg, severity, file=name, **err.fields)
 
 
 def file_label(path: Path, root: Path | None = None) -> tuple[str, tuple[Problem, ...]]:

@@ -22,14 +22,14 @@ from pipeline.ingest.readers import read_workbook_data
 @dataclass(frozen=True)
 class Member(Kept):
     """A file inside a zip (``path``): its entry in each zip on the way (``archive.Listed``), or
-    why it cannot be read (``(kind, reason)``: the whole zip refused, a zip nested too deep)."""
+    why it cannot be read (the error: the whole zip refused, a zip nested too deep)."""
 
     chain: tuple[zipfile.ZipInfo, ...] = ()
-    failure: tuple[str, str] | None = None
+    failure: WorkbookReadError | None = None
 
     def read(self) -> RawWorkbook:
         if self.failure:
-            raise WorkbookReadError(self.failure[1], kind=self.failure[0])
+            raise self.failure
         return read_workbook_data(member_data(self.path, self.chain), self.label)
 
 
@@ -56,7 +56,7 @@ def expand_archives(paths: list[Path], root: Path | None = None) -> list[Path | 
         try:
             listed = list_zip(path)
         except WorkbookReadError as err:
-            out.append(Member(path, label, mtime, named, failure=(err.kind, str(err))))
+            out.append(Member(path, label, mtime, named, failure=err))
             continue
         if listed is None:  # a workbook named .zip: read as the file it is
             out.append(path)

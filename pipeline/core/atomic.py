@@ -17,11 +17,11 @@ ErrorFactory = Callable[[Path, OSError], PipelineError]
 
 
 def _folder_error(target: Path, err: OSError) -> PipelineError:
-    return OutputError(Msg.OUTPUT_001.render(where=target.parent, reason=err.strerror))
+    return OutputError(Msg.OUTPUT_001, where=target.parent, reason=err.strerror)
 
 
 def _file_error(target: Path, err: OSError) -> PipelineError:
-    return OutputError(Msg.OUTPUT_002.render(where=target, reason=err.strerror))
+    return OutputError(Msg.OUTPUT_002, where=target, reason=err.strerror)
 
 
 def _create_temp(target: Path) -> Path:

@@ -15,7 +15,37 @@ from enum import Enum, unique
 
 
 class PipelineError(Exception):
-    """Base class of every fault that stops a command."""
+    """Base class of every fault that stops a command: the catalogue entry it is and the fields
+    its template is filled with (``PipelineError(Msg.STORE_001, round_id="x")``), rendered on
+    demand (``str(err)``, ``err.message``). The entry also says how the web answers it
+    (``err.status``: 404 for an unknown round, 400 for bad input, ...)."""
+
+    def __init__(self, msg: Msg, /, **fields: object) -> None:
+        if not isinstance(msg, Msg):
+            raise TypeError(f"{type(self).__name__} takes a catalogue entry (Msg.X) and its fields, not {type(msg).__name__}")
+        super().__init__(msg)
+        self.msg = msg
+        self.fields = fields
+
+    @property
+    def message(self) -> str:
+        """The Vietnamese text: the entry's template filled with the fields."""
+        return self.msg.render(**self.fields)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the web answers this error with (the entry's)."""
+        return self.msg.status
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):  # pickled across worker processes: keyword fields, any attributes set
+        return (_rebuild, (type(self), self.msg, self.fields), self.__dict__)
+
+
+def _rebuild(cls: type[PipelineError], msg: Msg, fields: dict[str, object]) -> PipelineError:
+    return cls(msg, **fields)
 
 
 class FormDefinitionError(PipelineError):
@@ -23,11 +53,13 @@ class FormDefinitionError(PipelineError):
 
 
 class WorkbookReadError(PipelineError):
-    """A file could not be read as a workbook."""
+    """A file could not be read as a workbook. Its entry is the finding the file gets (``FILE_001``
+    not a workbook, ``FILE_007`` a password, ``FILE_008`` over a limit, ...), its ``reason`` field
+    says why in Vietnamese; the file's place (``where``) is added by whoever reports it."""
 
-    def __init__(self, message: str, kind: str = "unreadable") -> None:
-        super().__init__(message)
-        self.kind = kind
+    @property
+    def reason(self) -> str:
+        return str(self.fields.get("reason", ""))
 
 
 class TemplateError(PipelineError):
@@ -39,7 +71,7 @@ class TemplateError(PipelineError):
     def not_written(cls, where: object, err: Exception) -> TemplateError:
         """``TEMPLATE_001`` for the file or folder ``where``, giving ``err`` as the reason (an
         ``OSError``'s number is kept as ``errno``: a full disk is told apart)."""
-        made = cls(Msg.TEMPLATE_001.render(where=str(where), reason=str(err)))
+        made = cls(Msg.TEMPLATE_001, where=str(where), reason=str(err))
         made.errno = getattr(err, "errno", None)
         return made
 
@@ -76,27 +108,52 @@ def fill(template: str, **fields: object) -> str:
     return _FORMATTER.format(template, **fields)
 
 
+class Kind(str, Enum):
+    """What a catalogue entry is."""
+
+    FINDING = "finding"  # a problem in returned data: a finding type, with its slug and label
+    ERROR = "error"  # raised as a ``PipelineError``: stops a command, a page answers with its status
+    TEXT = "text"  # said by a face (a command-line line, a page's notice) or part of another message
+
+
+# What the entries of each prefix group are when they have no slug and say nothing else, and the
+# HTTP status of an error: 400, a request the library refused (an entry may say 404, 409, 503).
+GROUP_KINDS = {
+    "CLI": Kind.TEXT,
+    "WEB": Kind.TEXT,
+}
+DEFAULT_STATUS = 400
+
+
 @dataclass(frozen=True)
 class Entry:
     """One message of the catalogue. ``slug`` and ``label`` are set on the entries raised as
     findings: the finding type (kebab-case, as in findings.csv) and its Vietnamese name.
-    Entries only ever raised as exceptions have neither."""
+    ``kind`` and ``status`` are set only where the entry's group does not say it (``GROUP_KINDS``):
+    a text in a group of errors, the 404 of an unknown round."""
 
     title: str
     template: str
     slug: str = ""
     label: str = ""
+    kind: Kind | None = None
+    status: int | None = None
 
 
 @unique
 class Msg(Enum):
     """Message catalogue: ``(title, Vietnamese template)``, or for a finding ``(title,
-    template, slug, label)``; each member's value is an ``Entry``. Templates start with the
-    place (``[{where}]``) and end with what to do. One entry, one finding type."""
+    template, slug, label)``, followed where needed by the entry's ``Kind`` (a text in a group of
+    errors) and an error's HTTP status (``404``); each member's value is an ``Entry``. Templates
+    start with the place (``[{where}]``) and end with what to do. One entry, one finding type.
+    Entries are in order: by group, then by number (``tests/test_catalogue.py``)."""
 
-    def __new__(cls, title: str, template: str, slug: str = "", label: str = "") -> Msg:
+    def __new__(cls, title: str, template: str, *more: str | Kind | int) -> Msg:
+        names = [m for m in more if type(m) is str]
+        kinds = [m for m in more if isinstance(m, Kind)]
+        statuses = [m for m in more if isinstance(m, int) and not isinstance(m, Kind)]
         member = object.__new__(cls)
-        member._value_ = Entry(title, template, slug, label)
+        member._value_ = Entry(title, template, *names, kind=kinds[0] if kinds else None, status=statuses[0] if statuses else None)
         return member
 
     # Form definition and unit list (raised as FormDefinitionError).
@@ -197,8 +254,8 @@ class Msg(Enum):
         "Workbook without a sheet",
         "[{where}] Tệp Excel không có trang tính nào có dữ liệu. Hãy ghi dòng tiêu đề ở dòng 1 của trang tính đầu tiên.",
     )
-    CSV_008 = ("CSV found", "tệp {kind}, phân cách bằng {separator}")
-    CSV_009 = ("Workbook found", "tệp Excel, trang tính '{sheet}'")
+    CSV_008 = ("CSV found", "tệp {kind}, phân cách bằng {separator}", Kind.TEXT)
+    CSV_009 = ("Workbook found", "tệp Excel, trang tính '{sheet}'", Kind.TEXT)
     CSV_010 = (
         "Figure reads two ways",
         "[{where}] Giá trị '{value}' ở cột {column} đọc được hai cách: {decimal} hoặc {whole}, vì không số nào khác trong tệp cho biết dấu '{mark}' là dấu thập phân hay dấu phân cách hàng nghìn. Hãy ghi số viết liền không dấu phân cách (ví dụ {plain}), số thập phân với dấu phẩy (ví dụ 1,5).",
@@ -313,6 +370,7 @@ class Msg(Enum):
     FILE_022 = (
         "Missing unit's file has a password",
         "Đã nhận tệp {files} (tên bắt đầu bằng mã đơn vị) nhưng tệp được đặt mật khẩu nên không đọc được: đề nghị bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu, xóa trống) rồi gửi lại.",
+        Kind.TEXT,
     )
     FILE_040 = (
         "Two returns that cannot be ordered",
@@ -382,17 +440,17 @@ class Msg(Enum):
         "level-mismatch",
         "Sai cấp",
     )
-    META_009 = (
-        "Recognised without metadata",
-        "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, {period_label}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.",
-        "recognised-without-metadata",
-        "Mất thông tin nhận dạng",
-    )
     META_008 = (
         "No data table",
         "[{where}] Không tìm thấy bảng số liệu (dòng tiêu đề có cột 'Mã' và 'Số liệu'). Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
         "no-data-table",
         "Không có bảng số liệu",
+    )
+    META_009 = (
+        "Recognised without metadata",
+        "[{where}] Tệp không còn thông tin nhận dạng của biểu mẫu (có thể đã bị xóa hoặc số liệu được chép sang tệp khác); chương trình nhận ra đây là báo cáo của {unit_code} – {unit_name}, {period_label}, qua tên đơn vị và mã chỉ tiêu. Hãy kiểm tra lại; kỳ sau hãy dùng đúng biểu mẫu được gửi.",
+        "recognised-without-metadata",
+        "Mất thông tin nhận dạng",
     )
     META_010 = (
         "Unit codes padded",
@@ -517,17 +575,17 @@ class Msg(Enum):
         "wrong-column",
         "Nhập sai cột",
     )
-    VALUE_015 = (
-        "Figure without a code",
-        "[{where}] Số liệu '{value}' nằm ở dòng không có mã chỉ tiêu (có thể là dòng chèn thêm) nên không được tổng hợp. Hãy ghi số liệu vào đúng dòng có mã, hoặc ghi giải thích vào cột 'Ghi chú'.",
-        "uncoded-value",
-        "Số liệu không có mã",
-    )
     VALUE_014 = (
         "Legacy encoding",
         "[{where}] Chữ trong ô được gõ bằng bảng mã cũ ({encoding}): '{value}' đã được đọc thành '{converted}'. Nên gõ lại bằng bảng mã Unicode.",
         "legacy-encoding",
         "Bảng mã cũ",
+    )
+    VALUE_015 = (
+        "Figure without a code",
+        "[{where}] Số liệu '{value}' nằm ở dòng không có mã chỉ tiêu (có thể là dòng chèn thêm) nên không được tổng hợp. Hãy ghi số liệu vào đúng dòng có mã, hoặc ghi giải thích vào cột 'Ghi chú'.",
+        "uncoded-value",
+        "Số liệu không có mã",
     )
     VALUE_016 = (
         "Formula error",
@@ -603,10 +661,12 @@ class Msg(Enum):
     PRIOR_009 = (
         "Prior totals only",
         "[{where}] {who} không có số liệu năm trước: {name} chỉ có tổng theo cấp; dùng values.csv (hoặc thư mục kết quả năm trước) để có số liệu từng đơn vị.",
+        Kind.TEXT,
     )
     PRIOR_010 = (
         "Units without prior figures",
         "[{where}] {count} đơn vị không có trong {name} nên không có số liệu năm trước: {units}. Đơn vị mới thành lập, đổi mã hoặc năm trước không nộp báo cáo thì cột này để trống là đúng; nếu không, hãy kiểm tra mã đơn vị trong danh sách đơn vị.",
+        Kind.TEXT,
     )
 
     # The crosswalk of unit codes across a reorganisation (--crosswalk): the file's faults are
@@ -666,10 +726,12 @@ class Msg(Enum):
     PERIOD_010 = (
         "Deadline before the period's figures end",
         "Chú ý: hạn nộp {deadline} ở trước ngày {end}, ngày cuối cùng số liệu {period} được tính đến, nên các đơn vị phải nộp báo cáo khi chưa hết thời gian tính số liệu. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+        Kind.TEXT,
     )
     PERIOD_011 = (
         "Deadline in the past",
         "Chú ý: hạn nộp {deadline} đã qua (hôm nay là {today}), nên mọi báo cáo gửi về sẽ bị tính là nộp muộn. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+        Kind.TEXT,
     )
 
     # The collection round (``pipeline.rounds``): raised as PipelineError, except ROUND_101, a
@@ -683,6 +745,7 @@ class Msg(Enum):
     ROUND_102 = (
         "Unknown unit of a round",
         "Đợt {round} không có đơn vị mã '{code}'. Hãy xem mã các đơn vị bằng lệnh 'tonghop round status'.",
+        404,
     )
     ROUND_103 = (
         "Unknown review action",
@@ -691,6 +754,7 @@ class Msg(Enum):
     ROUND_104 = (
         "Nothing to review",
         "Đơn vị {code} – {name} chưa có báo cáo nào được nhận nên chưa duyệt hay trả lại được. Hãy chờ đơn vị gửi báo cáo.",
+        409,
     )
     ROUND_105 = (
         "Not a version of the unit",
@@ -700,10 +764,12 @@ class Msg(Enum):
     ROUND_107 = (
         "Nothing to consolidate in a round",
         "Đợt {round} chưa có báo cáo nào được nhận nên chưa tổng hợp được. Hãy xem tình hình nộp bằng lệnh 'tonghop round status'.",
+        409,
     )
     ROUND_108 = (
         "Form of a round changed",
         "Biểu mẫu '{form_id}' của đợt {round} là phiên bản {expected}, nhưng thư mục biểu mẫu '{where}' nay là phiên bản {found}. Hãy dùng lại đúng thư mục biểu mẫu của đợt, hoặc tạo đợt mới.",
+        409,
     )
     ROUND_109 = (
         "Empty link secret",
@@ -712,14 +778,17 @@ class Msg(Enum):
     ROUND_120 = (
         "Consolidation already running",
         "Đợt {round} đang được tổng hợp ({actor} bắt đầu lúc {since}; đã đọc {done}/{total} tệp), nên lần bấm này không chạy thêm một lần nữa. Hãy chờ: tiến độ hiện ở mục Tổng hợp và kết quả hiện ở đó khi xong.",
+        Kind.TEXT,
     )
     ROUND_121 = (
         "Consolidation abandoned",
         "Lần tổng hợp đợt {round} bắt đầu lúc {since} đã dừng giữa chừng (đã đọc {done}/{total} tệp): máy chủ đã tắt hoặc khởi động lại khi đang tổng hợp. Kết quả cũ được giữ nguyên; hãy bấm “Tổng hợp” để chạy lại.",
+        Kind.TEXT,
     )
     ROUND_122 = (
         "Consolidation crashed",
         "Lần tổng hợp đợt {round} gặp lỗi bất ngờ ({reason}); kết quả cũ được giữ nguyên, chi tiết đã ghi vào nhật ký của máy chủ. Hãy bấm “Tổng hợp” để thử lại; nếu vẫn lỗi, hãy báo cho người quản trị.",
+        Kind.TEXT,
     )
     ROUND_130 = (
         "Note too long",
@@ -729,7 +798,7 @@ class Msg(Enum):
         "Approving a version with errors",
         "Lần gửi này còn {errors} lỗi. Hãy xem các lỗi, đánh dấu ô “Tôi đã xem các lỗi” rồi bấm duyệt lại; hoặc trả lại để đơn vị sửa.",
     )
-    ROUND_132 = ("Version already approved", "Lần gửi này đã được duyệt rồi, không cần duyệt lại.")
+    ROUND_132 = ("Version already approved", "Lần gửi này đã được duyệt rồi, không cần duyệt lại.", 409)
 
     # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
     # what a page confirms after an action (WEB_05x).
@@ -901,14 +970,16 @@ class Msg(Enum):
     )
 
     # The store of collection rounds (raised as StoreError).
-    STORE_001 = ("Unknown round", "Không có đợt thu báo cáo mã '{round_id}'. Hãy kiểm tra lại mã đợt (mã được in ra khi tạo đợt).")
+    STORE_001 = ("Unknown round", "Không có đợt thu báo cáo mã '{round_id}'. Hãy kiểm tra lại mã đợt (mã được in ra khi tạo đợt).", 404)
     STORE_002 = (
         "Unit not in round",
         "Đợt thu báo cáo '{round_id}' không có đơn vị mã '{code}'. Hãy dùng mã đơn vị trong danh sách đơn vị của đợt.",
+        404,
     )
     STORE_003 = (
         "Unknown submission",
         "Đợt thu báo cáo '{round_id}' không có bản nộp số {submission_id}. Hãy tải lại trang và chọn lại bản nộp.",
+        404,
     )
     STORE_004 = (
         "Stored file missing",
@@ -921,6 +992,7 @@ class Msg(Enum):
     STORE_006 = (
         "Store not opened",
         "Không mở được kho dữ liệu {where}: {reason}. Hãy kiểm tra thư mục --data hoặc địa chỉ --db và quyền truy cập.",
+        503,
     )
     STORE_007 = (
         "Store from a newer version",
@@ -934,14 +1006,17 @@ class Msg(Enum):
     STORE_010 = (
         "File not stored",
         "[{where}] Không lưu được tệp vào thư mục dữ liệu: {reason}. Hãy kiểm tra chỗ trống trên đĩa và quyền ghi của thư mục.",
+        503,
     )
     STORE_011 = (
         "Database error",
         "Không đọc, ghi được kho dữ liệu {where}: {reason}. Hãy thử lại sau ít phút; dữ liệu đã lưu được giữ nguyên.",
+        503,
     )
     STORE_012 = (
         "Link token used before",
         "Đường dẫn nộp báo cáo mới của đơn vị {code} (đợt {round_id}) trùng một đường dẫn đã cấp trước đây, nên không dùng được. Hãy cấp lại đường dẫn cho đơn vị này.",
+        409,
     )
     STORE_020 = (
         "Server settings unreadable",
@@ -972,14 +1047,17 @@ class Msg(Enum):
     UNITS_010 = (
         "Province merged in 2025",
         "[{where}] Tỉnh {query} đã hợp nhất vào {province} theo Nghị quyết 202/2025/QH15 ngày 12/6/2025 (34 tỉnh, thành phố từ 1/7/2025), nên lập danh sách đơn vị của {province}. Nếu cần danh sách khác, hãy ghi tên tỉnh, thành phố sau sắp xếp (xem bằng lệnh: tonghop units --list).",
+        Kind.TEXT,
     )
     UNITS_011 = (
         "Province renamed",
         "[{where}] {query} nay là {province}, nên lập danh sách đơn vị của {province}. Không cần làm gì nếu đúng là tỉnh, thành phố này.",
+        Kind.TEXT,
     )
     UNITS_012 = (
         "Province by another name",
         "[{where}] '{query}' được hiểu là {province}. Nếu không đúng, hãy ghi tên đầy đủ của tỉnh, thành phố (xem bằng lệnh: tonghop units --list).",
+        Kind.TEXT,
     )
 
     # The command line's own frame: usage errors, paths, the appendix date (printed by the CLI).
@@ -1000,7 +1078,7 @@ class Msg(Enum):
     CLI_012 = ("File given for a folder", "'{path}' là một tệp, không phải thư mục. Hãy chỉ một thư mục.")
     CLI_013 = ("Path unusable", "không dùng được '{path}' (không có quyền đọc hoặc ghi). Hãy kiểm tra quyền truy cập.")
     CLI_014 = ("Number out of range", "cần {what} {range}, không phải '{value}'.")
-    CLI_015 = ("Nothing to check", "Thư mục '{where}' không có tệp báo cáo nào. Hãy chỉ đúng thư mục hoặc tệp cần kiểm tra.")
+    CLI_015 = ("Nothing to check", "Thư mục '{where}' không có tệp báo cáo nào. Hãy chỉ đúng thư mục hoặc tệp cần kiểm tra.", Kind.ERROR)
     CLI_016 = ("Date given", "Ngày của văn bản: {day} (theo --date).")
     CLI_017 = ("Date today", "Ngày của văn bản: {day} (hôm nay). Ghi --date DD/MM/YYYY để chọn ngày khác.")
     CLI_018 = (
@@ -1017,9 +1095,15 @@ class Msg(Enum):
         "Hãy đặt trang sau HTTPS (một máy chủ web có chứng chỉ, như Caddy hay nginx) trước khi gửi đường dẫn cho các đơn vị.",
     )
 
+    CLI_040 = (
+        "units: nothing asked",
+        'Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province "Lai Châu"), hoặc --list để xem các tỉnh, thành phố.',
+    )
+    CLI_041 = ("demo: unknown example", "Không có ví dụ '{example}'. Các ví dụ: {examples}.")
     CLI_050 = (
         "Bad base URL",
         "Địa chỉ trang web '{url}' không dùng được. Hãy ghi đầy đủ địa chỉ mà các đơn vị mở, bắt đầu bằng https:// (hoặc http://), ví dụ --base-url https://baocao.example.vn, không kèm dấu ? hay #.",
+        Kind.ERROR,
     )
     CLI_051 = (
         "Links point at this machine",
@@ -1041,17 +1125,13 @@ class Msg(Enum):
     CLI_055 = (
         "Port not opened",
         "[{where}] Không mở được cổng để nghe: {reason}. Có thể một chương trình khác (hoặc 'tonghop serve' đang chạy) đã dùng cổng này; hãy dừng chương trình đó hoặc chọn cổng khác bằng --port.",
+        Kind.ERROR,
     )
     CLI_056 = (
         "New token asked, token set in the environment",
         "Mã đăng nhập đang lấy từ biến môi trường TONGHOP_ADMIN_TOKEN nên --new-token không thay được mã này. Hãy đổi giá trị của biến rồi chạy lại.",
     )
 
-    CLI_040 = (
-        "units: nothing asked",
-        'Hãy ghi --province và tên tỉnh, thành phố (ví dụ --province "Lai Châu"), hoặc --list để xem các tỉnh, thành phố.',
-    )
-    CLI_041 = ("demo: unknown example", "Không có ví dụ '{example}'. Các ví dụ: {examples}.")
     CLI_060 = (
         "forward: units missing",
         "Số liệu gửi lên chỉ gồm {count}/{expected} đơn vị; chưa có báo cáo dùng được của {missing} đơn vị: {names}. Danh sách ở tệp {report}.",
@@ -1082,6 +1162,27 @@ class Msg(Enum):
     def label(self) -> str:
         """The finding type in Vietnamese (``Không phải số``); ``""`` for an exception's message."""
         return self.value.label
+
+    @property
+    def group(self) -> str:
+        """The prefix of the entry's name (``STORE`` for ``STORE_001``)."""
+        return self.name.rsplit("_", 1)[0]
+
+    @property
+    def number(self) -> int:
+        return int(self.name.rsplit("_", 1)[1])
+
+    @property
+    def kind(self) -> Kind:
+        """A finding type (it has a slug), an error, or a text: as the entry says, else as its group."""
+        if self.value.slug:
+            return Kind.FINDING
+        return self.value.kind or GROUP_KINDS.get(self.group, Kind.ERROR)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status a page answers this error with (400 unless the entry says otherwise)."""
+        return self.value.status or DEFAULT_STATUS
 
     @classmethod
     def findings(cls) -> list[Msg]:

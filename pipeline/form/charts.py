@@ -57,7 +57,7 @@ def indicator_label(label: str) -> str:
 
 
 def _bad(where: str, column: str, value: str, allowed: str) -> FormDefinitionError:
-    return FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value or "(trống)", allowed=allowed))
+    return FormDefinitionError(Msg.FORM_007, where=where, column=column, value=value or "(trống)", allowed=allowed)
 
 
 def _check_codes(where: str, kind: str, codes: tuple[str, ...], numeric: Mapping[str, str]) -> None:
@@ -74,7 +74,7 @@ def _check_levels(where: str, kind: str, levels: tuple[str, ...], form_levels: S
     allowed = (*form_levels, LEVEL_ALL)
     for level in levels:
         if level not in allowed:
-            raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join(allowed)))
+            raise FormDefinitionError(Msg.FORM_006, where=where, level=level, allowed=", ".join(allowed))
     if kind == KIND_PARTS and len(levels) > 1:
         raise _bad(where, "level", ";".join(levels), "một cấp cho biểu đồ parts")
 
@@ -127,6 +127,6 @@ def parse_charts(
     for line, row in rows:
         spec = parse_chart(line, row, form_levels, numeric, fname)
         if spec.id in charts:
-            raise FormDefinitionError(Msg.FORM_003.render(where=f"{fname} › dòng {line}", code=spec.id, first_row=charts[spec.id][0]))
+            raise FormDefinitionError(Msg.FORM_003, where=f"{fname} › dòng {line}", code=spec.id, first_row=charts[spec.id][0])
         charts[spec.id] = (line, spec)
     return [spec for _, spec in charts.values()]

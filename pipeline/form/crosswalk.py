@@ -77,23 +77,23 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
     try:
         header, rows, _ = read_csv_rows(file, lower=True, columns=CROSSWALK_COLUMNS)
     except CSV_ERRORS as err:
-        raise FormDefinitionError(Msg.XWALK_001.render(where=str(file), reason=str(err))) from err
+        raise FormDefinitionError(Msg.XWALK_001, where=str(file), reason=str(err)) from err
     missing = [column for column in CROSSWALK_COLUMNS if column not in header]
     if missing:
         where = f"{file.name} › dòng 1"
-        raise FormDefinitionError(Msg.XWALK_002.render(where=where, missing=", ".join(missing), header=",".join(header)))
+        raise FormDefinitionError(Msg.XWALK_002, where=where, missing=", ".join(missing), header=",".join(header))
     links, first = [], {}
     for line, row in rows:
         where = f"{file.name} › dòng {line}"
         for column in CROSSWALK_COLUMNS:
             if not row[column]:
-                raise FormDefinitionError(Msg.XWALK_003.render(where=where, what=_WHAT[column], column=column))
+                raise FormDefinitionError(Msg.XWALK_003, where=where, what=_WHAT[column], column=column)
         key = (code_key(row["old_code"]), code_key(row["new_code"]))
         if first.setdefault(key, line) != line:
-            raise FormDefinitionError(Msg.XWALK_004.render(where=where, old=row["old_code"], new=row["new_code"], first_row=first[key]))
+            raise FormDefinitionError(Msg.XWALK_004, where=where, old=row["old_code"], new=row["new_code"], first_row=first[key])
         links.append(Link(row["old_code"], row["new_code"], line))
     if not links:
-        raise FormDefinitionError(Msg.XWALK_005.render(where=file.name))
+        raise FormDefinitionError(Msg.XWALK_005, where=file.name)
     return Crosswalk(tuple(links), str(path))
 
 

@@ -51,7 +51,7 @@ def _sheets(data: bytes, where: str) -> list[tuple[str, list[list[object]]]]:
     """The visible worksheets of the workbook and their rows, within the limits of a return."""
     size = _declared_size(data) if data.startswith(b"PK") else 0
     if size > settings.LIMIT_UNCOMPRESSED_BYTES:
-        raise FormDefinitionError(Msg.CSV_005.render(where=where, size=_mib(size), limit=_mib(settings.LIMIT_UNCOMPRESSED_BYTES)))
+        raise FormDefinitionError(Msg.CSV_005, where=where, size=_mib(size), limit=_mib(settings.LIMIT_UNCOMPRESSED_BYTES))
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -63,14 +63,13 @@ def _sheets(data: bytes, where: str) -> list[tuple[str, list[list[object]]]]:
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height > settings.LIMIT_ROWS or sheet.total_width > settings.LIMIT_COLUMNS:
                 raise FormDefinitionError(
-                    Msg.CSV_011.render(
-                        where=f"{where} › {meta.name}", rows=sheet.total_height, columns=sheet.total_width,
-                        max_rows=settings.LIMIT_ROWS, max_columns=settings.LIMIT_COLUMNS,
-                    )
+                    Msg.CSV_011,
+                    where=f"{where} › {meta.name}", rows=sheet.total_height, columns=sheet.total_width,
+                    max_rows=settings.LIMIT_ROWS, max_columns=settings.LIMIT_COLUMNS,
                 )  # fmt: skip
             sheets.append((meta.name, sheet.to_python(skip_empty_area=False)))
     except (python_calamine.CalamineError, ValueError, TypeError, OSError) as err:
-        raise FormDefinitionError(Msg.CSV_004.render(where=where)) from err
+        raise FormDefinitionError(Msg.CSV_004, where=where) from err
     return sheets
 
 
@@ -93,7 +92,7 @@ def read_book(data: bytes, where: str, columns: tuple[str, ...] = ()) -> tuple[s
     """
     sheets = [(name, rows) for name, rows in _sheets(data, where) if any(cell_text(v).strip() for row in rows for v in row)]
     if not sheets:
-        raise FormDefinitionError(Msg.CSV_007.render(where=where))
+        raise FormDefinitionError(Msg.CSV_007, where=where)
     chosen = next(((name, rows, at) for name, rows in sheets if columns and (at := _header_at(rows, columns)) is not None), None)
     name, rows, at = chosen or (*sheets[0], 0)
     header = [cell_text(v).strip() for v in rows[at]]

@@ -108,7 +108,7 @@ def read_table(source: str | Path | Given, *, where: str | None = None, columns:
     data = source.data if isinstance(source, Given) else Path(source).read_bytes()
     if is_workbook(data):
         if len(data) > settings.LIMIT_FILE_BYTES:  # as a return: a CSV has no limit (a run's values.csv can be large)
-            raise FormDefinitionError(Msg.CSV_005.render(where=where, size=_mib(len(data)), limit=_mib(settings.LIMIT_FILE_BYTES)))
+            raise FormDefinitionError(Msg.CSV_005, where=where, size=_mib(len(data)), limit=_mib(settings.LIMIT_FILE_BYTES))
         from pipeline.form.csvbook import read_book  # python-calamine, loaded only for a workbook
 
         sheet, header, rows = read_book(data, where, columns)
@@ -147,14 +147,14 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         if encoding != "utf-8":
             line = data[: err.start].decode(encoding, errors="ignore").count("\n") + 1
-            raise FormDefinitionError(Msg.CSV_003.render(where=f"{where} › dòng {line}", encoding=_KINDS[encoding][4:])) from None
+            raise FormDefinitionError(Msg.CSV_003, where=f"{where} › dòng {line}", encoding=_KINDS[encoding][4:]) from None
         text, encoding = _windows_1258(data, where), "cp1258"
     text = unicodedata.normalize("NFC", text)
     controls = _CONTROL.findall(text)
     if controls:
         if "\x00" in controls or (len(controls) > 1 and len(controls) > len(text) * _BINARY_SHARE):
             control = _CONTROL.search(text)
-            raise FormDefinitionError(Msg.CSV_001.render(where=f"{where} › dòng {text.count(chr(10), 0, control.start()) + 1}"))
+            raise FormDefinitionError(Msg.CSV_001, where=f"{where} › dòng {text.count(chr(10), 0, control.start()) + 1}")
     return text, encoding
 
 
@@ -174,7 +174,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _windows_1258(data: bytes, where: str) -> str:
     """``data`` read as Windows-1258, when that gives Vietnamese text."""
     if b"\x00" in data:
-        raise FormDefinitionError(Msg.CSV_001.render(where=where))
+        raise FormDefinitionError(Msg.CSV_001, where=where)
     text = data.decode("cp1258", errors="replace")
     composed = unicodedata.normalize("NFC", text)
     for number, line in enumerate(composed.splitlines(), start=1):
@@ -183,7 +183,7 @@ def _windows_1258(data: bytes, where: str) -> str:
             start = max(line.index(odd[0]) - 15, 0)
             # An invisible character (TCVN3's ư is a soft hyphen here) is shown as one.
             sample = "".join("�" if unicodedata.category(ch) in ("Cf", "Cc") else ch for ch in line[start : start + 40])
-            raise FormDefinitionError(Msg.CSV_002.render(where=f"{where} › dòng {number}", sample=sample))
+            raise FormDefinitionError(Msg.CSV_002, where=f"{where} › dòng {number}", sample=sample)
     return text
 
 
@@ -210,7 +210,7 @@ def _parse(text: str, table: Table) -> Table:
             if "".join(record).strip():
                 rows.append((line, record))
     except csv.Error:
-        raise FormDefinitionError(Msg.CSV_006.render(where=f"{table.name} › dòng {line + 1}", limit=csv.field_size_limit())) from None
+        raise FormDefinitionError(Msg.CSV_006, where=f"{table.name} › dòng {line + 1}", limit=csv.field_size_limit()) from None
     return replace(table, rows=rows)
 
 

@@ -44,21 +44,20 @@ def read_definition_csv(path: Path | Given, columns: tuple[str, ...]) -> list[Ro
     checking the header."""
     name = source_name(path)
     if not isinstance(path, Given) and not path.is_file():
-        raise FormDefinitionError(Msg.FORM_001.render(where=str(path)))
+        raise FormDefinitionError(Msg.FORM_001, where=str(path))
     try:
         header, rows, table = read_csv_rows(path, columns=columns)
     except CSV_ERRORS as err:
-        raise FormDefinitionError(Msg.FORM_012.render(where=str(path), reason=str(err))) from err
+        raise FormDefinitionError(Msg.FORM_012, where=str(path), reason=str(err)) from err
     missing = [c for c in columns if c not in header]
     if missing:
         raise FormDefinitionError(
-            Msg.FORM_002.render(
-                where=f"{name} › dòng 1", columns=", ".join(missing), expected=",".join(columns),
-                header=(table.separator or ", ").join(table.header), found=table.found(),
-            )
+            Msg.FORM_002,
+            where=f"{name} › dòng 1", columns=", ".join(missing), expected=",".join(columns),
+            header=(table.separator or ", ").join(table.header), found=table.found(),
         )  # fmt: skip
     if not rows:
-        raise FormDefinitionError(Msg.FORM_011.render(where=name))
+        raise FormDefinitionError(Msg.FORM_011, where=name)
     return rows
 
 
@@ -68,13 +67,13 @@ def unique(rows, key: str, fname: str) -> None:
     for line, row in rows:
         value = row[key]
         if value in seen:
-            raise FormDefinitionError(Msg.FORM_003.render(where=f"{fname} › dòng {line}", code=value, first_row=seen[value]))
+            raise FormDefinitionError(Msg.FORM_003, where=f"{fname} › dòng {line}", code=value, first_row=seen[value])
         seen[value] = line
 
 
 def _choice(value: str, allowed, column: str, where: str) -> str:
     if value not in allowed:
-        raise FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value, allowed=", ".join(allowed)))
+        raise FormDefinitionError(Msg.FORM_007, where=where, column=column, value=value, allowed=", ".join(allowed))
     return value
 
 
@@ -88,7 +87,7 @@ def _number(value: str, column: str, where: str) -> float | None:
         number = math.nan
     if not abs(number) <= settings.LIMIT_FIGURE:  # also NaN and infinity
         allowed = f"một số từ {format_number(-settings.LIMIT_FIGURE)} đến {format_number(settings.LIMIT_FIGURE)}"
-        raise FormDefinitionError(Msg.FORM_007.render(where=where, column=column, value=value, allowed=allowed))
+        raise FormDefinitionError(Msg.FORM_007, where=where, column=column, value=value, allowed=allowed)
     return number
 
 
@@ -97,7 +96,7 @@ def _bounds(row: Row, where: str) -> tuple[float | None, float | None]:
     low, high = _number(row["min"], "min", where), _number(row["max"], "max", where)
     if low is not None and high is not None and low > high:
         allowed = f"một số không lớn hơn cột max ({row['max']})"
-        raise FormDefinitionError(Msg.FORM_007.render(where=where, column="min", value=row["min"], allowed=allowed))
+        raise FormDefinitionError(Msg.FORM_007, where=where, column="min", value=row["min"], allowed=allowed)
     return low, high
 
 
@@ -119,7 +118,7 @@ def _pattern(text: str, where: str, *, window: bool = False) -> str:
     for name in names:
         if name not in allowed:
             raise FormDefinitionError(
-                Msg.FORM_018.render(where=where, text=_shorten(text), name=name, allowed=", ".join("{" + p + "}" for p in allowed))
+                Msg.FORM_018, where=where, text=_shorten(text), name=name, allowed=", ".join("{" + p + "}" for p in allowed)
             )
     return text
 
@@ -143,20 +142,22 @@ def _load_indicators(rows, levels: dict[str, Level], sections: dict[str, Section
         where = f"{fname} › dòng {line}"
         if not row["code"].isidentifier():
             raise FormDefinitionError(
-                Msg.FORM_007.render(
-                    where=where, column="code", value=row["code"], allowed="chữ in hoa, số và dấu gạch dưới, ví dụ QUY_NGUOI_NGHEO"
-                )
+                Msg.FORM_007,
+                where=where,
+                column="code",
+                value=row["code"],
+                allowed="chữ in hoa, số và dấu gạch dưới, ví dụ QUY_NGUOI_NGHEO",
             )
         if row["section"] not in sections:
-            raise FormDefinitionError(Msg.FORM_008.render(where=where, section=row["section"]))
+            raise FormDefinitionError(Msg.FORM_008, where=where, section=row["section"])
         ind_levels = tuple(part.strip() for part in row["levels"].replace(",", ";").split(";") if part.strip())
         for level in ind_levels or ("",):
             if level not in levels:
-                raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join(levels)))
+                raise FormDefinitionError(Msg.FORM_006, where=where, level=level, allowed=", ".join(levels))
         minimum, maximum = _bounds(row, where)
         window = row.get("window", "").strip()
         if window and window not in windows.ids:
-            raise FormDefinitionError(Msg.FORM_017.render(where=where, code=row["code"], window=window))
+            raise FormDefinitionError(Msg.FORM_017, where=where, code=row["code"], window=window)
         pattern = _pattern(row["label"], where, window=True)
         out[row["code"]] = Indicator(
             code=row["code"],
@@ -182,9 +183,7 @@ def _check_parents(rows, indicators: dict[str, Indicator], fname: str) -> None:
         ind = indicators[row["code"]]
         parent = indicators.get(ind.parent)
         if ind.parent and (parent is None or parent.code == ind.code or parent.section != ind.section):
-            raise FormDefinitionError(
-                Msg.FORM_013.render(where=f"{fname} › dòng {line}", code=ind.code, parent=ind.parent, section=ind.section)
-            )
+            raise FormDefinitionError(Msg.FORM_013, where=f"{fname} › dòng {line}", code=ind.code, parent=ind.parent, section=ind.section)
 
 
 def _shorten(text: str, width: int = 80) -> str:
@@ -203,16 +202,16 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
             expr = parse_expression(row["expression"])
         except ExpressionError as err:
             raise FormDefinitionError(
-                Msg.FORM_005.render(where=where, expression=_shorten(row["expression"]), rule=row["rule"], reason=str(err))
+                Msg.FORM_005, where=where, expression=_shorten(row["expression"]), rule=row["rule"], reason=str(err)
             ) from None
         scope = row["scope"]
         if scope not in scopes:
-            raise FormDefinitionError(Msg.FORM_006.render(where=where, level=scope, allowed=", ".join(scopes)))
+            raise FormDefinitionError(Msg.FORM_006, where=where, level=scope, allowed=", ".join(scopes))
         for code, level in expr.refs:
             if code not in indicators:
-                raise FormDefinitionError(Msg.FORM_004.render(where=where, rule=row["rule"], code=code))
+                raise FormDefinitionError(Msg.FORM_004, where=where, rule=row["rule"], code=code)
             if level is not None and level not in (LEVEL_ALL, *levels):
-                raise FormDefinitionError(Msg.FORM_006.render(where=where, level=level, allowed=", ".join((*levels, LEVEL_ALL))))
+                raise FormDefinitionError(Msg.FORM_006, where=where, level=level, allowed=", ".join((*levels, LEVEL_ALL)))
             if (level is None) == (scope == RuleScope.LEVELS):
                 reason = (
                     "phạm vi 'levels' cần mã kèm cấp, ví dụ MA[city]"
@@ -220,7 +219,7 @@ def _load_rules(rows, levels: dict[str, Level], indicators: dict[str, Indicator]
                     else f"mã kèm cấp ({code}[{level}]) chỉ dùng với phạm vi 'levels'"
                 )
                 raise FormDefinitionError(
-                    Msg.FORM_005.render(where=where, expression=_shorten(row["expression"]), rule=row["rule"], reason=reason)
+                    Msg.FORM_005, where=where, expression=_shorten(row["expression"]), rule=row["rule"], reason=reason
                 )
         rules.append(
             Rule(
@@ -245,7 +244,7 @@ def _check_rule_scopes(form: FormDefinition, fname: str) -> None:
         candidates = list(form.levels) if rule.scope == LEVEL_ALL else [rule.scope]
         if not any(form._applies(rule, level) for level in candidates):
             raise FormDefinitionError(
-                Msg.FORM_009.render(where=f"{fname} › {rule.id}", rule=rule.id, scope=rule.scope, codes=", ".join(rule.codes))
+                Msg.FORM_009, where=f"{fname} › {rule.id}", rule=rule.id, scope=rule.scope, codes=", ".join(rule.codes)
             )
 
 
@@ -278,18 +277,18 @@ def load_form(path: str | Path | None = None) -> FormDefinition:
     """
     folder = Path(path) if path else settings.DEFINITIONS_DIR
     if not folder.is_dir():
-        raise FormDefinitionError(Msg.FORM_001.render(where=str(folder)))
+        raise FormDefinitionError(Msg.FORM_001, where=str(folder))
     fname, cols = FORM_FILES["form"]
     meta = {row["key"]: row["value"] for _, row in read_definition_csv(folder / fname, cols)}
     for key in ("id", "version", "title"):
         if not meta.get(key):
-            raise FormDefinitionError(Msg.FORM_010.render(where=fname, key=key))
+            raise FormDefinitionError(Msg.FORM_010, where=fname, key=key)
     # The period is a parameter: titles written "… năm {period}" before {period} named the whole period.
     meta["title"] = _pattern(meta["title"].replace("năm {period}", "{period}"), f"{fname} › title")
     if meta.get("unit_committee") and "{unit}" not in meta["unit_committee"]:
         allowed = "một tên có {unit} thay cho tên đơn vị, ví dụ “Ủy ban MTTQ Việt Nam {unit}”"
         raise FormDefinitionError(
-            Msg.FORM_007.render(where=f"{fname} › unit_committee", column="value", value=meta["unit_committee"], allowed=allowed)
+            Msg.FORM_007, where=f"{fname} › unit_committee", column="value", value=meta["unit_committee"], allowed=allowed
         )
     levels = _load_levels(folder)
     sections = _load_sections(folder)

@@ -79,11 +79,11 @@ class Period:
         else:
             found = cls.from_heading(raw) if raw.strip().lower().startswith(("năm", "6", "9", "quý")) else None
             if found is None:
-                raise PipelineError(Msg.PERIOD_001.render(value=raw.strip()))
+                raise PipelineError(Msg.PERIOD_001, value=raw.strip())
             return found
         kind = f"{letter.upper()}{number}" if letter else "year"
         if kind not in KINDS or not YEAR_MIN <= int(year) <= YEAR_MAX:
-            raise PipelineError(Msg.PERIOD_001.render(value=raw.strip()))
+            raise PipelineError(Msg.PERIOD_001, value=raw.strip())
         return cls(int(year), kind)
 
     @classmethod
@@ -211,7 +211,7 @@ def parse_deadline(text: str | date | None) -> date | None:
             return datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
-    raise PipelineError(Msg.PERIOD_002.render(value=cleaned))
+    raise PipelineError(Msg.PERIOD_002, value=cleaned)
 
 
 def deadline_notes(deadline: date | None, period: Period, today: date, windows: Windows | None = None) -> list[str]:
@@ -290,16 +290,12 @@ def parse_windows(rows: list[Row], fname: str = WINDOWS_CSV) -> Windows:
         where = f"{fname} › dòng {line}"
         rule = WindowRule(row["window"].strip(), row["period"].strip() or ANY_KIND, row["start"].strip(), row["end"].strip())
         if not rule.window.isidentifier():
-            raise FormDefinitionError(
-                Msg.FORM_007.render(where=where, column="window", value=rule.window, allowed="chữ, số và dấu gạch dưới")
-            )
+            raise FormDefinitionError(Msg.FORM_007, where=where, column="window", value=rule.window, allowed="chữ, số và dấu gạch dưới")
         if rule.kind not in (*KINDS, ANY_KIND):
-            raise FormDefinitionError(
-                Msg.FORM_007.render(where=where, column="period", value=rule.kind, allowed=", ".join((*KINDS, ANY_KIND)))
-            )
+            raise FormDefinitionError(Msg.FORM_007, where=where, column="period", value=rule.kind, allowed=", ".join((*KINDS, ANY_KIND)))
         if (rule.window, rule.kind) in seen:
             raise FormDefinitionError(
-                Msg.FORM_003.render(where=where, code=f"{rule.window} ({rule.kind})", first_row=seen[rule.window, rule.kind])
+                Msg.FORM_003, where=where, code=f"{rule.window} ({rule.kind})", first_row=seen[rule.window, rule.kind]
             )
         seen[rule.window, rule.kind] = line
         sample = Period(2024, "year" if rule.kind == ANY_KIND else rule.kind)
@@ -308,12 +304,10 @@ def parse_windows(rows: list[Row], fname: str = WINDOWS_CSV) -> Windows:
                 _anchor(getattr(rule, column), sample, first=column == "start")
             except ValueError:
                 allowed = "DD/MM/Y, DD/MM/Y-1 (năm trước), start hoặc end (ngày đầu, ngày cuối của kỳ)"
-                raise FormDefinitionError(
-                    Msg.FORM_007.render(where=where, column=column, value=getattr(rule, column), allowed=allowed)
-                ) from None
+                raise FormDefinitionError(Msg.FORM_007, where=where, column=column, value=getattr(rule, column), allowed=allowed) from None
         first, last = rule.resolve(sample)
         if first > last:
-            raise FormDefinitionError(Msg.FORM_016.render(where=where, start=rule.start, end=rule.end))
+            raise FormDefinitionError(Msg.FORM_016, where=where, start=rule.start, end=rule.end)
         rules.append(rule)
     return Windows(tuple(rules))
 

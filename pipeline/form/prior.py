@@ -55,7 +55,7 @@ def _shape(header: list[str], where: str) -> str:
     for shape, columns in SHAPES:
         if all(column in header for column in columns):
             return shape
-    raise FormDefinitionError(Msg.PRIOR_001.render(where=where, header=",".join(header), expected=_EXPECTED))
+    raise FormDefinitionError(Msg.PRIOR_001, where=where, header=",".join(header), expected=_EXPECTED)
 
 
 def _read_rows(path: Path) -> tuple[str, list[Row], str]:
@@ -64,7 +64,7 @@ def _read_rows(path: Path) -> tuple[str, list[Row], str]:
     try:
         header, rows, table = read_csv_rows(path, lower=True, columns=SHAPES[-1][1])
     except CSV_ERRORS as err:
-        raise FormDefinitionError(Msg.PRIOR_004.render(where=str(path), reason=str(err))) from err
+        raise FormDefinitionError(Msg.PRIOR_004, where=str(path), reason=str(err)) from err
     shape = _shape(header, f"{path.name} › dòng 1")
     mark = decimal_mark((row.get("value", "") for _, row in rows), not table.separator or (table.as_written and shape != SHAPE_PRIOR))
     return shape, rows, mark
@@ -76,17 +76,17 @@ def _figure(text: str, mark: str, where: str, code: str) -> float:
         figure = read_figure(text, mark)
     except FigureError as err:
         if not err.readings:
-            raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=text, code=code)) from None
-        raise FormDefinitionError(Msg.CSV_010.render(where=where, value=text, column="value", **err.two_ways(text))) from None
+            raise FormDefinitionError(Msg.PRIOR_002, where=where, value=text, code=code) from None
+        raise FormDefinitionError(Msg.CSV_010, where=where, value=text, column="value", **err.two_ways(text)) from None
     value = float(figure.text)
     if not math.isfinite(value):  # 1e400: no figure
-        raise FormDefinitionError(Msg.PRIOR_002.render(where=where, value=text, code=code))
+        raise FormDefinitionError(Msg.PRIOR_002, where=where, value=text, code=code)
     return value
 
 
 def _put(target: dict, key: tuple[str, str], value: float, first: dict, where: str, code: str, line: int) -> None:
     if key in first:
-        raise FormDefinitionError(Msg.PRIOR_003.render(where=where, code=code, key=" / ".join(key), first_row=first[key]))
+        raise FormDefinitionError(Msg.PRIOR_003, where=where, code=code, key=" / ".join(key), first_row=first[key])
     first[key] = line
     target[key] = value
 
@@ -109,7 +109,7 @@ def _load_folder(folder: Path) -> PriorData:
     """A previous run's ``totals.csv`` and ``values.csv`` together, its period from ``run.json``."""
     missing = [name for name in (TOTALS_CSV, VALUES_CSV) if not (folder / name).is_file()]
     if missing:
-        raise FormDefinitionError(Msg.PRIOR_007.render(where=str(folder), missing=", ".join(missing)))
+        raise FormDefinitionError(Msg.PRIOR_007, where=str(folder), missing=", ".join(missing))
     totals, values = _load_file(folder / TOTALS_CSV), _load_file(folder / VALUES_CSV)
     return PriorData(totals.period or values.period, {**values.by_level, **totals.by_level}, {**totals.by_unit, **values.by_unit})
 
@@ -133,7 +133,7 @@ def _load_file(file: Path) -> PriorData:
         keys = ("unit_code", "code") if shape == SHAPE_VALUES else ("code", "level")
         for column in keys:
             if not row.get(column):
-                raise FormDefinitionError(Msg.PRIOR_006.render(where=where, column=column))
+                raise FormDefinitionError(Msg.PRIOR_006, where=where, column=column)
         if not row.get("value"):
             continue
         value = _figure(row["value"], mark, where, row["code"])
@@ -144,7 +144,7 @@ def _load_file(file: Path) -> PriorData:
         if row.get("period"):
             periods.setdefault(row["period"], None)
     if len(periods) > 1:
-        raise FormDefinitionError(Msg.PRIOR_005.render(where=file.name, periods=", ".join(periods)))
+        raise FormDefinitionError(Msg.PRIOR_005, where=file.name, periods=", ".join(periods))
     data.period = next(iter(periods), None)
     if data.period is None and shape != SHAPE_PRIOR:  # a previous run's CSV, maybe still beside its run.json
         data.period = run_period(file.parent)

@@ -54,11 +54,11 @@ def _package() -> ModuleType:
     try:
         import vietnam_provinces
     except ImportError:
-        raise PipelineError(Msg.UNITS_001.render(where=WHERE)) from None
+        raise PipelineError(Msg.UNITS_001, where=WHERE) from None
     version = getattr(vietnam_provinces, "__version__", "")
     major = version.split(".")[0]
     if not (major.isdigit() and int(major) >= FIRST_VERSION and hasattr(vietnam_provinces.Ward, "iter_by_province")):
-        raise PipelineError(Msg.UNITS_002.render(where=WHERE, version=version))
+        raise PipelineError(Msg.UNITS_002, where=WHERE, version=version)
     return vietnam_provinces
 
 
@@ -130,8 +130,8 @@ def find_province(query: str) -> Found:
     close = difflib.get_close_matches(name_key(text), list(keys), n=CLOSE_MATCHES, cutoff=0.6)
     if close:
         matches = ", ".join(keys[key] for key in close)
-        raise PipelineError(Msg.UNITS_003.render(where=f"{WHERE} --province", query=text, matches=matches))
-    raise PipelineError(Msg.UNITS_004.render(where=f"{WHERE} --province", query=text))
+        raise PipelineError(Msg.UNITS_003, where=f"{WHERE} --province", query=text, matches=matches)
+    raise PipelineError(Msg.UNITS_004, where=f"{WHERE} --province", query=text)
 
 
 def province_units(province: Province, form: FormDefinition) -> list[Unit]:
@@ -142,6 +142,6 @@ def province_units(province: Province, form: FormDefinition) -> list[Unit]:
     """
     levels = list(form.levels)
     if len(levels) < 2:
-        raise PipelineError(Msg.UNITS_005.render(where=f"{WHERE} › levels.csv", levels=", ".join(levels)))
+        raise PipelineError(Msg.UNITS_005, where=f"{WHERE} › levels.csv", levels=", ".join(levels))
     own, communes = levels[0], levels[-1]
     return [Unit(province.code, province.name, own), *(Unit(code, name, communes) for code, name in province.communes)]

@@ -95,7 +95,7 @@ def parse_tree(rows: list[Row], fname: str, allowed: str, key: Callable[[str], s
     named = set(parent.values())
     for code in tree.order:
         if not tree.levels[code] and code not in named:
-            raise FormDefinitionError(Msg.TREE_004.render(where=f"{fname} › dòng {line_of[code]}", code=code, allowed=allowed))
+            raise FormDefinitionError(Msg.TREE_004, where=f"{fname} › dòng {line_of[code]}", code=code, allowed=allowed)
     return tree
 
 
@@ -105,10 +105,10 @@ def _resolve(row: dict[str, str], line: int, line_of: dict[str, int], fname: str
     if wanted not in line_of:
         same = [code for code in line_of if key(code) == key(wanted)]
         if len(same) != 1:
-            raise FormDefinitionError(Msg.TREE_001.render(where=where, code=row["code"], parent=wanted))
+            raise FormDefinitionError(Msg.TREE_001, where=where, code=row["code"], parent=wanted)
         wanted = same[0]
     if wanted == row["code"]:
-        raise FormDefinitionError(Msg.TREE_002.render(where=where, code=row["code"]))
+        raise FormDefinitionError(Msg.TREE_002, where=where, code=row["code"])
     return wanted
 
 
@@ -127,9 +127,8 @@ def _check_circles(tree: UnitTree, line_of: dict[str, int], fname: str) -> None:
             at = circle.index(first)
             circle = [*circle[at:], *circle[:at], first]
             raise FormDefinitionError(
-                Msg.TREE_003.render(
-                    where=f"{fname} › dòng {line_of[first]}", circle=" → ".join(circle),
-                    rows=", ".join(str(line_of[c]) for c in sorted(set(circle), key=line_of.__getitem__)),
-                )
+                Msg.TREE_003,
+                where=f"{fname} › dòng {line_of[first]}", circle=" → ".join(circle),
+                rows=", ".join(str(line_of[c]) for c in sorted(set(circle), key=line_of.__getitem__)),
             )  # fmt: skip
         done.update(path)

@@ -53,19 +53,16 @@ def load_unit_tree(path: str | Path | Given | None, form: FormDefinition) -> tup
         if tree and not row["level"]:  # a group: a parent that sends no return
             continue
         if row["level"] not in form.levels:
-            raise FormDefinitionError(
-                Msg.FORM_006.render(where=f"{name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
-            )
+            raise FormDefinitionError(Msg.FORM_006, where=f"{name} › dòng {line}", level=row["level"], allowed=", ".join(form.levels))
         first = seen.setdefault((row["level"], code_key(row["code"])), (line, row["code"]))
         if first[0] != line:
             where = f"{name} › dòng {line}"
-            raise FormDefinitionError(Msg.FORM_014.render(where=where, code=row["code"], other=first[1], first_row=first[0]))
+            raise FormDefinitionError(Msg.FORM_014, where=where, code=row["code"], other=first[1], first_row=first[0])
         if len(row["name"]) > settings.LIMIT_NAME_CHARS:
             raise FormDefinitionError(
-                Msg.FORM_015.render(
-                    where=f"{name} › dòng {line}", column="name", length=len(row["name"]),
-                    limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
-                )
+                Msg.FORM_015,
+                where=f"{name} › dòng {line}", column="name", length=len(row["name"]),
+                limit=settings.LIMIT_NAME_CHARS, start=row["name"][:40],
             )  # fmt: skip
         units.append(Unit(row["code"], visible_text(row["name"]), row["level"]))  # no bidirectional or invisible characters
     return units, tree

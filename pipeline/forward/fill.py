@@ -112,7 +112,7 @@ def check_period(result: ConsolidationResult, upper: UpperTemplate, force: bool)
         return []
     fields = {"template_period": period_label(upper.period), "period": period_label(result.period)}
     if not force:
-        raise PipelineError(Msg.FORWARD_002.render(where=str(upper.path), **fields))
+        raise PipelineError(Msg.FORWARD_002, where=str(upper.path), **fields)
     return [problem(Msg.FORWARD_013, Severity.WARNING, file=upper.path.name, **fields)]
 
 
@@ -136,10 +136,10 @@ def render(upper: UpperTemplate, contents: dict[str, CellContent], note: str, no
     try:
         return Stamp(upper.data, (), tuple(edits)).render({}, edits)
     except KeyError as err:
-        raise PipelineError(Msg.FORWARD_001.render(where=str(upper.path), reason=f"không thấy ô {err.args[0]} trong tệp")) from err
+        raise PipelineError(Msg.FORWARD_001, where=str(upper.path), reason=f"không thấy ô {err.args[0]} trong tệp") from err
     except StampError as err:
         reason = "không chép lại được các phần của tệp nén (tệp đã được lưu bằng một chương trình lạ)"
-        raise PipelineError(Msg.FORWARD_001.render(where=str(upper.path), reason=reason)) from err
+        raise PipelineError(Msg.FORWARD_001, where=str(upper.path), reason=reason) from err
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -165,7 +165,7 @@ def forward_consolidation(
     now = now or utc_now()
     template, out = Path(template), Path(out)
     if _same_file(template, out):
-        raise PipelineError(Msg.FORWARD_003.render(where=str(out)))
+        raise PipelineError(Msg.FORWARD_003, where=str(out))
     read = read_back(out_dir)  # a hand-edited or rounded figure is said before it goes up
     result = read.result
     upper = read_upper_template(template)

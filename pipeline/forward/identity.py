@@ -65,5 +65,5 @@ def check_identity(result: ConsolidationResult, upper: UpperTemplate, force: boo
         return []
     fields = {"template_unit": _shown(code, name), "unit": _shown(ours.code, ours.name)}
     if not force:
-        raise PipelineError(Msg.FORWARD_020.render(where=str(upper.path), **fields))
+        raise PipelineError(Msg.FORWARD_020, where=str(upper.path), **fields)
     return [problem(Msg.FORWARD_021, Severity.WARNING, file=upper.path.name, unit_code=ours.code, **fields)]

@@ -56,7 +56,7 @@ class UpperTemplate:
 
 
 def _refuse(path: Path, reason: str) -> PipelineError:
-    return PipelineError(Msg.FORWARD_001.render(where=str(path), reason=reason))
+    return PipelineError(Msg.FORWARD_001, where=str(path), reason=reason)
 
 
 def _text(value: object) -> str:
@@ -105,7 +105,7 @@ def read_upper_template(path: str | Path) -> UpperTemplate:
         data = path.read_bytes()
         book = read_workbook(path)
     except WorkbookReadError as err:
-        raise _refuse(path, str(err)) from err
+        raise _refuse(path, err.reason) from err
     except OSError as err:
         raise _refuse(path, err.strerror or str(err)) from err
     if book.format != "xlsx":

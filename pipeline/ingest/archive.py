@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.core import settings
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.sniff import ZIP_MAGIC, check_size, local_data, unpack
 from pipeline.ingest.zipnames import member_name, member_time
 
@@ -34,19 +34,19 @@ DOCUMENT_PARTS = ("[Content_Types].xml", "mimetype", "content.xml", "xl/workbook
 
 
 def _refused(reason: str) -> WorkbookReadError:
-    return WorkbookReadError(reason, kind="archive")
+    return WorkbookReadError(Msg.FILE_020, reason=reason)
 
 
 @dataclass(frozen=True)
 class Listed:
     """One file inside a zip: its entry in each zip on the way (outermost first), its path
     inside the outermost zip as the user named it (``Tân Phong.zip/BC.xlsx``), its own time
-    (None: the zip holds none), and why it is not read (``(kind, reason)``), if so."""
+    (None: the zip holds none), and why it is not read (the error its reading raises), if so."""
 
     chain: tuple[zipfile.ZipInfo, ...]
     name: str
     mtime: float | None
-    failure: tuple[str, str] | None = None
+    failure: WorkbookReadError | None = None
 
 
 def is_archive(data: bytes) -> bool:
@@ -95,7 +95,7 @@ def list_zip(source: Path | bytes) -> list[Listed] | None:
     """The files inside a zip of returns, in the zip's order, and those inside a zip in it; None
     when it is a document (an xlsx or ods named ``.zip``): a file to read as it is.
 
-    :raises WorkbookReadError: (kind ``archive``) the zip is damaged, empty, has a password or
+    :raises WorkbookReadError: (``FILE_020``) the zip is damaged, empty, has a password or
         breaks a limit; nothing in it is then read.
     """
     try:
@@ -104,7 +104,7 @@ def list_zip(source: Path | bytes) -> list[Listed] | None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
         raise _refused("tệp nén bị hỏng hoặc không đầy đủ") from err
     except WorkbookReadError as err:
-        raise _refused(str(err)) from err
+        raise _refused(err.reason) from err
     if found == []:
         raise _refused("tệp nén không chứa tệp nào")
     return found
@@ -134,7 +134,7 @@ def _list(raw: BinaryIO, chain: tuple[zipfile.ZipInfo, ...], prefix: str, budget
             found.append(Listed(here, label, member_time(info)))
         elif len(here) >= MAX_DEPTH:
             deep = f"tệp nén nằm trong tệp nén quá {MAX_DEPTH} cấp"
-            found.append(Listed(here, label, member_time(info), ("archive", deep)))
+            found.append(Listed(here, label, member_time(info), _refused(deep)))
         else:
             nested = _nested(_inflated(raw, info), here, f"{label}/", budget)
             found += [Listed(here, label, member_time(info))] if nested is None else nested
@@ -160,13 +160,13 @@ def _inflated(raw: BinaryIO, info: zipfile.ZipInfo) -> bytes:
 def member_data(source: Path | bytes, chain: tuple[zipfile.ZipInfo, ...]) -> bytes:
     """The bytes of one file inside a zip (``Listed.chain``), inflated in memory.
 
-    :raises WorkbookReadError: the member is over a file's size limit (``limit``), or damaged.
+    :raises WorkbookReadError: the member is over a file's size limit (``FILE_008``), or damaged.
     """
     with _opened(source) as raw:
         data = b""
         for info in chain:
             if info.flag_bits & 0x1:
-                raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="archive")
+                raise WorkbookReadError(Msg.FILE_020, reason="tệp nén được đặt mật khẩu")
             data = _inflated(raw, info)
             raw = io.BytesIO(data)
     return data

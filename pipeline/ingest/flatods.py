@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ROOT = re.compile(rb"<office:document\s[^>]*>")
@@ -36,7 +36,7 @@ def as_ods(data: bytes) -> bytes:
     root = _ROOT.search(data)
     end = data.rfind(b"</office:document>")
     if root is None or end < root.end():
-        raise WorkbookReadError("tệp bảng tính LibreOffice dạng XML (.fods) bị hỏng", kind="corrupt")
+        raise WorkbookReadError(Msg.FILE_001, reason="tệp bảng tính LibreOffice dạng XML (.fods) bị hỏng")
     opening = root.group().replace(b"<office:document", b"<office:document-content", 1)
     content = _INDENT.sub(b"><", data[: root.start()] + opening + data[root.end() : end]) + b"</office:document-content>"
     meta = _META.search(data, root.end(), end)

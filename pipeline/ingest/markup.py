@@ -10,7 +10,7 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 
 from pipeline.core import settings
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.raw import CellError, RawSheet, RawWorkbook, as_cell_error, parse_time
 
 SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
@@ -48,13 +48,13 @@ def _xml_sheet(sheet) -> RawSheet:
     for row in table.iter(f"{SS}Row") if table is not None else []:
         index = int(row.get(f"{SS}Index", len(rows) + 1))
         if index > settings.LIMIT_ROWS:
-            raise WorkbookReadError(f"trang tính có dòng {index}, vượt giới hạn {settings.LIMIT_ROWS} dòng", kind="limit")
+            raise WorkbookReadError(Msg.FILE_008, reason=f"trang tính có dòng {index}, vượt giới hạn {settings.LIMIT_ROWS} dòng")
         rows.extend([] for _ in range(index - len(rows)))
         values: list[object] = []
         for cell in row.iter(f"{SS}Cell"):
             col = int(cell.get(f"{SS}Index", len(values) + 1))
             if col > settings.LIMIT_COLUMNS:
-                raise WorkbookReadError(f"trang tính có cột {col}, vượt giới hạn {settings.LIMIT_COLUMNS} cột", kind="limit")
+                raise WorkbookReadError(Msg.FILE_008, reason=f"trang tính có cột {col}, vượt giới hạn {settings.LIMIT_COLUMNS} cột")
             values.extend("" for _ in range(col - 1 - len(values)))
             values.append(_cell_value(cell))
             values.extend("" for _ in range(int(cell.get(f"{SS}MergeAcross", 0))))
@@ -72,7 +72,7 @@ def read_xml2003(data: bytes, path: Path) -> RawWorkbook:
     try:
         root = SafeET.fromstring(_decode(data).encode("utf-8"))
     except Exception as err:
-        raise WorkbookReadError("tệp XML bị hỏng hoặc chứa khai báo không an toàn", kind="corrupt") from err
+        raise WorkbookReadError(Msg.FILE_001, reason="tệp XML bị hỏng hoặc chứa khai báo không an toàn") from err
     sheets = [_xml_sheet(ws) for ws in root.iter(f"{SS}Worksheet")]
     props: dict[str, str] = {}
     custom = root.find(f"{OFFICE}CustomDocumentProperties")
@@ -113,7 +113,7 @@ class _Tables(HTMLParser):
             row.extend("" for _ in range(self._span - 1))
             self._cell = None
             if len(row) > settings.LIMIT_COLUMNS or len(self.tables[-1]) > settings.LIMIT_ROWS:
-                raise WorkbookReadError("bảng HTML vượt giới hạn số dòng hoặc cột", kind="limit")
+                raise WorkbookReadError(Msg.FILE_008, reason="bảng HTML vượt giới hạn số dòng hoặc cột")
 
     def handle_data(self, data):
         if self._cell is not None:
@@ -126,7 +126,7 @@ def read_html(data: bytes, path: Path) -> RawWorkbook:
     parser.feed(_decode(data))
     sheets = [RawSheet(f"Bảng {i + 1}", table) for i, table in enumerate(parser.tables)]
     if not sheets:
-        raise WorkbookReadError("tệp HTML không có bảng số liệu", kind="not-a-workbook")
+        raise WorkbookReadError(Msg.FILE_001, reason="tệp HTML không có bảng số liệu")
     return RawWorkbook(path, "html", sheets)
 
 

@@ -20,7 +20,7 @@ import python_calamine
 
 from pipeline.core import settings
 from pipeline.core.constants import GUIDE_SHEET
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.cellerrors import error_cells, put_errors
 from pipeline.ingest.markup import read_markup
 from pipeline.ingest.raw import CellError, RawSheet, RawWorkbook, SheetXml, _ods_properties, parse_time
@@ -52,7 +52,7 @@ def _calamine_sheets(found: Sniffed, xml: SheetXml | None) -> list[RawSheet]:
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.total_height > settings.LIMIT_ROWS or sheet.total_width > settings.LIMIT_COLUMNS:
                 raise WorkbookReadError(
-                    f"trang tính '{meta.name}' có {sheet.total_height} dòng × {sheet.total_width} cột, vượt giới hạn", kind="limit"
+                    Msg.FILE_008, reason=f"trang tính '{meta.name}' có {sheet.total_height} dòng × {sheet.total_width} cột, vượt giới hạn"
                 )
             rows = put_errors(sheet.to_python(skip_empty_area=False), errors(meta.name))
             visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
@@ -79,11 +79,11 @@ def _read_sniffed(found: Sniffed, path: Path) -> RawWorkbook:
     except WorkbookReadError:
         raise
     except python_calamine.PasswordError as err:
-        raise WorkbookReadError("tệp được đặt mật khẩu", kind="encrypted") from err
+        raise WorkbookReadError(Msg.FILE_007, reason="tệp được đặt mật khẩu") from err
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # calamine raises unrelated types, and pyo3's PanicException is a BaseException
-        raise WorkbookReadError(f"không đọc được nội dung bảng tính ({type(err).__name__})", kind="corrupt") from err
+        raise WorkbookReadError(Msg.FILE_001, reason=f"không đọc được nội dung bảng tính ({type(err).__name__})") from err
     return RawWorkbook(path, found.format, sheets, modified, found.parts)
 
 

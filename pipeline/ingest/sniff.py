@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.core import settings
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.flatods import as_ods, is_flat_ods
 from pipeline.ingest.rarnames import rar_names
 from pipeline.ingest.raw import ODS_NAMES_PART
@@ -59,7 +59,7 @@ class Sniffed:
 
 
 def _limit(message: str) -> WorkbookReadError:
-    return WorkbookReadError(message, kind="limit")
+    return WorkbookReadError(Msg.FILE_008, reason=message)
 
 
 def column_number(letters: bytes) -> int:
@@ -126,7 +126,7 @@ def _check_ods_extent(data: bytes) -> None:
 
 
 def _corrupt(err: Exception | None = None) -> WorkbookReadError:
-    return WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt")
+    return WorkbookReadError(Msg.FILE_001, reason="tệp nén bị hỏng hoặc không đầy đủ")
 
 
 def local_data(source: BinaryIO, info: zipfile.ZipInfo) -> bytes:
@@ -149,7 +149,7 @@ def unpack(packed: bytes, info: zipfile.ZipInfo) -> bytes:
         elif info.compress_type == zipfile.ZIP_DEFLATED:
             data = zlib.decompressobj(-15).decompress(packed, info.file_size + 1)
         else:
-            raise WorkbookReadError("tệp nén dùng kiểu nén không được hỗ trợ", kind="corrupt")
+            raise WorkbookReadError(Msg.FILE_001, reason="tệp nén dùng kiểu nén không được hỗ trợ")
     except zlib.error as err:
         raise _corrupt() from err
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
@@ -162,7 +162,7 @@ def _inflate(blob: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
     if info.file_size > budget:
         raise _limit(f"dữ liệu giải nén vượt giới hạn {settings.LIMIT_UNCOMPRESSED_BYTES // 1_048_576} MB")
     if info.flag_bits & 0x1:
-        raise WorkbookReadError("tệp nén được đặt mật khẩu", kind="encrypted")
+        raise WorkbookReadError(Msg.FILE_007, reason="tệp nén được đặt mật khẩu")
     return unpack(local_data(io.BytesIO(blob), info), info)
 
 
@@ -173,11 +173,11 @@ def _zip_format(infos: list[zipfile.ZipInfo]) -> str:
     if "content.xml" in names:
         return "ods"
     if "word/document.xml" in names:
-        raise WorkbookReadError("đây là tệp Word, không phải Excel", kind="not-a-workbook")
+        raise WorkbookReadError(Msg.FILE_001, reason="đây là tệp Word, không phải Excel")
     if "ppt/presentation.xml" in names:
-        raise WorkbookReadError("đây là tệp PowerPoint, không phải Excel", kind="not-a-workbook")
+        raise WorkbookReadError(Msg.FILE_001, reason="đây là tệp PowerPoint, không phải Excel")
     files = [member_name(info) for info in infos if not info.is_dir()]
-    raise packed("tệp nén zip", files) if files else WorkbookReadError("tệp nén không chứa tệp nào", kind="not-a-workbook")
+    raise packed("tệp nén zip", files) if files else WorkbookReadError(Msg.FILE_001, reason="tệp nén không chứa tệp nào")
 
 
 def check_zip(blob: bytes) -> Sniffed:
@@ -189,7 +189,7 @@ def check_zip(blob: bytes) -> Sniffed:
                 raise _limit(f"tệp nén có {len(infos)} thành phần, vượt giới hạn {settings.LIMIT_ZIP_ENTRIES}")
             fmt = _zip_format(infos)
             if fmt == "xlsb":
-                raise WorkbookReadError("định dạng Excel nhị phân (.xlsb) không được hỗ trợ", kind="unsupported")
+                raise WorkbookReadError(Msg.FILE_010, reason="định dạng Excel nhị phân (.xlsb) không được hỗ trợ")
             budget = settings.LIMIT_UNCOMPRESSED_BYTES
             found = Sniffed(fmt, blob)
             for info in infos:
@@ -208,12 +208,12 @@ def check_zip(blob: bytes) -> Sniffed:
                     found.parts[ODS_NAMES_PART] = data[last:] if last != -1 else b""
             return found
     except zipfile.BadZipFile as err:
-        raise WorkbookReadError("tệp nén bị hỏng hoặc không đầy đủ", kind="corrupt") from err
+        raise WorkbookReadError(Msg.FILE_001, reason="tệp nén bị hỏng hoặc không đầy đủ") from err
 
 
 def _check_part(fmt: str, name: str, data: bytes) -> None:
     if name.endswith((".xml", ".rels")) and (b"<!ENTITY" in data[:4096] or b"<!DOCTYPE" in data[:4096]):
-        raise WorkbookReadError(f"phần '{name}' khai báo thực thể XML (có thể là tệp độc hại)", kind="hostile")
+        raise WorkbookReadError(Msg.FILE_011, reason=f"phần '{name}' khai báo thực thể XML (có thể là tệp độc hại)")
     if fmt == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml"):
         _check_sheet_extent(name.rsplit("/", 1)[-1], data)
     elif fmt == "ods" and name == "content.xml":
@@ -233,22 +233,22 @@ def _text_format(head: bytes) -> str:
     if text.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")) and ("<table" in text or "<html" in text):
         return "html"
     if "\x00" in text:
-        raise WorkbookReadError("không phải tệp Excel hay LibreOffice", kind="not-a-workbook")
-    raise WorkbookReadError("đây là tệp văn bản (CSV/TXT), không phải Excel", kind="not-a-workbook")
+        raise WorkbookReadError(Msg.FILE_001, reason="không phải tệp Excel hay LibreOffice")
+    raise WorkbookReadError(Msg.FILE_001, reason="đây là tệp văn bản (CSV/TXT), không phải Excel")
 
 
 def _ole_format(data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise WorkbookReadError("tệp được đặt mật khẩu", kind="encrypted")
+        raise WorkbookReadError(Msg.FILE_007, reason="tệp được đặt mật khẩu")
     if "WordDocument".encode("utf-16-le") in data:
-        raise WorkbookReadError("đây là tệp Word (.doc), không phải Excel", kind="not-a-workbook")
+        raise WorkbookReadError(Msg.FILE_001, reason="đây là tệp Word (.doc), không phải Excel")
     return "xls"
 
 
 def check_size(size: int) -> None:
     """Refuse an empty file, or one over ``settings.LIMIT_FILE_BYTES``."""
     if size == 0:
-        raise WorkbookReadError("tệp rỗng, không có dữ liệu", kind="empty")
+        raise WorkbookReadError(Msg.FILE_001, reason="tệp rỗng, không có dữ liệu")
     if size > settings.LIMIT_FILE_BYTES:
         raise _limit(f"tệp lớn {size / 1_048_576:.0f} MB, vượt giới hạn {settings.LIMIT_FILE_BYTES // 1_048_576} MB")
 
@@ -271,6 +271,6 @@ def sniff_data(data: bytes) -> Sniffed:
             raise packed(what, rar_names(data))
     for magic, what in _IMAGES.items():
         if data.startswith(magic):
-            raise WorkbookReadError(f"đây là {what}, không phải Excel", kind="not-a-workbook")
+            raise WorkbookReadError(Msg.FILE_001, reason=f"đây là {what}, không phải Excel")
     fmt = _text_format(data[:4096])
     return check_zip(as_ods(data)) if fmt == "fods" else Sniffed(fmt, data)

@@ -18,7 +18,7 @@ import zlib
 from datetime import datetime
 
 from pipeline.core import settings
-from pipeline.core.errors import WorkbookReadError
+from pipeline.core.errors import Msg, WorkbookReadError
 
 UTF8_FLAG = 0x800
 _UNICODE_PATH = 0x7075  # Info-ZIP Unicode Path extra field
@@ -97,4 +97,4 @@ def packed(what: str, names: list[str] | None = None) -> WorkbookReadError:
     """The failure of an archive the program does not open (``what``: ``tệp nén RAR``), naming
     the files inside when they could be listed."""
     inside = f" chứa {len(names)} tệp: {contents(names)}" if names else ""
-    return WorkbookReadError(f"{what}{inside}", kind="packed")
+    return WorkbookReadError(Msg.FILE_021, reason=f"{what}{inside}")

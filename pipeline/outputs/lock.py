@@ -83,11 +83,11 @@ def output_lock(folder: Path) -> Iterator[Path]:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as err:
-            raise OutputError(Msg.OUTPUT_001.render(where=folder, reason=err.strerror)) from err
+            raise OutputError(Msg.OUTPUT_001, where=folder, reason=err.strerror) from err
         if not _try_lock(fd):
             os.close(fd)
             pid, since = _holder(path)
-            raise OutputError(Msg.OUTPUT_006.render(where=folder, pid=pid, since=since))
+            raise OutputError(Msg.OUTPUT_006, where=folder, pid=pid, since=since)
         if _same_file(fd, path):
             break
         _unlock(fd)  # locked a file the previous holder had just removed: lock the new one

@@ -95,7 +95,7 @@ def _run(folder: Path) -> dict:
         run["period"] = str(run["period"])
         return run
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise PipelineError(Msg.REPORT_001.render(where=str(folder), missing=f"{RUN_JSON} ({err})")) from err
+        raise PipelineError(Msg.REPORT_001, where=str(folder), missing=f"{RUN_JSON} ({err})") from err
 
 
 def read_back(folder: str | Path) -> ReadBack:
@@ -109,7 +109,7 @@ def read_back(folder: str | Path) -> ReadBack:
     folder = Path(folder)
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
-        raise PipelineError(Msg.REPORT_001.render(where=str(folder), missing=", ".join(missing)))
+        raise PipelineError(Msg.REPORT_001, where=str(folder), missing=", ".join(missing))
     run = _run(folder)
     units, period = run["units"], run["period"]
     comparison_name = run.get("comparison") or ""

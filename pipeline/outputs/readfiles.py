@@ -65,12 +65,11 @@ def read_output(path: Path, columns: Sequence[str], numeric: Sequence[str] = (),
     missing = [c for c in columns if c not in header]
     if missing:
         raise PipelineError(
-            Msg.REPORT_011.render(
-                where=f"{path} › dòng 1",
-                missing=", ".join(missing),
-                header=(table.separator or ", ").join(table.header),
-                found=table.found(),
-            )
+            Msg.REPORT_011,
+            where=f"{path} › dòng 1",
+            missing=", ".join(missing),
+            header=(table.separator or ", ").join(table.header),
+            found=table.found(),
         )
     frame = frame[header]
     frame = frame.apply(unguard_text) if len(frame) else frame
@@ -91,7 +90,7 @@ def _frame(path: Path) -> tuple[Table, pd.DataFrame, tuple[int, ...]]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise PipelineError(Msg.REPORT_010.render(where=where, reason=err.strerror or type(err).__name__)) from err
+        raise PipelineError(Msg.REPORT_010, where=where, reason=err.strerror or type(err).__name__) from err
     if not is_workbook(data):
         text, encoding = decode(data, where)
         table = head(text, encoding, where)
@@ -132,8 +131,8 @@ def _figures(read: OutputCsv, column: str, dot_decimal: bool, text_rows: np.ndar
         except FigureError as err:
             where = f"{read.path} › dòng {read.lines[position]}"
             if not err.readings:
-                raise PipelineError(Msg.REPORT_012.render(where=where, value=text, column=column)) from None
-            raise PipelineError(Msg.REPORT_013.render(where=where, value=text, column=column, **err.two_ways(text))) from None
+                raise PipelineError(Msg.REPORT_012, where=where, value=text, column=column) from None
+            raise PipelineError(Msg.REPORT_013, where=where, value=text, column=column, **err.two_ways(text)) from None
         out[position] = figure.text
         if figure.rounded:
             rounded.append(Rounded(position, column, text))

@@ -51,7 +51,7 @@ def _write_tables(result: ConsolidationResult, stage: Path, write_csvs, write_wo
     finally:
         child.join()
     if child.exitcode != 0:
-        raise OutputError(Msg.OUTPUT_004.render(where=stage.parent, reason="tiến trình ghi các tệp CSV bị dừng"))
+        raise OutputError(Msg.OUTPUT_004, where=stage.parent, reason="tiến trình ghi các tệp CSV bị dừng")
     return [*sorted(p for p in stage.iterdir() if p.suffix in (".csv", ".json")), workbook]
 
 
@@ -82,7 +82,7 @@ def _remove_unwritten(out_dir: Path, written: set[str]) -> None:
             try:
                 shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
             except OSError as err:
-                raise OutputError(Msg.OUTPUT_002.render(where=old, reason=err.strerror)) from err
+                raise OutputError(Msg.OUTPUT_002, where=old, reason=err.strerror) from err
 
 
 def _put_in_place(path: Path, target: Path, stage: Path) -> None:
@@ -107,17 +107,17 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
     locked = lock_files(out_dir)
     if locked:
         names = ", ".join(p.name.removeprefix("~$").removeprefix(".~lock.").rstrip("#") for p in locked)
-        raise OutputError(Msg.OUTPUT_003.render(where=out_dir, names=names))
+        raise OutputError(Msg.OUTPUT_003, where=out_dir, names=names)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputError(Msg.OUTPUT_001.render(where=out_dir, reason=err.strerror)) from err
+        raise OutputError(Msg.OUTPUT_001, where=out_dir, reason=err.strerror) from err
     with output_lock(out_dir):
         try:
             _clean_stale(out_dir)
             stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
         except OSError as err:
-            raise OutputError(Msg.OUTPUT_001.render(where=out_dir, reason=err.strerror)) from err
+            raise OutputError(Msg.OUTPUT_001, where=out_dir, reason=err.strerror) from err
         try:
             final = []
             for path in _write_staged(result, stage, write_csvs, write_workbook):
@@ -126,6 +126,6 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
             _remove_unwritten(out_dir, {path.name for path in final})
             return final
         except OSError as err:
-            raise OutputError(Msg.OUTPUT_004.render(where=out_dir, reason=err.strerror)) from err
+            raise OutputError(Msg.OUTPUT_004, where=out_dir, reason=err.strerror) from err
         finally:
             shutil.rmtree(stage, ignore_errors=True)

@@ -151,7 +151,7 @@ def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | Non
 def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
     unit = store.unit(round_id, unit_code)
     if unit is None:
-        raise PipelineError(Msg.ROUND_102.render(round=round_id, code=unit_code))
+        raise PipelineError(Msg.ROUND_102, round=round_id, code=unit_code)
     return unit
 
 
@@ -180,18 +180,18 @@ def review(
     """
     state = ReviewState.of_action(action)
     if state is None:
-        raise PipelineError(Msg.ROUND_103.render(action=action))
+        raise PipelineError(Msg.ROUND_103, action=action)
     unit = _unit(store, round_id, unit_code)
     note = visible_text(note or "", lines=True).strip()
     if state is ReviewState.RETURNED and not note:
-        raise PipelineError(Msg.ROUND_106.render())
+        raise PipelineError(Msg.ROUND_106)
     if len(note) > settings.LIMIT_NOTE_CHARS:
-        raise PipelineError(Msg.ROUND_130.render(length=format_number(len(note)), limit=format_number(settings.LIMIT_NOTE_CHARS)))
+        raise PipelineError(Msg.ROUND_130, length=format_number(len(note)), limit=format_number(settings.LIMIT_NOTE_CHARS))
     target = _target(store.submissions(round_id, unit_code), unit, submission_id)
     if state is ReviewState.APPROVED and target.review is ReviewState.APPROVED:
-        raise PipelineError(Msg.ROUND_132.render())
+        raise PipelineError(Msg.ROUND_132)
     if state is ReviewState.APPROVED and target.errors and not errors_seen:
-        raise PipelineError(Msg.ROUND_131.render(errors=target.errors))
+        raise PipelineError(Msg.ROUND_131, errors=target.errors)
     store.review(round_id, target.id, action, note, actor=actor)
     return unit_status(store, round_id, unit_code)
 
@@ -201,9 +201,9 @@ def _target(subs: list[SubmissionRecord], unit: UnitRecord, submission_id: int |
     if submission_id is None:
         target = in_use(subs, unit.code)
         if target is None:
-            raise PipelineError(Msg.ROUND_104.render(code=unit.code, name=unit.name))
+            raise PipelineError(Msg.ROUND_104, code=unit.code, name=unit.name)
         return target
     target = next((s for s in subs if s.id == submission_id and s.accepted and s.unit_code == unit.code), None)
     if target is None:
-        raise PipelineError(Msg.ROUND_105.render(submission=submission_id, code=unit.code))
+        raise PipelineError(Msg.ROUND_105, submission=submission_id, code=unit.code)
     return target

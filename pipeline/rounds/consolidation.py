@@ -47,7 +47,7 @@ def consolidate_round(
     by_id = {s.id: s for s in store.submissions(round_id)}
     used = [by_id[row.in_use] for row in status(store, round_id) if row.in_use is not None]
     if not used:
-        raise PipelineError(Msg.ROUND_107.render(round=round_id))
+        raise PipelineError(Msg.ROUND_107, round=round_id)
     taken: set[str] = set()
     kept = [
         Kept(store.blob_path(sub.sha256), unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp())

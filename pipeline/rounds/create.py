@@ -101,7 +101,7 @@ def server_secret(data_dir: str | Path) -> bytes:
         pass
     key = path.read_text(encoding="ascii").strip()
     if not key:
-        raise PipelineError(Msg.ROUND_109.render(where=str(path)))
+        raise PipelineError(Msg.ROUND_109, where=str(path))
     return key.encode("ascii")
 
 
@@ -129,7 +129,7 @@ def links(
         known = {u.code for u in listed}
         for code in units:
             if code not in known:
-                raise PipelineError(Msg.ROUND_102.render(round=round_id, code=code))
+                raise PipelineError(Msg.ROUND_102, round=round_id, code=code)
         wanted = set(units)
         listed = [u for u in listed if u.code in wanted]
     secret = server_secret(store.data_dir)
@@ -179,7 +179,7 @@ def round_templates(store: Store, round_id: str, out: str | Path, *, units: list
     if units is not None:
         missing = sorted(set(units) - {u.code for u in listed})
         if missing:
-            raise PipelineError(Msg.ROUND_102.render(round=round_id, code=missing[0]))
+            raise PipelineError(Msg.ROUND_102, round=round_id, code=missing[0])
         listed = [u for u in listed if u.code in set(units)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -58,18 +58,17 @@ def _submit_member(store: Store, round_id: str, data: bytes, zip_name: str, item
     try:
         member = member_data(data, item.chain) if not item.failure else b""
     except WorkbookReadError as err:
-        item, member = Listed(item.chain, item.name, item.mtime, (err.kind, str(err))), b""
+        item, member = Listed(item.chain, item.name, item.mtime, err), b""
     if item.failure:
         return _refused(store, round_id, f"{inside}/{safe_name(name)}", item.failure, sent)
     return submit(store, round_id, member, name, inside=inside, **sent)
 
 
-def _refused(store: Store, round_id: str, shown: str, failure: tuple[str, str], sent: dict[str, Any]) -> Verdict:
+def _refused(store: Store, round_id: str, shown: str, failure: WorkbookReadError, sent: dict[str, Any]) -> Verdict:
     """A file inside that is not read (nested too deep, too large): a submission without bytes of
     its own (the zip's hold it) and the finding that says why."""
-    kind, reason = failure
     link_unit = sent.get("link_unit")
-    found = [finding(read_failure(shown, WorkbookReadError(reason, kind), Severity.ERROR))]
+    found = [finding(read_failure(shown, failure, Severity.ERROR))]
     errors = sum(f["severity"] == Severity.ERROR.value for f in found)
     sub_id = store.add_submission(
         round_id, sha256=store.put_blob(b""), filename=shown, sender=sent.get("sender", Sender.UNIT), link_unit=link_unit, unit_code=None,
@@ -92,7 +91,7 @@ def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: S
         if path.is_dir():
             found, _skipped = list_files(path)
             if not found:
-                raise PipelineError(Msg.CLI_015.render(where=str(path)))
+                raise PipelineError(Msg.CLI_015, where=str(path))
             files += found
         else:
             files.append(path)

@@ -34,15 +34,15 @@ def check_base_url(url: str) -> str:
         port_ok = False
         parts = None
     if not (parts and port_ok and parts.scheme in ("http", "https") and parts.hostname and not parts.username):
-        raise PipelineError(Msg.CLI_050.render(url=url))
+        raise PipelineError(Msg.CLI_050, url=url)
     if parts.query or parts.fragment or text.endswith(("?", "#")) or any(ch.isspace() for ch in text):
-        raise PipelineError(Msg.CLI_050.render(url=url))
+        raise PipelineError(Msg.CLI_050, url=url)
     return text.rstrip("/")
 
 
 def _write_private(path: Path, text: str) -> None:
     def failed(target: Path, err: OSError) -> PipelineError:
-        return StoreError(Msg.STORE_010.render(where=target.parent, reason=err.strerror or err))
+        return StoreError(Msg.STORE_010, where=target.parent, reason=err.strerror or err)
 
     with atomic_path(path, error=failed) as tmp:
         os.chmod(tmp, 0o600)
@@ -55,7 +55,7 @@ def _read(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as err:
-        raise StoreError(Msg.STORE_020.render(where=path, reason=getattr(err, "strerror", None) or err)) from err
+        raise StoreError(Msg.STORE_020, where=path, reason=getattr(err, "strerror", None) or err) from err
 
 
 def saved_base_url(data_dir: str | Path) -> str | None:
@@ -70,7 +70,7 @@ def saved_base_url(data_dir: str | Path) -> str | None:
     try:
         return check_base_url(text)
     except PipelineError as err:
-        raise StoreError(Msg.STORE_020.render(where=path, reason=str(err))) from None
+        raise StoreError(Msg.STORE_020, where=path, reason=str(err)) from None
 
 
 def save_base_url(data_dir: str | Path, url: str) -> str:

@@ -31,9 +31,12 @@ def round_form(rnd: RoundRecord) -> FormDefinition:
     form = load_form(form_path(rnd))
     if (form.id, form.version) != (rnd.form_id, rnd.form_version):
         raise PipelineError(
-            Msg.ROUND_108.render(
-                form_id=rnd.form_id, round=rnd.id, expected=rnd.form_version, where=rnd.form_dir or "mặc định", found=form.version
-            )
+            Msg.ROUND_108,
+            form_id=rnd.form_id,
+            round=rnd.id,
+            expected=rnd.form_version,
+            where=rnd.form_dir or "mặc định",
+            found=form.version,
         )
     return form
 

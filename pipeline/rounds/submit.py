@@ -121,7 +121,7 @@ def submit(
     if link_unit is not None:
         link = next((u for u in units if u.code == link_unit), None)
         if link is None:
-            raise PipelineError(Msg.ROUND_102.render(round=round_id, code=link_unit))
+            raise PipelineError(Msg.ROUND_102, round=round_id, code=link_unit)
     now = utc_now()
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)

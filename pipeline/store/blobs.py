@@ -19,7 +19,7 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _not_written(target: Path, err: OSError) -> StoreError:
-    return StoreUnavailableError(Msg.STORE_010.render(where=target.parent, reason=err.strerror or err))
+    return StoreUnavailableError(Msg.STORE_010, where=target.parent, reason=err.strerror or err)
 
 
 class Blobs:
@@ -53,9 +53,9 @@ class Blobs:
         try:
             data = target.read_bytes()
         except FileNotFoundError:
-            raise StoreError(Msg.STORE_004.render(where=target, sha256=sha256)) from None
+            raise StoreError(Msg.STORE_004, where=target, sha256=sha256) from None
         except OSError as err:
-            raise StoreUnavailableError(Msg.STORE_011.render(where=target, reason=err.strerror or err)) from err
+            raise StoreUnavailableError(Msg.STORE_011, where=target, reason=err.strerror or err) from err
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise StoreError(Msg.STORE_005.render(where=target))
+            raise StoreError(Msg.STORE_005, where=target)
         return data

@@ -21,10 +21,10 @@ def database_url(data_dir: Path, url: str | None) -> URL:
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError:
-        raise StoreError(Msg.STORE_008.render(url=url)) from None
+        raise StoreError(Msg.STORE_008, url=url) from None
     if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
-    raise StoreError(Msg.STORE_008.render(url=parsed.render_as_string(hide_password=True)))
+    raise StoreError(Msg.STORE_008, url=parsed.render_as_string(hide_password=True))
 
 
 def sqlite_engine(url: URL) -> sa.Engine:

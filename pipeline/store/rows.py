@@ -29,14 +29,14 @@ def new_round_id(conn: sa.Connection) -> str:
 def round_row(conn: sa.Connection, round_id: str) -> sa.Row:
     row = conn.execute(rounds.select().where(rounds.c.id == str(round_id))).first()
     if row is None:
-        raise StoreError(Msg.STORE_001.render(round_id=round_id))
+        raise StoreError(Msg.STORE_001, round_id=round_id)
     return row
 
 
 def check_unit(conn: sa.Connection, round_id: str, code: str) -> None:
     found = conn.execute(sa.select(round_units.c.code).where(round_units.c.round_id == round_id, round_units.c.code == code)).first()
     if found is None:
-        raise StoreError(Msg.STORE_002.render(round_id=round_id, code=code))
+        raise StoreError(Msg.STORE_002, round_id=round_id, code=code)
 
 
 def audit_line(conn: sa.Connection, round_id: str, actor: str, action: str, unit_code: str | None, detail: str, at: datetime) -> None:

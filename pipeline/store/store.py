@@ -82,7 +82,7 @@ class Store(TokenStore, JobStore):
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise StoreError(Msg.STORE_006.render(where=data_dir, reason=err.strerror or err)) from err
+            raise StoreError(Msg.STORE_006, where=data_dir, reason=err.strerror or err) from err
         if db_url.get_backend_name() == "sqlite":
             engine = sqlite_engine(db_url)
         else:
@@ -102,7 +102,7 @@ class Store(TokenStore, JobStore):
                 try:
                     ScriptDirectory.from_config(alembic_config()).get_revision(found)
                 except CommandError:
-                    raise StoreError(Msg.STORE_007.render(where=self._where, revision=found)) from None
+                    raise StoreError(Msg.STORE_007, where=self._where, revision=found) from None
             if found != head_revision():
                 upgrade(conn)
 
@@ -135,7 +135,7 @@ class Store(TokenStore, JobStore):
         try:
             yield
         except sa.exc.DBAPIError as err:
-            raise StoreUnavailableError(error.render(where=self._where, reason=_reason(err))) from err
+            raise StoreUnavailableError(error, where=self._where, reason=_reason(err)) from err
 
     # -- rounds and units ---------------------------------------------------------------------
 
@@ -153,7 +153,7 @@ class Store(TokenStore, JobStore):
         seen: set[str] = set()
         for code, _name, _level in units:
             if code in seen:
-                raise StoreError(Msg.STORE_009.render(code=code))
+                raise StoreError(Msg.STORE_009, code=code)
             seen.add(code)
         created_at = _now()
         with self._write() as conn:
@@ -271,7 +271,7 @@ class Store(TokenStore, JobStore):
             for code in {link_unit, unit_code} - {None}:
                 check_unit(conn, round_id, code)
             if conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first() is None:
-                raise StoreError(Msg.STORE_004.render(where=self._where, sha256=sha256))
+                raise StoreError(Msg.STORE_004, where=self._where, sha256=sha256)
             submission_id = conn.execute(
                 submissions.insert().values(
                     round_id=round_id,
@@ -353,7 +353,7 @@ class Store(TokenStore, JobStore):
                 )
             ).first()
             if row is None:
-                raise StoreError(Msg.STORE_003.render(round_id=round_id, submission_id=submission_id))
+                raise StoreError(Msg.STORE_003, round_id=round_id, submission_id=submission_id)
             conn.execute(reviews.insert().values(submission_id=submission_id, action=action, note=note, actor=actor, at=at))
             detail = f"Bản nộp số {submission_id}" + (f": {note}" if note else "")
             audit_line(conn, round_id, actor, action, row.unit_code or row.link_unit, detail, at)

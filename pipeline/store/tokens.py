@@ -87,7 +87,7 @@ class TokenStore:
                 if held == (round_id, unit_code, True):
                     continue
                 if held is not None:
-                    raise StoreError(Msg.STORE_012.render(round_id=round_id, code=unit_code))
+                    raise StoreError(Msg.STORE_012, round_id=round_id, code=unit_code)
                 conn.execute(unit_tokens.insert().values(round_id=round_id, unit_code=unit_code, token_sha256=wanted, issued_at=at))
                 audit_line(conn, round_id, actor, ACTION_ISSUE_TOKEN, unit_code, "Cấp đường dẫn nộp báo cáo mới", at)
                 new.add(unit_code)

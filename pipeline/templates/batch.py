@@ -83,7 +83,7 @@ def _set_error(err: OSError | TemplateError, out: Path, stage: Path, units: list
     names = [template_filename(unit) for unit in units]
     written = {p.name for p in stage.glob("*.xlsx")}
     failed = next((name for name in names if name not in written), names[-1] if names else "")
-    return TemplateError(Msg.TEMPLATE_010.render(where=str(out), done=len(written) + 1, total=len(names), name=failed))
+    return TemplateError(Msg.TEMPLATE_010, where=str(out), done=len(written) + 1, total=len(names), name=failed)
 
 
 @dataclass

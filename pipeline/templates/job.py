@@ -66,4 +66,4 @@ def prior_title(prior: PriorData) -> str:
 def check_written(result: int | None, job: TemplateJob, feature: str, cell: str = "", indicator: str = "") -> None:
     """XlsxWriter warns and returns -1/-2 instead of raising: turn that into an error."""
     if result is not None and result < 0:
-        raise TemplateError(Msg.TEMPLATE_002.render(where=job.where, feature=feature, cell=cell, code=result, indicator=indicator))
+        raise TemplateError(Msg.TEMPLATE_002, where=job.where, feature=feature, cell=cell, code=result, indicator=indicator)

@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 from datetime import timedelta
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, has_request_context, jsonify, redirect, render_template, request, send_from_directory, session
@@ -72,7 +73,7 @@ def is_admin() -> bool:
 def admin_required(view):
     """An office page: 401 without the login; every POST must carry the session's CSRF token
     (a script's bearer token needs none: no browser sends it by itself); a round (or a unit of
-    it) that does not exist is a 404, after the login is checked."""
+    it) that does not exist is a 404 (the store's error says so), after the login is checked."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
@@ -82,18 +83,14 @@ def admin_required(view):
             sent = request.form.get(CSRF_FIELD, "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
                 abort(400)
-        return _missing(kwargs.get("round_id"), kwargs.get("code")) or view(*args, **kwargs)
+        if "code" in kwargs:  # one row: STORE_001 or STORE_002, whose entries say 404
+            if store().unit(kwargs["round_id"], kwargs["code"]) is None:  # an unknown round raises STORE_001
+                raise StoreError(Msg.STORE_002, round_id=kwargs["round_id"], code=kwargs["code"])
+        elif "round_id" in kwargs:
+            store().round(kwargs["round_id"])
+        return view(*args, **kwargs)
 
     return wrapped
-
-
-def _missing(round_id: str | None, code: str | None):
-    """The 404 answer when the page's round, or its unit, does not exist; else None."""
-    if round_id is not None and round_id not in {r.id for r in store().rounds()}:
-        return _not_found(Msg.STORE_001.render(round_id=round_id))
-    if code is not None and store().unit(round_id, code) is None:
-        return _not_found(Msg.STORE_002.render(round_id=round_id, code=code))
-    return None
 
 
 def _not_found(text: str):
@@ -160,12 +157,20 @@ def _unavailable(err: StoreError):
 
 
 def _pipeline_error(err: PipelineError):
-    """A known failure of the library (an unknown round, …): its Vietnamese message."""
-    if isinstance(err, StoreUnavailableError) or (isinstance(err, StoreError) and not is_admin()):
+    """A known failure of the library: its Vietnamese message, with the status its catalogue
+    entry gives (404 an unknown round or unit, 409 a conflict, 400 a request refused); the store
+    unavailable (or, for the public, any fault of the store) is a 503."""
+    if (
+        err.status == HTTPStatus.SERVICE_UNAVAILABLE
+        or isinstance(err, StoreUnavailableError)
+        or (isinstance(err, StoreError) and not is_admin())
+    ):
         return _unavailable(err)
+    if err.status == HTTPStatus.NOT_FOUND:
+        return _not_found(str(err))
     if wants_json():
-        return jsonify({"error": 400, "message": str(err)}), 400
-    return render_template("error.html", code=400, title="Không thực hiện được", text=str(err)), 400
+        return jsonify({"error": err.status, "message": str(err)}), err.status
+    return render_template("error.html", code=err.status, title="Không thực hiện được", text=str(err)), err.status
 
 
 class Sessions(SecureCookieSessionInterface):

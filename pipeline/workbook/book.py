@@ -146,7 +146,7 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
             write_charts(workbook, fmt, result, SHEET_TOTALS, layout)
             workbook.close()
         except XlsxWriterException as err:
-            raise OutputError(Msg.OUTPUT_005.render(where=path, reason=err)) from err
+            raise OutputError(Msg.OUTPUT_005, where=path, reason=err) from err
     return path
 
 
