@@ -81,7 +81,7 @@ def test_a_legacy_vietnamese_code_page_is_named_at_its_line(tmp_path):
         (b"\xef\xbb\xbfcode,name\r\nA,\xff\xfe\r\n", Msg.CSV_003),  # a BOM, then not UTF-8
         (b"\xff\xfec\x00o\x00\n\x00\x00\xd8", Msg.CSV_003),  # UTF-16 cut in a surrogate pair
         (b"%PDF-1.5\n\x00\x01\x02binary", Msg.CSV_001),
-        (b"code,name\r\nA,\x01\x02\r\n", Msg.CSV_001),
+        (b"\x7fELF\x02\x01\x01\x03\x04\x05\x06\x07\x08\x0e\x0fcode", Msg.CSV_001),
     ],
     ids=["utf8-broken", "utf16-broken", "binary", "control"],
 )
@@ -92,6 +92,15 @@ def test_unreadable_files_say_what_was_found(tmp_path, data, msg):
         read_table(path)
     assert message_fields(msg, str(raised.value)), str(raised.value)
     assert str(tmp_path) not in str(raised.value)
+
+
+def test_a_few_controls_pasted_into_cells_are_read(tmp_path):
+    """A bell or an escape pasted into a name (or a value a consolidation wrote back) is no
+    reason to refuse the whole list: the file is read, the name cleaned where it is shown."""
+    path = tmp_path / "units.csv"
+    path.write_bytes("code,name,level\r\n03386,Phường\x07 Quyết Thắng\x1f\x19,communes\r\n".encode())
+    (row,) = read_table(path).rows
+    assert row[1][1].startswith("Phường")
 
 
 def test_an_unclosed_quote_names_its_line(tmp_path):
