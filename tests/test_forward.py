@@ -318,11 +318,35 @@ def test_missing_units_and_rejected_values_said_in_the_note_the_report_and_the_t
     assert sorted(missing["unit_code"]) == ["03389", "03403", "03408"]
     rejected = report[report["rule"] == Msg.FORWARD_023.slug]
     assert rejected[["unit_code", "code"]].values.tolist() == [["03386", "DOCS_ISSUED"]]
+    fields = message_fields(Msg.FORWARD_023, rejected["message"].iloc[0])  # the report names the label and the unit
+    assert (fields["label"], fields["unit_name"]) == (load_form().indicators["DOCS_ISSUED"].display_label, "Phường Quyết Thắng")
     cell = rejected["cell"].iloc[0]
     lines = printed.output.splitlines()
     names = "03389 – Phường Đoàn Kết, 03403 – Xã Sùng Phài, 03408 – Phường Đông Phong"
     summary = Msg.CLI_060.render(count=5, expected=8, missing=3, names=names, report=run.report)
     assert f"  [{Severity.WARNING.label}] {summary}" in lines
-    cells = f"DOCS_ISSUED của 03386 (03386_Phuong_Quyet_Thang.xlsx › {DATA_SHEET}!{cell})"
+    label = load_form().indicators["DOCS_ISSUED"].display_label
+    cells = f"“{label}” (DOCS_ISSUED) của Phường Quyết Thắng (03386) ở 03386_Phuong_Quyet_Thang.xlsx › {DATA_SHEET}!{cell}"
     assert f"  [{Severity.WARNING.label}] {Msg.CLI_061.render(count=1, cells=cells, report=run.report)}" in lines
     assert not [line for line in lines if Msg.FORWARD_022.slug in line or "chưa có báo cáo dùng được khi tổng hợp" in line]
+
+
+def test_a_hand_edited_total_is_said_before_it_goes_up(city, province, tmp_path):
+    """``POOR_FUND_TOTAL,all,8.63E+08`` typed over the city's totals.csv: forward still fills the
+    template, and says on the terminal and in its report that the figure was rounded and no longer
+    agrees with the levels and the units' figures."""
+    edited = tmp_path / "output"
+    shutil.copytree(city, edited)
+    totals = (edited / TOTALS_CSV).read_text(encoding="utf-8-sig").splitlines()
+    at = next(i for i, line in enumerate(totals) if line.startswith(f"POOR_FUND_TOTAL,{LEVEL_ALL},"))
+    cells = totals[at].split(",")
+    cells[2] = "8.63E+08"
+    totals[at] = ",".join(cells)
+    (edited / TOTALS_CSV).write_text("\n".join(totals) + "\n", encoding="utf-8")
+    out = tmp_path / "gui_tinh" / "105.xlsx"
+    result = CliRunner().invoke(cli, ["forward", str(edited), "--template", str(province.templates["105"]), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    said = {p.type for p in api.forward(edited, template=province.templates["105"], out=out).of(Severity.WARNING)}
+    assert {Msg.REPORT_015.slug, Msg.REPORT_016.slug, Msg.REPORT_017.slug} <= said
+    assert "8.63E+08" in result.output or "863.000.000" in result.output
+    assert {Msg.REPORT_015.slug, Msg.REPORT_017.slug} <= set(read_frame(out.with_name("105" + REPORT_SUFFIX))["rule"])

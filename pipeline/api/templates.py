@@ -37,7 +37,7 @@ def make_templates(
     crosswalk_path: PathLike | None = None,
 ) -> TemplateRun:
     """Write one template per unit; returns the files written, the notes on prior figures and the
-    warnings on the deadline (before the period ends, or past: ``period.deadline_notes``).
+    warnings on the deadline (before the form's figures end, or past: ``period.deadline_notes``).
 
     :param out: the folder to write to (default: ``input_templates/<period>/``).
     :param prior_path: prior-period figures shown in a column beside this period's: a previous
@@ -60,7 +60,7 @@ def templates_with(context: Context, *, out: PathLike | None = None) -> Template
     units, period (required), deadline, prior figures and crosswalk; ``context.options.jobs`` processes."""
     chosen = Period.parse(context.period)
     deadline = context.options.deadline
-    warnings = deadline_notes(deadline, chosen, vietnam_today())
+    warnings = deadline_notes(deadline, chosen, vietnam_today(), context.form.windows)
     units, prior = context.listed, context.prior
     notes: list[str] = []
     if prior:
