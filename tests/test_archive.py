@@ -18,6 +18,7 @@ from pipeline.cli import cli
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core import settings
 from pipeline.core.errors import Msg
+from pipeline.validate.context import Context, Options
 from tests.conftest import message_fields, set_saved_time
 
 WARDS = ("03386", "03388", "03403")  # Quyết Thắng, Quyết Tiến, Sùng Phài: the sample names their files by code
@@ -115,9 +116,9 @@ def test_three_returns_in_a_zip_are_read_as_if_in_a_subfolder(returns_dir, form,
 
 
 def test_same_totals_as_the_files_loose(returns_dir, sample_dir, form, units):
-    loose = consolidate_folder(sample_dir, form, units)
+    loose = consolidate_folder(sample_dir, Context.of(form, units))
     _zip_returns(returns_dir, {p: p.name for p in _ward_files(returns_dir)}, returns_dir / "bc.zip")
-    zipped = consolidate_folder(returns_dir, form, units, jobs=2)
+    zipped = consolidate_folder(returns_dir, Context.of(form, units, options=Options(jobs=2)))
     assert zipped.received == loose.received == 8
     assert zipped.totals.equals(loose.totals)
 
@@ -130,7 +131,7 @@ def test_names_in_cp437_windows_1258_and_utf8(returns_dir, form, units):
     _rename_raw(archive, placeholders)
     with zipfile.ZipFile(archive) as check:  # as a Windows tool wrote them: no UTF-8 flag on the two
         assert [bool(i.flag_bits & 0x800) for i in check.infolist()] == [False, False, True]
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     used = {r["unit_code"]: r["file"] for _, r in result.submissions.iterrows()}
     assert used["03386"] == "cu.zip/Báo cáo.xlsx"
     assert used["03388"] == "cu.zip/BC Quyết Tiến.xlsx"
@@ -148,7 +149,7 @@ def test_a_zip_inside_a_zip_is_read_and_a_third_level_is_a_finding(returns_dir, 
         archive.write(first, "BC Quyết Thắng.xlsx")
         archive.write(inner, "trong.zip")
     first.unlink()
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     used = {r["unit_code"]: r["file"] for _, r in result.submissions.iterrows()}
     assert used["03386"] == "ngoai.zip/BC Quyết Thắng.xlsx"
     assert used["03388"] == "ngoai.zip/trong.zip/BC Quyết Tiến.xlsx"
@@ -170,7 +171,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it(returns_dir, form, units):
     assert bomb.stat().st_size < 1024 * 1024
     tracemalloc.start()
     try:
-        result = consolidate_folder(returns_dir, form, units)
+        result = consolidate_folder(returns_dir, Context.of(form, units))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -183,7 +184,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it(returns_dir, form, units):
 def test_a_member_packed_like_no_return_is_refused(returns_dir, form, units):
     with zipfile.ZipFile(returns_dir / "nen.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("BC.xlsx", bytes(5 * 1024 * 1024))  # 5 MB of zeros: about 5 kB packed
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     (refused,) = _of(result, Msg.FILE_020)
     assert refused.file == "nen.zip" and f"{settings.LIMIT_ZIP_RATIO} lần" in refused.message
 
@@ -196,7 +197,7 @@ def test_a_member_that_is_not_a_workbook_is_a_finding_of_its_own(returns_dir, fo
         archive.writestr("__MACOSX/._BC Quyết Thắng.xlsx", b"\x00\x05\x16\x07")
         archive.writestr("~$BC Quyết Thắng.xlsx", b"lock")
     ward.unlink()
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.received == 8
     (note,) = _of(result, Msg.FILE_001)
     assert note.file == "gui.zip/Ghi chú.txt"
@@ -206,7 +207,7 @@ def test_a_member_that_is_not_a_workbook_is_a_finding_of_its_own(returns_dir, fo
 
 def test_a_damaged_or_password_zip_is_one_finding_naming_it(returns_dir, form, units):
     (returns_dir / "hong.zip").write_bytes(b"PK\x03\x04" + os.urandom(200))
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     (refused,) = _of(result, Msg.FILE_020)
     assert refused.file == "hong.zip" and refused.severity == "warning"
     assert result.received == 8
@@ -216,7 +217,7 @@ def test_rar_and_7z_say_to_extract_naming_what_a_rar_holds(returns_dir, form, un
     for name in ("rar5-subdirs.rar", "rar3-subdirs.rar", "rar5-hpsw.rar"):  # RAR 5, RAR 3, RAR 5 with its names encrypted
         shutil.copy(ARCHIVES / name, returns_dir / name)
     (returns_dir / "bc.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(64))
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     found = {p.file: message_fields(Msg.FILE_021, p.message)["reason"] for p in _of(result, Msg.FILE_021)}
     inside = "tệp nén RAR chứa 4 tệp: sub/dir2/file2.txt, sub/with space/long fn.txt, sub/üȵĩöḋè/file.txt, sub/dir1/file1.txt"
     assert found == {"rar5-subdirs.rar": inside, "rar3-subdirs.rar": inside, "rar5-hpsw.rar": "tệp nén RAR", "bc.7z": "tệp nén 7z"}
@@ -226,7 +227,7 @@ def test_rar_and_7z_say_to_extract_naming_what_a_rar_holds(returns_dir, form, un
 def test_a_zip_under_another_name_names_what_is_inside(returns_dir, form, units):
     wards = _ward_files(returns_dir)
     _zip_returns(returns_dir, {wards[0]: "BC Quyết Thắng.xlsx", wards[1]: "BC Quyết Tiến.xlsx"}, returns_dir / "gui_qua_zalo.xlsx")
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     (found,) = _of(result, Msg.FILE_021)
     assert found.file == "gui_qua_zalo.xlsx"
     assert message_fields(Msg.FILE_021, found.message)["reason"] == "tệp nén zip chứa 2 tệp: BC Quyết Thắng.xlsx, BC Quyết Tiến.xlsx"
@@ -244,7 +245,7 @@ def test_check_reads_each_return_in_a_zip(returns_dir, tmp_path):
 def test_a_workbook_named_zip_is_read_as_the_workbook_it_is(returns_dir, form, units):
     (ward, *_) = _ward_files(returns_dir)
     ward.rename(returns_dir / "BC Quyết Thắng.zip")  # renamed by a phone's file manager
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     used = {r["unit_code"]: r["file"] for _, r in result.submissions.iterrows()}
     assert used["03386"] == "BC Quyết Thắng.zip" and result.received == 8
 
@@ -255,7 +256,7 @@ def test_a_damaged_zip_inside_a_zip_is_a_finding_and_the_rest_is_read(returns_di
         archive.write(ward, "BC Quyết Thắng.xlsx")
         archive.writestr("hong.zip", b"PK\x03\x04" + bytes(40))
     ward.unlink()
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.received == 8
     (broken,) = [p for p in result.findings.problems if p.file == "gui.zip/hong.zip"]
     assert broken.type == Msg.FILE_001.slug
@@ -267,7 +268,7 @@ def test_a_return_both_loose_and_in_a_zip_is_counted_once(returns_dir, form, uni
     with zipfile.ZipFile(returns_dir / "gui lai.zip", "w") as archive:
         archive.writestr(zipfile.ZipInfo("BC Quyết Thắng.xlsx", WHEN), ward.read_bytes())  # the same file, zipped later
     os.utime(ward, (1_700_000_000, 1_700_000_000))  # the loose copy's time: 2023-11-14, before the zip's
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.received == 8
     rows = result.files.set_index("file")
     assert rows.loc["gui lai.zip/BC Quyết Thắng.xlsx", "status"] == "used"

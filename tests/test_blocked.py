@@ -14,6 +14,7 @@ from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.constants import DATA_SHEET, HEADER_NOTE, LEVEL_ALL, RuleStatus, Severity
 from pipeline.core.errors import Msg
 from pipeline.validate.blocked import REJECTED_COLUMNS
+from pipeline.validate.context import Context
 from pipeline.validate.reconcile import check_returns, one_return_problems
 from tests.conftest import message_fields
 
@@ -29,7 +30,7 @@ def _rules_of(form, code: str, level: str) -> list[str]:
 def typed_in_words(returns_dir, make_return, form, units):
     """Phường Quyết Thắng typed the number of petitions with its words beside it."""
     path = make_return("03386", {CODE: TYPED}, name="03386_Phuong_Quyet_Thang.xlsx", folder=returns_dir)
-    return path, consolidate_folder(returns_dir, form, units)
+    return path, consolidate_folder(returns_dir, Context.of(form, units))
 
 
 def test_rules_over_the_rejected_cell_are_not_evaluated_and_say_so_once(typed_in_words, form):
@@ -53,7 +54,7 @@ def test_a_rule_not_evaluated_is_named_by_what_it_checks_not_by_its_failure(retu
     """R04 over a fund source typed in words: the information names R04 by its ``check`` column
     ("… cộng lại bằng …"), not its message ("… cộng lại chưa bằng …; cần làm rõ phần chênh lệch")."""
     make_return("03386", {"POOR_FUND_LOCAL": "năm chục triệu"}, name="03386.xlsx", folder=returns_dir)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     rule = next(r for r in form.rules if r.id == "R04")
     (info,) = [p for p in result.findings.problems if p.type == Msg.RELATION_002.slug and p.relation_id == "R04"]
     fields = message_fields(Msg.RELATION_002, info.message)
@@ -130,7 +131,7 @@ def test_a_figure_typed_beside_its_cell_blocks_the_rules_at_that_cell(returns_di
     note = ws.cell(row, column)
     note.value = 4
     wb.save(path)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     mine = [p for p in result.findings.problems if p.unit_code == "03386"]
     assert [p.code for p in mine if p.type == Msg.VALUE_013.slug] == [CODE]
     infos = [p for p in mine if p.type == Msg.RELATION_002.slug]
@@ -142,7 +143,7 @@ def test_money_words_on_a_count_are_refused_operands_too(returns_dir, make_retur
     over that cell are not evaluated either, never as if the count were 0."""
     code = next(c for c in ("RESIDENTIAL_AREAS", "MEDIATORS") if _rules_of(form, c, "communes"))
     make_return("03386", {code: "500k"}, name="03386.xlsx", folder=returns_dir)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     mine = [p for p in result.findings.problems if p.unit_code == "03386"]
     (warning,) = [p for p in mine if p.type == Msg.VALUE_020.slug]
     expected = _rules_of(form, code, "communes")

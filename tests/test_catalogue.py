@@ -21,6 +21,7 @@ from pipeline.core import errors
 from pipeline.core.constants import FileStatus, RoundStatus, RuleScope, RuleStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Kind, Msg, PipelineError, StoreError, TemplateError, WorkbookReadError, finding_label
 from pipeline.core.findings import problem
+from pipeline.validate.context import Context
 from pipeline.workbook.book import write_workbook
 from pipeline.workbook.layout import rule_text
 from pipeline.workbook.review import SHEET_FINDINGS, TABLE_HEADER_ROW
@@ -195,7 +196,7 @@ def busy_result(tmp_path_factory, sample_dir, form, units):
     (folder / "ban_sao.xlsx").write_bytes(first.read_bytes())
     os.utime(folder / "ban_sao.xlsx", (0, 0))
     os.symlink(first, folder / "lien_ket.xlsx")
-    return consolidate_folder(folder, form, units)
+    return consolidate_folder(folder, Context.of(form, units))
 
 
 def test_every_finding_of_a_consolidation_has_a_label(busy_result, form):

@@ -20,6 +20,7 @@ from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.core.wording import plain_words
 from pipeline.forward.fill import REPORT_SUFFIX
 from pipeline.sample import EXAMPLES, sample_values
+from pipeline.validate.context import Context
 from tests.conftest import message_fields, set_saved_time
 from tests.test_forward import province_templates
 
@@ -53,7 +54,7 @@ def _cell(result, unit: str, code: str) -> str:
 
 def test_two_returns_that_cannot_be_ordered_are_named_with_the_figures_that_differ(returns_dir, make_return, form, units):
     _twice(returns_dir, make_return, {"VOTER_MEETINGS": "9", "LEGAL_SESSIONS": "30"}, {"VOTER_MEETINGS": "7"})
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     sub = result.submissions.set_index("unit_code").loc["03386"]
     assert (sub.file, sub.superseded) == (FIRST, SECOND)  # the documented rule: the name that sorts last
     (warning,) = _of(result, Msg.FILE_040)
@@ -96,7 +97,7 @@ def test_the_unit_is_asked_which_figures_are_right_by_label_and_cell(returns_dir
 def test_a_plain_duplicate_is_information_and_never_called_newer(returns_dir, make_return, form, units):
     typed = {"VOTER_MEETINGS": "9", "DOCS_ISSUED": "một trăm"}  # the same error in both copies
     _twice(returns_dir, make_return, typed, typed)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert not _of(result, Msg.FILE_040) and not [p for p in _of(result, Msg.FILE_004) if p.unit_code == "03386"]
     (duplicate,) = _of(result, Msg.FILE_041)
     assert (duplicate.severity, duplicate.file) == (Severity.INFO, SECOND)
@@ -116,7 +117,7 @@ def _error_cell(result, file: str) -> str:
 def test_returns_of_different_saved_times_are_still_superseded(returns_dir, make_return, form, units):
     first, second = _twice(returns_dir, make_return, {"VOTER_MEETINGS": "9"}, {"VOTER_MEETINGS": "7"})
     set_saved_time(second, "2023-11-12T08:00:00Z")  # the "(1)" copy is a later save: it is newer
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.submissions.set_index("unit_code").loc["03386", "file"] == SECOND
     assert not _of(result, Msg.FILE_040) and [p.file for p in _of(result, Msg.FILE_004) if p.unit_code == "03386"] == [FIRST]
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.consolidate import collect
 from pipeline.consolidate.combine import consolidate_folder, consolidate_returns
-from pipeline.validate.context import Context
+from pipeline.validate.context import Context, Options
 
 
 def _copies(returns_dir, n=3):
@@ -55,7 +55,7 @@ def test_worker_that_dies_becomes_a_finding_for_that_file_only(returns_dir, form
     assert len(results) == len(paths)
     crashed = [p for r in results for p in r.problems if p.type == "reader-crash"]
     assert [p.file for p in crashed] == ["lam_sap.xlsx"] and crashed[0].severity == "warning"
-    result = consolidate_returns(results, ctx, units)
+    result = consolidate_returns(results, ctx)
     assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456
 
 
@@ -75,7 +75,7 @@ def test_returns_in_subfolders_are_read_and_named_by_their_path(returns_dir, for
     for _ in range(2):
         done = CliRunner().invoke(cli, ["consolidate", str(returns_dir), "--out", str(out)])
         assert done.exit_code == 0, done.output
-    result = consolidate_folder(returns_dir, form, units, jobs=2)
+    result = consolidate_folder(returns_dir, Context.of(form, units, options=Options(jobs=2)))
     assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456
     used = result.submissions.set_index("unit_code")["file"]
     assert (used["03389"], used["03387"]) == ("Zalo/bao cao doan ket.xlsx", "Email/Tân Phong/BC.xlsx")

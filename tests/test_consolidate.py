@@ -21,7 +21,7 @@ from tests.conftest import SEED_DIR, message_fields, set_saved_time
 
 @pytest.fixture(scope="module")
 def sample_result(sample_dir, form, units):
-    return consolidate_folder(sample_dir, form, units)
+    return consolidate_folder(sample_dir, Context.of(form, units))
 
 
 def _figures():
@@ -77,7 +77,7 @@ def test_rows_inserted_and_sheet_renamed_still_found(returns_dir, form, units):
     sheet.insert_rows(3, amount=4)
     sheet.title = "Số liệu MTTQ"
     book.save(path)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     values = result.values[result.values.unit_code == "03386"]
     assert len(values) == 47 and set(values.sheet) == {"Số liệu MTTQ"}
     assert result.total("POOR_FUND_TOTAL") == 862796456
@@ -88,7 +88,7 @@ def test_damaged_files_among_good_ones(returns_dir, form, units):
     (returns_dir / "cong_van.xlsx").write_bytes(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
     (returns_dir / "ghi_chu.txt").write_text("không phải báo cáo", encoding="utf-8")
     (returns_dir / "~$03386_Phuong_Quyet_Thang.xlsx").write_bytes(b"\x00" * 165)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     by_file = {p.file: p for p in result.findings.problems if p.type in ("not-a-workbook", "lock-file")}
     assert by_file["hong.xlsx"].severity == "warning"
     assert by_file["cong_van.xlsx"].severity == "warning"
@@ -104,7 +104,7 @@ def test_resubmission_uses_newest_and_lists_changes(returns_dir, make_return, fo
     os.utime(old, (1_600_000_000, 1_600_000_000))
     set_saved_time(old, "2023-11-01T08:00:00Z")
     set_saved_time(new, "2023-11-10T08:00:00Z")
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     sub = result.submissions.set_index("unit_code").loc["03387"]
     assert (sub.file, sub.superseded) == ("03387_moi.xlsx", "03387_cu.xlsx")
     superseded = [p for p in result.findings.problems if p.type == "superseded"]
@@ -116,7 +116,7 @@ def test_resubmission_uses_newest_and_lists_changes(returns_dir, make_return, fo
 def test_another_units_template_renamed_to_look_like_yours(returns_dir, make_return, form, units):
     (returns_dir / "03386_Phuong_Quyet_Thang.xlsx").unlink()
     make_return("03387", name="03386_Phuong_Quyet_Thang.xlsx", folder=returns_dir)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     missing = [p for p in result.findings.problems if p.type == "missing-unit"]
     assert [(p.unit_code, p.severity) for p in missing] == [("03386", "error")]
     assert Msg.FILE_003.render(where="03386 – Phường Quyết Thắng", unit_code="03386", unit_name="Phường Quyết Thắng") == missing[0].message
@@ -129,21 +129,21 @@ def test_return_from_another_period_is_rejected(returns_dir, make_return, form, 
     (returns_dir / "03389_Phuong_Doan_Ket.xlsx").unlink(missing_ok=True)
     (returns_dir / "bao cao doan ket.xlsx").unlink()
     make_return("03389", name="doan_ket_2022.xlsx", period="2022", folder=returns_dir)
-    result = consolidate_folder(returns_dir, form, units, period="2023")
+    result = consolidate_folder(returns_dir, Context.of(form, units, "2023"))
     wrong = [p for p in result.findings.problems if p.type == "wrong-period"]
     assert [(p.file, p.severity, p.unit_code) for p in wrong] == [("doan_ket_2022.xlsx", "warning", "03389")]
     fields = message_fields(Msg.META_004, wrong[0].message)
     assert (fields["found"], fields["expected"]) == ("năm 2022", "năm 2023")
     assert [p.unit_code for p in result.findings.problems if p.type == "missing-unit"] == ["03389"]
     # without --period the majority period wins and the odd one is still rejected
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.period == "2023" and [p.file for p in result.findings.problems if p.type == "wrong-period"] == ["doan_ket_2022.xlsx"]
 
 
 def test_unit_not_in_list(returns_dir, tmp_path, form):
     units_file = tmp_path / "units.csv"
     units_file.write_text("code,name,level\n105,Thành phố Lai Châu,city\n03386,Phường Quyết Thắng,communes\n", encoding="utf-8")
-    result = consolidate_folder(returns_dir, form, load_units(units_file, form))
+    result = consolidate_folder(returns_dir, Context.of(form, load_units(units_file, form)))
     unknown = sorted(p.unit_code for p in result.findings.problems if p.type == "unknown-unit")
     assert unknown == ["03387", "03388", "03389", "03403", "03408", "03409"]
     assert result.received == 2
@@ -164,7 +164,7 @@ def test_unit_not_in_list(returns_dir, tmp_path, form):
 def test_value_findings_point_at_the_cell(make_return, form, units, tmp_path, typed, kind, severity):
     folder = tmp_path / "one"
     make_return("03386", {"MEDIATORS": typed}, folder=folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     found = [p for p in result.findings.problems if p.code == "MEDIATORS" and p.unit_code == "03386" and p.type == kind]
     assert len(found) == 1 and found[0].severity == severity
     p = found[0]
@@ -175,7 +175,7 @@ def test_value_findings_point_at_the_cell(make_return, form, units, tmp_path, ty
 def test_formula_without_saved_value_is_an_error(make_return, form, units, tmp_path):
     folder = tmp_path / "f"
     make_return("03386", {"MEDIATORS": "=60+5"}, folder=folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     found = [p for p in result.findings.problems if p.type == "formula-without-value"]
     assert [(p.code, p.severity) for p in found] == [("MEDIATORS", "error")]
     assert found[0].message == Msg.VALUE_007.render(where=f"03386.xlsx › Báo cáo!{found[0].cell}", code="MEDIATORS", label="Hòa giải viên")
@@ -184,7 +184,7 @@ def test_formula_without_saved_value_is_an_error(make_return, form, units, tmp_p
 def test_rule_failure_in_one_return(make_return, form, units, tmp_path):
     folder = tmp_path / "r"
     make_return("03386", {"PETITIONS_RESOLVED": "2"}, folder=folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     r12 = [p for p in result.findings.problems if p.rule == "R12" and p.unit_code == "03386"]
     assert len(r12) == 1 and r12[0].severity == "error" and r12[0].file == "03386.xlsx"
     assert message_fields(Msg.RELATION_001, r12[0].message)["difference"] == "-1"
@@ -194,7 +194,7 @@ def test_rule_failure_in_one_return(make_return, form, units, tmp_path):
 
 def test_missing_unit_is_an_error_and_totals_still_computed(returns_dir, form, units):
     (returns_dir / "03403_Xa_Sung_Phai.xlsx").unlink()
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert [(p.unit_code, p.severity) for p in result.findings.problems if p.type == "missing-unit"] == [("03403", "error")]
     assert result.total("MEDIATORS", "communes") == 388 - 48
 
@@ -202,8 +202,8 @@ def test_missing_unit_is_an_error_and_totals_still_computed(returns_dir, form, u
 def test_parallel_and_serial_give_the_same_result(sample_dir, form, units):
     paths = sorted(sample_dir.iterdir())
     ctx = Context(form, {u.code: u for u in units})
-    serial = consolidate_returns(read_returns(paths, ctx, jobs=1), ctx, units)
-    parallel = consolidate_returns(read_returns(paths * 2, ctx, jobs=2)[: len(paths)], ctx, units)
+    serial = consolidate_returns(read_returns(paths, ctx, jobs=1), ctx)
+    parallel = consolidate_returns(read_returns(paths * 2, ctx, jobs=2)[: len(paths)], ctx)
     assert serial.totals.equals(parallel.totals)
     assert serial.findings.flatten(["rule", "file", "cell"]) == parallel.findings.flatten(["rule", "file", "cell"])
 
@@ -217,7 +217,7 @@ def test_messages_use_vietnamese_numbers(sample_result):
 def test_figure_typed_with_its_unit_is_read(make_return, form, units, tmp_path, typed, value):
     folder = tmp_path / "u"
     make_return("03386", {"MEDIATORS": typed}, folder=folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     row = result.values[(result.values.unit_code == "03386") & (result.values.code == "MEDIATORS")]
     assert row["value"].tolist() == [value]
     info = [p for p in result.findings.problems if p.code == "MEDIATORS" and p.unit_code == "03386"]
@@ -228,7 +228,7 @@ def test_figure_typed_with_its_unit_is_read(make_return, form, units, tmp_path, 
 def test_figure_with_another_words_is_still_an_error(make_return, form, units, tmp_path):
     folder = tmp_path / "w"
     make_return("03386", {"MEDIATORS": "65 người"}, folder=folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     assert [p.type for p in result.findings.problems if p.code == "MEDIATORS"] == ["not-a-number"]
 
 
@@ -238,7 +238,7 @@ def test_resubmissions_with_the_same_saved_time_go_by_file_time(returns_dir, for
     shutil.copy(first, second)
     os.utime(first, (1_600_000_000, 1_600_000_000))
     os.utime(second, (1_700_000_000, 1_700_000_000))
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     sub = result.submissions.set_index("unit_code").loc["03386"]
     assert (sub.file, sub.superseded) == ("a_gui_lai.xlsx", "03386_Phuong_Quyet_Thang.xlsx")
 
@@ -348,7 +348,7 @@ def test_blank_templates_kept_beside_the_returns_are_no_returns(returns_dir, for
 
     blanks = write_templates(form, units, returns_dir / "bieu_mau", "2023")
     os.remove(returns_dir / "bao cao doan ket.xlsx")
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.received == 7
     empty = [p for p in result.findings.problems if p.type == Msg.VALUE_017.slug]
     assert sorted(p.unit_code for p in empty) == sorted(u.code for u in units)

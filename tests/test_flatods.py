@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.ingest.readers import read_workbook
+from pipeline.validate.context import Context
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -30,10 +31,10 @@ def test_a_fods_return_is_consolidated_like_its_xlsx(returns_dir, sample_dir, fo
     assert fods.read_bytes().startswith(b"<?xml") and b"office:document" in fods.read_bytes()[:4096]
     original.unlink()
     shutil.copy(fods, returns_dir / fods.name)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     used = {r["unit_code"]: r["file"] for _, r in result.submissions.iterrows()}
     assert used["03386"] == fods.name
-    assert result.totals.equals(consolidate_folder(sample_dir, form, units).totals)
+    assert result.totals.equals(consolidate_folder(sample_dir, Context.of(form, units)).totals)
     book = read_workbook(returns_dir / fods.name)
     assert [(s.name, s.visible) for s in book.sheets if s.name == "_tonghop"] == [("_tonghop", False)]
     assert book.modified is not None  # the saved time, from its meta
@@ -46,6 +47,6 @@ def test_a_fods_declaring_entities_is_refused(tmp_path, returns_dir, form, units
     hostile = data[:prolog_end] + b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + data[prolog_end:]
     original.unlink()
     (returns_dir / "bom.fods").write_bytes(hostile)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     (found,) = [p for p in result.findings.problems if p.file == "bom.fods"]
     assert found.type == "hostile-file"

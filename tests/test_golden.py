@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.outputs.csvfiles import write_csvs
+from pipeline.validate.context import Context
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 COMPARED = ("totals.csv", "values.csv", "findings.csv", "relations.csv")
@@ -22,7 +23,7 @@ COMPARED = ("totals.csv", "values.csv", "findings.csv", "relations.csv")
 @pytest.fixture(scope="module")
 def written(sample_dir, form, units, tmp_path_factory):
     out = tmp_path_factory.mktemp("golden")
-    write_csvs(consolidate_folder(sample_dir, form, units), out)
+    write_csvs(consolidate_folder(sample_dir, Context.of(form, units)), out)
     return out
 
 

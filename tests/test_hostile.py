@@ -56,7 +56,7 @@ def _unreadable(path, form, units):
 )
 def test_not_a_spreadsheet_gets_one_warning(returns_dir, form, units, name, content, kind):
     (returns_dir / name).write_bytes(content)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     found = _only(result, name)
     assert (found.type, found.severity) == (kind, "warning")
     assert message_fields(Msg.FILE_001, found.message)["where"] == name
@@ -69,7 +69,7 @@ def test_word_file_renamed(returns_dir, form, units, tmp_path):
 
     python_docx.Document().save(docx)
     shutil.copy(docx, returns_dir / "bao_cao.xlsx")
-    found = _only(consolidate_folder(returns_dir, form, units), "bao_cao.xlsx")
+    found = _only(consolidate_folder(returns_dir, Context.of(form, units)), "bao_cao.xlsx")
     assert found.type == "not-a-workbook" and "Word" in message_fields(Msg.FILE_001, found.message)["reason"]
 
 
@@ -265,7 +265,7 @@ def test_file_names_nfd_long_spaces(returns_dir, form, units):
     os.rename(returns_dir / GOOD, returns_dir / nfd)
     long_name = "bao cao " + "rat dai " * 25 + ".xlsx"
     os.rename(returns_dir / "03403_Xa_Sung_Phai.xlsx", returns_dir / long_name)
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     assert result.received == 8
     files = set(result.submissions["file"])
     assert nfd in files and long_name in files
@@ -276,7 +276,7 @@ def test_symlinks_are_not_followed(returns_dir, form, units, tmp_path):
     shutil.copy(returns_dir / GOOD, outside)
     os.symlink(outside, returns_dir / "lien_ket_ngoai.xlsx")
     os.symlink(returns_dir / GOOD, returns_dir / "lien_ket_trong.xlsx")
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     for name in ("lien_ket_ngoai.xlsx", "lien_ket_trong.xlsx"):
         found = _only(result, name)
         assert (found.type, found.severity) == ("symlink", "warning")

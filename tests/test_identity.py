@@ -69,7 +69,7 @@ def _of(result, msg):
 
 def test_a_neighbours_sheet_under_a_units_identity_does_not_push_its_genuine_return_aside(folder, form, units, sample_dir):
     borrowed = _borrowed(folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     sub = result.submissions.set_index("unit_code").loc["03386"]
     assert (sub.file, sub.superseded) == (QUYET_THANG, borrowed)
     (warning,) = _of(result, Msg.META_011)
@@ -77,14 +77,14 @@ def test_a_neighbours_sheet_under_a_units_identity_does_not_push_its_genuine_ret
     assert warning.message == Msg.META_011.render(
         where=borrowed, unit_code="03386", unit_name="Phường Quyết Thắng", heading="Phường Tân Phong"
     )
-    genuine = consolidate_folder(sample_dir, form, units)
+    genuine = consolidate_folder(sample_dir, Context.of(form, units))
     assert result.totals.equals(genuine.totals), "Tân Phong's figures are not counted twice"
 
 
 def test_a_return_naming_another_unit_is_still_used_when_it_is_the_units_only_one(folder, form, units):
     borrowed = _borrowed(folder)
     (folder / QUYET_THANG).unlink()
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     assert result.submissions.set_index("unit_code").loc["03386", "file"] == borrowed
     assert [p.file for p in _of(result, Msg.META_011)] == [borrowed]
 
@@ -94,7 +94,7 @@ def test_two_returns_both_naming_another_unit_go_by_their_saved_time(folder, for
     set_saved_time(folder / first, "2023-11-01T08:00:00Z")
     second = _borrowed(folder, "a.xlsx")
     (folder / QUYET_THANG).unlink()
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     sub = result.submissions.set_index("unit_code").loc["03386"]
     assert (sub.file, sub.superseded) == (second, first)
 
@@ -102,7 +102,7 @@ def test_two_returns_both_naming_another_unit_go_by_their_saved_time(folder, for
 def test_hidden_sheet_and_document_properties_naming_two_units_are_flagged(folder, form, units):
     """Only the hidden sheet came from Quyết Thắng's file: the properties still say Tân Phong."""
     borrowed = _borrowed(folder, properties=False)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     (warning,) = _of(result, Msg.META_012)
     assert (warning.severity, warning.file, warning.unit_code) == ("warning", borrowed, "03386")
     fields = message_fields(Msg.META_012, warning.message)
@@ -116,7 +116,7 @@ def test_document_properties_alone_naming_another_unit_are_flagged(folder, form,
     name = "tan_phong_lai.xlsx"
     shutil.copy(folder / TAN_PHONG, folder / name)
     _give_identity(folder / name, _identity(folder / QUYET_THANG), sheet=False)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     (warning,) = _of(result, Msg.META_012)
     fields = message_fields(Msg.META_012, warning.message)
     assert (warning.unit_code, fields["other_code"]) == ("03387", "03386")
@@ -124,7 +124,7 @@ def test_document_properties_alone_naming_another_unit_are_flagged(folder, form,
 
 
 def test_a_genuine_return_raises_no_identity_warning(sample_dir, form, units):
-    result = consolidate_folder(sample_dir, form, units)
+    result = consolidate_folder(sample_dir, Context.of(form, units))
     assert not _of(result, Msg.META_011) and not _of(result, Msg.META_012) and not _of(result, Msg.FILE_013)
 
 
@@ -138,7 +138,7 @@ def test_a_saved_time_in_the_future_does_not_win(folder, form, units):
     book.save(future)
     set_saved_time(future, "2099-01-01T00:00:00Z")
     os.utime(future, (NOV_1 + 4 * 86400, NOV_1 + 4 * 86400))
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     assert result.submissions.set_index("unit_code").loc["03386", "file"] == QUYET_THANG
     (warning,) = _of(result, Msg.FILE_013)
     assert (warning.severity, warning.file, warning.unit_code) == ("warning", future.name, "03386")
@@ -154,7 +154,7 @@ def test_a_saved_time_a_few_hours_ahead_is_trusted(folder, form, units):
     shutil.copy(folder / QUYET_THANG, newer)
     set_saved_time(newer, soon)
     os.utime(newer, (NOV_1 - 86400, NOV_1 - 86400))
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     assert result.submissions.set_index("unit_code").loc["03386", "file"] == newer.name
     assert not _of(result, Msg.FILE_013)
 

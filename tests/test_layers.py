@@ -100,3 +100,12 @@ def test_each_stage_says_what_it_owns_and_may_import():
 def test_public_api_names_exist():
     for name in pipeline.__all__:
         assert getattr(pipeline, name) is not None, name
+
+
+def test_rounds_hand_loaded_inputs_to_the_api():
+    """A round gives the library its context and its kept files as they are: it never writes its
+    units (or an upload) to a file only for the library to read it back."""
+    for path in sorted((PACKAGE / "rounds").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for written in ("units.csv", "write_units", "NamedTemporaryFile", "mkstemp", "TemporaryDirectory"):
+            assert written not in text, f"{path.name}: {written}"

@@ -15,12 +15,13 @@ from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core import settings
 from pipeline.core.errors import Msg, OutputError
 from pipeline.outputs import staging as outputs
+from pipeline.validate.context import Context
 from tests.conftest import message_fields
 
 
 @pytest.fixture(scope="module")
 def result(sample_dir, form, units):
-    return consolidate_folder(sample_dir, form, units)
+    return consolidate_folder(sample_dir, Context.of(form, units))
 
 
 def _snapshot(folder):

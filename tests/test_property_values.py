@@ -29,6 +29,7 @@ from pipeline.ingest.values import Kind, parse_value
 from pipeline.outputs.readback import read_consolidation
 from pipeline.outputs.staging import write_outputs
 from pipeline.templates.build import build_template
+from pipeline.validate.context import Context, Options
 from tests.agreement import assert_outputs_agree
 from tests.conftest import write_form
 from tests.test_absurd_numbers import type_into
@@ -170,7 +171,7 @@ def test_random_cell_contents_never_corrupt_a_total(setting, typed):
         returns.mkdir()
         for unit in UNITS:
             type_into(templates[unit.code], returns / f"{unit.code}.xlsx", typed[unit.code])
-        result = consolidate_folder(returns, form, UNITS, period="2023", jobs=1)
+        result = consolidate_folder(returns, Context.of(form, UNITS, "2023", options=Options(jobs=1)))
         written = write_outputs(result, out)
         assert {p.name for p in written} >= {"totals.csv", "values.csv", "findings.csv", "relations.csv", "tong_hop.xlsx"}
         assert_outputs_agree(out)

@@ -26,6 +26,7 @@ from pipeline.form.period import format_date
 from pipeline.outputs.readback import read_consolidation
 from pipeline.sample import fill_return, sample_values
 from pipeline.templates.build import build_template, template_filename
+from pipeline.validate.context import Context, Options
 from tests.conftest import set_saved_time
 
 QUYET_THANG, TAN_PHONG, QUYET_TIEN = (
@@ -67,7 +68,7 @@ def test_on_time_late_by_days_and_missing(round_dir, form, units):
     _stamp(round_dir / TAN_PHONG, "2023-11-15T16:00:00Z", "2023-11-15T10:00:00")
     # Saved at 00:30 on 16 November in Vietnam, still 15 November in UTC: one day late.
     _stamp(round_dir / QUYET_TIEN, "2023-11-15T17:30:00Z", "2023-11-15T10:00:00")
-    result = consolidate_folder(round_dir, form, units, "2023", deadline=DEADLINE)
+    result = consolidate_folder(round_dir, Context.of(form, units, "2023", options=Options(deadline=DEADLINE)))
     assert result.deadline == DEADLINE
     late = _row(result, "03386")
     assert (late.timeliness, late.days_late, late.received_from) == (Timeliness.LATE, 3, ReceivedFrom.FILE)
@@ -96,8 +97,8 @@ def _with_deadline(folder, template_cache, form, unit_by_code, code: str, deadli
 
 
 def test_deadline_from_the_templates_and_the_override(round_dir, template_cache, form, units, unit_by_code):
-    assert consolidate_folder(round_dir, form, units, "2023").deadline is None  # the sample's templates carry none
-    assert _row(consolidate_folder(round_dir, form, units, "2023"), "03386").timeliness == Timeliness.NO_DEADLINE
+    assert consolidate_folder(round_dir, Context.of(form, units, "2023")).deadline is None  # the sample's templates carry none
+    assert _row(consolidate_folder(round_dir, Context.of(form, units, "2023")), "03386").timeliness == Timeliness.NO_DEADLINE
     for code, name, deadline in (
         ("03386", QUYET_THANG, "20/11/2023"),
         ("03387", TAN_PHONG, "20/11/2023"),
@@ -105,10 +106,10 @@ def test_deadline_from_the_templates_and_the_override(round_dir, template_cache,
     ):
         (round_dir / name).unlink()
         _with_deadline(round_dir, template_cache, form, unit_by_code, code, deadline, name)
-    result = consolidate_folder(round_dir, form, units, "2023")
+    result = consolidate_folder(round_dir, Context.of(form, units, "2023"))
     assert result.deadline == date(2023, 11, 20)  # the one most returns carry
     assert (_row(result, "03386").timeliness, _row(result, "03388").timeliness) == (Timeliness.ON_TIME, Timeliness.ON_TIME)
-    asked = consolidate_folder(round_dir, form, units, "2023", deadline=date(2023, 11, 17))
+    asked = consolidate_folder(round_dir, Context.of(form, units, "2023", options=Options(deadline=date(2023, 11, 17))))
     assert asked.deadline == date(2023, 11, 17)
     assert (_row(asked, "03386").timeliness, _row(asked, "03386").days_late) == (Timeliness.LATE, 2)
 

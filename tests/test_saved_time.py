@@ -15,6 +15,7 @@ from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core import settings
 from pipeline.ingest.raw import parse_time
 from pipeline.ingest.readers import read_calamine, read_workbook
+from pipeline.validate.context import Context
 from tests import hostile
 from tests.conftest import set_saved_time
 from tests.test_template_libreoffice import convert
@@ -82,7 +83,7 @@ def test_return_resent_in_another_format_is_chosen_by_its_saved_time(returns_dir
         first = _resave_as_ods(shutil.copy(first, returns_dir / first.name), returns_dir, profile)
         second = shutil.copy(second, returns_dir / second.name)
     (returns_dir / "converted").rmdir()
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     sub = result.submissions.set_index("unit_code").loc["03386"]
     assert (sub.file, sub.superseded) == (second.name, first.name)
     assert result.received == 8

@@ -15,7 +15,7 @@ from pipeline.consolidate.combine import consolidate_folder
 from pipeline.core.constants import DATA_SHEET, LEVEL_ALL
 from pipeline.core.errors import Msg
 from pipeline.ingest.values import parse_value
-from pipeline.validate.context import Context
+from pipeline.validate.context import Context, Options
 from tests.test_absurd_numbers import type_into
 from tests.test_template_libreoffice import find_table
 
@@ -60,7 +60,7 @@ def test_mixed_separators_are_an_error_and_left_out_of_the_total(checked, form, 
     folder = tmp_path / "returns"
     type_into(make_return(WARD, folder=folder), folder / f"{WARD}.xlsx", {"POOR_FUND_TOTAL": "12,500.000"})
     make_return("03387", {"POOR_FUND_TOTAL": 1_000_000}, folder=folder)
-    result = consolidate_folder(folder, form, units, period="2023", jobs=1)
+    result = consolidate_folder(folder, Context.of(form, units, "2023", options=Options(jobs=1)))
     totals = {(r.code, r.level): r.value for r in result.totals.itertuples()}
     assert totals[("POOR_FUND_TOTAL", LEVEL_ALL)] == 1_000_000  # never 1.012.500
 

@@ -61,14 +61,14 @@ def test_codes_of_a_level_without_such_a_return_stay_as_listed(returns_dir, unit
     """Only what the returns show is padded: the city's 105 is a full code, 3386 had lost a zero."""
     stripped = [Unit(str(int(u.code)), u.name, u.level) for u in units]
     (returns_dir / "105_Thanh_pho_Lai_Chau.xlsx").unlink()
-    result = consolidate_folder(returns_dir, form, stripped)
+    result = consolidate_folder(returns_dir, Context.of(form, stripped))
     assert [u.code for u in result.units] == BUNDLED
     assert result.submissions.set_index("unit_code").loc["105", "status"] == "missing"
     assert set(result.values["unit_code"]) == set(BUNDLED[1:])
 
 
 def test_unit_list_with_its_zeros_is_left_alone(sample_dir, form, units):
-    result = consolidate_folder(sample_dir, form, units)
+    result = consolidate_folder(sample_dir, Context.of(form, units))
     assert [u.code for u in result.units] == BUNDLED
     assert not [p for p in result.findings.problems if p.type == Msg.META_010.slug]
 

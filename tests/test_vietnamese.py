@@ -21,6 +21,7 @@ from pipeline.core.errors import Msg
 from pipeline.core.sheetlayout import LINE_HEIGHT, lines_needed
 from pipeline.form.period import Period, format_date
 from pipeline.outputs.staging import write_outputs
+from pipeline.validate.context import Context
 from pipeline.workbook.book import write_workbook
 from pipeline.workbook.formats import ERROR_FILL
 from pipeline.workbook.review import SHEET_RELATIONS, TABLE_HEADER_ROW
@@ -170,7 +171,7 @@ def test_default_date():
 
 def test_report_says_its_date_and_the_committee_is_the_author(sample_dir, form, units, tmp_path):
     out = tmp_path / "out"
-    write_outputs(consolidate_folder(sample_dir, form, units), out)
+    write_outputs(consolidate_folder(sample_dir, Context.of(form, units)), out)
     run = api.write_report(out, today=date(2026, 12, 1))
     assert run.date.day == date(2023, 12, 31)
     props = Document(str(run.path)).core_properties
@@ -184,7 +185,9 @@ def test_report_says_its_date_and_the_committee_is_the_author(sample_dir, form, 
 
 
 def test_rows_of_the_relations_sheet_fit_their_text(sample_dir, form, units, tmp_path):
-    ws = openpyxl.load_workbook(write_workbook(consolidate_folder(sample_dir, form, units), tmp_path / "t.xlsx"))[SHEET_RELATIONS]
+    ws = openpyxl.load_workbook(write_workbook(consolidate_folder(sample_dir, Context.of(form, units)), tmp_path / "t.xlsx"))[
+        SHEET_RELATIONS
+    ]
     widths = {col: ws.column_dimensions[col].width for col in "ABCDEFGHIJKL"}
     checked = set()
     for row in ws.iter_rows(min_row=TABLE_HEADER_ROW + 2):
@@ -205,7 +208,7 @@ def test_a_rejected_value_fills_its_totals_red(make_return, form, units, sample_
     for old in folder.glob("03386*"):
         old.unlink()
     make_return("03386", {"MEDIATORS": "nhiều"}, folder=folder)
-    result = consolidate_folder(folder, form, units)
+    result = consolidate_folder(folder, Context.of(form, units))
     book = openpyxl.load_workbook(write_workbook(result, tmp_path / "t.xlsx"))
     level = form.level_label(next(u.level for u in units if u.code == "03386"))
     for header in (level, "Tổng cộng"):

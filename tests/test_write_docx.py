@@ -36,9 +36,10 @@ def _consolidate(returns, out, prior):
     from pipeline.form.units import load_units
     from pipeline.outputs.csvfiles import write_csvs
     from pipeline.validate.compare import attach_comparison
+    from pipeline.validate.context import Context
 
     form = load_form()
-    result = consolidate_folder(returns, form, load_units(None, form), "2023")
+    result = consolidate_folder(returns, Context.of(form, load_units(None, form), "2023"))
     write_csvs(attach_comparison(result, load_prior(prior)), out)
     return out
 

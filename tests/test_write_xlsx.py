@@ -20,6 +20,7 @@ from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.form.charts import ChartSpec
 from pipeline.form.model import FormDefinition, Indicator, Level, Section, Unit
+from pipeline.validate.context import Context
 from pipeline.validate.reconcile import RELATION_COLUMNS
 from pipeline.workbook import book as write_xlsx
 from pipeline.workbook.formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL
@@ -30,7 +31,7 @@ SHEETS = ["Tổng hợp", "Theo đơn vị", "Đối soát", "Tình trạng nộ
 
 @pytest.fixture(scope="module")
 def result(sample_dir, form, units) -> ConsolidationResult:
-    return consolidate_folder(sample_dir, form, units)
+    return consolidate_folder(sample_dir, Context.of(form, units))
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,7 @@ def test_submissions_all_received(book):
 
 def test_missing_unit_shown_red(returns_dir, form, units, tmp_path):
     (returns_dir / "bao cao doan ket.xlsx").unlink()
-    result = consolidate_folder(returns_dir, form, units)
+    result = consolidate_folder(returns_dir, Context.of(form, units))
     book = openpyxl.load_workbook(write_xlsx.write_workbook(result, tmp_path / "out.xlsx"))
     rows = {r["Mã đơn vị"].value: r for r in table(book["Tình trạng nộp"], "Mã đơn vị", "Tình trạng", "Bản nộp trước (không dùng)")}
     assert rows["03389"]["Tình trạng"].value == "Chưa nộp"

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.api.base import PathLike
+from pipeline.api.context import load_context
 from pipeline.consolidate.collect import Kept, list_files, process_file
 from pipeline.consolidate.zipped import expand_archives
 from pipeline.core.constants import Severity
@@ -14,7 +15,6 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
 from pipeline.form.definition import load_form
 from pipeline.form.period import Period
-from pipeline.form.units import load_units
 from pipeline.validate.context import Context
 from pipeline.validate.reconcile import one_return_problems
 
@@ -38,17 +38,18 @@ class FileCheck:
 
 
 def check_context(*, form_path: PathLike | None = None, units_path: PathLike | None = None, period: str | None = None) -> Context:
-    """What ``check_files`` judges returns against: the form, the unit list and the period,
-    loaded and checked once. A caller that checks files as they arrive (a round's uploads)
-    makes it once and passes it to each ``check_files(…, context=…)``."""
+    """What ``check_files`` judges returns against: the form, the unit list (none given: any
+    unit is taken at its word) and the period, loaded and checked once (``load_context``). A
+    caller that checks files as they arrive makes it once and passes it to each ``check_files``."""
+    if units_path:
+        return load_context(form_path=form_path, units_path=units_path, period=period)
     chosen = Period.parse(period) if period else None
     form = load_form(form_path)
-    units = {u.code: u for u in load_units(units_path, form)} if units_path else None
-    return Context(form.for_period(chosen) if chosen else form, units, chosen.code if chosen else None)
+    return Context(form.for_period(chosen) if chosen else form, None, chosen.code if chosen else None)
 
 
 def check_files(
-    paths: list[PathLike],
+    paths: list[PathLike | Kept],
     *,
     form_path: PathLike | None = None,
     units_path: PathLike | None = None,
@@ -59,15 +60,17 @@ def check_files(
 
     A folder stands for every return in it and its subfolders, found as ``consolidate`` finds
     them (Office lock files skipped; a link is a verdict of its own), named by their path in it;
-    a zip for every file inside it (``Báo cáo.zip/BC.xlsx``), as ``consolidate`` reads them.
+    a zip for every file inside it (``Báo cáo.zip/BC.xlsx``), as ``consolidate`` reads them; a
+    ``Kept`` file is read where it lies, under its label and file time (a round's upload).
 
     :param context: made by ``check_context``; then ``form_path``, ``units_path`` and ``period`` are not used.
     :raises PipelineError: a folder has no file at all (``CLI_015``).
     """
     ctx = context or check_context(form_path=form_path, units_path=units_path, period=period)
     verdicts: list[FileCheck] = []
-    for path in map(Path, paths):
-        if not path.is_dir():
+    for given in paths:
+        path = given if isinstance(given, Kept) else Path(given)
+        if isinstance(path, Kept) or not path.is_dir():
             verdicts += [_check_file(item, ctx) for item in expand_archives([path])]
             continue
         files, found = list_files(path)
@@ -91,6 +94,12 @@ def _check_file(item: Path | Kept, ctx: Context, root: Path | None = None) -> Fi
         problems += one_return_problems(list(outcome.values), unit.code, unit.level, outcome.file, ctx.form, list(outcome.rejected))
     meta = outcome.meta
     return FileCheck(
-        outcome.file, meta.get("unit_code", ""), meta.get("unit_name", ""), meta.get("period", ""), problems,
-        outcome.accepted, outcome.modified, read,
-    )  # fmt: skip
+        file=outcome.file,
+        unit_code=meta.get("unit_code", ""),
+        unit_name=meta.get("unit_name", ""),
+        period=meta.get("period", ""),
+        problems=problems,
+        accepted=outcome.accepted,
+        saved_at=outcome.modified,
+        values=read,
+    )

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from pipeline.api.base import PathLike, prior_and_crosswalk
+from pipeline.api.base import PathLike
+from pipeline.api.context import load_context
 from pipeline.consolidate.collect import Kept
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.consolidate.combine import consolidate_kept as consolidate_kept_files
@@ -14,12 +15,8 @@ from pipeline.consolidate.result import ConsolidationResult
 from pipeline.consolidate.unusable import nothing_usable
 from pipeline.core import settings
 from pipeline.core.errors import Msg, PipelineError
-from pipeline.core.pool import default_jobs
-from pipeline.form.definition import load_form
-from pipeline.form.model import FormDefinition, Unit
-from pipeline.form.period import Period, parse_deadline
-from pipeline.form.units import load_unit_tree
 from pipeline.outputs.staging import write_outputs
+from pipeline.validate.context import Context
 
 
 def consolidate(
@@ -38,7 +35,8 @@ def consolidate(
     fix_days: int = settings.FIX_DAYS,
     crosswalk_path: PathLike | None = None,
 ) -> tuple[ConsolidationResult, Path]:
-    """Consolidate a folder of returns and write every output; returns the result and the output folder.
+    """Consolidate a folder of returns and write every output; returns the result and the output
+    folder. The inputs are loaded from paths (``load_context``), then ``consolidate_with``.
 
     :param prior_path: prior-period figures: a previous run's output folder (``output/2023/``),
         its ``totals.csv``, or a ``code,level,period,value`` file; totals are compared with them
@@ -55,59 +53,51 @@ def consolidate(
     :param on_files: called once with the number of files found.
     :raises PipelineError: the folder is missing, or nothing in it could be consolidated.
     """
-    folder = Path(returns_dir)
-    if not folder.is_dir():
-        raise PipelineError(Msg.FILE_006, where=str(folder))
-    chosen, form, units, options = _consolidation_inputs(form_path, units_path, period, prior_path, crosswalk_path, deadline)
-    result = consolidate_folder(
-        folder, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, on_files,
-        factor=factor, fix_days=fix_days, **options,
+    folder = _returns_folder(returns_dir)  # before the inputs: a folder mistyped says so first
+    context = load_context(
+        form_path=form_path, units_path=units_path, period=period, prior_path=prior_path, crosswalk_path=crosswalk_path,
+        deadline=deadline, fix_days=fix_days, factor=factor, jobs=jobs,
     )  # fmt: skip
+    return consolidate_with(context, folder, out=out, progress=progress, on_files=on_files)
+
+
+def consolidate_with(
+    context: Context,
+    returns_dir: PathLike,
+    *,
+    out: PathLike | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
+) -> tuple[ConsolidationResult, Path]:
+    """``consolidate`` of a folder judged against ``context`` (``load_context``, or a round's)."""
+    folder = _returns_folder(returns_dir)
+    result = consolidate_folder(folder, context, progress, on_files)
     return result, _write_consolidation(result, out, str(folder))
 
 
 def consolidate_kept(
     kept: list[Kept],
+    context: Context,
     *,
     source: str,
-    form_path: PathLike | None = None,
-    units_path: PathLike | None = None,
-    period: str | None = None,
     out: PathLike | None = None,
-    jobs: int | None = None,
-    prior_path: PathLike | None = None,
-    deadline: str | date | None = None,
     progress: Callable[[int], None] | None = None,
     on_files: Callable[[int], None] | None = None,
 ) -> tuple[ConsolidationResult, Path]:
     """``consolidate`` of files read where they are kept (a round's store: no copies made), each
-    under its label and file time (``collect.Kept``); ``source`` names where they came from.
-    ``progress`` and ``on_files``: as ``consolidate``'s."""
-    chosen, form, units, options = _consolidation_inputs(form_path, units_path, period, prior_path, None, deadline)
+    under its label and file time (``collect.Kept``), judged against ``context``; ``source``
+    names where they came from. ``progress`` and ``on_files``: as ``consolidate``'s."""
     if on_files:
         on_files(len(kept))
-    result = consolidate_kept_files(
-        kept, form, units, chosen.code if chosen else None, jobs or default_jobs(), progress, source=source, **options
-    )
+    result = consolidate_kept_files(kept, context, progress, source=source)
     return result, _write_consolidation(result, out, source)
 
 
-def _consolidation_inputs(
-    form_path: PathLike | None,
-    units_path: PathLike | None,
-    period: str | None,
-    prior_path: PathLike | None,
-    crosswalk_path: PathLike | None,
-    deadline: str | date | None,
-) -> tuple[Period | None, FormDefinition, list[Unit], dict]:
-    """The period, the form for it, the units and the options of a consolidation, each read and checked."""
-    chosen = Period.parse(period) if period else None
-    due = parse_deadline(deadline)
-    form = load_form(form_path)
-    form = form.for_period(chosen) if chosen else form
-    units, tree = load_unit_tree(units_path, form)
-    prior, crosswalk = prior_and_crosswalk(prior_path, crosswalk_path)
-    return chosen, form, units, {"prior": prior, "deadline": due, "tree": tree, "crosswalk": crosswalk}
+def _returns_folder(returns_dir: PathLike) -> Path:
+    folder = Path(returns_dir)
+    if not folder.is_dir():
+        raise PipelineError(Msg.FILE_006, where=str(folder))
+    return folder
 
 
 def _write_consolidation(result: ConsolidationResult, out: PathLike | None, where: str) -> Path:

@@ -46,7 +46,7 @@ def demo(*, out: PathLike | None = None, example: str | None = None) -> DemoRun:
     form = load_form()
     returns = build_sample(out_dir / "bao_cao_nhan_ve", form, load_units(None, form))
     result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=SAMPLE_PERIOD, out=out_dir, prior_path=DEMO_PRIOR)
-    return DemoRun(templates, returns, result, written, make_report(written))
+    return DemoRun(templates=templates, returns=returns, result=result, out_dir=written, appendix=make_report(written))
 
 
 def _example_demo(name: str, out_dir: Path) -> DemoRun:
@@ -57,4 +57,4 @@ def _example_demo(name: str, out_dir: Path) -> DemoRun:
     units = load_units(example.units_csv, form)
     returns = fill_returns(out_dir / "bieu_mau", out_dir / "bao_cao_nhan_ve", units, synthetic_values(form, units))
     result, written = consolidate(out_dir / "bao_cao_nhan_ve", period=example.period, out=out_dir, **paths)
-    return DemoRun(templates, returns, result, written, make_report(written), name)
+    return DemoRun(templates=templates, returns=returns, result=result, out_dir=written, appendix=make_report(written), example=name)

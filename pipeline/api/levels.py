@@ -55,7 +55,7 @@ def province_unit_list(*, province: str, form_path: PathLike | None = None, out:
     units = registry.province_units(found.province, form)
     path = write_units(units, Path(out) if out else Path(f"don_vi_{unit_file_stem(units[0])}.csv"))
     labels = {code: level.label for code, level in form.levels.items()}
-    return UnitList(found.province, units, path, registry.catalogue_date(), labels, found.note)
+    return UnitList(province=found.province, units=units, path=path, catalogue=registry.catalogue_date(), labels=labels, note=found.note)
 
 
 def provinces() -> tuple[list[registry.Province], str]:

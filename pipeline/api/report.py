@@ -61,7 +61,7 @@ def write_report(
         period = result.form.period or Period.parse(result.period)
         dated = default_report_date(period, getattr(result, "deadline", None), today or vietnam_today())
     path = write_appendix(result, Path(out) if out else Path(consolidated_dir) / DOCX_NAME, dated.day, number)
-    return AppendixRun(path, dated, tuple(read.warnings))
+    return AppendixRun(path=path, date=dated, warnings=tuple(read.warnings))
 
 
 def make_report(

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.api.base import PathLike, chosen_period, deadline_text, prior_and_crosswalk
+from pipeline.api.base import PathLike, chosen_period, deadline_text
+from pipeline.api.context import load_context
 from pipeline.core import settings
 from pipeline.core.vnformat import vietnam_today
 from pipeline.form.crosswalk import unit_figures
-from pipeline.form.definition import load_form
-from pipeline.form.period import deadline_notes, parse_deadline
+from pipeline.form.period import Period, deadline_notes, format_date
 from pipeline.form.priorunits import prior_notes
-from pipeline.form.units import load_units
 from pipeline.templates.batch import write_templates
+from pipeline.validate.context import Context
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,28 @@ def make_templates(
         old units gets their figures summed; one that received part of a split unit gets none.
     """
     chosen = chosen_period(period)
-    deadline = deadline_text(deadline)
-    form = load_form(form_path).for_period(chosen)
-    warnings = deadline_notes(parse_deadline(deadline), chosen, vietnam_today(), form.windows)
-    units = load_units(units_path, form)
-    prior, crosswalk = prior_and_crosswalk(prior_path, crosswalk_path)
+    deadline_text(deadline)  # checked first (``PERIOD_002``)
+    context = load_context(
+        form_path=form_path, units_path=units_path, period=chosen, prior_path=prior_path, crosswalk_path=crosswalk_path,
+        deadline=deadline, jobs=jobs,
+    )  # fmt: skip
+    return templates_with(context, out=out)
+
+
+def templates_with(context: Context, *, out: PathLike | None = None) -> TemplateRun:
+    """``make_templates`` for what ``context`` holds (``load_context``, or a round's): its form,
+    units, period (required), deadline, prior figures and crosswalk; ``context.options.jobs`` processes."""
+    chosen = Period.parse(context.period)
+    deadline = context.options.deadline
+    warnings = deadline_notes(deadline, chosen, vietnam_today(), context.form.windows)
+    units, prior = context.listed, context.prior
     notes: list[str] = []
     if prior:
-        filled, found = unit_figures(prior, units, crosswalk)
+        filled, found = unit_figures(prior, units, context.crosswalk)
         explained = frozenset(p.unit_code for p in found if p.unit_code)
-        notes = prior_notes(prior, units, form, filled, explained) + [p.message for p in found]
+        notes = prior_notes(prior, units, context.form, filled, explained) + [p.message for p in found]
         prior = filled
     out_dir = Path(out) if out else settings.TEMPLATES_DIR / chosen.code
-    return TemplateRun(write_templates(form, units, out_dir, chosen.code, deadline, prior, jobs), notes, warnings)
+    shown = format_date(deadline) if deadline else None
+    paths = write_templates(context.form, units, out_dir, chosen.code, shown, prior, context.options.jobs)
+    return TemplateRun(paths=paths, notes=notes, warnings=warnings)

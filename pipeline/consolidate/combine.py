@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -28,11 +27,9 @@ from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
 from pipeline.core.vnformat import utc_now
-from pipeline.form.crosswalk import Crosswalk, unit_figures
+from pipeline.form.crosswalk import unit_figures
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.period import Period, period_code, period_label
-from pipeline.form.prior import PriorData
-from pipeline.form.tree import UnitTree
 from pipeline.validate.blocked import rejected_frame
 from pipeline.validate.checks import FileOutcome
 from pipeline.validate.compare import compare_units, compare_with_prior
@@ -122,16 +119,11 @@ def _files(outcomes: list[FileOutcome], used: dict[str, FileOutcome], rejected: 
 
 
 def _compare(
-    totals: pd.DataFrame,
-    values: pd.DataFrame,
-    prior: PriorData | None,
-    form: FormDefinition,
-    factor: float,
-    units: list[Unit],
-    crosswalk: Crosswalk | None,
+    totals: pd.DataFrame, values: pd.DataFrame, ctx: Context, form: FormDefinition, units: list[Unit]
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
     """The comparison of the totals with the prior period's, that of each unit with its own
     prior figures (when the prior has figures per unit), and what was found on the way."""
+    prior, factor, crosswalk = ctx.prior, ctx.options.factor, ctx.crosswalk
     if prior is None:
         return None, None, []
     comparison, found = compare_with_prior(totals, prior, form, factor, units, crosswalk)
@@ -141,34 +133,18 @@ def _compare(
 
 
 def consolidate_returns(
-    outcomes: list[FileOutcome],
-    ctx: Context,
-    units: list[Unit],
-    folder_problems: list[Problem] = (),
-    *,
-    prior: PriorData | None = None,
-    factor: float = settings.OUTLIER_FACTOR,
-    source: str = "",
-    deadline: date | None = None,
-    fix_days: int = settings.FIX_DAYS,
-    tree: UnitTree | None = None,
-    crosswalk: Crosswalk | None = None,
+    outcomes: list[FileOutcome], ctx: Context, folder_problems: list[Problem] = (), *, source: str = ""
 ) -> ConsolidationResult:
-    """Pure consolidation of files already read and checked.
+    """Pure consolidation of files already read and checked, judged against ``ctx``: its units
+    (in the list's order), period, tree, prior figures, crosswalk and options (``context.Options``).
 
-    :param prior: prior-period figures: totals are compared with them and changes beyond
-        ``factor`` times become warnings; each unit's figures are compared with its own.
-    :param crosswalk: old and new unit codes: a unit's own prior figures are those of the old
-        units merged into it (``crosswalk.unit_figures``).
+    :param folder_problems: the findings on files never read (lock files, links).
     :param source: where the returns came from (the folder), recorded in the outputs.
-    :param deadline: the round's deadline (default: the one most returns carry in their metadata).
-    :param fix_days: days given to send a corrected return (``timeliness.fix_deadline``).
-    :param tree: the tree of units (the list's ``parent`` column): each parent is totalled too (``rollup``).
     """
     now = utc_now()
     findings = Findings()
     findings.extend(folder_problems)
-    units, outcomes, found = pad_unit_codes(units, outcomes)
+    units, outcomes, found = pad_unit_codes(ctx.listed, outcomes)
     findings.extend(found)
     forwarded = own_forwards(outcomes, units, ctx.form.levels)  # not returns: their findings are not worth a word either
     period, chosen_by, wrong_period = _settle_period([r for r in outcomes if r.file not in forwarded], ctx)
@@ -181,7 +157,7 @@ def consolidate_returns(
     returns = [r for r in outcomes if r.accepted and r.file not in wrong_period and r.file not in forwarded]
     kept = {r.file for r in returns}
     used, superseded, replaced = select_latest(returns, now, form)
-    deadline = round_deadline(returns, deadline)
+    deadline = round_deadline(returns, ctx.options.deadline)
     older = {r.file for group in superseded.values() for r in group} | set(forwarded)  # their findings come with ``replaced``
     for item in outcomes:
         if item.readable and item.file not in older:  # a rejected file's form is not worth a word
@@ -204,70 +180,54 @@ def consolidate_returns(
     level_rows, found = check_totals(totals, form, levels, rejected)
     findings.extend(found)
     relations = pd.concat([rows, pd.DataFrame(level_rows, columns=RELATION_COLUMNS)], ignore_index=True)
-    comparison, unit_comparison, found = _compare(totals, values, prior, form, factor, units, crosswalk)
+    comparison, unit_comparison, found = _compare(totals, values, ctx, form, units)
     findings.extend(found)
     submissions = _submissions(units, used, superseded, deadline, now + settings.SAVED_TIME_SLACK)
+    today = vietnam_time(now).date()
     return ConsolidationResult(
-        form, tuple(units), period.code, values, totals, relations, submissions,
-        _files(outcomes, used, {**wrong_period, **forwarded}, list(folder_problems)), findings, source, prior, comparison, chosen_by,
-        deadline, fix_deadline(deadline, fix_days, vietnam_time(now).date()), vietnam_time(now).date(),
-        roll_up(values, form, units, set(used), tree) if tree else None, unit_comparison,
-    )  # fmt: skip
+        form=form,
+        units=tuple(units),
+        period=period.code,
+        values=values,
+        totals=totals,
+        relations=relations,
+        submissions=submissions,
+        files=_files(outcomes, used, {**wrong_period, **forwarded}, list(folder_problems)),
+        findings=findings,
+        source=source,
+        prior=ctx.prior,
+        comparison=comparison,
+        period_chosen_by=chosen_by,
+        deadline=deadline,
+        fix_by=fix_deadline(deadline, ctx.options.fix_days, today),
+        consolidated_on=today,
+        parents=roll_up(values, form, units, set(used), ctx.tree) if ctx.tree else None,
+        unit_comparison=unit_comparison,
+    )
 
 
 def consolidate_folder(
-    folder: str | Path,
-    form: FormDefinition,
-    units: list[Unit],
-    period: str | None = None,
-    jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
-    on_files: Callable[[int], None] | None = None,
-    *,
-    prior: PriorData | None = None,
-    factor: float = settings.OUTLIER_FACTOR,
-    deadline: date | None = None,
-    fix_days: int = settings.FIX_DAYS,
-    tree: UnitTree | None = None,
-    crosswalk: Crosswalk | None = None,
+    folder: str | Path, ctx: Context, progress: Callable[[int], None] | None = None, on_files: Callable[[int], None] | None = None
 ) -> ConsolidationResult:
-    """Read every file of ``folder`` and consolidate.
+    """Read every file of ``folder`` (in ``ctx.options.jobs`` processes) and consolidate.
 
+    :param progress: called with the number of files read since the last call (per file or per chunk).
     :param on_files: called once with the number of files found (to size a progress bar).
-    :param prior: prior-period figures to compare the totals with, ``crosswalk``: see ``consolidate_returns``.
-    :param deadline: the round's deadline, ``fix_days``, ``tree``: see ``consolidate_returns``.
     """
     folder = Path(folder)
     paths, folder_problems = list_files(folder)
     items = expand_archives(paths, folder)  # the files inside each zip, as if in a subfolder
     if on_files:
         on_files(len(items))
-    ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(items, ctx, jobs, progress, root=folder)
-    return consolidate_returns(
-        outcomes, ctx, units, folder_problems, prior=prior, factor=factor, source=str(folder), deadline=deadline, fix_days=fix_days,
-        tree=tree,
-        crosswalk=crosswalk,
-    )  # fmt: skip
+    outcomes = read_returns(items, ctx.reading(), ctx.options.jobs, progress, root=folder)
+    return consolidate_returns(outcomes, ctx, folder_problems, source=str(folder))
 
 
-def consolidate_kept(
-    kept: list[Kept],
-    form: FormDefinition,
-    units: list[Unit],
-    period: str | None,
-    jobs: int,
-    progress: Callable[[int], None] | None = None,
-    *,
-    source: str,
-    **options: Any,
-) -> ConsolidationResult:
+def consolidate_kept(kept: list[Kept], ctx: Context, progress: Callable[[int], None] | None = None, *, source: str) -> ConsolidationResult:
     """Consolidate files read where they are kept (a round's store), each under its label and
     file time, exactly as ``consolidate_folder`` would a folder of copies of them so named.
 
     :param progress: called with the number of files read since the last call (per file or per chunk).
-    :param options: ``prior``, ``factor``, ``deadline``, ``fix_days``, ``tree``, ``crosswalk``: see ``consolidate_returns``.
     """
-    ctx = Context(form, {u.code: u for u in units}, str(period) if period else None)
-    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx, jobs, progress)
-    return consolidate_returns(outcomes, ctx, units, [], source=source, **options)
+    outcomes = read_returns(sorted(kept, key=lambda k: k.label), ctx.reading(), ctx.options.jobs, progress)
+    return consolidate_returns(outcomes, ctx, [], source=source)

@@ -38,31 +38,34 @@ def is_zip_name(path: Path) -> bool:
     return path.name.lower().endswith(ARCHIVE_SUFFIX)
 
 
-def expand_archives(paths: list[Path], root: Path | None = None) -> list[Path | Kept]:
+def expand_archives(paths: list[Path | Kept], root: Path | None = None) -> list[Path | Kept]:
     """``paths`` with each zip replaced by the files inside it (``Member``s), in the zip's order.
 
     A zip that is refused whole (damaged, password, a limit broken: ``archive.list_zip``) stays
-    one ``Member`` whose reading fails with the reason, so it is a finding of its own.
+    one ``Member`` whose reading fails with the reason, so it is a finding of its own. A file
+    read where it is kept (``Kept``) is a zip by its label, and its members are named under it.
 
     :param root: the returns folder: names are paths under it (``collect.file_label``).
     """
     out: list[Path | Kept] = []
-    for path in paths:
-        if not is_zip_name(path):
-            out.append(path)
+    for item in paths:
+        kept = item if isinstance(item, Kept) else None
+        path = kept.path if kept else item
+        if not is_zip_name(Path(kept.label) if kept else path):
+            out.append(item)
             continue
-        label, named = file_label(path, root)
-        mtime = path.stat().st_mtime
+        label, named = (kept.label, kept.named) if kept else file_label(path, root)
+        mtime = kept.mtime if kept else path.stat().st_mtime
         try:
             listed = list_zip(path)
         except WorkbookReadError as err:
             out.append(Member(path, label, mtime, named, failure=err))
             continue
         if listed is None:  # a workbook named .zip: read as the file it is
-            out.append(path)
+            out.append(item)
             continue
         out += [
-            Member(path, f"{label}/{item.name}", item.mtime if item.mtime is not None else mtime, named, item.chain, item.failure)
-            for item in listed
+            Member(path, f"{label}/{entry.name}", entry.mtime if entry.mtime is not None else mtime, named, entry.chain, entry.failure)
+            for entry in listed
         ]
     return out

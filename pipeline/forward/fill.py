@@ -181,5 +181,13 @@ def forward_consolidation(
     write_frame(pd.DataFrame([{c: getattr(p, c) or "" for c in FINDINGS_COLUMNS} for p in problems], columns=FINDINGS_COLUMNS), report)
     meta = upper.meta
     return ForwardRun(
-        out, report, meta.get(META_UNIT_CODE, ""), meta.get(META_UNIT_NAME, ""), upper.period, note, filled, problems, coverage(result)
+        path=out,
+        report=report,
+        unit_code=meta.get(META_UNIT_CODE, ""),
+        unit_name=meta.get(META_UNIT_NAME, ""),
+        period=upper.period,
+        note=note,
+        filled=filled,
+        problems=problems,
+        coverage=coverage(result),
     )

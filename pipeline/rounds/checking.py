@@ -1,6 +1,8 @@
-"""What a round's returns are checked against (its form, unit list and period), made once per
-round and process, not at every upload: loading the form, reading the unit list and folding
-the names of some 3,000 units would otherwise be most of the work of checking one return.
+"""What a round's returns are checked and consolidated against (its form for the period, its
+units, its deadline: a ``validate.context.Context``), made from the store once per round and
+process, not at every upload: loading the form and folding the names of some 3,000 units would
+otherwise be most of the work of checking one return. Uploads and the round's consolidation
+(``consolidation``, with its prior figures added) and templates (``create``) share it.
 
 A round's unit list never changes once it is created; its form folder may be edited (and must
 then still be the round's version, ``ROUND_108``): the cache is keyed by the round and by the
@@ -11,18 +13,17 @@ is loaded and checked again at the next upload.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import api
 from pipeline.core import settings
-from pipeline.form.units import write_units
+from pipeline.form.model import Unit
+from pipeline.form.period import Period
 from pipeline.rounds.setup import form_path, round_form
-from pipeline.validate.context import Context
+from pipeline.validate.context import Context, Options
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store, UnitRecord
@@ -69,13 +70,13 @@ def round_check(store: Store, rnd: RoundRecord) -> RoundCheck:
 
 
 def _load(store: Store, rnd: RoundRecord) -> RoundCheck:
-    round_form(rnd)  # the form folder still holds the round's version
-    units = store.units(rnd.id)
-    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        units_csv = write_units(units, Path(tmp) / "units.csv")
-        context = api.check_context(form_path=form_path(rnd), units_path=units_csv, period=rnd.period)
+    period = Period.parse(rnd.period)
+    form = round_form(rnd).for_period(period)  # the form folder still holds the round's version
+    units = store.units(rnd.id)  # checked when the round was created
+    listed = [Unit(u.code, u.name, u.level) for u in units]
+    context = Context.of(form, listed, period.code, options=Options(deadline=rnd.deadline))
     context.folded_names  # noqa: B018 - folded here, under the lock, not by the first uploads at once
-    return RoundCheck(units, context)
+    return RoundCheck(units=units, context=context)
 
 
 def clear() -> None:

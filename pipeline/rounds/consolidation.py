@@ -5,8 +5,8 @@ period and deadline: exactly the outputs of ``tonghop consolidate`` on a folder 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,9 +14,10 @@ from pipeline import api
 from pipeline.consolidate.collect import Kept
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.errors import Msg, PipelineError
-from pipeline.form.units import write_units
+from pipeline.core.pool import default_jobs
 from pipeline.rounds.board import status
-from pipeline.rounds.setup import form_path, round_form, safe_name, unique_name
+from pipeline.rounds.checking import round_check
+from pipeline.rounds.setup import safe_name, unique_name
 
 if TYPE_CHECKING:
     from pipeline.store import Store
@@ -43,7 +44,7 @@ def consolidate_round(
         ``api.consolidate`` raises.
     """
     rnd = store.round(round_id)
-    round_form(rnd)
+    loaded = round_check(store, rnd).context  # the form still the round's version (ROUND_108)
     by_id = {s.id: s for s in store.submissions(round_id)}
     used = [by_id[row.in_use] for row in status(store, round_id) if row.in_use is not None]
     if not used:
@@ -55,11 +56,8 @@ def consolidate_round(
     ]
     for sub in used:
         store.blob(sub.sha256)  # whole and undamaged (STORE_004, STORE_005), before it is read
-    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        units_csv = write_units(store.units(round_id), Path(tmp) / "units.csv")
-        result, out_dir = api.consolidate_kept(
-            kept, source=f"đợt {round_id}", form_path=form_path(rnd), units_path=units_csv, period=rnd.period, out=out,
-            jobs=jobs, deadline=rnd.deadline, prior_path=prior_path, progress=progress, on_files=on_files,
-        )  # fmt: skip
+    prior, _ = api.prior_and_crosswalk(prior_path, None)
+    context = replace(loaded, prior=prior, options=replace(loaded.options, jobs=jobs or default_jobs()))
+    result, out_dir = api.consolidate_kept(kept, context, source=f"đợt {round_id}", out=out, progress=progress, on_files=on_files)
     store.log(round_id, actor, "consolidate", detail=f"{len(used)} báo cáo → {out_dir}")
     return result, out_dir

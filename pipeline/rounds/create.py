@@ -20,6 +20,7 @@ import hmac
 import io
 import os
 import secrets
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -30,10 +31,10 @@ from pipeline import api
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.csvread import Given
 from pipeline.form.definition import load_form
-from pipeline.form.period import Period, format_date, parse_deadline
-from pipeline.form.units import load_units, write_units
+from pipeline.form.period import Period, parse_deadline
+from pipeline.form.units import load_units
+from pipeline.rounds.checking import round_check
 from pipeline.rounds.settings import saved_base_url
-from pipeline.rounds.setup import form_path, round_form
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
@@ -174,7 +175,7 @@ def round_templates(store: Store, round_id: str, out: str | Path, *, units: list
     :raises PipelineError: a code of ``units`` is not a unit of the round (``ROUND_102``).
     """
     rnd = store.round(round_id)
-    round_form(rnd)
+    loaded = round_check(store, rnd).context  # the form still the round's version (ROUND_108)
     listed = store.units(round_id)
     if units is not None:
         missing = sorted(set(units) - {u.code for u in listed})
@@ -183,12 +184,6 @@ def round_templates(store: Store, round_id: str, out: str | Path, *, units: list
         listed = [u for u in listed if u.code in set(units)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    units_csv = write_units(listed, out / ".units.csv")
-    try:
-        run = api.make_templates(
-            form_path=form_path(rnd), units_path=units_csv, period=rnd.period,
-            deadline=format_date(rnd.deadline) if rnd.deadline else None, out=out, jobs=1,
-        )  # fmt: skip
-    finally:
-        units_csv.unlink(missing_ok=True)
-    return run.paths
+    chosen = {u.code: loaded.units[u.code] for u in listed}
+    context = replace(loaded, units=chosen, options=replace(loaded.options, jobs=1))
+    return api.templates_with(context, out=out).paths

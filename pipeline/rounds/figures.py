@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.rounds.checking import round_check
-from pipeline.rounds.submit import check_data
+from pipeline.rounds.submit import check_kept
 
 if TYPE_CHECKING:
     from pipeline.form.model import FormDefinition
@@ -49,11 +49,12 @@ def figures_of(store: Store, round_id: str, ids: list[int]) -> dict[int, Figures
     kept = store.figures(round_id, ids)
     missing = [i for i, values in kept.items() if values is None]
     if missing:
-        rnd = store.round(round_id)
+        context = round_check(store, store.round(round_id)).context
         subs = {s.id: s for s in store.submissions(round_id)}
         for i in missing:
             sub = subs[i]
-            kept[i] = check_data(store, rnd, store.blob(sub.sha256), sub.filename, sub.received_at).values
+            store.blob(sub.sha256)  # whole and undamaged (STORE_004, STORE_005), before it is read
+            kept[i] = check_kept(context, store.blob_path(sub.sha256), sub.filename, sub.received_at).values
         store.fill_figures(round_id, {i: kept[i] for i in missing})  # read once, not at every page
     return kept
 

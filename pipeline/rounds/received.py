@@ -75,7 +75,10 @@ def _refused(store: Store, round_id: str, shown: str, failure: WorkbookReadError
         accepted=False, errors=errors, warnings=0, findings=found, saved_at=None, received_at=sent.get("received_at"),
     )  # fmt: skip
     state = unit_status(store, round_id, link_unit).status if link_unit else None
-    return Verdict(sub_id, shown, "", "", link_unit, False, state, errors, 0, found)
+    return Verdict(
+        submission_id=sub_id, filename=shown, unit_code="", unit_name="", link_unit=link_unit, accepted=False, status=state,
+        errors=errors, warnings=0, findings=found,
+    )  # fmt: skip
 
 
 def add_paths(store: Store, round_id: str, paths: list[str | Path], *, sender: Sender | str = Sender.OFFICE) -> list[Verdict]:

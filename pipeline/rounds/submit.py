@@ -10,8 +10,6 @@ is still stored: nothing sent is ever lost.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import api
+from pipeline.consolidate.collect import Kept
 from pipeline.core.constants import RoundStatus, Sender, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
@@ -28,7 +27,7 @@ from pipeline.rounds.checking import round_check
 from pipeline.rounds.setup import listed_unit, safe_name
 
 if TYPE_CHECKING:
-    from pipeline.store import RoundRecord, Store
+    from pipeline.store import Store
 
 FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message", "plain")
 
@@ -78,15 +77,11 @@ def finding(p: Problem) -> dict:
     return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message, "plain": p.plain}
 
 
-def check_data(store: Store, rnd: RoundRecord, data: bytes, name: str, received: datetime) -> api.FileCheck:
-    """Check the bytes of a file sent to the round as ``tonghop check`` checks a file called
-    ``name`` (a ``safe_name``) with the round's form, unit list and period, received at ``received``."""
-    checked = round_check(store, rnd)
-    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        os.utime(path, (received.timestamp(), received.timestamp()))
-        (check,) = api.check_files([path], context=checked.context)
+def check_kept(context: api.Context, path: Path, name: str, received: datetime) -> api.FileCheck:
+    """Check a file sent to the round, read where the store keeps it (``path``: no copy made),
+    as ``tonghop check`` checks a file called ``name`` (a ``safe_name``) received at ``received``,
+    against the round's ``context`` (``checking.round_check``)."""
+    (check,) = api.check_files([Kept(path, name, received.timestamp())], context=context)
     return check
 
 
@@ -126,7 +121,7 @@ def submit(
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
-    check = check_data(store, rnd, data, name, received)
+    check = check_kept(checked.context, store.blob_path(sha), name, received)
     name = f"{inside}/{name}" if inside else name
     unit = listed_unit(check.unit_code, units)
     accepted = check.accepted and unit is not None
@@ -147,6 +142,15 @@ def submit(
     who = link.code if link else unit.code if unit else None
     state = unit_status(store, round_id, who).status if who else None
     return Verdict(
-        sub_id, name, unit.code if unit else "", unit.name if unit else "", link.code if link else None, accepted, state,
-        counts[Severity.ERROR.value], counts[Severity.WARNING.value], found, link.name if link else "",
-    )  # fmt: skip
+        submission_id=sub_id,
+        filename=name,
+        unit_code=unit.code if unit else "",
+        unit_name=unit.name if unit else "",
+        link_unit=link.code if link else None,
+        accepted=accepted,
+        status=state,
+        errors=counts[Severity.ERROR.value],
+        warnings=counts[Severity.WARNING.value],
+        findings=found,
+        link_name=link.name if link else "",
+    )
