@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test test-fast lint bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# While working: everything but what needs a browser, LibreOffice, PostgreSQL or minutes (< 2 min).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not libreoffice and not postgres and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests

@@ -20,6 +20,8 @@ from tests import serving
 from tests.conftest import Postgres
 from tests.test_web import DUE, QUYET_THANG
 
+pytestmark = pytest.mark.postgres  # starts its own server (on TCP), not the session's
+
 SECURITY_HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy")
 
 
