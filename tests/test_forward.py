@@ -326,3 +326,24 @@ def test_missing_units_and_rejected_values_said_in_the_note_the_report_and_the_t
     cells = f"DOCS_ISSUED của 03386 (03386_Phuong_Quyet_Thang.xlsx › {DATA_SHEET}!{cell})"
     assert f"  [{Severity.WARNING.label}] {Msg.CLI_061.render(count=1, cells=cells, report=run.report)}" in lines
     assert not [line for line in lines if Msg.FORWARD_022.slug in line or "chưa có báo cáo dùng được khi tổng hợp" in line]
+
+
+def test_a_hand_edited_total_is_said_before_it_goes_up(city, province, tmp_path):
+    """``POOR_FUND_TOTAL,all,8.63E+08`` typed over the city's totals.csv: forward still fills the
+    template, and says on the terminal and in its report that the figure was rounded and no longer
+    agrees with the levels and the units' figures."""
+    edited = tmp_path / "output"
+    shutil.copytree(city, edited)
+    totals = (edited / TOTALS_CSV).read_text(encoding="utf-8-sig").splitlines()
+    at = next(i for i, line in enumerate(totals) if line.startswith(f"POOR_FUND_TOTAL,{LEVEL_ALL},"))
+    cells = totals[at].split(",")
+    cells[2] = "8.63E+08"
+    totals[at] = ",".join(cells)
+    (edited / TOTALS_CSV).write_text("\n".join(totals) + "\n", encoding="utf-8")
+    out = tmp_path / "gui_tinh" / "105.xlsx"
+    result = CliRunner().invoke(cli, ["forward", str(edited), "--template", str(province.templates["105"]), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    said = {p.type for p in api.forward(edited, template=province.templates["105"], out=out).of(Severity.WARNING)}
+    assert {Msg.REPORT_015.slug, Msg.REPORT_016.slug, Msg.REPORT_017.slug} <= said
+    assert "8.63E+08" in result.output or "863.000.000" in result.output
+    assert {Msg.REPORT_015.slug, Msg.REPORT_017.slug} <= set(read_frame(out.with_name("105" + REPORT_SUFFIX))["rule"])

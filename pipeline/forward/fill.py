@@ -33,7 +33,7 @@ from pipeline.forward.coverage import Coverage, coverage, missing_units, rejecte
 from pipeline.forward.identity import check_identity
 from pipeline.forward.upper import PROVENANCE, UpperTemplate, read_upper_template
 from pipeline.outputs.csvfiles import write_frame
-from pipeline.outputs.readback import read_consolidation
+from pipeline.outputs.readback import read_back
 from pipeline.templates.stamp import Stamp, StampError
 
 REPORT_SUFFIX = "_ghi_chu.csv"  # the findings of a forward, beside the return written
@@ -157,9 +157,10 @@ def forward_consolidation(
     template, out = Path(template), Path(out)
     if _same_file(template, out):
         raise PipelineError(Msg.FORWARD_003.render(where=str(out)))
-    result = read_consolidation(out_dir)
+    read = read_back(out_dir)  # a hand-edited or rounded figure is said before it goes up
+    result = read.result
     upper = read_upper_template(template)
-    found = check_period(result, upper, force) + check_identity(result, upper, force)
+    found = list(read.warnings) + check_period(result, upper, force) + check_identity(result, upper, force)
     found += missing_units(result) + rejected_values(result)
     contents, filled, matched = match(result, upper, out, str(Path(out_dir) / TOTALS_CSV))
     note = provenance(result, now.astimezone(SAVED_TIME_ZONE).date())
