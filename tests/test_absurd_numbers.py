@@ -118,6 +118,7 @@ def test_default_bounds_by_type(form):
         assert ind.maximum is None and ind.bounds == (0, settings.DEFAULT_MAXIMUM[ind.type])
 
 
+@pytest.mark.slow
 def test_consolidation_with_absurd_figures_agrees_everywhere(returns_dir, form, units, tmp_path):
     """The issue's run: totals.csv held a wrapped negative, values.csv another figure, the
     workbook 1e+19, and ``tonghop report`` crashed."""
@@ -138,6 +139,7 @@ def test_consolidation_with_absurd_figures_agrees_everywhere(returns_dir, form, 
     assert report.exit_code == 0, report.output
 
 
+@pytest.mark.slow
 def test_figures_on_the_bound_in_every_unit_make_every_output(returns_dir, tmp_path):
     """Legal but huge: every unit at the money and count bounds (8 × 10^15 đồng in total)."""
     at_bound = {"POOR_FUND_TOTAL": 10**15, "TET_GIFTS_VALUE": 10**15, "PETITIONS_TOTAL": 10**9, "MEDIATORS": 10**9}

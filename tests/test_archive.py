@@ -12,6 +12,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -158,6 +159,7 @@ def test_a_zip_inside_a_zip_is_read_and_a_third_level_is_a_finding(returns_dir, 
     assert f"quá {2} cấp" in message_fields(Msg.FILE_020, refused.message)["reason"]
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_refused_without_inflating_it(returns_dir, form, units):
     wards = _ward_files(returns_dir)
     bomb = returns_dir / "Báo cáo.zip"

@@ -32,6 +32,7 @@ def typed_in_words(returns_dir, make_return, form, units):
     return path, consolidate_folder(returns_dir, form, units)
 
 
+@pytest.mark.slow
 def test_rules_over_the_rejected_cell_are_not_evaluated_and_say_so_once(typed_in_words, form):
     _path, result = typed_in_words
     mine = [p for p in result.findings.problems if p.unit_code == "03386"]

@@ -102,6 +102,7 @@ def test_duplicate_chart_and_missing_column(form_copy):
         load_form(form_copy)
 
 
+@pytest.mark.slow
 def test_workbook_and_appendix_draw_the_same_definition(form_copy, sample_dir, tmp_path):
     _write_charts(
         form_copy,

@@ -7,6 +7,8 @@ import os
 import shutil
 from datetime import datetime
 
+import pytest
+
 from pipeline import api
 from pipeline.appendix.notices import notice_text, unit_notices
 from pipeline.consolidate.combine import consolidate_folder
@@ -88,6 +90,7 @@ def test_returns_of_different_saved_times_are_still_superseded(returns_dir, make
 # A forwarded consolidation back in the returns folder ------------------------------------------
 
 
+@pytest.mark.slow
 def test_own_forwarded_consolidation_in_the_returns_folder_is_not_a_return(sample_dir, tmp_path):
     """Demo consolidation → forwarded into the province's template → the office keeps ``gửi tỉnh/``
     inside the returns folder → consolidated again: the same totals, and an ``own-forward`` warning."""
@@ -111,6 +114,7 @@ def test_own_forwarded_consolidation_in_the_returns_folder_is_not_a_return(sampl
     assert not [n for n in unit_notices(after) if n.unit.code == "105" and shown in n.files]
 
 
+@pytest.mark.slow
 def test_a_forwarded_consolidation_of_a_unit_below_is_a_return(tmp_path, sample_dir):
     """The province receives the city's forwarded file: a return like any other (``test_forward``),
     never an ``own-forward``."""

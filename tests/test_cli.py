@@ -77,6 +77,7 @@ def test_consolidate_writes_outputs_and_exits_0(sample_dir, tmp_path):
     assert not list(out.glob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_consolidate_strict_exits_1_on_errors(sample_dir, tmp_path):
     partial = tmp_path / "partial"
     partial.mkdir()

@@ -9,6 +9,7 @@ import shutil
 import stat
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -29,6 +30,7 @@ def _create(data):
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_the_round_on_the_command_line(tmp_path, sample_dir, make_return):
     data = tmp_path / "data"
     round_id = _create(data)

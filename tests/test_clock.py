@@ -40,6 +40,7 @@ def test_today_is_vietnam_today_on_a_utc_machine(monkeypatch):
     assert Period.current() == Period(2024)
 
 
+@pytest.mark.slow
 def test_consolidate_report_and_forward_say_the_same_day(monkeypatch, sample_dir, tmp_path):
     freeze(monkeypatch, LATE_EVENING_UTC)
     result, out = api.consolidate(sample_dir, period="2023", out=tmp_path / "output")

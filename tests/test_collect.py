@@ -7,6 +7,7 @@ import csv
 import os
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -21,6 +22,7 @@ def _copies(returns_dir, n=3):
             shutil.copy(path, returns_dir / f"ban_{i}_{path.name}")
 
 
+@pytest.mark.slow
 def test_csvs_byte_for_byte_with_one_or_two_processes(returns_dir, tmp_path):
     _copies(returns_dir)
     (returns_dir / "hong.xlsx").write_bytes(b"PK\x03\x04 broken")
@@ -59,6 +61,7 @@ def test_worker_that_dies_becomes_a_finding_for_that_file_only(returns_dir, form
     assert result.received == 8 and result.total("POOR_FUND_TOTAL") == 862796456
 
 
+@pytest.mark.slow
 def test_returns_in_subfolders_are_read_and_named_by_their_path(returns_dir, form, units, tmp_path):
     # A folder as downloads arrive: Zalo and email attachments in folders of their own.
     (returns_dir / "Zalo").mkdir()

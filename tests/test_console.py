@@ -32,6 +32,7 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in bare if not unicodedata.combining(ch))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_check_prints_in_the_console_encoding(encoding, sample_dir, make_return, tmp_path):
     bad = make_return("03386", {"MEDIATORS": "sáu mươi lăm"}, folder=tmp_path / "x")
@@ -45,6 +46,7 @@ def test_check_prints_in_the_console_encoding(encoding, sample_dir, make_return,
     assert [lines[0], lines[-1]] == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_consolidate_prints_in_the_console_encoding(encoding, sample_dir, tmp_path):
     out = tmp_path / "out"
@@ -56,6 +58,7 @@ def test_consolidate_prints_in_the_console_encoding(encoding, sample_dir, tmp_pa
     assert lines[-1] == (_ascii(expected) if encoding == "ascii" else expected)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_errors_and_help_print_in_the_console_encoding(encoding, tmp_path):
     done = _tonghop(encoding, "consolidate", tmp_path / "khong_co")

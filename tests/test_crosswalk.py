@@ -87,6 +87,7 @@ def _prior_of(run: Path, codes: tuple[str, ...]) -> dict[str, float]:
     return total
 
 
+@pytest.mark.slow
 def test_a_merged_unit_is_compared_with_the_sum_of_its_old_units(reform, run_2023):
     base, _ = reform
     rows = [r for r in _rows(base / "with" / "unit_comparison.csv") if r["unit_code"] == "09001"]

@@ -24,6 +24,8 @@ from pipeline.form.definition import load_form
 from pipeline.sample import fill_return, sample_values
 from tests.conftest import message_fields, set_saved_time
 
+pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
+
 VIETNAM = timezone(timedelta(hours=7))
 # Dates and figures of the seed report (2023) that a 2024 label must never carry.
 SEED_TEXT = re.compile(r"15/11/2023|30/0?9/2023|01/12/2022|gần 600 triệu|năm 2023")

@@ -18,6 +18,8 @@ from pipeline.form.definition import load_form
 from pipeline.form.units import load_units
 from pipeline.sample import EXAMPLES, synthetic_values
 
+pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
+
 NAME = "tinh-lai-chau-2025"
 EXAMPLE = EXAMPLES[NAME]
 

@@ -46,6 +46,7 @@ def crowded(sample_dir, tmp_path_factory):
     return out, done.output
 
 
+@pytest.mark.slow
 def test_rule_findings_and_counts_survive_thousands_of_junk_files(crowded):
     out, terminal = crowded
     findings = read_frame(out / "findings.csv")

@@ -91,6 +91,7 @@ def chain(province, city, tmp_path_factory):
     return SimpleNamespace(run=run, result=result, codes=codes, district=district, template_bytes=template_bytes)
 
 
+@pytest.mark.slow
 def test_province_totals_are_the_sums_of_the_city_and_the_district(chain, city):
     city_totals = _city_totals(city)
     assert chain.run.of(Severity.WARNING) == [] and set(chain.run.filled) == set(chain.codes)

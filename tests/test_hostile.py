@@ -151,6 +151,7 @@ def test_wps_small_saved_dimension_still_read_in_full(sample_dir, form, units, t
     assert checked.accepted and len(checked.values) == 47
 
 
+@pytest.mark.slow
 def test_hostile_folder_bounded_memory_and_good_totals_unchanged(returns_dir, sample_dir, tmp_path):
     hostile.zip_bomb(returns_dir / "bom.xlsx")
     hostile.with_far_cell(sample_dir / GOOD, returns_dir / "xa_vo_tan.xlsx")
@@ -312,6 +313,7 @@ def test_cells_without_address_count_towards_the_limits():
     _check_sheet_extent("s", b'<cols><col min="1"/></cols><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row></sheetData>')
 
 
+@pytest.mark.slow
 def test_one_folder_with_every_bad_case_beside_the_good_returns(returns_dir, sample_dir, tmp_path):
     """The issue's 'done when': one run, good totals unchanged, a finding for every bad file."""
     from msoffcrypto.format.ooxml import OOXMLFile

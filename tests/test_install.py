@@ -22,6 +22,8 @@ import pytest
 from tests import serving
 from tests.test_web import DUE, QUYET_THANG
 
+pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "pipeline"
 SOURCES = ("setup.cfg", "pyproject.toml", "README.md")

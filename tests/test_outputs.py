@@ -70,6 +70,7 @@ def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_killed_run_leaves_previous_outputs_intact(returns_dir, tmp_path):
     out = tmp_path / "out"
     assert CliRunner().invoke(cli, ["consolidate", str(returns_dir), "--out", str(out)]).exit_code == 0
@@ -143,6 +144,7 @@ def _start_slow_run(returns, out, seconds):
     raise AssertionError("the first run never started writing")
 
 
+@pytest.mark.slow
 def test_a_second_run_into_the_same_folder_says_another_run_is_writing(sample_dir, tmp_path):
     out = tmp_path / "out"
     first = _start_slow_run(sample_dir, out, 4)
@@ -155,6 +157,7 @@ def test_a_second_run_into_the_same_folder_says_another_run_is_writing(sample_di
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_the_lock_of_a_killed_run_does_not_block_the_next(sample_dir, tmp_path):
     out = tmp_path / "out"
     first = _start_slow_run(sample_dir, out, 30)
@@ -166,6 +169,7 @@ def test_the_lock_of_a_killed_run_does_not_block_the_next(sample_dir, tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_outputs_of_an_earlier_run_not_written_again_are_removed(sample_dir, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()

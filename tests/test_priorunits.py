@@ -65,6 +65,7 @@ def test_city_alone_on_its_level_gets_the_level_totals(units):
     assert filled.by_level == prior.by_level
 
 
+@pytest.mark.slow
 def test_templates_from_totals_fill_the_city_and_say_why_communes_are_empty(run_2023, tmp_path, form, unit_by_code):
     result = _run("templates", "--period", "2024", "--prior", run_2023 / "totals.csv", "--out", tmp_path)
     assert result.exit_code == 0, result.output
@@ -84,6 +85,7 @@ def test_templates_from_totals_fill_the_city_and_say_why_communes_are_empty(run_
     assert result.output.splitlines()[-1] == line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["values.csv", ""])
 def test_templates_from_values_or_the_run_folder_fill_every_unit(run_2023, tmp_path, form, units, source):
     result = _run("templates", "--period", "2024", "--prior", run_2023 / source, "--out", tmp_path)
@@ -125,6 +127,7 @@ def test_a_folder_without_the_run_files_exits_2(tmp_path, sample_dir, command):
     assert result.output.strip() == "Lỗi: " + Msg.PRIOR_007.render(where=str(folder), missing="values.csv")
 
 
+@pytest.mark.slow
 def test_consolidate_with_the_run_folder_compares_as_with_its_totals(run_2023, make_return, units, tmp_path):
     returns = tmp_path / "bao_cao_2024"
     for unit in units:

@@ -33,6 +33,8 @@ from tests.agreement import assert_outputs_agree
 from tests.conftest import write_form
 from tests.test_absurd_numbers import type_into
 
+pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
+
 PROPERTY = settings(
     max_examples=50,
     deadline=None,

@@ -67,6 +67,7 @@ def _copy(consolidated, tmp_path):
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "grouped"), [("ansi", False), ("ansi", True), ("utf8", True), ("unicode", False)])
 def test_every_csv_resaved_by_a_vietnamese_excel_gives_the_same_appendix(consolidated, appendix_text, tmp_path, kind, grouped):
     folder = _copy(consolidated, tmp_path)

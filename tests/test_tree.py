@@ -77,6 +77,7 @@ def tree_run(tmp_path_factory, sample_dir):
     return consolidate(sample_dir, units_path=_units_file(tmp, PROVINCE), period="2023", out=tmp / "out", jobs=1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tree", SUBTREES)
 def test_each_parent_totals_equal_a_consolidation_of_its_subtree_alone(tree, sample_dir, units, tmp_path):
     rows, subtrees = SUBTREES[tree]

@@ -52,6 +52,7 @@ def bad_files(make_return, tmp_path) -> dict[str, bytes]:
     return {name: make(good, tmp_path) for name, (make, _) in HOSTILE.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_a_hostile_file_through_a_unit_link_is_answered_kept_and_the_server_goes_on(app, office, round_id, make_return, bad_files, name):
     link = _links(office, round_id)[QUYET_THANG]

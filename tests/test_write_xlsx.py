@@ -309,6 +309,7 @@ def test_many_files_of_one_kind_are_one_row_and_every_count_is_exact(tmp_path):
     assert "1.500 tệp cùng loại được gộp thành 1 dòng" in ws.cell(2, 1).value
 
 
+@pytest.mark.slow
 def test_prior_period_columns_and_flagged_change(tmp_path):
     comparison = pd.DataFrame(
         [{"code": "FUND", "level": LEVEL_ALL, "value": 2001, "prior": 500, "change": 1501, "ratio": 4.002, "flag": True}],
