@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests import serving
-from tests.test_web import DUE, QUYET_THANG
+from tests.web.test_web import DUE, QUYET_THANG
 
 pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
 

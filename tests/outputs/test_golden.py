@@ -1,6 +1,6 @@
 """The bundled sample's CSV outputs, compared text for text with tests/golden/.
 
-Regenerate after a deliberate change with ``TONGHOP_REGENERATE_GOLDEN=1 pytest tests/test_golden.py``
+Regenerate after a deliberate change with ``TONGHOP_REGENERATE_GOLDEN=1 pytest tests/outputs/test_golden.py``
 and review the diff before committing it. ``submissions.csv`` and ``run.json`` carry save
 times and are not compared.
 """
@@ -15,7 +15,7 @@ import pytest
 from pipeline.consolidate.combine import consolidate_folder
 from pipeline.outputs.csvfiles import write_csvs
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 COMPARED = ("totals.csv", "values.csv", "findings.csv", "relations.csv")
 
 

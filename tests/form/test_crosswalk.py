@@ -22,7 +22,7 @@ from pipeline.validate.compare import UNIT_COMPARISON_COLUMNS, compare_units, pr
 from pipeline.workbook.sheets import TABLE_HEADER_ROW
 from pipeline.workbook.unitprior import SHEET_UNIT_PRIOR
 from tests.conftest import message_fields
-from tests.test_priorunits import _rows, _run, prior_column
+from tests.form.test_priorunits import _rows, _run, prior_column
 
 # The 2024 list after the reorganisation: the city as before, three new units of the seven old communes.
 NEW_UNITS = """code,name,level

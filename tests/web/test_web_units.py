@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 
 from pipeline.core.errors import Msg
-from tests import test_web
 from tests.conftest import message_fields
 from tests.excelcsv import EXCEL_KINDS, excel_csv
-from tests.test_web import _csrf
+from tests.web import test_web
+from tests.web.test_web import _csrf
 
 data_dir, app, office = test_web.data_dir, test_web.app, test_web.office  # the fixtures of the web's tests
 

@@ -38,7 +38,7 @@ from pipeline.sample import fill_return, sample_values
 from pipeline.templates.checks import RESULT_OK
 from tests.conftest import message_fields
 
-PROVINCE = Path(__file__).resolve().parent / "fixtures" / "province"
+PROVINCE = Path(__file__).resolve().parents[1] / "fixtures" / "province"
 EXTRA = "EXTRA_FIGURE"  # an indicator the province asks for and the city's form lacks
 
 

@@ -25,7 +25,7 @@ WARDS = ("03386", "03388", "03403")  # Quyết Thắng, Quyết Tiến, Sùng Ph
 ZIP_NAME = "Báo cáo 3 phường.zip"
 WHEN = (2024, 1, 10, 15, 30, 0)
 # Real RAR archives (made by WinRAR) from the rarfile project's tests (ISC licence), see its README.
-ARCHIVES = Path(__file__).resolve().parent / "fixtures" / "archives"  # the members' time in the zip: Vietnam time, as Windows writes it
+ARCHIVES = Path(__file__).resolve().parents[1] / "fixtures" / "archives"  # the members' time in the zip: Vietnam time, as Windows writes it
 
 
 def _ward_files(returns_dir: Path) -> list[Path]:

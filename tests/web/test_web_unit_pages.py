@@ -18,7 +18,7 @@ from pipeline.core import settings
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.core.wording import FOLLOWS_ANOTHER_SLUGS, PLAIN
-from tests.test_web import (  # noqa: F401 - the fixtures of the web's tests
+from tests.web.test_web import (  # noqa: F401 - the fixtures of the web's tests
     DUE,
     QUYET_THANG,
     TAN_PHONG,

@@ -25,7 +25,7 @@ from pipeline.core import settings  # noqa: E402
 from pipeline.core.errors import Msg  # noqa: E402
 from pipeline.core.wording import PLAIN  # noqa: E402
 from pipeline.web import create_app  # noqa: E402
-from tests.test_browser import ADMIN, QUYET_THANG, TAN_PHONG, browser, shots  # noqa: E402, F401 - skipped there without chromium
+from tests.web.test_browser import ADMIN, QUYET_THANG, TAN_PHONG, browser, shots  # noqa: E402, F401 - skipped there without chromium
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 

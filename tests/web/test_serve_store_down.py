@@ -18,7 +18,7 @@ from pipeline.core.errors import Msg
 from pipeline.store import Store
 from tests import serving
 from tests.conftest import Postgres
-from tests.test_web import DUE, QUYET_THANG
+from tests.web.test_web import DUE, QUYET_THANG
 
 pytestmark = pytest.mark.postgres  # starts its own server (on TCP), not the session's
 

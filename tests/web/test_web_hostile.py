@@ -18,9 +18,9 @@ import pipeline.web.server as web_server
 from pipeline.core.errors import Msg
 from pipeline.web import MAX_UPLOAD_BYTES
 from tests import hostile, serving
-from tests import test_web as web
 from tests.conftest import message_fields
-from tests.test_web import ADMIN, JSON, QUYET_THANG, _csrf, _links
+from tests.web import test_web as web
+from tests.web.test_web import ADMIN, JSON, QUYET_THANG, _csrf, _links
 
 app, office, round_id, data_dir = web.app, web.office, web.round_id, web.data_dir  # the web fixtures
 

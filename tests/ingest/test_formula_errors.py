@@ -28,8 +28,8 @@ from pipeline.ingest.values import Kind, error_meaning, parse_value
 from pipeline.validate.context import Context
 from tests import hostile
 from tests.agreement import assert_outputs_agree
-from tests.test_absurd_numbers import type_into
-from tests.test_officer_libreoffice import OFFICER, SYSTEM_PYTHON, _uno_available
+from tests.consolidate.test_absurd_numbers import type_into
+from tests.ingest.test_officer_libreoffice import OFFICER, SYSTEM_PYTHON, _uno_available
 
 RETURN = "03386_Phuong_Quyet_Thang.xlsx"
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!")

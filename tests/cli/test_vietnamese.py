@@ -24,7 +24,7 @@ from pipeline.outputs.staging import write_outputs
 from pipeline.workbook.book import write_workbook
 from pipeline.workbook.formats import ERROR_FILL
 from pipeline.workbook.review import SHEET_RELATIONS, TABLE_HEADER_ROW
-from tests.test_write_xlsx import fill, totals_cell
+from tests.workbook.test_write_xlsx import fill, totals_cell
 
 ENGLISH_FRAME = ("Usage:", "Options:", "Commands:", "Error:", "Show this message", "Try '", "does not exist", "No such", "Missing argument")
 

@@ -13,7 +13,7 @@ from pipeline.form.period import Period
 from pipeline.form.prior import PriorData, load_prior, period_mismatch
 from tests.conftest import message_fields
 
-SEED_PRIOR = Path(__file__).resolve().parent / "fixtures" / "seed" / "prior_year.csv"  # a copy of the seed's
+SEED_PRIOR = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "prior_year.csv"  # a copy of the seed's
 
 
 def write(tmp_path: Path, text: str, name: str = "prior.csv", bom: bool = False) -> Path:

@@ -16,7 +16,7 @@ from pipeline.core.constants import FileStatus, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_vn_time
 from tests.conftest import message_fields, set_saved_time
-from tests.test_forward import province_templates
+from tests.forward.test_forward import province_templates
 
 FIRST, SECOND = "BC Quyết Thắng.xlsx", "BC Quyết Thắng (1).xlsx"  # a browser's name for the second download
 SAVED = "2023-11-10T08:00:00Z"

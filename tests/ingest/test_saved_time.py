@@ -17,7 +17,7 @@ from pipeline.ingest.raw import parse_time
 from pipeline.ingest.readers import read_calamine, read_workbook
 from tests import hostile
 from tests.conftest import set_saved_time
-from tests.test_template_libreoffice import convert
+from tests.templates.test_template_libreoffice import convert
 
 VIETNAM = timezone(timedelta(hours=7))
 

@@ -18,7 +18,7 @@ from pipeline.sample import sample_values
 from pipeline.validate.context import Context
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-OFFICER = Path(__file__).resolve().parent / "uno" / "officer.py"
+OFFICER = Path(__file__).resolve().parents[1] / "uno" / "officer.py"
 
 
 def _uno_available() -> bool:

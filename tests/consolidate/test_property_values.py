@@ -31,7 +31,7 @@ from pipeline.outputs.staging import write_outputs
 from pipeline.templates.build import build_template
 from tests.agreement import assert_outputs_agree
 from tests.conftest import write_form
-from tests.test_absurd_numbers import type_into
+from tests.consolidate.test_absurd_numbers import type_into
 
 pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
 

@@ -27,7 +27,7 @@ from pipeline.rounds.settings import TOKEN_FILE
 from pipeline.web import MAX_UPLOAD_BYTES, create_app
 from pipeline.web.base import SESSION_IDLE
 from tests import serving
-from tests.test_web import ADMIN, DUE, JSON, QUYET_THANG, TAN_PHONG, _csrf, _file
+from tests.web.test_web import ADMIN, DUE, JSON, QUYET_THANG, TAN_PHONG, _csrf, _file
 
 BASE = "https://baocao.example.vn"
 

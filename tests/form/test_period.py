@@ -18,7 +18,7 @@ from pipeline.form.period import Period, format_date, parse_deadline, period_lab
 from pipeline.ingest.readers import read_workbook
 from pipeline.sample import fill_return, sample_values
 from tests.conftest import message_fields, write_form
-from tests.test_clock import freeze
+from tests.core.test_clock import freeze
 
 INDICATORS = "A,I,Số đơn,đơn,count,0,,yes,city;communes\nB,I,Số người,người,count,0,,yes,city;communes"
 RULES = "R1,B >= 0,error,all,skip_all,Số người không âm."

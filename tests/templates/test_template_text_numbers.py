@@ -19,8 +19,8 @@ from pipeline.core.vnformat import format_signed
 from pipeline.ingest.values import Kind, parse_value
 from pipeline.templates.batch import write_templates
 from pipeline.templates.checks import DIFFERENCE, RESULT_FAIL, RESULT_OK, RESULT_REVIEW, UNREADABLE, value_formula
-from tests.test_separators import AMBIGUOUS, KEPT, grouped, with_decimals
-from tests.test_template_libreoffice import convert, fill_template, find_table
+from tests.ingest.test_separators import AMBIGUOUS, KEPT, grouped, with_decimals
+from tests.templates.test_template_libreoffice import convert, fill_template, find_table
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 

@@ -10,9 +10,9 @@ import zipfile
 from pipeline import rounds
 from pipeline.core import settings
 from pipeline.core.errors import Msg
-from tests import test_web as web
 from tests.conftest import message_fields
-from tests.test_web import DOAN_KET, JSON, QUYET_THANG, TAN_PHONG, _csrf, _links
+from tests.web import test_web as web
+from tests.web.test_web import DOAN_KET, JSON, QUYET_THANG, TAN_PHONG, _csrf, _links
 
 app, office, round_id, data_dir = web.app, web.office, web.round_id, web.data_dir  # the web fixtures
 

@@ -16,8 +16,8 @@ from pipeline.core.constants import DATA_SHEET, LEVEL_ALL
 from pipeline.core.errors import Msg
 from pipeline.ingest.values import parse_value
 from pipeline.validate.context import Context
-from tests.test_absurd_numbers import type_into
-from tests.test_template_libreoffice import find_table
+from tests.consolidate.test_absurd_numbers import type_into
+from tests.templates.test_template_libreoffice import find_table
 
 WARD = "03386"
 
