@@ -126,8 +126,8 @@ NOTES: dict[str, tuple[str, str]] = {
         "a rule of a return not evaluated because an operand's cell was rejected; the rule, the operands and their cells are named (see [Rules over a rejected value](returns.md#rules-over-a-rejected-value))",
     ),
     "relation-failed-incomplete": (
-        "the rule's",
-        "a rule fails on a level's total that lacks rejected values of its codes; each value left out is named",
+        "warning",
+        "a rule fails on a level's total that lacks rejected values of its codes; each value left out is named (one per rule and level; the cause is the rejected cell's error)",
     ),
     "ambiguous-newest": (
         "warning",
@@ -143,9 +143,10 @@ NOTES: dict[str, tuple[str, str]] = {
     ),
     "own-forward": (
         "warning",
-        "the committee's own consolidation filled in with `tonghop forward` lies among the returns: not used as a return",
+        "the committee's own consolidation filled in with `tonghop forward` lies among the returns: not used as a return (whatever form the upper template is on)",
     ),
-    "value-header-renamed": ("info", "the value column's header was typed over; the table was found by its codes"),
+    "forward-report": ("info", "the `_ghi_chu.csv` report `tonghop forward` writes beside that file lies among the returns: not read"),
+    "value-header-renamed": ("info", "the value column's header was typed over or cleared; the table was found by its codes"),
     "no-value-column": ("warning", "codes found but no column of figures: the cell where `Số liệu` was expected is named"),
     "prior-outlier": ("warning", "a total changed more than `--factor` times against the prior period"),
     "prior-period-mismatch": ("warning", "the `--prior` figures are not of the period a year before (the comparison is still made)"),

@@ -37,7 +37,7 @@ def make_templates(
     crosswalk_path: PathLike | None = None,
 ) -> TemplateRun:
     """Write one template per unit; returns the files written, the notes on prior figures and the
-    warnings on the deadline (before the period ends, or past: ``period.deadline_notes``).
+    warnings on the deadline (before the form's figures end, or past: ``period.deadline_notes``).
 
     :param out: the folder to write to (default: ``input_templates/<period>/``).
     :param prior_path: prior-period figures shown in a column beside this period's: a previous
@@ -48,8 +48,8 @@ def make_templates(
     """
     chosen = chosen_period(period)
     deadline = deadline_text(deadline)
-    warnings = deadline_notes(parse_deadline(deadline), chosen, vietnam_today())
     form = load_form(form_path).for_period(chosen)
+    warnings = deadline_notes(parse_deadline(deadline), chosen, vietnam_today(), form.windows)
     units = load_units(units_path, form)
     prior, crosswalk = prior_and_crosswalk(prior_path, crosswalk_path)
     notes: list[str] = []

@@ -18,6 +18,7 @@ from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.constants import DATA_SHEET, FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import Problem, split_place
+from pipeline.core.wording import NOTICE_IN_PLAIN_WORDS
 from pipeline.form.model import Unit
 from pipeline.form.period import format_date
 from pipeline.form.units import code_key
@@ -73,8 +74,11 @@ class Notice:
 
 
 def _item(p: Problem, result: ConsolidationResult) -> NoticeItem:
+    """A finding as its notice says it: its message without the place, or its plain wording where
+    the message is the office's advice (``wording.NOTICE_IN_PLAIN_WORDS``)."""
     ind = result.form.indicators.get(p.code) if p.code else None
-    return NoticeItem(Severity(p.severity), p.cell or "", p.sheet or "", ind.display_label if ind else "", split_place(p)[1])
+    text = p.plain if p.type in NOTICE_IN_PLAIN_WORDS and p.plain else split_place(p)[1]
+    return NoticeItem(Severity(p.severity), p.cell or "", p.sheet or "", ind.display_label if ind else "", text)
 
 
 def _what_to_do(message: str) -> str:

@@ -32,7 +32,7 @@ def _left_out(run: api.ForwardRun, units: list[Problem], values: list[Problem]) 
         )
         lines.append(f"  [{Severity.WARNING.label}] {text}")
     if values:
-        cells = [f"{p.code} của {p.unit_code} ({where(p.file, p.sheet, p.cell)})" for p in values]
+        cells = [f"{p.note or p.code} ở {where(p.file, p.sheet, p.cell)}" for p in values]  # “label” (CODE) của unit (code)
         lines.append(f"  [{Severity.WARNING.label}] {Msg.CLI_061.render(count=len(values), cells=_listed(cells), report=run.report)}")
     return lines
 

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from pipeline.core import settings
-from pipeline.core.constants import Severity
+from pipeline.core.constants import META_UNIT_CODE, META_UNIT_NAME, Severity
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.findings import Problem, problem, split_place
-from pipeline.core.vnformat import format_number, format_vn_time
-from pipeline.form.model import Unit
+from pipeline.core.vnformat import format_number, format_vn_time, strip_diacritics
+from pipeline.form.model import FormDefinition, Unit
+from pipeline.form.units import code_key
 from pipeline.validate.checks import FileOutcome
 
 # Findings about who a file is from, not about its figures: they stay as they are on a superseded
@@ -74,25 +75,36 @@ def _future_time(ret: FileOutcome) -> Problem:
     return problem(Msg.FILE_013, Severity.WARNING, file=ret.file, unit_code=ret.unit.code, saved=format_vn_time(ret.modified))
 
 
-def _tied(other: FileOutcome, used: FileOutcome) -> list[Problem]:
+def _named(diffs: list[tuple[str, str, str]], used: FileOutcome, other: FileOutcome, form: FormDefinition | None) -> tuple[str, str]:
+    """The figures that differ, for the office (``label (CODE, ô E31): a / b``) and for the unit
+    (``ô E31 – label: a / b``): each indicator by its label and its cell in the file used."""
+    cells = {v.code: v.cell for v in (*other.values, *other.rejected, *used.rejected, *used.values)}
+    label = lambda code: form.indicators[code].display_label if form and code in form.indicators else code  # noqa: E731
+    office = "; ".join(f"{label(code)} ({code}, ô {cells.get(code, '?')}): {a} / {b}" for code, a, b in diffs)
+    unit = "; ".join(f"ô {cells.get(code, '?')} – {label(code)}: {a} / {b}" for code, a, b in diffs)
+    return office, unit
+
+
+def _tied(other: FileOutcome, used: FileOutcome, form: FormDefinition | None = None) -> list[Problem]:
     """Two returns of one unit that nothing orders (same identity, saved time and file time):
     a plain duplicate is information; different figures are ``ambiguous-newest``, on the file
-    used, naming both files and each figure that differs."""
+    used, naming both files and each figure that differs (by label and cell: the unit is asked
+    which is right, in its notice, by the plain wording)."""
     unit = {"unit_code": used.unit.code, "unit_name": used.unit.name, "used": used.file}
     diffs = _differences(used, other)
     if not diffs:
         return [problem(Msg.FILE_041, Severity.INFO, file=other.file, **unit), *superseded_problems(other, used, Msg.FILE_042)]
-    changes = "; ".join(f"{code} {mine} / {theirs}" for code, mine, theirs in diffs)
+    changes, figures = _named(diffs, used, other, form)
     saved = format_vn_time(used.modified) if used.modified else "không ghi"
     warning = problem(
         Msg.FILE_040, Severity.WARNING, file=used.file, other=other.file, saved=saved, count=format_number(len(diffs)), changes=changes,
-        note=other.file, **unit,
+        figures=figures, note=other.file, **unit,
     )  # fmt: skip
     return [warning, *superseded_problems(other, used, Msg.FILE_042)]
 
 
 def select_latest(
-    returns: Iterable[FileOutcome], now: datetime | None = None
+    returns: Iterable[FileOutcome], now: datetime | None = None, form: FormDefinition | None = None
 ) -> tuple[dict[str, FileOutcome], dict[str, list[FileOutcome]], list[Problem]]:
     """The newest accepted return per unit; the others superseded.
 
@@ -103,7 +115,7 @@ def select_latest(
     only the name orders are not "newer" than one another: see ``_tied``.
 
     The findings returned say which returns were superseded, each followed by that return's own
-    findings made information (``superseded_problems``).
+    findings made information (``superseded_problems``). ``form`` gives the indicators' labels.
     """
     limit = (now or datetime.now(timezone.utc)) + settings.SAVED_TIME_SLACK
     by_unit: dict[str, list[FileOutcome]] = {}
@@ -119,7 +131,7 @@ def select_latest(
         rank = _newness(newest, limit)[:-1]
         for old in group[:-1]:
             if _newness(old, limit)[:-1] == rank:
-                found += _tied(old, newest)
+                found += _tied(old, newest, form)
                 continue
             changes = _changes(old, newest)
             found.append(
@@ -142,17 +154,30 @@ def committee(units: list[Unit], levels: Iterable[str]) -> set[str]:
     return {u.code for u in units if u.level == ordered[0]}
 
 
+def _forwarding_committee(ret: FileOutcome, own: list[Unit]) -> Unit | None:
+    """The committee of ``own`` a file carrying forward's provenance names: its unit, or for a
+    file on another form (the province's own) its metadata's unit, by code or by name."""
+    if not ret.forwarded:
+        return None
+    code, name = (ret.unit.code, ret.unit.name) if ret.accepted else (ret.meta.get(META_UNIT_CODE, ""), ret.meta.get(META_UNIT_NAME, ""))
+    folded = lambda text: " ".join(strip_diacritics(text).casefold().split())  # noqa: E731
+    by_code = next((u for u in own if code and code_key(u.code) == code_key(code.strip())), None)
+    return by_code or next((u for u in own if name and folded(u.name) == folded(name)), None)
+
+
 def own_forwards(returns: Iterable[FileOutcome], units: list[Unit], levels: Iterable[str]) -> dict[str, Problem]:
     """The files carrying ``tonghop forward``'s provenance that name the committee consolidating:
     its own consolidation sent up, never a return of its own (it would count every unit twice).
-    File name -> the ``own-forward`` warning (on no unit: no notice goes to the committee about
-    it). A forwarded file of a unit below (a district's
+    Judged before the form: the file is on the upper committee's form, which may be its own
+    (another form id) or the same. File name -> the ``own-forward`` warning (on no unit: no
+    notice goes to the committee about it). A forwarded file of a unit below (a district's
     consolidation sent to the province) is a return like any other."""
-    own = committee(units, levels)
-    return {
-        r.file: problem(
-            Msg.META_022, Severity.WARNING, file=r.file, committee_code=r.unit.code, committee_name=r.unit.name, note=r.forwarded
-        )
-        for r in returns
-        if r.accepted and r.forwarded and r.unit.code in own
-    }
+    codes = committee(units, levels)
+    own = [u for u in units if u.code in codes]
+    found = {}
+    for r in returns:
+        if r.readable and (unit := _forwarding_committee(r, own)):
+            found[r.file] = problem(
+                Msg.META_022, Severity.WARNING, file=r.file, committee_code=unit.code, committee_name=unit.name, note=r.forwarded
+            )
+    return found

@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.core.constants import FINDINGS_CSV, WORKBOOK_XLSX, Severity
-from pipeline.core.errors import Msg, WorkbookReadError
+from pipeline.core.constants import FINDINGS_COLUMNS, FINDINGS_CSV, FORWARD_REPORT_SUFFIX, WORKBOOK_XLSX, Severity
+from pipeline.core.errors import FormDefinitionError, Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.pool import chunked, map_chunks
 from pipeline.core.text import escaped_name, shown_name
 from pipeline.core.vnformat import format_number
+from pipeline.form.csvread import decode, head
 from pipeline.form.model import Unit
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
@@ -28,6 +29,7 @@ ESCAPE_TEXT = "\\xNN"  # how a byte that is not UTF-8 is written in a name that 
 SKIPPED_FOLDERS = ("__MACOSX",)  # resource forks macOS adds to a zip, never returns
 OWN_OUTPUTS = (WORKBOOK_XLSX, FINDINGS_CSV)  # a subfolder holding these is a consolidation's output, not returns
 CHUNK = 64  # files per chunk at most
+_REPORT_BYTES = 4 * 1024 * 1024  # a forward's report is far smaller: a larger file is not one
 
 # The finding for each kind of unreadable file (any other kind: Msg.FILE_001).
 READ_FAILURES = {
@@ -99,8 +101,23 @@ def _walk(folder: Path, root: Path, files: list[Path], found: list[Problem]) -> 
         elif entry.is_dir(follow_symlinks=False):
             if not all((Path(entry.path) / output).is_file() for output in OWN_OUTPUTS):
                 _walk(Path(entry.path), root, files, found)
+        elif entry.is_file(follow_symlinks=False) and forward_report(Path(entry.path)):
+            workbook = entry.name[: -len(FORWARD_REPORT_SUFFIX)] + ".xlsx"
+            found.append(problem(Msg.FILE_050, Severity.INFO, file=file_label(Path(entry.path), root)[0], workbook=workbook))
         elif entry.is_file(follow_symlinks=False):
             files.append(Path(entry.path))
+
+
+def forward_report(path: Path) -> bool:
+    """Whether ``path`` is the report ``tonghop forward`` writes beside the return it fills
+    (``<return>_ghi_chu.csv``, the findings' columns), also once re-saved by Excel."""
+    if not path.name.casefold().endswith(FORWARD_REPORT_SUFFIX) or path.stat().st_size > _REPORT_BYTES:
+        return False
+    try:
+        text, encoding = decode(path.read_bytes(), path.name)
+    except (OSError, FormDefinitionError):
+        return False
+    return set(FINDINGS_COLUMNS) <= {name.casefold() for name in head(text, encoding, path.name).header}
 
 
 @dataclass(frozen=True)

@@ -170,17 +170,17 @@ def consolidate_returns(
     findings.extend(folder_problems)
     units, outcomes, found = pad_unit_codes(units, outcomes)
     findings.extend(found)
-    period, chosen_by, wrong_period = _settle_period(outcomes, ctx)
+    forwarded = own_forwards(outcomes, units, ctx.form.levels)  # not returns: their findings are not worth a word either
+    period, chosen_by, wrong_period = _settle_period([r for r in outcomes if r.file not in forwarded], ctx)
     form = ctx.form.for_period(period)
     for item in outcomes:
         if not item.readable:
             findings.extend(item.problems)
     findings.extend(wrong_period.values())
-    forwarded = own_forwards(outcomes, units, form.levels)  # not returns: their findings are not worth a word either
     findings.extend(forwarded.values())
     returns = [r for r in outcomes if r.accepted and r.file not in wrong_period and r.file not in forwarded]
     kept = {r.file for r in returns}
-    used, superseded, replaced = select_latest(returns, now)
+    used, superseded, replaced = select_latest(returns, now, form)
     deadline = round_deadline(returns, deadline)
     older = {r.file for group in superseded.values() for r in group} | set(forwarded)  # their findings come with ``replaced``
     for item in outcomes:

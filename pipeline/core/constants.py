@@ -160,6 +160,7 @@ DATA_DEFINED_NAME = "tonghop_data"
 # What ``tonghop forward`` marks a filled upper template with: a custom property holding its note,
 # and the note itself on the heading line ("Lập từ kết quả tổng hợp 8 đơn vị ngày … (tonghop)").
 PROVENANCE_PROPERTY = META_PREFIX + "provenance"  # not a metadata key: the return's identity is the upper template's
+FORWARD_REPORT_SUFFIX = "_ghi_chu.csv"  # the findings of a forward, beside the return written (``<return>_ghi_chu.csv``)
 FORWARD_NOTE_START, FORWARD_NOTE_END = "Lập từ kết quả tổng hợp", "(tonghop)"
 
 # Output file names.

@@ -332,6 +332,12 @@ class Msg(Enum):
         "unused-copy-finding",
         "Vấn đề ở bản nộp không dùng",
     )
+    FILE_050 = (
+        "Forward's report among the returns",
+        "[{where}] Tệp này là bảng ghi chú tonghop forward ghi kèm tệp gửi cấp trên '{workbook}', không phải báo cáo của đơn vị, nên không được đọc. Không cần làm gì; nên để các tệp gửi cấp trên ở thư mục khác, ngoài thư mục báo cáo.",
+        "forward-report",
+        "Ghi chú của tệp gửi cấp trên",
+    )
 
     # Recognising a return.
     META_001 = (
@@ -551,7 +557,7 @@ class Msg(Enum):
     )
     RELATION_002 = (
         "Rule not evaluated",
-        "[{where}] Quy tắc {rule_id} ({message}) không được kiểm tra trên báo cáo này vì {operands} không dùng được (xem lỗi ở ô đó); ô bị từ chối không được tính là 0. Sửa ô đó rồi gửi lại thì quy tắc sẽ được kiểm tra.",
+        "[{where}] Quy tắc {rule_id} ({check}) không được kiểm tra trên báo cáo này vì {operands} không dùng được (xem lỗi ở ô đó); ô bị từ chối không được tính là 0. Sửa ô đó rồi gửi lại thì quy tắc sẽ được kiểm tra.",
         "relation-not-evaluated",
         "Quy tắc chưa kiểm tra được",
     )
@@ -658,8 +664,8 @@ class Msg(Enum):
         "Hạn nộp '{value}' không phải là một ngày có thật. Hãy ghi ngày dạng DD/MM/YYYY, ví dụ 15/11/2024.",
     )
     PERIOD_010 = (
-        "Deadline before the period ends",
-        "Chú ý: hạn nộp {deadline} ở trước ngày cuối {period} ({end}), nên các đơn vị phải nộp báo cáo khi kỳ báo cáo chưa kết thúc. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
+        "Deadline before the period's figures end",
+        "Chú ý: hạn nộp {deadline} ở trước ngày {end}, ngày cuối cùng số liệu {period} được tính đến, nên các đơn vị phải nộp báo cáo khi chưa hết thời gian tính số liệu. Nếu ghi nhầm, hãy tạo lại biểu mẫu với --deadline đúng (hạn nộp được in trên biểu mẫu).",
     )
     PERIOD_011 = (
         "Deadline in the past",
@@ -749,6 +755,8 @@ class Msg(Enum):
         "Returned",
         "Đã trả lại lần gửi thứ {number} của {unit_name} để sửa. Đơn vị sẽ thấy ghi chú trên trang nộp báo cáo của mình.",
     )
+    # What the browser says on an upload form before anything is sent (static/upload.js).
+    WEB_070 = ("No file chosen (in the browser)", "Hãy chọn tệp báo cáo (Excel) trước khi bấm Gửi.")
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (
@@ -887,7 +895,7 @@ class Msg(Enum):
     )
     FORWARD_023 = (
         "Rejected value not in the totals sent",
-        "[{where}] Giá trị chỉ tiêu {code} của đơn vị {unit_code} bị loại khi tổng hợp ({reason}), nên không được cộng vào số liệu gửi lên. Hãy nhận lại báo cáo đã sửa của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
+        "[{where}] Giá trị chỉ tiêu “{label}” ({code}) của {unit_name} ({unit_code}) bị loại khi tổng hợp ({reason}), nên không được cộng vào số liệu gửi lên. Hãy nhận lại báo cáo đã sửa của đơn vị, tổng hợp lại rồi chạy lại lệnh; nếu phải gửi ngay, báo rõ cho cấp trên.",
         "forward-value-rejected",
         "Giá trị bị loại khỏi số gửi lên",
     )

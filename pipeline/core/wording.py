@@ -25,7 +25,7 @@ PLAIN: dict[Msg, str] = {
     Msg.FILE_011: "Tệp có nội dung không an toàn nên không được nhận. Hãy tải biểu mẫu ({here}), điền lại số liệu rồi gửi.",
     Msg.FILE_012: "Không đọc được tệp này. Hãy tải biểu mẫu ({here}), điền lại số liệu rồi gửi.",
     Msg.FILE_013: "Tệp ghi thời điểm lưu là {saved}, muộn hơn bây giờ: đồng hồ máy tính có thể bị sai. Hãy chỉnh lại ngày giờ của máy tính.",
-    Msg.FILE_040: "Có hai tệp gửi cùng thời điểm nhưng số liệu khác nhau ('{used}' và '{other}'). Hãy báo văn phòng tệp nào có số liệu đúng.",
+    Msg.FILE_040: "Có hai tệp báo cáo gửi cùng thời điểm, '{used}' và '{other}', nhưng số liệu khác nhau ở {count} chỉ tiêu (số ở '{used}' / số ở '{other}'): {figures}. Hãy báo lại số liệu nào đúng; nếu cả hai đều chưa đúng, hãy sửa rồi gửi lại một tệp.",
     Msg.FILE_014: "Tên tệp bị sai bảng mã (hiển thị là '{shown}'). Hãy đổi tên tệp, gõ lại tên, trước khi gửi.",
     Msg.FILE_020: "Tệp nén không được nhận vì {reason}. Hãy giải nén trên máy rồi gửi riêng từng tệp Excel (.xlsx).",
     Msg.FILE_021: "Đây là {reason}, không phải tệp Excel. Hãy giải nén rồi gửi từng tệp Excel (.xlsx) bên trong (tệp nén .zip thì gửi nguyên tệp được).",
@@ -69,6 +69,14 @@ PLAIN: dict[Msg, str] = {
     Msg.ROUND_101: "Tệp này là báo cáo của {unit_name}, không phải của {link_name}, nên không được nhận. Hãy gửi báo cáo của {link_name} qua đường dẫn này; báo cáo của {unit_name} gửi qua đường dẫn của đơn vị đó.",
 }  # fmt: skip
 
+# Fields given for a plain wording only: the office's message says the same with codes
+# (``FILE_040``: ``figures``, the figures that differ by cell and label; ``changes`` adds codes).
+PLAIN_ONLY_FIELDS: dict[Msg, frozenset[str]] = {Msg.FILE_040: frozenset({"figures"})}
+
+# Findings whose message gives the office's own advice (which file to take out of the folder):
+# a unit's notice gives their plain wording instead.
+NOTICE_IN_PLAIN_WORDS = frozenset({Msg.FILE_040.slug})
+
 # Finding types a unit never gets on its page: a folder's files (lock files, links, a summary of
 # many, a unit that sent nothing, an older return replaced), the office's unit list, the figures
 # of an earlier period and their crosswalk, and the report a consolidation sends up.
@@ -76,7 +84,7 @@ OFFICE_ONLY = frozenset(
     {
         Msg.FILE_002, Msg.FILE_003, Msg.FILE_004, Msg.FILE_009, Msg.FILE_015, Msg.FILE_016, Msg.META_010, Msg.PRIOR_008,
         Msg.XWALK_010, Msg.XWALK_011, Msg.XWALK_012, Msg.COMPARE_001,
-        Msg.FILE_041, Msg.FILE_042, Msg.META_022, Msg.RELATION_003, Msg.REPORT_015, Msg.REPORT_016, Msg.REPORT_017,
+        Msg.FILE_041, Msg.FILE_042, Msg.FILE_050, Msg.META_022, Msg.RELATION_003, Msg.REPORT_015, Msg.REPORT_016, Msg.REPORT_017,
         Msg.FORWARD_010, Msg.FORWARD_011, Msg.FORWARD_012, Msg.FORWARD_013, Msg.FORWARD_021, Msg.FORWARD_022, Msg.FORWARD_023,
     }
 )  # fmt: skip

@@ -45,6 +45,10 @@ _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
 _MARKS = "\u00a0€‚„…†‡‰‹›‘’“”•–—™§©®«»°±²³·¼½¾×÷£¥¢¶"
 VIETNAMESE = {unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES} | set("đĐ") | set(_MARKS)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A text with a NUL, or with control characters as more than this share of it, is a binary file
+# (a PDF, an image, an archive); a few controls pasted into cells of a text are kept for the
+# reader of each file to clean (``core.text``), never a refusal of the whole file.
+_BINARY_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -146,9 +150,11 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             raise FormDefinitionError(Msg.CSV_003.render(where=f"{where} › dòng {line}", encoding=_KINDS[encoding][4:])) from None
         text, encoding = _windows_1258(data, where), "cp1258"
     text = unicodedata.normalize("NFC", text)
-    control = _CONTROL.search(text)
-    if control:
-        raise FormDefinitionError(Msg.CSV_001.render(where=f"{where} › dòng {text.count(chr(10), 0, control.start()) + 1}"))
+    controls = _CONTROL.findall(text)
+    if controls:
+        if "\x00" in controls or (len(controls) > 1 and len(controls) > len(text) * _BINARY_SHARE):
+            control = _CONTROL.search(text)
+            raise FormDefinitionError(Msg.CSV_001.render(where=f"{where} › dòng {text.count(chr(10), 0, control.start()) + 1}"))
     return text, encoding
 
 

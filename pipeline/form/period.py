@@ -214,14 +214,15 @@ def parse_deadline(text: str | date | None) -> date | None:
     raise PipelineError(Msg.PERIOD_002.render(value=cleaned))
 
 
-def deadline_notes(deadline: date | None, period: Period, today: date) -> list[str]:
-    """What is odd about a deadline given for ``period``: before the period ends (``PERIOD_010``),
-    already past (``PERIOD_011``); nothing for none. A warning: an old period's templates may be
-    made again on purpose."""
+def deadline_notes(deadline: date | None, period: Period, today: date, windows: Windows | None = None) -> list[str]:
+    """What is odd about a deadline given for ``period``: before the last day its figures are
+    counted to (``PERIOD_010``: the last end of the form's ``windows`` in the period, such as the
+    fund's cut-off 15/11, or the period's end when it has none), already past (``PERIOD_011``);
+    nothing for none. A warning: an old period's templates may be made again on purpose."""
     if deadline is None:
         return []
-    shown = format_date(deadline)
-    notes = [Msg.PERIOD_010.render(deadline=shown, period=period.label, end=format_date(period.end))] if deadline < period.end else []
+    shown, end = format_date(deadline), (windows or Windows()).last_end(period)
+    notes = [Msg.PERIOD_010.render(deadline=shown, period=period.label, end=format_date(end))] if deadline < end else []
     return notes + ([Msg.PERIOD_011.render(deadline=shown, today=format_date(today))] if deadline < today else [])
 
 
@@ -272,6 +273,10 @@ class Windows:
                 if rule.window == window and rule.kind == kind:
                     return rule.resolve(period)
         return period.start, period.end
+
+    def last_end(self, period: Period) -> date:
+        """The last day any of the windows ends in ``period``; the period's end without windows."""
+        return max((self.resolve(window, period)[1] for window in self.ids), default=period.end)
 
 
 def parse_windows(rows: list[Row], fname: str = WINDOWS_CSV) -> Windows:

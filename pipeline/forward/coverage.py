@@ -55,8 +55,11 @@ def missing_units(result: ConsolidationResult) -> list[Problem]:
 
 def rejected_values(result: ConsolidationResult) -> list[Problem]:
     """A warning for each value of a return that the consolidation rejected (left out of the
-    totals), at the cell where it was typed, giving the reason found then."""
+    totals), at the cell where it was typed, giving the reason found then; the indicator by its
+    label and the unit by its name, codes in parentheses (``note``: the same, as the terminal
+    lists it)."""
     used = set(zip(result.values["unit_code"].astype(str), result.values["code"].astype(str), strict=True))
+    names = {str(row.unit_code): row.unit_name for row in result.submissions.itertuples()}
     found, seen = [], set()
     for item in result.findings.problems:
         key = (str(item.unit_code or ""), str(item.code or ""))
@@ -67,5 +70,8 @@ def rejected_values(result: ConsolidationResult) -> list[Problem]:
         seen.add(key)
         reason = finding_label(item.type) or item.type
         place = {"file": item.file, "sheet": item.sheet, "cell": item.cell, "unit_code": key[0], "code": key[1]}
-        found.append(problem(Msg.FORWARD_023, Severity.WARNING, reason=reason.lower(), **place))
+        ind = result.form.indicators.get(key[1])
+        named = {"label": ind.display_label if ind else key[1], "unit_name": names.get(key[0]) or key[0]}
+        note = f"“{named['label']}” ({key[1]}) của {named['unit_name']} ({key[0]})"  # how the terminal lists it
+        found.append(problem(Msg.FORWARD_023, Severity.WARNING, reason=reason.lower(), note=note, **named, **place))
     return found

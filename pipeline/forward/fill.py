@@ -22,7 +22,16 @@ import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.atomic import atomic_path
-from pipeline.core.constants import FINDINGS_COLUMNS, LEVEL_ALL, META_UNIT_CODE, META_UNIT_NAME, PROVENANCE_PROPERTY, TOTALS_CSV, Severity
+from pipeline.core.constants import (
+    FINDINGS_COLUMNS,
+    FORWARD_REPORT_SUFFIX,
+    LEVEL_ALL,
+    META_UNIT_CODE,
+    META_UNIT_NAME,
+    PROVENANCE_PROPERTY,
+    TOTALS_CSV,
+    Severity,
+)
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.settings import SAVED_TIME_ZONE
@@ -36,7 +45,7 @@ from pipeline.outputs.csvfiles import write_frame
 from pipeline.outputs.readback import read_back
 from pipeline.templates.stamp import Stamp, StampError
 
-REPORT_SUFFIX = "_ghi_chu.csv"  # the findings of a forward, beside the return written
+REPORT_SUFFIX = FORWARD_REPORT_SUFFIX  # the findings of a forward, beside the return written
 CUSTOM_PART, CORE_PART = "docProps/custom.xml", "docProps/core.xml"
 
 

@@ -62,7 +62,7 @@ class RawReturn:
     property_meta: dict[str, str] = field(default_factory=dict)  # the document properties' own, to compare with ``meta``
     data_sheet: str = ""  # the template's own data sheet, when the file says which it is
     unused_sheets: list[str] = field(default_factory=list)  # other sheets holding codes (a draft copy): not read
-    renamed_header: tuple[str, str, str] = ()  # (sheet, cell, header as typed): the value column's header typed over
+    renamed_header: tuple[str, str, str] = ()  # (sheet, cell, header as typed, "" cleared): the value column's header typed over
     no_value_column: NoValueColumn | None = None  # codes found, but no column of figures beside them
     no_value_sheet: str = ""  # the sheet of ``no_value_column``
     forwarded: str = ""  # the provenance note of a consolidation filled in with ``tonghop forward``
@@ -116,7 +116,7 @@ def _scan_sheet(sheet: RawSheet, form: FormDefinition, out: RawReturn) -> None:
     header, code_col, value_col = table.header, table.code_col, table.value_col
     if out.tables == 1:
         out.heading = [_cell_text(v) for row in sheet.rows[:header] for v in row if isinstance(v, str) and v.strip()]
-    if table.renamed and not out.renamed_header:
+    if (table.renamed or table.cleared) and not out.renamed_header:
         out.renamed_header = (sheet.name, table.value_header_cell, table.renamed)
     titles = [normalise(v) if isinstance(v, str) else "" for v in sheet.rows[header]]
     spare = [c for c in range(len(titles)) if c > code_col and c != value_col and not own_column(titles[c])]

@@ -44,6 +44,7 @@ class Table:
     code_col: int
     value_col: int
     renamed: str = ""
+    cleared: bool = False  # the header cell left blank over a column of figures: said like a renamed one
 
     @property
     def value_header_cell(self) -> str:
@@ -106,11 +107,12 @@ def locate_table(sheet: RawSheet, form: FormDefinition) -> Table | NoValueColumn
     if VALUE_HEADER in titles[code_col + 1 :]:  # only the Mã header was typed over
         return Table(header, code_col, titles.index(VALUE_HEADER, code_col + 1))
     value_col = _value_column(sheet, form, header, code_col, titles)
+    row = sheet.rows[header]
     if value_col is None:
-        row = sheet.rows[header]
         typed = row[code_col + 1] if code_col + 1 < len(row) else None
         return NoValueColumn(header, code_col, "" if typed is None else str(typed).strip())
-    return Table(header, code_col, value_col, " ".join(str(sheet.rows[header][value_col]).split()))
+    typed = " ".join(str(row[value_col]).split()) if value_col < len(row) and row[value_col] is not None else ""
+    return Table(header, code_col, value_col, typed, cleared=not typed)
 
 
 def _code_column(sheet: RawSheet, form: FormDefinition) -> tuple[int | None, int]:
@@ -138,14 +140,24 @@ def _header_row(sheet: RawSheet, first: int) -> int | None:
 
 
 def _value_column(sheet: RawSheet, form: FormDefinition, header: int, code_col: int, titles: list[str]) -> int | None:
-    """Right of the codes, the column headed by something none of the template's other headers;
-    of several, the one with the most cells filled on indicator rows, then the nearest."""
+    """Right of the codes, the column headed by something none of the template's other headers,
+    or a column whose header was cleared (or is no short text) that holds figures; of several,
+    the one with the most cells filled on indicator rows, then the nearest."""
     candidates = [c for c in range(code_col + 1, len(titles)) if titles[c] and not own_column(titles[c]) and titles[c] != NOTE_HEADER]
+    width = max((len(row) for row in sheet.rows[header + 1 :]), default=0)
+    blank = [c for c in range(code_col + 1, width) if c >= len(titles) or not titles[c]]
+    filled = _filled(sheet, form, header, code_col, candidates + blank)
+    candidates = sorted(candidates + [c for c in blank if filled[c]])
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
+    return max(candidates, key=lambda c: (filled[c], -c))
+
+
+def _filled(sheet: RawSheet, form: FormDefinition, header: int, code_col: int, columns: list[int]) -> Counter[int]:
+    """How many cells of each of ``columns`` are filled on the indicator rows below ``header``."""
     filled: Counter[int] = Counter()
     for row in sheet.rows[header + 1 :]:
         code = row[code_col] if code_col < len(row) else None
         if isinstance(code, str) and code.strip() in form.indicators:
-            filled.update(c for c in candidates if c < len(row) and row[c] not in (None, "") and str(row[c]).strip())
-    return max(candidates, key=lambda c: (filled[c], -c))
+            filled.update(c for c in columns if c < len(row) and row[c] not in (None, "") and str(row[c]).strip())
+    return filled

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from pipeline.core.constants import LEVEL_ALL, Severity
+from pipeline.core.constants import LEVEL_ALL, TYPE_TEXT, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import format_number
@@ -43,7 +43,7 @@ def check_read_back(form: FormDefinition, units: Sequence[Unit], totals: OutputC
         if text:
             table[(code, level)] = (position, Decimal(text))
     found += _levels(form, totals, table)
-    sums = _value_sums(units, values)
+    sums = _value_sums(form, units, values)
     for (code, level), (position, total) in table.items():
         summed = sums.get((code, level), Decimal(0))
         if _differ(total, summed):
@@ -75,12 +75,14 @@ def _levels(form: FormDefinition, totals: OutputCsv, table: dict) -> list[Proble
     return found
 
 
-def _value_sums(units: Sequence[Unit], values: OutputCsv) -> dict[tuple[str, str], Decimal]:
-    """The units' figures summed by indicator and the unit's level, and over all levels."""
+def _value_sums(form: FormDefinition, units: Sequence[Unit], values: OutputCsv) -> dict[tuple[str, str], Decimal]:
+    """The units' figures summed by indicator and the unit's level, and over all levels (a text
+    indicator's values are words, never summed)."""
     level_of = {u.code: u.level for u in units}
+    texts = {code for code, ind in form.indicators.items() if ind.type == TYPE_TEXT}
     sums: dict[tuple[str, str], Decimal] = {}
     for unit_code, code, text in zip(values.frame["unit_code"], values.frame["code"], values.frame["value"], strict=True):
-        if not text:
+        if not text or code in texts:
             continue
         for level in (level_of.get(unit_code), LEVEL_ALL):
             if level:

@@ -26,6 +26,7 @@ from pipeline.core.constants import (
     RELATIONS_CSV,
     TOTALS_COLUMNS,
     TOTALS_CSV,
+    TYPE_TEXT,
     VALUES_COLUMNS,
     VALUES_CSV,
 )
@@ -113,10 +114,11 @@ def read_back(folder: str | Path) -> ReadBack:
     units, period = run["units"], run["period"]
     comparison_name = run.get("comparison") or ""
     names = [*REQUIRED[1:], *(n for n in (SUBMISSIONS_CSV, FILES_CSV, comparison_name) if n and (folder / n).is_file())]
-    read = {name: read_output(folder / name, *SHAPES.get(name, SHAPES[COMPARISON_CSV])) for name in names}
-    frames = {name: listed_codes(item.frame, units) for name, item in read.items()}
     form = load_form(run["form"]) if run.get("form") and Path(run["form"]).is_dir() else load_form()
     form = form.for_period(period)
+    text_codes = frozenset(code for code, ind in form.indicators.items() if ind.type == TYPE_TEXT)
+    read = {name: read_output(folder / name, *SHAPES.get(name, SHAPES[COMPARISON_CSV]), text_codes=text_codes) for name in names}
+    frames = {name: listed_codes(item.frame, units) for name, item in read.items()}
     values = replace(read[VALUES_CSV], frame=frames[VALUES_CSV])
     warnings = check_read_back(form, units, read[TOTALS_CSV], values)
     comparison = frames.get(comparison_name)

@@ -52,10 +52,11 @@ class OutputCsv:
         return f"{self.name} › dòng {self.lines[position]}"
 
 
-def read_output(path: Path, columns: Sequence[str], numeric: Sequence[str] = ()) -> OutputCsv:
+def read_output(path: Path, columns: Sequence[str], numeric: Sequence[str] = (), text_codes: frozenset[str] = frozenset()) -> OutputCsv:
     """Read ``path`` (a CSV ``write_frame`` wrote, maybe saved again by Excel).
 
-    :param columns: the columns it must have; ``numeric``: its columns of figures.
+    :param columns: the columns it must have; ``numeric``: its columns of figures, except on the
+        rows whose ``code`` is one of ``text_codes`` (a text indicator's value stays as typed).
     :raises PipelineError: unreadable (``CSV_00x``, ``REPORT_010``), a column missing
         (``REPORT_011``), a figure that is not one or reads two ways (``REPORT_012``, ``REPORT_013``).
     """
@@ -75,8 +76,9 @@ def read_output(path: Path, columns: Sequence[str], numeric: Sequence[str] = ())
     frame = frame.apply(unguard_text) if len(frame) else frame
     read = OutputCsv(path, frame, lines)
     rounded: list[Rounded] = []
+    text_rows = frame["code"].isin(text_codes).to_numpy() if text_codes and "code" in header else None
     for column in (c for c in numeric if c in header):
-        frame[column], found = _figures(read, column, table.dot_decimal)
+        frame[column], found = _figures(read, column, table.dot_decimal, text_rows)
         rounded += found
     return OutputCsv(path, frame, read.lines, tuple(rounded))
 
@@ -113,13 +115,16 @@ def _frame(path: Path) -> tuple[Table, pd.DataFrame, tuple[int, ...]]:
     return table, frame, tuple(line for line, _ in table.rows)
 
 
-def _figures(read: OutputCsv, column: str, dot_decimal: bool) -> tuple[list[str], list[Rounded]]:
-    """The figures of ``column`` as plain text, and those that may have been rounded."""
+def _figures(read: OutputCsv, column: str, dot_decimal: bool, text_rows: np.ndarray | None = None) -> tuple[list[str], list[Rounded]]:
+    """The figures of ``column`` as plain text, and those that may have been rounded; the rows of
+    ``text_rows`` (text indicators) are left as they are."""
     texts = read.frame[column]
     # Figures as tonghop writes them need no reading (most of a large values.csv).
-    plain = texts.str.fullmatch(_PLAIN_DOT if dot_decimal else _PLAIN)
+    plain = texts.str.fullmatch(_PLAIN_DOT if dot_decimal else _PLAIN).to_numpy(dtype=bool)
+    if text_rows is not None:
+        plain = plain | text_rows
     out, rounded = texts.tolist(), []
-    others = [(position, out[position]) for position in np.flatnonzero(~plain.to_numpy(dtype=bool))]
+    others = [(position, out[position]) for position in np.flatnonzero(~plain)]
     decimal = decimal_mark((text for _, text in others), dot_decimal)
     for position, text in others:
         try:

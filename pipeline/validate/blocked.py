@@ -1,8 +1,8 @@
 """Rules over a rejected cell (``4 (bốn)`` in a count, ``#DIV/0!``): on a return, a rule one of
 whose operands was rejected is not evaluated (the cell is never counted as 0) and one information
 at the rule says so (``RELATION_002``); on a level's total, which lacks the rejected value, a rule
-that fails says which rejected values the total lacks (``RELATION_003``), so the office reads the
-difference for what it is.
+that fails says which rejected values the total lacks (``RELATION_003``, a warning: the cause is
+already an error on its cell), so the office reads the difference for what it is.
 
 A rejected cell is ``checks.rejected_value``: its code, its value as typed, its sheet and cell.
 """
@@ -34,12 +34,13 @@ def blocking(rule: Rule, rejected: Iterable[Sequence]) -> list[Sequence]:
 
 
 def not_evaluated(rule: Rule, form: FormDefinition, cells: list[Sequence], file: str, unit_code: str) -> Problem:
-    """The information that ``rule`` was not evaluated on a return, at its first rejected operand."""
+    """The information that ``rule`` was not evaluated on a return, at its first rejected operand;
+    the rule named by what it checks (``check_text``), never by its failure's message."""
     code, _typed, sheet, cell = cells[0][:4]
     operands = ", ".join(_operand(form, c[0], c[1], c[3]) for c in cells)
     return problem(
         Msg.RELATION_002, Severity.INFO, file=file, sheet=sheet, cell=cell, code=code, unit_code=unit_code,
-        relation_id=rule.id, rule_id=rule.id, message=rule.message.rstrip(". "), operands=operands,
+        relation_id=rule.id, rule_id=rule.id, check=rule.check_text.rstrip(". "), operands=operands,
     )  # fmt: skip
 
 
@@ -60,7 +61,8 @@ def lacking(rejected: pd.DataFrame | None, refs: Iterable[tuple[str, str | None]
 
 
 def incomplete(rule: Rule, form: FormDefinition, row: dict, where: str, missing: pd.DataFrame, **place: object) -> Problem:
-    """A rule failed on totals that lack ``missing`` (rejected values of its codes), naming them."""
+    """A rule failed on totals that lack ``missing`` (rejected values of its codes), naming them:
+    a warning at most (one cause, one error: the rejected cell's own), one per rule and level."""
     named = [
         f"{r.unit_name or r.unit_code} ({r.file} › {r.sheet}!{r.cell} “{form.ref_text(r.code)}”: '{r.value}')"
         for r in missing.head(LISTED).itertuples()
@@ -68,7 +70,7 @@ def incomplete(rule: Rule, form: FormDefinition, row: dict, where: str, missing:
     if len(missing) > LISTED:
         named.append(f"và {format_number(len(missing) - LISTED)} giá trị khác")
     return problem(
-        Msg.RELATION_003, rule.severity, where=where, rule_id=rule.id, message=rule.message.rstrip(". "),
+        Msg.RELATION_003, max(rule.severity, Severity.WARNING, key=lambda s: s.rank), where=where, rule_id=rule.id, message=rule.message.rstrip(". "),
         lhs_text=rule.expression.side_text("lhs", form.ref_text), rhs_text=rule.expression.side_text("rhs", form.ref_text),
         lhs_value=format_number(row["lhs"]), rhs_value=format_number(row["rhs"]), difference=format_signed(row["difference"]),
         lhs=row["lhs"], rhs=row["rhs"], relation_id=rule.id, count=format_number(len(missing)), rejected="; ".join(named), **place,

@@ -37,6 +37,8 @@ from pipeline.ingest.values import Kind, ParsedValue, parse_value
 from pipeline.validate.context import Context
 from pipeline.validate.identity import identity_doubts
 
+EMPTY_HEADER = "trống"  # how a header cell left blank is shown in a message
+
 
 class Value(NamedTuple):
     """A usable value of a return and its place (a tuple: cheap to send between processes)."""
@@ -148,7 +150,7 @@ def _no_table(raw: RawReturn, severity: str, code: str) -> Problem:
     if missing is None:
         return problem(Msg.META_008, severity, file=raw.file, unit_code=code)
     place = {"file": raw.file, "sheet": raw.no_value_sheet, "cell": missing.cell, "row": missing.header + 1}
-    return problem(Msg.META_021, severity, unit_code=code, found=missing.found or "trống", code_column=missing.code_column, **place)
+    return problem(Msg.META_021, severity, unit_code=code, found=missing.found or EMPTY_HEADER, code_column=missing.code_column, **place)
 
 
 def shown(raw: object) -> str:
@@ -321,7 +323,7 @@ def check_return(raw: RawReturn, ctx: Context, severity: str = Severity.WARNING)
     code = unit.code if unit else meta.get(META_UNIT_CODE, "")
     if unit is not None and raw.renamed_header:
         sheet, cell, header = raw.renamed_header
-        found.append(problem(Msg.META_020, Severity.INFO, file=raw.file, sheet=sheet, cell=cell, unit_code=code, header=header,
+        found.append(problem(Msg.META_020, Severity.INFO, file=raw.file, sheet=sheet, cell=cell, unit_code=code, header=header or EMPTY_HEADER,
                              column=cell.rstrip("0123456789")))  # fmt: skip
     found += [
         problem(Msg.META_013, Severity.WARNING, file=raw.file, sheet=name, unit_code=code, data_sheet=raw.data_sheet)

@@ -220,6 +220,7 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(
         csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD, statuses=list(RoundStatus), too_big=ERROR_TEXTS[413][1], is_admin=is_admin
     )
+    app.jinja_env.globals["no_file"] = Msg.WEB_070.render()  # what upload.js has the browser say of a form sent without a file
     app.jinja_env.filters.update(
         vn_number=vn_number, vn_time=vn_time, vn_date=lambda d: format_date(d) if d else "không có", period_label=period_label
     )

@@ -52,5 +52,6 @@ def page_number(units: list[UnitRecord], code: str, size: int = PAGE_SIZE) -> in
 
 @functools.lru_cache(maxsize=4096)
 def qr_code(url: str) -> str:
-    """The QR code of a unit's link as inline SVG; links are stable, so each is made once per process."""
-    return segno.make(url, error="m").svg_inline(scale=3)
+    """The QR code of a unit's link as inline SVG, sized by its ``viewBox`` only (so that the page's
+    CSS scales it, with no blank below); links are stable, so each is made once per process."""
+    return segno.make(url, error="m").svg_inline(scale=3, omitsize=True)

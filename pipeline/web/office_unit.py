@@ -26,16 +26,24 @@ def versions(round_id: str, code: str):
     return list(reversed(store().submissions(round_id, of_unit=code)))
 
 
+def arranged(sent: list, code: str, in_use: int | None) -> list:
+    """The versions as the office reads them: the version in use first, then the others newest
+    first (``sent`` is), the files of this unit sent through another unit's link after its own."""
+    rest = [s for s in sent if s.id != in_use]
+    return [s for s in sent if s.id == in_use] + [s for s in rest if sender_of(s) == code] + [s for s in rest if sender_of(s) != code]
+
+
 @bp.get("/rounds/<round_id>/units/<code>")
 @admin_required
 def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
     """The page; ``confirm``: the version whose approval waits for the office to tick that it saw its errors."""
     rnd = store().round(round_id)
     row = unit_status(store(), round_id, code)
-    sent = versions(round_id, code)
+    sent = arranged(versions(round_id, code), code, row.in_use)
     changed = changes(store(), round_id, [s for s in sent if s.unit_code == code])
+    opened = {row.in_use or (sent[0].id if sent else None), confirm}  # the rest folded
     page = render_template(
-        "office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error, confirm=confirm,
+        "office_unit.html", rnd=rnd, row=row, versions=sent, changed=changed, error=error, confirm=confirm, opened=opened,
         number=upload_numbers(store(), round_id, sent), sender_of=sender_of, names={u.code: u.name for u in store().units(round_id)},
         note_limit=settings.LIMIT_NOTE_CHARS, unit_lines=unit_lines,
     )  # fmt: skip

@@ -20,6 +20,9 @@ from pipeline.web.base import store, wants_json
 from pipeline.web.plain import grouped
 
 bp = Blueprint("unit_link", __name__)
+# What the file chooser offers: every format the checker reads (``ingest.sniff``: Excel and its
+# old format, LibreOffice and its flat XML, Excel's XML and web page) and a zip of them.
+ACCEPT = ".xlsx,.xlsm,.xls,.ods,.fods,.xml,.htm,.html,.zip"
 
 
 def _unit(token: str):
@@ -42,7 +45,7 @@ def _page(token: str, sent: frozenset[int] = frozenset(), error: str = "", code:
     notes = [s for s in history if s.review == "returned" and s.note]
     return render_template(
         "unit.html", token=token, rnd=rnd, unit=unit, row=row, history=[s for s in history if s not in verdicts], notes=notes,
-        verdicts=verdicts, error=error, number=numbered(own), grouped=grouped,
+        verdicts=verdicts, error=error, number=numbered(own), grouped=grouped, accept=ACCEPT,
     ), code  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from pipeline.cli import cli
 from pipeline.core.constants import DATA_SHEET
 from pipeline.core.errors import FormDefinitionError, Msg, PipelineError
 from pipeline.form.definition import load_form
-from pipeline.form.period import Period, format_date, parse_deadline, period_label
+from pipeline.form.period import Period, Windows, deadline_notes, format_date, parse_deadline, period_label
 from pipeline.ingest.readers import read_workbook
 from pipeline.sample import fill_return, sample_values
 from tests.conftest import message_fields, write_form
@@ -192,17 +192,38 @@ def test_nine_months_through_templates_check_and_consolidate(tmp_path, units):
     assert result.period == "2024-M9" and result.form.title_for().endswith("9 tháng đầu năm 2024")
 
 
+def test_a_form_without_windows_counts_to_the_period_end():
+    """No windows.csv: the figures are counted to the period's own end (31/12 for a year)."""
+    notes = deadline_notes(date(2024, 11, 15), Period.parse("2024"), date(2024, 6, 1), Windows())
+    assert notes == [Msg.PERIOD_010.render(deadline="15/11/2024", period="năm 2024", end="31/12/2024")]
+    assert deadline_notes(date(2025, 1, 15), Period.parse("2024"), date(2024, 6, 1), Windows()) == []
+
+
 @pytest.mark.parametrize(
-    ("deadline", "before_end", "past"),
-    [("1/1/2020", True, True), ("15/09/2024", True, False), ("15/01/2025", False, False)],
+    ("period", "deadline", "before_end", "past"),
+    [
+        ("2024", "1/1/2020", True, True),
+        ("2024", "15/09/2024", True, False),  # before the fund's cut-off 15/11
+        ("2024", "15/11/2024", False, False),  # the usual round: due when the windows end, not 31/12
+        ("2027", "15/11/2027", False, False),  # the README's example
+        ("2024", "15/01/2025", False, False),
+    ],
 )
-def test_templates_warn_about_a_deadline_before_the_period_ends_or_past(monkeypatch, tmp_path, deadline, before_end, past):
+def test_templates_warn_about_a_deadline_before_the_period_ends_or_past(monkeypatch, tmp_path, period, deadline, before_end, past):
+    """Before the end means before the last day the form's windows count figures to (the bundled
+    form's annual windows end on 30/09 and, the fund's cut-off, 15/11), not the calendar's 31/12."""
     freeze(monkeypatch, datetime(2024, 6, 1, 3, 0, tzinfo=timezone.utc))
-    result = CliRunner().invoke(cli, ["templates", "--period", "2024", "--deadline", deadline, "--out", str(tmp_path / "bm")])
+    args = ["templates", "--period", period, "--deadline", deadline, "--out", str(tmp_path / "bm")]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
+    chosen = Period.parse(period)
+    windows = load_form().windows
+    end = max(windows.resolve(window, chosen)[1] for window in windows.ids)
+    assert end == date(chosen.year, 11, 15)  # windows.csv: cutoff,year,start,15/11/Y
     shown = format_date(parse_deadline(deadline))
-    early = Msg.PERIOD_010.render(deadline=shown, period="năm 2024", end="31/12/2024")
+    early = Msg.PERIOD_010.render(deadline=shown, period=f"năm {period}", end=format_date(end))
     late = Msg.PERIOD_011.render(deadline=shown, today="01/06/2024")
     lines = result.output.splitlines()
     assert (early in lines, late in lines) == (before_end, past)
+    assert not [line for line in lines if line.startswith("Chú ý") and line not in (early, late)]
     assert len(list((tmp_path / "bm").glob("*.xlsx"))) == 8  # a warning: the templates are made

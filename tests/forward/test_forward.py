@@ -319,12 +319,15 @@ def test_missing_units_and_rejected_values_said_in_the_note_the_report_and_the_t
     assert sorted(missing["unit_code"]) == ["03389", "03403", "03408"]
     rejected = report[report["rule"] == Msg.FORWARD_023.slug]
     assert rejected[["unit_code", "code"]].values.tolist() == [["03386", "DOCS_ISSUED"]]
+    fields = message_fields(Msg.FORWARD_023, rejected["message"].iloc[0])  # the report names the label and the unit
+    assert (fields["label"], fields["unit_name"]) == (load_form().indicators["DOCS_ISSUED"].display_label, "Phường Quyết Thắng")
     cell = rejected["cell"].iloc[0]
     lines = printed.output.splitlines()
     names = "03389 – Phường Đoàn Kết, 03403 – Xã Sùng Phài, 03408 – Phường Đông Phong"
     summary = Msg.CLI_060.render(count=5, expected=8, missing=3, names=names, report=run.report)
     assert f"  [{Severity.WARNING.label}] {summary}" in lines
-    cells = f"DOCS_ISSUED của 03386 (03386_Phuong_Quyet_Thang.xlsx › {DATA_SHEET}!{cell})"
+    label = load_form().indicators["DOCS_ISSUED"].display_label
+    cells = f"“{label}” (DOCS_ISSUED) của Phường Quyết Thắng (03386) ở 03386_Phuong_Quyet_Thang.xlsx › {DATA_SHEET}!{cell}"
     assert f"  [{Severity.WARNING.label}] {Msg.CLI_061.render(count=1, cells=cells, report=run.report)}" in lines
     assert not [line for line in lines if Msg.FORWARD_022.slug in line or "chưa có báo cáo dùng được khi tổng hợp" in line]
 

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import MergedCell
 
 from pipeline.consolidate.collect import process_file
 from pipeline.core.constants import DATA_SHEET, HEADER_CODE, HEADER_VALUE, Severity
 from pipeline.core.errors import Msg
+from pipeline.validate.checks import EMPTY_HEADER
 from pipeline.validate.context import Context
 from tests.conftest import message_fields
 
@@ -69,15 +71,51 @@ def test_renamed_value_header_still_reads_every_figure(make_return, form, units,
     assert not [p for p in outcome.problems if p.severity == Severity.ERROR]
 
 
-def test_header_cleared_names_the_cell_where_it_was_expected(make_return, form, units):
+@pytest.mark.parametrize("cleared", [None, "", "   "])
+def test_a_cleared_header_over_the_figures_is_said_like_a_renamed_one(make_return, form, units, plain, cleared):
+    """The ``Số liệu`` cell emptied (deleted, or left with spaces): the figures are read where
+    the template has them, and the same ``value-header-renamed`` information shows the header as
+    empty, as for one typed over."""
+    path = make_return("03386", name="xoa_tieu_de.xlsx")
+    cell = _edit(path, cleared)
+    outcome = process_file(path, _ctx(form, units), severity=Severity.ERROR)
+    assert outcome.accepted and {v.code: v.value for v in outcome.values} == {v.code: v.value for v in plain.values}
+    (info,) = [p for p in outcome.problems if p.type == Msg.META_020.slug]
+    assert (info.severity, info.sheet, info.cell) == (Severity.INFO, DATA_SHEET, cell)
+    assert message_fields(Msg.META_020, info.message)["header"] == EMPTY_HEADER
+    assert not [p for p in outcome.problems if p.severity == Severity.ERROR]
+
+
+def test_a_cleared_header_over_a_typed_plan_column_reads_the_figures(make_return, form, units, plain):
+    """A "Kế hoạch" column inserted before the figures and the figures' header cleared: the
+    column holding the return's figures is read, not the one plan figure."""
+    path = make_return("03386", name="ke_hoach.xlsx")
+    cell = _edit(path, None, insert_col="Kế hoạch")
+    outcome = process_file(path, _ctx(form, units))
+    assert outcome.accepted and {v.code: v.value for v in outcome.values} == {v.code: v.value for v in plain.values}
+    assert [(p.cell, message_fields(Msg.META_020, p.message)["header"]) for p in outcome.problems if p.type == Msg.META_020.slug] == [
+        (cell, EMPTY_HEADER)
+    ]
+
+
+def test_header_cleared_over_no_figures_names_the_cell_where_it_was_expected(make_return, form, units):
+    """The header and the figures' column both emptied (the figures pasted nowhere the table
+    has): no column to read, the finding names the cell where ``Số liệu`` was expected."""
     path = make_return("03386", name="xoa_tieu_de.xlsx")
     cell = _edit(path, None)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    column = ws[cell].column
+    for (item,) in ws.iter_rows(min_row=ws[cell].row + 1, min_col=column, max_col=column):
+        if not isinstance(item, MergedCell):  # the check block's merged rows below the table
+            item.value = None
+    wb.save(path)
     outcome = process_file(path, _ctx(form, units), severity=Severity.ERROR)
     assert not outcome.accepted
     (error,) = [p for p in outcome.problems if p.severity == Severity.ERROR]
     assert (error.type, error.sheet, error.cell) == (Msg.META_021.slug, DATA_SHEET, cell)
     fields = message_fields(Msg.META_021, error.message)
-    assert fields["where"] == f"xoa_tieu_de.xlsx › {DATA_SHEET}!{cell}" and fields["found"] == "trống"
+    assert fields["where"] == f"xoa_tieu_de.xlsx › {DATA_SHEET}!{cell}" and fields["found"] == EMPTY_HEADER
 
 
 def test_a_sheet_without_codes_is_still_no_data_table(make_return, form, units):

@@ -44,8 +44,21 @@ def test_rules_over_the_rejected_cell_are_not_evaluated_and_say_so_once(typed_in
     assert [(p.relation_id, p.severity, p.cell, p.code) for p in infos] == [(rule, Severity.INFO, error.cell, CODE) for rule in expected]
     fields = message_fields(Msg.RELATION_002, infos[0].message)
     assert fields["rule_id"] == expected[0] and error.cell in fields["operands"] and f"'{TYPED}'" in fields["operands"]
+    rule = next(r for r in form.rules if r.id == expected[0])
+    assert fields["check"] == rule.check_text.rstrip(". ")  # what the rule checks, never its failure's message
     rows = result.relations[(result.relations["unit_code"] == "03386") & result.relations["rule"].isin(expected)]
     assert set(rows["status"]) == {RuleStatus.NOT_EVALUATED} and rows["lhs"].isna().all()
+
+
+def test_a_rule_not_evaluated_is_named_by_what_it_checks_not_by_its_failure(returns_dir, make_return, form, units):
+    """R04 over a fund source typed in words: the information names R04 by its ``check`` column
+    ("… cộng lại bằng …"), not its message ("… cộng lại chưa bằng …; cần làm rõ phần chênh lệch")."""
+    make_return("03386", {"POOR_FUND_LOCAL": "năm chục triệu"}, name="03386.xlsx", folder=returns_dir)
+    result = consolidate_folder(returns_dir, form, units)
+    rule = next(r for r in form.rules if r.id == "R04")
+    (info,) = [p for p in result.findings.problems if p.type == Msg.RELATION_002.slug and p.relation_id == "R04"]
+    fields = message_fields(Msg.RELATION_002, info.message)
+    assert fields["check"] == rule.check.rstrip(". ") and rule.message.rstrip(". ") not in info.message
 
 
 def test_level_totals_lacking_the_rejected_value_say_why_their_rules_fail(typed_in_words, form):
@@ -53,6 +66,12 @@ def test_level_totals_lacking_the_rejected_value_say_why_their_rules_fail(typed_
     at_levels = [p for p in result.findings.problems if p.level and p.relation_id in _rules_of(form, CODE, "communes")]
     assert at_levels and {p.type for p in at_levels} == {Msg.RELATION_003.slug}  # never a bare mismatch
     assert {p.level for p in at_levels} == {"communes", LEVEL_ALL}
+    assert len(at_levels) == 2 * len(_rules_of(form, CODE, "communes"))  # one per rule and level
+    assert {p.severity for p in at_levels} == {Severity.WARNING}  # the cause is an error on its cell already
+    errors = [p for p in result.findings.problems if p.severity == Severity.ERROR]
+    assert [(p.unit_code, p.code) for p in errors] == [("03386", CODE)] and result.findings.count(
+        Severity.ERROR
+    ) == 1  # one cause, one error
     fields = message_fields(Msg.RELATION_003, at_levels[0].message)
     assert fields["count"] == "1" and "03386_Phuong_Quyet_Thang.xlsx" in fields["rejected"] and f"'{TYPED}'" in fields["rejected"]
     rel = result.relations

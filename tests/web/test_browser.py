@@ -191,7 +191,7 @@ def test_drag_and_drop_with_progress_on_the_unit_page_and_the_office_drop(server
         shots(unit, f"20_unit_{name}_before")
         sent = make_return(QUYET_THANG, {"MEDIATORS": "nhiều"}, name=f"keo_tha_{name}.xlsx", folder=tmp_path / name)
         _drop(unit, "form[data-upload] .drop", {sent.name: sent.read_bytes()})
-        expect(unit.locator(".upload-status")).to_have_text(f"Đã chọn: {sent.name}")
+        expect(unit.locator("label.chooser .chosen")).to_have_text(f"Đã chọn: {sent.name}")
         shots(unit, f"21_unit_{name}_dropped")
         cdp = unit.context.new_cdp_session(unit)  # a slow phone network, to see the progress
         cdp.send("Network.enable")
@@ -219,7 +219,7 @@ def test_drag_and_drop_with_progress_on_the_unit_page_and_the_office_drop(server
         "form[data-upload] .drop",
         {"zalo_tan_phong.xlsx": good.read_bytes(), "anh_chup.xlsx": b"\xff\xd8\xff\xe0 not a workbook", "rong.xlsx": b""},
     )
-    expect(office.locator(".upload-status")).to_have_text("Đã chọn: zalo_tan_phong.xlsx, anh_chup.xlsx, rong.xlsx")
+    expect(office.locator("label.chooser .chosen")).to_have_text("Đã chọn: zalo_tan_phong.xlsx, anh_chup.xlsx, rong.xlsx")
     office.get_by_role("button", name="Gửi các tệp").click()
     expect(office.get_by_role("heading", name="Các tệp vừa nhận: 1/3 tệp được nhận")).to_be_visible()
     assert "gui=" in office.url and office.url.endswith("#da-nhan")

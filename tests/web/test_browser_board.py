@@ -42,10 +42,11 @@ def served(tmp_path):
 
     app = create_app(tmp_path / "data", admin_token=ADMIN)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.effective_port}"  # what --base-url sets: the units' links point here
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}", app.extensions["tonghop_store"]
+        yield app.config["BASE_URL"], app.extensions["tonghop_store"]
     finally:
         server.close()
         thread.join(timeout=10)

@@ -74,7 +74,7 @@ def test_links_and_qr_codes_come_from_the_base_url_whatever_the_host_header(made
     page = office.get(f"/rounds/{round_id}/links", headers=forged).get_data(as_text=True)
     links = _unit_links(page)
     assert links and all(link.startswith(f"{BASE}/u/") for link in links) and "evil.example" not in page
-    assert segno.make(links[0], error="m").svg_inline(scale=3) in page  # the QR code says the same link
+    assert segno.make(links[0], error="m").svg_inline(scale=3, omitsize=True) in page  # the QR code says the same link
     csv_text = office.get(f"/rounds/{round_id}/links.csv", headers=forged).data.decode("utf-8-sig")
     assert "evil.example" not in csv_text and csv_text.count(f",{BASE}/u/") == len(links)
 

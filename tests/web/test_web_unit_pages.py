@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from markupsafe import escape
 
@@ -18,6 +19,7 @@ from pipeline.core import settings
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.core.wording import FOLLOWS_ANOTHER_SLUGS, PLAIN
+from pipeline.rounds.board import unit_status
 from tests.web.test_web import (  # noqa: F401 - the fixtures of the web's tests
     DUE,
     QUYET_THANG,
@@ -44,7 +46,7 @@ def _store(app):
 
 
 def _send(client, link, path):
-    answer = client.post(link, data=_file(path), content_type="multipart/form-data")
+    answer = client.post(link, data=_file(path) if isinstance(path, Path) else path, content_type="multipart/form-data")
     assert answer.status_code == 303
     return answer.headers["Location"]
 
@@ -103,11 +105,13 @@ def test_uploads_are_numbered_per_unit_on_both_pages(app, office, round_id, make
     assert re.findall(r"Lần gửi thứ (\d+)", own[own.index("Các lần đã gửi") :]) == ["3", "2", "1"]
     assert "Bản số" not in own
     office_page = office.get(f"/rounds/{round_id}/units/{QUYET_THANG}").get_data(as_text=True)
-    assert re.findall(r"<h3>Lần gửi thứ (\d+)", office_page) == ["3", "2", "1"]
+    assert re.findall(r"<h3>Lần gửi thứ (\d+)", office_page) == ["2", "3", "1"]  # the version in use first
     theirs = office.get(f"/rounds/{round_id}/units/{TAN_PHONG}").get_data(as_text=True)
     assert re.findall(r"<h3>Lần gửi thứ (\d+)( của [^<]+?)?(?: <span|</h3>)", theirs) == [
-        ("3", " của Phường Quyết Thắng"), ("2", ""), ("1", ""),
-    ]  # fmt: skip
+        ("2", ""),
+        ("1", ""),
+        ("3", " của Phường Quyết Thắng"),
+    ]  # fmt: skip: files sent through another unit's link after the unit's own
 
 
 def test_approving_a_version_with_errors_needs_the_ticked_confirmation(app, office, round_id, make_return, tmp_path):
@@ -187,3 +191,41 @@ def test_names_notes_and_file_names_lose_bidirectional_and_invisible_characters(
     assert sub.filename == "bao caoxslx.exe.xlsx"
     page = unit.get(answer.headers["Location"]).get_data(as_text=True)
     assert BIDI not in page and not set(INVISIBLE) & set(page)
+
+
+def test_the_office_reads_the_version_in_use_first_then_the_others_folded(app, office, round_id, make_return, tmp_path):
+    links = _links(office, round_id)
+    unit = app.test_client()
+    for i, changes in enumerate(({"MEDIATORS": "nhiều"}, {"MEDIATORS": -1}, {}, {"DOCS_ISSUED": None})):
+        _send(unit, links[QUYET_THANG], make_return(QUYET_THANG, changes, name=f"lan_{i + 1}.xlsx", folder=tmp_path / str(i)))
+    path = f"/rounds/{round_id}/units/{QUYET_THANG}"
+    fourth = _store(app).submissions(round_id, of_unit=QUYET_THANG)[-1]
+    approve = {"csrf_token": _csrf(office, path), "action": "approve", "submission": str(fourth.id), "errors_seen": "yes"}
+    assert office.post(path + "/review", data=approve).status_code == 302
+    _send(unit, links[QUYET_THANG], make_return(QUYET_THANG, name="lan_5.xlsx", folder=tmp_path / "5"))  # after the approval
+    _send(unit, links[TAN_PHONG], make_return(QUYET_THANG, name="nham.xlsx", folder=tmp_path / "x"))  # through Tân Phong's link
+    _send(unit, links[TAN_PHONG], make_return(QUYET_THANG, name="nham_2.xlsx", folder=tmp_path / "y"))
+    assert unit_status(_store(app), round_id, QUYET_THANG).in_use == fourth.id
+
+    page = office.get(path).get_data(as_text=True)
+    cards = re.findall(
+        r'<section class="card wide version" id="ban-\d+">\n<details( open)?>\n<summary><h3>Lần gửi thứ (\d+)( của [^<]+?)?(?: <span|</h3>)',
+        page,
+    )
+    assert cards == [
+        (" open", "4", ""), ("", "5", ""), ("", "3", ""), ("", "2", ""), ("", "1", ""),
+        ("", "2", " của Phường Tân Phong"), ("", "1", " của Phường Tân Phong"),
+    ]  # fmt: skip
+    first = _section(page, f'id="ban-{fourth.id}"', "</section>")
+    assert '<span class="tag approved">đang dùng</span>' in first and "lan_4.xlsx" in first
+    assert page.index("Tệp của đơn vị này gửi qua đường dẫn của đơn vị khác") > page.index("lan_1.xlsx")
+
+
+def test_without_a_version_in_use_the_newest_is_open(app, office, round_id):
+    link = _links(office, round_id)[QUYET_THANG]
+    unit = app.test_client()
+    for i in range(3):
+        _send(unit, link, {"file": (io.BytesIO(b"\xff\xd8\xff\xe0 a photo"), f"anh_{i + 1}.xlsx")})
+    assert unit_status(_store(app), round_id, QUYET_THANG).in_use is None  # nothing accepted
+    page = office.get(f"/rounds/{round_id}/units/{QUYET_THANG}").get_data(as_text=True)
+    assert re.findall(r"<details( open)?>\n<summary><h3>Lần gửi thứ (\d+)", page) == [(" open", "3"), ("", "2"), ("", "1")]

@@ -44,6 +44,7 @@
   function enhance(form) {
     var input = form.querySelector("input[type=file]");
     var zone = form.querySelector(".drop");
+    var label = form.querySelector(".chosen");
     var status = form.querySelector(".upload-status");
     var bar = status.querySelector("progress");
     var text = status.querySelector(".upload-text");
@@ -63,9 +64,11 @@
       }
     }
 
+    /* the names chosen, beside the chooser's button; an earlier message goes */
     function chosen(files) {
       status.className = "upload-status";
-      show(files.length ? said("chosen") + " " + names(files) : said("none"), null);
+      status.hidden = true;
+      label.textContent = files.length ? said("chosen") + " " + names(files) : said("none");
     }
 
     function failed(message) {
@@ -78,9 +81,22 @@
       return dropped || input.files || [];
     }
 
+    /* The browser's own check, with its message in Vietnamese (else the phone's language:
+       "Please select a file."); the form is novalidate for browsers without this script. */
+    function check() {
+      input.setCustomValidity(input.required && !selected().length ? said("no-file") : "");
+    }
+
+    form.noValidate = false;
+    chosen(selected()); /* a file the browser kept (back, reload) is named too */
+    check();
+    input.addEventListener("invalid", function () {
+      failed(said("no-file")); /* said on the page too: the browser's bubble soon goes */
+    });
     input.addEventListener("change", function () {
       dropped = null;
       chosen(input.files);
+      check();
     });
     ["dragenter", "dragover"].forEach(function (kind) {
       zone.addEventListener(kind, function (event) {
@@ -107,6 +123,7 @@
         input.required = false; /* else the dropped file is sent instead of the chooser's (empty) one */
       }
       chosen(files);
+      check();
     });
 
     form.addEventListener("submit", function (event) {
@@ -156,7 +173,24 @@
     enhance(forms[i]);
   }
 
-  /* A form marked data-busy="text" (a long task, such as consolidating thousands of returns):
+  /* A chooser outside an upload form (the dashboard's unit list): the names chosen, beside its button. */
+  function named(chooser) {
+    var input = chooser.querySelector("input[type=file]");
+    var label = chooser.querySelector(".chosen");
+    input.addEventListener("change", function () {
+      var files = input.files || [];
+      label.textContent = files.length ? label.getAttribute("data-chosen") + " " + names(files) : label.getAttribute("data-none");
+    });
+  }
+
+  var choosers = document.querySelectorAll("label.chooser");
+  for (var c = 0; c < choosers.length; c++) {
+    if (!choosers[c].closest || !choosers[c].closest("form[data-upload]")) {
+      named(choosers[c]);
+    }
+  }
+
+    /* A form marked data-busy="text" (a long task, such as consolidating thousands of returns):
      once sent, its button says so and cannot be pressed again while the server works. */
   function busy(form) {
     form.addEventListener("submit", function () {
