@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import docx
+import pytest
 from click.testing import CliRunner
 from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -10,6 +11,7 @@ from pipeline.cli import cli
 from pipeline.core.errors import Msg
 
 
+@pytest.mark.slow
 def test_the_reminder_says_the_units_file_has_a_password(returns_dir, tmp_path):
     (plain,) = returns_dir.glob("03388_*.xlsx")  # Phường Quyết Tiến, its file named by its code
     locked = returns_dir / "3388 - BC Quyết Tiến.xlsx"  # Excel dropped the code's leading zero

@@ -223,6 +223,7 @@ def test_report_cli_bad_date(consolidated):
     assert (result.exit_code, result.output) == (2, f"Lỗi: {Msg.REPORT_002.render(value='31/02/2023')}\n")
 
 
+@pytest.mark.slow
 def test_demo_writes_the_word_file(tmp_path):
     if not importlib.util.find_spec("pipeline.workbook.book"):
         pytest.skip("the consolidated workbook writer is not there yet")

@@ -138,6 +138,7 @@ def test_sheet_shows_each_parent_total_over_all_levels(tree_run):
     assert checked > 40
 
 
+@pytest.mark.slow
 def test_without_a_parent_column_no_sheet_and_no_csv_and_a_stale_one_removed(returns_dir, units, tmp_path):
     out = tmp_path / "out"
     consolidate(returns_dir, units_path=_units_file(tmp_path, CLUSTERS), period="2023", out=out, jobs=1)

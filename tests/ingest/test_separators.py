@@ -130,6 +130,7 @@ def test_a_typed_number_is_its_one_value_or_an_error(typed, type_):
         assert result.msg in (Msg.VALUE_008, Msg.VALUE_003), (text, result)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(groups=st.lists(st.text("0123456789", min_size=1, max_size=5), min_size=2, max_size=6), data=st.data())
 @example(groups=["12", "34", "567"], data=None)

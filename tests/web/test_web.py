@@ -334,6 +334,7 @@ def test_a_newer_upload_after_approval_waits_for_the_office(app, office, round_i
     assert {u["unit_code"]: u["pending"] for u in office.get(f"/api/rounds/{round_id}/status").get_json()["units"]}[QUYET_THANG] == 1
 
 
+@pytest.mark.slow
 def test_the_audit_log_page_every_action_newest_first_in_vietnamese(app, office, round_id, make_return, tmp_path):
     from pipeline.core.vnformat import format_vn_time
     from pipeline.web.audit import ACTIONS

@@ -167,6 +167,7 @@ def _status(port: int, request: bytes) -> int:
         return int(sock.recv(200).split(b" ", 2)[1])
 
 
+@pytest.mark.slow
 def test_a_slow_client_is_dropped_and_others_are_answered_meanwhile(waitress_server):
     port = waitress_server
     slow = socket.create_connection(("127.0.0.1", port), timeout=15)

@@ -219,6 +219,7 @@ def test_the_links_page_at_3321_units_comes_in_pages_with_a_search(store, office
     assert moved.headers["Location"].endswith(f"/rounds/{national}/links?page=13#uB01234")  # the page showing that unit
 
 
+@pytest.mark.slow
 def test_links_csv_is_streamed_with_every_units_link(store, office, national):
     answer = office.get(f"/rounds/{national}/links.csv", buffered=False)
     assert answer.status_code == 200 and answer.is_streamed
