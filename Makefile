@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test test-fast lint bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# While working: everything but what needs a browser, LibreOffice, PostgreSQL or minutes (< 2 min).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not libreoffice and not postgres and not slow"
+
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/ruff format --check pipeline tests
@@ -27,7 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --n 1000
 
 screenshots: $(STAMP)
-	TONGHOP_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
+	TONGHOP_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py
 	$(BIN)/python docs/readme_images.py build/screenshots
 
 clean:

@@ -1,6 +1,6 @@
 """The README's pictures of the round on the web, from the browser test's screenshots.
 
-    make screenshots      # runs tests/test_browser.py with TONGHOP_SCREENSHOTS=build/screenshots, then this
+    make screenshots      # runs tests/web/test_browser.py with TONGHOP_SCREENSHOTS=build/screenshots, then this
 
 Crops each chosen page to its top, scales it down, puts the phone pages side by side, and saves
 them as small palette PNGs in docs/anh/ (so the repository stays light).

@@ -34,6 +34,36 @@ SEED_DIR = Path(__file__).resolve().parent / "fixtures" / "seed"  # copies of ..
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
+# Markers for what needs a real browser, LibreOffice, PostgreSQL or minutes: `make test-fast` leaves
+# them out, `make test` runs everything. A test is marked by what it uses, so a new test is marked
+# without anyone remembering to: the fixtures that start chromium or PostgreSQL (or a store fixture
+# parametrized "postgresql", which asks for one), a fixture named for LibreOffice, or a skip whose
+# reason names LibreOffice (every test that runs soffice has one, for machines without it). `slow`
+# is set by hand (`@pytest.mark.slow`, a module's `pytestmark`) on what `--durations` shows.
+MARKER_FIXTURES = {"browser": "browser", "postgres_server": "postgres"}
+
+
+def _needs_libreoffice(item: pytest.Item) -> bool:
+    if any("libreoffice" in name for name in item.fixturenames):
+        return True
+    return any("LibreOffice" in str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif"))
+
+
+def _param_values(item: pytest.Item) -> list:
+    callspec = getattr(item, "callspec", None)
+    return list(callspec.params.values()) if callspec else []
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in MARKER_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+        if any(isinstance(value, str) and value == "postgresql" for value in _param_values(item)):  # a store fixture's PostgreSQL side
+            item.add_marker("postgres")
+        if _needs_libreoffice(item):
+            item.add_marker("libreoffice")
+
 
 @pytest.fixture(scope="session")
 def form():

@@ -120,6 +120,7 @@ def _problem_calls() -> list[tuple[str, ast.expr]]:
     return calls
 
 
+@pytest.mark.slow
 def test_call_sites_pass_a_finding_entry_never_a_slug():
     calls = _problem_calls()
     assert len(calls) > 30
@@ -199,6 +200,7 @@ def busy_result(tmp_path_factory, sample_dir, form, units):
     return consolidate_folder(folder, Context.of(form, units))
 
 
+@pytest.mark.slow
 def test_every_finding_of_a_consolidation_has_a_label(busy_result, form):
     types = {p.type for p in busy_result.findings.problems}
     assert {"lock-file", "not-a-workbook", "symlink", "relation-failed"} <= types

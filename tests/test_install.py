@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests import serving
-from tests.test_web import DUE, QUYET_THANG
+from tests.web.test_web import DUE, QUYET_THANG
+
+pytestmark = pytest.mark.slow  # minutes under hypothesis or end to end: make test-fast leaves it out
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "pipeline"

@@ -8,7 +8,7 @@ a hidden helper cell beside each input (``value_formula``) gives the number of `
 spaces, whatever the spreadsheet's locale), "" for a blank and ``#N/A`` for text that is no such
 number. They read a subset of what ``tonghop check`` reads, always as the same number: every
 text it refuses (``12 500.000``, which reads as 12.500 or 12.500.000; ``1.5``; ``abc``) is
-``#N/A`` (tests/test_template_text_numbers.py holds them to it in LibreOffice). A rule reading
+``#N/A`` (tests/templates/test_template_text_numbers.py holds them to it in LibreOffice). A rule reading
 ``#N/A`` never shows "Đạt" nor a difference: it names the first such input and its text
 (``UNREADABLE``), as the program's finding on that cell does. A helper cell of the rule's row
 holds its difference. Only functions Excel, LibreOffice and WPS share
