@@ -5,9 +5,9 @@ comes in pages with clickable links and prints one unit per card; the consolidat
 progress and then its outputs, people's files first. Screenshots go to ``TONGHOP_SCREENSHOTS``
 (else tmp_path). Skipped without the ``playwright`` package or a chromium."""
 
+# ruff: noqa: F811 - the fixtures imported from test_browser are the tests' arguments
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -19,13 +19,14 @@ CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil
 if not CHROMIUM:
     pytest.skip("no chromium browser (/usr/bin/chromium; Debian: apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from pipeline import rounds  # noqa: E402
 from pipeline.appendix.document import DOCX_NAME  # noqa: E402
 from pipeline.core.constants import WORKBOOK_XLSX  # noqa: E402
 from pipeline.web import create_app  # noqa: E402
 from pipeline.web.linkpages import PAGE_SIZE  # noqa: E402
+from tests.web.test_browser import browser, shots  # noqa: E402, F401 - one launch of chromium, one place for screenshots
 
 ADMIN = "admin-token-for-board-browser-tests"
 QUYET_THANG, TAN_PHONG = "03386", "03387"
@@ -51,23 +52,6 @@ def served(tmp_path):
         server.close()
         thread.join(timeout=10)
         app.extensions["tonghop_store"].close()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("TONGHOP_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return lambda page, name: page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def _office(browser, base: str, viewport: dict):
