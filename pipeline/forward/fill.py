@@ -45,7 +45,6 @@ from pipeline.outputs.csvfiles import write_frame
 from pipeline.outputs.readback import read_back
 from pipeline.templates.stamp import Stamp, StampError
 
-REPORT_SUFFIX = FORWARD_REPORT_SUFFIX  # the findings of a forward, beside the return written
 CUSTOM_PART, CORE_PART = "docProps/custom.xml", "docProps/core.xml"
 
 
@@ -174,7 +173,7 @@ def forward_consolidation(
     contents, filled, matched = match(result, upper, out, str(Path(out_dir) / TOTALS_CSV))
     note = provenance(result, now.astimezone(SAVED_TIME_ZONE).date())
     data = render(upper, contents, note, now)
-    report = out.with_name(out.stem + REPORT_SUFFIX)
+    report = out.with_name(out.stem + FORWARD_REPORT_SUFFIX)
     problems = sorted(found + matched, key=lambda p: p.severity.rank)
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)

@@ -252,14 +252,9 @@ def rejected_value(item: RawValue, issues: list[Problem]) -> Value | None:
     return Value(item.code, shown(item.raw), item.sheet, item.cell)
 
 
-def check_values(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem]]:
-    """Parse every coded value of a recognised return; report missing, duplicate and stray codes."""
-    values, found, _rejected = check_cells(raw, unit, form)
-    return values, found
-
-
 def check_cells(raw: RawReturn, unit: Unit, form: FormDefinition) -> tuple[list[Value], list[Problem], list[Value]]:
-    """``check_values``, and the cells refused (``rejected_value``)."""
+    """Parse every coded value of a recognised return; report missing, duplicate and stray codes;
+    and the cells refused (``rejected_value``)."""
     expected = {ind.code for ind in form.indicators_for(unit.level)}
     level_label = form.level_label(unit.level).lower()
     values: list[Value] = []

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.consolidate.timeliness import vietnam_today
 from pipeline.core.constants import RoundStatus
 from pipeline.core.errors import Msg
+from pipeline.core.vnformat import vietnam_today
 from pipeline.store import Store
 
 DUE = vietnam_today().replace(year=vietnam_today().year + 1).strftime("%d/%m/%Y")

@@ -15,11 +15,11 @@ from pipeline.appendix.notice_files import NOTICES_DIR
 from pipeline.appendix.notices import unit_notices
 from pipeline.cli import cli
 from pipeline.consolidate.combine import consolidate_folder
+from pipeline.core.constants import FORWARD_REPORT_SUFFIX as REPORT_SUFFIX
 from pipeline.core.constants import FileStatus, Severity
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.core.wording import plain_words
-from pipeline.forward.fill import REPORT_SUFFIX
 from pipeline.sample import EXAMPLES, sample_values
 from pipeline.validate.context import Context
 from tests.conftest import message_fields, set_saved_time

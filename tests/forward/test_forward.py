@@ -24,11 +24,12 @@ from pipeline.cli import cli
 from pipeline.cli.forward import forward_lines
 from pipeline.core import settings
 from pipeline.core.constants import DATA_SHEET, LEVEL_ALL, TOTALS_CSV, WORKBOOK_XLSX, Severity
+from pipeline.core.constants import FORWARD_REPORT_SUFFIX as REPORT_SUFFIX
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.form.definition import load_form
 from pipeline.form.period import format_date, period_label
 from pipeline.forward.cells import formula_cells, number_text, set_cells
-from pipeline.forward.fill import PROVENANCE_PROPERTY, REPORT_SUFFIX
+from pipeline.forward.fill import PROVENANCE_PROPERTY
 from pipeline.forward.upper import PROVENANCE, read_upper_template
 from pipeline.ingest.extract import property_metadata, read_metadata
 from pipeline.ingest.readers import read_workbook

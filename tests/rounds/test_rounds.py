@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pipeline import api, rounds
-from pipeline.consolidate.timeliness import vietnam_today
 from pipeline.core import settings
 from pipeline.core.constants import WORKBOOK_XLSX, RoundStatus
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.vnformat import vietnam_today
 from pipeline.form.definition import load_form
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.create import UNIT_PATH

@@ -22,7 +22,7 @@ from pipeline.form.definition import load_form
 from pipeline.form.model import Unit
 from pipeline.ingest.extract import RawReturn, RawValue
 from pipeline.ingest.values import parse_value
-from pipeline.validate.checks import check_value, check_values, identify, return_metadata
+from pipeline.validate.checks import check_cells, check_value, identify, return_metadata
 from pipeline.validate.context import Context
 from tests.conftest import write_form
 
@@ -257,7 +257,7 @@ def test_a_note_in_another_column_is_not_a_misplaced_figure(form):
     assert value is None and [p.type for p in problems] == ["missing-value"]
 
 
-# check_values -------------------------------------------------------------------------
+# check_cells --------------------------------------------------------------------------
 
 SMALL_INDICATORS = """
 A,I,Phần A,người,count,0,,yes,city;communes
@@ -278,21 +278,21 @@ def _value(code: str, raw, row: int) -> RawValue:
 
 def test_usable_values_are_kept_with_their_cells(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10), _value("B", "2", 11), _value("T", 5.0, 12)])
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert [tuple(v) for v in values] == [("A", 3, SHEET, "E10"), ("B", 2, SHEET, "E11"), ("T", 5, SHEET, "E12")]
     assert problems == []
 
 
 def test_unusable_value_is_left_out_with_its_finding(small_form):
     raw = _raw({}, values=[_value("A", "ba", 10), _value("T", 5.0, 12)])
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert [v[0] for v in values] == ["T"]
     assert [(p.type, p.cell, p.code) for p in problems] == [("not-a-number", "E10", "A")]
 
 
 def test_duplicate_code_keeps_the_first_row(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10), _value("T", 5.0, 12), _value("A", 4.0, 13)])
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert [tuple(v)[:2] for v in values] == [("A", 3), ("T", 5)]
     assert _places(problems) == [("duplicate-code", "error", FILE, SHEET, "E13", "A", "03386")]
     assert problems[0].message == Msg.VALUE_009.render(
@@ -302,7 +302,7 @@ def test_duplicate_code_keeps_the_first_row(small_form):
 
 def test_required_row_missing_from_the_return(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10)])  # no row T (required) nor B (optional)
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert [v[0] for v in values] == ["A"]
     assert _places(problems) == [("missing-row", "error", FILE, "", "", "T", "03386")]
     assert problems[0].message == Msg.VALUE_012.render(where=FILE, code="T", label="Tổng số")
@@ -312,7 +312,7 @@ def test_unknown_code_and_figure_without_code_are_warnings(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10), _value("T", 3.0, 12)])
     raw.unknown = [_value("X_MOI", 7.0, 20)]
     raw.uncoded = [_value("", 30.0, 25)]
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert len(values) == 2
     assert _places(problems) == [
         ("unknown-code", "warning", FILE, SHEET, "E20", "X_MOI", "03386"),
@@ -326,13 +326,13 @@ def test_unknown_code_and_figure_without_code_are_warnings(small_form):
 
 def test_blank_row_of_another_level_is_ignored(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10), _value("T", 3.0, 12), _value("C", None, 30)])
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert [v[0] for v in values] == ["A", "T"] and problems == []
 
 
 def test_figure_in_a_row_of_another_level_is_a_warning_not_a_value(small_form):
     raw = _raw({}, values=[_value("A", 3.0, 10), _value("T", 3.0, 12), _value("C", 3.0, 30)])
-    values, problems = check_values(raw, QUYET_THANG, small_form)
+    values, problems, _refused = check_cells(raw, QUYET_THANG, small_form)
     assert [v[0] for v in values] == ["A", "T"]
     assert [(p.type, p.severity, p.file, p.sheet, p.cell, p.code) for p in problems] == [
         ("not-for-level", "warning", FILE, SHEET, "E30", "C")

@@ -26,8 +26,8 @@ if not CHROMIUM:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from pipeline.consolidate.timeliness import vietnam_today  # noqa: E402
 from pipeline.core.constants import WORKBOOK_XLSX  # noqa: E402
+from pipeline.core.vnformat import vietnam_today  # noqa: E402
 from pipeline.web import create_app  # noqa: E402
 
 ADMIN = "admin-token-for-browser-tests"

@@ -14,10 +14,9 @@ import pytest
 from markupsafe import escape
 
 from pipeline import rounds
-from pipeline.consolidate.timeliness import vietnam_today
 from pipeline.core.constants import WORKBOOK_XLSX
 from pipeline.core.errors import Msg
-from pipeline.core.vnformat import format_number
+from pipeline.core.vnformat import format_number, vietnam_today
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.store import Store
 from pipeline.web import MAX_UPLOAD_BYTES, create_app
