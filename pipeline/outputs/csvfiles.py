@@ -24,6 +24,7 @@ from pipeline.core.constants import (
     VALUES_COLUMNS,
     VALUES_CSV,
 )
+from pipeline.core.text import clean_text
 from pipeline.core.vnformat import vietnam_now
 
 SUBMISSIONS_CSV = "submissions.csv"
@@ -76,12 +77,19 @@ def _guarded(out: pd.Series) -> pd.Series:
     return risky
 
 
+_CONTROLS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
 def safe_text(column: pd.Series) -> pd.Series:
     """Text a spreadsheet would take for a formula gets a leading apostrophe (numbers such as -5
-    excepted); ``read_frame`` takes it off again. A line break written with a carriage return
+    excepted); ``read_frame`` takes it off again. Control characters are written as the workbook
+    writes them (``clean_text``: Word's breaks as line breaks, others as ``�``). A line break written with a carriage return
     (CR LF from Windows, a lone CR) becomes a plain LF: the CSV writer quotes a field holding an
     LF but not one holding a lone CR, which every reader takes for the end of a row."""
     out = column.astype(object).where(column.notna(), "").astype(str)
+    controls = out.str.contains(_CONTROLS, regex=True)
+    if controls.any():  # a NUL or another control typed in a cell: a CSV holding one is no text file to Excel
+        out[controls] = out[controls].map(clean_text)
     breaks = out.str.contains("\r", regex=False)
     if breaks.any():
         out[breaks] = out[breaks].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)

@@ -163,6 +163,8 @@ def _accounted_for(result, form, returns: Path, typed: dict[str, dict[str, objec
 @given(typed=st.fixed_dictionaries({u.code: st.dictionaries(st.sampled_from([c.split(",")[0] for c in INDICATORS.split()
                                                                                   if "," in c]), CONTENTS) for u in UNITS}))  # fmt: skip
 @example(typed={"001": {}, "00201": {}, "00202": {"N_PEOPLE": None, "T_NOTE": "0\r0"}})  # a lone CR once split a row of values.csv
+@example(typed={"001": {}, "00201": {}, "00202": {"N_PEOPLE": "_x0000_"}})  # a NUL once made findings.csv a binary file
+@example(typed={"001": {}, "00201": {}, "00202": {"T_NOTE": "0_x001F__x0019_"}})  # controls in a text value of values.csv
 @example(
     typed={"001": {}, "00201": {"D_RATE": 7.148838558413514e-301}, "00202": {"D_RATE": 7.148838558413514e-301}}
 )  # a total needing 17 digits
