@@ -117,6 +117,16 @@ class Sender(_Labelled):
         return "đơn vị gửi qua đường dẫn" if self is Sender.UNIT else "văn phòng nhận"
 
 
+class Channel(_Labelled):
+    """How a submission came (its ``channel``): a file uploaded (through a unit's link or dropped
+    by the office), figures typed on the web form (by the unit, or by the office for it: its
+    ``source`` notes where they came from), or a lower round's consolidation forwarded up."""
+
+    UPLOAD = "upload", "tải tệp lên"
+    FORM = "form", "nhập trên trang web"
+    FORWARD = "forward", "chuyển từ đợt tổng hợp cấp dưới"
+
+
 class ReviewState(_Labelled):
     """The office's latest review of a file sent to a round. The store keeps the office's
     ``action`` (``approve``, ``return``: what the review form posts and the audit log names,

@@ -111,7 +111,10 @@ submissions = sa.Table(
     sa.Column("saved_at", UTCDateTime, nullable=True),
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("figures", sa.Text, nullable=True),  # JSON {indicator code: value}; NULL before 0002 or when not accepted
+    sa.Column("channel", sa.String(10), nullable=False, server_default="upload"),  # core.constants.Channel
+    sa.Column("source", sa.Text, nullable=False, server_default=""),  # where the figures came from, in words
     sa.CheckConstraint("sender IN ('unit', 'office')", name="sender"),
+    sa.CheckConstraint("channel IN ('upload', 'form', 'forward')", name="channel"),
     sa.ForeignKeyConstraint(["round_id", "link_unit"], ["round_units.round_id", "round_units.code"]),
     sa.ForeignKeyConstraint(["round_id", "unit_code"], ["round_units.round_id", "round_units.code"]),
     sa.Index(None, "round_id", "unit_code"),
@@ -139,6 +142,19 @@ audit_log = sa.Table(
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("unit_code", sa.Text, nullable=True),
     sa.Column("detail", sa.Text, nullable=False),
+)
+
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("round_id", sa.String(16), primary_key=True),
+    sa.Column("unit_code", sa.Text, primary_key=True),
+    sa.Column("sender", sa.String(10), primary_key=True),  # the unit (its link) or the office typing for it
+    sa.Column("figures", sa.Text, nullable=False),  # JSON {indicator code: text as typed}
+    sa.Column("source", sa.Text, nullable=False),  # the office's note of where the figures came from
+    sa.Column("saved_at", UTCDateTime, nullable=False),
+    sa.ForeignKeyConstraint(["round_id", "unit_code"], ["round_units.round_id", "round_units.code"]),
+    sa.CheckConstraint("sender IN ('unit', 'office')", name="sender"),
 )
 
 jobs = sa.Table(
