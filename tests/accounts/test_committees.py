@@ -9,7 +9,7 @@ import pytest
 from pipeline.accounts import init_from_registry, init_from_units
 from pipeline.core.errors import FormDefinitionError, Msg, StoreError
 from pipeline.store import Store
-from tests.accounts.conftest import TREE_CSV
+from tests.committees import TREE_CSV
 
 
 def _rows(store):

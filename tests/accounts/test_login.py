@@ -10,7 +10,7 @@ import pytest
 from pipeline.accounts import authenticate, redeem, reset_link, session_valid
 from pipeline.accounts.login import FAILURES, locked_until
 from pipeline.core.errors import Msg, PipelineError
-from tests.accounts.conftest import PASSWORD, T0, make_account
+from tests.committees import PASSWORD, T0, make_account
 
 WRONG = "không phải mật khẩu"
 

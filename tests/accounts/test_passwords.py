@@ -11,7 +11,7 @@ from argon2 import PasswordHasher, Type
 from pipeline.accounts import authenticate, check_rules, hash_password, needs_rehash, verify
 from pipeline.accounts.passwords import MAX_CHARS, MEMORY_KIB, MIN_CHARS, TIME_COST
 from pipeline.core.errors import Msg, PipelineError
-from tests.accounts.conftest import PASSWORD, make_account
+from tests.committees import PASSWORD, make_account
 
 
 def test_a_hash_is_argon2id_salted_and_checks_the_password():

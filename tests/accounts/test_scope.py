@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.accounts import Action, Relation, Role, allowed, can, relation
-from tests.accounts.conftest import make_account
+from tests.committees import make_account
 
 # From the commune 03386: its own committee, its parent (the province), its child (a residential
 # area), its sibling (another commune of the province), an unrelated one (a commune of another

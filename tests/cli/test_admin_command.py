@@ -9,7 +9,7 @@ from pipeline.accounts import Role, authenticate, redeem
 from pipeline.cli import cli
 from pipeline.core.errors import Msg
 from pipeline.store import Store
-from tests.accounts.conftest import PASSWORD, TREE_CSV
+from tests.committees import PASSWORD, TREE_CSV
 
 BASE = "https://baocao.example.vn"
 
