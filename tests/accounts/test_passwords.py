@@ -50,6 +50,12 @@ def test_the_minimum_rules_say_what_is_wrong(password, login, msg, fields):
     assert caught.value.msg is msg and str(caught.value) == msg.render(**fields)
 
 
+def test_a_letter_typed_with_combining_marks_counts_once():
+    with pytest.raises(PipelineError) as caught:
+        check_rules(unicodedata.normalize("NFD", "nước mắm!"))  # 13 code points as typed, 9 characters
+    assert str(caught.value) == Msg.ACCOUNT_004.render(min=MIN_CHARS, length=9)
+
+
 def test_a_good_password_passes_the_rules():
     check_rules(PASSWORD, "nguyen.van.an")
     check_rules("0123456789", "")
