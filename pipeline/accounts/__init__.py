@@ -10,7 +10,10 @@ API, for the web (every function takes the open ``Store``; times default to now,
 - Committees (``committees.py``): ``init_from_registry(store, "Lai Châu" | None)``,
   ``init_from_units(store, path)`` → ``InitReport(added, kept, total, note)``; idempotent.
   ``store.committee(code)``, ``store.committees()``, ``store.committee_children(code)``,
-  ``store.committee_chain(code)`` (the code and those above it).
+  ``store.committee_chain(code)`` (the code and those above it), ``store.committees_under(code)``
+  (every committee below it: the ones whose rounds an office reads).
+  A round's committee: ``store.create_round(…, committee_code=code)``, ``RoundRecord.committee_code``
+  (None: a round of the server's owner).
 - Scope (``scope.py``): ``relation(store, account, code) -> Relation`` (OWN, ANCESTOR: the
   account's committee is above ``code``, DESCENDANT, NONE) and
   ``can(store, account, action, code, invitee_role=None) -> bool`` for ``Action.VIEW_ROUND``,

@@ -12,8 +12,9 @@ from pathlib import Path
 from pipeline.core.text import visible_text
 from pipeline.form import registry
 from pipeline.form.csvread import Given, source_name
+from pipeline.form.csvrows import Row
 from pipeline.form.definition import read_definition_csv, unique
-from pipeline.form.tree import parse_tree
+from pipeline.form.tree import PARENT_COLUMN, parse_tree
 from pipeline.form.units import UNITS_COLUMNS, code_key
 from pipeline.store import Store
 
@@ -62,16 +63,27 @@ def init_from_registry(store: Store, province_query: str | None = None) -> InitR
 def init_from_units(store: Store, path: str | Path | Given) -> InitReport:
     """Keep the committees of a unit list (``code,name,level[,parent]``, CSV or workbook, as Excel
     saves it): each row a committee at its ``level`` (``group`` when left blank) under its
-    ``parent``. Without a ``parent`` column every row is a committee at the top.
+    ``parent``: a row of the list, or a committee already kept (a commune's residential areas
+    added under it). Without a ``parent`` column every row is a committee at the top.
 
     :raises FormDefinitionError: the list is unreadable or its tree is broken, naming the row.
-    :raises StoreError: a parent is neither in the list nor kept already (``ACCOUNT_001``).
     """
     file = path if isinstance(path, Given) else Path(path)
     rows = read_definition_csv(file, UNITS_COLUMNS)
     name = source_name(file)
     unique(rows, "code", name)
-    tree = parse_tree(rows, name, "", code_key)
-    parent = tree.parent if tree else {}
+    outside = _kept_parents(store, rows)
+    inside = [(line, {**row, PARENT_COLUMN: ""} if row["code"] in outside else row) for line, row in rows]
+    tree = parse_tree(inside, name, "", code_key)
+    parent = {**(tree.parent if tree else {}), **outside}
     committees = [(row["code"], visible_text(row["name"]), row["level"] or GROUP, parent.get(row["code"]) or None) for _line, row in rows]
     return _add(store, committees)
+
+
+def _kept_parents(store: Store, rows: list[Row]) -> dict[str, str]:
+    """code → parent, for the rows whose parent is no row of the list but a committee already kept."""
+    listed = {code_key(row["code"]) for _line, row in rows}
+    wanted = {row["code"]: row.get(PARENT_COLUMN, "") for _line, row in rows}
+    wanted = {code: parent for code, parent in wanted.items() if parent and code_key(parent) not in listed}
+    kept = {code_key(committee.code): committee.code for committee in store.committees()} if wanted else {}
+    return {code: kept[code_key(parent)] for code, parent in wanted.items() if code_key(parent) in kept}

@@ -14,6 +14,7 @@ a disabled account ends every earlier session.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import deque
 from collections.abc import Iterable
@@ -30,6 +31,10 @@ FIRST_LOCK = timedelta(minutes=1)
 MAX_LOCK = timedelta(hours=1)
 LOOKBACK = timedelta(hours=24)
 SESSION_HOURS = 12
+
+# A failed or locked attempt names the account by its id and the address: never the password,
+# nor the login typed (an officer sometimes types the password into the login field).
+log = logging.getLogger(__name__)
 
 
 def locked_until(attempts: Iterable[tuple[datetime, str]], *, cleared_by_success: bool) -> datetime | None:
@@ -82,10 +87,12 @@ def authenticate(store: Store, login: str, password: str, address: str, *, now: 
     until = _lock(store, account, address, now)
     if until is not None:
         store.add_login_attempt(account_id, address, "locked", now)
+        log.warning("login refused, locked until %s: account %s, address %s", until.isoformat(), account_id, address)
         raise _refuse_locked(until, now)
     usable = account is not None and account.disabled_at is None
     if not passwords.verify(account.password_hash if usable else None, password):
         store.add_login_attempt(account_id, address, "failure", now)
+        log.warning("login failed: account %s, address %s", account_id, address)
         until = _lock(store, account, address, now)
         raise _refuse_locked(until, now) if until is not None else PipelineError(Msg.ACCOUNT_015)
     if passwords.needs_rehash(account.password_hash):

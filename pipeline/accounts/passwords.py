@@ -38,7 +38,7 @@ def check_rules(password: str, login: str = "") -> None:
 
     :raises PipelineError: the rule it breaks, in Vietnamese (``ACCOUNT_004`` to ``ACCOUNT_007``).
     """
-    text = str(password)
+    text = _nfc(password)  # characters as the officer sees them: "ư" is one
     if len(text) < MIN_CHARS:
         raise PipelineError(Msg.ACCOUNT_004, min=MIN_CHARS, length=len(text))
     if len(text) > MAX_CHARS:

@@ -93,3 +93,16 @@ class CommitteeStore:
         query = committees.select().where(committees.c.parent_code == str(code)).order_by(committees.c.code)
         with self._read() as conn:
             return [_committee(row) for row in conn.execute(query)]
+
+    def committees_under(self, code: str) -> list[CommitteeRecord]:
+        """Every committee below ``code`` at any depth, each after its parent (the children of
+        one committee by code): the committees whose rounds an office of ``code`` reads."""
+        children: dict[str | None, list[CommitteeRecord]] = {}
+        for committee in self.committees():
+            children.setdefault(committee.parent_code, []).append(committee)
+        out, queue = [], list(children.get(str(code), []))
+        while queue:
+            committee = queue.pop(0)
+            out.append(committee)
+            queue.extend(children.get(committee.code, []))
+        return out

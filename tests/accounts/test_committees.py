@@ -9,7 +9,7 @@ import pytest
 from pipeline.accounts import init_from_registry, init_from_units
 from pipeline.core.errors import FormDefinitionError, Msg, StoreError
 from pipeline.store import Store
-from tests.accounts.conftest import TREE_CSV
+from tests.committees import TREE_CSV
 
 
 def _rows(store):
@@ -24,6 +24,8 @@ def test_a_unit_list_makes_the_tree_and_a_second_run_adds_nothing(tmp_path, unit
         assert sorted(_rows(store)) == sorted((code, name, level, parent or None) for code, name, level, parent in lines)
         assert store.committee_chain("03386-01") == ["03386-01", "03386", "12", "00"]
         assert [c.code for c in store.committee_children("12")] == ["03386", "03408"]
+        assert [c.code for c in store.committees_under("12")] == ["03386", "03408", "03386-01"]
+        assert store.committees_under("03386-01") == [] and store.committees_under("99999") == []
         again = init_from_units(store, units_file)
         assert (again.added, again.kept, again.total) == ([], len(lines), len(lines))
 
@@ -42,15 +44,19 @@ def test_a_workbook_without_levels_for_groups_children_before_parents(tmp_path):
 
 def test_a_list_can_hang_under_committees_already_kept(tmp_path, units_file):
     villages = tmp_path / "khu_dan_cu.csv"
-    villages.write_text("code,name,level,parent\n03408-01,Bản Nà Lại,village,03408\n", encoding="utf-8")
+    villages.write_text(
+        "code,name,level,parent\n03408-01,Bản Nà Lại,village,3408\n03408-02,Bản Nà Khum,village,03408-01\n", encoding="utf-8"
+    )  # 3408: Excel dropped the zero
     with Store.open(tmp_path / "data") as store:
-        with pytest.raises(StoreError) as caught:
-            store.add_committees([("03408-01", "Bản Nà Lại", "village", "03408")])
-        assert caught.value.msg is Msg.ACCOUNT_001 and store.committees() == []
-        init_from_units(store, units_file)
-        with pytest.raises(FormDefinitionError):  # the list's own tree names a parent not in it
+        with pytest.raises(FormDefinitionError) as caught:  # no committee 03408 yet
             init_from_units(store, villages)
-        assert store.add_committees([("03408-01", "Bản Nà Lại", "village", "03408")]) == ["03408-01"]
+        assert caught.value.msg is Msg.TREE_001 and store.committees() == []
+        with pytest.raises(StoreError) as refused:
+            store.add_committees([("03408-01", "Bản Nà Lại", "village", "03408")])
+        assert refused.value.msg is Msg.ACCOUNT_001
+        init_from_units(store, units_file)
+        assert init_from_units(store, villages).added == ["03408-01", "03408-02"]
+        assert store.committee_chain("03408-02") == ["03408-02", "03408-01", "03408", "12", "00"]
 
 
 def test_lai_chau_from_the_registry_keeps_the_official_codes(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from pipeline.accounts import authenticate, invitation_url, invite, redeem, reset_link
 from pipeline.accounts.invitations import VALID_HOURS, token_sha256
 from pipeline.core.errors import Msg, PipelineError, StoreError
-from tests.accounts.conftest import PASSWORD, T0, make_account
+from tests.committees import PASSWORD, T0, make_account
 
 
 def _refused(msg: Msg, call, *args, **kwargs) -> PipelineError:

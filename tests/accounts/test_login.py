@@ -10,7 +10,7 @@ import pytest
 from pipeline.accounts import authenticate, redeem, reset_link, session_valid
 from pipeline.accounts.login import FAILURES, locked_until
 from pipeline.core.errors import Msg, PipelineError
-from tests.accounts.conftest import PASSWORD, T0, make_account
+from tests.committees import PASSWORD, T0, make_account
 
 WRONG = "không phải mật khẩu"
 
@@ -75,12 +75,17 @@ def test_unknown_login_no_password_and_disabled_read_as_a_wrong_password(tree_st
         assert _try(tree_store, login, PASSWORD, f"10.0.1.{len(login)}", T0).msg is Msg.ACCOUNT_015
 
 
-def test_attempts_are_kept_without_the_password(tree_store, tmp_path):
+def test_attempts_are_kept_and_logged_without_the_password(tree_store, tmp_path, caplog):
     account = make_account(tree_store, "xa.office", "03386")
     _try(tree_store, "xa.office", WRONG, "10.0.0.1", T0)
+    _try(tree_store, WRONG, WRONG, "10.0.0.1", T0)  # the password typed into the login field
+    assert [r.getMessage() for r in caplog.records] == [
+        f"login failed: account {account.id}, address 10.0.0.1",
+        "login failed: account None, address 10.0.0.1",
+    ]
     _try(tree_store, "xa.office", PASSWORD, "10.0.0.1", T0 + timedelta(seconds=1))
     kept = tree_store.login_attempts(since=T0, account_id=account.id)
-    assert [outcome for _, outcome in kept] == ["failure", "success"]
+    assert [outcome for _, outcome in kept] == ["failure", "success"]  # the unknown login's attempt is the address's
     tree_store.close()
     assert WRONG.encode() not in (tmp_path / "data" / "tonghop.sqlite3").read_bytes()
 

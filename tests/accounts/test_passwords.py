@@ -11,7 +11,7 @@ from argon2 import PasswordHasher, Type
 from pipeline.accounts import authenticate, check_rules, hash_password, needs_rehash, verify
 from pipeline.accounts.passwords import MAX_CHARS, MEMORY_KIB, MIN_CHARS, TIME_COST
 from pipeline.core.errors import Msg, PipelineError
-from tests.accounts.conftest import PASSWORD, make_account
+from tests.committees import PASSWORD, make_account
 
 
 def test_a_hash_is_argon2id_salted_and_checks_the_password():
@@ -48,6 +48,12 @@ def test_the_minimum_rules_say_what_is_wrong(password, login, msg, fields):
     with pytest.raises(PipelineError) as caught:
         check_rules(password, login)
     assert caught.value.msg is msg and str(caught.value) == msg.render(**fields)
+
+
+def test_a_letter_typed_with_combining_marks_counts_once():
+    with pytest.raises(PipelineError) as caught:
+        check_rules(unicodedata.normalize("NFD", "nước mắm!"))  # 13 code points as typed, 9 characters
+    assert str(caught.value) == Msg.ACCOUNT_004.render(min=MIN_CHARS, length=9)
 
 
 def test_a_good_password_passes_the_rules():
