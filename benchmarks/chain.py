@@ -40,13 +40,12 @@ from pipeline import rounds  # noqa: E402
 from pipeline.core.constants import LEVEL_ALL  # noqa: E402
 from pipeline.form.csvread import Given  # noqa: E402
 from pipeline.form.definition import load_form  # noqa: E402
-from pipeline.form.model import Unit  # noqa: E402
 from pipeline.forward.upper import upper_template_of  # noqa: E402
 from pipeline.rounds.committee_form import create_committee_round  # noqa: E402
 from pipeline.rounds.progress import children_progress  # noqa: E402
 from pipeline.rounds.typedbook import Blank, fill  # noqa: E402
 from pipeline.rounds.upward import forward_round  # noqa: E402
-from pipeline.sample import COMMUNE_EXAMPLE, EXAMPLES, area_values, synthetic_values  # noqa: E402
+from pipeline.sample import COMMUNE_EXAMPLE, EXAMPLES, area_list_csv, area_values, committee_values  # noqa: E402
 from pipeline.web import create_app  # noqa: E402
 
 ADMIN_TOKEN = "benchmark-admin-token"
@@ -58,16 +57,11 @@ NOT_ASKED_ABOVE = {"HOUSEHOLDS"}  # the commune form's own indicator, not sent u
 
 
 def own_figures(form_dir: Path, level: str) -> dict[str, int]:
-    """A committee's own figures for its level: the sample city's times 3 (``synthetic_values``)."""
-    form = load_form(form_dir)
-    city = synthetic_values(form, [Unit("x", "x", next(iter(form.levels)))])["x"]
-    asked = {ind.code for ind in form.indicators_for(level)}
-    return {code: value for code, value in city.items() if code in asked}
+    return committee_values(load_form(form_dir), level)
 
 
 def area_list(code: str, name: str, areas: int) -> Given:
-    rows = [f"{code},{name},commune"] + [f"{code}{i:03d},Bản số {i},villages" for i in range(1, areas + 1)]
-    return Given("khu_dan_cu.csv", ("code,name,level\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    return Given("khu_dan_cu.csv", area_list_csv(code, name, areas))
 
 
 def filled_returns(store, round_id: str, figures: dict[str, dict[str, int]], tmp: Path) -> list[tuple[str, str, bytes]]:

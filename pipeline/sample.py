@@ -185,3 +185,18 @@ def area_values(index: int) -> dict[str, int]:
         "MEDIATORS": 5 + index % 3,
         "MEDIATION_SUCCESS": index % 4,
     }
+
+
+def committee_values(form: FormDefinition, level: str) -> dict[str, int]:
+    """A committee's own figures for the indicators ``level`` reports: the sample city's times
+    ``OWN_SCALE`` (as ``synthetic_values`` gives the committee of a form), which keep every rule."""
+    city = synthetic_values(form, [Unit("-", "-", next(iter(form.levels)))])["-"]
+    asked = {ind.code for ind in form.indicators_for(level)}
+    return {code: value for code, value in city.items() if code in asked}
+
+
+def area_list_csv(code: str, name: str, areas: int) -> bytes:
+    """A commune's list of its ``areas`` residential areas (``<code>001``…, "Bản số 1"…), the
+    commune itself first, as a CSV Excel writes (UTF-8 with a BOM, CRLF): for the bundled commune form."""
+    rows = ["code,name,level", f"{code},{name},commune"] + [f"{code}{i:03d},Bản số {i},villages" for i in range(1, areas + 1)]
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")
