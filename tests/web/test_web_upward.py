@@ -16,7 +16,8 @@ from markupsafe import escape
 from pipeline import rounds
 from pipeline.core.constants import Channel
 from pipeline.core.errors import Msg
-from pipeline.rounds.committee_form import create_committee_round
+from pipeline.form.period import period_label
+from pipeline.rounds.committee_form import committee_title, create_committee_round
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.sample import COMMUNE_EXAMPLE, area_values, fill_return
 from pipeline.web import create_app
@@ -109,7 +110,7 @@ def test_a_forward_refused_says_why_on_the_board(app, office):
     rnd = create_committee_round(
         store, code, level_form=COMMUNE_EXAMPLE.form_dir, period=PERIOD, deadline=None, units_path=area_list(code, name, 1)
     )
-    text = escape(Msg.ROUND_152.render(parent=PROVINCE[1], period="năm 2025"))
+    text = escape(Msg.ROUND_152.render(parent=committee_title(PROVINCE[1]), period=period_label(PERIOD)))
     assert text in office.get(f"/rounds/{rnd.id}").get_data(as_text=True)
     page = office.post(f"/rounds/{rnd.id}/forward", data={"csrf_token": _csrf(office, f"/rounds/{rnd.id}")})
     assert page.status_code == 400 and text in page.get_data(as_text=True)
