@@ -10,7 +10,17 @@ May import: ``core``.
 """
 
 from pipeline.core.errors import StoreError, StoreUnavailableError
-from pipeline.store.records import AuditRecord, JobRecord, RoundRecord, SubmissionRecord, UnitRecord
+from pipeline.store.records import AuditRecord, DraftRecord, JobRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.store import Store
 
-__all__ = ["AuditRecord", "JobRecord", "RoundRecord", "Store", "StoreError", "StoreUnavailableError", "SubmissionRecord", "UnitRecord"]
+__all__ = [
+    "AuditRecord",
+    "DraftRecord",
+    "JobRecord",
+    "RoundRecord",
+    "Store",
+    "StoreError",
+    "StoreUnavailableError",
+    "SubmissionRecord",
+    "UnitRecord",
+]
