@@ -847,10 +847,6 @@ class Msg(Enum):
         "Draft saved",
         "Đã lưu nháp lúc {time}. Số liệu chưa được gửi: khi nhập xong, hãy bấm “Gửi báo cáo”.",
     )
-    WEB_101 = (
-        "Source of the figures missing",
-        "Hãy ghi nguồn số liệu (ví dụ “theo điện thoại 9/11”) trước khi gửi báo cáo thay đơn vị.",
-    )
     WEB_102 = (
         "Send failed: no network",
         "Không gửi được vì mất kết nối mạng. Số liệu vẫn được giữ trên máy này; khi có mạng, hãy bấm “Gửi lại”.",

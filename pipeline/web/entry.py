@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from flask import Blueprint, flash, get_template_attribute, jsonify, redirect, render_template, request, url_for
 
+from pipeline.core import settings
 from pipeline.core.constants import Sender
-from pipeline.core.errors import Msg
-from pipeline.core.vnformat import format_vn_time, utc_now
+from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.vnformat import format_vn_time
 from pipeline.rounds.entry import check_typed, entry_form, save_draft, submit_typed
 from pipeline.web.base import admin_required, store, wants_json
 from pipeline.web.plain import form_notes
@@ -98,7 +100,7 @@ def _page(place: Place, *, typed: dict[str, str] | None = None, source: str | No
     kept = source if source is not None else (form.draft.source if form.draft else "")
     return render_template(
         "entry.html", place=place, entry=form, values=values, source=kept, error=error, saved=saved, prefix=PREFIX,
-        source_field=SOURCE, save=SAVE, send=SEND, **_parts(check),
+        source_field=SOURCE, source_limit=settings.LIMIT_NOTE_CHARS, save=SAVE, send=SEND, **_parts(check),
     ), status  # fmt: skip
 
 
@@ -114,19 +116,30 @@ def _answer(check) -> dict:
     }
 
 
+def _refused(place: Place, err: PipelineError, typed: dict[str, str], source: str):
+    """What the library refused (the office's note of the source missing, a field not of the
+    form): said in Vietnamese, the figures typed kept on the page."""
+    if wants_json():
+        return jsonify({"error": err.status, "message": str(err), "stored": False}), err.status
+    return _page(place, typed=typed, source=source, error=str(err), status=err.status)
+
+
 def _post(place: Place):
     """Either button, with or without the script: a draft kept (and checked), or the return sent."""
     typed, source = _typed(), _source()
+    try:
+        if request.form.get("action") != SEND:
+            check = save_draft(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
+        else:
+            verdict = submit_typed(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
+    except PipelineError as err:
+        if err.status != HTTPStatus.BAD_REQUEST:
+            raise
+        return _refused(place, err, typed, source)
     if request.form.get("action") != SEND:
-        check = save_draft(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
         if wants_json():
-            return jsonify(_answer(check) | {"saved": Msg.WEB_100.render(time=format_vn_time(utc_now()))})
+            return jsonify(_answer(check) | {"saved": Msg.WEB_100.render(time=format_vn_time(check.saved_at))})
         return redirect(f"{place.form_url}?{SAVE}=1#tom-tat", code=303)
-    if place.office and not source:
-        if wants_json():
-            return jsonify({"error": 400, "message": Msg.WEB_101.render(), "stored": False}), 400
-        return _page(place, typed=typed, source=source, error=Msg.WEB_101.render(), status=400)
-    verdict = submit_typed(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
     if place.office:
         flash(Msg.WEB_108.render(errors=verdict.errors, warnings=verdict.warnings))
         done = url_for("office_unit.show", round_id=place.round_id, code=place.code) + f"#ban-{verdict.submission_id}"
@@ -138,8 +151,16 @@ def _post(place: Place):
 
 
 def _check(place: Place):
-    """The script's check as the officer types: the draft kept, the library's answer in JSON."""
-    check = save_draft(store(), place.round_id, place.code, _typed(), sender=place.sender, source=_source())
+    """The script's check as the officer types, in JSON: the draft kept (the office's only once
+    it wrote the source of the figures; before, checked and not kept)."""
+    if place.office and not _source():
+        return jsonify(_answer(check_typed(store(), place.round_id, place.code, _typed(), sender=place.sender)))
+    try:
+        check = save_draft(store(), place.round_id, place.code, _typed(), sender=place.sender, source=_source())
+    except PipelineError as err:
+        if err.status != HTTPStatus.BAD_REQUEST:
+            raise
+        return jsonify({"error": err.status, "message": str(err), "stored": False}), err.status
     return jsonify(_answer(check))
 
 

@@ -100,7 +100,7 @@ def sent_how(sub) -> str:
     """How a submission came, inside a sentence: ``đơn vị gửi qua đường dẫn``, ``văn phòng nhận``
     (a file), ``nhập trên trang web`` (figures the unit typed), ``văn phòng nhập thay (theo điện
     thoại 9/11)`` (figures the office typed for it, with its note of their source)."""
-    if getattr(sub, "channel", Channel.UPLOAD) != Channel.FORM:
+    if sub.channel != Channel.FORM:
         return Sender(sub.sender).sent
     if Sender(sub.sender) is Sender.UNIT:
         return Channel.FORM.label

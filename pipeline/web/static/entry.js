@@ -20,6 +20,7 @@
   var WAIT_MS = 600; /* the check runs this long after the last key */
   var prefix = said("prefix");
   var key = said("key");
+  var target = form.getAttribute("action"); /* not form.action: the buttons are named "action" */
   var local = form.querySelector(".local");
   var summary = document.getElementById("tom-tat");
   var status = form.querySelector(".send-status");
@@ -229,7 +230,7 @@
   function save() {
     tell("", false);
     post(
-      form.action,
+      target,
       "luu",
       function (answer) {
         show(answer);
@@ -253,7 +254,7 @@
     sendButton.disabled = true;
     tell(said("sending"), false);
     post(
-      form.action,
+      target,
       "gui",
       function (answer) {
         unsent = false;
@@ -272,6 +273,11 @@
 
   form.addEventListener("input", function (event) {
     if (event.target.name && (event.target.name.indexOf(prefix) === 0 || event.target.name === "nguon")) {
+      var box = event.target.parentNode;
+      var reading = box && box.querySelector("output.reading");
+      if (reading) {
+        reading.textContent = ""; /* it read the text before: the next check says how this one reads */
+      }
       keep();
       later();
     }
