@@ -90,17 +90,28 @@ def _parts(check) -> dict:
     return {"notes": notes, "beside": beside, "readings": check.readings if check else {}, "checked": check is not None}
 
 
+def _checked(place: Place, values: dict[str, str]):
+    """The library's check of ``values``; None when it refuses them (a text too long, a field
+    not of the form): the page then says why above the form (``_refused``)."""
+    try:
+        return check_typed(store(), place.round_id, place.code, values, sender=place.sender)
+    except PipelineError as err:
+        if err.status != HTTPStatus.BAD_REQUEST:
+            raise
+        return None
+
+
 def _page(place: Place, *, typed: dict[str, str] | None = None, source: str | None = None, error: str = "", status: int = 200):
     """The form: ``typed`` what the officer posted (else the draft, else the version in use),
     checked when there is anything in it."""
     form = entry_form(store(), place.round_id, place.code, place.sender)
     values = typed if typed is not None else {f.code: f.start for s in form.sections for f in s.fields}
-    check = check_typed(store(), place.round_id, place.code, values) if any(v.strip() for v in values.values()) else None
+    check = _checked(place, values) if any(v.strip() for v in values.values()) else None
     saved = Msg.WEB_100.render(time=format_vn_time(form.draft.saved_at)) if form.draft and request.args.get(SAVE) else ""
     kept = source if source is not None else (form.draft.source if form.draft else "")
     return render_template(
         "entry.html", place=place, entry=form, values=values, source=kept, error=error, saved=saved, prefix=PREFIX,
-        source_field=SOURCE, source_limit=settings.LIMIT_NOTE_CHARS, save=SAVE, send=SEND, **_parts(check),
+        source_field=SOURCE, source_limit=settings.LIMIT_NOTE_CHARS, typed_limit=settings.LIMIT_TYPED_CHARS, save=SAVE, send=SEND, **_parts(check),
     ), status  # fmt: skip
 
 
@@ -126,9 +137,9 @@ def _refused(place: Place, err: PipelineError, typed: dict[str, str], source: st
 
 def _post(place: Place):
     """Either button, with or without the script: a draft kept (and checked), or the return sent."""
-    typed, source = _typed(), _source()
+    typed, source, sending = _typed(), _source(), request.form.get("action") == SEND
     try:
-        if request.form.get("action") != SEND:
+        if not sending:
             check = save_draft(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
         else:
             verdict = submit_typed(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
@@ -136,7 +147,7 @@ def _post(place: Place):
         if err.status != HTTPStatus.BAD_REQUEST:
             raise
         return _refused(place, err, typed, source)
-    if request.form.get("action") != SEND:
+    if not sending:
         if wants_json():
             return jsonify(_answer(check) | {"saved": Msg.WEB_100.render(time=format_vn_time(check.saved_at))})
         return redirect(f"{place.form_url}?{SAVE}=1#tom-tat", code=303)

@@ -96,6 +96,8 @@ def test_a_return_typed_on_a_phone_through_a_lost_network(served, browser, shots
 
     mediators.fill("")
     mediators.press_sequentially("65")
+    mediators.press("Enter")  # the keypad's "next": the next figure, nothing sent
+    expect(page.locator("#f-MEDIATION_SUCCESS")).to_be_focused()
     expect(_field(page, "MEDIATORS").locator(".notes li")).to_have_count(0)
     expect(_field(page, "MEDIATORS").locator("output.reading")).to_have_text("= 65 hòa giải viên")
     expect(summary).not_to_contain_text("lỗi cần sửa")
@@ -148,6 +150,8 @@ def test_a_return_typed_on_a_phone_through_a_lost_network(served, browser, shots
     office.get_by_role("link", name="Nhập số liệu thay đơn vị").click()
     office.get_by_label("Nguồn số liệu").fill(SOURCE)
     _fill(office, sample_values()[TAN_PHONG])
+    expect(office.locator("#tom-tat")).to_contain_text("Không có lỗi.")
+    shots(office, "38_office_entry")
     office.get_by_role("button", name="Gửi báo cáo").click()
     expect(office.get_by_text(f"Văn phòng nhập thay ({SOURCE})")).to_be_visible()
     office.goto(f"{base}/rounds/{round_id}")
@@ -172,3 +176,23 @@ def test_the_form_fits_a_small_phone(served, browser, shots):
     buttons = page.locator(".actions")
     expect(buttons.get_by_role("button", name="Gửi báo cáo")).to_be_in_viewport()  # always within reach
     shots(page, "36_entry_phone_320")
+
+
+def test_the_form_works_without_javascript(served, browser, shots, form):
+    _base, store, round_id, links = served
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(links[TAN_PHONG] + "/nhap")
+    _fill(page, sample_values()[TAN_PHONG] | {"MEDIATORS": "nhiều"})
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("p.box.good")).to_contain_text("Đã lưu nháp lúc")
+    wrong = PLAIN[Msg.VALUE_002].format(label=form.indicators["MEDIATORS"].label, value="nhiều")
+    expect(_field(page, "MEDIATORS").locator(".notes li.error")).to_have_text(wrong)
+    assert store.submissions(round_id) == []  # a draft, not sent
+    page.locator("#f-MEDIATORS").fill("40")
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    (sent,) = store.submissions(round_id)
+    assert store.figures(round_id, [sent.id])[sent.id]["MEDIATORS"] == 40
+    shots(page, "37_entry_phone_no_script")

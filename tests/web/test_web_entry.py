@@ -15,6 +15,7 @@ import re
 from markupsafe import escape
 
 from pipeline import api
+from pipeline.core import settings
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.core.wording import PLAIN
@@ -82,7 +83,7 @@ def test_each_level_gets_its_own_indicators_in_the_forms_order(app, office, roun
     assert f'href="{links[QUYET_THANG]}/nhap">Nhập số liệu trực tiếp</a>' in home  # linked from the unit's page
 
 
-def test_figures_typed_as_text_show_how_they_are_counted(app, office, round_id):
+def test_figures_typed_as_text_show_how_they_are_counted(app, office, round_id, form):
     link = _links(office, round_id)[QUYET_THANG] + "/nhap"
     unit = app.test_client()
     typed = {"so_POOR_FUND_TOTAL": "1.200.000", "so_TET_GIFTS_VALUE": "24 000 000", "so_UNITY_HOUSES_VALUE": "30 triệu"}
@@ -93,6 +94,12 @@ def test_figures_typed_as_text_show_how_they_are_counted(app, office, round_id):
     assert readings["UNITY_HOUSES_VALUE"]["shown"] == f"{format_number(30_000_000)} đồng"
     assert all(readings[c]["ok"] for c in ("POOR_FUND_TOTAL", "TET_GIFTS_VALUE", "UNITY_HOUSES_VALUE"))
 
+    kept = unit.post(link, data=typed | {"action": "luu"}, headers=JSON).get_json()  # "Lưu nháp" with the script
+    assert kept["saved"].startswith("Đã lưu nháp lúc") and kept["readings"] == answer["readings"]
+    too_long = unit.post(link, data=typed | {"so_MEDIATORS": "1" * 5000, "action": "luu"})
+    refused = Msg.ROUND_143.render(label=form.indicators["MEDIATORS"].label, length=5000, limit=settings.LIMIT_TYPED_CHARS)
+    assert too_long.status_code == 400 and escape(refused) in too_long.get_data(as_text=True)  # refused and said
+    assert 'value="24 000 000"' in too_long.get_data(as_text=True)  # the figures typed kept on the page
     saved = unit.post(link, data=typed | {"action": "luu"})  # without the script: post, redirect, get
     assert saved.status_code == 303
     page = unit.get(saved.headers["Location"]).get_data(as_text=True)

@@ -282,6 +282,19 @@
       later();
     }
   });
+  /* The keypad's "next" (Enter) goes to the next figure, never sends the form by itself. */
+  form.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key !== "Enter" || el.tagName !== "INPUT" || el.name.indexOf(prefix) !== 0) {
+      return;
+    }
+    event.preventDefault();
+    var list = fields().filter(function (f) {
+      return f.name !== "nguon";
+    });
+    var next = list[list.indexOf(el) + 1];
+    (next || sendButton).focus();
+  });
   form.addEventListener("click", function (event) {
     if (event.target.name === "action") {
       pressed = event.target.value;
