@@ -15,7 +15,7 @@ from pipeline.api.context import load_context
 from pipeline.api.demo import DEMO_PRIOR, DemoRun, demo
 from pipeline.api.levels import ForwardRun, UnitList, forward, province_unit_list, provinces
 from pipeline.api.report import AppendixRun, make_report, write_report
-from pipeline.api.templates import TemplateRun, make_templates, templates_with
+from pipeline.api.templates import TemplateRun, make_templates, template_data, templates_with
 from pipeline.validate.context import Context, Options
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "prior_and_crosswalk",
     "province_unit_list",
     "provinces",
+    "template_data",
     "templates_with",
     "write_report",
 ]

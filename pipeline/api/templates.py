@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.api.base import PathLike, chosen_period, deadline_text
@@ -72,3 +73,11 @@ def templates_with(context: Context, *, out: PathLike | None = None) -> Template
     shown = format_date(deadline) if deadline else None
     paths = write_templates(context.form, units, out_dir, chosen.code, shown, prior, context.options.jobs)
     return TemplateRun(paths=paths, notes=notes, warnings=warnings)
+
+
+def template_data(context: Context, unit_code: str) -> tuple[str, bytes]:
+    """The template of one unit of ``context`` as ``templates_with`` writes it: its file name and bytes."""
+    one = replace(context, units={unit_code: context.units[unit_code]}, options=replace(context.options, jobs=1))
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+        (path,) = templates_with(one, out=tmp).paths
+        return path.name, path.read_bytes()

@@ -20,7 +20,7 @@ from pipeline.form.model import Unit
 from pipeline.form.units import code_key
 from pipeline.ingest.extract import extract_return
 from pipeline.ingest.raw import RawWorkbook
-from pipeline.ingest.readers import read_workbook
+from pipeline.ingest.readers import read_workbook, read_workbook_data
 from pipeline.validate.checks import FileOutcome, check_return
 from pipeline.validate.context import Context
 
@@ -124,6 +124,17 @@ class Kept:
     def read(self) -> RawWorkbook:
         """The file's sheets."""
         return read_workbook(self.path)
+
+
+@dataclass(frozen=True)
+class InMemory(Kept):
+    """A file held in memory (a return made of figures typed on the web form): read from its
+    bytes, named by its label; ``path`` is only its name."""
+
+    data: bytes = b""
+
+    def read(self) -> RawWorkbook:
+        return read_workbook_data(self.data, self.label)
 
 
 Item = tuple[Path, Path | None] | Kept  # a file of a folder (its path, the folder), or a kept one

@@ -799,6 +799,21 @@ class Msg(Enum):
         "Lần gửi này còn {errors} lỗi. Hãy xem các lỗi, đánh dấu ô “Tôi đã xem các lỗi” rồi bấm duyệt lại; hoặc trả lại để đơn vị sửa.",
     )
     ROUND_132 = ("Version already approved", "Lần gửi này đã được duyệt rồi, không cần duyệt lại.", 409)
+    # Figures typed on the web form (``rounds.entry``): ROUND_14x.
+    ROUND_141 = (
+        "Source of typed figures missing",
+        "Hãy ghi nguồn số liệu (ví dụ: theo điện thoại ngày 9/11, theo công văn số 12) trước khi lưu hoặc gửi thay đơn vị.",
+    )
+    ROUND_142 = (
+        "Indicator not on the unit's form",
+        "Chỉ tiêu '{code}' không có trong biểu của {unit_name}. Hãy tải lại trang nhập số liệu rồi nhập lại.",
+    )
+    ROUND_143 = (
+        "Typed figure too long",
+        "Ô “{label}” có {length} ký tự, quá giới hạn {limit} ký tự. Hãy nhập số liệu ngắn gọn (chỉ con số).",
+    )
+    ROUND_144 = ("Typed return's note, by the unit", "Số liệu nhập trên trang web ngày {day} (tonghop)", Kind.TEXT)
+    ROUND_145 = ("Typed return's note, by the office", "Văn phòng nhập thay ngày {day}, nguồn: {source} (tonghop)", Kind.TEXT)
 
     # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
     # what a page confirms after an action (WEB_05x).

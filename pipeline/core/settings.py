@@ -57,3 +57,5 @@ LIMIT_RULE_TERMS = 100
 LIMIT_NAME_CHARS = 200
 # The office's note when it returns a report for correction (shown on the unit's page).
 LIMIT_NOTE_CHARS = 2000
+# A figure typed on the web form (a number, or a text indicator's few words).
+LIMIT_TYPED_CHARS = 200

@@ -21,7 +21,7 @@ from pipeline.core.errors import Msg, PipelineError, WorkbookReadError
 from pipeline.forward.cells import formula_cells
 from pipeline.ingest.extract import data_sheet, find_table, normalise, read_metadata
 from pipeline.ingest.raw import RawSheet
-from pipeline.ingest.readers import read_workbook
+from pipeline.ingest.readers import read_workbook_data
 from pipeline.templates.build import HOW_TO
 
 # The note on a forwarded return; ``count``: the units consolidated, ``5/8`` when 3 of 8 are missing.
@@ -103,11 +103,20 @@ def read_upper_template(path: str | Path) -> UpperTemplate:
     path = Path(path)
     try:
         data = path.read_bytes()
-        book = read_workbook(path)
-    except WorkbookReadError as err:
-        raise _refuse(path, err.reason) from err
     except OSError as err:
         raise _refuse(path, err.strerror or str(err)) from err
+    return upper_template_of(data, path)
+
+
+def upper_template_of(data: bytes, path: Path) -> UpperTemplate:
+    """``read_upper_template`` for a template's bytes in memory; ``path`` names it in messages.
+
+    :raises PipelineError: ``FORWARD_001`` it is not an xlsx template made by ``tonghop templates``.
+    """
+    try:
+        book = read_workbook_data(data, path.name)
+    except WorkbookReadError as err:
+        raise _refuse(path, err.reason) from err
     if book.format != "xlsx":
         raise _refuse(path, f"tệp dạng {book.format}, không phải .xlsx")
     meta = read_metadata(book)

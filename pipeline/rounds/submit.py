@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import api
 from pipeline.consolidate.collect import Kept
-from pipeline.core.constants import RoundStatus, Sender, Severity
+from pipeline.core.constants import Channel, RoundStatus, Sender, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import utc_now
@@ -95,6 +95,8 @@ def submit(
     sender: Sender | str = Sender.UNIT,
     received_at: datetime | None = None,
     inside: str = "",
+    channel: Channel = Channel.UPLOAD,
+    source: str = "",
 ) -> Verdict:
     """Keep ``data``, check it as the round's form, unit list and period say, file it, answer.
 
@@ -106,6 +108,8 @@ def submit(
         this and the time saved inside the file (``consolidate.timeliness``).
     :param inside: the zip (and the folders in it) the file came in (``received``): the file is
         kept and shown as ``<inside>/<name>``.
+    :param channel: how it came (a file, the web form, a lower round); ``source``: where its
+        figures came from, in words (kept with it, shown beside its sender).
     :raises PipelineError: ``link_unit`` is not a unit of the round (``ROUND_102``).
     """
     sender = Sender(sender)  # ValueError for anything else
@@ -137,7 +141,7 @@ def submit(
         round_id, sha256=sha, filename=name, sender=sender, link_unit=link.code if link else None,
         unit_code=unit.code if unit else None, accepted=accepted, errors=counts[Severity.ERROR.value],
         warnings=counts[Severity.WARNING.value], findings=found, saved_at=check.saved_at, received_at=received,
-        figures=check.values if check.accepted else None,
+        figures=check.values if check.accepted else None, channel=channel, source=source,
     )  # fmt: skip
     who = link.code if link else unit.code if unit else None
     state = unit_status(store, round_id, who).status if who else None

@@ -13,13 +13,14 @@ May import: ``core``.
 from pipeline.core.errors import StoreError, StoreUnavailableError
 from pipeline.store.accounts import AccountRecord, InvitationRecord
 from pipeline.store.committees import CommitteeRecord
-from pipeline.store.records import AuditRecord, JobRecord, RoundRecord, SubmissionRecord, UnitRecord
+from pipeline.store.records import AuditRecord, DraftRecord, JobRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.store import Store
 
 __all__ = [
     "AccountRecord",
     "AuditRecord",
     "CommitteeRecord",
+    "DraftRecord",
     "InvitationRecord",
     "JobRecord",
     "RoundRecord",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pipeline.core.constants import ReviewState, Sender
+from pipeline.core.constants import Channel, ReviewState, Sender
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class SubmissionRecord:
     received_at: datetime
     review: ReviewState | None
     note: str
+    channel: Channel = Channel.UPLOAD
+    source: str = ""  # where typed figures came from, in the office's words ("theo điện thoại 9/11")
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,16 @@ class JobRecord:
     total: int | None
     result: str
     error: str
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """Figures typed on the web form and saved without sending: ``figures`` (indicator code → the
+    text as typed), by ``sender`` (the unit, or the office typing for it, ``source`` its note)."""
+
+    round_id: str
+    unit_code: str
+    sender: Sender
+    figures: dict[str, str]
+    source: str
+    saved_at: datetime

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from pipeline.core.constants import ReviewState, Sender
+from pipeline.core.constants import Channel, ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError
 from pipeline.store.records import RoundRecord, SubmissionRecord
 from pipeline.store.schema import audit_log, round_units, rounds
@@ -66,4 +66,6 @@ def submission_record(row: sa.Row, review: ReviewState | None, note: str) -> Sub
         received_at=row.received_at,
         review=review,
         note=note,
+        channel=Channel(row.channel),
+        source=row.source,
     )

@@ -1,8 +1,8 @@
 """The store: ``Store.open`` a data folder (and a database URL), then rounds, unit links,
 blobs, submissions, reviews and the audit log through its methods. Every change is one
 transaction together with its audit line; nothing is ever updated in place or deleted (the
-exceptions: the figures read from a file stored before they were kept, filled in once; and the
-progress of a job, ``jobs.py``)."""
+exceptions: the figures read from a file stored before they were kept, filled in once; the
+progress of a job, ``jobs.py``; and drafts of typed figures, ``drafts.py``, work in progress)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipeline.core.constants import ReviewState, Sender
+from pipeline.core.constants import Channel, ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 from pipeline.core.vnformat import utc_now
 from pipeline.store.accounts import AccountStore
 from pipeline.store.blobs import Blobs
 from pipeline.store.committees import CommitteeStore
+from pipeline.store.drafts import DraftStore
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
 from pipeline.store.jobs import JobStore
 from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
@@ -58,10 +59,10 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-class Store(TokenStore, JobStore, CommitteeStore, AccountStore):
+class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
-    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its committees' in
-    ``committees.py``, its office accounts' in ``accounts.py``."""
+    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its drafts' in
+    ``drafts.py``, its committees' in ``committees.py``, its office accounts' in ``accounts.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
@@ -260,14 +261,19 @@ class Store(TokenStore, JobStore, CommitteeStore, AccountStore):
         saved_at: datetime | None,
         received_at: datetime | None = None,
         figures: dict[str, object] | None = None,
+        channel: Channel | str = Channel.UPLOAD,
+        source: str = "",
     ) -> int:
         """Record a received file (already kept with ``put_blob``) and its check; returns its id.
 
         :param sender: ``Sender.UNIT`` (through ``link_unit``'s link) or ``Sender.OFFICE`` (dropped by the office).
         :param unit_code: the unit the file was recognised as; ``None`` if not recognised.
         :param figures: the values read from it, indicator code → number (or text, or None).
+        :param channel: how it came: a file uploaded, figures typed on the web form, a lower round forwarded.
+        :param source: where its figures came from, in words (the office typing what a unit phoned in).
         """
         sender = Sender(sender).value  # ValueError for anything else
+        channel = Channel(channel).value
         self._blobs.path(sha256)  # a sha256, or ValueError
         saved_at = _aware(saved_at, "saved_at")
         received_at = _aware(received_at, "received_at") or _now()
@@ -293,6 +299,8 @@ class Store(TokenStore, JobStore, CommitteeStore, AccountStore):
                     saved_at=saved_at,
                     received_at=received_at,
                     figures=None if figures is None else json.dumps(figures, ensure_ascii=False),
+                    channel=channel,
+                    source=str(source),
                 )
             ).inserted_primary_key[0]
             verdict = "được nhận" if accepted else "không được nhận"
