@@ -96,7 +96,7 @@ def test_villages_to_communes_to_the_province_through_the_board(app, office, tmp
     assert str(escape(source)) in board
     assert "Gửi lên cấp trên" not in board  # the province has no committee above it on this server
     unit_page = office.get(f"/rounds/{province.id}/units/{COMMUNES[0][0]}").get_data(as_text=True)
-    assert str(escape(source)) in unit_page  # the version's sender: where it came from
+    assert str(escape(source[:1].upper() + source[1:])) in unit_page  # the version's sender: where it came from
 
     office.post(f"/rounds/{province.id}/consolidate", data={"csrf_token": _csrf(office, f"/rounds/{province.id}")})
     finished(office, province.id)
