@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from pipeline.core.constants import ReviewState
+from pipeline.rounds.upward import ACTION_FORWARD
 from pipeline.web.base import admin_required, store
 from pipeline.web.jobs import ACTORS
 
@@ -18,6 +19,7 @@ ACTIONS = {
     "upload": "Nhận tệp",
     **{state.action: state.verb for state in ReviewState},
     "consolidate": "Tổng hợp",
+    ACTION_FORWARD: "Gửi lên cấp trên",
 }
 
 

@@ -90,6 +90,7 @@ def test_villages_to_communes_to_the_province_through_the_board(app, office, tmp
         last = store.submissions(province.id)[-1]
         assert (last.channel, last.link_unit) == (Channel.FORWARD, code)
 
+    assert "Gửi lên cấp trên" in office.get(f"/rounds/{first}/audit").get_data(as_text=True)  # the action, by its name
     board = office.get(f"/rounds/{province.id}").get_data(as_text=True)
     assert escape(Msg.ROUND_155.render(level="khu dân cư", submitted=3, total=3)) in board
     source = Msg.ROUND_154.render(round=first, committee=COMMUNES[0][1], count="4/4")
