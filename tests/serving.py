@@ -53,9 +53,10 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
 
 
-def request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
-    """``(status, headers, body)`` of one request to the server on ``port``."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None, source: str | None = None):
+    """``(status, headers, body)`` of one request to the server on ``port`` (from the loopback
+    address ``source``, e.g. 127.0.0.2: another machine as far as the server can tell)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120, source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         answer = conn.getresponse()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import webbrowser
@@ -65,6 +66,16 @@ def serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_brows
         tonghop serve
         tonghop serve --host 0.0.0.0 --port 8080 --base-url https://baocao.example.vn --behind-proxy --no-browser
     """
+    from pipeline.web.access_log import log_to
+
+    logged = log_to()  # one line per request and per job, on stderr (the journal under systemd)
+    try:
+        _serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_browser)
+    finally:
+        logging.getLogger().removeHandler(logged)
+
+
+def _serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_browser) -> None:
     from pipeline.web import create_app
     from pipeline.web.server import make_server
 

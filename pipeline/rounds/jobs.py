@@ -98,6 +98,8 @@ def run_consolidation(store: Store, job_id: int, round_id: str, out: str | Path,
     """Do the job ``begin_consolidation`` recorded: the round consolidated into ``out`` with the
     Word appendix, its progress in the store, and its end (a summary, or the Vietnamese message
     of what stopped it). Never raises: it runs where no one would see an exception."""
+    log.info("consolidation job %s of round %s started", job_id, round_id)
+    started = time.monotonic()
     try:
         with _Progress(store, job_id) as progress:
             result, out_dir = consolidate_round(store, round_id, out, actor=actor, progress=progress.read, on_files=progress.found)
@@ -108,6 +110,8 @@ def run_consolidation(store: Store, job_id: int, round_id: str, out: str | Path,
     except Exception as err:  # noqa: BLE001 - the job's end must be recorded whatever happened
         log.exception("consolidation job %s of round %s failed", job_id, round_id)
         ended = {"error": Msg.ROUND_122.render(round=round_id, reason=type(err).__name__)}
+    spent = round((time.monotonic() - started) * 1000)
+    log.info("consolidation job %s of round %s %s in %d ms", job_id, round_id, "failed" if "error" in ended else "done", spent)
     try:
         store.finish_job(job_id, **ended)
     except PipelineError:

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import pipeline.web.access_log as access_log
 import pipeline.web.base as base
 from pipeline import rounds
 from pipeline.rounds.settings import TOKEN_ENV
@@ -50,7 +51,8 @@ def create_app(
     :param base_url: where the units and the office open the pages, every link built on it
         (default: the one kept in the data folder, else ``rounds.DEFAULT_BASE_URL``); never the
         request's Host header.
-    :param behind_proxy: trust the X-Forwarded-* headers of one proxy (werkzeug's ProxyFix).
+    :param behind_proxy: trust the X-Forwarded-* headers of one proxy on this machine (werkzeug's
+        ProxyFix, given them only from ``access_log.PROXY_ADDRESSES``).
     """
     folder = Path(data_dir) if data_dir else rounds.default_data_dir()
     store = Store.open(folder, url)
@@ -76,11 +78,12 @@ def create_app(
         DATA_DIR=folder,
     )
     if behind_proxy:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=PROXY_HOPS, x_proto=PROXY_HOPS, x_host=PROXY_HOPS, x_port=PROXY_HOPS, x_prefix=PROXY_HOPS
+        app.wsgi_app = access_log.only_from_proxy(
+            ProxyFix(app.wsgi_app, x_for=PROXY_HOPS, x_proto=PROXY_HOPS, x_host=PROXY_HOPS, x_port=PROXY_HOPS, x_prefix=PROXY_HOPS)
         )
     app.extensions["tonghop_store"] = store
     base.install(app)
+    access_log.install(app)
     for blueprint in (dashboard_bp, board_bp, office_unit_bp, unit_link_bp, entry_bp, api_bp, audit_bp):
         app.register_blueprint(blueprint)
     return app

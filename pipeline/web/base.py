@@ -32,7 +32,7 @@ CSRF_FIELD = "csrf_token"
 SESSION_IDLE = timedelta(hours=10)  # a working day: the office's login lapses after this long without a page opened
 RETRY_AFTER_S = 60  # what a 503 asks a client to wait
 FAVICON_MAX_AGE_S = 7 * 24 * 3600
-UNIT_LINK = re.compile(r"^/u/[^/]+")
+UNIT_LINK = re.compile(r"^/(u|mat-khau)/[^/]+")  # a unit's link, a set-password link
 ERROR_TEXTS = {
     400: ("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại."),
     401: ("Cần đăng nhập", "Trang này chỉ dành cho văn phòng. Hãy mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra."),
@@ -131,9 +131,9 @@ def favicon():
 
 
 def safe_path() -> str:
-    """The request's path as a log line may show it: a unit's link cut to ``/u/…``, no query
-    string (the office's ``?token=``)."""
-    return UNIT_LINK.sub("/u/…", request.path)
+    """The request's path as a log line may show it: a unit's link cut to ``/u/…`` (a
+    set-password link to ``/mat-khau/…``), no query string (the office's ``?token=``)."""
+    return UNIT_LINK.sub(r"/\1/…", request.path)
 
 
 def error_page(err: HTTPException):

@@ -1,0 +1,122 @@
+"""The deployment of deploy/: ``tonghop serve --behind-proxy --base-url https://…`` in a process
+of its own behind Caddy (the README's Caddyfile, ``tls internal`` on loopback), as a province
+server runs it. Chromium (through Playwright) opens a unit's link over HTTPS and sends a return;
+the links and the office's address are https, the session cookie ``Secure``, HSTS set once with
+the application's own headers not doubled; the client's address reaches the application through
+the proxy, while a forged X-Forwarded-For sent straight to the application's port is ignored;
+neither Caddy's access log nor the application's has a token or a unit link.
+
+Skipped, with the reason, without caddy (Debian: apt-get install caddy), playwright or chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests import serving
+from tests.deploy import caddy
+
+if not caddy.CADDY:
+    pytest.skip("no caddy (/usr/bin/caddy; Debian: apt-get install caddy)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed (pip install -e '.[dev]')")
+CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+if not CHROMIUM:
+    pytest.skip("no chromium browser (/usr/bin/chromium; Debian: apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import expect  # noqa: E402
+
+from pipeline.core.vnformat import vietnam_today  # noqa: E402
+
+QUYET_THANG = "03386"
+FORGED = "203.0.113.7"  # an address no test machine has
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def stack(tmp_path):
+    """``tonghop serve`` behind Caddy: ``(site, https_port, app_port, caddy_folder, serve_log)``."""
+    app_port, https_port = serving.free_port(), serving.free_port()
+    site = f"https://localhost:{https_port}"
+    command = [sys.executable, "-m", "pipeline", "serve", "--data", str(tmp_path / "data"), "--host", "127.0.0.1",
+               "--port", str(app_port), "--base-url", site, "--behind-proxy", "--no-browser"]  # fmt: skip
+    serve_log = tmp_path / "serve.log"
+    app = serving.start(command, app_port, tmp_path, serve_log)
+    try:
+        try:
+            proxy = caddy.start(tmp_path / "caddy", site, https_port, app_port)
+        except RuntimeError as err:
+            pytest.skip(f"caddy could not start here: {err}")
+        try:
+            yield site, https_port, app_port, tmp_path / "caddy", serve_log
+        finally:
+            caddy.stop(proxy)
+    finally:
+        serving.stop(app)
+
+
+def _office_creates_a_round(page, site: str) -> dict[str, str]:
+    """The office logs in over HTTPS and creates a round: the units' links by code."""
+    page.goto(f"{site}/?token={serving.TOKEN}")
+    expect(page.get_by_role("heading", name="Các đợt thu báo cáo")).to_be_visible()
+    page.get_by_label("Kỳ báo cáo").fill("2023")
+    page.get_by_label("Hạn nộp").fill((vietnam_today() + timedelta(days=30)).strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Tạo đợt").click()
+    page.get_by_role("link", name="Đường dẫn nộp báo cáo của các đơn vị").click()
+    return serving.unit_links(page.content())
+
+
+def test_an_upload_over_https_through_caddy(stack, make_return, tmp_path):
+    site, https_port, app_port, folder, serve_log = stack
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        try:
+            office_context = browser.new_context(ignore_https_errors=True)  # the test's own certificate authority
+            office = office_context.new_page()
+            office.set_default_timeout(30_000)
+            links = _office_creates_a_round(office, site)
+            assert links and all(link.startswith(f"{site}/u/") for link in links.values()), links
+            cookie = next(c for c in office_context.cookies() if c["name"] == "tonghop")
+            assert cookie["secure"] and cookie["httpOnly"]
+
+            unit = browser.new_context(viewport=PHONE, is_mobile=True, ignore_https_errors=True).new_page()
+            unit.set_default_timeout(30_000)
+            opened = unit.goto(links[QUYET_THANG])
+            assert opened.status == 200 and opened.headers["strict-transport-security"].startswith("max-age=")
+            unit.get_by_label("Chọn tệp báo cáo Excel đã điền").set_input_files(str(make_return(QUYET_THANG, folder=tmp_path / "r")))
+            unit.get_by_role("button", name="Gửi báo cáo").click()
+            expect(unit.get_by_text("Báo cáo đã được nhận, không có lỗi.")).to_be_visible()
+            assert unit.url.startswith(f"{site}/u/")
+        finally:
+            browser.close()
+
+    # The application's headers once each, HSTS added, compressed, the server not named.
+    status, headers, _ = caddy.request(https_port, folder, "GET", "/", {"Accept-Encoding": "zstd, gzip"})
+    assert status == 401 and headers.get_all("X-Content-Type-Options") == ["nosniff"]
+    assert headers.get_all("Content-Security-Policy") and len(headers.get_all("Content-Security-Policy")) == 1
+    assert headers.get_all("Strict-Transport-Security") == ["max-age=31536000"] and "Server" not in headers
+    status, headers, _ = caddy.request(https_port, folder, "GET", "/static/style.css", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+
+    # Through Caddy the application sees the client (not the proxy, not a forged header); straight
+    # to its port a forged header counts for nothing.
+    caddy.request(https_port, folder, "GET", "/favicon.ico?via=proxy", {"X-Forwarded-For": FORGED}, source="127.0.0.3")
+    serving.request(app_port, "GET", "/favicon.ico?direct", {"X-Forwarded-For": FORGED, "X-Forwarded-Proto": "https"}, source="127.0.0.2")
+    lines = serve_log.read_text(encoding="utf-8").splitlines()
+    favicon = [line for line in lines if " GET /favicon.ico " in line]
+    assert [line.split()[line.split().index("GET") - 1] for line in favicon[-2:]] == ["127.0.0.3", "127.0.0.2"], favicon
+    assert f"{site}/" in serve_log.read_text(encoding="utf-8")  # the office's address, printed by serve, is https
+
+    # Neither log keeps a token or a unit's link; both show the unit's requests, cut.
+    secrets = [serving.TOKEN, *(link.rsplit("/u/", 1)[1].split("/")[0] for link in links.values())]
+    access = (folder / "access.log").read_text(encoding="utf-8")
+    uris = [json.loads(line)["request"]["uri"] for line in access.splitlines()]
+    assert "/u/…" in uris and "/…" in uris, uris
+    for text in (access, serve_log.read_text(encoding="utf-8")):
+        assert not [s for s in secrets if s in text]
+    assert any(re.search(r" POST /u/… 30\d \d+ ms$", line) for line in lines), lines[-20:]
