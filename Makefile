@@ -21,7 +21,7 @@ test: $(STAMP)
 
 # While working: everything but what needs a browser, LibreOffice, PostgreSQL or minutes (< 2 min).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not libreoffice and not postgres and not slow"
+	$(BIN)/python -m pytest -q -m "not browser and not libreoffice and not postgres and not caddy and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests

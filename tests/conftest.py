@@ -40,7 +40,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" i
 # parametrized "postgresql", which asks for one), a fixture named for LibreOffice, or a skip whose
 # reason names LibreOffice (every test that runs soffice has one, for machines without it). `slow`
 # is set by hand (`@pytest.mark.slow`, a module's `pytestmark`) on what `--durations` shows.
-MARKER_FIXTURES = {"browser": "browser", "postgres_server": "postgres"}
+MARKER_FIXTURES = {"browser": "browser", "postgres_server": "postgres", "caddy_stack": "caddy"}
 
 
 def _needs_libreoffice(item: pytest.Item) -> bool:

@@ -87,11 +87,13 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
 
 
-def request(port: int, folder: Path, method: str, path: str, headers: dict | None = None, source: str = "127.0.0.1"):
+def request(
+    port: int, folder: Path, method: str, path: str, headers: dict | None = None, source: str = "127.0.0.1", body: bytes | None = None
+):
     """``(status, headers, body)`` of one HTTPS request to Caddy, from the address ``source``."""
     conn = http.client.HTTPSConnection("localhost", port, timeout=60, context=client_context(folder), source_address=(source, 0))
     try:
-        conn.request(method, path, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers or {})
         answer = conn.getresponse()
         return answer.status, answer.headers, answer.read()
     finally:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -24,14 +22,13 @@ from tests.deploy import caddy
 
 if not caddy.CADDY:
     pytest.skip("no caddy (/usr/bin/caddy; Debian: apt-get install caddy)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed (pip install -e '.[dev]')")
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-if not CHROMIUM:
-    pytest.skip("no chromium browser (/usr/bin/chromium; Debian: apt-get install chromium)", allow_module_level=True)
 
 from playwright.sync_api import expect  # noqa: E402
 
 from pipeline.core.vnformat import vietnam_today  # noqa: E402
+from pipeline.web import MAX_UPLOAD_BYTES  # noqa: E402
+from pipeline.web.base import ERROR_TEXTS  # noqa: E402
+from tests.web.test_browser import browser  # noqa: E402, F401 - one chromium (Debian's), skipped as there without one
 
 QUYET_THANG = "03386"
 FORGED = "203.0.113.7"  # an address no test machine has
@@ -39,7 +36,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def stack(tmp_path):
+def caddy_stack(tmp_path):
     """``tonghop serve`` behind Caddy: ``(site, https_port, app_port, caddy_folder, serve_log)``."""
     app_port, https_port = serving.free_port(), serving.free_port()
     site = f"https://localhost:{https_port}"
@@ -71,29 +68,24 @@ def _office_creates_a_round(page, site: str) -> dict[str, str]:
     return serving.unit_links(page.content())
 
 
-def test_an_upload_over_https_through_caddy(stack, make_return, tmp_path):
-    site, https_port, app_port, folder, serve_log = stack
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        try:
-            office_context = browser.new_context(ignore_https_errors=True)  # the test's own certificate authority
-            office = office_context.new_page()
-            office.set_default_timeout(30_000)
-            links = _office_creates_a_round(office, site)
-            assert links and all(link.startswith(f"{site}/u/") for link in links.values()), links
-            cookie = next(c for c in office_context.cookies() if c["name"] == "tonghop")
-            assert cookie["secure"] and cookie["httpOnly"]
+def test_an_upload_over_https_through_caddy(caddy_stack, browser, make_return, tmp_path):  # noqa: F811
+    site, https_port, app_port, folder, serve_log = caddy_stack
+    office_context = browser.new_context(ignore_https_errors=True)  # the test's own certificate authority
+    office = office_context.new_page()
+    office.set_default_timeout(30_000)
+    links = _office_creates_a_round(office, site)
+    assert links and all(link.startswith(f"{site}/u/") for link in links.values()), links
+    cookie = next(c for c in office_context.cookies() if c["name"] == "tonghop")
+    assert cookie["secure"] and cookie["httpOnly"]
 
-            unit = browser.new_context(viewport=PHONE, is_mobile=True, ignore_https_errors=True).new_page()
-            unit.set_default_timeout(30_000)
-            opened = unit.goto(links[QUYET_THANG])
-            assert opened.status == 200 and opened.headers["strict-transport-security"].startswith("max-age=")
-            unit.get_by_label("Chọn tệp báo cáo Excel đã điền").set_input_files(str(make_return(QUYET_THANG, folder=tmp_path / "r")))
-            unit.get_by_role("button", name="Gửi báo cáo").click()
-            expect(unit.get_by_text("Báo cáo đã được nhận, không có lỗi.")).to_be_visible()
-            assert unit.url.startswith(f"{site}/u/")
-        finally:
-            browser.close()
+    unit = browser.new_context(viewport=PHONE, is_mobile=True, ignore_https_errors=True).new_page()
+    unit.set_default_timeout(30_000)
+    opened = unit.goto(links[QUYET_THANG])
+    assert opened.status == 200 and opened.headers["strict-transport-security"].startswith("max-age=")
+    unit.get_by_label("Chọn tệp báo cáo Excel đã điền").set_input_files(str(make_return(QUYET_THANG, folder=tmp_path / "r")))
+    unit.get_by_role("button", name="Gửi báo cáo").click()
+    expect(unit.get_by_text("Báo cáo đã được nhận, không có lỗi.")).to_be_visible()
+    assert unit.url.startswith(f"{site}/u/")
 
     # The application's headers once each, HSTS added, compressed, the server not named.
     status, headers, _ = caddy.request(https_port, folder, "GET", "/", {"Accept-Encoding": "zstd, gzip"})
@@ -102,6 +94,12 @@ def test_an_upload_over_https_through_caddy(stack, make_return, tmp_path):
     assert headers.get_all("Strict-Transport-Security") == ["max-age=31536000"] and "Server" not in headers
     status, headers, _ = caddy.request(https_port, folder, "GET", "/static/style.css", {"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
+
+    # A body over the limit passes Caddy's (the application's and waitress's margin) to be refused
+    # by the application, with its Vietnamese page.
+    body, form = serving.multipart("file", "bao_cao.xlsx", b"\0" * (MAX_UPLOAD_BYTES + 512 * 1024))
+    status, _, answer = caddy.request(https_port, folder, "POST", "/u/" + links[QUYET_THANG].rsplit("/u/", 1)[1], form, body=body)
+    assert status == 413 and ERROR_TEXTS[413][0] in answer.decode()
 
     # Through Caddy the application sees the client (not the proxy, not a forged header); straight
     # to its port a forged header counts for nothing.
