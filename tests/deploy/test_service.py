@@ -60,3 +60,15 @@ def test_the_units_command_with_env_example_serves(tmp_path, postgres_url):
     assert status == 302 and "; Secure" in headers["Set-Cookie"]
     shown = log.read_text(encoding="utf-8")
     assert f"{values['TONGHOP_BASE_URL']}/" in shown and serving.TOKEN not in shown
+
+
+def test_the_readme_walks_through_these_files():
+    """The README's server section copies the files tested here, to the places the unit names."""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Máy chủ cho tỉnh", 1)[1].split("\n## ", 1)[0]
+    unit = UNIT.read_text(encoding="utf-8")
+    environment = re.search(r"^EnvironmentFile=(\S+)$", unit, re.M).group(1)
+    assert f"deploy/env.example {environment}" in section and "deploy/tonghop.service /etc/systemd/system/tonghop.service" in section
+    assert "deploy/Caddyfile /etc/caddy/Caddyfile" in section and "TONGHOP_DOMAIN=" in section
+    assert INSTALLED.removesuffix("/bin/tonghop") in section and DATA in section
+    assert re.search(r"^User=tonghop$", unit, re.M) and "--system --group --home /var/lib/tonghop tonghop" in section
