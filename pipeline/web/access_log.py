@@ -20,6 +20,7 @@ log = logging.getLogger("tonghop.web")
 PROXY_ADDRESSES = frozenset({"127.0.0.1", "::1"})  # the proxy runs on this machine (deploy/Caddyfile)
 PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6, logging.DEBUG: 7}  # syslog's
 LINE = "%(levelname)s %(name)s: %(message)s"
+INFO_FROM = ("tonghop", "pipeline", "waitress")  # the loggers whose INFO lines serve shows; the others' warnings only
 
 
 def _started() -> None:
@@ -67,14 +68,17 @@ def to_journal(stream: TextIO) -> bool:
     return os.environ.get("JOURNAL_STREAM") == f"{st.st_dev}:{st.st_ino}"
 
 
-def log_to(stream: TextIO | None = None, level: int = logging.INFO) -> logging.Handler:
-    """Send the server's log (this package's, waitress's) to ``stream`` (stderr): without a
-    timestamp and with a syslog priority per line under journald, with a timestamp elsewhere."""
+def log_to(stream: TextIO | None = None) -> logging.Handler:
+    """Send the server's log to ``stream`` (stderr): the requests, the jobs and waitress's lines,
+    the other libraries' warnings (not alembic's every start); without a timestamp and with a
+    syslog priority per line under journald, with a timestamp elsewhere."""
     stream = stream or sys.stderr
     handler = logging.StreamHandler(stream)
     journal = to_journal(stream)
     handler.setFormatter(_JournalLine(LINE) if journal else logging.Formatter("%(asctime)s " + LINE))
     root = logging.getLogger()
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(logging.WARNING)
+    for name in INFO_FROM:
+        logging.getLogger(name).setLevel(logging.INFO)
     return handler
