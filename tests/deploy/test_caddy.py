@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -35,26 +38,49 @@ FORGED = "203.0.113.7"  # an address no test machine has
 PHONE = {"width": 390, "height": 844}
 
 
+class Stack:
+    """``tonghop serve`` behind Caddy, as the fixture runs them; ``restart`` stops serve and starts
+    it again ``after`` seconds later, in the background (systemd's ``Restart=``)."""
+
+    def __init__(self, tmp_path):
+        self.app_port, self.https_port = serving.free_port(), serving.free_port()
+        self.site, self.folder, self.serve_log = f"https://localhost:{self.https_port}", tmp_path / "caddy", tmp_path / "serve.log"
+        self.command = [sys.executable, "-m", "pipeline", "serve", "--data", str(tmp_path / "data"), "--host", "127.0.0.1",
+                        "--port", str(self.app_port), "--base-url", self.site, "--behind-proxy", "--no-browser"]  # fmt: skip
+        self.tmp, self.apps, self.restarting = tmp_path, [serving.start(self.command, self.app_port, tmp_path, self.serve_log)], None
+
+    def restart(self, after: float) -> None:
+        serving.stop(self.apps[-1])
+
+        def again():
+            time.sleep(after)
+            self.apps.append(serving.start(self.command, self.app_port, self.tmp, self.tmp / "serve-again.log"))
+
+        self.restarting = threading.Thread(target=again)
+        self.restarting.start()
+
+    def stop(self) -> None:
+        if self.restarting:
+            self.restarting.join(timeout=90)
+        for app in self.apps:
+            serving.stop(app)
+
+
 @pytest.fixture
 def caddy_stack(tmp_path):
-    """``tonghop serve`` behind Caddy: ``(site, https_port, app_port, caddy_folder, serve_log)``."""
-    app_port, https_port = serving.free_port(), serving.free_port()
-    site = f"https://localhost:{https_port}"
-    command = [sys.executable, "-m", "pipeline", "serve", "--data", str(tmp_path / "data"), "--host", "127.0.0.1",
-               "--port", str(app_port), "--base-url", site, "--behind-proxy", "--no-browser"]  # fmt: skip
-    serve_log = tmp_path / "serve.log"
-    app = serving.start(command, app_port, tmp_path, serve_log)
+    """``tonghop serve`` in a process of its own behind Caddy: a ``Stack``."""
+    stack = Stack(tmp_path)
     try:
         try:
-            proxy = caddy.start(tmp_path / "caddy", site, https_port, app_port)
+            proxy = caddy.start(stack.folder, stack.site, stack.https_port, stack.app_port)
         except RuntimeError as err:
             pytest.skip(f"caddy could not start here: {err}")
         try:
-            yield site, https_port, app_port, tmp_path / "caddy", serve_log
+            yield stack
         finally:
             caddy.stop(proxy)
     finally:
-        serving.stop(app)
+        stack.stop()
 
 
 def _office_creates_a_round(page, site: str) -> dict[str, str]:
@@ -69,7 +95,13 @@ def _office_creates_a_round(page, site: str) -> dict[str, str]:
 
 
 def test_an_upload_over_https_through_caddy(caddy_stack, browser, make_return, tmp_path):  # noqa: F811
-    site, https_port, app_port, folder, serve_log = caddy_stack
+    site, https_port, app_port, folder, serve_log = (
+        caddy_stack.site,
+        caddy_stack.https_port,
+        caddy_stack.app_port,
+        caddy_stack.folder,
+        caddy_stack.serve_log,
+    )
     office_context = browser.new_context(ignore_https_errors=True)  # the test's own certificate authority
     office = office_context.new_page()
     office.set_default_timeout(30_000)
@@ -118,3 +150,19 @@ def test_an_upload_over_https_through_caddy(caddy_stack, browser, make_return, t
     for text in (access, serve_log.read_text(encoding="utf-8")):
         assert not [s for s in secrets if s in text]
     assert any(re.search(r" POST /u/… 30\d \d+ ms$", line) for line in lines), lines[-20:]
+
+
+def test_a_request_waits_while_serve_restarts(caddy_stack):
+    """tonghop stopped (an update; a crash, restarted by systemd 5 s later): a request through
+    Caddy waits for it instead of failing, and Caddy's own log keeps no link of it."""
+    caddy_stack.restart(after=3)
+    started = time.monotonic()
+    status, _, _ = caddy.request(caddy_stack.https_port, caddy_stack.folder, "GET", "/u/a-unit-link-token-while-restarting")
+    assert status == 404 and time.monotonic() - started >= 2  # answered by the restarted serve
+    assert "a-unit-link-token" not in (caddy_stack.folder / "caddy.log").read_text(encoding="utf-8")
+
+
+def test_the_caddyfile_is_as_caddy_fmt_writes_it():
+    """Caddy warns at every start about a Caddyfile not in its own format (the officer's journal)."""
+    formatted = subprocess.run([caddy.CADDY, "fmt", str(caddy.CADDYFILE)], capture_output=True, text=True, timeout=60)
+    assert formatted.returncode == 0 and formatted.stdout == caddy.CADDYFILE.read_text(encoding="utf-8")
