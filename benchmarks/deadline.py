@@ -181,7 +181,7 @@ def markdown(r: dict) -> str:
         f"| upload answered through Caddy (HTTPS) by one of {r['servers']} `serve` on one PostgreSQL, bursts of {r['burst']} "
         f"over {r['minutes']:g} min | {s['uploads']} uploads ({r['units']} units) | p99 **{a['p99']:.2f} s**, median {a['median']:.2f}, "
         f"slowest {a['slowest']:.2f} (all in {r['wall_s']:.0f} s) | p99 < {TARGET_P99_S:g} s {ok} |",
-        f"| stored once each, in order | {s['stored']} stored | lost or doubled: {len(s['units_lost_or_doubled'])}, ids repeated: "
+        f"| each upload stored once, under its unit, with its bytes | {s['stored']} stored | lost or doubled: {len(s['units_lost_or_doubled'])}, ids repeated: "
         f"{s['ids_repeated']}, wrong file: {len(s['wrong'])}, refused: {len(r['refused'])} (per server: {r['per_server']}) | 0 |",
     ])  # fmt: skip
 
