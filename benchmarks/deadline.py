@@ -91,7 +91,7 @@ def run_bursts(bursts: list[list[str]], minutes: float, send) -> list[tuple[str,
 
 
 def check_store(store: Store, round_id: str, done: list, files: dict[str, Path]) -> dict:
-    """Every answered upload stored once under its unit, each unit's versions in the order sent."""
+    """Every answered upload stored once under its unit, with the bytes sent; no id twice."""
     stored = store.submissions(round_id)
     by_unit: dict[str, list] = {}
     for sub in sorted(stored, key=lambda s: s.id):
