@@ -1062,6 +1062,20 @@ class Msg(Enum):
         "Server settings unreadable",
         "[{where}] Không đọc được tệp cài đặt của trang web: {reason}. Hãy xóa tệp này rồi chạy lại 'tonghop serve' (với --base-url nếu cần).",
     )
+    STORE_100 = (
+        "Stored file missing in the database",
+        "[{where}] Không tìm thấy tệp đã lưu (sha256 {sha256}) trong cơ sở dữ liệu. Hãy khôi phục kho từ bản sao lưu.",
+    )
+    STORE_101 = (
+        "Stored file damaged in the database",
+        "[{where}] Tệp đã lưu (sha256 {sha256}) trong cơ sở dữ liệu bị hỏng: nội dung không khớp mã băm. Hãy khôi phục kho từ bản sao lưu.",
+    )
+    STORE_102 = (
+        "File not moved into the database",
+        "[{where}] Không chuyển được tệp đã lưu (sha256 {sha256}) vào cơ sở dữ liệu: {reason}. Chưa có gì thay đổi; "
+        "hãy đặt lại tệp này vào thư mục dữ liệu (từ bản sao lưu) rồi mở lại kho.",
+    )
+    STORE_103 = ("Reason: hash mismatch", "nội dung không khớp mã sha256", Kind.TEXT)
 
     # The official unit registry (``tonghop units``; raised as PipelineError).
     UNITS_001 = (

@@ -18,7 +18,7 @@ from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _not_written(target: Path, err: OSError) -> StoreError:
+def not_written(target: Path, err: OSError) -> StoreError:
     return StoreUnavailableError(Msg.STORE_010, where=target.parent, reason=err.strerror or err)
 
 
@@ -40,7 +40,7 @@ class Blobs:
         target = self.path(sha256)
         if target.is_file() and target.stat().st_size == len(data):
             return sha256, False
-        with atomic_path(target, error=_not_written) as tmp:
+        with atomic_path(target, error=not_written) as tmp:
             with open(tmp, "wb") as out:
                 out.write(data)
                 out.flush()
