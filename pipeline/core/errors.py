@@ -1075,7 +1075,11 @@ class Msg(Enum):
         "[{where}] Không chuyển được tệp đã lưu (sha256 {sha256}) vào cơ sở dữ liệu: {reason}. Chưa có gì thay đổi; "
         "hãy đặt lại tệp này vào thư mục dữ liệu (từ bản sao lưu) rồi mở lại kho.",
     )
-    STORE_103 = ("Reason: hash mismatch", "nội dung không khớp mã sha256", Kind.TEXT)
+    STORE_103 = (
+        "Damaged file not moved into the database",
+        "[{where}] Tệp đã lưu (sha256 {sha256}) bị thay đổi hoặc hỏng (nội dung không khớp mã băm), nên không chuyển được vào cơ sở dữ liệu. "
+        "Chưa có gì thay đổi; hãy đặt lại tệp đúng vào thư mục dữ liệu (từ bản sao lưu) rồi mở lại kho.",
+    )
 
     # The official unit registry (``tonghop units``; raised as PipelineError).
     UNITS_001 = (

@@ -53,7 +53,7 @@ def _move_files(conn: sa.Connection, data_dir) -> None:
                 while chunk := kept.read(1 << 20):
                     digest.update(chunk)
                 if digest.hexdigest() != sha256:
-                    raise StoreError(Msg.STORE_102, where=path, sha256=sha256, reason=Msg.STORE_103.render())
+                    raise StoreError(Msg.STORE_103, where=path, sha256=sha256)
                 kept.seek(0)
                 insert_chunks(conn, sha256, kept, table=chunks)
         except OSError as err:
