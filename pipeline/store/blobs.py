@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
@@ -20,6 +21,10 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def not_written(target: Path, err: OSError) -> StoreError:
     return StoreUnavailableError(Msg.STORE_010, where=target.parent, reason=err.strerror or err)
+
+
+class _Mismatch(Exception):
+    """Bytes that do not match the name they were to be kept under."""
 
 
 class Blobs:
@@ -46,6 +51,24 @@ class Blobs:
                 out.flush()
                 os.fsync(out.fileno())
         return sha256, True
+
+    def put_stream(self, stream: BinaryIO, sha256: str) -> bool:
+        """Keep the bytes read from ``stream`` as the blob ``sha256`` (a restore); False, and
+        nothing kept, when they do not match their name."""
+        target = self.path(sha256)
+        try:
+            with atomic_path(target, error=not_written) as tmp, open(tmp, "wb") as out:
+                digest = hashlib.sha256()
+                while chunk := stream.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                if digest.hexdigest() != sha256:
+                    raise _Mismatch
+                out.flush()
+                os.fsync(out.fileno())
+        except _Mismatch:
+            return False
+        return True
 
     def get(self, sha256: str) -> bytes:
         """The bytes of blob ``sha256``, checked against their hash."""
