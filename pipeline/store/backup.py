@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import tarfile
@@ -29,7 +30,7 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, StoreError
 from pipeline.store import pgdump
 from pipeline.store.blobs import Blobs
-from pipeline.store.blobstore import BLOBS_DIR
+from pipeline.store.blobstore import BLOBS_DIR, CHUNK_BYTES
 from pipeline.store.engine import SQLITE_FILE, database_url
 from pipeline.store.schema import blobs, metadata
 from pipeline.store.store import Store
@@ -171,8 +172,9 @@ def _restore_sqlite(archive: tarfile.TarFile, where: Path, data_dir: Path, force
             sha256 = member.name[len(BLOBS_DIR) + 1 :].replace("/", "")
             files.path(sha256)  # a sha256, or ValueError: never a path from the archive
             with archive.extractfile(member) as kept:
-                if not files.put_stream(kept, sha256):
+                if not files.put_chunks(iter(lambda: kept.read(CHUNK_BYTES), b""), sha256, sync=False):
                     raise StoreError(Msg.ACCOUNT_137, where=where, sha256=sha256)
+    os.sync()  # every file on disk before the database that names them
     member = archive.getmember(SQLITE_FILE)
     data_dir.mkdir(parents=True, exist_ok=True)
     with atomic_path(database) as tmp, open(tmp, "wb") as out, archive.extractfile(member) as source:

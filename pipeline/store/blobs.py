@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
 
 from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
@@ -52,20 +52,24 @@ class Blobs:
                 os.fsync(out.fileno())
         return sha256, True
 
-    def put_stream(self, stream: BinaryIO, sha256: str) -> bool:
-        """Keep the bytes read from ``stream`` as the blob ``sha256`` (a restore); False, and
-        nothing kept, when they do not match their name."""
+    def put_chunks(self, chunks: Iterable[bytes], sha256: str, *, sync: bool = True) -> bool:
+        """Keep the bytes of ``chunks`` (a restore, a copy from the database) as the blob
+        ``sha256``, written as they come; False, and nothing kept, when they do not match their name.
+
+        :param sync: flush the file to disk before it is renamed into place (a restore of many
+            files syncs them all at once at its end instead)."""
         target = self.path(sha256)
         try:
             with atomic_path(target, error=not_written) as tmp, open(tmp, "wb") as out:
                 digest = hashlib.sha256()
-                while chunk := stream.read(1 << 20):
+                for chunk in chunks:
                     digest.update(chunk)
                     out.write(chunk)
                 if digest.hexdigest() != sha256:
                     raise _Mismatch
                 out.flush()
-                os.fsync(out.fileno())
+                if sync:
+                    os.fsync(out.fileno())
         except _Mismatch:
             return False
         return True

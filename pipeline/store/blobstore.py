@@ -11,7 +11,6 @@ changes a file in it); the chunks stream in and out, a file is never whole in me
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,10 +18,9 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import Msg, StoreError
 from pipeline.core.vnformat import utc_now
-from pipeline.store.blobs import Blobs, not_written
+from pipeline.store.blobs import Blobs
 from pipeline.store.schema import blob_chunks, blobs
 
 CHUNK_BYTES = 1 << 20
@@ -129,13 +127,6 @@ class BlobStore:
         with self._read() as conn:
             if conn.execute(sa.select(blobs.c.size).where(blobs.c.sha256 == sha256)).first() is None:
                 raise StoreError(Msg.STORE_100, where=self._where, sha256=sha256)
-            digest = hashlib.sha256()
-            with atomic_path(target, error=not_written) as tmp, open(tmp, "wb") as out:
-                for chunk in read_chunks(conn, sha256):
-                    digest.update(chunk)
-                    out.write(chunk)
-                if digest.hexdigest() != sha256:
-                    raise StoreError(Msg.STORE_101, where=self._where, sha256=sha256)
-                out.flush()
-                os.fsync(out.fileno())
+            if not cache.put_chunks(read_chunks(conn, sha256), sha256):
+                raise StoreError(Msg.STORE_101, where=self._where, sha256=sha256)
         return target
