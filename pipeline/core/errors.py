@@ -1338,6 +1338,10 @@ class Msg(Enum):
         "Restored store does not match",
         "[{where}] Kho khôi phục có {found} dòng '{table}' thay vì {expected} như bản sao lưu ghi. Hãy dùng một bản sao lưu khác.",
     )
+    ACCOUNT_139 = (
+        "No store to back up",
+        "[{where}] Thư mục này không có kho dữ liệu của tonghop nên không có gì để sao lưu. Hãy kiểm tra lại --data (và --db nếu dùng PostgreSQL).",
+    )
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""

@@ -91,6 +91,8 @@ def backup(data_dir: Path, url: str | None, out: Path) -> Manifest:
     :raises StoreError: the store cannot be read, a kept file is missing or damaged, or (PostgreSQL) pg_dump is missing or fails.
     """
     data_dir, out = Path(data_dir), Path(out)
+    if url is None and not (data_dir / SQLITE_FILE).is_file():
+        raise StoreError(Msg.ACCOUNT_139, where=data_dir)  # never an empty store made to be backed up
     Store.open(data_dir, url).close()  # a store, at this version's schema
     with atomic_path(out) as tmp, tarfile.open(tmp, "w") as archive:
         if url is None:

@@ -129,6 +129,12 @@ def test_a_backup_taken_while_uploads_go_on_is_consistent(kind, new_url, tmp_pat
             assert all(restored.blob(s.sha256) is not None for s in kept)
 
 
+def test_a_folder_without_a_store_is_not_backed_up(tmp_path):
+    code, output = _run("admin", "backup", "--data", tmp_path / "nothing", "--out", tmp_path / "b.tar")
+    assert code != 0 and Msg.ACCOUNT_139.render(where=tmp_path / "nothing") in output
+    assert not (tmp_path / "b.tar").exists() and not (tmp_path / "nothing").exists()
+
+
 def test_restore_refuses_what_is_not_a_backup_and_another_kind_of_store(tmp_path, sample_dir):
     bogus = tmp_path / "bogus.tar"
     with tarfile.open(bogus, "w") as archive:
