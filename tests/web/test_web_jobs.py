@@ -167,11 +167,15 @@ def test_a_job_left_by_a_stopped_server_is_abandoned_and_can_be_started_again(st
     assert new.id != old.id and new.state == "done"
 
 
-def test_a_failed_job_says_why_on_the_board(store, office):
+def test_a_failed_job_says_why_on_the_board(store, office, caplog):
+    caplog.set_level("INFO", logger="pipeline.rounds.jobs")
     round_id = rounds.create_round(store, period="2023", deadline=DUE).id
     _press(office, round_id)
     job = _wait(office, round_id)
     assert job["state"] == "failed" and job["error"] == Msg.ROUND_107.render(round=round_id)
+    logged = [r.getMessage() for r in caplog.records if r.name == "pipeline.rounds.jobs"]  # serve's log: one line at each end
+    assert len(logged) == 2 and logged[0].endswith(f"of round {round_id} started")
+    assert re.fullmatch(rf"consolidation job \d+ of round {round_id} failed in \d+ ms", logged[1]), logged
     board = office.get(f"/rounds/{round_id}").get_data(as_text=True)
     assert Msg.ROUND_107.render(round=round_id).replace("'", "&#39;") in board
     assert "Tổng hợp các báo cáo đang dùng</button>" in board
