@@ -72,3 +72,12 @@ def test_the_readme_walks_through_these_files():
     assert "deploy/Caddyfile /etc/caddy/Caddyfile" in section and "TONGHOP_DOMAIN=" in section
     assert INSTALLED.removesuffix("/bin/tonghop") in section and DATA in section
     assert re.search(r"^User=tonghop$", unit, re.M) and "--system --group --home /var/lib/tonghop tonghop" in section
+
+
+def test_caddys_body_limit_is_the_applications_with_waitresss_margin():
+    """A body a little over 20 MiB reaches tonghop (its Vietnamese 413); a larger one stops at Caddy."""
+    from pipeline.web import MAX_UPLOAD_BYTES
+    from pipeline.web.server import BODY_MARGIN
+
+    limit = re.search(r"^\s*max_size (\d+)MiB$", (DEPLOY / "Caddyfile").read_text(encoding="utf-8"), re.M)
+    assert limit and int(limit.group(1)) * 1024 * 1024 == MAX_UPLOAD_BYTES + BODY_MARGIN
