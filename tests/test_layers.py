@@ -15,6 +15,7 @@ PACKAGE = Path(pipeline.__file__).resolve().parent
 LAYERS = (
     ("core",),
     ("form", "store"),
+    ("accounts",),
     ("ingest", "templates"),
     ("validate",),
     ("consolidate",),

@@ -1,5 +1,5 @@
 """The ``tonghop`` command line: parse options, call one function of ``pipeline.api`` (or of
-``pipeline.rounds`` for ``tonghop round …``), print (``summary`` words the terminal output).
+``pipeline.rounds`` for ``tonghop round …``, of ``pipeline.accounts`` for ``tonghop admin …``), print (``summary`` words the terminal output).
 No pandas, openpyxl or xlsxwriter here.
 
 Every command is registered here, on the group ``cli``; the modules only define them (importing
@@ -10,6 +10,7 @@ May import: every stage below it (it needs ``api``, ``rounds``, the result type 
 
 import click
 
+from pipeline.cli.admin import admin_group
 from pipeline.cli.commands import check, consolidate, demo, report, templates
 from pipeline.cli.forward import forward
 from pipeline.cli.frame import Group
@@ -17,7 +18,7 @@ from pipeline.cli.rounds import round_group
 from pipeline.cli.serve import serve
 from pipeline.cli.units import units
 
-COMMANDS = (templates, check, consolidate, report, forward, demo, units, round_group, serve)
+COMMANDS = (templates, check, consolidate, report, forward, demo, units, round_group, serve, admin_group)
 
 
 @click.group(cls=Group, commands=COMMANDS)

@@ -1156,6 +1156,106 @@ class Msg(Enum):
         "{count} giá trị bị loại khi tổng hợp, không được cộng vào số liệu gửi lên: {cells}. Danh sách ở tệp {report}.",
     )
 
+    ACCOUNT_001 = (
+        "Committee's parent unknown",
+        "Ủy ban mã '{code}' có cấp trên mã '{parent}', nhưng không có ủy ban nào mang mã này trong danh sách hay trên máy chủ. "
+        "Hãy thêm ủy ban cấp trên vào danh sách (hoặc sửa cột parent) rồi chạy lại.",
+    )
+    ACCOUNT_002 = ("Login taken", "Tên đăng nhập '{login}' đã có người dùng. Hãy chọn tên đăng nhập khác.", 409)
+    ACCOUNT_003 = (
+        "Unknown committee",
+        "Không có ủy ban nào mã '{code}' trên máy chủ này. Hãy kiểm tra lại mã ('tonghop admin init' tạo các ủy ban).",
+        404,
+    )
+    ACCOUNT_004 = (
+        "Password too short",
+        "Mật khẩu phải có ít nhất {min} ký tự (mật khẩu vừa nhập có {length}). Hãy chọn mật khẩu dài hơn, ví dụ một câu ngắn dễ nhớ.",
+    )
+    ACCOUNT_005 = ("Password is the login", "Mật khẩu không được trùng với tên đăng nhập. Hãy chọn mật khẩu khác.")
+    ACCOUNT_006 = ("Password one character", "Mật khẩu không được chỉ gồm một ký tự lặp lại. Hãy chọn mật khẩu khác.")
+    ACCOUNT_007 = ("Password too long", "Mật khẩu dài quá {max} ký tự. Hãy chọn mật khẩu ngắn hơn.")
+    ACCOUNT_008 = (
+        "Login not usable",
+        "Tên đăng nhập '{login}' không dùng được: chỉ gồm chữ cái không dấu, chữ số và các dấu . _ - @, dài từ 3 đến 64 ký tự, "
+        "bắt đầu bằng chữ cái hoặc chữ số. Ví dụ: nguyen.van.an",
+    )
+    ACCOUNT_010 = (
+        "Set-password link unknown",
+        "Đường dẫn đặt mật khẩu này không đúng. Hãy mở đúng đường dẫn trong tin nhắn được gửi (chép đủ cả dòng), "
+        "hoặc xin văn phòng đã mời gửi đường dẫn mới.",
+        404,
+    )
+    ACCOUNT_011 = (
+        "Set-password link used",
+        "Đường dẫn đặt mật khẩu này đã được dùng, hoặc đã được thay bằng một đường dẫn mới hơn: mỗi đường dẫn chỉ dùng được một lần. "
+        "Hãy đăng nhập bằng mật khẩu đã đặt, hoặc xin văn phòng gửi đường dẫn mới nếu quên mật khẩu.",
+        409,
+    )
+    ACCOUNT_012 = (
+        "Set-password link expired",
+        "Đường dẫn đặt mật khẩu này đã hết hạn (chỉ dùng được trong {hours} giờ kể từ khi gửi). Hãy xin văn phòng đã mời gửi đường dẫn mới.",
+    )
+    ACCOUNT_013 = (
+        "Invitation outside the scope",
+        "Không mời được người dùng cho ủy ban mã '{code}': tài khoản của bạn chỉ mời được đồng nghiệp của ủy ban mình "
+        "và văn phòng của các ủy ban cấp dưới. Hãy kiểm tra lại mã ủy ban và vai trò.",
+        404,
+    )
+    ACCOUNT_014 = (
+        "Account outside the scope",
+        "Không gửi được đường dẫn đặt mật khẩu cho tài khoản '{login}': tài khoản này không thuộc ủy ban của bạn hay các ủy ban cấp dưới.",
+        404,
+    )
+    ACCOUNT_015 = (
+        "Wrong login or password",
+        "Tên đăng nhập hoặc mật khẩu không đúng. Hãy nhập lại (chú ý phím Caps Lock và bộ gõ tiếng Việt).",
+    )
+    ACCOUNT_016 = (
+        "Login locked",
+        "Đã nhập sai mật khẩu quá nhiều lần nên tạm khóa đăng nhập. Hãy đợi {minutes} phút rồi thử lại.",
+        409,
+    )
+    ACCOUNT_017 = (
+        "Unknown account",
+        "Không có tài khoản nào tên đăng nhập '{login}'. Hãy xem danh sách bằng 'tonghop admin user list'.",
+        404,
+    )
+    ACCOUNT_018 = (
+        "No base URL for the link",
+        "[{where}] Chưa có địa chỉ trang web nên chưa tạo được đường dẫn đặt mật khẩu. "
+        "Hãy thêm --base-url https://… (địa chỉ mà người dùng mở được; được ghi nhớ cho các lần sau).",
+    )
+    ACCOUNT_019 = (
+        "Init: one source",
+        'Hãy chọn đúng một nguồn danh sách ủy ban: --province "Tên tỉnh", --units TỆP hoặc --country.',
+    )
+
+    ACCOUNT_030 = (
+        "Committees initialised",
+        "Đã thêm {added} ủy ban ({kept} ủy ban đã có từ trước, không thêm lại); máy chủ nay có {total} ủy ban. Dữ liệu ở {where}.",
+        Kind.TEXT,
+    )
+    ACCOUNT_031 = (
+        "Account created",
+        "Đã tạo tài khoản '{login}' ({role}) của {committee}. Gửi đường dẫn dưới đây cho người dùng để đặt mật khẩu "
+        "(chỉ dùng được một lần, hết hạn sau {hours} giờ, không được in lại):",
+        Kind.TEXT,
+    )
+    ACCOUNT_032 = (
+        "Reset link",
+        "Đường dẫn đặt mật khẩu mới cho tài khoản '{login}' (chỉ dùng được một lần, hết hạn sau {hours} giờ; "
+        "các đường dẫn gửi trước không còn dùng được, mật khẩu cũ vẫn dùng được đến khi đặt mật khẩu mới):",
+        Kind.TEXT,
+    )
+    ACCOUNT_033 = ("No accounts", "Chưa có tài khoản nào. Hãy tạo tài khoản bằng 'tonghop admin user add'.", Kind.TEXT)
+    ACCOUNT_034 = ("Account list header", "Tên đăng nhập | Họ tên | Ủy ban | Vai trò | Tình trạng", Kind.TEXT)
+
+    ACCOUNT_040 = ("Role: office", "văn phòng", Kind.TEXT)
+    ACCOUNT_041 = ("Role: viewer", "chỉ xem", Kind.TEXT)
+    ACCOUNT_042 = ("State: no password yet", "chưa đặt mật khẩu", Kind.TEXT)
+    ACCOUNT_043 = ("State: active", "đang dùng", Kind.TEXT)
+    ACCOUNT_044 = ("State: disabled", "đã khóa", Kind.TEXT)
+
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""
         return _FORMATTER.format(self.value.template, **fields)

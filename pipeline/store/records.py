@@ -19,6 +19,7 @@ class RoundRecord:
     period: str
     deadline: date | None
     created_at: datetime
+    committee_code: str | None = None  # the committee whose round it is; None: the server owner's
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def audit_line(conn: sa.Connection, round_id: str, actor: str, action: str, unit
 
 
 def round_record(row: sa.Row) -> RoundRecord:
-    return RoundRecord(row.id, row.form_dir, row.form_id, row.form_version, row.period, row.deadline, row.created_at)
+    return RoundRecord(row.id, row.form_dir, row.form_id, row.form_version, row.period, row.deadline, row.created_at, row.committee_code)
 
 
 def submission_record(row: sa.Row, review: ReviewState | None, note: str) -> SubmissionRecord:

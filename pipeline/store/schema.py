@@ -61,6 +61,8 @@ rounds = sa.Table(
     sa.Column("period", sa.Text, nullable=False),
     sa.Column("deadline", sa.Date, nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # The committee whose round it is; NULL: a round of the server owner made before accounts (0005).
+    sa.Column("committee_code", sa.Text, sa.ForeignKey("committees.code"), nullable=True),
 )
 
 round_units = sa.Table(
@@ -183,6 +185,59 @@ jobs = sa.Table(
         sqlite_where=sa.text("state = 'running'"),
         postgresql_where=sa.text("state = 'running'"),
     ),  # fmt: skip
+)
+
+# -- committees and their office accounts (0005) ------------------------------------------------
+
+committees = sa.Table(
+    "committees",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),  # the official code ("12", "03408") or the unit list's
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("level", sa.Text, nullable=False),  # central, province, commune, village, or the list's level
+    sa.Column("parent_code", sa.Text, sa.ForeignKey("committees.code"), nullable=True, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("login", sa.Text, nullable=False, unique=True),  # kept case-folded: matched without case
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("committee_code", sa.Text, sa.ForeignKey("committees.code"), nullable=False, index=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=True),  # argon2id; NULL until the invitation is used
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),  # an account's login, or "server"
+    sa.Column("disabled_at", UTCDateTime, nullable=True),
+    sa.Column("session_epoch", sa.Integer, nullable=False),  # bumped when the password changes: sessions end
+    sa.CheckConstraint("role IN ('office', 'viewer')", name="role"),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime, nullable=True),
+    sa.Column("created_by", sa.Text, nullable=False),
+)
+
+login_attempts = sa.Table(
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),  # NULL: no such login
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("outcome", sa.String(10), nullable=False),  # success, failure, or locked (refused unheard)
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("outcome IN ('success', 'failure', 'locked')", name="outcome"),
+    sa.Index(None, "account_id", "at"),
+    sa.Index(None, "address", "at"),
 )
 
 

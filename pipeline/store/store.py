@@ -20,7 +20,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pipeline.core.constants import Channel, ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 from pipeline.core.vnformat import utc_now
+from pipeline.store.accounts import AccountStore
 from pipeline.store.blobs import Blobs
+from pipeline.store.committees import CommitteeStore
 from pipeline.store.drafts import DraftStore
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
 from pipeline.store.jobs import JobStore
@@ -57,9 +59,10 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-class Store(TokenStore, JobStore, DraftStore):
+class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
-    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``."""
+    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its committees' in
+    ``committees.py``, its office accounts' in ``accounts.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
@@ -149,8 +152,10 @@ class Store(TokenStore, JobStore, DraftStore):
         deadline: date | None,
         units: Sequence[tuple[str, str, str]],
         actor: str = "office",
+        committee_code: str | None = None,
     ) -> RoundRecord:
-        """A new round of ``form_id`` for ``period`` with ``units`` (code, name, level) in their order."""
+        """A new round of ``form_id`` for ``period`` with ``units`` (code, name, level) in their
+        order; the round of the committee ``committee_code`` (None: of the server's owner)."""
         seen: set[str] = set()
         for code, _name, _level in units:
             if code in seen:
@@ -159,7 +164,7 @@ class Store(TokenStore, JobStore, DraftStore):
         created_at = _now()
         with self._write() as conn:
             round_id = new_round_id(conn)
-            record = RoundRecord(round_id, str(form_dir), form_id, form_version, period, deadline, created_at)
+            record = RoundRecord(round_id, str(form_dir), form_id, form_version, period, deadline, created_at, committee_code)
             conn.execute(
                 rounds.insert().values(
                     id=round_id,
@@ -169,6 +174,7 @@ class Store(TokenStore, JobStore, DraftStore):
                     period=period,
                     deadline=deadline,
                     created_at=created_at,
+                    committee_code=committee_code,
                 )
             )
             if units:
