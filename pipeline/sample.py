@@ -53,6 +53,10 @@ EXAMPLES = {
     # Lai Châu province after 1 July 2025: the province committee and its 38 communes and wards.
     "tinh-lai-chau-2025": Example(settings.PACKAGE_DIR / "examples" / "tinh_lai_chau_2025", "2025"),
 }
+# A commune committee after the 2025 reform and its 12 residential areas (levels commune and
+# villages): its indicators are those the province form asks of communes, so its consolidation
+# fills the province's template by code (``tonghop forward``, ``rounds.upward``).
+COMMUNE_EXAMPLE = Example(settings.PACKAGE_DIR / "examples" / "xa_2025", "2025")
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -151,3 +155,26 @@ def fill_returns(templates_dir: Path, out_dir: Path, units: list[Unit], values: 
     names = [template_filename(unit) for unit in units if unit.code in values]
     codes = [unit.code for unit in units if unit.code in values]
     return [fill_return(templates_dir / name, out_dir / name, values[code]) for name, code in zip(names, codes, strict=True)]
+
+
+def area_values(index: int) -> dict[str, int]:
+    """Plausible figures of the ``index``-th residential area (thôn, bản) of a commune, the same on
+    every run, for the villages level of the bundled commune form; every rule of it holds."""
+    households = 60 + 7 * index
+    fund = 1_000_000 * (index % 5 + 1)
+    return {
+        "UNITY_FESTIVAL_HELD": 1 if index % 4 else 0,
+        "RESIDENTIAL_AREAS": 1,
+        "CULTURAL_AREAS": index % 2,
+        "HOUSEHOLDS": households,
+        "CULTURAL_FAMILIES": households * 3 // 4,
+        "POOR_FUND_TOTAL": fund,
+        "POOR_FUND_LOCAL": fund,
+        "CLEAN_STREET_GROUPS_REGISTERED": 2 + index % 3,
+        "CLEAN_STREET_GROUPS_RECOGNIZED": 1 + index % 3,
+        "CLEAN_GARDEN_HOUSEHOLDS_REGISTERED": 10 + index,
+        "CLEAN_GARDEN_HOUSEHOLDS_RECOGNIZED": 8 + index,
+        "MEDIATION_TEAMS": 1,
+        "MEDIATORS": 5 + index % 3,
+        "MEDIATION_SUCCESS": index % 4,
+    }

@@ -814,6 +814,34 @@ class Msg(Enum):
     )
     ROUND_144 = ("Typed return's note, by the unit", "Số liệu nhập trên trang web ngày {day} (tonghop)", Kind.TEXT)
     ROUND_145 = ("Typed return's note, by the office", "Văn phòng nhập thay ngày {day}, nguồn: {source} (tonghop)", Kind.TEXT)
+    # Rounds at every level: a committee's consolidation sent into its parent's round (``rounds.upward``): ROUND_15x.
+    ROUND_150 = (
+        "Round of no committee",
+        "Đợt {round} không thuộc ủy ban nào trên máy chủ này, nên không có cấp trên để gửi lên. Hãy tải tệp tổng hợp và gửi cho cấp trên như trước (lệnh tonghop forward).",
+        409,
+    )
+    ROUND_151 = (
+        "Committee without a parent",
+        "{committee} không có ủy ban cấp trên trên máy chủ này, nên không có nơi để gửi lên. Hãy tải tệp tổng hợp và gửi cho cấp trên như trước.",
+        409,
+    )
+    ROUND_152 = (
+        "No round above for the period",
+        "{parent} chưa mở đợt thu báo cáo {period} trên máy chủ này, nên chưa gửi lên được. Hãy đề nghị {parent} tạo đợt {period} rồi bấm “Gửi lên cấp trên” lại.",
+        409,
+    )
+    ROUND_153 = (
+        "Not a unit of the round above",
+        "{committee} ({code}) không có trong danh sách đơn vị của đợt {round} của {parent}, nên chưa gửi lên được. Hãy đề nghị {parent} kiểm tra danh sách đơn vị của đợt.",
+        409,
+    )
+    ROUND_154 = ("Forwarded return's source", "chuyển từ đợt {round} của {committee} ({count} đơn vị)", Kind.TEXT)
+    ROUND_155 = ("Progress of a unit's own round", "{level}: {submitted}/{total} đã nộp", Kind.TEXT)
+    ROUND_156 = (
+        "Round above of another period",
+        "{parent} chỉ có đợt thu báo cáo {periods}, chưa mở đợt {period} trên máy chủ này, nên chưa gửi lên được (số liệu {period} không điền vào báo cáo kỳ khác). Hãy đề nghị {parent} tạo đợt {period} rồi bấm “Gửi lên cấp trên” lại.",
+        409,
+    )
 
     # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
     # what a page confirms after an action (WEB_05x).

@@ -64,6 +64,7 @@ def create_round(
     period: str | Period,
     deadline: str | date | None,
     actor: str = "office",
+    committee_code: str | None = None,
 ) -> RoundRecord:
     """Create a round: the form and the unit list loaded and checked as ``tonghop templates``
     does, the period (``PERIOD_001``) and the deadline (``PERIOD_002``) checked.
@@ -73,13 +74,23 @@ def create_round(
     :param form_path: the form's folder (default: the bundled form; the round keeps its path).
     :param units_path: the unit list, a CSV as Excel saves it or a workbook, or an upload
         (``Given``); default: the bundled list. The round keeps its units.
+    :param committee_code: the committee whose round it is (None: the server owner's).
     """
     chosen = Period.parse(period)
     due = parse_deadline(deadline)
     form = load_form(form_path).for_period(chosen)
     units = load_units(units_path, form)
     form_dir = str(Path(form_path).resolve()) if form_path else ""
-    return store.create_round(form_dir, form.id, form.version, chosen.code, due, [(u.code, u.name, u.level) for u in units], actor=actor)
+    return store.create_round(
+        form_dir,
+        form.id,
+        form.version,
+        chosen.code,
+        due,
+        [(u.code, u.name, u.level) for u in units],
+        actor=actor,
+        committee_code=committee_code,
+    )
 
 
 def unit_url(base_url: str, token: str) -> str:

@@ -15,11 +15,14 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from pipeline import rounds
 from pipeline.core.constants import RoundStatus, Sender
+from pipeline.core.errors import PipelineError
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.figures import key_totals
+from pipeline.rounds.upward import ForwardResult, forward_round
 from pipeline.web.base import admin_required, store
 from pipeline.web.jobs import job_view, running_message
 from pipeline.web.linkpages import page_number, page_of, qr_code
+from pipeline.web.upward import board_upward
 
 bp = Blueprint("board", __name__)
 
@@ -65,7 +68,7 @@ def base_url() -> str:
 
 @bp.get("/rounds/<round_id>")
 @admin_required
-def show(round_id: str, message: str = ""):
+def show(round_id: str, message: str = "", forwarded: ForwardResult | None = None):
     rnd = store().round(round_id)
     rows = rounds.status(store(), round_id)
     counts = {s: sum(r.status is s for r in rows) for s in RoundStatus}
@@ -82,7 +85,20 @@ def show(round_id: str, message: str = ""):
         totals=key_totals(store(), round_id, rows), job=job_view(job),
         again=running_message(job) if request.args.get("dang_chay") and rounds.is_running(job) else "",
         units_url=url_for("office_unit.show", round_id=round_id, code="-").removesuffix("-"),  # built once, not per row
+        upward=board_upward(round_id, rows, forwarded),
     ), 400 if message else 200  # fmt: skip
+
+
+@bp.post("/rounds/<round_id>/forward")
+@admin_required
+def forward(round_id: str):
+    """ "Gửi lên cấp trên": the round's consolidation sent into the parent committee's round as
+    its return; the board then shows what came of it, or why nothing was sent."""
+    try:
+        result = forward_round(store(), round_id, actor="office")
+    except PipelineError as err:
+        return show(round_id, message=str(err))
+    return show(round_id, forwarded=result)
 
 
 def sent_files(round_id: str, rows) -> list[tuple]:
