@@ -16,7 +16,10 @@ and stored; (b) the status board ``GET /rounds/<id>`` (office login) of each rou
 of the national round ``GET /rounds/<id>/links`` (a page of 100 units with their QR codes: the
 first view, then again) and ``links.csv`` of every unit;
 (r) ``tonghop round consolidate`` of every unit's stored return in a fresh process (wall time),
-its totals checked against what the returns hold.
+its totals checked against what the returns hold; (f) the form for typing a return on a phone,
+``GET /u/<token>/nhap``, of a commune with a version in use (its figures filled in and checked),
+and what the phone downloads for it (the page, its stylesheet and script); (s) a save with checks,
+``POST /u/<token>/nhap/kiem-tra`` (JSON) of a whole return typed as text: the draft kept, checked.
 
 Prints a Markdown table to paste into the README and writes ``benchmarks/results-web.json``.
 """
@@ -38,6 +41,7 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -48,13 +52,15 @@ import run  # noqa: E402
 import system  # noqa: E402
 
 from pipeline import api, rounds  # noqa: E402
+from pipeline.core.vnformat import format_number  # noqa: E402
 from pipeline.form.definition import load_form  # noqa: E402
 from pipeline.rounds.submit import finding  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 from pipeline.templates.build import template_filename  # noqa: E402
 
 ADMIN_TOKEN = "benchmark-admin-token"
-TARGETS = {"upload_s": 1.0, "concurrent_s": 10.0, "board_s": 1.0, "consolidate_s": 10.0, "links_s": 2.0}
+TARGETS = {"upload_s": 1.0, "concurrent_s": 10.0, "board_s": 1.0, "consolidate_s": 10.0, "links_s": 2.0, "form_s": 0.3, "save_s": 0.3}
+FORM_KIB = 150  # what the phone downloads for the typing form, at most
 MISSING_EVERY = 10  # units i with i % MISSING_EVERY == MISSING_AT have sent nothing when the board is timed
 MISSING_AT = 3
 REJECTED_EVERY = 9  # ... first sent another unit's return through their link (rejected), then their own
@@ -236,6 +242,34 @@ def links_page(port: int, cookie: str, round_id: str, repeat: int, pid: int) -> 
 # -- the measurements ------------------------------------------------------------------------
 
 
+def typing_form(port: int, token: str, figures: dict, repeat: int) -> dict:
+    """(f) ``GET /u/<token>/nhap`` and (s) ``POST /u/<token>/nhap/kiem-tra`` ``repeat`` times
+    each (after one untimed warm-up), ``figures`` typed the Vietnamese way (``1.200.000``)."""
+    typed = {f"so_{code}": format_number(v) if isinstance(v, (int, float)) else str(v or "") for code, v in figures.items()}
+    body = urlencode(typed).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    timed = {}
+    for name, method, path, sent, extra in (
+        ("form", "GET", f"/u/{token}/nhap", b"", {}),
+        ("save", "POST", f"/u/{token}/nhap/kiem-tra", body, headers),
+    ):
+        walls, size = [], 0
+        for attempt in range(repeat + 1):
+            start = time.perf_counter()
+            code, _headers, answer = request("127.0.0.1", port, method, path, sent, extra)
+            if code != 200:
+                raise SystemExit(f"{path} answered {code}: {answer[:300]!r}")
+            if attempt:
+                walls.append(time.perf_counter() - start)
+            size = len(answer)
+        timed[name] = {"seconds": min(walls), "median": statistics.median(walls), "kib": size / 1024}
+    if json.loads(answer)["readings"].keys() != {key[3:] for key in typed}:
+        raise SystemExit("the save did not read every figure typed")
+    static = sum(len(request("127.0.0.1", port, "GET", f"/static/{name}")[2]) for name in ("style.css", "entry.js"))
+    timed["form"]["phone_kib"] = timed["form"]["kib"] + static / 1024
+    return timed
+
+
 def time_uploads(port: int, store: Store, round_id: str, tokens: dict, files: dict, codes: list[str]) -> dict:
     walls = []
     for code in codes:
@@ -332,6 +366,8 @@ def bench(args, work: Path) -> dict:
         results["concurrent"] = time_concurrent(port, store, nat_id, tokens, files, together)
         results["upload"]["server_cpu_s"] = (middle - before) / len(singles)
         results["concurrent"]["server_cpu_s"] = (cpu_seconds(server.pid) - middle) / len(together)
+        typist = next(u for u in units if u.level != units[0].level and u.code not in late)  # a commune that sent its return
+        results["typing"] = typing_form(port, tokens[typist.code], findings[typist.level][1], args.repeat)
     finally:
         server.terminate()
         server.wait(30)
@@ -355,6 +391,7 @@ def _mark(value: float, target: float) -> str:
 def markdown(r: dict) -> str:
     m, n, p = r["machine"], r["national"], r["province"]
     u, c, a, bp, bn, lk = r["upload"], r["concurrent"], r["consolidate"], r["board_province"], r["board_national"], r["links"]
+    tf, ts = r["typing"]["form"], r["typing"]["save"]
     lines = [
         f"#### A round on the web (`python benchmarks/web.py --national {n} --province {p}`)",
         "",
@@ -370,6 +407,8 @@ def markdown(r: dict) -> str:
         f"| (l) links page `GET /rounds/<id>/links`, a page of 100 units never shown (QR codes made) | {n:,} units | **{lk['first']['seconds']:.2f}** ({lk['first']['kib']:.0f} KiB; server CPU {lk['first']['server_cpu_s']:.2f} s) | {_mark(lk['first']['seconds'], TARGETS['links_s'])} |",
         f"| (l) the links page again | {n:,} units | **{lk['again']['seconds']:.2f}** | {_mark(lk['again']['seconds'], TARGETS['links_s'])} |",
         f"| (l) `links.csv` of every unit (streamed) | {n:,} units | **{lk['csv']['seconds']:.2f}** ({lk['csv']['kib']:.0f} KiB; server CPU {lk['csv']['server_cpu_s']:.2f} s) | |",
+        f"| (f) the typing form `GET /u/<token>/nhap`, a commune with a version in use | 1 unit | **{tf['seconds']:.3f}** ({tf['kib']:.0f} KiB; {tf['phone_kib']:.0f} KiB with its CSS and script, target < {FORM_KIB} KiB {'✓' if tf['phone_kib'] < FORM_KIB else '✗ MISSED'}) | {_mark(tf['seconds'], TARGETS['form_s'])} |",
+        f"| (s) a save with checks `POST /u/<token>/nhap/kiem-tra` (JSON), a whole return typed | 1 return | **{ts['seconds']:.3f}** ({ts['kib']:.0f} KiB) | {_mark(ts['seconds'], TARGETS['save_s'])} |",
         f"| (r) `tonghop round consolidate`, fresh process | {a['files']:,} returns | **{a['seconds']:.2f}** (CPU {a.get('cpu_s', 0):.1f} s, peak {max(a['max_rss_mib'], a['tree_pss_mib']):.0f} MiB) | {_mark(a['seconds'], TARGETS['consolidate_s'])} |",
     ]  # fmt: skip
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """The README's pictures of the round on the web, from the browser test's screenshots.
 
-    make screenshots      # runs tests/web/test_browser.py with TONGHOP_SCREENSHOTS=build/screenshots, then this
+    make screenshots      # runs the browser tests with TONGHOP_SCREENSHOTS=build/screenshots, then this
 
 Crops each chosen page to its top, scales it down, puts the phone pages side by side, and saves
 them as small palette PNGs in docs/anh/ (so the repository stays light).
@@ -23,7 +23,10 @@ DESKTOP = {  # picture: (screenshot, height kept in CSS pixels)
     "web_3_bang_tinh_hinh.png": ("24_board_after_office_drop", 1000),
     "web_4_mot_don_vi.png": ("07b_office_unit_versions", 700),
 }
-PHONES = {"xa_nop_bao_cao.png": ("04_unit_phone", "05_unit_error", "06_unit_accepted", "09_unit_returned_phone")}
+PHONES = {
+    "xa_nop_bao_cao.png": ("04_unit_phone", "05_unit_error", "06_unit_accepted", "09_unit_returned_phone"),
+    "xa_nhap_so_lieu.png": ("40_entry_screen_error", "41_entry_screen_offline", "42_entry_screen_restored", "32_entry_phone_sent"),
+}
 
 
 def _save(image: Image.Image, name: str) -> None:

@@ -869,6 +869,31 @@ class Msg(Enum):
     )
     # What the browser says on an upload form before anything is sent (static/upload.js).
     WEB_070 = ("No file chosen (in the browser)", "Hãy chọn tệp báo cáo (Excel) trước khi bấm Gửi.")
+    # The form for typing a return on the web (``web.entry``, ``static/entry.js``): what the page
+    # says after a save and what the script says of the network and of the figures kept on the phone.
+    WEB_100 = (
+        "Draft saved",
+        "Đã lưu nháp lúc {time}. Số liệu chưa được gửi: khi nhập xong, hãy bấm “Gửi báo cáo”.",
+    )
+    WEB_102 = (
+        "Send failed: no network",
+        "Không gửi được vì mất kết nối mạng. Số liệu vẫn được giữ trên máy này; khi có mạng, hãy bấm “Gửi lại”.",
+    )
+    WEB_103 = (
+        "Send failed: server",
+        "Không gửi được: máy chủ chưa nhận (lỗi {status}). Số liệu vẫn được giữ trên máy này; hãy thử lại sau ít phút.",
+    )
+    WEB_104 = ("Unsent figures restored", "Số liệu chưa gửi, nhập lúc {time}.")
+    WEB_105 = (
+        "Check waiting for the network",
+        "Đang mất mạng: chưa kiểm tra được số liệu vừa nhập. Số liệu vẫn được giữ trên máy này và sẽ được kiểm tra khi có mạng.",
+    )
+    WEB_106 = ("Sending", "Đang gửi báo cáo…")
+    WEB_107 = ("Back online", "Đã có mạng trở lại: số liệu đã được kiểm tra lại. Hãy bấm “Gửi lại” để gửi.")
+    WEB_108 = (
+        "Sent for the unit",
+        "Đã gửi báo cáo thay đơn vị ({errors} lỗi, {warnings} cảnh báo). Bản này được lưu và kiểm tra như một tệp đơn vị gửi lên.",
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

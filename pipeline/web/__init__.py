@@ -1,9 +1,10 @@
 """The web face of the collection round (``tonghop serve``): a small Flask application of
 server-rendered pages in Vietnamese that work without JavaScript. One module of handlers per
-page family (``dashboard``, ``board``, ``office_unit``, ``unit_link``, ``audit``, ``api``),
+page family (``dashboard``, ``board``, ``office_unit``, ``unit_link``, ``entry``, ``audit``, ``api``),
 shared behaviour in ``base`` (admin login, CSRF, errors, security headers), one Jinja template
-per page in ``templates/``, and one small script of our own (``static/upload.js``: drag and drop
-and upload progress; every form also works without it). Handlers call ``pipeline.rounds``
+per page in ``templates/``, and small scripts of our own (``static/upload.js``: drag and drop
+and upload progress; ``static/entry.js``: the typing form's live check and the figures kept on
+the phone; every form also works without them). Handlers call ``pipeline.rounds``
 only: no SQL, no check logic here.
 
 May import: ``rounds``, ``api``, ``store``, ``form``, ``core`` (every stage below it)."""

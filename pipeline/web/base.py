@@ -20,12 +20,13 @@ from flask import Flask, abort, current_app, has_request_context, jsonify, redir
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
-from pipeline.core.constants import ReviewState, RoundStatus
+from pipeline.core.constants import Channel, ReviewState, RoundStatus
 from pipeline.core.errors import Msg, PipelineError, StoreError, StoreUnavailableError
 from pipeline.core.text import visible_text
 from pipeline.core.vnformat import format_number, format_vn_time
 from pipeline.form.period import format_date, period_label
 from pipeline.store import Store
+from pipeline.web.plain import sent_how
 
 CSRF_FIELD = "csrf_token"
 SESSION_IDLE = timedelta(hours=10)  # a working day: the office's login lapses after this long without a page opened
@@ -227,6 +228,8 @@ def install(app: Flask) -> None:
         CSRF_FIELD=CSRF_FIELD,
         statuses=list(RoundStatus),
         ReviewState=ReviewState,
+        Channel=Channel,
+        sent_how=sent_how,  # how a submission came, in words: "nhập trên trang web", "văn phòng nhập thay (…)"
         too_big=ERROR_TEXTS[413][1],
         is_admin=is_admin,
     )

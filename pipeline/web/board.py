@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from pipeline import rounds
-from pipeline.core.constants import RoundStatus, Sender
+from pipeline.core.constants import Channel, RoundStatus, Sender
 from pipeline.core.errors import PipelineError
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.figures import key_totals
@@ -22,6 +22,7 @@ from pipeline.rounds.upward import ForwardResult, forward_round
 from pipeline.web.base import admin_required, store
 from pipeline.web.jobs import job_view, running_message
 from pipeline.web.linkpages import page_number, page_of, qr_code
+from pipeline.web.plain import sent_how
 from pipeline.web.upward import board_upward
 
 bp = Blueprint("board", __name__)
@@ -81,7 +82,7 @@ def show(round_id: str, message: str = "", forwarded: ForwardResult | None = Non
         shown = sorted(shown, key=SORTS[sort])
     return render_template(
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
-        sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message,
+        sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message, typed=typed(round_id, rows),
         totals=key_totals(store(), round_id, rows), job=job_view(job),
         again=running_message(job) if request.args.get("dang_chay") and rounds.is_running(job) else "",
         units_url=url_for("office_unit.show", round_id=round_id, code="-").removesuffix("-"),  # built once, not per row
@@ -99,6 +100,13 @@ def forward(round_id: str):
     except PipelineError as err:
         return show(round_id, message=str(err))
     return show(round_id, forwarded=result)
+
+
+def typed(round_id: str, rows) -> dict[str, str]:
+    """Unit code → how its version in use came, for the versions typed on the web form (the
+    board names them: "nhập trên trang web", "văn phòng nhập thay (theo điện thoại 9/11)")."""
+    used = {r.in_use for r in rows if r.in_use is not None}
+    return {s.unit_code: sent_how(s) for s in store().submissions(round_id) if s.id in used and s.channel == Channel.FORM}
 
 
 def sent_files(round_id: str, rows) -> list[tuple]:

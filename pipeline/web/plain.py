@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.core.constants import DATA_SHEET, Severity
+from pipeline.core.constants import DATA_SHEET, Channel, Sender, Severity
 from pipeline.core.wording import FOLLOWS_ANOTHER_SLUGS
 
 _CELL = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -67,3 +67,41 @@ def grouped(findings: list[dict]) -> list[tuple[str, str, list[Line]]]:
         for value, title in GROUPS
         if any(line.severity == value for line in lines)
     ]
+
+
+@dataclass(frozen=True)
+class Note:
+    """One problem of figures typed on the web form, as the officer reads it beside its fields:
+    ``codes`` the fields it concerns (none: said only in the summary at the top)."""
+
+    severity: str
+    text: str
+    codes: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        """Where the summary's link to it leads: its first field."""
+        return f"o-{self.codes[0]}" if self.codes else ""
+
+
+def form_notes(findings: list[dict]) -> list[Note]:
+    """The notes of a check of typed figures (``rounds.entry.TypedCheck.findings``), in the same
+    words as the upload page (``plain``), errors first, one per problem (``unit_lines``' rules)."""
+    notes: dict[Note, None] = {}
+    for finding in sorted(findings, key=_order):
+        if finding.get("rule") in FOLLOWS_ANOTHER_SLUGS:
+            continue
+        text = finding.get("plain") or _PLACE.sub("", finding.get("message") or "")
+        notes.setdefault(Note(finding.get("severity") or "", text, tuple(finding.get("codes") or ())))
+    return list(notes)
+
+
+def sent_how(sub) -> str:
+    """How a submission came, inside a sentence: ``đơn vị gửi qua đường dẫn``, ``văn phòng nhận``
+    (a file), ``nhập trên trang web`` (figures the unit typed), ``văn phòng nhập thay (theo điện
+    thoại 9/11)`` (figures the office typed for it, with its note of their source)."""
+    if sub.channel != Channel.FORM:
+        return Sender(sub.sender).sent
+    if Sender(sub.sender) is Sender.UNIT:
+        return Channel.FORM.label
+    return f"văn phòng nhập thay ({sub.source})" if sub.source else "văn phòng nhập thay"

@@ -23,10 +23,12 @@ from pipeline.web.plain import grouped
 bp = Blueprint("unit_link", __name__)
 # What the file chooser offers: every format the checker reads (``ingest.sniff``: Excel and its
 # old format, LibreOffice and its flat XML, Excel's XML and web page) and a zip of them.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACCEPT = ".xlsx,.xlsm,.xls,.ods,.fods,.xml,.htm,.html,.zip"
 
 
-def _unit(token: str):
+def unit_of_link(token: str):
+    """The round and the unit of a link; 404 for a link that is no unit's."""
     found = store().unit_for_token(token)
     if found is None:
         abort(404)
@@ -38,7 +40,7 @@ def _unit(token: str):
 def _page(token: str, sent: frozenset[int] = frozenset(), error: str = "", code: int = 200):
     """The page; the verdicts of the uploads ``sent`` on top (one, or each file of a zip; not
     again in the history below them), each upload numbered among the unit's own ("Lần gửi thứ 2")."""
-    rnd, unit = _unit(token)
+    rnd, unit = unit_of_link(token)
     row = unit_status(store(), rnd.id, unit.code)
     own = [s for s in store().submissions(rnd.id, of_unit=unit.code) if sent_by(s, unit.code)]
     history = list(reversed(own))
@@ -70,7 +72,7 @@ def _refused(token: str, message: str):
 def upload(token: str):
     """One file through the link: checked, stored, answered. Several files in one request are
     refused, none stored (never the first kept and the others dropped unseen)."""
-    rnd, unit = _unit(token)
+    rnd, unit = unit_of_link(token)
     files = [f for f in request.files.getlist("file") if f and f.filename]
     if not files:
         return _refused(token, Msg.WEB_004.render())
@@ -86,11 +88,22 @@ def upload(token: str):
 
 @bp.get("/u/<token>/template.xlsx")
 def template(token: str):
-    rnd, unit = _unit(token)
+    rnd, unit = unit_of_link(token)
     with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
         (path,) = rounds.round_templates(store(), rnd.id, tmp, units=[unit.code])
         data = Path(path).read_bytes()
         name = Path(path).name
-    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     quoted = name.encode("ascii", "ignore").decode() or "bieu_mau.xlsx"
-    return Response(data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{quoted}"'})
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{quoted}"'})
+
+
+@bp.get("/u/<token>/ban-nop/<int:submission_id>.xlsx")
+def sent_workbook(token: str, submission_id: int):
+    """The workbook a unit sent (its figures typed on the web, or a file it uploaded): only a
+    submission this unit sent, and only a workbook; 404 for anything else."""
+    rnd, unit = unit_of_link(token)
+    sub = next((s for s in store().submissions(rnd.id, of_unit=unit.code) if s.id == submission_id and sent_by(s, unit.code)), None)
+    if sub is None or not sub.filename.lower().endswith(".xlsx"):
+        abort(404)
+    name = sub.filename.encode("ascii", "ignore").decode() or "bao_cao.xlsx"
+    return Response(store().blob(sub.sha256), mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
