@@ -263,10 +263,13 @@ def save_draft(store: Store, round_id: str, unit_code: str, typed: Typed, *, sen
     return TypedCheck(check.readings, check.findings, check.errors, check.warnings, draft.saved_at)
 
 
-def submit_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, sender: Sender, source: str = "") -> Verdict:
+def submit_typed(
+    store: Store, round_id: str, unit_code: str, typed: Typed, *, sender: Sender, source: str = "", actor: str | None = None
+) -> Verdict:
     """Send ``typed`` as the unit's return: its template holding them is checked and stored as an
     upload is (the unit's link: ``Sender.UNIT``; the office typing for it: ``Sender.OFFICE``, with
-    its note of the source), and the draft by ``sender`` is dropped.
+    its note of the source), and the draft by ``sender`` is dropped. ``actor``: who the audit log
+    names (the office account's login).
 
     :raises PipelineError: as ``save_draft``.
     """
@@ -277,6 +280,6 @@ def submit_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, s
     texts = _checked_typed(store, rnd, unit, typed)
     name, data = _workbook(store, rnd, unit, texts, _note(sender, source))
     link = unit.code if sender is Sender.UNIT else None
-    verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source)
+    verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source, actor=actor)
     store.drop_draft(round_id, unit_code, sender)
     return verdict

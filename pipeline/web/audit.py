@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from pipeline.accounts import Action
 from pipeline.core.constants import ReviewState
-from pipeline.web.base import admin_required, store
+from pipeline.web.access import allowed
+from pipeline.web.base import store
 from pipeline.web.jobs import ACTORS
 
 bp = Blueprint("audit", __name__)
@@ -22,7 +24,7 @@ ACTIONS = {
 
 
 @bp.get("/rounds/<round_id>/audit")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def show(round_id: str):
     rnd = store().round(round_id)
     names = {u.code: u.name for u in store().units(round_id)}

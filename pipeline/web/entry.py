@@ -18,12 +18,14 @@ from http import HTTPStatus
 
 from flask import Blueprint, flash, get_template_attribute, jsonify, redirect, render_template, request, url_for
 
+from pipeline.accounts import Action
 from pipeline.core import settings
 from pipeline.core.constants import Sender
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.vnformat import format_vn_time
 from pipeline.rounds.entry import check_typed, entry_form, save_draft, submit_typed
-from pipeline.web.base import admin_required, store, wants_json
+from pipeline.web.access import actor, allowed
+from pipeline.web.base import store, wants_json
 from pipeline.web.plain import form_notes
 from pipeline.web.unit_link import unit_of_link
 
@@ -142,7 +144,9 @@ def _post(place: Place):
         if not sending:
             check = save_draft(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
         else:
-            verdict = submit_typed(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
+            verdict = submit_typed(
+                store(), place.round_id, place.code, typed, sender=place.sender, source=source, actor=actor() if place.office else None
+            )
     except PipelineError as err:
         if err.status != HTTPStatus.BAD_REQUEST:
             raise
@@ -197,18 +201,18 @@ def unit_check(token: str):
 
 
 @bp.get("/rounds/<round_id>/units/<code>/nhap")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def office_page(round_id: str, code: str):
     return _page(_office_place(round_id, code))
 
 
 @bp.post("/rounds/<round_id>/units/<code>/nhap")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def office_post(round_id: str, code: str):
     return _post(_office_place(round_id, code))
 
 
 @bp.post("/rounds/<round_id>/units/<code>/nhap/kiem-tra")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def office_check(round_id: str, code: str):
     return _check(_office_place(round_id, code))
