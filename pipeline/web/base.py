@@ -15,7 +15,19 @@ from datetime import timedelta
 from http import HTTPStatus
 from urllib.parse import urlencode
 
-from flask import Flask, abort, current_app, has_request_context, jsonify, redirect, render_template, request, send_from_directory, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
@@ -163,7 +175,7 @@ def _pipeline_error(err: PipelineError):
     if (
         err.status == HTTPStatus.SERVICE_UNAVAILABLE
         or isinstance(err, StoreUnavailableError)
-        or (isinstance(err, StoreError) and not is_admin())
+        or (isinstance(err, StoreError) and not (is_admin() or g.get("account")))
     ):
         return _unavailable(err)
     if err.status == HTTPStatus.NOT_FOUND:

@@ -30,7 +30,7 @@ def _page(error: str | None = None, form=None, status: int = 200):
     if account is None:
         own, below, names = every, [], {}
     else:
-        under = {c.code: c.name for c in store().committees_under(account.committee_code)}
+        under = {c.code: c.name for c in store().committees_under(account.committee_code) if may(Action.VIEW_ROUND, c.code)}
         own = [r for r in every if r.committee_code == account.committee_code]
         below = [(r, round_progress(store(), r)) for r in every if r.committee_code in under]
         names = under
