@@ -917,7 +917,6 @@ class Msg(Enum):
     WEB_165 = ("Signed out of an account", "Đã đăng xuất. Để vào lại, hãy đăng nhập bằng tên đăng nhập và mật khẩu.", Kind.TEXT)
     WEB_166 = ("Read-only round", "Bạn chỉ được xem đợt này (đợt của {committee}): các nút thao tác không hiện.", Kind.TEXT)
     WEB_167 = ("Login fields missing", "Hãy nhập tên đăng nhập và mật khẩu.")
-    WEB_168 = ("Unknown account to reset", "Không có tài khoản này trong phạm vi của bạn.", 404)
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

@@ -6,7 +6,7 @@ Zalo) and never logged. The server's owner (its token) sees every committee's ac
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from pipeline.accounts import Action, Role, invitation_url, invite, reset_link
 from pipeline.accounts.invitations import VALID_HOURS
@@ -83,7 +83,7 @@ def reset(account_id: int):
     """A new set-password link for an account of the committee or of one under it, shown once."""
     target = store().account(account_id)
     if target is None:
-        raise PipelineError(Msg.WEB_168)
+        abort(404)
     token = reset_link(store(), current_account(), target)  # outside the scope: ACCOUNT_014, 404
     notice = Msg.WEB_164.render(login=target.login, hours=VALID_HOURS)
     return _page(link=invitation_url(current_app.config["BASE_URL"], token), notice=notice)
