@@ -62,8 +62,9 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
 
 class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ActionStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
-    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its committees' in
-    ``committees.py``, its office accounts' in ``accounts.py``, an account's own actions in ``actions.py``."""
+    its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its drafts' in
+    ``drafts.py``, its committees' in ``committees.py``, its office accounts' in ``accounts.py``,
+    an account's own actions in ``actions.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
