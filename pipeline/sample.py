@@ -52,11 +52,12 @@ class Example:
 EXAMPLES = {
     # Lai Châu province after 1 July 2025: the province committee and its 38 communes and wards.
     "tinh-lai-chau-2025": Example(settings.PACKAGE_DIR / "examples" / "tinh_lai_chau_2025", "2025"),
+    # A commune committee after the reform (xã Bản Bo) and its 12 residential areas (levels commune
+    # and villages): its indicators are those the province form asks of communes, so its
+    # consolidation fills the province's template by code (``tonghop forward``, ``rounds.upward``).
+    "xa-ban-bo-2025": Example(settings.PACKAGE_DIR / "examples" / "xa_2025", "2025"),
 }
-# A commune committee after the 2025 reform and its 12 residential areas (levels commune and
-# villages): its indicators are those the province form asks of communes, so its consolidation
-# fills the province's template by code (``tonghop forward``, ``rounds.upward``).
-COMMUNE_EXAMPLE = Example(settings.PACKAGE_DIR / "examples" / "xa_2025", "2025")
+COMMUNE_EXAMPLE = EXAMPLES["xa-ban-bo-2025"]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -133,14 +134,20 @@ def synthetic_values(form: FormDefinition, units: list[Unit]) -> dict[str, dict[
     """Plausible figures for each of ``units``, the same on every run (unit code -> {indicator
     code: value}): a unit of the form's first level (the committee) gets the sample city's
     figures times ``OWN_SCALE``; the i-th other unit those of sample commune i (cycling through
-    them) times ``UNIT_SCALES[i % 3]``. Every rule that holds in the sample holds here too."""
+    them) times ``UNIT_SCALES[i % 3]``, or, at a level that asks only what a residential area
+    counts (the commune form's ``villages``), ``area_values(i)``. Every rule that holds in the
+    sample holds here too."""
     city, communes = _sample_figures()
     first = next(iter(form.levels))
+    areas = {level for level in form.levels if {i.code for i in form.indicators_for(level)} <= set(area_values(0))}
     out: dict[str, dict[str, int]] = {}
     others = 0
     for unit in units:
         if unit.level == first:
             base, scale = city, OWN_SCALE
+        elif unit.level in areas:  # a level asking only what a residential area counts
+            base, scale = area_values(others), 1
+            others += 1
         else:
             base, scale = communes[others % len(communes)], UNIT_SCALES[others % len(UNIT_SCALES)]
             others += 1
@@ -178,3 +185,18 @@ def area_values(index: int) -> dict[str, int]:
         "MEDIATORS": 5 + index % 3,
         "MEDIATION_SUCCESS": index % 4,
     }
+
+
+def committee_values(form: FormDefinition, level: str) -> dict[str, int]:
+    """A committee's own figures for the indicators ``level`` reports: the sample city's times
+    ``OWN_SCALE`` (as ``synthetic_values`` gives the committee of a form), which keep every rule."""
+    city = synthetic_values(form, [Unit("-", "-", next(iter(form.levels)))])["-"]
+    asked = {ind.code for ind in form.indicators_for(level)}
+    return {code: value for code, value in city.items() if code in asked}
+
+
+def area_list_csv(code: str, name: str, areas: int) -> bytes:
+    """A commune's list of its ``areas`` residential areas (``<code>001``…, "Bản số 1"…), the
+    commune itself first, as a CSV Excel writes (UTF-8 with a BOM, CRLF): for the bundled commune form."""
+    rows = ["code,name,level", f"{code},{name},commune"] + [f"{code}{i:03d},Bản số {i},villages" for i in range(1, areas + 1)]
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")

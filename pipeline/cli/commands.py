@@ -152,7 +152,7 @@ def report(consolidated_dir, out, when, number) -> None:
 @click.option(
     "--example",
     metavar="VÍ_DỤ",
-    help=f"Chạy trên một ví dụ khác: {', '.join(EXAMPLES)} (Ủy ban MTTQ tỉnh Lai Châu sau 1/7/2025, số liệu giả định).",
+    help=f"Chạy trên một ví dụ khác: {', '.join(EXAMPLES)} (Ủy ban MTTQ tỉnh Lai Châu; xã Bản Bo và 12 khu dân cư; sau 1/7/2025, số liệu giả định).",
 )
 def demo(out, example) -> None:
     """Chạy toàn bộ quy trình trên bộ số liệu mẫu thành phố Lai Châu năm 2023 (hoặc một ví dụ khác).

@@ -107,6 +107,12 @@ def _load_levels(folder: Path) -> dict[str, Level]:
     return {row["level"]: Level(row["level"], row["label"], row["short"]) for _, row in rows}
 
 
+def load_levels(folder: str | Path | None = None) -> dict[str, Level]:
+    """Only the levels of the form in ``folder`` (default: the bundled form), read from its
+    ``levels.csv`` alone: what a page naming other rounds' levels needs, without the whole form."""
+    return _load_levels(Path(folder) if folder else settings.DEFINITIONS_DIR)
+
+
 def _pattern(text: str, where: str, *, window: bool = False) -> str:
     """``text`` checked as a text with placeholders: only the period's (and, for an indicator's
     label, its window's) may appear."""

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.core import settings
 from pipeline.core.errors import Msg
-from pipeline.form.definition import load_form
-from pipeline.rounds.board import by_unit, in_use
-from pipeline.rounds.checking import form_signature
+from pipeline.form.definition import load_levels
 from pipeline.rounds.setup import form_path
 
 if TYPE_CHECKING:
     from pipeline.store import RoundRecord, Store
 
-_labels: dict[tuple[str, str], dict[str, str]] = {}  # (form folder, its content's hash) → level → short label
+_labels: dict[bytes, dict[str, str]] = {}  # a levels.csv's bytes → level → its short label
 _lock = threading.Lock()
 
 
@@ -44,13 +44,14 @@ class Progress:
 
 
 def _level_labels(rnd: RoundRecord) -> dict[str, str]:
-    """The short label of each level of the round's form, read once per form folder and content."""
+    """The short label of each level of the round's form: its ``levels.csv`` read, and parsed once
+    per content (each committee's form folder is a copy of its level's form)."""
     folder = form_path(rnd)
-    key = (folder or "", form_signature(folder))
+    key = (Path(folder) if folder else settings.DEFINITIONS_DIR).joinpath("levels.csv").read_bytes()
     with _lock:
         found = _labels.get(key)
     if found is None:
-        found = {code: level.short or level.label for code, level in load_form(folder).levels.items()}
+        found = {code: level.short or level.label for code, level in load_levels(folder).items()}
         with _lock:
             _labels[key] = found
     return found
@@ -66,18 +67,18 @@ def own_rounds(store: Store, rnd: RoundRecord, codes: set[str]) -> dict[str, Rou
     return found
 
 
-def round_progress(store: Store, child: RoundRecord) -> Progress:
-    """How many units of ``child`` other than its committee have a version in use, of how many."""
-    units = [u for u in store.units(child.id) if u.code != child.committee_code]
-    _sent, usable = by_unit(store.submissions(child.id))
-    submitted = sum(1 for u in units if in_use(usable.get(u.code, []), u.code) is not None)
-    levels = [u.level for u in units]
-    level = max(set(levels), key=levels.count) if levels else ""
-    return Progress(child.id, _level_labels(child).get(level, level), submitted, len(units))
+def _progress(child: RoundRecord, levels: dict[str, tuple[int, int]]) -> Progress:
+    """``child``'s progress from its units other than its committee, by level (``Store.units_sent``):
+    the level with the most units named."""
+    level = max(levels, key=lambda lv: levels[lv][0]) if levels else ""
+    total, done = (sum(n for n, _ in levels.values()), sum(d for _, d in levels.values()))
+    return Progress(child.id, _level_labels(child).get(level, level), done, total)
 
 
 def children_progress(store: Store, round_id: str) -> dict[str, Progress]:
-    """Unit code → the progress of its own round, for each unit of the round that has one."""
+    """Unit code → the progress of its own round, for each unit of the round that has one (the
+    units' sent returns counted in one query for all their rounds)."""
     rnd = store.round(round_id)
-    codes = {u.code for u in store.units(round_id)}
-    return {code: round_progress(store, child) for code, child in own_rounds(store, rnd, codes).items()}
+    children = own_rounds(store, rnd, {u.code for u in store.units(round_id)})
+    counts = store.units_sent(child.id for child in children.values())
+    return {code: _progress(child, counts.get(child.id, {})) for code, child in children.items()}

@@ -27,6 +27,7 @@ from pipeline.store.committees import CommitteeStore
 from pipeline.store.drafts import DraftStore
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
 from pipeline.store.jobs import JobStore
+from pipeline.store.progress import ProgressStore
 from pipeline.store.records import AuditRecord, RoundRecord, SubmissionRecord, UnitRecord
 from pipeline.store.rows import audit_line, check_unit, new_round_id, round_record, round_row, submission_record
 from pipeline.store.schema import (
@@ -60,7 +61,7 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ActionStore):
+class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ActionStore, ProgressStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
     its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its drafts' in
     ``drafts.py``, its committees' in ``committees.py``, its office accounts' in ``accounts.py``,

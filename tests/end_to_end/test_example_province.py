@@ -66,7 +66,7 @@ def test_synthetic_values_are_the_sample_s_scaled_by_whole_numbers():
 def test_demo_example_from_the_command_line(tmp_path):
     result = CliRunner().invoke(cli, ["demo", "--example", "nope"])
     assert result.exit_code == 2
-    assert "Lỗi: " + Msg.CLI_041.render(example="nope", examples=NAME) in result.output
+    assert "Lỗi: " + Msg.CLI_041.render(example="nope", examples=", ".join(EXAMPLES)) in result.output
 
 
 def _without_level_names(text: str) -> str:

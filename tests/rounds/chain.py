@@ -12,10 +12,9 @@ from pipeline import rounds
 from pipeline.core.constants import LEVEL_ALL, Sender
 from pipeline.form.csvread import Given
 from pipeline.form.definition import load_form
-from pipeline.form.model import Unit
 from pipeline.rounds import entry
 from pipeline.rounds.committee_form import create_committee_round
-from pipeline.sample import COMMUNE_EXAMPLE, EXAMPLES, area_values, fill_return, synthetic_values
+from pipeline.sample import COMMUNE_EXAMPLE, EXAMPLES, area_list_csv, area_values, committee_values, fill_return
 
 PROVINCE_FORM = EXAMPLES["tinh-lai-chau-2025"].form_dir
 PERIOD = "2025"
@@ -36,8 +35,7 @@ def add_committees(store, communes=COMMUNES) -> None:
 
 def area_list(code: str, name: str, areas: int) -> Given:
     """A commune's list of its residential areas, as its office uploads it (the commune first)."""
-    rows = [f"{code},{name},commune"] + [f"{code}{i:03d},Bản số {i},villages" for i in range(1, areas + 1)]
-    return Given("khu_dan_cu.csv", ("code,name,level\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    return Given("khu_dan_cu.csv", area_list_csv(code, name, areas))
 
 
 def typed(values: dict[str, int]) -> dict[str, str]:
@@ -45,12 +43,8 @@ def typed(values: dict[str, int]) -> dict[str, str]:
 
 
 def own_figures(form_dir: Path, level: str) -> dict[str, int]:
-    """A committee's own figures for the indicators its ``level`` reports: the sample city's times 3
-    (``synthetic_values`` of a committee), which keep every rule of both forms."""
-    form = load_form(form_dir)
-    city = synthetic_values(form, [Unit("x", "x", next(iter(form.levels)))])["x"]
-    asked = {ind.code for ind in form.indicators_for(level)}
-    return {code: value for code, value in city.items() if code in asked}
+    """A committee's own figures for the indicators its ``level`` reports (``committee_values``)."""
+    return committee_values(load_form(form_dir), level)
 
 
 def commune_round(store, chain: Chain, code: str, name: str, areas: int) -> str:

@@ -9,6 +9,7 @@ import pytest
 from pipeline import rounds
 from pipeline.core.constants import Channel, Sender
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.form.definition import load_form
 from pipeline.form.period import period_label
 from pipeline.rounds import entry
 from pipeline.rounds.committee_form import create_committee_round
@@ -40,6 +41,15 @@ def store(request, tmp_path):
     add_committees(opened)
     yield opened
     opened.close()
+
+
+def test_the_commune_form_asks_what_the_province_asks_of_communes():
+    """Every code the province form asks of a commune is in the commune form, so a commune's totals
+    fill the province's template; the commune form adds only what it checks its villages with."""
+    province, commune = load_form(PROVINCE_FORM), load_form(COMMUNE_EXAMPLE.form_dir)
+    asked = {ind.code for ind in province.indicators_for("communes")}
+    assert asked <= set(commune.indicators) and set(commune.indicators) - asked == {"HOUSEHOLDS"}
+    assert list(commune.levels) == ["commune", "villages"]
 
 
 def test_the_province_totals_are_every_village_commune_and_hand_upload(store, tmp_path):
