@@ -13,7 +13,7 @@ from pipeline.core import settings
 from pipeline.core.errors import PipelineError
 from pipeline.form.csvread import Given, uploaded_name
 from pipeline.rounds.committee_form import create_committee_round
-from pipeline.rounds.progress import round_progress
+from pipeline.rounds.progress import rounds_progress
 from pipeline.sample import COMMUNE_EXAMPLE, EXAMPLES
 from pipeline.web.access import actor, allowed, current_account, may
 from pipeline.web.base import store
@@ -32,7 +32,9 @@ def _page(error: str | None = None, form=None, status: int = 200):
     else:
         under = {c.code: c.name for c in store().committees_under(account.committee_code) if may(Action.VIEW_ROUND, c.code)}
         own = [r for r in every if r.committee_code == account.committee_code]
-        below = [(r, round_progress(store(), r)) for r in every if r.committee_code in under]
+        theirs = [r for r in every if r.committee_code in under]
+        progress = rounds_progress(store(), theirs)
+        below = [(r, progress[r.id]) for r in theirs]
         names = under
     may_create = may(Action.ACT_ROUND, account.committee_code if account else None)
     return render_template(

@@ -16,7 +16,7 @@ import pytest
 from pipeline import rounds
 from pipeline.core.constants import WORKBOOK_XLSX
 from pipeline.core.errors import Msg
-from pipeline.rounds.progress import round_progress
+from pipeline.rounds.progress import rounds_progress
 from tests.conftest import message_fields
 from tests.web.scope import ADMIN, RELATIONS, csrf, log_in, tree_app
 from tests.web.test_web_hostile import PUBLIC_ENDPOINTS
@@ -126,7 +126,9 @@ def test_the_pages_of_no_round_by_role(server):
     page = office.get("/").get_data(as_text=True)
     assert made["12"] in page and made["03386"] in page  # its own round, and its child's (read only)
     assert not any(made[code] in page for code in ("00", "01", "00004"))
-    assert "Tạo đợt thu báo cáo mới" in page and html.escape(round_progress(store, store.round(made["03386"])).text) in page
+    assert (
+        "Tạo đợt thu báo cáo mới" in page and html.escape(rounds_progress(store, [store.round(made["03386"])])[made["03386"]].text) in page
+    )
     seen = viewer.get("/").get_data(as_text=True)
     assert made["12"] in seen and made["03386"] not in seen and "Tạo đợt thu báo cáo mới" not in seen
     for path in ("/rounds", "/tai-khoan/moi", "/tai-khoan/1/dat-lai"):
