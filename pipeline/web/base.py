@@ -47,7 +47,10 @@ UNIT_LINK = re.compile(r"^/u/[^/]+")
 SET_PASSWORD_LINK = re.compile(r"^/mat-khau/[^/]+")  # an invitation's or a reset's token
 ERROR_TEXTS = {
     400: ("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại."),
-    401: ("Cần đăng nhập", "Trang này chỉ dành cho văn phòng. Hãy mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra."),
+    401: (
+        "Cần đăng nhập",
+        "Trang này chỉ dành cho văn phòng. Hãy đăng nhập bằng tài khoản được mời, hoặc mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra.",
+    ),
     403: ("Không được phép", "Bạn không có quyền mở trang này."),
     404: ("Không tìm thấy", "Không có trang này. Nếu bạn mở đường dẫn nộp báo cáo, hãy kiểm tra lại đường dẫn văn phòng đã gửi."),
     405: ("Không hỗ trợ", "Trang này không nhận yêu cầu kiểu này."),

@@ -14,13 +14,16 @@ from datetime import timedelta
 import pytest
 
 import pipeline.accounts.login as login_module
+import pipeline.web.access as access
+import pipeline.web.server  # noqa: F401 - its log filter on waitress's logger
 from pipeline import rounds
 from pipeline.accounts import invite
-from pipeline.accounts.login import FAILURES
+from pipeline.accounts.login import FAILURES, SESSION_HOURS
 from pipeline.core.errors import Msg
+from pipeline.web.base import safe_path
 from tests.committees import PASSWORD, T0
 from tests.conftest import message_fields
-from tests.web.scope import csrf, log_in, tree_app
+from tests.web.scope import ADMIN, csrf, log_in, tree_app
 
 NEW_PASSWORD = "đồng lúa chín vàng 2027"
 
@@ -130,3 +133,47 @@ def test_the_audit_names_the_account(server, make_return, tmp_path):
     assert {line.action for line in lines if line.actor == "vp.laichau"} >= {"upload", "approve", "consolidate"}
     mine = office.get("/tai-khoan").get_data(as_text=True)
     assert "Nhận tệp" in mine and made["12"] in mine
+
+
+def test_a_session_ends_after_its_hours_and_logout_ends_it(server, monkeypatch):
+    app, store, _ = server
+    client = log_in(app, "vp.laichau")
+    assert client.get("/").status_code == 200
+    later = time.time() + SESSION_HOURS * 3600 + 60
+    monkeypatch.setattr(access.time, "time", lambda: later)
+    assert client.get("/").status_code == 401
+    monkeypatch.undo()
+    again = log_in(app, "vp.laichau")
+    out = again.post("/logout", data={"csrf_token": csrf(again, "/")})
+    assert out.status_code == 200 and Msg.WEB_165.render() in html.unescape(out.get_data(as_text=True))
+    assert again.get("/").status_code == 401
+    refused = app.test_client().get("/")
+    assert refused.status_code == 401 and 'href="/dang-nhap"' in refused.get_data(as_text=True)
+
+
+def test_the_owner_token_invites_anywhere_and_a_login_page_sends_a_logged_in_account_home(server):
+    app, store, _ = server
+    owner = app.test_client()
+    assert owner.get(f"/tai-khoan?token={ADMIN}").status_code == 302
+    made = _invite(owner, "vp.hanoi", "01")
+    assert made.status_code == 200 and _link(made.get_data(as_text=True))
+    assert store.account_by_login("vp.hanoi").committee_code == "01"
+    assert "vp.hanoi" in owner.get("/tai-khoan").get_data(as_text=True)
+    office = log_in(app, "vp.laichau")
+    assert "vp.hanoi" not in office.get("/tai-khoan").get_data(as_text=True)  # another province's account
+    assert (
+        office.post(f"/tai-khoan/{store.account_by_login('vp.hanoi').id}/dat-lai", data={"csrf_token": csrf(office, "/")}).status_code
+        == 404
+    )
+    assert office.get("/dang-nhap").status_code == 302
+
+
+def test_no_set_password_link_in_a_log_line(server, caplog):
+    app, store, _ = server
+    token = "bí-mật-" + "x" * 30
+    with app.test_request_context(f"/mat-khau/{token}?token={ADMIN}"):
+        assert safe_path() == "/mat-khau/…"
+    caplog.set_level(logging.INFO, logger="waitress")
+    logging.getLogger("waitress").warning("client disconnected while serving /mat-khau/%s", token)
+    logging.getLogger("waitress").warning("client disconnected while serving /u/%s?x=1", token)
+    assert caplog.records and not any(token in r.getMessage() for r in caplog.records)
