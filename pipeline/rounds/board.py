@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.consolidate.timeliness import days_late
 from pipeline.core import settings
-from pipeline.core.constants import ReviewState, RoundStatus
+from pipeline.core.constants import Channel, ReviewState, RoundStatus, Sender
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.text import visible_text
 from pipeline.core.vnformat import format_number, utc_now
@@ -51,6 +51,10 @@ class UnitStatus:
     in_use: int | None
     note: str = ""
     pending: int = 0  # accepted versions received after the approved version in use: waiting for review
+    # How the version in use came (None: none in use): who sent it, by which channel, from which source.
+    sender: Sender | None = None
+    channel: Channel | None = None
+    source: str = ""
 
     def as_json(self) -> dict:
         """The unit's row of ``GET /api/rounds/{id}/status``."""
@@ -113,7 +117,8 @@ def _state(rnd: RoundRecord, unit: UnitRecord, sent: list[SubmissionRecord], usa
     after = (used.received_at, used.id)
     newer = [s for s in usable if s.accepted and s.unit_code == unit.code and (s.received_at, s.id) > after]
     pending = len(newer) if used.review is ReviewState.APPROVED else 0
-    return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", pending=pending, **base)
+    how = dict(sender=used.sender, channel=used.channel, source=used.source)
+    return UnitStatus(status=state, received_at=moment, late=late, in_use=used.id, note=note or "", pending=pending, **how, **base)
 
 
 def by_unit(subs: list[SubmissionRecord]) -> tuple[dict[str, list[SubmissionRecord]], dict[str, list[SubmissionRecord]]]:

@@ -159,7 +159,7 @@ def entry_form(store: Store, round_id: str, unit_code: str, sender: Sender) -> E
         fields = []
         for ind in indicators:
             start = draft.figures.get(ind.code, "") if draft else _number_text(current.get(ind.code))
-            fields.append(Field(ind.code, ind.label, 1 if ind.parent else 0, ind.unit, ind.type, ind.type != "text",
+            fields.append(Field(ind.code, ind.display_label, 1 if ind.parent else 0, ind.unit, ind.type, ind.type != "text",
                                 prior.get(ind.code), current.get(ind.code), start))  # fmt: skip
         sections.append(EntrySection(section_id, title, fields))
     return EntryForm(rnd, unit, sections, prior_label, row.in_use, draft)

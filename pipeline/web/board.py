@@ -84,7 +84,7 @@ def show(round_id: str, message: str = "", forwarded: ForwardResult | None = Non
         shown = sorted(shown, key=SORTS[sort])
     return render_template(
         "board.html", rnd=rnd, rows=shown, total=len(rows), counts=counts, reminder=text, status=wanted, sort=sort,
-        sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message, typed=typed(round_id, rows),
+        sorts=SORTS, outputs=outputs(round_id), verdicts=sent_files(round_id, rows), message=message, typed=typed(rows),
         totals=key_totals(store(), round_id, rows), job=job_view(job),
         again=running_message(job) if request.args.get("dang_chay") and rounds.is_running(job) else "",
         units_url=url_for("office_unit.show", round_id=round_id, code="-").removesuffix("-"),  # built once, not per row
@@ -104,11 +104,10 @@ def forward(round_id: str):
     return show(round_id, forwarded=result)
 
 
-def typed(round_id: str, rows) -> dict[str, str]:
+def typed(rows) -> dict[str, str]:
     """Unit code → how its version in use came, for the versions typed on the web form (the
     board names them: "nhập trên trang web", "văn phòng nhập thay (theo điện thoại 9/11)")."""
-    used = {r.in_use for r in rows if r.in_use is not None}
-    return {s.unit_code: sent_how(s) for s in store().submissions(round_id) if s.id in used and s.channel == Channel.FORM}
+    return {r.unit_code: sent_how(r) for r in rows if r.channel == Channel.FORM}
 
 
 def sent_files(round_id: str, rows) -> list[tuple]:
