@@ -31,6 +31,7 @@ from pipeline.forward.coverage import Coverage, coverage, missing_units, rejecte
 from pipeline.forward.fill import check_period, match, provenance, render
 from pipeline.forward.identity import check_identity
 from pipeline.forward.upper import upper_template_of
+from pipeline.rounds.committee_form import committee_title
 from pipeline.rounds.consolidation import consolidate_round
 from pipeline.rounds.submit import Verdict, submit
 from pipeline.rounds.typedbook import blank_template
@@ -45,7 +46,8 @@ FORWARDED_DIR = "forwarded"  # under the data folder: <round>/<time>, each conso
 
 @dataclass(frozen=True)
 class Parent:
-    """Where a committee's round goes: the parent committee's name and its round for the period."""
+    """Where a committee's round goes: the committee (code, unit name), the parent committee as
+    it signs ("Ủy ban MTTQ Việt Nam tỉnh Lai Châu") and its round for the period."""
 
     committee_code: str
     committee_name: str
@@ -90,17 +92,18 @@ def parent_round(store: Store, round_id: str) -> Parent:
     committee = _committee_of(store, rnd)
     parent = store.committee(committee.parent_code) if committee.parent_code else None
     if parent is None:
-        raise PipelineError(Msg.ROUND_151, committee=committee.name)
+        raise PipelineError(Msg.ROUND_151, committee=committee_title(committee.name))
+    above = committee_title(parent.name)  # "Ủy ban MTTQ Việt Nam tỉnh Lai Châu"
     theirs = [r for r in store.rounds() if r.committee_code == parent.code]
     same = [r for r in theirs if r.period == rnd.period]
     if not same:
         periods = ", ".join(dict.fromkeys(period_label(r.period) for r in reversed(theirs)))
         msg = Msg.ROUND_156 if periods else Msg.ROUND_152
-        raise PipelineError(msg, parent=parent.name, period=period_label(rnd.period), periods=periods)
+        raise PipelineError(msg, parent=above, period=period_label(rnd.period), periods=periods)
     target = same[-1]
     if store.unit(target.id, committee.code) is None:
-        raise PipelineError(Msg.ROUND_153, committee=committee.name, code=committee.code, round=target.id, parent=parent.name)
-    return Parent(committee.code, committee.name, parent.name, target)
+        raise PipelineError(Msg.ROUND_153, committee=committee.name, code=committee.code, round=target.id, parent=above)
+    return Parent(committee.code, committee.name, above, target)
 
 
 def forward_round(store: Store, round_id: str, *, actor: str, now: datetime | None = None) -> ForwardResult:

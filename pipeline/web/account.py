@@ -18,7 +18,7 @@ from pipeline.web.base import store
 
 bp = Blueprint("account", __name__)
 
-ACTION_WORDS = {**ACTIONS, INVITE: "Mời tài khoản", RESET: "Gửi liên kết đặt mật khẩu mới", "forward": "Gửi lên cấp trên"}
+ACTION_WORDS = {**ACTIONS, INVITE: "Mời tài khoản", RESET: "Gửi liên kết đặt mật khẩu mới"}
 
 
 def _committees() -> list:

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 
 from pipeline.accounts import Action
 from pipeline.core.constants import ReviewState
+from pipeline.rounds.upward import ACTION_FORWARD
 from pipeline.web.access import allowed
 from pipeline.web.base import store
 from pipeline.web.jobs import ACTORS
@@ -20,6 +21,7 @@ ACTIONS = {
     "upload": "Nhận tệp",
     **{state.action: state.verb for state in ReviewState},
     "consolidate": "Tổng hợp",
+    ACTION_FORWARD: "Gửi lên cấp trên",
 }
 
 

@@ -92,6 +92,13 @@ def show(round_id: str, message: str = "", forwarded: ForwardResult | None = Non
     ), 400 if message else 200  # fmt: skip
 
 
+def typed(rows) -> dict[str, str]:
+    """Unit code → how its version in use came, for the versions typed on the web form (the
+    board names them: "nhập trên trang web", "văn phòng nhập thay (theo điện thoại 9/11)"), and
+    the versions forwarded from a unit's own round ("chuyển từ đợt … của …")."""
+    return {r.unit_code: sent_how(r) for r in rows if r.channel in (Channel.FORM, Channel.FORWARD)}
+
+
 @bp.post("/rounds/<round_id>/forward")
 @allowed(Action.ACT_ROUND)
 def forward(round_id: str):
@@ -102,12 +109,6 @@ def forward(round_id: str):
     except PipelineError as err:
         return show(round_id, message=str(err))
     return show(round_id, forwarded=result)
-
-
-def typed(rows) -> dict[str, str]:
-    """Unit code → how its version in use came, for the versions typed on the web form (the
-    board names them: "nhập trên trang web", "văn phòng nhập thay (theo điện thoại 9/11)")."""
-    return {r.unit_code: sent_how(r) for r in rows if r.channel == Channel.FORM}
 
 
 def sent_files(round_id: str, rows) -> list[tuple]:

@@ -99,7 +99,10 @@ def form_notes(findings: list[dict]) -> list[Note]:
 def sent_how(sub) -> str:
     """How a submission came, inside a sentence: ``đơn vị gửi qua đường dẫn``, ``văn phòng nhận``
     (a file), ``nhập trên trang web`` (figures the unit typed), ``văn phòng nhập thay (theo điện
-    thoại 9/11)`` (figures the office typed for it, with its note of their source)."""
+    thoại 9/11)`` (figures the office typed for it, with its note of their source), ``chuyển từ đợt
+    … của …`` (a unit's own round forwarded, ``rounds.upward``)."""
+    if sub.channel == Channel.FORWARD:  # a unit's own round's consolidation: "chuyển từ đợt … của …"
+        return sub.source or Channel.FORWARD.label
     if sub.channel != Channel.FORM:
         return Sender(sub.sender).sent
     if Sender(sub.sender) is Sender.UNIT:

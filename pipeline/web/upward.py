@@ -1,13 +1,12 @@
 """Rounds at every level on the board (``rounds.upward``): a committee's round offers "Gửi lên cấp
 trên" (what will be sent, where, then what came of it), and a parent's round shows, beside each
-unit that has a round of its own, that round's progress and, for a forwarded version, where it
-came from. The route is the board's (``board.forward``); every decision is the library's."""
+unit that has a round of its own, that round's progress. The route is the board's
+(``board.forward``); every decision is the library's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.core.constants import Channel
 from pipeline.core.errors import PipelineError
 from pipeline.rounds.progress import Progress, children_progress
 from pipeline.rounds.upward import ForwardResult, Parent, parent_round
@@ -18,15 +17,15 @@ from pipeline.web.base import store
 class Upward:
     """What the board shows of the levels: where the round goes (``parent``, else ``refusal``
     saying why it cannot; neither for a round of no committee with a parent), how many units'
-    versions would be sent (``ready``/``total``), the progress of the units' own rounds, the
-    source of each unit's forwarded version in use, and the result of a forward just made."""
+    versions would be sent (``ready``/``total``), the progress of the units' own rounds, and the
+    result of a forward just made (where a unit's version in use came from is the board's
+    ``typed``, through ``plain.sent_how``)."""
 
     parent: Parent | None = None
     refusal: str = ""
     ready: int = 0
     total: int = 0
     progress: dict[str, Progress] | None = None
-    forwarded: dict[str, str] | None = None
     result: ForwardResult | None = None
 
 
@@ -39,9 +38,8 @@ def _goes_up(round_id: str) -> bool:
 
 def board_upward(round_id: str, rows, result: ForwardResult | None = None) -> Upward:
     """The board's section on the levels for the round whose status is ``rows``."""
-    used = {r.in_use for r in rows if r.in_use is not None}
-    forwarded = {s.unit_code: s.source for s in store().submissions(round_id) if s.id in used and s.channel == Channel.FORWARD}
-    common = {"ready": len(used), "total": len(rows), "progress": children_progress(store(), round_id), "forwarded": forwarded}
+    ready = sum(1 for r in rows if r.in_use is not None)
+    common = {"ready": ready, "total": len(rows), "progress": children_progress(store(), round_id)}
     if not _goes_up(round_id):
         return Upward(result=result, **common)
     try:

@@ -125,3 +125,17 @@ def test_no_parent_round_a_round_of_another_period_or_not_a_unit_there_is_refuse
     top = create_committee_round(store, PROVINCE[0], level_form=PROVINCE_FORM, period=PERIOD, deadline=None)
     _refused(store, top.id, Msg.ROUND_151)
     assert store.submissions(top.id) == []
+
+
+def test_a_committee_s_round_has_its_own_heading_and_the_province_s_units_from_the_tree(store):
+    code, name = COMMUNES[0]
+    rnd = create_committee_round(
+        store, code, level_form=COMMUNE_EXAMPLE.form_dir, period=PERIOD, deadline=None, units_path=area_list(code, name, 2)
+    )
+    form = load_form(rnd.form_dir)
+    heading = (form.committee, form.settings["parent"], form.settings["place"])
+    assert heading == ("Ủy ban MTTQ Việt Nam phường Đoàn Kết", "Ủy ban MTTQ Việt Nam tỉnh Lai Châu", "Đoàn Kết")
+    assert (rnd.form_id, rnd.committee_code) == (load_form(COMMUNE_EXAMPLE.form_dir).id, code)
+    assert form.is_committee(name)  # its own return is signed by the committee, its areas' by theirs
+    province = create_committee_round(store, PROVINCE[0], level_form=PROVINCE_FORM, period=PERIOD, deadline=None)
+    assert [(u.code, u.level) for u in store.units(province.id)] == [(PROVINCE[0], "province")] + [(c, "communes") for c, _ in COMMUNES]

@@ -16,7 +16,8 @@ from markupsafe import escape
 from pipeline import rounds
 from pipeline.core.constants import Channel
 from pipeline.core.errors import Msg
-from pipeline.rounds.committee_form import create_committee_round
+from pipeline.form.period import period_label
+from pipeline.rounds.committee_form import committee_title, create_committee_round
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.sample import COMMUNE_EXAMPLE, area_values, fill_return
 from pipeline.web import create_app
@@ -89,11 +90,14 @@ def test_villages_to_communes_to_the_province_through_the_board(app, office, tmp
         last = store.submissions(province.id)[-1]
         assert (last.channel, last.link_unit) == (Channel.FORWARD, code)
 
+    assert "Gửi lên cấp trên" in office.get(f"/rounds/{first}/audit").get_data(as_text=True)  # the action, by its name
     board = office.get(f"/rounds/{province.id}").get_data(as_text=True)
     assert escape(Msg.ROUND_155.render(level="khu dân cư", submitted=3, total=3)) in board
     source = Msg.ROUND_154.render(round=first, committee=COMMUNES[0][1], count="4/4")
     assert str(escape(source)) in board
     assert "Gửi lên cấp trên" not in board  # the province has no committee above it on this server
+    unit_page = office.get(f"/rounds/{province.id}/units/{COMMUNES[0][0]}").get_data(as_text=True)
+    assert str(escape(source[:1].upper() + source[1:])) in unit_page  # the version's sender: where it came from
 
     office.post(f"/rounds/{province.id}/consolidate", data={"csrf_token": _csrf(office, f"/rounds/{province.id}")})
     finished(office, province.id)
@@ -107,7 +111,7 @@ def test_a_forward_refused_says_why_on_the_board(app, office):
     rnd = create_committee_round(
         store, code, level_form=COMMUNE_EXAMPLE.form_dir, period=PERIOD, deadline=None, units_path=area_list(code, name, 1)
     )
-    text = escape(Msg.ROUND_152.render(parent=PROVINCE[1], period="năm 2025"))
+    text = escape(Msg.ROUND_152.render(parent=committee_title(PROVINCE[1]), period=period_label(PERIOD)))
     assert text in office.get(f"/rounds/{rnd.id}").get_data(as_text=True)
     page = office.post(f"/rounds/{rnd.id}/forward", data={"csrf_token": _csrf(office, f"/rounds/{rnd.id}")})
     assert page.status_code == 400 and text in page.get_data(as_text=True)
