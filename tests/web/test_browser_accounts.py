@@ -9,6 +9,7 @@ with its session is refused. Screenshots go to ``TONGHOP_SCREENSHOTS`` (else tmp
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -115,11 +116,13 @@ def test_a_commune_office_forwards_and_the_province_sees_it_arrive(served, brows
 
     commune.reload()
     commune.get_by_role("button", name="Tổng hợp các báo cáo đang dùng").click()
-    expect(commune.get_by_text("Tổng hợp xong lúc")).to_be_visible()
+    expect(commune.get_by_text("Tổng hợp xong lúc")).to_be_visible(timeout=60_000)
     commune.get_by_role("button", name="Gửi lên cấp trên").click()
-    expect(commune.get_by_role("heading", name=f"Đã gửi lên {PROVINCE[1]}")).to_be_visible()
+    expect(commune.get_by_role("heading", name=re.compile(r"^Đã gửi lên .*Lai Châu$"))).to_be_visible(
+        timeout=60_000
+    )  # consolidated then sent
     _no_sideways_scrolling(commune)
-    sent = commune.locator("section", has=commune.get_by_role("heading", name=f"Đã gửi lên {PROVINCE[1]}"))
+    sent = commune.locator("section#da-gui-len")
     sent.screenshot(path=str(_folder(tmp_path) / "tk_2_xa_gui_len.png"))
 
     province = _phone(browser, base, "vp.tinh")
