@@ -210,6 +210,6 @@ def _csv_batches(opened, round_id: str, base: str, codes: list[str]) -> Iterator
 @bp.post("/rounds/<round_id>/units/<code>/reissue")
 @allowed(Action.ACT_ROUND)
 def reissue(round_id: str, code: str):
-    rounds.links(store(), round_id, base_url(), units=[code], reissue=True)
+    rounds.links(store(), round_id, base_url(), units=[code], reissue=True, actor=actor())
     page = page_number(store().units(round_id), code)
     return redirect(url_for("board.links", round_id=round_id, page=page) + f"#u{code}")
