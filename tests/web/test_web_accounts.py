@@ -24,6 +24,7 @@ from pipeline.web.base import safe_path
 from tests.committees import PASSWORD, T0
 from tests.conftest import message_fields
 from tests.web.scope import ADMIN, csrf, log_in, tree_app
+from tests.web.test_web_entry import _typed as entry_form_data
 
 NEW_PASSWORD = "đồng lúa chín vàng 2027"
 
@@ -130,7 +131,12 @@ def test_the_audit_names_the_account(server, make_return, tmp_path):
     while rounds.is_running(rounds.latest_consolidation(store, made["12"])) and time.monotonic() < deadline:
         time.sleep(0.1)
     office.post(f"/rounds/{made['12']}/units/03387/reissue", data={"csrf_token": csrf(office, "/")})
+    phoned = entry_form_data("03387") | {"action": "gui", "nguon": "theo điện thoại", "csrf_token": csrf(office, "/")}
+    assert office.post(f"/rounds/{made['12']}/units/03387/nhap", data=phoned).status_code in (200, 303)
     lines = store.audit(made["12"])
+    assert any(
+        line.action == "upload" and line.unit_code == "03387" and line.actor == "vp.laichau" for line in lines
+    )  # typed by the office
     assert {line.action for line in lines if line.actor == "vp.laichau"} >= {"upload", "approve", "consolidate", "issue_token"}
     mine = office.get("/tai-khoan").get_data(as_text=True)
     assert "Nhận tệp" in mine and made["12"] in mine
