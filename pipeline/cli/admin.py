@@ -15,8 +15,10 @@ from pipeline.accounts.invitations import VALID_HOURS
 from pipeline.cli.frame import Group, UsageError, echo
 from pipeline.cli.options import store_options
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.vnformat import format_number
 from pipeline.rounds.settings import BASE_URL_FILE
 from pipeline.store import AccountRecord, Store
+from pipeline.store import backup as backups
 
 
 def _folder(data_dir) -> Path:
@@ -62,6 +64,8 @@ def admin_group() -> None:
         tonghop admin user add vp.tinh --committee 12 --name "Văn phòng tỉnh" --base-url https://baocao.example.vn
         tonghop admin user list
         tonghop admin user reset vp.tinh
+        tonghop admin backup --data /srv/tonghop --out /var/backups/tonghop-2026-12-07.tar
+        tonghop admin restore /var/backups/tonghop-2026-12-07.tar --data /srv/tonghop-moi
     """
 
 
@@ -171,3 +175,42 @@ def reset(data_dir, url, login, base_url) -> None:
         token = accounts.reset_link(store, None, account)
     echo(Msg.ACCOUNT_032.render(login=account.login, hours=VALID_HOURS))
     echo(accounts.invitation_url(address, token))
+
+
+def _counted(manifest: backups.Manifest, where: Path) -> dict[str, str]:
+    counts = manifest.counts
+    return {"where": where, "rounds": format_number(counts["rounds"]), "submissions": format_number(counts["submissions"]),
+            "blobs": format_number(counts["blobs"])}  # fmt: skip
+
+
+@admin_group.command()
+@store_options
+@click.option(
+    "--out", required=True, type=params.Path(dir_okay=False), metavar="TỆP", help="Tệp sao lưu sẽ ghi, ví dụ tonghop-2026-12-07.tar."
+)
+def backup(data_dir, url, out) -> None:
+    """Sao lưu toàn bộ kho (cơ sở dữ liệu và mọi tệp đã nhận) vào một tệp, kể cả khi trang web đang chạy.
+
+    \b
+    Ví dụ:
+        tonghop admin backup --data /srv/tonghop --out /var/backups/tonghop-2026-12-07.tar
+        tonghop admin backup --db postgresql://tonghop@localhost/tonghop --data /srv/tonghop --out tonghop.tar
+    """
+    manifest = backups.backup(_folder(data_dir), url, Path(out))
+    echo(Msg.ACCOUNT_130.render(**_counted(manifest, Path(out))))
+
+
+@admin_group.command()
+@store_options
+@click.argument("archive", type=params.Path(dir_okay=False, exists=True), metavar="TỆP_SAO_LƯU")
+@click.option("--force", is_flag=True, help="Thay dữ liệu đang có ở nơi khôi phục bằng bản sao lưu (mặc định: từ chối nếu đã có dữ liệu).")
+def restore(data_dir, url, archive, force) -> None:
+    """Khôi phục kho từ một tệp sao lưu vào thư mục dữ liệu (và cơ sở dữ liệu) trống, rồi kiểm tra từng tệp.
+
+    \b
+    Ví dụ:
+        tonghop admin restore tonghop-2026-12-07.tar --data /srv/tonghop-moi
+        tonghop admin restore tonghop.tar --data /srv/tonghop --db postgresql://tonghop@localhost/tonghop_moi
+    """
+    manifest = backups.restore(Path(archive), _folder(data_dir), url, force=force)
+    echo(Msg.ACCOUNT_131.render(**_counted(manifest, Path(archive))))

@@ -89,7 +89,9 @@ def serve(data_dir, url, host, port, base_url, behind_proxy, new_token, no_brows
     echo("Nhấn Ctrl+C để dừng.")
     if not no_browser:
         webbrowser.open(dashboard_url(address, app.config["ADMIN_TOKEN"]))
+    poller = rounds.JobPoller(app.extensions["tonghop_store"], folder).start()  # jobs left by a stopped server
     try:
         server.run()  # until Ctrl+C
     finally:
+        poller.stop()
         app.extensions["tonghop_store"].close()

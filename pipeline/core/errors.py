@@ -1113,6 +1113,24 @@ class Msg(Enum):
         "Server settings unreadable",
         "[{where}] Không đọc được tệp cài đặt của trang web: {reason}. Hãy xóa tệp này rồi chạy lại 'tonghop serve' (với --base-url nếu cần).",
     )
+    STORE_100 = (
+        "Stored file missing in the database",
+        "[{where}] Không tìm thấy tệp đã lưu (sha256 {sha256}) trong cơ sở dữ liệu. Hãy khôi phục kho từ bản sao lưu.",
+    )
+    STORE_101 = (
+        "Stored file damaged in the database",
+        "[{where}] Tệp đã lưu (sha256 {sha256}) trong cơ sở dữ liệu bị hỏng: nội dung không khớp mã băm. Hãy khôi phục kho từ bản sao lưu.",
+    )
+    STORE_102 = (
+        "File not moved into the database",
+        "[{where}] Không chuyển được tệp đã lưu (sha256 {sha256}) vào cơ sở dữ liệu: {reason}. Chưa có gì thay đổi; "
+        "hãy đặt lại tệp này vào thư mục dữ liệu (từ bản sao lưu) rồi mở lại kho.",
+    )
+    STORE_103 = (
+        "Damaged file not moved into the database",
+        "[{where}] Tệp đã lưu (sha256 {sha256}) bị thay đổi hoặc hỏng (nội dung không khớp mã băm), nên không chuyển được vào cơ sở dữ liệu. "
+        "Chưa có gì thay đổi; hãy đặt lại tệp đúng vào thư mục dữ liệu (từ bản sao lưu) rồi mở lại kho.",
+    )
 
     # The official unit registry (``tonghop units``; raised as PipelineError).
     UNITS_001 = (
@@ -1331,6 +1349,50 @@ class Msg(Enum):
     ACCOUNT_042 = ("State: no password yet", "chưa đặt mật khẩu", Kind.TEXT)
     ACCOUNT_043 = ("State: active", "đang dùng", Kind.TEXT)
     ACCOUNT_044 = ("State: disabled", "đã khóa", Kind.TEXT)
+
+    # Backups of the store (``tonghop admin backup | restore``, issue 23).
+    ACCOUNT_130 = (
+        "Backup written",
+        "Đã sao lưu kho dữ liệu vào {where}: {rounds} đợt thu báo cáo, {submissions} bản nộp, {blobs} tệp đã lưu.",
+        Kind.TEXT,
+    )
+    ACCOUNT_131 = (
+        "Backup restored",
+        "Đã khôi phục kho dữ liệu từ {where}: {rounds} đợt thu báo cáo, {submissions} bản nộp, {blobs} tệp đã lưu (mọi tệp khớp mã băm).",
+        Kind.TEXT,
+    )
+    ACCOUNT_132 = (
+        "PostgreSQL tools missing",
+        "Không tìm thấy công cụ {tool} của PostgreSQL để sao lưu, khôi phục cơ sở dữ liệu. "
+        "Hãy cài gói postgresql-client (Debian, Ubuntu: sudo apt-get install postgresql-client) rồi chạy lại lệnh.",
+    )
+    ACCOUNT_133 = (
+        "Restore target not empty",
+        "[{where}] Nơi khôi phục đã có dữ liệu, nên chưa khôi phục gì để không ghi đè. Hãy khôi phục vào một thư mục dữ liệu "
+        "(hoặc cơ sở dữ liệu) trống, hoặc chạy lại lệnh với --force nếu chắc chắn muốn thay dữ liệu đang có bằng bản sao lưu.",
+    )
+    ACCOUNT_134 = (
+        "Not a backup",
+        "[{where}] Tệp này không phải bản sao lưu của tonghop, hoặc đã hỏng ({reason}). Hãy chọn đúng tệp do 'tonghop admin backup' tạo.",
+    )
+    ACCOUNT_135 = (
+        "Backup of another kind of store",
+        "[{where}] Bản sao lưu này là của kho {kind}, không khôi phục được vào kho {target}. "
+        "Hãy khôi phục kho SQLite khi không có --db, và kho PostgreSQL với --db postgresql://….",
+    )
+    ACCOUNT_136 = ("PostgreSQL tool failed", "Lệnh {tool} của PostgreSQL không chạy xong: {reason}. Chưa có gì thay đổi ở nơi khôi phục.")
+    ACCOUNT_137 = (
+        "Restored file does not match",
+        "[{where}] Tệp đã lưu sha256 {sha256} trong bản sao lưu bị thiếu hoặc không khớp mã băm. Bản sao lưu đã hỏng; hãy dùng một bản khác.",
+    )
+    ACCOUNT_138 = (
+        "Restored store does not match",
+        "[{where}] Kho khôi phục có {found} dòng '{table}' thay vì {expected} như bản sao lưu ghi. Hãy dùng một bản sao lưu khác.",
+    )
+    ACCOUNT_139 = (
+        "No store to back up",
+        "[{where}] Thư mục này không có kho dữ liệu của tonghop nên không có gì để sao lưu. Hãy kiểm tra lại --data (và --db nếu dùng PostgreSQL).",
+    )
 
     def render(self, **fields: object) -> str:
         """Fill the template; missing or empty fields render as ``unknown``."""

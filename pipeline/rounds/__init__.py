@@ -18,7 +18,15 @@ from pipeline.rounds.create import (
     server_secret,
     unit_url,
 )
-from pipeline.rounds.jobs import begin_consolidation, is_abandoned, is_running, latest_consolidation, run_consolidation
+from pipeline.rounds.jobs import (
+    JobPoller,
+    begin_consolidation,
+    is_abandoned,
+    is_running,
+    latest_consolidation,
+    output_folder,
+    run_consolidation,
+)
 from pipeline.rounds.outputs import NOTICES_ZIP, OutputFile, notices_zip, round_outputs
 from pipeline.rounds.received import add_paths, submit_received
 from pipeline.rounds.settings import check_base_url, office_token, save_base_url, saved_base_url
@@ -31,6 +39,7 @@ __all__ = [
     "UnitStatus",
     "Verdict",
     "add_paths",
+    "JobPoller",
     "begin_consolidation",
     "check_base_url",
     "consolidate_round",
@@ -46,6 +55,7 @@ __all__ = [
     "review",
     "round_outputs",
     "round_templates",
+    "output_folder",
     "run_consolidation",
     "save_base_url",
     "saved_base_url",

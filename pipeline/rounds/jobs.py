@@ -8,6 +8,7 @@ seen as abandoned and can be started again. The job writes what the command line
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -25,9 +26,12 @@ if TYPE_CHECKING:
     from pipeline.store import JobRecord, Store
 
 CONSOLIDATE = "consolidate"
-HEARTBEAT_S = 15.0  # a running job tells the store it is alive this often, reading or writing
-STALE_AFTER = timedelta(minutes=2)  # a running job silent this long was left by a stopped process
+HEARTBEAT_ENV = "TONGHOP_JOB_HEARTBEAT_S"  # the heartbeat, for tests that kill a server mid-job
+HEARTBEAT_S = float(os.environ.get(HEARTBEAT_ENV) or 15)  # a running job tells the store it is alive this often
+STALE_AFTER = timedelta(seconds=8 * HEARTBEAT_S)  # a running job silent this long was left by a stopped process
+POLL_S = 2 * HEARTBEAT_S  # how often ``serve`` looks for such a job to take over
 PROGRESS_EVERY_S = 0.5  # the files read are written to the store at most this often
+OUTPUT_DIR = "output"
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,11 @@ def begin_consolidation(store: Store, round_id: str, actor: str = "office") -> t
     """Record a new consolidation job of the round, ``(job, True)``; or the one already running,
     ``(job, False)``. Run it with ``run_consolidation``."""
     return store.start_job(round_id, CONSOLIDATE, actor, stale_after=STALE_AFTER)
+
+
+def output_folder(data_dir: Path, round_id: str) -> Path:
+    """Where the web's consolidation of the round writes (``<data>/output/<round>``)."""
+    return Path(data_dir) / OUTPUT_DIR / round_id
 
 
 def latest_consolidation(store: Store, round_id: str) -> JobRecord | None:
@@ -119,3 +128,40 @@ def summary(result: ConsolidationResult) -> str:
     counts = result.findings.to_summary()
     found = ", ".join(f"{format_number(counts[s])} {s.in_sentence}" for s in counts)
     return f"Đã nhận {format_number(result.received)}/{format_number(len(result.units))} đơn vị; phát hiện {found}."
+
+
+def resume_stale(store: Store, data_dir: Path) -> bool:
+    """Claim one consolidation left by a stopped process (its heartbeat old) and run it to its
+    end here, as its starter asked; whether there was one."""
+    job = store.claim_stale_job(CONSOLIDATE, stale_after=STALE_AFTER)
+    if job is None:
+        return False
+    log.info("job %s: consolidation of round %s taken over from a stopped process", job.id, job.round_id)
+    run_consolidation(store, job.id, job.round_id, output_folder(data_dir, job.round_id), actor=job.actor)
+    return True
+
+
+class JobPoller:
+    """A thread of ``serve`` that, every ``POLL_S``, takes over the jobs left by stopped
+    processes (another ``serve`` of the same database killed mid-job); ``stop()`` at the end."""
+
+    def __init__(self, store: Store, data_dir: Path) -> None:
+        self.store, self.data_dir = store, Path(data_dir)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._poll, name="tonghop-job-poller", daemon=True)
+
+    def start(self) -> JobPoller:
+        self.thread.start()
+        return self
+
+    def _poll(self) -> None:
+        while not self.stopped.wait(POLL_S):
+            try:
+                while not self.stopped.is_set() and resume_stale(self.store, self.data_dir):
+                    pass
+            except PipelineError:  # the database away for a moment: the next round of polling
+                log.warning("job poller: the store did not answer")
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)

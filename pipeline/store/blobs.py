@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.core.atomic import atomic_path
@@ -18,8 +19,12 @@ from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _not_written(target: Path, err: OSError) -> StoreError:
+def not_written(target: Path, err: OSError) -> StoreError:
     return StoreUnavailableError(Msg.STORE_010, where=target.parent, reason=err.strerror or err)
+
+
+class _Mismatch(Exception):
+    """Bytes that do not match the name they were to be kept under."""
 
 
 class Blobs:
@@ -40,12 +45,34 @@ class Blobs:
         target = self.path(sha256)
         if target.is_file() and target.stat().st_size == len(data):
             return sha256, False
-        with atomic_path(target, error=_not_written) as tmp:
+        with atomic_path(target, error=not_written) as tmp:
             with open(tmp, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
         return sha256, True
+
+    def put_chunks(self, chunks: Iterable[bytes], sha256: str, *, sync: bool = True) -> bool:
+        """Keep the bytes of ``chunks`` (a restore, a copy from the database) as the blob
+        ``sha256``, written as they come; False, and nothing kept, when they do not match their name.
+
+        :param sync: flush the file to disk before it is renamed into place (a restore of many
+            files syncs them all at once at its end instead)."""
+        target = self.path(sha256)
+        try:
+            with atomic_path(target, error=not_written) as tmp, open(tmp, "wb") as out:
+                digest = hashlib.sha256()
+                for chunk in chunks:
+                    digest.update(chunk)
+                    out.write(chunk)
+                if digest.hexdigest() != sha256:
+                    raise _Mismatch
+                out.flush()
+                if sync:
+                    os.fsync(out.fileno())
+        except _Mismatch:
+            return False
+        return True
 
     def get(self, sha256: str) -> bytes:
         """The bytes of blob ``sha256``, checked against their hash."""

@@ -5,6 +5,7 @@ store updates in place: a job's progress is not a record of what happened, its e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -41,7 +42,12 @@ class JobStore:
                 if running is not None and running.updated_at >= now - stale_after:
                     return _job(running), False
                 if running is not None:
-                    conn.execute(jobs.update().where(jobs.c.id == running.id).values(state=ABANDONED))
+                    stale = jobs.c.updated_at < now - stale_after  # unless a runner claimed it meanwhile
+                    left = conn.execute(
+                        jobs.update().where(jobs.c.id == running.id, jobs.c.state == RUNNING, stale).values(state=ABANDONED)
+                    )
+                    if left.rowcount != 1:
+                        return _job(_running(conn, round_id, kind)), False
                 values = {"round_id": round_id, "kind": kind, "actor": actor, "state": RUNNING, "started_at": now, "updated_at": now,
                           "done": 0, "total": None, "result": "", "error": ""}  # fmt: skip
                 job_id = conn.execute(jobs.insert().values(**values)).inserted_primary_key[0]
@@ -51,6 +57,26 @@ class JobStore:
                 raise
         with self._read() as conn:  # another request started one between our read and our insert
             return _job(_running(conn, round_id, kind)), False
+
+    def claim_stale_job(self, kind: str, *, stale_after: timedelta, now: datetime | None = None) -> JobRecord | None:
+        """A running job of ``kind`` whose heartbeat is older than ``stale_after`` (its process
+        stopped), claimed for this process by a fresh heartbeat; None when there is none. Two
+        processes never claim the same job: PostgreSQL skips a row another one has locked
+        (``FOR UPDATE SKIP LOCKED``), SQLite has one writer at a time, and the claim is an
+        update that holds only while the heartbeat is still old."""
+        now = now or datetime.now(timezone.utc)
+        cutoff = now - stale_after
+        query = jobs.select().where(jobs.c.kind == kind, jobs.c.state == RUNNING, jobs.c.updated_at < cutoff).order_by(jobs.c.id).limit(1)
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            claim = jobs.update().where(jobs.c.id == row.id, jobs.c.state == RUNNING, jobs.c.updated_at < cutoff).values(updated_at=now)
+            if conn.execute(claim).rowcount != 1:
+                return None
+        return replace(_job(row), updated_at=now)
 
     def job_progress(self, job_id: int, done: int | None = None, total: int | None = None) -> None:
         """The running job's heartbeat, with the files read so far and how many there are, if given."""

@@ -96,6 +96,16 @@ blobs = sa.Table(
     sa.Column("stored_at", UTCDateTime, nullable=False),
 )
 
+# The content of each blob on PostgreSQL (0006), in chunks of ``blobstore.CHUNK_BYTES``; empty on SQLite,
+# whose blobs are files in the data folder.
+blob_chunks = sa.Table(
+    "blob_chunks",
+    metadata,
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("blobs.sha256"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
 submissions = sa.Table(
     "submissions",
     metadata,
@@ -241,12 +251,14 @@ login_attempts = sa.Table(
 )
 
 
-def alembic_config(connection: sa.Connection | None = None) -> Config:
+def alembic_config(connection: sa.Connection | None = None, data_dir: Path | None = None) -> Config:
     """The Alembic configuration of the shipped migrations; ``connection`` (inside a transaction)
-    is the one ``migrations/env.py`` migrates."""
+    is the one ``migrations/env.py`` migrates, ``data_dir`` the store's data folder (0006 reads
+    the blob files in it)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["data_dir"] = data_dir
     return config
 
 
@@ -263,6 +275,6 @@ def current_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(connection: sa.Connection, revision: str = "head") -> None:
+def upgrade(connection: sa.Connection, revision: str = "head", data_dir: Path | None = None) -> None:
     """Bring the database on ``connection`` (inside a transaction) to ``revision``."""
-    command.upgrade(alembic_config(connection), revision)
+    command.upgrade(alembic_config(connection, data_dir), revision)

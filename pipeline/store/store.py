@@ -15,14 +15,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pipeline.core.constants import Channel, ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 from pipeline.core.vnformat import utc_now
 from pipeline.store.accounts import AccountStore
 from pipeline.store.actions import ActionStore
-from pipeline.store.blobs import Blobs
+from pipeline.store.blobstore import BlobStore
 from pipeline.store.committees import CommitteeStore
 from pipeline.store.drafts import DraftStore
 from pipeline.store.engine import SQLITE_FILE, database_url, sqlite_engine
@@ -44,7 +43,6 @@ from pipeline.store.schema import (
 )
 from pipeline.store.tokens import TokenStore
 
-BLOBS_DIR = "blobs"
 # What the audit log calls the store's own actions (``log`` adds others, such as "consolidate";
 # a review is logged as the office's action, ``ReviewState.action``; a link, ``tokens.py``).
 ACTION_CREATE_ROUND = "create_round"
@@ -61,7 +59,7 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ActionStore, ProgressStore):
+class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ActionStore, ProgressStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
     its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its drafts' in
     ``drafts.py``, its committees' in ``committees.py``, its office accounts' in ``accounts.py``,
@@ -71,15 +69,15 @@ class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, Acti
         self.data_dir = data_dir
         self._engine = engine
         self._where = where
-        self._blobs = Blobs(data_dir / BLOBS_DIR)
+        self.blobs_in_database = engine.dialect.name == "postgresql"  # else files in the data folder
 
     # -- opening and closing ------------------------------------------------------------------
 
     @classmethod
     def open(cls, data_dir: Path, url: str | None = None) -> Store:
         """Open the store in ``data_dir``: SQLite ``<data_dir>/tonghop.sqlite3`` when ``url`` is
-        ``None``, else the PostgreSQL database at ``url`` (``postgresql://…``; blobs stay in
-        ``data_dir``). The schema is created or upgraded to this version's migrations.
+        ``None``, else the PostgreSQL database at ``url`` (``postgresql://…``; the kept files
+        in it too, ``blobstore.py``). The schema is created or upgraded to this version's migrations.
 
         :raises StoreError: the folder or database cannot be used, or a newer tonghop made it.
         """
@@ -111,7 +109,7 @@ class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, Acti
                 except CommandError:
                     raise StoreError(Msg.STORE_007, where=self._where, revision=found) from None
             if found != head_revision():
-                upgrade(conn)
+                upgrade(conn, data_dir=self.data_dir)
 
     def close(self) -> None:
         """Release the database connections (the store can be opened again later)."""
@@ -226,26 +224,6 @@ class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, Acti
             ).first()
         return None if row is None else UnitRecord(row.code, row.name, row.level)
 
-    # -- blobs --------------------------------------------------------------------------------
-
-    def put_blob(self, data: bytes) -> str:
-        """Keep ``data`` (once, whatever how often it is sent); its sha256 names it."""
-        sha256, _new = self._blobs.put(bytes(data))
-        with self._write() as conn:
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            conn.execute(
-                insert(blobs).values(sha256=sha256, size=len(data), stored_at=_now()).on_conflict_do_nothing(index_elements=["sha256"])
-            )
-        return sha256
-
-    def blob(self, sha256: str) -> bytes:
-        """The bytes of a kept file. :raises StoreError: missing or damaged."""
-        return self._blobs.get(sha256)
-
-    def blob_path(self, sha256: str) -> Path:
-        """Where a kept file lies in the data folder (read it, never write it)."""
-        return self._blobs.path(sha256)
-
     # -- submissions and reviews --------------------------------------------------------------
 
     def add_submission(
@@ -279,7 +257,7 @@ class Store(TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, Acti
         """
         sender = Sender(sender).value  # ValueError for anything else
         channel = Channel(channel).value
-        self._blobs.path(sha256)  # a sha256, or ValueError
+        self._blob_files().path(sha256)  # a sha256, or ValueError
         saved_at = _aware(saved_at, "saved_at")
         received_at = _aware(received_at, "received_at") or _now()
         findings_json = json.dumps(list(findings), ensure_ascii=False)

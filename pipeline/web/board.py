@@ -42,7 +42,7 @@ LINKS_CSV_BATCH = 500  # units whose links are made (and sent) at a time in link
 
 
 def output_dir(round_id: str) -> Path:
-    return current_app.config["DATA_DIR"] / "output" / round_id
+    return rounds.output_folder(current_app.config["DATA_DIR"], round_id)
 
 
 def outputs(round_id: str) -> list[rounds.OutputFile]:

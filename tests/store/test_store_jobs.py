@@ -71,3 +71,30 @@ def test_two_presses_at_the_same_moment_start_one_job(store, round_id):
     for thread in threads:
         thread.join()
     assert sum(started for _, started in answers) == 1 and len({job.id for job, _ in answers}) == 1
+
+
+def test_a_job_left_by_a_stopped_process_is_claimed_by_one_runner_only(store, round_id):
+    long_ago = datetime.now(timezone.utc) - STALE - timedelta(seconds=30)
+    assert store.claim_stale_job(KIND, stale_after=STALE) is None  # nothing to take over
+    fresh, _ = store.start_job(round_id, KIND, "office", stale_after=STALE)
+    assert store.claim_stale_job(KIND, stale_after=STALE) is None, "a job whose heartbeat is recent is its process's"
+    store.finish_job(fresh.id, result="xong")
+    left, _ = store.start_job(round_id, KIND, "office", stale_after=STALE, now=long_ago)
+    claims, barrier = [], threading.Barrier(4)
+
+    def claim():
+        with Store.open(store.data_dir, None if store._engine.dialect.name == "sqlite" else store._engine.url) as other:
+            barrier.wait()
+            claims.append(other.claim_stale_job(KIND, stale_after=STALE))
+
+    runners = [threading.Thread(target=claim) for _ in range(4)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    taken = [job for job in claims if job is not None]
+    assert len(taken) == 1 and taken[0].id == left.id and taken[0].actor == "office"
+    again, started = store.start_job(round_id, KIND, "office", stale_after=STALE)
+    assert not started and again.id == left.id, "claimed: running again, not abandoned for a new one"
+    store.job_progress(left.id, 3, 8)
+    assert store.latest_job(round_id, KIND).done == 3

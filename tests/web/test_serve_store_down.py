@@ -71,7 +71,9 @@ def test_a_database_down_mid_run(database, tmp_path, make_return):
     try:
         office = serving.login(port)
         assert _upload(port, unit, good)[0] == 303
+        assert serving.request(port, "GET", "/healthz")[::2] == (200, b"ok\n")
         database.stop()
+        assert serving.request(port, "GET", "/healthz")[::2] == (503, b"database unreachable\n")  # for the monitor: nothing more
         _busy(serving.request(port, "GET", unit), Msg.WEB_002, private)
         _busy(serving.request(port, "GET", "/u/abc"), Msg.WEB_002, private)  # even a link that does not exist
         _busy(serving.request(port, "GET", f"/rounds/{round_id}", office), Msg.WEB_002, private)
@@ -81,6 +83,7 @@ def test_a_database_down_mid_run(database, tmp_path, make_return):
         assert json.loads(answer[2]) == {"error": 503, "message": Msg.WEB_001.render(), "stored": False}
         database.start()
         assert _upload(port, unit, good)[0] == 303  # back: the same upload is taken
+        assert serving.request(port, "GET", "/healthz")[0] == 200
         assert serving.request(port, "GET", f"/rounds/{round_id}", office)[0] == 200
     finally:
         serving.stop(process)

@@ -100,7 +100,7 @@ def test_hostile_files_in_the_office_drop_each_answered_and_the_good_one_filed(o
 # is its key). Every other route is the office's: a new route is one of these only by name here.
 PUBLIC_ENDPOINTS = {
     "static", "favicon", "unit_link.show", "unit_link.upload", "unit_link.template", "unit_link.sent_workbook",
-    "entry.unit_page", "entry.unit_post", "entry.unit_check",
+    "entry.unit_page", "entry.unit_post", "entry.unit_check", "healthz",
     "login.form", "login.submit", "login.password", "login.set_password",
 }  # fmt: skip
 
@@ -127,7 +127,7 @@ def test_only_the_files_and_the_units_links_are_public(app):
     assert {rule.endpoint for rule in app.url_map.iter_rules()} >= PUBLIC_ENDPOINTS
     assert {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in PUBLIC_ENDPOINTS} == {
         "/static/<path:filename>", "/favicon.ico", "/u/<token>", "/u/<token>/template.xlsx",
-        "/u/<token>/ban-nop/<int:submission_id>.xlsx", "/u/<token>/nhap", "/u/<token>/nhap/kiem-tra",
+        "/u/<token>/ban-nop/<int:submission_id>.xlsx", "/u/<token>/nhap", "/u/<token>/nhap/kiem-tra", "/healthz",
         "/dang-nhap", "/mat-khau/<token>",
     }  # fmt: skip
 
