@@ -24,7 +24,7 @@ from pipeline.core import settings
 from pipeline.core.constants import Channel, Sender, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
-from pipeline.core.vnformat import format_number, utc_now, vietnam_today
+from pipeline.core.vnformat import format_number, format_typed, utc_now, vietnam_today
 from pipeline.form.period import Period, format_date
 from pipeline.ingest.values import Kind, parse_value
 from pipeline.rounds.board import in_use, unit_status
@@ -111,9 +111,9 @@ class TypedCheck:
 
 
 def _number_text(value: object) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_number(value)
-    return "" if value is None else str(value)
+    """A figure written the Vietnamese way with every decimal it has (``0,125``, never a rounded
+    ``0,12``): the input starts from it, so a correction sends back exactly what was sent."""
+    return format_typed(value)
 
 
 def _prior_figures(store: Store, rnd: RoundRecord, unit_code: str) -> tuple[str, dict[str, object]]:

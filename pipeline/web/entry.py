@@ -21,7 +21,7 @@ from flask import Blueprint, flash, get_template_attribute, jsonify, redirect, r
 from pipeline.core import settings
 from pipeline.core.constants import Sender
 from pipeline.core.errors import Msg, PipelineError
-from pipeline.core.vnformat import format_vn_time
+from pipeline.core.vnformat import format_typed, format_vn_time
 from pipeline.rounds.entry import check_typed, entry_form, save_draft, submit_typed
 from pipeline.web.base import admin_required, store, wants_json
 from pipeline.web.plain import form_notes
@@ -177,8 +177,9 @@ def _check(place: Place):
 
 @bp.context_processor
 def _texts() -> dict:
-    """``msg('WEB_104', time='{time}')``: a catalogue text for the script, its fields left for it to fill."""
-    return {"msg": lambda name, **fields: Msg[name].render(**fields)}
+    """``msg('WEB_104', time='{time}')``: a catalogue text for the script, its fields left for it to
+    fill; ``exact(figure)``: a figure with every decimal it has, as its input holds it."""
+    return {"msg": lambda name, **fields: Msg[name].render(**fields), "exact": format_typed}
 
 
 @bp.get("/u/<token>/nhap")
