@@ -11,6 +11,7 @@ channel ``Channel.FORM`` and, when the office typed for the unit, its note of th
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -199,12 +200,14 @@ def reading(code: str, text: str, ind: Indicator) -> Reading:
     return Reading(code, text, parsed.value, f"{shown} {ind.unit}".strip() if ind.type != "text" else shown, True)
 
 
-def _workbook(store: Store, rnd: RoundRecord, unit: UnitRecord, texts: dict[str, str], note: str) -> tuple[str, bytes]:
-    """The unit's template holding ``texts``: its name and bytes."""
+def _workbook(
+    store: Store, rnd: RoundRecord, unit: UnitRecord, texts: dict[str, str], note: str, at: datetime | None = None
+) -> tuple[str, bytes]:
+    """The unit's template holding ``texts``, saved at ``at`` (default now): its name and bytes."""
     form = round_check(store, rnd).context.form
     blank = blank_template(store, rnd, unit.code)
     contents = {code: cell_content(text, form.indicators[code]) for code, text in texts.items()}
-    return typed_name(blank), fill(blank, contents, note, utc_now())
+    return typed_name(blank), fill(blank, contents, note, at or utc_now())
 
 
 def _codes(p: Problem, form: FormDefinition) -> list[str]:
@@ -275,8 +278,34 @@ def submit_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, s
     rnd = store.round(round_id)
     unit = _unit(store, round_id, unit_code)
     texts = _checked_typed(store, rnd, unit, typed)
-    name, data = _workbook(store, rnd, unit, texts, _note(sender, source))
     link = unit.code if sender is Sender.UNIT else None
-    verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source)
+    verdict = _sent_again(store, rnd, unit, texts, sender, source, link)
+    if verdict is None:
+        name, data = _workbook(store, rnd, unit, texts, _note(sender, source))
+        verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source)
     store.drop_draft(round_id, unit_code, sender)
     return verdict
+
+
+def _sent_again(
+    store: Store, rnd: RoundRecord, unit: UnitRecord, texts: dict[str, str], sender: Sender, source: str, link: str | None
+) -> Verdict | None:
+    """The verdict of the unit's latest submission when this send repeats it: sent from the form
+    by the same sender (and link, and source), not reviewed since, and its workbook byte for byte
+    the one these figures make at its saved time (the same figures, the same day's note). A phone
+    whose first send reached the server but whose answer was lost sends again ("Gửi lại"): that is
+    one return, not a second version for the office to review. None: a new send."""
+    sent = store.submissions(rnd.id, of_unit=unit.code)
+    last = sent[-1] if sent else None
+    if last is None or last.saved_at is None or last.review is not None:
+        return None
+    if (last.channel, last.sender, last.link_unit, last.source, last.unit_code) != (Channel.FORM, sender, link, source, unit.code):
+        return None
+    _, data = _workbook(store, rnd, unit, texts, _note(sender, source), last.saved_at)
+    if hashlib.sha256(data).hexdigest() != last.sha256:
+        return None
+    return Verdict(
+        submission_id=last.id, filename=last.filename, unit_code=unit.code, unit_name=unit.name, link_unit=link,
+        accepted=last.accepted, status=unit_status(store, rnd.id, unit.code).status, errors=last.errors, warnings=last.warnings,
+        findings=last.findings, link_name=unit.name if link else "",
+    )  # fmt: skip

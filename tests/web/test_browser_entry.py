@@ -196,3 +196,30 @@ def test_the_form_works_without_javascript(served, browser, shots, form):
     (sent,) = store.submissions(round_id)
     assert store.figures(round_id, [sent.id])[sent.id]["MEDIATORS"] == 40
     shots(page, "37_entry_phone_no_script")
+
+
+def test_a_send_whose_answer_is_lost_is_sent_again_once(served, browser, shots):
+    """The send reaches the server, then the network falls before its answer comes back: the
+    page cannot know it arrived and offers "Gửi lại"; tapping it lands on the verdict of that one
+    return, and the office sees one version, not two."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[TAN_PHONG] + "/nhap")
+    _fill(page, sample_values()[TAN_PHONG])
+    expect(page.locator("#tom-tat")).to_contain_text("Không có lỗi.")
+
+    def lost(route):
+        route.fetch()  # the server receives the send and answers ...
+        route.abort("connectionreset")  # ... but the answer never reaches the phone
+
+    page.route(lambda url: url.endswith("/nhap"), lost)
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.get_by_role("button", name="Gửi lại")).to_be_visible()
+    assert len(store.submissions(round_id)) == 1
+    shots(page, "43_entry_phone_answer_lost")
+    page.unroute_all()  # the network is back
+    page.get_by_role("button", name="Gửi lại").tap()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    (sent,) = store.submissions(round_id)
+    assert f"gui={sent.id}" in page.url
+    expect(page.get_by_text("Lần gửi thứ 2")).to_have_count(0)
