@@ -21,6 +21,7 @@ pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is n
 
 from playwright.sync_api import expect  # noqa: E402
 
+from pipeline import rounds  # noqa: E402
 from pipeline.core.errors import Msg  # noqa: E402
 from pipeline.core.vnformat import format_number  # noqa: E402
 from pipeline.core.wording import PLAIN  # noqa: E402
@@ -223,3 +224,21 @@ def test_a_send_whose_answer_is_lost_is_sent_again_once(served, browser, shots):
     (sent,) = store.submissions(round_id)
     assert f"gui={sent.id}" in page.url
     expect(page.get_by_text("Lần gửi thứ 2")).to_have_count(0)
+
+
+def test_a_link_reissued_while_the_form_is_open_keeps_the_figures_for_the_new_one(served, browser):
+    """The office issues a new link to the ward (the old one was forwarded too widely) while its
+    officer is typing: the send through the old link is refused, and the page says why and that
+    the figures are kept on this phone; the new link, opened on the same phone, brings them back."""
+    base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    ((_code, _name, new),) = rounds.links(store, round_id, base, units=[QUYET_THANG], reissue=True)
+    page.locator("#f-MEDIATORS").fill("65")
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_110.render())
+    assert store.submissions(round_id) == []
+    again = page.context.new_page()
+    again.goto(new + "/nhap")
+    expect(again.locator("#f-MEDIATORS")).to_have_value("65")
+    expect(again.locator(".local")).to_contain_text("Số liệu chưa gửi")

@@ -90,6 +90,15 @@
     return two(d.getHours()) + ":" + two(d.getMinutes()) + " " + d.getDate() + "/" + (d.getMonth() + 1);
   }
 
+  /* Why the server refused: its own words, but for a link that no longer works (the office
+     issued a new one while this page was open): then that the figures stay on this phone. */
+  function refused(code, message) {
+    if (code === 404 && said("gone")) {
+      return said("gone");
+    }
+    return message || said("failed").replace("{status}", code);
+  }
+
   function tell(text, bad) {
     status.hidden = !text;
     status.textContent = text;
@@ -217,7 +226,7 @@
           return;
         }
         behind = code === 0;
-        tell(code === 0 ? said("waiting") : message || said("failed").replace("{status}", code), true);
+        tell(code === 0 ? said("waiting") : refused(code, message), true);
       }
     );
   }
@@ -238,7 +247,7 @@
       },
       function (code, message) {
         behind = behind || code === 0;
-        tell(code === 0 ? said("waiting") : message || said("failed").replace("{status}", code), true);
+        tell(code === 0 ? said("waiting") : refused(code, message), true);
       }
     );
   }
@@ -266,7 +275,7 @@
         sendButton.textContent = said("again");
         unsent = true;
         behind = behind || code === 0;
-        tell(code === 0 ? said("offline") : message || said("failed").replace("{status}", code), true);
+        tell(code === 0 ? said("offline") : refused(code, message), true);
       }
     );
   }
