@@ -68,7 +68,8 @@ class EntrySection:
 @dataclass(frozen=True)
 class EntryForm:
     """The form of ``unit`` in round ``rnd``: ``prior_label`` names last period ("" when the store
-    holds no round of it), ``in_use`` the submission whose figures are ``current``."""
+    holds no round of it), ``in_use`` the submission whose figures are ``current``, received at
+    ``sent_at``; ``draft`` the sender's draft when typed after it."""
 
     rnd: RoundRecord
     unit: UnitRecord
@@ -76,6 +77,7 @@ class EntryForm:
     prior_label: str
     in_use: int | None
     draft: DraftRecord | None
+    sent_at: datetime | None = None  # when the version in use was received: a copy typed before it is no longer current
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ def entry_form(store: Store, round_id: str, unit_code: str, sender: Sender) -> E
     row = unit_status(store, round_id, unit_code)
     current = figures_of(store, round_id, [row.in_use]).get(row.in_use) or {} if row.in_use else {}
     prior_label, prior = _prior_figures(store, rnd, unit_code)
-    draft = store.draft(round_id, unit_code, sender)
+    sent_at = _received(store, round_id, unit_code, row.in_use)
+    draft = _draft(store, round_id, unit_code, sender, sent_at)
     sections = []
     for section_id, title, indicators in _indicators(form, unit.level):
         fields = []
@@ -163,7 +166,20 @@ def entry_form(store: Store, round_id: str, unit_code: str, sender: Sender) -> E
             fields.append(Field(ind.code, ind.display_label, 1 if ind.parent else 0, ind.unit, ind.type, ind.type != "text",
                                 prior.get(ind.code), current.get(ind.code), start))  # fmt: skip
         sections.append(EntrySection(section_id, title, fields))
-    return EntryForm(rnd, unit, sections, prior_label, row.in_use, draft)
+    return EntryForm(rnd, unit, sections, prior_label, row.in_use, draft, sent_at)
+
+
+def _draft(store: Store, round_id: str, unit_code: str, sender: Sender, sent_at: datetime | None) -> DraftRecord | None:
+    """``sender``'s draft, unless the return in use came after it (the officer began typing, then
+    uploaded the Excel template, or the office typed it in): then the form starts from that return,
+    never from a half-typed draft that, sent, would replace it."""
+    draft = store.draft(round_id, unit_code, sender)
+    return None if draft is not None and sent_at is not None and sent_at >= draft.saved_at else draft
+
+
+def _received(store: Store, round_id: str, unit_code: str, sub_id: int | None) -> datetime | None:
+    """When submission ``sub_id`` of the unit was received (None: none)."""
+    return next((s.received_at for s in store.submissions(round_id, of_unit=unit_code) if s.id == sub_id), None) if sub_id else None
 
 
 def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:

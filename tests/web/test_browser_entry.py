@@ -242,3 +242,27 @@ def test_a_link_reissued_while_the_form_is_open_keeps_the_figures_for_the_new_on
     again.goto(new + "/nhap")
     expect(again.locator("#f-MEDIATORS")).to_have_value("65")
     expect(again.locator(".local")).to_contain_text("Số liệu chưa gửi")
+
+
+def test_a_copy_on_the_phone_older_than_the_return_uploaded_since_is_not_put_back(served, browser, make_return):
+    """The officer began typing on the phone without network, gave up, and uploaded the Excel
+    template from the office computer. Opening the form on the phone later starts from the
+    return sent, not from the half-typed copy the phone kept."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    context = page.context
+    context.set_offline(True)
+    page.locator("#f-MEDIATORS").fill("7")  # kept on the phone only
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_105.render())
+    page.close()
+    context.set_offline(False)
+    rounds.submit(store, round_id, make_return(QUYET_THANG, {"MEDIATORS": 65}).read_bytes(), "bc.xlsx", link_unit=QUYET_THANG)
+    page = context.new_page()
+    page.goto(links[QUYET_THANG] + "/nhap")
+    expect(page.locator("#f-MEDIATORS")).to_have_value("65")
+    expect(page.locator(".local")).to_be_hidden()
+    assert page.evaluate("Object.keys(localStorage)") == []
+    page.locator("#f-MEDIATORS").fill("66")  # a correction begun now is kept, and put back
+    page.reload()
+    expect(page.locator("#f-MEDIATORS")).to_have_value("66")

@@ -105,13 +105,19 @@
     status.className = "send-status" + (bad ? " bad" : "");
   }
 
-  /* What the phone kept from before: put back when it differs from what the server gave. */
+  /* What the phone kept from before: put back when it differs from what the server gave, unless
+     a return in use came after it (uploaded from a computer, or typed in by the office): then the
+     page starts from that return and the copy, no longer current, goes. */
   function restore() {
     var kept = null;
     try {
       kept = storage && JSON.parse(storage.getItem(key) || "null");
     } catch (ignored) {}
     if (!kept || !kept.values) {
+      return false;
+    }
+    if (!(kept.at > Number(said("since")))) {
+      forget();
       return false;
     }
     var now = values();
