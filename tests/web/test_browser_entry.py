@@ -266,3 +266,27 @@ def test_a_copy_on_the_phone_older_than_the_return_uploaded_since_is_not_put_bac
     page.locator("#f-MEDIATORS").fill("66")  # a correction begun now is kept, and put back
     page.reload()
     expect(page.locator("#f-MEDIATORS")).to_have_value("66")
+
+
+def test_a_screen_reader_hears_a_fields_problem_once_and_at_the_field(served, browser, form):
+    """An officer using TalkBack: the field with a problem is marked invalid and its problem is
+    its description (read when the field is reached); a check after typing one figure touches
+    only the notes that changed, so the live regions do not announce every other field again."""
+    _base, _store, _round_id, links = served
+    page = _phone(browser)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    page.locator("#f-MEDIATORS").fill("-3")
+    negative = PLAIN[Msg.VALUE_004].format(label=form.indicators["MEDIATORS"].label, value="-3")
+    expect(_field(page, "MEDIATORS").locator(".notes li.error")).to_have_text(negative)
+    mediators = page.get_by_label(form.indicators["MEDIATORS"].label, exact=True)
+    expect(mediators).to_have_attribute("aria-invalid", "true")
+    expect(mediators).to_have_accessible_description(re.compile(re.escape(negative)))
+    page.evaluate(
+        """() => { window.touched = [];
+        document.querySelectorAll('.notes').forEach(notes => new MutationObserver(() => window.touched.push(notes.id))
+          .observe(notes, {childList: true, subtree: true})); }"""
+    )
+    page.locator("#f-MEDIATORS").fill("65")
+    expect(_field(page, "MEDIATORS").locator(".notes li")).to_have_count(0)
+    expect(mediators).not_to_have_attribute("aria-invalid", "true")
+    assert set(page.evaluate("window.touched")) == {"n-MEDIATORS"}  # the other fields' problems, unchanged, not said again

@@ -203,8 +203,24 @@
       if (reading) {
         reading.textContent = readings[code] && readings[code].shown ? "= " + readings[code].shown : "";
       }
-      boxes[i].querySelector(".notes").innerHTML = beside[code] || "";
-      boxes[i].className = "field" + (boxes[i].className.indexOf("part") >= 0 ? " part" : "") + (wrong[code] ? " has-error" : "");
+      mark(boxes[i], beside[code] || "", wrong[code]);
+    }
+  }
+
+  /* One field's notes and state, touched only when they changed: the notes are a live region,
+     and a screen reader would say again every field's problem after each check. */
+  function mark(box, notesHtml, bad) {
+    var notes = box.querySelector(".notes");
+    var input = box.querySelector("input, textarea");
+    if (notes.getAttribute("data-shown") !== notesHtml && notes.innerHTML !== notesHtml) {
+      notes.innerHTML = notesHtml;
+    }
+    notes.setAttribute("data-shown", notesHtml);
+    box.className = "field" + (box.className.indexOf("part") >= 0 ? " part" : "") + (bad ? " has-error" : "");
+    if (bad) {
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
     }
   }
 
