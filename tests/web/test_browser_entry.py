@@ -290,3 +290,20 @@ def test_a_screen_reader_hears_a_fields_problem_once_and_at_the_field(served, br
     expect(_field(page, "MEDIATORS").locator(".notes li")).to_have_count(0)
     expect(mediators).not_to_have_attribute("aria-invalid", "true")
     assert set(page.evaluate("window.touched")) == {"n-MEDIATORS"}  # the other fields' problems, unchanged, not said again
+
+
+@pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["390", "320"])
+def test_the_hints_example_figures_are_never_split_across_lines(served, browser, viewport):
+    """The hint says "24 000 000" is accepted: broken over two lines on a phone it read as
+    "24 000" and "000", a figure nobody types."""
+    _base, _store, _round_id, links = served
+    page = _phone(browser, viewport)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    lines = page.evaluate(
+        """() => {
+        const hint = [...document.querySelectorAll('main p')].find(p => /24\\s000\\s000/.test(p.textContent));
+        const text = hint.firstChild, at = text.data.search(/24\\s000\\s000/), range = document.createRange();
+        range.setStart(text, at); range.setEnd(text, at + 10);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }"""
+    )
+    assert lines == 1
