@@ -11,7 +11,6 @@ channel ``Channel.FORM`` and, when the office typed for the unit, its note of th
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pipeline.ingest.values import Kind, parse_value
 from pipeline.rounds.board import in_use, unit_status
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.figures import figures_of
+from pipeline.rounds.resend import Sent, sending, sent_again
 from pipeline.rounds.submit import Verdict, finding, submit
 from pipeline.rounds.typedbook import blank_template, cell_content, fill, typed_name
 from pipeline.templates.table import form_rows
@@ -295,33 +295,11 @@ def submit_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, s
     unit = _unit(store, round_id, unit_code)
     texts = _checked_typed(store, rnd, unit, typed)
     link = unit.code if sender is Sender.UNIT else None
-    verdict = _sent_again(store, rnd, unit, texts, sender, source, link)
-    if verdict is None:
-        name, data = _workbook(store, rnd, unit, texts, _note(sender, source))
-        verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source)
+    note = _note(sender, source)
+    with sending(store, round_id, unit_code):  # a double tap's two posts: the second finds the first
+        verdict = sent_again(store, round_id, unit, Sent(sender, link, source), lambda at: _workbook(store, rnd, unit, texts, note, at)[1])
+        if verdict is None:
+            name, data = _workbook(store, rnd, unit, texts, note)
+            verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source)
     store.drop_draft(round_id, unit_code, sender)
     return verdict
-
-
-def _sent_again(
-    store: Store, rnd: RoundRecord, unit: UnitRecord, texts: dict[str, str], sender: Sender, source: str, link: str | None
-) -> Verdict | None:
-    """The verdict of the unit's latest submission when this send repeats it: sent from the form
-    by the same sender (and link, and source), not reviewed since, and its workbook byte for byte
-    the one these figures make at its saved time (the same figures, the same day's note). A phone
-    whose first send reached the server but whose answer was lost sends again ("Gửi lại"): that is
-    one return, not a second version for the office to review. None: a new send."""
-    sent = store.submissions(rnd.id, of_unit=unit.code)
-    last = sent[-1] if sent else None
-    if last is None or last.saved_at is None or last.review is not None:
-        return None
-    if (last.channel, last.sender, last.link_unit, last.source, last.unit_code) != (Channel.FORM, sender, link, source, unit.code):
-        return None
-    _, data = _workbook(store, rnd, unit, texts, _note(sender, source), last.saved_at)
-    if hashlib.sha256(data).hexdigest() != last.sha256:
-        return None
-    return Verdict(
-        submission_id=last.id, filename=last.filename, unit_code=unit.code, unit_name=unit.name, link_unit=link,
-        accepted=last.accepted, status=unit_status(store, rnd.id, unit.code).status, errors=last.errors, warnings=last.warnings,
-        findings=last.findings, link_name=unit.name if link else "",
-    )  # fmt: skip

@@ -5,6 +5,7 @@ and a typed return stored, checked and consolidated like an uploaded one."""
 from __future__ import annotations
 
 import shutil
+import threading
 
 import pandas as pd
 import pytest
@@ -154,6 +155,28 @@ def test_a_correction_keeps_every_decimal_of_the_figures_sent(store, tmp_path):
     assert check.readings["AREA"].shown.split(" ")[0] == starts["AREA"]  # shown as it is counted, every decimal
     again = entry.submit_typed(store, round_id, QUYET_THANG, dict(starts, HOUSES="4"), sender=Sender.UNIT)
     assert figures_of(store, round_id, [again.submission_id])[again.submission_id] == dict(first, HOUSES=4)
+
+
+def test_a_double_tap_without_the_script_is_one_submission(store, round_id):
+    """A phone without JavaScript (the button is not disabled while sending): a double tap on
+    "Gửi báo cáo" posts the same figures twice at once, on two of the server's threads."""
+    typed = sample_values()[TAN_PHONG]
+    for attempt in range(3):
+        figures = dict(typed, MEDIATORS=str(60 + attempt))
+        start = threading.Barrier(2)
+        verdicts = []
+
+        def tap(figures=figures, start=start, verdicts=verdicts):
+            start.wait()
+            verdicts.append(entry.submit_typed(store, round_id, TAN_PHONG, figures, sender=Sender.UNIT))
+
+        taps = [threading.Thread(target=tap) for _ in range(2)]
+        for t in taps:
+            t.start()
+        for t in taps:
+            t.join()
+        assert len({v.submission_id for v in verdicts}) == 1
+    assert len(store.submissions(round_id)) == 3
 
 
 def test_the_office_types_for_a_unit_with_its_source(store, round_id):
