@@ -290,6 +290,13 @@ def test_a_screen_reader_hears_a_fields_problem_once_and_at_the_field(served, br
     expect(_field(page, "MEDIATORS").locator(".notes li")).to_have_count(0)
     expect(mediators).not_to_have_attribute("aria-invalid", "true")
     assert set(page.evaluate("window.touched")) == {"n-MEDIATORS"}  # the other fields' problems, unchanged, not said again
+    page.evaluate(
+        """() => { window.touched = [];
+        new MutationObserver(() => window.touched.push('tom-tat')).observe(document.getElementById('tom-tat'), {childList: true, subtree: true}); }"""
+    )
+    page.locator("#f-MEDIATORS").fill("66")  # a figure changed, no problem changed
+    expect(_field(page, "MEDIATORS").locator("output.reading")).to_have_text("= 66 hòa giải viên")
+    assert page.evaluate("window.touched") == []  # the summary at the top, unchanged, is not said again either
 
 
 @pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["390", "320"])

@@ -185,7 +185,7 @@
 
   /* The server's check, put on the page: readings, the notes beside each field, the summary. */
   function show(answer) {
-    summary.innerHTML = answer.summary || "";
+    put(summary, answer.summary || "");
     var readings = answer.readings || {};
     var beside = answer.beside || {};
     var wrong = {};
@@ -207,15 +207,19 @@
     }
   }
 
-  /* One field's notes and state, touched only when they changed: the notes are a live region,
-     and a screen reader would say again every field's problem after each check. */
-  function mark(box, notesHtml, bad) {
-    var notes = box.querySelector(".notes");
-    var input = box.querySelector("input, textarea");
-    if (notes.getAttribute("data-shown") !== notesHtml && notes.innerHTML !== notesHtml) {
-      notes.innerHTML = notesHtml;
+  /* A live region's content, touched only when it changed: a screen reader says again whatever
+     is rewritten (every field's problem, the summary) after each check. */
+  function put(region, html) {
+    if (region.getAttribute("data-shown") !== html && region.innerHTML !== html) {
+      region.innerHTML = html;
     }
-    notes.setAttribute("data-shown", notesHtml);
+    region.setAttribute("data-shown", html);
+  }
+
+  /* One field's notes and state. */
+  function mark(box, notesHtml, bad) {
+    var input = box.querySelector("input, textarea");
+    put(box.querySelector(".notes"), notesHtml);
     box.className = "field" + (box.className.indexOf("part") >= 0 ? " part" : "") + (bad ? " has-error" : "");
     if (bad) {
       input.setAttribute("aria-invalid", "true");
