@@ -31,6 +31,7 @@ bp = Blueprint("entry", __name__)
 PREFIX = "so_"  # an input's name is its indicator's code after this
 SOURCE = "nguon"  # the office's note of where the figures came from
 SAVE, SEND = "luu", "gui"  # the two buttons' values of ``action``
+PATIENCE_MS = 60_000  # how long the script waits for an answer before saying the network failed
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _page(place: Place, *, typed: dict[str, str] | None = None, source: str | No
     kept = source if source is not None else (form.draft.source if form.draft else "")
     return render_template(
         "entry.html", place=place, entry=form, values=values, source=kept, error=error, saved=saved, prefix=PREFIX,
-        source_field=SOURCE, source_limit=settings.LIMIT_NOTE_CHARS, typed_limit=settings.LIMIT_TYPED_CHARS, save=SAVE, send=SEND, **_parts(check),
+        source_field=SOURCE, patience_ms=PATIENCE_MS, source_limit=settings.LIMIT_NOTE_CHARS, typed_limit=settings.LIMIT_TYPED_CHARS, save=SAVE, send=SEND, **_parts(check),
     ), status  # fmt: skip
 
 

@@ -314,3 +314,27 @@ def test_the_hints_example_figures_are_never_split_across_lines(served, browser,
         return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }"""
     )
     assert lines == 1
+
+
+def test_a_send_stalled_by_a_dead_network_can_be_sent_again(served, browser):
+    """On 3G the connection often stalls instead of failing: no answer, no error. The page must
+    not say "Đang gửi báo cáo…" forever with the button disabled: after a while it says the send
+    did not get through and offers "Gửi lại"."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[TAN_PHONG] + "/nhap")
+    _fill(page, sample_values()[TAN_PHONG])
+    expect(page.locator("#tom-tat")).to_contain_text("Không có lỗi.")
+    stalled = []
+    page.route(lambda url: url.endswith("/nhap"), lambda route: stalled.append(route))  # never answered
+    page.evaluate("document.querySelector('form[data-entry]').setAttribute('data-patience', '1500')")  # not a minute: a test
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_106.render())
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_102.render())
+    again = page.get_by_role("button", name="Gửi lại")
+    expect(again).to_be_enabled()
+    assert len(stalled) == 1  # the send went out and hung
+    page.unroute_all(behavior="ignoreErrors")  # the network is back
+    again.tap()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    assert len(store.submissions(round_id)) == 1

@@ -180,6 +180,10 @@
     xhr.onerror = function () {
       failed(0, "");
     };
+    /* a connection that stalls (3G in a dead zone) neither answers nor fails: give up after a
+       while and say so, as for a network gone (a send repeated is answered as the first) */
+    xhr.timeout = Number(said("patience")) || 60000;
+    xhr.ontimeout = xhr.onerror;
     xhr.send(body(action));
   }
 
