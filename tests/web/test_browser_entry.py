@@ -338,3 +338,27 @@ def test_a_send_stalled_by_a_dead_network_can_be_sent_again(served, browser):
     again.tap()
     expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
     assert len(store.submissions(round_id)) == 1
+
+
+def test_figures_kept_on_a_phone_whose_clock_is_behind_come_back(served, browser):
+    """A cheap phone whose clock is a day behind: a correction typed offline after a send, the
+    tab then closed, is still put back when the form is opened again (the phone's clock is never
+    compared with the server's)."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.context.add_init_script("(() => { const real = Date.now; Date.now = () => real() - 86400000; })()")
+    page.goto(links[QUYET_THANG] + "/nhap")
+    _fill(page, sample_values()[QUYET_THANG])
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    page.goto(links[QUYET_THANG] + "/nhap")
+    context = page.context
+    context.set_offline(True)
+    page.locator("#f-MEDIATORS").fill("70")
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_105.render())
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(links[QUYET_THANG] + "/nhap")
+    expect(page.locator("#f-MEDIATORS")).to_have_value("70")
+    expect(page.locator(".local")).to_contain_text("Số liệu chưa gửi")

@@ -69,7 +69,7 @@
   function keep() {
     if (storage) {
       try {
-        storage.setItem(key, JSON.stringify({ at: Date.now(), values: values() }));
+        storage.setItem(key, JSON.stringify({ at: Date.now(), since: said("since"), values: values() }));
       } catch (ignored) {}
     }
   }
@@ -106,8 +106,10 @@
   }
 
   /* What the phone kept from before: put back when it differs from what the server gave, unless
-     a return in use came after it (uploaded from a computer, or typed in by the office): then the
-     page starts from that return and the copy, no longer current, goes. */
+     a return in use came after the page it was typed on was opened (uploaded from a computer,
+     typed in by the office, or this phone's own send whose answer was lost): then the page starts
+     from that return and the copy, no longer current, goes. The server's times are compared with
+     the server's (``since``), never with the phone's clock, which may be days off. */
   function restore() {
     var kept = null;
     try {
@@ -116,7 +118,7 @@
     if (!kept || !kept.values) {
       return false;
     }
-    if (!(kept.at > Number(said("since")))) {
+    if (kept.since !== said("since")) {
       forget();
       return false;
     }
