@@ -894,6 +894,10 @@ class Msg(Enum):
         "Sent for the unit",
         "Đã gửi báo cáo thay đơn vị ({errors} lỗi, {warnings} cảnh báo). Bản này được lưu và kiểm tra như một tệp đơn vị gửi lên.",
     )
+    WEB_110 = (
+        "Typing form's link no longer valid",
+        "Đường dẫn này không còn dùng được (văn phòng có thể đã cấp đường dẫn mới), nên số liệu chưa được gửi. Số liệu vẫn được giữ trên máy này: hãy xin văn phòng đường dẫn mới rồi mở trên chính máy này, số liệu sẽ hiện lại để gửi.",
+    )
     WEB_160 = (
         "Password rules",
         "Mật khẩu cần ít nhất {min} ký tự (nên là một câu ngắn dễ nhớ, có thể có dấu tiếng Việt), "
