@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --n 1000
 
 screenshots: $(STAMP)
-	TONGHOP_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py tests/web/test_browser_entry.py
+	TONGHOP_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py tests/web/test_browser_entry.py tests/web/test_browser_accounts.py
 	$(BIN)/python docs/readme_images.py build/screenshots
 
 clean:

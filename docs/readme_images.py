@@ -26,6 +26,8 @@ DESKTOP = {  # picture: (screenshot, height kept in CSS pixels)
 PHONES = {
     "xa_nop_bao_cao.png": ("04_unit_phone", "05_unit_error", "06_unit_accepted", "09_unit_returned_phone"),
     "xa_nhap_so_lieu.png": ("40_entry_screen_error", "41_entry_screen_offline", "42_entry_screen_restored", "32_entry_phone_sent"),
+    "tk_xa_gui_len_tinh.png": ("tk_1_dang_nhap", "tk_2_xa_gui_len", "tk_3_tinh_trang_chu"),
+    "tk_tai_khoan_chi_xem.png": ("tk_6_tai_khoan", "tk_5_chi_xem"),
 }
 
 

@@ -10,18 +10,25 @@ May import: every stage below it (it needs ``api``, ``rounds``, the result type 
 
 import click
 
-from pipeline.cli.admin import admin_group
-from pipeline.cli.commands import check, consolidate, demo, report, templates
-from pipeline.cli.forward import forward
-from pipeline.cli.frame import Group
-from pipeline.cli.rounds import round_group
-from pipeline.cli.serve import serve
-from pipeline.cli.units import units
+from pipeline.cli.frame import Group, LazyCommands
 
-COMMANDS = (templates, check, consolidate, report, forward, demo, units, round_group, serve, admin_group)
+# Each command's module is imported when the command is used (its help, or a run): ``tonghop
+# consolidate`` never loads the store, the accounts or the web server (about 1 s at every start).
+COMMANDS = {
+    "templates": "pipeline.cli.commands:templates",
+    "check": "pipeline.cli.commands:check",
+    "consolidate": "pipeline.cli.commands:consolidate",
+    "report": "pipeline.cli.commands:report",
+    "forward": "pipeline.cli.forward:forward",
+    "demo": "pipeline.cli.commands:demo",
+    "units": "pipeline.cli.units:units",
+    "round": "pipeline.cli.rounds:round_group",
+    "serve": "pipeline.cli.serve:serve",
+    "admin": "pipeline.cli.admin:admin_group",
+}
 
 
-@click.group(cls=Group, commands=COMMANDS)
+@click.group(cls=Group, commands=LazyCommands(COMMANDS))
 @click.version_option(package_name="tonghop", message="%(prog)s, phiên bản %(version)s", help="Hiện số phiên bản rồi thoát.")
 def cli() -> None:
     """tonghop: tổng hợp số liệu báo cáo của các xã, phường từ biểu mẫu Excel."""

@@ -9,6 +9,7 @@ Every line the commands print goes through ``echo``."""
 from __future__ import annotations
 
 import difflib
+import importlib
 import sys
 
 import click
@@ -145,6 +146,28 @@ class Command(click.Command):
         if rest and not allowed and not ctx.resilient_parsing:
             raise UsageError(Msg.CLI_007.render(extra=" ".join(f"'{a}'" for a in rest)), ctx)
         return rest
+
+
+class LazyCommands(dict):
+    """A group's commands by name, each given as ``"module:attribute"`` and imported at its first
+    use: listing the names imports nothing, looking a command up imports its module alone."""
+
+    def __getitem__(self, name: str) -> click.Command:
+        found = super().__getitem__(name)
+        if isinstance(found, str):
+            module, _, attribute = found.partition(":")
+            found = getattr(importlib.import_module(module), attribute)
+            super().__setitem__(name, found)
+        return found
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self else default
+
+    def values(self):
+        return [self[name] for name in self]
+
+    def items(self):
+        return [(name, self[name]) for name in self]
 
 
 class Group(Command, click.Group):

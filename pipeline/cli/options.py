@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 import click
 
 import pipeline.cli.params as params
-from pipeline import rounds
 
 
 def form_options(func):
@@ -35,6 +34,8 @@ crosswalk_option = click.option(
 
 def store_options(func):
     """--data and --db, shared by every command that opens the rounds' store."""
+    from pipeline import rounds  # only the commands of rounds (which load it anyway) take these
+
     func = click.option("--db", "url", metavar="URL",
                         help="Cơ sở dữ liệu dùng chung, ví dụ postgresql://user@host/tonghop (mặc định: tệp SQLite trong --data).")(func)  # fmt: skip
     return click.option("--data", "data_dir", type=params.Path(file_okay=False),

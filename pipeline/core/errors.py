@@ -894,6 +894,33 @@ class Msg(Enum):
         "Sent for the unit",
         "Đã gửi báo cáo thay đơn vị ({errors} lỗi, {warnings} cảnh báo). Bản này được lưu và kiểm tra như một tệp đơn vị gửi lên.",
     )
+    WEB_110 = (
+        "Typing form's link no longer valid",
+        "Đường dẫn này không còn dùng được (văn phòng có thể đã cấp đường dẫn mới), nên số liệu chưa được gửi. Số liệu vẫn được giữ trên máy này: hãy xin văn phòng đường dẫn mới rồi mở trên chính máy này, số liệu sẽ hiện lại để gửi.",
+    )
+    WEB_160 = (
+        "Password rules",
+        "Mật khẩu cần ít nhất {min} ký tự (nên là một câu ngắn dễ nhớ, có thể có dấu tiếng Việt), "
+        "không trùng tên đăng nhập, không chỉ lặp lại một ký tự.",
+        Kind.TEXT,
+    )
+    WEB_161 = ("Passwords differ", "Hai lần nhập mật khẩu không giống nhau. Hãy nhập lại cả hai ô.")
+    WEB_162 = ("Password set", "Đã đặt mật khẩu cho tài khoản '{login}'. Hãy đăng nhập bằng mật khẩu vừa đặt.", Kind.TEXT)
+    WEB_163 = (
+        "Invitation link, shown once",
+        "Đã tạo tài khoản '{login}' ({role}) của {committee}. Hãy chép đường dẫn dưới đây và gửi cho người được mời qua Zalo: "
+        "đường dẫn chỉ hiện một lần, chỉ dùng được một lần, hết hạn sau {hours} giờ.",
+        Kind.TEXT,
+    )
+    WEB_164 = (
+        "Reset link, shown once",
+        "Đường dẫn đặt mật khẩu mới cho tài khoản '{login}'. Hãy chép và gửi qua Zalo: đường dẫn chỉ hiện một lần, "
+        "hết hạn sau {hours} giờ; mật khẩu cũ vẫn dùng được đến khi đặt mật khẩu mới.",
+        Kind.TEXT,
+    )
+    WEB_165 = ("Signed out of an account", "Đã đăng xuất. Để vào lại, hãy đăng nhập bằng tên đăng nhập và mật khẩu.", Kind.TEXT)
+    WEB_166 = ("Read-only round", "Bạn chỉ được xem đợt này (đợt của {committee}): các nút thao tác không hiện.", Kind.TEXT)
+    WEB_167 = ("Login fields missing", "Hãy nhập tên đăng nhập và mật khẩu.")
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

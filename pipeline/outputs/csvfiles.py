@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import re
 from datetime import date
 from pathlib import Path
 
@@ -78,6 +79,9 @@ def _guarded(out: pd.Series) -> pd.Series:
 
 
 _CONTROLS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL_CHAR = re.compile(_CONTROLS)
+# A line starting as a formula would, or with the guard: where ``_guarded`` has to look.
+_RISKY_START = re.compile("^[" + re.escape("".join((*_FORMULA_START, _GUARD))) + "]", re.MULTILINE)
 
 
 def safe_text(column: pd.Series) -> pd.Series:
@@ -87,15 +91,19 @@ def safe_text(column: pd.Series) -> pd.Series:
     (CR LF from Windows, a lone CR) becomes a plain LF: the CSV writer quotes a field holding an
     LF but not one holding a lone CR, which every reader takes for the end of a row."""
     out = column.astype(object).where(column.notna(), "").astype(str)
-    controls = out.str.contains(_CONTROLS, regex=True)
-    if controls.any():  # a NUL or another control typed in a cell: a CSV holding one is no text file to Excel
+    joined = "\n".join(out.tolist())  # one scan of the whole column: most columns need none of the steps
+    if _CONTROL_CHAR.search(joined):  # a NUL or another control typed in a cell: a CSV holding one is no text file to Excel
+        controls = out.str.contains(_CONTROLS, regex=True)
         out[controls] = out[controls].map(clean_text)
-    breaks = out.str.contains("\r", regex=False)
-    if breaks.any():
+        joined = "\n".join(out.tolist())
+    if "\r" in joined:
+        breaks = out.str.contains("\r", regex=False)
         out[breaks] = out[breaks].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
-    risky = _guarded(out)
-    if risky.any():
-        out[risky] = _GUARD + out[risky]
+        joined = "\n".join(out.tolist())
+    if _RISKY_START.search(joined):  # a line of ``joined`` starts so: some cell may (a pre-filter, ``_guarded`` decides)
+        risky = _guarded(out)
+        if risky.any():
+            out[risky] = _GUARD + out[risky]
     return out
 
 

@@ -125,7 +125,13 @@ def unit_token(secret: bytes, round_id: str, unit_code: str, generation: int) ->
 
 
 def links(
-    store: Store, round_id: str, base_url: str | None = None, *, units: list[str] | None = None, reissue: bool = False
+    store: Store,
+    round_id: str,
+    base_url: str | None = None,
+    *,
+    units: list[str] | None = None,
+    reissue: bool = False,
+    actor: str = "office",
 ) -> list[tuple[str, str, str]]:
     """``(unit_code, unit_name, url)`` of each unit of the round (or of ``units`` only), in the
     list's order. The same links every time; ``reissue``: a new link for each unit asked for,
@@ -133,6 +139,7 @@ def links(
 
     :param base_url: where the units open the pages; default: the one kept in the data folder
         (``tonghop serve --base-url``), else ``DEFAULT_BASE_URL``.
+    :param actor: who the audit log names for the links issued (an office account's login).
 
     :raises PipelineError: a code of ``units`` is not a unit of the round (``ROUND_102``).
     """
@@ -157,7 +164,7 @@ def links(
             token = new[u.code] = unit_token(secret, round_id, u.code, issued)
         tokens[u.code] = token
     if new:
-        store.set_tokens(round_id, new)  # one transaction for the units without a link yet
+        store.set_tokens(round_id, new, actor)  # one transaction for the units without a link yet
     return [(u.code, u.name, unit_url(base_url, tokens[u.code])) for u in listed]
 
 

@@ -24,12 +24,13 @@ from pipeline.core import settings
 from pipeline.core.constants import Channel, Sender, Severity
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.findings import Problem
-from pipeline.core.vnformat import format_number, utc_now, vietnam_today
+from pipeline.core.vnformat import format_number, format_typed, utc_now, vietnam_today
 from pipeline.form.period import Period, format_date
 from pipeline.ingest.values import Kind, parse_value
 from pipeline.rounds.board import in_use, unit_status
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.figures import figures_of
+from pipeline.rounds.resend import Sent, sending, sent_again
 from pipeline.rounds.submit import Verdict, finding, submit
 from pipeline.rounds.typedbook import blank_template, cell_content, fill, typed_name
 from pipeline.templates.table import form_rows
@@ -67,7 +68,8 @@ class EntrySection:
 @dataclass(frozen=True)
 class EntryForm:
     """The form of ``unit`` in round ``rnd``: ``prior_label`` names last period ("" when the store
-    holds no round of it), ``in_use`` the submission whose figures are ``current``."""
+    holds no round of it), ``in_use`` the submission whose figures are ``current``, received at
+    ``sent_at``; ``draft`` the sender's draft when typed after it."""
 
     rnd: RoundRecord
     unit: UnitRecord
@@ -75,6 +77,7 @@ class EntryForm:
     prior_label: str
     in_use: int | None
     draft: DraftRecord | None
+    sent_at: datetime | None = None  # when the version in use was received: a copy typed before it is no longer current
 
 
 @dataclass(frozen=True)
@@ -111,9 +114,9 @@ class TypedCheck:
 
 
 def _number_text(value: object) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_number(value)
-    return "" if value is None else str(value)
+    """A figure written the Vietnamese way with every decimal it has (``0,125``, never a rounded
+    ``0,12``): the input starts from it, so a correction sends back exactly what was sent."""
+    return format_typed(value)
 
 
 def _prior_figures(store: Store, rnd: RoundRecord, unit_code: str) -> tuple[str, dict[str, object]]:
@@ -153,7 +156,8 @@ def entry_form(store: Store, round_id: str, unit_code: str, sender: Sender) -> E
     row = unit_status(store, round_id, unit_code)
     current = figures_of(store, round_id, [row.in_use]).get(row.in_use) or {} if row.in_use else {}
     prior_label, prior = _prior_figures(store, rnd, unit_code)
-    draft = store.draft(round_id, unit_code, sender)
+    sent_at = _received(store, round_id, unit_code, row.in_use)
+    draft = _draft(store, round_id, unit_code, sender, sent_at)
     sections = []
     for section_id, title, indicators in _indicators(form, unit.level):
         fields = []
@@ -162,7 +166,20 @@ def entry_form(store: Store, round_id: str, unit_code: str, sender: Sender) -> E
             fields.append(Field(ind.code, ind.display_label, 1 if ind.parent else 0, ind.unit, ind.type, ind.type != "text",
                                 prior.get(ind.code), current.get(ind.code), start))  # fmt: skip
         sections.append(EntrySection(section_id, title, fields))
-    return EntryForm(rnd, unit, sections, prior_label, row.in_use, draft)
+    return EntryForm(rnd, unit, sections, prior_label, row.in_use, draft, sent_at)
+
+
+def _draft(store: Store, round_id: str, unit_code: str, sender: Sender, sent_at: datetime | None) -> DraftRecord | None:
+    """``sender``'s draft, unless the return in use came after it (the officer began typing, then
+    uploaded the Excel template, or the office typed it in): then the form starts from that return,
+    never from a half-typed draft that, sent, would replace it."""
+    draft = store.draft(round_id, unit_code, sender)
+    return None if draft is not None and sent_at is not None and sent_at >= draft.saved_at else draft
+
+
+def _received(store: Store, round_id: str, unit_code: str, sub_id: int | None) -> datetime | None:
+    """When submission ``sub_id`` of the unit was received (None: none)."""
+    return next((s.received_at for s in store.submissions(round_id, of_unit=unit_code) if s.id == sub_id), None) if sub_id else None
 
 
 def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
@@ -199,12 +216,14 @@ def reading(code: str, text: str, ind: Indicator) -> Reading:
     return Reading(code, text, parsed.value, f"{shown} {ind.unit}".strip() if ind.type != "text" else shown, True)
 
 
-def _workbook(store: Store, rnd: RoundRecord, unit: UnitRecord, texts: dict[str, str], note: str) -> tuple[str, bytes]:
-    """The unit's template holding ``texts``: its name and bytes."""
+def _workbook(
+    store: Store, rnd: RoundRecord, unit: UnitRecord, texts: dict[str, str], note: str, at: datetime | None = None
+) -> tuple[str, bytes]:
+    """The unit's template holding ``texts``, saved at ``at`` (default now): its name and bytes."""
     form = round_check(store, rnd).context.form
     blank = blank_template(store, rnd, unit.code)
     contents = {code: cell_content(text, form.indicators[code]) for code, text in texts.items()}
-    return typed_name(blank), fill(blank, contents, note, utc_now())
+    return typed_name(blank), fill(blank, contents, note, at or utc_now())
 
 
 def _codes(p: Problem, form: FormDefinition) -> list[str]:
@@ -263,10 +282,13 @@ def save_draft(store: Store, round_id: str, unit_code: str, typed: Typed, *, sen
     return TypedCheck(check.readings, check.findings, check.errors, check.warnings, draft.saved_at)
 
 
-def submit_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, sender: Sender, source: str = "") -> Verdict:
+def submit_typed(
+    store: Store, round_id: str, unit_code: str, typed: Typed, *, sender: Sender, source: str = "", actor: str | None = None
+) -> Verdict:
     """Send ``typed`` as the unit's return: its template holding them is checked and stored as an
     upload is (the unit's link: ``Sender.UNIT``; the office typing for it: ``Sender.OFFICE``, with
-    its note of the source), and the draft by ``sender`` is dropped.
+    its note of the source), and the draft by ``sender`` is dropped. ``actor``: who the audit log
+    names (the office account's login).
 
     :raises PipelineError: as ``save_draft``.
     """
@@ -275,8 +297,12 @@ def submit_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, s
     rnd = store.round(round_id)
     unit = _unit(store, round_id, unit_code)
     texts = _checked_typed(store, rnd, unit, typed)
-    name, data = _workbook(store, rnd, unit, texts, _note(sender, source))
     link = unit.code if sender is Sender.UNIT else None
-    verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source)
+    note = _note(sender, source)
+    with sending(store, round_id, unit_code):  # a double tap's two posts: the second finds the first
+        verdict = sent_again(store, round_id, unit, Sent(sender, link, source), lambda at: _workbook(store, rnd, unit, texts, note, at)[1])
+        if verdict is None:
+            name, data = _workbook(store, rnd, unit, texts, note)
+            verdict = submit(store, round_id, data, name, link_unit=link, sender=sender, channel=Channel.FORM, source=source, actor=actor)
     store.drop_draft(round_id, unit_code, sender)
     return verdict

@@ -35,7 +35,7 @@ def submit_received(store: Store, round_id: str, data: bytes, filename: str, **s
     """``submit`` what was sent: one verdict for a file, one for each file inside a zip.
 
     :param filename: the name the sender gave it.
-    :param sent: ``link_unit``, ``sender``, ``received_at``, as ``submit`` takes them.
+    :param sent: ``link_unit``, ``sender``, ``received_at``, ``actor``, as ``submit`` takes them.
     """
     try:
         listed = (list_zip(data) or []) if is_archive(data) else []
@@ -48,7 +48,7 @@ def submit_received(store: Store, round_id: str, data: bytes, filename: str, **s
     sha = store.put_blob(data)
     numbers = ", ".join(str(v.submission_id) for v in verdicts)
     detail = f"Tệp nén '{zip_name}' (sha256 {sha}): {len(verdicts)} tệp bên trong, thành các bản nộp số {numbers}"
-    store.log(round_id, sent.get("sender", Sender.UNIT), ACTION_ZIP, sent.get("link_unit"), detail)
+    store.log(round_id, sent.get("actor") or sent.get("sender", Sender.UNIT), ACTION_ZIP, sent.get("link_unit"), detail)
     return verdicts
 
 
@@ -73,6 +73,7 @@ def _refused(store: Store, round_id: str, shown: str, failure: WorkbookReadError
     sub_id = store.add_submission(
         round_id, sha256=store.put_blob(b""), filename=shown, sender=sent.get("sender", Sender.UNIT), link_unit=link_unit, unit_code=None,
         accepted=False, errors=errors, warnings=0, findings=found, saved_at=None, received_at=sent.get("received_at"),
+        actor=sent.get("actor"),
     )  # fmt: skip
     state = unit_status(store, round_id, link_unit).status if link_unit else None
     return Verdict(

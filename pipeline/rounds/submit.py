@@ -97,6 +97,7 @@ def submit(
     inside: str = "",
     channel: Channel = Channel.UPLOAD,
     source: str = "",
+    actor: str | None = None,
 ) -> Verdict:
     """Keep ``data``, check it as the round's form, unit list and period say, file it, answer.
 
@@ -109,7 +110,8 @@ def submit(
     :param inside: the zip (and the folders in it) the file came in (``received``): the file is
         kept and shown as ``<inside>/<name>``.
     :param channel: how it came (a file, the web form, a lower round); ``source``: where its
-        figures came from, in words (kept with it, shown beside its sender).
+        figures came from, in words (kept with it, shown beside its sender). ``actor``: who the
+        audit log names (an office account's login); default the sender.
     :raises PipelineError: ``link_unit`` is not a unit of the round (``ROUND_102``).
     """
     sender = Sender(sender)  # ValueError for anything else
@@ -141,7 +143,7 @@ def submit(
         round_id, sha256=sha, filename=name, sender=sender, link_unit=link.code if link else None,
         unit_code=unit.code if unit else None, accepted=accepted, errors=counts[Severity.ERROR.value],
         warnings=counts[Severity.WARNING.value], findings=found, saved_at=check.saved_at, received_at=received,
-        figures=check.values if check.accepted else None, channel=channel, source=source,
+        figures=check.values if check.accepted else None, channel=channel, source=source, actor=actor,
     )  # fmt: skip
     who = link.code if link else unit.code if unit else None
     state = unit_status(store, round_id, who).status if who else None

@@ -96,7 +96,7 @@ blobs = sa.Table(
     sa.Column("stored_at", UTCDateTime, nullable=False),
 )
 
-# The content of each blob on PostgreSQL (0007), in chunks of ``blobstore.CHUNK_BYTES``; empty on SQLite,
+# The content of each blob on PostgreSQL (0006), in chunks of ``blobstore.CHUNK_BYTES``; empty on SQLite,
 # whose blobs are files in the data folder.
 blob_chunks = sa.Table(
     "blob_chunks",
@@ -253,7 +253,7 @@ login_attempts = sa.Table(
 
 def alembic_config(connection: sa.Connection | None = None, data_dir: Path | None = None) -> Config:
     """The Alembic configuration of the shipped migrations; ``connection`` (inside a transaction)
-    is the one ``migrations/env.py`` migrates, ``data_dir`` the store's data folder (0007 reads
+    is the one ``migrations/env.py`` migrates, ``data_dir`` the store's data folder (0006 reads
     the blob files in it)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

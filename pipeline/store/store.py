@@ -20,6 +20,7 @@ from pipeline.core.constants import Channel, ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
 from pipeline.core.vnformat import utc_now
 from pipeline.store.accounts import AccountStore
+from pipeline.store.actions import ActionStore
 from pipeline.store.blobstore import BlobStore
 from pipeline.store.committees import CommitteeStore
 from pipeline.store.drafts import DraftStore
@@ -58,10 +59,11 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
-class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ProgressStore):
+class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, AccountStore, ActionStore, ProgressStore):
     """A data folder (blobs, and the SQLite database unless a URL is given) and its database;
     its unit links' methods in ``tokens.py``, its jobs' in ``jobs.py``, its drafts' in
-    ``drafts.py``, its committees' in ``committees.py``, its office accounts' in ``accounts.py``."""
+    ``drafts.py``, its committees' in ``committees.py``, its office accounts' in ``accounts.py``,
+    an account's own actions in ``actions.py``."""
 
     def __init__(self, data_dir: Path, engine: sa.Engine, where: str) -> None:
         self.data_dir = data_dir
@@ -242,6 +244,7 @@ class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, Account
         figures: dict[str, object] | None = None,
         channel: Channel | str = Channel.UPLOAD,
         source: str = "",
+        actor: str | None = None,
     ) -> int:
         """Record a received file (already kept with ``put_blob``) and its check; returns its id.
 
@@ -250,6 +253,7 @@ class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, Account
         :param figures: the values read from it, indicator code → number (or text, or None).
         :param channel: how it came: a file uploaded, figures typed on the web form, a lower round forwarded.
         :param source: where its figures came from, in words (the office typing what a unit phoned in).
+        :param actor: the audit line's actor (an office account's login); default the sender.
         """
         sender = Sender(sender).value  # ValueError for anything else
         channel = Channel(channel).value
@@ -284,7 +288,7 @@ class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, Account
             ).inserted_primary_key[0]
             verdict = "được nhận" if accepted else "không được nhận"
             detail = f"Bản nộp số {submission_id}: tệp '{filename}' ({verdict}; {errors} lỗi, {warnings} cảnh báo)"
-            audit_line(conn, round_id, sender, ACTION_UPLOAD, unit_code or link_unit, detail, received_at)
+            audit_line(conn, round_id, actor or sender, ACTION_UPLOAD, unit_code or link_unit, detail, received_at)
         return submission_id
 
     def submissions(self, round_id: str, unit_code: str | None = None, *, of_unit: str | None = None) -> list[SubmissionRecord]:

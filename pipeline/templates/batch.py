@@ -98,8 +98,10 @@ class _Batch:
     code_token: str = ""
     name_token: str = ""  # in lower case: the heading shows its capitals, a token of its own
 
-    def write(self, unit: Unit, path: Path) -> Path:
-        stamp = self.stamps.get(_stamp_key(self.form, unit))
+    def write(self, unit: Unit, path: Path, key: tuple | None = None) -> Path:
+        """``unit``'s template at ``path``: stamped from the workbook of its ``key`` (``_stamp_key``,
+        worked out once per run by the caller) when there is one, else built."""
+        stamp = self.stamps.get(key) if key is not None else None
         if stamp is not None and _stampable(unit):
             values = {self.code_token: unit.code, self.name_token: unit.name, self.name_token.upper(): unit.name.upper()}
             try:
@@ -123,15 +125,16 @@ def _stampable(unit: Unit) -> bool:
     return all(text and len(text) <= MAX_TEXT and not text.startswith("<r>") for text in (unit.code, unit.name))
 
 
-def _write_one(batch: _Batch, item: tuple[Unit, Path]) -> Path:
+def _write_one(batch: _Batch, item: tuple[Unit, Path, tuple | None]) -> Path:
     return batch.write(*item)
 
 
-def _run(batch: _Batch, units: list[Unit], out_dir: Path, jobs: int | None, pool_min: int) -> list[Path]:
-    items = [(unit, out_dir / template_filename(unit)) for unit in units]
+def _run(batch: _Batch, units: list[Unit], out_dir: Path, jobs: int | None, pool_min: int, keys: list | None = None) -> list[Path]:
+    """Every unit's template; ``keys``: each unit's ``_stamp_key`` (none: every template built)."""
+    items = [(unit, out_dir / template_filename(unit), key) for unit, key in zip(units, keys or [None] * len(units), strict=True)]
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(items) < pool_min:
-        return [batch.write(unit, path) for unit, path in items]
+        return [batch.write(*item) for item in items]
     paths = []
     for done in map_chunks(_write_one, chunked(items, jobs, CHUNK), batch, jobs):
         if isinstance(done, Exception):
@@ -151,13 +154,14 @@ def write_stamped(form: FormDefinition, units: list[Unit], out_dir: Path, period
     stamps = {}
     form = form.for_period(period)
     with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        keys = {_stamp_key(form, u): u for u in units}
-        for number, (key, sample) in enumerate((k, u) for k, u in keys.items() if k is not None):
+        keyed = [_stamp_key(form, u) for u in units]  # once per unit and run, not again in the workers
+        samples = dict(zip(keyed, units, strict=True))
+        for number, (key, sample) in enumerate((k, u) for k, u in samples.items() if k is not None):
             path = Path(tmp) / f"{number}.xlsx"
             build_template(form, Unit(code_token, name_token, sample.level), path, period, deadline, size_as=sample.name)
             stamps[key] = Stamp.from_file(path, (code_token, name_token, name_token.upper()))
     batch = _Batch(form, str(period), deadline, None, stamps, code_token, name_token)
-    return _run(batch, units, Path(out_dir), jobs, POOL_MIN_STAMPED)
+    return _run(batch, units, Path(out_dir), jobs, POOL_MIN_STAMPED, keyed)
 
 
 def write_built(form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None,

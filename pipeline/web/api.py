@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from pipeline import rounds
-from pipeline.web.base import admin_required, store
+from pipeline.accounts import Action
+from pipeline.web.access import allowed
+from pipeline.web.base import store
 from pipeline.web.jobs import job_view
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api/rounds/<round_id>/status")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def status(round_id: str):
     rnd = store().round(round_id)
     rows = rounds.status(store(), round_id)
@@ -20,7 +22,7 @@ def status(round_id: str):
 
 
 @bp.get("/api/rounds/<round_id>/consolidation")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def consolidation(round_id: str):
     """The round's latest consolidation job (``{"job": null}``: never started on the web): the
     board's script polls it to show the files read while the job runs."""

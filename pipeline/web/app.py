@@ -14,12 +14,14 @@ import pipeline.web.base as base
 from pipeline import rounds
 from pipeline.rounds.settings import TOKEN_ENV
 from pipeline.store import Store
+from pipeline.web.account import bp as account_bp
 from pipeline.web.api import bp as api_bp
 from pipeline.web.audit import bp as audit_bp
 from pipeline.web.board import bp as board_bp
 from pipeline.web.dashboard import bp as dashboard_bp
 from pipeline.web.entry import bp as entry_bp
 from pipeline.web.health import healthz
+from pipeline.web.login import bp as login_bp
 from pipeline.web.office_unit import bp as office_unit_bp
 from pipeline.web.unit_link import bp as unit_link_bp
 
@@ -86,6 +88,6 @@ def create_app(
     base.install(app)
     access_log.install(app)
     app.add_url_rule("/healthz", "healthz", healthz)  # public: for the proxy and the monitoring
-    for blueprint in (dashboard_bp, board_bp, office_unit_bp, unit_link_bp, entry_bp, api_bp, audit_bp):
+    for blueprint in (login_bp, account_bp, dashboard_bp, board_bp, office_unit_bp, unit_link_bp, entry_bp, api_bp, audit_bp):
         app.register_blueprint(blueprint)
     return app

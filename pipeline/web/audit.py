@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from pipeline.accounts import Action
 from pipeline.core.constants import ReviewState
 from pipeline.rounds.upward import ACTION_FORWARD
-from pipeline.web.base import admin_required, store
+from pipeline.web.access import allowed
+from pipeline.web.base import store
 from pipeline.web.jobs import ACTORS
 
 bp = Blueprint("audit", __name__)
@@ -24,7 +26,7 @@ ACTIONS = {
 
 
 @bp.get("/rounds/<round_id>/audit")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def show(round_id: str):
     rnd = store().round(round_id)
     names = {u.code: u.name for u in store().units(round_id)}

@@ -7,7 +7,6 @@ unit link reaches a log line or an error page: paths are logged as ``safe_path``
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import re
@@ -16,7 +15,19 @@ from datetime import timedelta
 from http import HTTPStatus
 from urllib.parse import urlencode
 
-from flask import Flask, abort, current_app, has_request_context, jsonify, redirect, render_template, request, send_from_directory, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
@@ -32,10 +43,14 @@ CSRF_FIELD = "csrf_token"
 SESSION_IDLE = timedelta(hours=10)  # a working day: the office's login lapses after this long without a page opened
 RETRY_AFTER_S = 60  # what a 503 asks a client to wait
 FAVICON_MAX_AGE_S = 7 * 24 * 3600
-UNIT_LINK = re.compile(r"^/(u|mat-khau)/[^/]+")  # a unit's link, a set-password link
+UNIT_LINK = re.compile(r"^/u/[^/]+")
+SET_PASSWORD_LINK = re.compile(r"^/mat-khau/[^/]+")  # an invitation's or a reset's token
 ERROR_TEXTS = {
     400: ("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại."),
-    401: ("Cần đăng nhập", "Trang này chỉ dành cho văn phòng. Hãy mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra."),
+    401: (
+        "Cần đăng nhập",
+        "Trang này chỉ dành cho văn phòng. Hãy đăng nhập bằng tài khoản được mời, hoặc mở đường dẫn có mã đăng nhập mà lệnh 'tonghop serve' in ra.",
+    ),
     403: ("Không được phép", "Bạn không có quyền mở trang này."),
     404: ("Không tìm thấy", "Không có trang này. Nếu bạn mở đường dẫn nộp báo cáo, hãy kiểm tra lại đường dẫn văn phòng đã gửi."),
     405: ("Không hỗ trợ", "Trang này không nhận yêu cầu kiểu này."),
@@ -71,27 +86,22 @@ def is_admin() -> bool:
     return _bearer() or hmac.compare_digest(session.get("admin", ""), _admin_mark())
 
 
-def admin_required(view):
-    """An office page: 401 without the login; every POST must carry the session's CSRF token
-    (a script's bearer token needs none: no browser sends it by itself); a round (or a unit of
-    it) that does not exist is a 404 (the store's error says so), after the login is checked."""
+def check_csrf() -> None:
+    """Every POST of a browser carries the session's CSRF token (a script's bearer token needs
+    none: no browser sends it by itself): 400 otherwise."""
+    if request.method == "POST" and not _bearer():
+        sent = request.form.get(CSRF_FIELD, "")
+        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            abort(400)
 
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not is_admin():
-            abort(401)
-        if request.method == "POST" and not _bearer():
-            sent = request.form.get(CSRF_FIELD, "")
-            if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-                abort(400)
-        if "code" in kwargs:  # one row: STORE_001 or STORE_002, whose entries say 404
-            if store().unit(kwargs["round_id"], kwargs["code"]) is None:  # an unknown round raises STORE_001
-                raise StoreError(Msg.STORE_002, round_id=kwargs["round_id"], code=kwargs["code"])
-        elif "round_id" in kwargs:
-            store().round(kwargs["round_id"])
-        return view(*args, **kwargs)
 
-    return wrapped
+def check_unit(kwargs: dict) -> None:
+    """A round (or a unit of it) that does not exist is a 404 (the store's error says so)."""
+    if "code" in kwargs:  # one row: STORE_001 or STORE_002, whose entries say 404
+        if store().unit(kwargs["round_id"], kwargs["code"]) is None:  # an unknown round raises STORE_001
+            raise StoreError(Msg.STORE_002, round_id=kwargs["round_id"], code=kwargs["code"])
+    elif "round_id" in kwargs:
+        store().round(kwargs["round_id"])
 
 
 def _not_found(text: str):
@@ -121,9 +131,13 @@ def _login():
 
 
 def logout():
-    """ "Đăng xuất" (a POST with the CSRF token): the session ends; the login link opens it again."""
+    """ "Đăng xuất" (a POST with the CSRF token, by the owner or an account): the session ends."""
+    if not (is_admin() or session.get("account")):
+        abort(401)
+    check_csrf()
+    text = (Msg.WEB_005 if is_admin() else Msg.WEB_165).render()
     session.clear()
-    return render_template("error.html", code=None, title="Đã đăng xuất", text=Msg.WEB_005.render(), good=True)
+    return render_template("error.html", code=None, title="Đã đăng xuất", text=text, good=True)
 
 
 def favicon():
@@ -131,9 +145,9 @@ def favicon():
 
 
 def safe_path() -> str:
-    """The request's path as a log line may show it: a unit's link cut to ``/u/…`` (a
-    set-password link to ``/mat-khau/…``), no query string (the office's ``?token=``)."""
-    return UNIT_LINK.sub(r"/\1/…", request.path)
+    """The request's path as a log line may show it: a unit's link cut to ``/u/…``, a
+    set-password link to ``/mat-khau/…``, no query string (the office's ``?token=``)."""
+    return SET_PASSWORD_LINK.sub("/mat-khau/…", UNIT_LINK.sub("/u/…", request.path))
 
 
 def error_page(err: HTTPException):
@@ -164,7 +178,7 @@ def _pipeline_error(err: PipelineError):
     if (
         err.status == HTTPStatus.SERVICE_UNAVAILABLE
         or isinstance(err, StoreUnavailableError)
-        or (isinstance(err, StoreError) and not is_admin())
+        or (isinstance(err, StoreError) and not (is_admin() or g.get("account")))
     ):
         return _unavailable(err)
     if err.status == HTTPStatus.NOT_FOUND:
@@ -221,7 +235,7 @@ def install(app: Flask) -> None:
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, error_page)
     app.register_error_handler(PipelineError, _pipeline_error)
-    app.add_url_rule("/logout", "logout", admin_required(logout), methods=["POST"])
+    app.add_url_rule("/logout", "logout", logout, methods=["POST"])
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.jinja_env.globals.update(
         csrf_token=csrf_token,

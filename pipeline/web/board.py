@@ -14,12 +14,14 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from pipeline import rounds
+from pipeline.accounts import Action
 from pipeline.core.constants import Channel, RoundStatus, Sender
 from pipeline.core.errors import PipelineError
 from pipeline.form.period import format_date, period_label
 from pipeline.rounds.figures import key_totals
 from pipeline.rounds.upward import ForwardResult, forward_round
-from pipeline.web.base import admin_required, store
+from pipeline.web.access import actor, allowed
+from pipeline.web.base import store
 from pipeline.web.jobs import job_view, running_message
 from pipeline.web.linkpages import page_number, page_of, qr_code
 from pipeline.web.plain import sent_how
@@ -68,7 +70,7 @@ def base_url() -> str:
 
 
 @bp.get("/rounds/<round_id>")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def show(round_id: str, message: str = "", forwarded: ForwardResult | None = None):
     rnd = store().round(round_id)
     rows = rounds.status(store(), round_id)
@@ -98,12 +100,12 @@ def typed(rows) -> dict[str, str]:
 
 
 @bp.post("/rounds/<round_id>/forward")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def forward(round_id: str):
     """ "Gửi lên cấp trên": the round's consolidation sent into the parent committee's round as
     its return; the board then shows what came of it, or why nothing was sent."""
     try:
-        result = forward_round(store(), round_id, actor="office")
+        result = forward_round(store(), round_id, actor=actor())
     except PipelineError as err:
         return show(round_id, message=str(err))
     return show(round_id, forwarded=result)
@@ -120,27 +122,29 @@ def sent_files(round_id: str, rows) -> list[tuple]:
 
 
 @bp.post("/rounds/<round_id>/upload")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def upload(round_id: str):
     """The office drops the files it received: each filed under its unit, then the board showing
     their verdicts (post, redirect, get: reloading the page never sends the files again)."""
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
         return show(round_id, message="Chưa chọn tệp nào. Hãy chọn hoặc kéo thả các tệp báo cáo rồi bấm Gửi.")
-    verdicts = [v for f in files for v in rounds.submit_received(store(), round_id, f.read(), f.filename, sender=Sender.OFFICE)]
+    verdicts = [
+        v for f in files for v in rounds.submit_received(store(), round_id, f.read(), f.filename, sender=Sender.OFFICE, actor=actor())
+    ]
     sent = ",".join(str(v.submission_id) for v in verdicts)
     return redirect(url_for("board.show", round_id=round_id, gui=sent) + "#da-nhan", code=303)
 
 
 @bp.post("/rounds/<round_id>/consolidate")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def consolidate(round_id: str):
     """Start the round's consolidation as a job in a thread of its own (no request waits for
     it), then the board, which shows its progress; a press while it runs shows the running job."""
-    job, started = rounds.begin_consolidation(store(), round_id, actor="office")
+    job, started = rounds.begin_consolidation(store(), round_id, actor=actor())
     if started:
         work = threading.Thread(
-            target=rounds.run_consolidation, args=(store(), job.id, round_id, output_dir(round_id)), kwargs={"actor": "office"},
+            target=rounds.run_consolidation, args=(store(), job.id, round_id, output_dir(round_id)), kwargs={"actor": job.actor},
             name=f"tonghop-consolidate-{round_id}", daemon=True,
         )  # fmt: skip
         work.start()
@@ -149,7 +153,7 @@ def consolidate(round_id: str):
 
 
 @bp.get("/rounds/<round_id>/output/<path:name>")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def output(round_id: str, name: str):
     """One of the round's outputs (only those ``rounds.round_outputs`` lists: never another file)."""
     if name not in {o.name for o in outputs(round_id)}:
@@ -161,7 +165,7 @@ def output(round_id: str, name: str):
 
 
 @bp.get("/rounds/<round_id>/templates.zip")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def templates_zip(round_id: str):
     rnd = store().round(round_id)
     buffer = io.BytesIO()
@@ -175,7 +179,7 @@ def templates_zip(round_id: str):
 
 
 @bp.get("/rounds/<round_id>/links")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def links(round_id: str):
     """One page of the units' links (``?page=``, ``?q=`` a name or code), each with its QR code."""
     rnd = store().round(round_id)
@@ -186,7 +190,7 @@ def links(round_id: str):
 
 
 @bp.get("/rounds/<round_id>/links.csv")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def links_csv(round_id: str):
     """Every unit's link, sent as it is made (a round of thousands of units starts at once)."""
     codes = [u.code for u in store().units(round_id)]
@@ -204,8 +208,8 @@ def _csv_batches(opened, round_id: str, base: str, codes: list[str]) -> Iterator
 
 
 @bp.post("/rounds/<round_id>/units/<code>/reissue")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def reissue(round_id: str, code: str):
-    rounds.links(store(), round_id, base_url(), units=[code], reissue=True)
+    rounds.links(store(), round_id, base_url(), units=[code], reissue=True, actor=actor())
     page = page_number(store().units(round_id), code)
     return redirect(url_for("board.links", round_id=round_id, page=page) + f"#u{code}")

@@ -18,12 +18,14 @@ from http import HTTPStatus
 
 from flask import Blueprint, flash, get_template_attribute, jsonify, redirect, render_template, request, url_for
 
+from pipeline.accounts import Action
 from pipeline.core import settings
 from pipeline.core.constants import Sender
 from pipeline.core.errors import Msg, PipelineError
-from pipeline.core.vnformat import format_vn_time
+from pipeline.core.vnformat import format_typed, format_vn_time
 from pipeline.rounds.entry import check_typed, entry_form, save_draft, submit_typed
-from pipeline.web.base import admin_required, store, wants_json
+from pipeline.web.access import actor, allowed
+from pipeline.web.base import store, wants_json
 from pipeline.web.plain import form_notes
 from pipeline.web.unit_link import unit_of_link
 
@@ -31,6 +33,7 @@ bp = Blueprint("entry", __name__)
 PREFIX = "so_"  # an input's name is its indicator's code after this
 SOURCE = "nguon"  # the office's note of where the figures came from
 SAVE, SEND = "luu", "gui"  # the two buttons' values of ``action``
+PATIENCE_MS = 60_000  # how long the script waits for an answer before saying the network failed
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _page(place: Place, *, typed: dict[str, str] | None = None, source: str | No
     kept = source if source is not None else (form.draft.source if form.draft else "")
     return render_template(
         "entry.html", place=place, entry=form, values=values, source=kept, error=error, saved=saved, prefix=PREFIX,
-        source_field=SOURCE, source_limit=settings.LIMIT_NOTE_CHARS, typed_limit=settings.LIMIT_TYPED_CHARS, save=SAVE, send=SEND, **_parts(check),
+        source_field=SOURCE, patience_ms=PATIENCE_MS, source_limit=settings.LIMIT_NOTE_CHARS, typed_limit=settings.LIMIT_TYPED_CHARS, save=SAVE, send=SEND, **_parts(check),
     ), status  # fmt: skip
 
 
@@ -142,7 +145,9 @@ def _post(place: Place):
         if not sending:
             check = save_draft(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
         else:
-            verdict = submit_typed(store(), place.round_id, place.code, typed, sender=place.sender, source=source)
+            verdict = submit_typed(
+                store(), place.round_id, place.code, typed, sender=place.sender, source=source, actor=actor() if place.office else None
+            )
     except PipelineError as err:
         if err.status != HTTPStatus.BAD_REQUEST:
             raise
@@ -177,8 +182,9 @@ def _check(place: Place):
 
 @bp.context_processor
 def _texts() -> dict:
-    """``msg('WEB_104', time='{time}')``: a catalogue text for the script, its fields left for it to fill."""
-    return {"msg": lambda name, **fields: Msg[name].render(**fields)}
+    """``msg('WEB_104', time='{time}')``: a catalogue text for the script, its fields left for it to
+    fill; ``exact(figure)``: a figure with every decimal it has, as its input holds it."""
+    return {"msg": lambda name, **fields: Msg[name].render(**fields), "exact": format_typed}
 
 
 @bp.get("/u/<token>/nhap")
@@ -197,18 +203,18 @@ def unit_check(token: str):
 
 
 @bp.get("/rounds/<round_id>/units/<code>/nhap")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def office_page(round_id: str, code: str):
     return _page(_office_place(round_id, code))
 
 
 @bp.post("/rounds/<round_id>/units/<code>/nhap")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def office_post(round_id: str, code: str):
     return _post(_office_place(round_id, code))
 
 
 @bp.post("/rounds/<round_id>/units/<code>/nhap/kiem-tra")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def office_check(round_id: str, code: str):
     return _check(_office_place(round_id, code))

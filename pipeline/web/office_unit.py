@@ -9,13 +9,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from pipeline import rounds
+from pipeline.accounts import Action
 from pipeline.core import settings
 from pipeline.core.constants import ReviewState
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import changes
 from pipeline.rounds.history import sender_of, upload_numbers
-from pipeline.web.base import admin_required, store
+from pipeline.web.access import actor, allowed
+from pipeline.web.base import store
 from pipeline.web.plain import unit_lines
 
 bp = Blueprint("office_unit", __name__)
@@ -41,7 +43,7 @@ def _names(round_id: str, sent) -> dict[str, str]:
 
 
 @bp.get("/rounds/<round_id>/units/<code>")
-@admin_required
+@allowed(Action.VIEW_ROUND)
 def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
     """The page; ``confirm``: the version whose approval waits for the office to tick that it saw its errors."""
     rnd = store().round(round_id)
@@ -58,7 +60,7 @@ def show(round_id: str, code: str, error: str = "", confirm: int | None = None):
 
 
 @bp.post("/rounds/<round_id>/units/<code>/review")
-@admin_required
+@allowed(Action.ACT_ROUND)
 def review(round_id: str, code: str):
     submission = request.form.get("submission", "")
     chosen = int(submission) if submission.isdigit() else None
@@ -66,7 +68,7 @@ def review(round_id: str, code: str):
     try:
         row = rounds.review(
             store(), round_id, code, action, request.form.get("note", ""), submission_id=chosen,
-            errors_seen=request.form.get("errors_seen") == "yes",
+            errors_seen=request.form.get("errors_seen") == "yes", actor=actor(),
         )  # fmt: skip
     except PipelineError as err:
         return show(round_id, code, error=str(err), confirm=chosen)

@@ -30,16 +30,22 @@ BODY_MARGIN = 1024 * 1024  # a body a little over the app's limit still reaches 
 INBUF_OVERFLOW = 512 * 1024  # a request body over this waits in a temporary file, not in memory
 OUTBUF_OVERFLOW = 1024 * 1024  # an answer over this (a workbook, a zip) is spooled to a temporary file
 TOO_LARGE = 413
-UNIT_LINK_IN_TEXT = re.compile(r"/u/[^/\s?#]+(?:\?\S*)?|\?\S*token=\S*")
+UNIT_LINK_IN_TEXT = re.compile(r"/(?:u|mat-khau)/[^/\s?#]+(?:\?\S*)?|\?\S*token=\S*")
+
+
+def _cut(found: re.Match) -> str:
+    """A unit's link as ``/u/…``, a set-password link as ``/mat-khau/…``, a query string dropped."""
+    text = found.group(0)
+    return "/u/…" if text.startswith("/u/") else "/mat-khau/…" if text.startswith("/mat-khau/") else ""
 
 
 class _NoLinks(logging.Filter):
     """Waitress logs a request's path when a client goes away or a task fails: a unit's link is
-    cut to ``/u/…`` and a query string (the office's ``?token=``) dropped, as the app's own log does."""
+    cut to ``/u/…`` (a set-password link to ``/mat-khau/…``) and a query string (the office's ``?token=``) dropped, as the app's own log does."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        cleaned = UNIT_LINK_IN_TEXT.sub(lambda m: "/u/…" if m.group(0).startswith("/u/") else "", text)
+        cleaned = UNIT_LINK_IN_TEXT.sub(_cut, text)
         if cleaned != text:
             record.msg, record.args = cleaned, ()
         return True

@@ -50,3 +50,15 @@ def test_line_breaks_with_carriage_returns_keep_the_rows_whole(tmp_path):
         rows = list(csv.DictReader(handle))
     assert [(r["unit_code"], r["value"]) for r in rows] == [("03386", "hai\ndòng"), ("03387", "cũ\nmac"), ("03388", "một dòng")]
     assert read_frame(path)["value"].tolist() == ["hai\ndòng", "cũ\nmac", "một dòng"]
+
+
+def test_each_cell_guarded_on_its_own_whatever_its_neighbours_hold():
+    """The whole column is scanned once to skip the work most columns need none of; a cell's own
+    text alone decides: a later line of a cell that starts like a formula is no reason to guard it,
+    and a cell among thousands of plain ones still gets its guard and its clean-up."""
+    plain = [f"Xã số {n}" for n in range(5000)]
+    column = pd.Series([*plain, "ghi chú\n=1+1", "dòng\r\n-x", "=SUM(A1)", "a\x00b", "\r=1"], dtype=object)
+    out = safe_text(column).tolist()
+    assert out[:5000] == plain
+    assert out[5000:] == ["ghi chú\n=1+1", "dòng\n-x", "'=SUM(A1)", "a\ufffdb", "\n=1"]
+    assert safe_text(pd.Series(plain[:3], dtype=object)).tolist() == plain[:3]

@@ -5,6 +5,7 @@ and a typed return stored, checked and consolidated like an uploaded one."""
 from __future__ import annotations
 
 import shutil
+import threading
 
 import pandas as pd
 import pytest
@@ -18,7 +19,7 @@ from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import figures_of
 from pipeline.sample import sample_values
 from pipeline.store import Store
-from tests.conftest import message_fields
+from tests.conftest import message_fields, write_form
 
 CITY, QUYET_THANG, TAN_PHONG = "105", "03386", "03387"
 
@@ -132,6 +133,50 @@ def test_a_sent_return_is_stored_as_an_upload_and_passes_check(store, round_id, 
     assert form.in_use == sub.id
     mediators = next(f for s in form.sections for f in s.fields if f.code == "MEDIATORS")
     assert mediators.current == check.values["MEDIATORS"]  # a correction starts from what was sent
+
+
+def test_a_correction_keeps_every_decimal_of_the_figures_sent(store, tmp_path):
+    """A ward sent an area of 0,125 ha and a rate of 12,345 %; reopening the form to correct
+    another figure starts from those figures exactly (not 0,12 and 12,35), shown as counted."""
+    folder = write_form(
+        tmp_path / "form",
+        "AREA,I,Diện tích rừng trồng mới,ha,decimal,,,yes,city;communes\n"
+        "RATE,I,Tỷ lệ hộ được hỗ trợ,%,decimal,,100,yes,city;communes\nHOUSES,I,Nhà được xây,nhà,count,,,yes,city;communes",
+        "R1,AREA >= 0,error,all,skip_all,Diện tích không âm",
+    )
+    round_id = rounds.create_round(store, form_path=folder, period="2023", deadline=None).id
+    sent = entry.submit_typed(store, round_id, QUYET_THANG, {"AREA": "0,125", "RATE": "12,345", "HOUSES": "3"}, sender=Sender.UNIT)
+    first = figures_of(store, round_id, [sent.submission_id])[sent.submission_id]
+    assert (first["AREA"], first["RATE"]) == (0.125, 12.345)
+    form = entry.entry_form(store, round_id, QUYET_THANG, Sender.UNIT)
+    starts = {f.code: f.start for s in form.sections for f in s.fields}
+    check = entry.check_typed(store, round_id, QUYET_THANG, starts)
+    assert {code: r.value for code, r in check.readings.items()} == first  # the page starts from what was sent
+    assert check.readings["AREA"].shown.split(" ")[0] == starts["AREA"]  # shown as it is counted, every decimal
+    again = entry.submit_typed(store, round_id, QUYET_THANG, dict(starts, HOUSES="4"), sender=Sender.UNIT)
+    assert figures_of(store, round_id, [again.submission_id])[again.submission_id] == dict(first, HOUSES=4)
+
+
+def test_a_double_tap_without_the_script_is_one_submission(store, round_id):
+    """A phone without JavaScript (the button is not disabled while sending): a double tap on
+    "Gửi báo cáo" posts the same figures twice at once, on two of the server's threads."""
+    typed = sample_values()[TAN_PHONG]
+    for attempt in range(3):
+        figures = dict(typed, MEDIATORS=str(60 + attempt))
+        start = threading.Barrier(2)
+        verdicts = []
+
+        def tap(figures=figures, start=start, verdicts=verdicts):
+            start.wait()
+            verdicts.append(entry.submit_typed(store, round_id, TAN_PHONG, figures, sender=Sender.UNIT))
+
+        taps = [threading.Thread(target=tap) for _ in range(2)]
+        for t in taps:
+            t.start()
+        for t in taps:
+            t.join()
+        assert len({v.submission_id for v in verdicts}) == 1
+    assert len(store.submissions(round_id)) == 3
 
 
 def test_the_office_types_for_a_unit_with_its_source(store, round_id):

@@ -21,6 +21,7 @@ pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is n
 
 from playwright.sync_api import expect  # noqa: E402
 
+from pipeline import rounds  # noqa: E402
 from pipeline.core.errors import Msg  # noqa: E402
 from pipeline.core.vnformat import format_number  # noqa: E402
 from pipeline.core.wording import PLAIN  # noqa: E402
@@ -196,3 +197,168 @@ def test_the_form_works_without_javascript(served, browser, shots, form):
     (sent,) = store.submissions(round_id)
     assert store.figures(round_id, [sent.id])[sent.id]["MEDIATORS"] == 40
     shots(page, "37_entry_phone_no_script")
+
+
+def test_a_send_whose_answer_is_lost_is_sent_again_once(served, browser, shots):
+    """The send reaches the server, then the network falls before its answer comes back: the
+    page cannot know it arrived and offers "Gửi lại"; tapping it lands on the verdict of that one
+    return, and the office sees one version, not two."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[TAN_PHONG] + "/nhap")
+    _fill(page, sample_values()[TAN_PHONG])
+    expect(page.locator("#tom-tat")).to_contain_text("Không có lỗi.")
+
+    def lost(route):
+        route.fetch()  # the server receives the send and answers ...
+        route.abort("connectionreset")  # ... but the answer never reaches the phone
+
+    page.route(lambda url: url.endswith("/nhap"), lost)
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.get_by_role("button", name="Gửi lại")).to_be_visible()
+    assert len(store.submissions(round_id)) == 1
+    shots(page, "43_entry_phone_answer_lost")
+    page.unroute_all()  # the network is back
+    page.get_by_role("button", name="Gửi lại").tap()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    (sent,) = store.submissions(round_id)
+    assert f"gui={sent.id}" in page.url
+    expect(page.get_by_text("Lần gửi thứ 2")).to_have_count(0)
+
+
+def test_a_link_reissued_while_the_form_is_open_keeps_the_figures_for_the_new_one(served, browser):
+    """The office issues a new link to the ward (the old one was forwarded too widely) while its
+    officer is typing: the send through the old link is refused, and the page says why and that
+    the figures are kept on this phone; the new link, opened on the same phone, brings them back."""
+    base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    ((_code, _name, new),) = rounds.links(store, round_id, base, units=[QUYET_THANG], reissue=True)
+    page.locator("#f-MEDIATORS").fill("65")
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_110.render())
+    assert store.submissions(round_id) == []
+    again = page.context.new_page()
+    again.goto(new + "/nhap")
+    expect(again.locator("#f-MEDIATORS")).to_have_value("65")
+    expect(again.locator(".local")).to_contain_text("Số liệu chưa gửi")
+
+
+def test_a_copy_on_the_phone_older_than_the_return_uploaded_since_is_not_put_back(served, browser, make_return):
+    """The officer began typing on the phone without network, gave up, and uploaded the Excel
+    template from the office computer. Opening the form on the phone later starts from the
+    return sent, not from the half-typed copy the phone kept."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    context = page.context
+    context.set_offline(True)
+    page.locator("#f-MEDIATORS").fill("7")  # kept on the phone only
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_105.render())
+    page.close()
+    context.set_offline(False)
+    rounds.submit(store, round_id, make_return(QUYET_THANG, {"MEDIATORS": 65}).read_bytes(), "bc.xlsx", link_unit=QUYET_THANG)
+    page = context.new_page()
+    page.goto(links[QUYET_THANG] + "/nhap")
+    expect(page.locator("#f-MEDIATORS")).to_have_value("65")
+    expect(page.locator(".local")).to_be_hidden()
+    assert page.evaluate("Object.keys(localStorage)") == []
+    page.locator("#f-MEDIATORS").fill("66")  # a correction begun now is kept, and put back
+    page.reload()
+    expect(page.locator("#f-MEDIATORS")).to_have_value("66")
+
+
+def test_a_screen_reader_hears_a_fields_problem_once_and_at_the_field(served, browser, form):
+    """An officer using TalkBack: the field with a problem is marked invalid and its problem is
+    its description (read when the field is reached); a check after typing one figure touches
+    only the notes that changed, so the live regions do not announce every other field again."""
+    _base, _store, _round_id, links = served
+    page = _phone(browser)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    page.locator("#f-MEDIATORS").fill("-3")
+    negative = PLAIN[Msg.VALUE_004].format(label=form.indicators["MEDIATORS"].label, value="-3")
+    expect(_field(page, "MEDIATORS").locator(".notes li.error")).to_have_text(negative)
+    mediators = page.get_by_label(form.indicators["MEDIATORS"].label, exact=True)
+    expect(mediators).to_have_attribute("aria-invalid", "true")
+    expect(mediators).to_have_accessible_description(re.compile(re.escape(negative)))
+    page.evaluate(
+        """() => { window.touched = [];
+        document.querySelectorAll('.notes').forEach(notes => new MutationObserver(() => window.touched.push(notes.id))
+          .observe(notes, {childList: true, subtree: true})); }"""
+    )
+    page.locator("#f-MEDIATORS").fill("65")
+    expect(_field(page, "MEDIATORS").locator(".notes li")).to_have_count(0)
+    expect(mediators).not_to_have_attribute("aria-invalid", "true")
+    assert set(page.evaluate("window.touched")) == {"n-MEDIATORS"}  # the other fields' problems, unchanged, not said again
+    page.evaluate(
+        """() => { window.touched = [];
+        new MutationObserver(() => window.touched.push('tom-tat')).observe(document.getElementById('tom-tat'), {childList: true, subtree: true}); }"""
+    )
+    page.locator("#f-MEDIATORS").fill("66")  # a figure changed, no problem changed
+    expect(_field(page, "MEDIATORS").locator("output.reading")).to_have_text("= 66 hòa giải viên")
+    assert page.evaluate("window.touched") == []  # the summary at the top, unchanged, is not said again either
+
+
+@pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["390", "320"])
+def test_the_hints_example_figures_are_never_split_across_lines(served, browser, viewport):
+    """The hint says "24 000 000" is accepted: broken over two lines on a phone it read as
+    "24 000" and "000", a figure nobody types."""
+    _base, _store, _round_id, links = served
+    page = _phone(browser, viewport)
+    page.goto(links[QUYET_THANG] + "/nhap")
+    lines = page.evaluate(
+        """() => {
+        const hint = [...document.querySelectorAll('main p')].find(p => /24\\s000\\s000/.test(p.textContent));
+        const text = hint.firstChild, at = text.data.search(/24\\s000\\s000/), range = document.createRange();
+        range.setStart(text, at); range.setEnd(text, at + 10);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }"""
+    )
+    assert lines == 1
+
+
+def test_a_send_stalled_by_a_dead_network_can_be_sent_again(served, browser):
+    """On 3G the connection often stalls instead of failing: no answer, no error. The page must
+    not say "Đang gửi báo cáo…" forever with the button disabled: after a while it says the send
+    did not get through and offers "Gửi lại"."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.goto(links[TAN_PHONG] + "/nhap")
+    _fill(page, sample_values()[TAN_PHONG])
+    expect(page.locator("#tom-tat")).to_contain_text("Không có lỗi.")
+    stalled = []
+    page.route(lambda url: url.endswith("/nhap"), lambda route: stalled.append(route))  # never answered
+    page.evaluate("document.querySelector('form[data-entry]').setAttribute('data-patience', '1500')")  # not a minute: a test
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_106.render())
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_102.render())
+    again = page.get_by_role("button", name="Gửi lại")
+    expect(again).to_be_enabled()
+    assert len(stalled) == 1  # the send went out and hung
+    page.unroute_all(behavior="ignoreErrors")  # the network is back
+    again.tap()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    assert len(store.submissions(round_id)) == 1
+
+
+def test_figures_kept_on_a_phone_whose_clock_is_behind_come_back(served, browser):
+    """A cheap phone whose clock is a day behind: a correction typed offline after a send, the
+    tab then closed, is still put back when the form is opened again (the phone's clock is never
+    compared with the server's)."""
+    _base, store, round_id, links = served
+    page = _phone(browser)
+    page.context.add_init_script("(() => { const real = Date.now; Date.now = () => real() - 86400000; })()")
+    page.goto(links[QUYET_THANG] + "/nhap")
+    _fill(page, sample_values()[QUYET_THANG])
+    page.get_by_role("button", name="Gửi báo cáo").tap()
+    expect(page.get_by_role("heading", name="Kết quả kiểm tra số liệu đã nhập")).to_be_visible()
+    page.goto(links[QUYET_THANG] + "/nhap")
+    context = page.context
+    context.set_offline(True)
+    page.locator("#f-MEDIATORS").fill("70")
+    expect(page.locator(".send-status")).to_have_text(Msg.WEB_105.render())
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(links[QUYET_THANG] + "/nhap")
+    expect(page.locator("#f-MEDIATORS")).to_have_value("70")
+    expect(page.locator(".local")).to_contain_text("Số liệu chưa gửi")

@@ -220,3 +220,41 @@ def test_a_link_opens_its_own_units_form_and_workbooks_only(app, office, round_i
     assert token not in key and token[:8] not in key  # the phone's copy is kept under a key without the link
     assert _store(app).submissions(round_id) == [theirs]  # nothing sent through a wrong link
     assert not any(t in caplog.text for t in (token, links[TAN_PHONG].rsplit("/", 1)[1]))
+
+
+def test_a_send_repeated_after_its_answer_was_lost_is_one_submission(app, office, round_id):
+    """The phone's send reached the server but its answer was lost on the way (the network fell
+    as it came back): the page says the send failed and offers "Gửi lại", which posts the same
+    figures again. That is the same return, answered as the first (not a second version for the
+    office to review); a figure changed afterwards is a new version."""
+    link = _links(office, round_id)[QUYET_THANG] + "/nhap"
+    unit = app.test_client()
+    typed = _typed(QUYET_THANG, {"MEDIATORS": "65"}) | {"action": "gui"}
+    first = unit.post(link, data=typed, headers=JSON).get_json()  # the answer the phone never read
+    again = unit.post(link, data=typed, headers=JSON).get_json()  # "Gửi lại"
+    (sub,) = _store(app).submissions(round_id)
+    assert again["submission_id"] == first["submission_id"] == sub.id and again["next"] == first["next"]
+    assert (again["errors"], again["warnings"], again["status"]) == (first["errors"], first["warnings"], first["status"])
+    status = {u["unit_code"]: u for u in office.get(f"/api/rounds/{round_id}/status").get_json()["units"]}
+    assert status[QUYET_THANG]["versions"] == 1
+    changed = unit.post(link, data=typed | {"so_MEDIATORS": "66"}, headers=JSON).get_json()
+    assert changed["submission_id"] != sub.id and len(_store(app).submissions(round_id)) == 2
+
+
+def test_a_draft_older_than_the_return_sent_since_does_not_come_back(app, office, round_id, make_return):
+    """The officer began typing on the phone (the live check kept a draft), then filled the Excel
+    template at the office and uploaded it. Opening the form later to correct a figure starts
+    from the return in use, not from the half-typed draft, which sent as it stood would replace
+    the whole return."""
+    link = _links(office, round_id)[QUYET_THANG]
+    unit = app.test_client()
+    unit.post(link + "/nhap/kiem-tra", data={"so_MEDIATORS": "7", "so_RESIDENTIAL_AREAS": "20"}, headers=JSON)  # begun on the phone
+    upload = unit.post(link, data=_file(make_return(QUYET_THANG, {"MEDIATORS": 65})), content_type="multipart/form-data")
+    assert upload.status_code == 303
+    page = unit.get(link + "/nhap").get_data(as_text=True)
+    assert 'value="65"' in _field(page, "MEDIATORS")  # the figure sent, not the draft's 7
+    figures = sample_values()[QUYET_THANG]
+    assert f'value="{format_number(int(figures["LEGAL_SESSIONS"]))}"' in _field(page, "LEGAL_SESSIONS")  # not left blank
+    assert "Đang mở bản nháp" not in page
+    unit.post(link + "/nhap/kiem-tra", data=_typed(QUYET_THANG, {"MEDIATORS": "66"}), headers=JSON)  # a correction begun now
+    assert 'value="66"' in _field(unit.get(link + "/nhap").get_data(as_text=True), "MEDIATORS")  # its draft comes back

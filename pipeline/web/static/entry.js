@@ -69,7 +69,7 @@
   function keep() {
     if (storage) {
       try {
-        storage.setItem(key, JSON.stringify({ at: Date.now(), values: values() }));
+        storage.setItem(key, JSON.stringify({ at: Date.now(), since: said("since"), values: values() }));
       } catch (ignored) {}
     }
   }
@@ -90,19 +90,36 @@
     return two(d.getHours()) + ":" + two(d.getMinutes()) + " " + d.getDate() + "/" + (d.getMonth() + 1);
   }
 
+  /* Why the server refused: its own words, but for a link that no longer works (the office
+     issued a new one while this page was open): then that the figures stay on this phone. */
+  function refused(code, message) {
+    if (code === 404 && said("gone")) {
+      return said("gone");
+    }
+    return message || said("failed").replace("{status}", code);
+  }
+
   function tell(text, bad) {
     status.hidden = !text;
     status.textContent = text;
     status.className = "send-status" + (bad ? " bad" : "");
   }
 
-  /* What the phone kept from before: put back when it differs from what the server gave. */
+  /* What the phone kept from before: put back when it differs from what the server gave, unless
+     a return in use came after the page it was typed on was opened (uploaded from a computer,
+     typed in by the office, or this phone's own send whose answer was lost): then the page starts
+     from that return and the copy, no longer current, goes. The server's times are compared with
+     the server's (``since``), never with the phone's clock, which may be days off. */
   function restore() {
     var kept = null;
     try {
       kept = storage && JSON.parse(storage.getItem(key) || "null");
     } catch (ignored) {}
     if (!kept || !kept.values) {
+      return false;
+    }
+    if (kept.since !== said("since")) {
+      forget();
       return false;
     }
     var now = values();
@@ -165,12 +182,16 @@
     xhr.onerror = function () {
       failed(0, "");
     };
+    /* a connection that stalls (3G in a dead zone) neither answers nor fails: give up after a
+       while and say so, as for a network gone (a send repeated is answered as the first) */
+    xhr.timeout = Number(said("patience")) || 60000;
+    xhr.ontimeout = xhr.onerror;
     xhr.send(body(action));
   }
 
   /* The server's check, put on the page: readings, the notes beside each field, the summary. */
   function show(answer) {
-    summary.innerHTML = answer.summary || "";
+    put(summary, answer.summary || "");
     var readings = answer.readings || {};
     var beside = answer.beside || {};
     var wrong = {};
@@ -188,8 +209,28 @@
       if (reading) {
         reading.textContent = readings[code] && readings[code].shown ? "= " + readings[code].shown : "";
       }
-      boxes[i].querySelector(".notes").innerHTML = beside[code] || "";
-      boxes[i].className = "field" + (boxes[i].className.indexOf("part") >= 0 ? " part" : "") + (wrong[code] ? " has-error" : "");
+      mark(boxes[i], beside[code] || "", wrong[code]);
+    }
+  }
+
+  /* A live region's content, touched only when it changed: a screen reader says again whatever
+     is rewritten (every field's problem, the summary) after each check. */
+  function put(region, html) {
+    if (region.getAttribute("data-shown") !== html && region.innerHTML !== html) {
+      region.innerHTML = html;
+    }
+    region.setAttribute("data-shown", html);
+  }
+
+  /* One field's notes and state. */
+  function mark(box, notesHtml, bad) {
+    var input = box.querySelector("input, textarea");
+    put(box.querySelector(".notes"), notesHtml);
+    box.className = "field" + (box.className.indexOf("part") >= 0 ? " part" : "") + (bad ? " has-error" : "");
+    if (bad) {
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
     }
   }
 
@@ -217,7 +258,7 @@
           return;
         }
         behind = code === 0;
-        tell(code === 0 ? said("waiting") : message || said("failed").replace("{status}", code), true);
+        tell(code === 0 ? said("waiting") : refused(code, message), true);
       }
     );
   }
@@ -238,7 +279,7 @@
       },
       function (code, message) {
         behind = behind || code === 0;
-        tell(code === 0 ? said("waiting") : message || said("failed").replace("{status}", code), true);
+        tell(code === 0 ? said("waiting") : refused(code, message), true);
       }
     );
   }
@@ -266,7 +307,7 @@
         sendButton.textContent = said("again");
         unsent = true;
         behind = behind || code === 0;
-        tell(code === 0 ? said("offline") : message || said("failed").replace("{status}", code), true);
+        tell(code === 0 ? said("offline") : refused(code, message), true);
       }
     );
   }

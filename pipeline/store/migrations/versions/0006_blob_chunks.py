@@ -4,7 +4,7 @@ or damaged stops the migration, which then changes nothing). The files on disk a
 they are, never deleted: remove the folder by hand once the store has been checked. On SQLite
 the table stays empty: the files stay in the data folder.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07
 """
@@ -18,7 +18,7 @@ from pipeline.core.errors import Msg, StoreError
 from pipeline.store.blobs import Blobs
 from pipeline.store.blobstore import BLOBS_DIR, insert_chunks
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
@@ -42,7 +42,7 @@ def _move_files(conn: sa.Connection, data_dir) -> None:
     """Every blob row's file from ``<data>/blobs`` into ``blob_chunks``, its hash checked."""
     shas = conn.execute(sa.text("SELECT sha256 FROM blobs ORDER BY sha256")).scalars().all()
     if shas and data_dir is None:
-        raise RuntimeError("migration 0007 moves the kept files: it runs through Store.open, which names the data folder")
+        raise RuntimeError("migration 0006 moves the kept files: it runs through Store.open, which names the data folder")
     files = Blobs(data_dir / BLOBS_DIR) if shas else None
     chunks = sa.table("blob_chunks", sa.column("sha256"), sa.column("seq"), sa.column("data"))
     for sha256 in shas:

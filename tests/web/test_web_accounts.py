@@ -1,0 +1,186 @@
+"""The office accounts through the web: the set-password link (used once, expired, guessed; an
+invitation outside the inviter's scope refused), the lockout through the login page (the clock
+injected: no sleeping), a new password ending the other sessions, the account's own actions on
+its page, and no password, token or set-password link in any log line."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from datetime import timedelta
+
+import pytest
+
+import pipeline.accounts.login as login_module
+import pipeline.web.access as access
+import pipeline.web.server  # noqa: F401 - its log filter on waitress's logger
+from pipeline import rounds
+from pipeline.accounts import invite
+from pipeline.accounts.login import FAILURES, SESSION_HOURS
+from pipeline.core.errors import Msg
+from pipeline.web.base import safe_path
+from tests.committees import PASSWORD, T0
+from tests.conftest import message_fields
+from tests.web.scope import ADMIN, csrf, log_in, tree_app
+from tests.web.test_web_entry import _typed as entry_form_data
+
+NEW_PASSWORD = "đồng lúa chín vàng 2027"
+
+
+@pytest.fixture
+def server(tmp_path):
+    app, store, made = tree_app(tmp_path / "data", None, tmp_path)
+    yield app, store, made
+    store.close()
+
+
+def _box(page: str) -> str:
+    return html.unescape(re.search(r'<p class="box (?:bad|good)"[^>]*>(.*?)</p>', page, re.S).group(1))
+
+
+def _invite(client, login: str, committee: str, role: str = "office"):
+    data = {"csrf_token": csrf(client, "/tai-khoan"), "login": login, "name": login.title(), "committee": committee, "role": role}
+    return client.post("/tai-khoan/moi", data=data)
+
+
+def _link(page: str) -> str:
+    return "/mat-khau/" + re.search(r'value="https://tonghop\.example\.vn/mat-khau/([^"]+)"', page).group(1)
+
+
+def _set(client, path: str, password: str = NEW_PASSWORD, again: str | None = None):
+    return client.post(path, data={"csrf_token": csrf(client, path), "password": password, "again": password if again is None else again})
+
+
+def test_an_office_invites_a_commune_office_whose_link_works_once(server, caplog):
+    app, store, _ = server
+    caplog.set_level(logging.DEBUG)
+    office = log_in(app, "vp.laichau")
+    answer = _invite(office, "vp.tanphong", "03386")
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    link = _link(page)
+    assert office.get("/tai-khoan").get_data(as_text=True).count(link) == 0  # shown once
+    guest = app.test_client()
+    assert _set(guest, link, again="khác").status_code == 400
+    assert _set(guest, link).status_code == 200
+    assert message_fields(Msg.ACCOUNT_011, _box(guest.get(link).get_data(as_text=True))) == {}
+    assert guest.get(link).status_code == 409
+    commune = log_in(app, "vp.tanphong", NEW_PASSWORD)
+    assert "Phường Tân Phong" in commune.get("/tai-khoan").get_data(as_text=True)
+    mine = office.get("/tai-khoan").get_data(as_text=True)
+    assert "Mời tài khoản" in mine and "vp.tanphong" in mine  # its own action, on its page
+    token = link.rsplit("/", 1)[1]
+    assert not any(token in r.getMessage() or NEW_PASSWORD in r.getMessage() or PASSWORD in r.getMessage() for r in caplog.records)
+
+
+def test_a_guessed_or_expired_link_says_so_and_outside_the_scope_is_refused(server):
+    app, store, _ = server
+    guest = app.test_client()
+    guessed = guest.get("/mat-khau/" + "A" * 43)
+    assert guessed.status_code == 404 and message_fields(Msg.ACCOUNT_010, _box(guessed.get_data(as_text=True))) == {}
+    _account, token = invite(store, None, "cu.binhlu", "Cũ", "03408", now=T0 - timedelta(days=10))
+    expired = guest.get(f"/mat-khau/{token}")
+    assert message_fields(Msg.ACCOUNT_012, _box(expired.get_data(as_text=True))) is not None
+    office = log_in(app, "vp.laichau")
+    for committee, role in (("01", "office"), ("00", "office"), ("03386", "viewer")):  # a sibling, the parent, a child's viewer
+        refused = _invite(office, f"x{committee}{role}", committee, role)
+        assert refused.status_code == 404, (committee, role)
+        assert message_fields(Msg.ACCOUNT_013, _box(refused.get_data(as_text=True))) == {"code": committee}
+        assert store.account_by_login(f"x{committee}{role}") is None
+
+
+def test_the_tenth_wrong_password_locks_the_login_page_until_the_lock_lifts(server, monkeypatch):
+    app, store, _ = server
+    clock = [T0]
+    monkeypatch.setattr(login_module, "utc_now", lambda: clock[0])
+    client = app.test_client()
+    for attempt in range(FAILURES):
+        clock[0] = T0 + timedelta(seconds=3 * attempt)
+        answer = client.post("/dang-nhap", data={"csrf_token": csrf(client), "login": "vp.laichau", "password": "sai mật khẩu rồi"})
+    assert message_fields(Msg.ACCOUNT_016, _box(answer.get_data(as_text=True))) == {"minutes": "1"}
+    right = client.post("/dang-nhap", data={"csrf_token": csrf(client), "login": "vp.laichau", "password": PASSWORD})
+    assert right.status_code == 409 and "thử lại" in _box(right.get_data(as_text=True))
+    clock[0] += timedelta(minutes=2)
+    assert log_in(app, "vp.laichau", address="10.0.0.9").get("/").status_code == 200
+
+
+def test_a_new_password_ends_the_other_sessions(server):
+    app, store, _ = server
+    first, second = log_in(app, "vp.laichau"), log_in(app, "vp.laichau", address="10.0.0.2")
+    owner_link = log_in(app, "vp.laichau")
+    page = owner_link.post("/tai-khoan/1/dat-lai", data={"csrf_token": csrf(owner_link, "/tai-khoan")}).get_data(
+        as_text=True
+    )  # an office may send itself a new link
+    assert _set(app.test_client(), _link(page)).status_code == 200
+    assert first.get("/").status_code == 401 and second.get("/tai-khoan").status_code == 401
+    assert log_in(app, "vp.laichau", NEW_PASSWORD).get("/").status_code == 200
+
+
+def test_the_audit_names_the_account(server, make_return, tmp_path):
+    app, store, made = server
+    office = log_in(app, "vp.laichau")
+    good = make_return("03386", folder=tmp_path / "good", period="2025")
+    with good.open("rb") as handle:
+        sent = office.post(f"/rounds/{made['12']}/upload", data={"csrf_token": csrf(office, "/"), "files": (handle, good.name)})
+    assert sent.status_code == 303
+    office.post(f"/rounds/{made['12']}/units/03386/review", data={"csrf_token": csrf(office, "/"), "action": "approve"})
+    office.post(f"/rounds/{made['12']}/consolidate", data={"csrf_token": csrf(office, "/")})
+    deadline = time.monotonic() + 60
+    while rounds.is_running(rounds.latest_consolidation(store, made["12"])) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    office.post(f"/rounds/{made['12']}/units/03387/reissue", data={"csrf_token": csrf(office, "/")})
+    phoned = entry_form_data("03387") | {"action": "gui", "nguon": "theo điện thoại", "csrf_token": csrf(office, "/")}
+    assert office.post(f"/rounds/{made['12']}/units/03387/nhap", data=phoned).status_code in (200, 303)
+    lines = store.audit(made["12"])
+    assert any(
+        line.action == "upload" and line.unit_code == "03387" and line.actor == "vp.laichau" for line in lines
+    )  # typed by the office
+    assert {line.action for line in lines if line.actor == "vp.laichau"} >= {"upload", "approve", "consolidate", "issue_token"}
+    mine = office.get("/tai-khoan").get_data(as_text=True)
+    assert "Nhận tệp" in mine and made["12"] in mine
+
+
+def test_a_session_ends_after_its_hours_and_logout_ends_it(server, monkeypatch):
+    app, store, _ = server
+    client = log_in(app, "vp.laichau")
+    assert client.get("/").status_code == 200
+    later = time.time() + SESSION_HOURS * 3600 + 60
+    monkeypatch.setattr(access.time, "time", lambda: later)
+    assert client.get("/").status_code == 401
+    monkeypatch.undo()
+    again = log_in(app, "vp.laichau")
+    out = again.post("/logout", data={"csrf_token": csrf(again, "/")})
+    assert out.status_code == 200 and Msg.WEB_165.render() in html.unescape(out.get_data(as_text=True))
+    assert again.get("/").status_code == 401
+    refused = app.test_client().get("/")
+    assert refused.status_code == 401 and 'href="/dang-nhap"' in refused.get_data(as_text=True)
+
+
+def test_the_owner_token_invites_anywhere_and_a_login_page_sends_a_logged_in_account_home(server):
+    app, store, _ = server
+    owner = app.test_client()
+    assert owner.get(f"/tai-khoan?token={ADMIN}").status_code == 302
+    made = _invite(owner, "vp.hanoi", "01")
+    assert made.status_code == 200 and _link(made.get_data(as_text=True))
+    assert store.account_by_login("vp.hanoi").committee_code == "01"
+    assert "vp.hanoi" in owner.get("/tai-khoan").get_data(as_text=True)
+    office = log_in(app, "vp.laichau")
+    assert "vp.hanoi" not in office.get("/tai-khoan").get_data(as_text=True)  # another province's account
+    assert (
+        office.post(f"/tai-khoan/{store.account_by_login('vp.hanoi').id}/dat-lai", data={"csrf_token": csrf(office, "/")}).status_code
+        == 404
+    )
+    assert office.get("/dang-nhap").status_code == 302
+
+
+def test_no_set_password_link_in_a_log_line(server, caplog):
+    app, store, _ = server
+    token = "bí-mật-" + "x" * 30
+    with app.test_request_context(f"/mat-khau/{token}?token={ADMIN}"):
+        assert safe_path() == "/mat-khau/…"
+    caplog.set_level(logging.INFO, logger="waitress")
+    logging.getLogger("waitress").warning("client disconnected while serving /mat-khau/%s", token)
+    logging.getLogger("waitress").warning("client disconnected while serving /u/%s?x=1", token)
+    assert caplog.records and not any(token in r.getMessage() for r in caplog.records)
