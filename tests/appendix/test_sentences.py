@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import md_table
+from tests.conftest import md_table
 
 from pipeline.appendix.sentences import SENTENCES_CSV, Figures, Sentence, check_pattern, load_sentences, render
 from pipeline.appendix.verification import verification_items
