@@ -184,3 +184,26 @@ def test_no_set_password_link_in_a_log_line(server, caplog):
     logging.getLogger("waitress").warning("client disconnected while serving /mat-khau/%s", token)
     logging.getLogger("waitress").warning("client disconnected while serving /u/%s?x=1", token)
     assert caplog.records and not any(token in r.getMessage() for r in caplog.records)
+
+
+def test_no_server_folder_on_the_audit_or_the_account_page_of_an_account(server, make_return, tmp_path):
+    """A consolidation's audit line keeps where the server wrote it; an office sees "2 báo cáo",
+    never the server's folders (the owner, who runs the server, still does)."""
+    app, store, made = server
+    office = log_in(app, "vp.laichau")
+    good = make_return("03386", folder=tmp_path / "good", period="2025")
+    with good.open("rb") as handle:
+        office.post(f"/rounds/{made['12']}/upload", data={"csrf_token": csrf(office, "/"), "files": (handle, good.name)})
+    office.post(f"/rounds/{made['12']}/consolidate", data={"csrf_token": csrf(office, "/")})
+    deadline = time.monotonic() + 60
+    while rounds.is_running(rounds.latest_consolidation(store, made["12"])) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (line,) = [line for line in store.audit(made["12"]) if line.action == "consolidate"]
+    folder = line.detail.split("→", 1)[1].strip()
+    assert folder.startswith(str(tmp_path))
+    for path in ("/tai-khoan", f"/rounds/{made['12']}/audit"):
+        page = html.unescape(office.get(path).get_data(as_text=True))
+        assert "1 báo cáo" in page and str(tmp_path) not in page and "→" not in page.split("1 báo cáo", 1)[1][:20], path
+    owner = app.test_client()
+    owner.get(f"/?token={ADMIN}")
+    assert folder in html.unescape(owner.get(f"/rounds/{made['12']}/audit").get_data(as_text=True))
