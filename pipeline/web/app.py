@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from pathlib import Path
 
 from flask import Flask, request
@@ -27,6 +28,28 @@ from pipeline.web.unit_link import bp as unit_link_bp
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an upload (a request) larger than this is refused: 413
 ADMIN_TOKEN_ENV = TOKEN_ENV
 PROXY_HOPS = 1  # --behind-proxy: the X-Forwarded-* headers of one proxy are trusted
+
+
+class LocalProxyFix:
+    """``--behind-proxy``: the X-Forwarded-* headers of one proxy, trusted only when it runs on
+    this machine (a loopback peer). A client that reaches the port directly (``--host 0.0.0.0``)
+    loses the headers it wrote: it cannot choose the address the login's lockout counts, nor
+    say it came over HTTPS."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.direct = wsgi_app
+        self.fixed = ProxyFix(wsgi_app, x_for=PROXY_HOPS, x_proto=PROXY_HOPS, x_host=PROXY_HOPS, x_port=PROXY_HOPS, x_prefix=PROXY_HOPS)
+
+    def __call__(self, environ, start_response):
+        try:
+            local = ipaddress.ip_address(environ.get("REMOTE_ADDR", "")).is_loopback
+        except ValueError:
+            local = False
+        if local:
+            return self.fixed(environ, start_response)
+        for key in [k for k in environ if k.startswith("HTTP_X_FORWARDED_")]:
+            del environ[key]
+        return self.direct(environ, start_response)
 
 
 class App(Flask):
@@ -79,9 +102,7 @@ def create_app(
         DATA_DIR=folder,
     )
     if behind_proxy:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=PROXY_HOPS, x_proto=PROXY_HOPS, x_host=PROXY_HOPS, x_port=PROXY_HOPS, x_prefix=PROXY_HOPS
-        )
+        app.wsgi_app = LocalProxyFix(app.wsgi_app)
     app.extensions["tonghop_store"] = store
     base.install(app)
     app.add_url_rule("/healthz", "healthz", healthz)  # public: for the proxy and the monitoring

@@ -17,11 +17,11 @@ import pipeline.accounts.login as login_module
 import pipeline.web.access as access
 import pipeline.web.server  # noqa: F401 - its log filter on waitress's logger
 from pipeline import rounds
-from pipeline.accounts import invite
+from pipeline.accounts import init_from_units, invite
 from pipeline.accounts.login import FAILURES, SESSION_HOURS
 from pipeline.core.errors import Msg
 from pipeline.web.base import safe_path
-from tests.committees import PASSWORD, T0
+from tests.committees import PASSWORD, T0, TREE_CSV, make_account
 from tests.conftest import message_fields
 from tests.web.scope import ADMIN, csrf, log_in, tree_app
 from tests.web.test_web_entry import _typed as entry_form_data
@@ -207,3 +207,32 @@ def test_no_server_folder_on_the_audit_or_the_account_page_of_an_account(server,
     owner = app.test_client()
     owner.get(f"/?token={ADMIN}")
     assert folder in html.unescape(owner.get(f"/rounds/{made['12']}/audit").get_data(as_text=True))
+
+
+def test_behind_a_proxy_only_the_proxy_on_this_machine_may_say_who_the_client_is(tmp_path):
+    """``serve --host 0.0.0.0 --behind-proxy`` (the README's setup): a client that reaches the
+    port directly and writes a new X-Forwarded-For on each try must still be locked out by its
+    own address; the proxy on this machine (loopback) still names each client."""
+    from pipeline.web import create_app
+
+    app = create_app(tmp_path / "data", None, admin_token=ADMIN, base_url="https://tonghop.example.vn", behind_proxy=True)
+    store = app.extensions["tonghop_store"]
+    (tmp_path / "cay.csv").write_text(TREE_CSV, encoding="utf-8")
+    init_from_units(store, tmp_path / "cay.csv")
+    make_account(store, "vp.laichau", "12")
+
+    def attempt(peer: str, forwarded: str, login: str, password: str):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = peer
+        headers = {"X-Forwarded-For": forwarded}
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap", headers=headers).get_data(as_text=True))
+        return client.post("/dang-nhap", data={"csrf_token": token.group(1), "login": login, "password": password}, headers=headers)
+
+    for i in range(FAILURES):  # a spray: one wrong guess on each of ten logins, each from a "new" address
+        attempt("198.51.100.7", f"10.1.{i}.1", f"vp.xa{i:02d}", "đoán bừa mật khẩu")
+    assert attempt("198.51.100.7", "10.9.9.9", "vp.laichau", PASSWORD).status_code == 409
+    for i in range(FAILURES):  # through the proxy: one client's failures lock that client only
+        attempt("127.0.0.1", "203.0.113.1", f"vp.xa{i:02d}", "đoán bừa mật khẩu")
+    assert attempt("127.0.0.1", "203.0.113.1", "vp.laichau", PASSWORD).status_code == 409
+    assert attempt("127.0.0.1", "203.0.113.2", "vp.laichau", PASSWORD).status_code == 303
+    store.close()
