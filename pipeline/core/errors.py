@@ -842,6 +842,10 @@ class Msg(Enum):
         "{parent} chỉ có đợt thu báo cáo {periods}, chưa mở đợt {period} trên máy chủ này, nên chưa gửi lên được (số liệu {period} không điền vào báo cáo kỳ khác). Hãy đề nghị {parent} tạo đợt {period} rồi bấm “Gửi lên cấp trên” lại.",
         409,
     )
+    ROUND_160 = (
+        "Committee's list without the committee first",
+        "Danh sách đơn vị của đợt phải bắt đầu bằng chính {name} (mã {code}), sau đó mới đến các đơn vị cấp dưới; danh sách này lại bắt đầu bằng {first}. Thiếu dòng của ủy ban mình thì kết quả tổng hợp không gửi lên cấp trên được. Hãy thêm hoặc sửa dòng đầu thành {code},{name},{level} rồi tạo đợt lại.",
+    )
 
     # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
     # what a page confirms after an action (WEB_05x).
