@@ -846,6 +846,10 @@ class Msg(Enum):
         "Committee's list without the committee first",
         "Danh sách đơn vị của đợt phải bắt đầu bằng chính {name} (mã {code}), sau đó mới đến các đơn vị cấp dưới; danh sách này lại bắt đầu bằng {first}. Thiếu dòng của ủy ban mình thì kết quả tổng hợp không gửi lên cấp trên được. Hãy thêm hoặc sửa dòng đầu thành {code},{name},{level} rồi tạo đợt lại.",
     )
+    ROUND_161 = (
+        "Committee's round without a list",
+        "{name} không có ủy ban cấp dưới trên máy chủ này, nên đợt cần danh sách đơn vị cấp dưới của mình (khu dân cư, thôn, bản): tệp CSV hoặc Excel, cột code,name,level, dòng đầu là {code},{name},{level}, các dòng sau là từng khu dân cư với cấp {sub}. Hãy chọn tệp danh sách rồi tạo đợt lại.",
+    )
 
     # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
     # what a page confirms after an action (WEB_05x).

@@ -116,6 +116,8 @@ def create_committee_round(
     committee itself first), else the committee and the committees right under it on the server.
 
     :raises StoreError: no such committee (``ACCOUNT_003``); what ``create_round`` raises.
+    :raises PipelineError: a list given that does not start with the committee (``ROUND_160``);
+        no list for a committee with none under it (``ROUND_161``).
     """
     committee = store.committee(committee_code)
     if committee is None:
@@ -125,6 +127,8 @@ def create_committee_round(
     levels = list(load_form(folder).levels)
     if units_path is not None:
         _check_own_row(units_path, folder, committee, levels)
+    if units_path is None and not store.committee_children(committee.code):
+        raise PipelineError(Msg.ROUND_161, name=committee.name, code=committee.code, level=levels[0], sub=levels[-1])
     units = units_path if units_path is not None else _children_list(store, committee, levels)
     return create_round(
         store, form_path=folder, units_path=units, period=period, deadline=deadline, actor=actor, committee_code=committee.code

@@ -157,3 +157,16 @@ def test_a_list_of_areas_that_does_not_start_with_the_commune_is_refused_when_th
     assert (fields["code"], fields["name"], fields["level"]) == (code, name, "commune")
     assert fields["first"].startswith(first_row.split(",")[0] or f"{code}001")
     assert store.rounds() == []
+
+
+def test_a_commune_round_without_its_list_of_areas_is_refused_saying_what_list_to_choose(store):
+    """The dashboard's list is "không bắt buộc" (a province's units are its communes on the
+    server), but a commune has no committee under it: a commune office that forgot to choose its
+    list got a round of one unit, itself, with no way to add its residential areas."""
+    code, name = COMMUNES[0]
+    with pytest.raises(PipelineError) as refused:
+        create_committee_round(store, code, level_form=COMMUNE_EXAMPLE.form_dir, period=PERIOD, deadline=None)
+    assert refused.value.msg is Msg.ROUND_161
+    assert refused.value.fields == {"name": name, "code": code, "level": "commune", "sub": "villages"}
+    assert store.rounds() == []
+    assert create_committee_round(store, PROVINCE[0], level_form=PROVINCE_FORM, period=PERIOD, deadline=None).committee_code == PROVINCE[0]

@@ -236,3 +236,16 @@ def test_behind_a_proxy_only_the_proxy_on_this_machine_may_say_who_the_client_is
     assert attempt("127.0.0.1", "203.0.113.1", "vp.laichau", PASSWORD).status_code == 409
     assert attempt("127.0.0.1", "203.0.113.2", "vp.laichau", PASSWORD).status_code == 303
     store.close()
+
+
+def test_a_commune_office_is_asked_for_its_list_of_areas_and_told_when_it_forgot_it(server):
+    app, store, _ = server
+    make_account(store, "vp.binhlu", "03408")  # a commune with no committee under it
+    office = log_in(app, "vp.binhlu")
+    page = office.get("/").get_data(as_text=True)
+    assert re.search(r'<input type="file" name="units"[^>]*required', page) and "không bắt buộc" not in page
+    before = len(store.rounds())
+    answer = office.post("/rounds", data={"csrf_token": csrf(office, "/"), "period": "2025", "deadline": ""})
+    assert answer.status_code == 400 and len(store.rounds()) == before
+    assert message_fields(Msg.ROUND_161, _box(answer.get_data(as_text=True)))["code"] == "03408"
+    assert "không bắt buộc" in log_in(app, "vp.laichau").get("/").get_data(as_text=True)  # a province's units: its communes
