@@ -249,3 +249,18 @@ def test_a_commune_office_is_asked_for_its_list_of_areas_and_told_when_it_forgot
     assert answer.status_code == 400 and len(store.rounds()) == before
     assert message_fields(Msg.ROUND_161, _box(answer.get_data(as_text=True)))["code"] == "03408"
     assert "không bắt buộc" in log_in(app, "vp.laichau").get("/").get_data(as_text=True)  # a province's units: its communes
+
+
+def test_an_account_made_without_a_name_is_not_shown_with_its_login_as_its_name(server):
+    """``tonghop admin user add vp.xa --committee …`` without --name kept the login as the name:
+    the pages read "vp.binhlu (vp.binhlu)", as if it were a person's name."""
+    app, store, _ = server
+    account, token = invite(store, None, "vp.binhlu", "", "03408")
+    page = html.unescape(app.test_client().get(f"/mat-khau/{token}").get_data(as_text=True))
+    assert "vp.binhlu" in page and "(vp.binhlu)" not in page
+    _set(app.test_client(), f"/mat-khau/{token}")
+    mine = html.unescape(log_in(app, "vp.binhlu", NEW_PASSWORD).get("/tai-khoan").get_data(as_text=True))
+    assert "vp.binhlu" in mine and "(vp.binhlu)" not in mine
+    listed = html.unescape(log_in(app, "vp.laichau").get("/tai-khoan").get_data(as_text=True))
+    row = re.search(r"<tr><td data-label=\"Tên đăng nhập\">vp.binhlu</td><td data-label=\"Họ tên\">([^<]*)</td>", listed)
+    assert row and row.group(1) == ""
