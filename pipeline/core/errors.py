@@ -929,6 +929,12 @@ class Msg(Enum):
     WEB_165 = ("Signed out of an account", "Đã đăng xuất. Để vào lại, hãy đăng nhập bằng tên đăng nhập và mật khẩu.", Kind.TEXT)
     WEB_166 = ("Read-only round", "Bạn chỉ được xem đợt này (đợt của {committee}): các nút thao tác không hiện.", Kind.TEXT)
     WEB_167 = ("Login fields missing", "Hãy nhập tên đăng nhập và mật khẩu.")
+    WEB_170 = (
+        "NUL character in a request",
+        "Yêu cầu có một ký tự không hợp lệ (ký tự rỗng, mã 0), nên không được xử lý. Hãy gõ lại nội dung vừa nhập (hoặc chép lại đường dẫn) rồi gửi lại.",
+        Kind.ERROR,
+        400,
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

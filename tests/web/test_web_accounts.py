@@ -264,3 +264,20 @@ def test_an_account_made_without_a_name_is_not_shown_with_its_login_as_its_name(
     listed = html.unescape(log_in(app, "vp.laichau").get("/tai-khoan").get_data(as_text=True))
     row = re.search(r"<tr><td data-label=\"Tên đăng nhập\">vp.binhlu</td><td data-label=\"Họ tên\">([^<]*)</td>", listed)
     assert row and row.group(1) == ""
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"])
+def test_a_nul_character_in_a_request_is_refused_not_taken_for_the_database_down(db, tmp_path, request):
+    """PostgreSQL refuses text with NUL: a login, a name or a link with one answered 503
+    "Hãy thử lại sau ít phút", as if the database were down."""
+    url = None if db == "sqlite" else request.getfixturevalue("postgres_url")
+    app, store, made = tree_app(tmp_path / "data", url, tmp_path)
+    client = app.test_client()
+    answers = [client.post("/dang-nhap", data={"csrf_token": csrf(client), "login": "vp.lai\x00chau", "password": NEW_PASSWORD})]
+    office = log_in(app, "vp.laichau")
+    invited = {"csrf_token": csrf(office, "/tai-khoan"), "login": "vp.moi", "name": "Văn\x00phòng", "committee": "12", "role": "office"}
+    answers += [office.post("/tai-khoan/moi", data=invited), office.get(f"/rounds/{made['12']}?q=a&q=a\x00b"), client.get("/u/ab%00cd")]
+    for answer in answers:
+        assert answer.status_code == 400 and Msg.WEB_170.render() in html.unescape(answer.get_data(as_text=True))
+    assert store.account_by_login("vp.moi") is None and log_in(app, "vp.laichau").get("/").status_code == 200
+    store.close()
