@@ -152,7 +152,7 @@ def list_accounts(data_dir, url) -> None:
     echo(Msg.ACCOUNT_034.render())
     for account in found:
         committee = f"{names.get(account.committee_code, '')} ({account.committee_code})"
-        echo(" | ".join((account.login, account.display_name, committee, accounts.Role(account.role).label, _state(account))))
+        echo(" | ".join((account.login, account.name, committee, accounts.Role(account.role).label, _state(account))))
 
 
 @user_group.command()

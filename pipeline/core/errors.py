@@ -842,6 +842,14 @@ class Msg(Enum):
         "{parent} chỉ có đợt thu báo cáo {periods}, chưa mở đợt {period} trên máy chủ này, nên chưa gửi lên được (số liệu {period} không điền vào báo cáo kỳ khác). Hãy đề nghị {parent} tạo đợt {period} rồi bấm “Gửi lên cấp trên” lại.",
         409,
     )
+    ROUND_160 = (
+        "Committee's list without the committee first",
+        "Danh sách đơn vị của đợt phải bắt đầu bằng chính {name} (mã {code}), sau đó mới đến các đơn vị cấp dưới; danh sách này lại bắt đầu bằng {first}. Thiếu dòng của ủy ban mình thì kết quả tổng hợp không gửi lên cấp trên được. Hãy thêm hoặc sửa dòng đầu thành {code},{name},{level} rồi tạo đợt lại.",
+    )
+    ROUND_161 = (
+        "Committee's round without a list",
+        "{name} không có ủy ban cấp dưới trên máy chủ này, nên đợt cần danh sách đơn vị cấp dưới của mình (khu dân cư, thôn, bản): tệp CSV hoặc Excel, cột code,name,level, dòng đầu là {code},{name},{level}, các dòng sau là từng khu dân cư với cấp {sub}. Hãy chọn tệp danh sách rồi tạo đợt lại.",
+    )
 
     # The web pages (``pipeline.web``): their own answers (a page or a JSON answer: WEB_00x) and
     # what a page confirms after an action (WEB_05x).
@@ -921,6 +929,12 @@ class Msg(Enum):
     WEB_165 = ("Signed out of an account", "Đã đăng xuất. Để vào lại, hãy đăng nhập bằng tên đăng nhập và mật khẩu.", Kind.TEXT)
     WEB_166 = ("Read-only round", "Bạn chỉ được xem đợt này (đợt của {committee}): các nút thao tác không hiện.", Kind.TEXT)
     WEB_167 = ("Login fields missing", "Hãy nhập tên đăng nhập và mật khẩu.")
+    WEB_170 = (
+        "NUL character in a request",
+        "Yêu cầu có một ký tự không hợp lệ (ký tự rỗng, mã 0), nên không được xử lý. Hãy gõ lại nội dung vừa nhập (hoặc chép lại đường dẫn) rồi gửi lại.",
+        Kind.ERROR,
+        400,
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

@@ -44,7 +44,7 @@ def top_unit(units: tuple[Unit, ...] | list[Unit], levels: list[str]) -> Unit | 
     return units[0] if units else None
 
 
-def _code_key(code: str) -> str:
+def code_key(code: str) -> str:
     """A unit code as compared: Excel drops its leading zeros (``012`` is ``12``)."""
     return code.strip().lstrip("0") or code.strip()
 
@@ -61,7 +61,7 @@ def check_identity(result: ConsolidationResult, upper: UpperTemplate, force: boo
     """
     ours = top_unit(result.units, list(result.form.levels))
     code, name = upper.meta.get(META_UNIT_CODE, "").strip(), upper.meta.get(META_UNIT_NAME, "").strip()
-    if ours is None or (code and _code_key(code) == _code_key(ours.code)) or (name and name_key(name) == name_key(ours.name)):
+    if ours is None or (code and code_key(code) == code_key(ours.code)) or (name and name_key(name) == name_key(ours.name)):
         return []
     fields = {"template_unit": _shown(code, name), "unit": _shown(ours.code, ours.name)}
     if not force:

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.core.atomic import atomic_path
-from pipeline.core.errors import Msg, StoreError
+from pipeline.core.errors import Msg, PipelineError, StoreError
 from pipeline.form.csvread import Given
 from pipeline.form.definition import load_form
 from pipeline.form.period import Period
+from pipeline.form.units import load_units
+from pipeline.forward.identity import code_key, top_unit
 from pipeline.rounds.create import create_round
 
 if TYPE_CHECKING:
@@ -75,6 +77,19 @@ def committee_form(data_dir: str | Path, level_form: str | Path, *, code: str, n
     return target
 
 
+def _check_own_row(units_path, folder: Path, committee, levels: list[str]) -> None:
+    """A list the office gives starts with its own committee (the unit its consolidation is
+    forwarded as, ``forward.identity``), so that a list without it, or with a neighbour's row, is
+    refused now rather than at "Gửi lên cấp trên", after every area has sent its return.
+
+    :raises PipelineError: ``ROUND_160``, saying the row to add; what ``load_units`` raises.
+    """
+    top = top_unit(load_units(units_path, load_form(folder)), levels)
+    if top is None or code_key(top.code) != code_key(committee.code):
+        first = f"{top.code} – {top.name}" if top else "?"
+        raise PipelineError(Msg.ROUND_160, name=committee.name, code=committee.code, level=levels[0], first=first)
+
+
 def _children_list(store: Store, committee, levels: list[str]) -> Given:
     """The committee (at the form's first level) and the committees right under it (at its
     second), as a unit list."""
@@ -101,13 +116,20 @@ def create_committee_round(
     committee itself first), else the committee and the committees right under it on the server.
 
     :raises StoreError: no such committee (``ACCOUNT_003``); what ``create_round`` raises.
+    :raises PipelineError: a list given that does not start with the committee (``ROUND_160``);
+        no list for a committee with none under it (``ROUND_161``).
     """
     committee = store.committee(committee_code)
     if committee is None:
         raise StoreError(Msg.ACCOUNT_003, code=committee_code)
     parent = store.committee(committee.parent_code) if committee.parent_code else None
     folder = committee_form(store.data_dir, level_form, code=committee.code, name=committee.name, parent_name=parent.name if parent else "")
-    units = units_path if units_path is not None else _children_list(store, committee, list(load_form(folder).levels))
+    levels = list(load_form(folder).levels)
+    if units_path is not None:
+        _check_own_row(units_path, folder, committee, levels)
+    if units_path is None and not store.committee_children(committee.code):
+        raise PipelineError(Msg.ROUND_161, name=committee.name, code=committee.code, level=levels[0], sub=levels[-1])
+    units = units_path if units_path is not None else _children_list(store, committee, levels)
     return create_round(
         store, form_path=folder, units_path=units, period=period, deadline=deadline, actor=actor, committee_code=committee.code
     )

@@ -35,6 +35,12 @@ class AccountRecord:
     session_epoch: int
 
     @property
+    def name(self) -> str:
+        """The name to show beside the login: "" when none was given (an account made without
+        one keeps its login as ``display_name``, which is not a person's name)."""
+        return "" if login_key(self.display_name) == self.login else self.display_name
+
+    @property
     def active(self) -> bool:
         """It can log in: a password is set and the account is not disabled."""
         return self.password_hash is not None and self.disabled_at is None

@@ -227,10 +227,22 @@ def shown(value: object) -> object:
     return value if cleaned is value else type(value)(cleaned)  # Markup stays Markup
 
 
+def refuse_nul() -> None:
+    """Before every request: a NUL character in the path, the query or a form's text fields is
+    refused (``WEB_170``, 400). PostgreSQL cannot keep or compare text with one, and its error
+    read as the database down (503, "thử lại sau ít phút"). Files sent are bytes: not looked at."""
+    fields = [*request.args.listvalues()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.listvalues()
+    if "\x00" in request.path or any("\x00" in text for values in fields for text in values):
+        raise PipelineError(Msg.WEB_170)
+
+
 def install(app: Flask) -> None:
     app.session_interface = Sessions()
     app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_IDLE
     app.jinja_env.finalize = shown
+    app.before_request(refuse_nul)
     app.before_request(_login)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, error_page)

@@ -37,9 +37,11 @@ def _page(error: str | None = None, form=None, status: int = 200):
         below = [(r, progress[r.id]) for r in theirs]
         names = under
     may_create = may(Action.ACT_ROUND, account.committee_code if account else None)
+    needs_list = account is not None and not store().committee_children(account.committee_code)
     return render_template(
-        "dashboard.html", rounds=own, below=below, names=names, may_create=may_create, error=error, form=form or {}
-    ), status
+        "dashboard.html", rounds=own, below=below, names=names, may_create=may_create, needs_list=needs_list, error=error,
+        form=form or {},
+    ), status  # fmt: skip
 
 
 @bp.get("/")

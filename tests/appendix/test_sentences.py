@@ -7,13 +7,13 @@ import re
 
 import pandas as pd
 import pytest
-from tests.conftest import md_table
 
 from pipeline.appendix.sentences import SENTENCES_CSV, Figures, Sentence, check_pattern, load_sentences, render
 from pipeline.appendix.verification import verification_items
 from pipeline.core import settings
 from pipeline.core.errors import FormDefinitionError, Msg
 from pipeline.form.model import Unit
+from tests.conftest import md_table
 
 TOTALS = {
     ("PETITIONS_TOTAL", "all"): 100.0,

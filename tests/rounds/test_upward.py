@@ -9,6 +9,7 @@ import pytest
 from pipeline import rounds
 from pipeline.core.constants import Channel, Sender
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.form.csvread import Given
 from pipeline.form.definition import load_form
 from pipeline.form.period import period_label
 from pipeline.rounds import entry
@@ -139,3 +140,33 @@ def test_a_committee_s_round_has_its_own_heading_and_the_province_s_units_from_t
     assert form.is_committee(name)  # its own return is signed by the committee, its areas' by theirs
     province = create_committee_round(store, PROVINCE[0], level_form=PROVINCE_FORM, period=PERIOD, deadline=None)
     assert [(u.code, u.level) for u in store.units(province.id)] == [(PROVINCE[0], "province")] + [(c, "communes") for c, _ in COMMUNES]
+
+
+@pytest.mark.parametrize("first_row", ["", "03390,Xã Bình Lư,commune\r\n"])
+def test_a_list_of_areas_that_does_not_start_with_the_commune_is_refused_when_the_round_is_made(store, first_row):
+    """A commune office's list without its own row (or with a neighbour's, copied from its list)
+    was taken, the areas sent their returns, and only "Gửi lên cấp trên" then refused, telling an
+    office on the web to run a command "with --force". The round is refused when it is made."""
+    code, name = COMMUNES[0]
+    areas = "".join(f"{code}{i:03d},Bản số {i},villages\r\n" for i in (1, 2))
+    listed = Given("khu_dan_cu.csv", ("\ufeffcode,name,level\r\n" + first_row + areas).encode("utf-8"))
+    with pytest.raises(PipelineError) as refused:
+        create_committee_round(store, code, level_form=COMMUNE_EXAMPLE.form_dir, period=PERIOD, deadline=None, units_path=listed)
+    assert refused.value.msg is Msg.ROUND_160
+    fields = refused.value.fields
+    assert (fields["code"], fields["name"], fields["level"]) == (code, name, "commune")
+    assert fields["first"].startswith(first_row.split(",")[0] or f"{code}001")
+    assert store.rounds() == []
+
+
+def test_a_commune_round_without_its_list_of_areas_is_refused_saying_what_list_to_choose(store):
+    """The dashboard's list is "không bắt buộc" (a province's units are its communes on the
+    server), but a commune has no committee under it: a commune office that forgot to choose its
+    list got a round of one unit, itself, with no way to add its residential areas."""
+    code, name = COMMUNES[0]
+    with pytest.raises(PipelineError) as refused:
+        create_committee_round(store, code, level_form=COMMUNE_EXAMPLE.form_dir, period=PERIOD, deadline=None)
+    assert refused.value.msg is Msg.ROUND_161
+    assert refused.value.fields == {"name": name, "code": code, "level": "commune", "sub": "villages"}
+    assert store.rounds() == []
+    assert create_committee_round(store, PROVINCE[0], level_form=PROVINCE_FORM, period=PERIOD, deadline=None).committee_code == PROVINCE[0]

@@ -17,11 +17,11 @@ import pipeline.accounts.login as login_module
 import pipeline.web.access as access
 import pipeline.web.server  # noqa: F401 - its log filter on waitress's logger
 from pipeline import rounds
-from pipeline.accounts import invite
+from pipeline.accounts import init_from_units, invite
 from pipeline.accounts.login import FAILURES, SESSION_HOURS
 from pipeline.core.errors import Msg
 from pipeline.web.base import safe_path
-from tests.committees import PASSWORD, T0
+from tests.committees import PASSWORD, T0, TREE_CSV, make_account
 from tests.conftest import message_fields
 from tests.web.scope import ADMIN, csrf, log_in, tree_app
 from tests.web.test_web_entry import _typed as entry_form_data
@@ -184,3 +184,100 @@ def test_no_set_password_link_in_a_log_line(server, caplog):
     logging.getLogger("waitress").warning("client disconnected while serving /mat-khau/%s", token)
     logging.getLogger("waitress").warning("client disconnected while serving /u/%s?x=1", token)
     assert caplog.records and not any(token in r.getMessage() for r in caplog.records)
+
+
+def test_no_server_folder_on_the_audit_or_the_account_page_of_an_account(server, make_return, tmp_path):
+    """A consolidation's audit line keeps where the server wrote it; an office sees "2 báo cáo",
+    never the server's folders (the owner, who runs the server, still does)."""
+    app, store, made = server
+    office = log_in(app, "vp.laichau")
+    good = make_return("03386", folder=tmp_path / "good", period="2025")
+    with good.open("rb") as handle:
+        office.post(f"/rounds/{made['12']}/upload", data={"csrf_token": csrf(office, "/"), "files": (handle, good.name)})
+    office.post(f"/rounds/{made['12']}/consolidate", data={"csrf_token": csrf(office, "/")})
+    deadline = time.monotonic() + 60
+    while rounds.is_running(rounds.latest_consolidation(store, made["12"])) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (line,) = [line for line in store.audit(made["12"]) if line.action == "consolidate"]
+    folder = line.detail.split("→", 1)[1].strip()
+    assert folder.startswith(str(tmp_path))
+    for path in ("/tai-khoan", f"/rounds/{made['12']}/audit"):
+        page = html.unescape(office.get(path).get_data(as_text=True))
+        assert "1 báo cáo" in page and str(tmp_path) not in page and "→" not in page.split("1 báo cáo", 1)[1][:20], path
+    owner = app.test_client()
+    owner.get(f"/?token={ADMIN}")
+    assert folder in html.unescape(owner.get(f"/rounds/{made['12']}/audit").get_data(as_text=True))
+
+
+def test_behind_a_proxy_only_the_proxy_on_this_machine_may_say_who_the_client_is(tmp_path):
+    """``serve --host 0.0.0.0 --behind-proxy`` (the README's setup): a client that reaches the
+    port directly and writes a new X-Forwarded-For on each try must still be locked out by its
+    own address; the proxy on this machine (loopback) still names each client."""
+    from pipeline.web import create_app
+
+    app = create_app(tmp_path / "data", None, admin_token=ADMIN, base_url="https://tonghop.example.vn", behind_proxy=True)
+    store = app.extensions["tonghop_store"]
+    (tmp_path / "cay.csv").write_text(TREE_CSV, encoding="utf-8")
+    init_from_units(store, tmp_path / "cay.csv")
+    make_account(store, "vp.laichau", "12")
+
+    def attempt(peer: str, forwarded: str, login: str, password: str):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = peer
+        headers = {"X-Forwarded-For": forwarded}
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap", headers=headers).get_data(as_text=True))
+        return client.post("/dang-nhap", data={"csrf_token": token.group(1), "login": login, "password": password}, headers=headers)
+
+    for i in range(FAILURES):  # a spray: one wrong guess on each of ten logins, each from a "new" address
+        attempt("198.51.100.7", f"10.1.{i}.1", f"vp.xa{i:02d}", "đoán bừa mật khẩu")
+    assert attempt("198.51.100.7", "10.9.9.9", "vp.laichau", PASSWORD).status_code == 409
+    for i in range(FAILURES):  # through the proxy: one client's failures lock that client only
+        attempt("127.0.0.1", "203.0.113.1", f"vp.xa{i:02d}", "đoán bừa mật khẩu")
+    assert attempt("127.0.0.1", "203.0.113.1", "vp.laichau", PASSWORD).status_code == 409
+    assert attempt("127.0.0.1", "203.0.113.2", "vp.laichau", PASSWORD).status_code == 303
+    store.close()
+
+
+def test_a_commune_office_is_asked_for_its_list_of_areas_and_told_when_it_forgot_it(server):
+    app, store, _ = server
+    make_account(store, "vp.binhlu", "03408")  # a commune with no committee under it
+    office = log_in(app, "vp.binhlu")
+    page = office.get("/").get_data(as_text=True)
+    assert re.search(r'<input type="file" name="units"[^>]*required', page) and "không bắt buộc" not in page
+    before = len(store.rounds())
+    answer = office.post("/rounds", data={"csrf_token": csrf(office, "/"), "period": "2025", "deadline": ""})
+    assert answer.status_code == 400 and len(store.rounds()) == before
+    assert message_fields(Msg.ROUND_161, _box(answer.get_data(as_text=True)))["code"] == "03408"
+    assert "không bắt buộc" in log_in(app, "vp.laichau").get("/").get_data(as_text=True)  # a province's units: its communes
+
+
+def test_an_account_made_without_a_name_is_not_shown_with_its_login_as_its_name(server):
+    """``tonghop admin user add vp.xa --committee …`` without --name kept the login as the name:
+    the pages read "vp.binhlu (vp.binhlu)", as if it were a person's name."""
+    app, store, _ = server
+    account, token = invite(store, None, "vp.binhlu", "", "03408")
+    page = html.unescape(app.test_client().get(f"/mat-khau/{token}").get_data(as_text=True))
+    assert "vp.binhlu" in page and "(vp.binhlu)" not in page
+    _set(app.test_client(), f"/mat-khau/{token}")
+    mine = html.unescape(log_in(app, "vp.binhlu", NEW_PASSWORD).get("/tai-khoan").get_data(as_text=True))
+    assert "vp.binhlu" in mine and "(vp.binhlu)" not in mine
+    listed = html.unescape(log_in(app, "vp.laichau").get("/tai-khoan").get_data(as_text=True))
+    row = re.search(r"<tr><td data-label=\"Tên đăng nhập\">vp.binhlu</td><td data-label=\"Họ tên\">([^<]*)</td>", listed)
+    assert row and row.group(1) == ""
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"])
+def test_a_nul_character_in_a_request_is_refused_not_taken_for_the_database_down(db, tmp_path, request):
+    """PostgreSQL refuses text with NUL: a login, a name or a link with one answered 503
+    "Hãy thử lại sau ít phút", as if the database were down."""
+    url = None if db == "sqlite" else request.getfixturevalue("postgres_url")
+    app, store, made = tree_app(tmp_path / "data", url, tmp_path)
+    client = app.test_client()
+    answers = [client.post("/dang-nhap", data={"csrf_token": csrf(client), "login": "vp.lai\x00chau", "password": NEW_PASSWORD})]
+    office = log_in(app, "vp.laichau")
+    invited = {"csrf_token": csrf(office, "/tai-khoan"), "login": "vp.moi", "name": "Văn\x00phòng", "committee": "12", "role": "office"}
+    answers += [office.post("/tai-khoan/moi", data=invited), office.get(f"/rounds/{made['12']}?q=a&q=a\x00b"), client.get("/u/ab%00cd")]
+    for answer in answers:
+        assert answer.status_code == 400 and Msg.WEB_170.render() in html.unescape(answer.get_data(as_text=True))
+    assert store.account_by_login("vp.moi") is None and log_in(app, "vp.laichau").get("/").status_code == 200
+    store.close()
