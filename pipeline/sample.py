@@ -8,6 +8,7 @@ unit list, whose returns carry synthetic figures made from the sample's (``synth
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import tempfile
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ EXAMPLES = {
     "xa-ban-bo-2025": Example(settings.PACKAGE_DIR / "examples" / "xa_2025", "2025"),
 }
 COMMUNE_EXAMPLE = EXAMPLES["xa-ban-bo-2025"]
+AREA_FIGURES = COMMUNE_EXAMPLE.folder / "area_figures.csv"  # area,code,value: figures of twelve residential areas
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -166,25 +168,18 @@ def fill_returns(templates_dir: Path, out_dir: Path, units: list[Unit], values: 
 
 def area_values(index: int) -> dict[str, int]:
     """Plausible figures of the ``index``-th residential area (thôn, bản) of a commune, the same on
-    every run, for the villages level of the bundled commune form; every rule of it holds."""
-    households = 60 + 7 * index
-    fund = 1_000_000 * (index % 5 + 1)
-    return {
-        "UNITY_FESTIVAL_HELD": 1 if index % 4 else 0,
-        "RESIDENTIAL_AREAS": 1,
-        "CULTURAL_AREAS": index % 2,
-        "HOUSEHOLDS": households,
-        "CULTURAL_FAMILIES": households * 3 // 4,
-        "POOR_FUND_TOTAL": fund,
-        "POOR_FUND_LOCAL": fund,
-        "CLEAN_STREET_GROUPS_REGISTERED": 2 + index % 3,
-        "CLEAN_STREET_GROUPS_RECOGNIZED": 1 + index % 3,
-        "CLEAN_GARDEN_HOUSEHOLDS_REGISTERED": 10 + index,
-        "CLEAN_GARDEN_HOUSEHOLDS_RECOGNIZED": 8 + index,
-        "MEDIATION_TEAMS": 1,
-        "MEDIATORS": 5 + index % 3,
-        "MEDIATION_SUCCESS": index % 4,
-    }
+    every run, for the villages level of the bundled commune form (``AREA_FIGURES``: twelve areas,
+    repeated for more); every rule of it holds."""
+    figures = _area_figures()
+    return dict(figures[index % len(figures)])
+
+
+@functools.cache
+def _area_figures() -> list[dict[str, int]]:
+    areas: dict[int, dict[str, int]] = {}
+    for row in _read(AREA_FIGURES):
+        areas.setdefault(int(row["area"]), {})[row["code"]] = int(row["value"])
+    return [areas[i] for i in sorted(areas)]
 
 
 def committee_values(form: FormDefinition, level: str) -> dict[str, int]:

@@ -51,7 +51,7 @@ def init_from_registry(store: Store, province_query: str | None = None) -> InitR
     if province_query is None:
         chosen = registry.provinces()
     else:
-        found = registry.find_province(province_query)
+        found = registry.find_province(province_query, where="tonghop admin init --province")
         chosen, note = [found.province], found.note
     rows: list[tuple[str, str, str, str | None]] = []
     for province in chosen:

@@ -104,7 +104,7 @@ class Found:
     note: str = ""
 
 
-def find_province(query: str) -> Found:
+def find_province(query: str, where: str = f"{WHERE} --province") -> Found:
     """The province named by ``query``: its name, with or without diacritics, any case, with or
     without ``tỉnh``/``thành phố``; its code (``12`` or ``012``); or another name of it
     (``other_names``: a province merged into it in 2025, its name before, a common short name),
@@ -123,15 +123,15 @@ def find_province(query: str) -> Found:
         now = by_key[name_key(other[1])]
         return Found(
             now,
-            NAME_KINDS[other[2]].render(where=f"{WHERE} --province", query=other[0] if other[2] != "alias" else text, province=now.name),
+            NAME_KINDS[other[2]].render(where=where, query=other[0] if other[2] != "alias" else text, province=now.name),
         )
     keys = {name_key(item.name): item.name for item in items}
     keys |= {key: by_key[name_key(now)].name for key, (_, now, _) in other_names().items() if name_key(now) in by_key}
     close = difflib.get_close_matches(name_key(text), list(keys), n=CLOSE_MATCHES, cutoff=0.6)
     if close:
         matches = ", ".join(keys[key] for key in close)
-        raise PipelineError(Msg.UNITS_003, where=f"{WHERE} --province", query=text, matches=matches)
-    raise PipelineError(Msg.UNITS_004, where=f"{WHERE} --province", query=text)
+        raise PipelineError(Msg.UNITS_003, where=where, query=text, matches=matches)
+    raise PipelineError(Msg.UNITS_004, where=where, query=text)
 
 
 def province_units(province: Province, form: FormDefinition) -> list[Unit]:

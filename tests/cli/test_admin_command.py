@@ -3,6 +3,7 @@ that really sets the password, the list, a new link, and errors that say what is
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.accounts import Role, authenticate, redeem
@@ -85,3 +86,10 @@ def test_errors_point_at_what_is_wrong(tmp_path):
     assert missing.exit_code == 2 and Msg.ACCOUNT_017.render(login="khong.co") in missing.output
     with Store.open(data) as store:
         assert [a.login for a in store.accounts()] == ["vp.xa"]
+
+
+def test_a_province_not_found_names_the_command_the_officer_typed(tmp_path):
+    pytest.importorskip("vietnam_provinces", reason="the optional catalogue (pip install 'tonghop[units]')")
+    result = _run("init", "--data", tmp_path / "data", "--province", "Atlantis")
+    assert result.exit_code != 0
+    assert Msg.UNITS_004.render(where="tonghop admin init --province", query="Atlantis") in result.output
