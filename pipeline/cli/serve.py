@@ -44,6 +44,7 @@ def _show_login(address: str, token: str, data_dir: Path) -> None:
     else:
         where = f"biến môi trường {TOKEN_ENV}" if token == os.environ.get(TOKEN_ENV) else f"tệp {data_dir / TOKEN_FILE}"
         echo(Msg.CLI_054.render(url=f"{address}/", where=where))
+    echo(Msg.CLI_057.render(url=f"{address.rstrip('/')}/dang-nhap"))
 
 
 @click.command(cls=Command)

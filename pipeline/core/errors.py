@@ -1259,6 +1259,8 @@ class Msg(Enum):
         "Mã đăng nhập đang lấy từ biến môi trường TONGHOP_ADMIN_TOKEN nên --new-token không thay được mã này. Hãy đổi giá trị của biến rồi chạy lại.",
     )
 
+    CLI_057 = ("Accounts' login page", "Văn phòng các ủy ban đăng nhập bằng tài khoản của mình tại: {url}")
+
     CLI_060 = (
         "forward: units missing",
         "Số liệu gửi lên chỉ gồm {count}/{expected} đơn vị; chưa có báo cáo dùng được của {missing} đơn vị: {names}. Danh sách ở tệp {report}.",

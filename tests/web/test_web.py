@@ -300,6 +300,7 @@ def test_serve_prints_the_dashboard_url_with_the_login_token(tmp_path, monkeypat
     done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", "8123", "--no-browser"], catch_exceptions=False)
     assert done.exit_code == 0, done.output
     assert "http://127.0.0.1:8123/?token=tok123" in done.output and opened == []
+    assert Msg.CLI_057.render(url="http://127.0.0.1:8123/dang-nhap") in done.output  # the offices' own login
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
     monkeypatch.setattr(serve, "on_terminal", lambda: False)  # a service's output, kept in a log: no token
     done = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", "8123", "--no-browser"], catch_exceptions=False)
