@@ -152,6 +152,14 @@ class AccountStore:
             row = conn.execute(invitations.select().where(invitations.c.token_sha256 == token_sha256)).first()
         return None if row is None else _invitation(row)
 
+    def open_invitations(self) -> dict[int, datetime]:
+        """``{account id: expiry}`` of each account's invitation not used yet (an account has at
+        most one: a new one closes the earlier)."""
+        query = sa.select(invitations.c.account_id, sa.func.max(invitations.c.expires_at).label("expires_at"))
+        query = query.where(invitations.c.used_at.is_(None)).group_by(invitations.c.account_id)
+        with self._read() as conn:
+            return {row.account_id: row.expires_at for row in conn.execute(query)}
+
     def use_invitation(self, invitation_id: int, password_hash: str, at: datetime) -> bool:
         """Mark the invitation used and set its account's password (every session of the account
         ends), in one transaction; False when it was used already (by a request just before)."""

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from pipeline.accounts import Action, Role, invitation_url, invite, reset_link
 from pipeline.accounts.invitations import VALID_HOURS
 from pipeline.core.errors import Msg, PipelineError
+from pipeline.core.vnformat import utc_now
 from pipeline.store.actions import INVITE, RESET
 from pipeline.web.access import allowed, current_account, may
 from pipeline.web.audit import ACTIONS
@@ -31,6 +32,23 @@ def _committees() -> list:
     return [own, *store().committees_under(account.committee_code)] if own else []
 
 
+def _states(listed: list) -> dict[int, str]:
+    """What each listed account is at: locked, in use (its password set), or its invitation not
+    used yet (and whether that link has expired: then it needs a new one)."""
+    waiting, now = store().open_invitations(), utc_now()
+    states = {}
+    for a in listed:
+        if a.disabled_at is not None:
+            states[a.id] = "đã khóa"
+        elif a.password_hash is not None:
+            states[a.id] = "đang dùng"
+        elif a.id in waiting and waiting[a.id] > now:
+            states[a.id] = "chưa đặt mật khẩu"
+        else:
+            states[a.id] = "chưa đặt mật khẩu (liên kết đã hết hạn)"
+    return states
+
+
 def _page(error: str = "", link: str = "", notice: str = "", status: int = 200):
     account = current_account()
     committees = _committees()
@@ -40,7 +58,7 @@ def _page(error: str = "", link: str = "", notice: str = "", status: int = 200):
     page = render_template(
         "account.html", account=account, committee=store().committee(account.committee_code) if account else None,
         role=Role(account.role).label if account else "", actions=store().actions_of(account.login) if account else [],
-        words=ACTION_WORDS, committees=committees, names=names, accounts=listed, error=error, link=link, notice=notice,
+        words=ACTION_WORDS, committees=committees, names=names, accounts=listed, states=_states(listed), error=error, link=link, notice=notice,
         may_invite=may(Action.INVITE, _own()), roles=list(Role), role_labels={r.value: r.label for r in Role}, form=request.form if error else {},
     )  # fmt: skip
     return page, status

@@ -23,7 +23,7 @@ from pipeline.core.errors import Msg
 from pipeline.web.base import safe_path
 from tests.committees import PASSWORD, T0, TREE_CSV, make_account
 from tests.conftest import message_fields
-from tests.web.scope import ADMIN, csrf, log_in, tree_app
+from tests.web.scope import ADMIN, OWN, csrf, log_in, tree_app
 from tests.web.test_web_entry import _typed as entry_form_data
 
 NEW_PASSWORD = "đồng lúa chín vàng 2027"
@@ -281,3 +281,21 @@ def test_a_nul_character_in_a_request_is_refused_not_taken_for_the_database_down
         assert answer.status_code == 400 and Msg.WEB_170.render() in html.unescape(answer.get_data(as_text=True))
     assert store.account_by_login("vp.moi") is None and log_in(app, "vp.laichau").get("/").status_code == 200
     store.close()
+
+
+def _state_of(page: str, login: str) -> str:
+    row = re.search(rf"<tr><td[^>]*>{re.escape(login)}</td>.*?</tr>", page, re.S).group(0)
+    return html.unescape(re.search(r'data-label="Trạng thái">([^<]*)</td>', row).group(1))
+
+
+def test_the_accounts_list_says_which_invitation_is_used_waiting_expired_or_locked(server):
+    app, store, _ = server
+    make_account(store, "vp.tanphong", "03386", password=None)  # invited, link not used yet
+    invite(store, None, "vp.binhlu", "Bình Lư", "03408", now=T0 - timedelta(days=10))  # its link expired
+    locked = make_account(store, "cu.laichau", OWN)
+    store.disable_account(locked.id)
+    page = log_in(app, "vp.laichau").get("/tai-khoan").get_data(as_text=True)
+    assert _state_of(page, "vp.laichau") == "đang dùng"
+    assert _state_of(page, "vp.tanphong") == "chưa đặt mật khẩu"
+    assert _state_of(page, "vp.binhlu") == "chưa đặt mật khẩu (liên kết đã hết hạn)"
+    assert _state_of(page, "cu.laichau") == "đã khóa"
