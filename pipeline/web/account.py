@@ -6,7 +6,7 @@ Zalo) and never logged. The server's owner (its token) sees every committee's ac
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from pipeline.accounts import Action, Role, invitation_url, invite, reset_link
 from pipeline.accounts.invitations import VALID_HOURS
@@ -18,6 +18,7 @@ from pipeline.web.audit import ACTIONS
 from pipeline.web.base import store
 
 bp = Blueprint("account", __name__)
+SHOWN = "shown_link"  # the session's key of a new link and its notice, kept for the next GET only
 
 ACTION_WORDS = {**ACTIONS, INVITE: "Mời tài khoản", RESET: "Gửi liên kết đặt mật khẩu mới"}
 
@@ -49,6 +50,14 @@ def _states(listed: list) -> dict[int, str]:
     return states
 
 
+def _show_once(token: str, notice: str):
+    """Post, redirect, get: the new link kept in the signed session for exactly the next GET of
+    the page (never in a URL), so reloading the page neither makes another link (the one sent
+    would stop working) nor shows this one again."""
+    session[SHOWN] = [invitation_url(current_app.config["BASE_URL"], token), notice]
+    return redirect(url_for("account.show") + "#duong-dan", code=303)
+
+
 def _page(error: str = "", link: str = "", notice: str = "", status: int = 200):
     account = current_account()
     committees = _committees()
@@ -72,7 +81,9 @@ def _own() -> str | None:
 @bp.get("/tai-khoan")
 @allowed(Action.VIEW_ROUND)
 def show():
-    return _page()
+    link, notice = session.pop(SHOWN, None) or ("", "")
+    page, status = _page(link=link, notice=notice)
+    return page, status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/tai-khoan/moi")
@@ -92,7 +103,7 @@ def invite_account():
         )
     committee = store().committee(made.committee_code)
     notice = Msg.WEB_163.render(login=made.login, role=Role(made.role).label, committee=committee.name, hours=VALID_HOURS)
-    return _page(link=invitation_url(current_app.config["BASE_URL"], token), notice=notice)
+    return _show_once(token, notice)
 
 
 @bp.post("/tai-khoan/<int:account_id>/dat-lai")
@@ -104,4 +115,4 @@ def reset(account_id: int):
         abort(404)
     token = reset_link(store(), current_account(), target)  # outside the scope: ACCOUNT_014, 404
     notice = Msg.WEB_164.render(login=target.login, hours=VALID_HOURS)
-    return _page(link=invitation_url(current_app.config["BASE_URL"], token), notice=notice)
+    return _show_once(token, notice)

@@ -40,9 +40,10 @@ def _box(page: str) -> str:
     return html.unescape(re.search(r'<p class="box (?:bad|good)"[^>]*>(.*?)</p>', page, re.S).group(1))
 
 
-def _invite(client, login: str, committee: str, role: str = "office"):
+def _invite(client, login: str, committee: str, role: str = "office", follow: bool = True):
+    """Invite through the page; ``follow``: the page the browser lands on (its redirect followed)."""
     data = {"csrf_token": csrf(client, "/tai-khoan"), "login": login, "name": login.title(), "committee": committee, "role": role}
-    return client.post("/tai-khoan/moi", data=data)
+    return client.post("/tai-khoan/moi", data=data, follow_redirects=follow)
 
 
 def _link(page: str) -> str:
@@ -110,7 +111,7 @@ def test_a_new_password_ends_the_other_sessions(server):
     app, store, _ = server
     first, second = log_in(app, "vp.laichau"), log_in(app, "vp.laichau", address="10.0.0.2")
     owner_link = log_in(app, "vp.laichau")
-    page = owner_link.post("/tai-khoan/1/dat-lai", data={"csrf_token": csrf(owner_link, "/tai-khoan")}).get_data(
+    page = owner_link.post("/tai-khoan/1/dat-lai", data={"csrf_token": csrf(owner_link, "/tai-khoan")}, follow_redirects=True).get_data(
         as_text=True
     )  # an office may send itself a new link
     assert _set(app.test_client(), _link(page)).status_code == 200
@@ -299,3 +300,23 @@ def test_the_accounts_list_says_which_invitation_is_used_waiting_expired_or_lock
     assert _state_of(page, "vp.tanphong") == "chưa đặt mật khẩu"
     assert _state_of(page, "vp.binhlu") == "chưa đặt mật khẩu (liên kết đã hết hạn)"
     assert _state_of(page, "cu.laichau") == "đã khóa"
+
+
+def test_a_new_link_shows_on_the_next_page_only_and_a_reload_makes_no_other(server):
+    """Post, redirect, get: reloading the page after an invitation or a new link neither makes
+    another link (the one sent by Zalo would stop working) nor shows this one again."""
+    app, store, _ = server
+    office = log_in(app, "vp.laichau")
+    invited = _invite(office, "vp.tanphong", "03386", follow=False)
+    assert invited.status_code == 303 and "mat-khau" not in invited.headers["Location"]
+    link = _link(office.get("/tai-khoan").get_data(as_text=True))
+    assert "/mat-khau/" not in office.get("/tai-khoan").get_data(as_text=True)  # shown once
+    target = store.account_by_login("vp.tanphong")
+    sent = office.post(f"/tai-khoan/{target.id}/dat-lai", data={"csrf_token": csrf(office, "/tai-khoan")})
+    assert sent.status_code == 303 and "mat-khau" not in sent.headers["Location"]
+    shown = office.get("/tai-khoan")
+    new_link = _link(shown.get_data(as_text=True))
+    assert new_link != link and "no-store" in shown.headers["Cache-Control"]
+    for _reload in range(2):
+        assert "/mat-khau/" not in office.get("/tai-khoan").get_data(as_text=True)
+    assert _set(app.test_client(), new_link).status_code == 200  # the link sent still works
