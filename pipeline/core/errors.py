@@ -935,6 +935,10 @@ class Msg(Enum):
         Kind.ERROR,
         400,
     )
+    WEB_180 = (
+        "Server down (Caddy's page, deploy/loi_may_chu.html)",
+        "Máy chủ đang khởi động lại hoặc bảo trì. Số liệu đã gửi trước đó không mất. Hãy thử lại sau ít phút.",
+    )
 
     # Templates (raised as TemplateError).
     TEMPLATE_001 = (

@@ -22,13 +22,14 @@ START_TIMEOUT_S = 60
 
 
 UPSTREAM = "reverse_proxy 127.0.0.1:{$TONGHOP_PORT:8000} {"
+PAGES = "root * /etc/caddy"  # where the README copies deploy/loi_may_chu.html; deploy/ itself here
 
 
 def caddyfile_for_test(folder: Path, http_port: int, https_port: int, upstreams: list[int] | None = None) -> str:
     """deploy/Caddyfile with this run's global options and its access log in ``folder`` (and,
     given ``upstreams``, the requests shared in turn between the ``serve`` on those ports)."""
     text = CADDYFILE.read_text(encoding="utf-8")
-    assert text.count(ACCESS_LOG) == 1 and "\n{\n" in text and UPSTREAM in text, (
+    assert text.count(ACCESS_LOG) == 1 and "\n{\n" in text and UPSTREAM in text and PAGES in text, (
         "deploy/Caddyfile changed shape: update tests/deploy/caddy.py"
     )
     if upstreams:
@@ -37,6 +38,7 @@ def caddyfile_for_test(folder: Path, http_port: int, https_port: int, upstreams:
         f"\tlocal_certs\n\tskip_install_trust\n\tadmin off\n\tdefault_bind 127.0.0.1\n"
         f"\thttp_port {http_port}\n\thttps_port {https_port}\n\tstorage file_system {folder / 'data'}\n"
     )
+    text = text.replace(PAGES, f"root * {CADDYFILE.parent}")
     return text.replace("\n{\n", "\n{\n" + options, 1).replace(ACCESS_LOG, str(folder / "access.log"))
 
 
@@ -45,16 +47,19 @@ def root_certificate(folder: Path) -> Path:
     return folder / "data" / "pki" / "authorities" / "local" / "root.crt"
 
 
-def start(folder: Path, domain: str, https_port: int, app_port: int, upstreams: list[int] | None = None) -> subprocess.Popen:
-    """Caddy serving ``domain`` on ``https_port`` in front of the app on ``app_port``: returns
-    once a TLS handshake succeeds; raises ``RuntimeError`` with Caddy's output if it cannot."""
+def start(
+    folder: Path, domain: str, https_port: int, app_port: int, upstreams: list[int] | None = None, retry: str = "30s"
+) -> subprocess.Popen:
+    """Caddy serving ``domain`` on ``https_port`` in front of the app on ``app_port`` (a request
+    waiting ``retry`` for it): returns once a TLS handshake succeeds; raises ``RuntimeError``
+    with Caddy's output if it cannot."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "Caddyfile"
     from tests.serving import free_port
 
     config.write_text(caddyfile_for_test(folder, free_port(), https_port, upstreams), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TONGHOP_")}
-    env |= {"TONGHOP_DOMAIN": domain, "TONGHOP_PORT": str(app_port), "HOME": str(folder), "XDG_DATA_HOME": str(folder / "xdg"),
+    env |= {"TONGHOP_DOMAIN": domain, "TONGHOP_PORT": str(app_port), "TONGHOP_RETRY": retry, "HOME": str(folder), "XDG_DATA_HOME": str(folder / "xdg"),
             "XDG_CONFIG_HOME": str(folder / "xdg")}  # fmt: skip
     log = folder / "caddy.log"
     with open(log, "wb") as out:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -28,6 +29,7 @@ if not caddy.CADDY:
 
 from playwright.sync_api import expect  # noqa: E402
 
+from pipeline.core.errors import Msg  # noqa: E402
 from pipeline.core.vnformat import vietnam_today  # noqa: E402
 from pipeline.web import MAX_UPLOAD_BYTES  # noqa: E402
 from pipeline.web.base import ERROR_TEXTS  # noqa: E402
@@ -66,13 +68,12 @@ class Stack:
             serving.stop(app)
 
 
-@pytest.fixture
-def caddy_stack(tmp_path):
-    """``tonghop serve`` in a process of its own behind Caddy: a ``Stack``."""
+@contextmanager
+def _stack(tmp_path, retry: str = "30s"):
     stack = Stack(tmp_path)
     try:
         try:
-            proxy = caddy.start(stack.folder, stack.site, stack.https_port, stack.app_port)
+            proxy = caddy.start(stack.folder, stack.site, stack.https_port, stack.app_port, retry=retry)
         except RuntimeError as err:
             pytest.skip(f"caddy could not start here: {err}")
         try:
@@ -81,6 +82,20 @@ def caddy_stack(tmp_path):
             caddy.stop(proxy)
     finally:
         stack.stop()
+
+
+@pytest.fixture
+def caddy_stack(tmp_path):
+    """``tonghop serve`` in a process of its own behind Caddy: a ``Stack``."""
+    with _stack(tmp_path) as stack:
+        yield stack
+
+
+@pytest.fixture
+def short_wait_stack(tmp_path):
+    """The same, a request waiting only 2 s for serve (TONGHOP_RETRY) instead of 30 s."""
+    with _stack(tmp_path, retry="2s") as stack:
+        yield stack
 
 
 def _office_creates_a_round(page, site: str) -> dict[str, str]:
@@ -160,6 +175,18 @@ def test_a_request_waits_while_serve_restarts(caddy_stack):
     status, _, _ = caddy.request(caddy_stack.https_port, caddy_stack.folder, "GET", "/u/a-unit-link-token-while-restarting")
     assert status == 404 and time.monotonic() - started >= 2  # answered by the restarted serve
     assert "a-unit-link-token" not in (caddy_stack.folder / "caddy.log").read_text(encoding="utf-8")
+
+
+def test_serve_down_longer_than_the_wait_answers_a_vietnamese_page(short_wait_stack):
+    """tonghop down for longer than Caddy waits: not Caddy's blank 502 but deploy/loi_may_chu.html,
+    a 503 with Retry-After, not kept by a browser's cache."""
+    serving.stop(short_wait_stack.apps[-1])
+    started = time.monotonic()
+    status, headers, body = caddy.request(short_wait_stack.https_port, short_wait_stack.folder, "GET", "/u/a-unit-link")
+    assert status == 503 and time.monotonic() - started >= 1.5  # after the wait
+    assert Msg.WEB_180.render() in body.decode("utf-8") and headers["Content-Type"].startswith("text/html")
+    assert int(headers["Retry-After"]) > 0 and headers["Cache-Control"] == "no-store"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000" and headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_the_caddyfile_is_as_caddy_fmt_writes_it():

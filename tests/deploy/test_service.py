@@ -70,6 +70,7 @@ def test_the_readme_walks_through_these_files():
     environment = re.search(r"^EnvironmentFile=(\S+)$", unit, re.M).group(1)
     assert f"deploy/env.example {environment}" in section and "deploy/tonghop.service /etc/systemd/system/tonghop.service" in section
     assert "deploy/Caddyfile /etc/caddy/Caddyfile" in section and "TONGHOP_DOMAIN=" in section
+    assert "deploy/loi_may_chu.html /etc/caddy/loi_may_chu.html" in section  # the Caddyfile's page while serve is down
     assert INSTALLED.removesuffix("/bin/tonghop") in section and DATA in section
     assert re.search(r"^User=tonghop$", unit, re.M) and "--system --group --home /var/lib/tonghop tonghop" in section
 
