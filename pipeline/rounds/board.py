@@ -147,13 +147,14 @@ def status(store: Store, round_id: str, now: datetime | None = None) -> list[Uni
 def unit_status(store: Store, round_id: str, unit_code: str, now: datetime | None = None) -> UnitStatus:
     """Where one unit of the round stands (``ROUND_102`` for a code not in the round)."""
     rnd = store.round(round_id)
-    unit = _unit(store, round_id, unit_code)
+    unit = round_unit(store, round_id, unit_code)
     limit = (now or utc_now()) + settings.SAVED_TIME_SLACK
     subs = store.submissions(round_id, of_unit=unit.code)
     return _state(rnd, unit, [s for s in subs if sent_by(s, unit.code)], subs, limit)
 
 
-def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
+def round_unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
+    """Unit ``unit_code`` of the round (``ROUND_102`` for a code not in the round)."""
     unit = store.unit(round_id, unit_code)
     if unit is None:
         raise PipelineError(Msg.ROUND_102, round=round_id, code=unit_code)
@@ -186,7 +187,7 @@ def review(
     state = ReviewState.of_action(action)
     if state is None:
         raise PipelineError(Msg.ROUND_103, action=action)
-    unit = _unit(store, round_id, unit_code)
+    unit = round_unit(store, round_id, unit_code)
     note = visible_text(note or "", lines=True).strip()
     if state is ReviewState.RETURNED and not note:
         raise PipelineError(Msg.ROUND_106)

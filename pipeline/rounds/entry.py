@@ -27,7 +27,7 @@ from pipeline.core.findings import Problem
 from pipeline.core.vnformat import format_number, format_typed, utc_now, vietnam_today
 from pipeline.form.period import Period, format_date
 from pipeline.ingest.values import Kind, parse_value
-from pipeline.rounds.board import in_use, unit_status
+from pipeline.rounds.board import in_use, round_unit, unit_status
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.figures import figures_of
 from pipeline.rounds.resend import Sent, sending, sent_again
@@ -151,7 +151,7 @@ def entry_form(store: Store, round_id: str, unit_code: str, sender: Sender) -> E
     :raises PipelineError: the unit is not one of the round's (``ROUND_102``).
     """
     rnd = store.round(round_id)
-    unit = _unit(store, round_id, unit_code)
+    unit = round_unit(store, round_id, unit_code)
     form = round_check(store, rnd).context.form
     row = unit_status(store, round_id, unit_code)
     current = figures_of(store, round_id, [row.in_use]).get(row.in_use) or {} if row.in_use else {}
@@ -180,13 +180,6 @@ def _draft(store: Store, round_id: str, unit_code: str, sender: Sender, sent_at:
 def _received(store: Store, round_id: str, unit_code: str, sub_id: int | None) -> datetime | None:
     """When submission ``sub_id`` of the unit was received (None: none)."""
     return next((s.received_at for s in store.submissions(round_id, of_unit=unit_code) if s.id == sub_id), None) if sub_id else None
-
-
-def _unit(store: Store, round_id: str, unit_code: str) -> UnitRecord:
-    unit = store.unit(round_id, unit_code)
-    if unit is None:
-        raise PipelineError(Msg.ROUND_102, round=round_id, code=unit_code)
-    return unit
 
 
 def _checked_typed(store: Store, rnd: RoundRecord, unit: UnitRecord, typed: Typed) -> dict[str, str]:
@@ -245,7 +238,7 @@ def check_typed(store: Store, round_id: str, unit_code: str, typed: Typed, *, se
     :raises PipelineError: a code not of the unit's form (``ROUND_142``), a text too long (``ROUND_143``).
     """
     rnd = store.round(round_id)
-    unit = _unit(store, round_id, unit_code)
+    unit = round_unit(store, round_id, unit_code)
     texts = _checked_typed(store, rnd, unit, typed)
     checked = round_check(store, rnd)
     form = checked.context.form
@@ -295,7 +288,7 @@ def submit_typed(
     sender = Sender(sender)
     source = _source(sender, source)
     rnd = store.round(round_id)
-    unit = _unit(store, round_id, unit_code)
+    unit = round_unit(store, round_id, unit_code)
     texts = _checked_typed(store, rnd, unit, typed)
     link = unit.code if sender is Sender.UNIT else None
     note = _note(sender, source)

@@ -15,6 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.serving import stop
+
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 CADDY = "/usr/bin/caddy" if Path("/usr/bin/caddy").exists() else shutil.which("caddy")
 ACCESS_LOG = "/var/log/caddy/tonghop-access.log"
@@ -89,15 +91,6 @@ def _handshake(port: int, folder: Path) -> bool:
 def client_context(folder: Path) -> ssl.SSLContext:
     """A TLS context that trusts the run's certificate authority only (the hostname checked)."""
     return ssl.create_default_context(cafile=str(root_certificate(folder)))
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
 
 
 def request(
