@@ -4,6 +4,7 @@ bottom (``constant_memory``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
@@ -82,37 +83,54 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     for col, code in enumerate(codes, start=3):
         ws.write_string(1, col, form.indicators[code].display_label, fmt["wrap"])
     ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
-    grid = _value_grid(result, codes)
+    grid = _value_grid(result, codes, fmt["col_num"], fmt["col_dec"])
     received = set(result.submissions.loc[result.submissions["status"] == SubmissionStatus.RECEIVED, "unit_code"])
     level_labels = {lv: form.level_label(lv) for lv in form.levels}
+    flagged = _marked_columns(marks, codes)
     comments = Comments(ws)
-    whole, decimal = fmt["col_num"], fmt["col_dec"]
+    write_number = ws.write_number
     for row, unit in enumerate(result.units[: EXCEL_MAX_ROWS - 3], start=2):
         name_fmt = None if unit.code in received else fmt["th_missing"]
         write_text(ws, row, 0, unit.code, name_fmt)
         write_text(ws, row, 1, unit.name, name_fmt)
         write_text(ws, row, 2, level_labels.get(unit.level, unit.level), None)
-        numbers = grid.get(unit.code)
-        for col, code in enumerate(codes, start=3):
-            problems = marks.units.get((unit.code, code)) if marks.units else None
-            value = numbers[col - 3] if numbers is not None else None
-            if problems:
-                mark = marks.mark(problems)
-                write_value(ws, row, col, value, fmt[marked("col_num", mark)], fmt[marked("col_dec", mark)], None)
-                comments.add(row, col, marks.note(problems))
-            elif value is not None and value == value:  # not NaN
-                ws.write_number(row, col, value, whole if float(value).is_integer() else decimal)
+        numbers, styles = grid.get(unit.code, ((), ()))
+        problems_at = flagged.get(unit.code, {})
+        for col, value, style in zip(range(3, 3 + len(codes)), numbers, styles, strict=False):
+            if col in problems_at:
+                continue
+            if style is not None:
+                write_number(row, col, value, style)
+        for col, problems in problems_at.items():  # in column order: the cells and their comments
+            mark = marks.mark(problems)
+            value = numbers[col - 3] if numbers else None
+            write_value(ws, row, col, value, fmt[marked("col_num", mark)], fmt[marked("col_dec", mark)], None)
+            comments.add(row, col, marks.note(problems))
     _note_cut(ws, fmt, len(result.units), min(len(result.units), EXCEL_MAX_ROWS - 3))
 
 
-def _value_grid(result: ConsolidationResult, codes: list[str]) -> dict[str, list]:
-    """unit code -> its numbers in ``codes`` order (NaN where blank); text values left out."""
+def _marked_columns(marks, codes: list[str]) -> dict[str, dict[int, list]]:
+    """unit code -> {column: findings} of the cells findings concern, columns in order."""
+    column = {code: col for col, code in enumerate(codes, start=3)}
+    found: dict[str, dict[int, list]] = {}
+    for (unit_code, code), problems in marks.units.items():
+        if problems and code in column:
+            found.setdefault(unit_code, {})[column[code]] = problems
+    return {unit: dict(sorted(cols.items())) for unit, cols in found.items()}
+
+
+def _value_grid(result: ConsolidationResult, codes: list[str], whole, decimal) -> dict[str, tuple[list, list]]:
+    """unit code -> its numbers in ``codes`` order (NaN where blank) and each one's format (whole,
+    decimal, None for a blank); text values left out."""
     v = result.values
     numeric = v[pd.to_numeric(v["value"], errors="coerce").notna()]
     if numeric.empty:
         return {}
     wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
-    return dict(zip(wide.index, wide.to_numpy().tolist(), strict=True))
+    grid = wide.to_numpy()
+    with np.errstate(invalid="ignore"):
+        styles = np.where(np.isnan(grid), None, np.where(np.isfinite(grid) & (np.floor(grid) == grid), whole, decimal))
+    return dict(zip(wide.index, zip(grid.tolist(), styles.tolist(), strict=True), strict=True))
 
 
 def _note_cut(ws, fmt: dict, total: int, written: int) -> None:
