@@ -174,21 +174,46 @@ def write_sources(workbook, fmt: dict, result: ConsolidationResult, compact_afte
     _note_cut(ws, fmt, len(result.values), len(v))
 
 
+_FILE_KEYS = ["unit_code", "unit_name", "file", "sheet"]
+
+
+def _file_summary(values: pd.DataFrame) -> dict[str, list]:
+    """A row per (unit, file, sheet) in order of appearance: ``count``, ``first`` and ``last`` cell
+    read (as ``groupby(...).agg``). The values frame lists each file's values together, so the
+    groups are its runs; a frame where they are not (or with blanks) is grouped by pandas."""
+    columns = [*_FILE_KEYS, "cell"]
+    if len(values) and not values[columns].isna().to_numpy().any():
+        arrays = [values[c].to_numpy(dtype=object) for c in columns]
+        change = np.zeros(len(values) - 1, dtype=bool)
+        for array in arrays[:4]:
+            change |= array[1:] != array[:-1]
+        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        ends = np.append(starts[1:], len(values)) - 1
+        keys = [array[starts].tolist() for array in arrays[:4]]
+        if len(set(zip(*keys, strict=True))) == len(starts):
+            cells = arrays[4]
+            return dict(zip(_FILE_KEYS, keys, strict=True)) | {
+                "count": (ends - starts + 1).tolist(), "first": cells[starts].tolist(), "last": cells[ends].tolist()
+            }  # fmt: skip
+    summary = values.groupby(_FILE_KEYS, sort=False)["cell"].agg(["count", "first", "last"]).reset_index()
+    return {name: summary[name].tolist() for name in [*_FILE_KEYS, "count", "first", "last"]}
+
+
 def _write_sources_by_file(ws, fmt: dict, result: ConsolidationResult) -> None:
-    groups = result.values.groupby(["unit_code", "unit_name", "file", "sheet"], sort=False)["cell"]
-    summary = groups.agg(["count", "first", "last"]).reset_index()
+    summary = _file_summary(result.values)
     cols = [
-        Col("Mã đơn vị", 14, "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", summary["unit_name"].head(5000), hi=30), "col_text"),
-        Col("Tệp", fit("Tệp", summary["file"].head(5000), hi=45), "col_text"), Col("Trang tính", 16, "col_text"),
+        Col("Mã đơn vị", 14, "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", summary["unit_name"][:5000], hi=30), "col_text"),
+        Col("Tệp", fit("Tệp", summary["file"][:5000], hi=45), "col_text"), Col("Trang tính", 16, "col_text"),
         Col("Các ô đã đọc", 16, "col_text"), Col("Số chỉ tiêu", 12, "col_num"),
     ]  # fmt: skip
     setup_sheet(ws, cols, 1, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
     note = f"{format_number(len(result.units))} đơn vị: mỗi dòng là một tệp đã dùng; địa chỉ ô của từng chỉ tiêu có trong tệp values.csv."
     ws.write_string(0, 0, note, fmt["hint"])
     write_header(ws, fmt, 1, cols, style="col_th")
-    ws.autofilter(1, 0, 1 + len(summary), len(cols) - 1)
+    ws.autofilter(1, 0, 1 + len(summary["file"]), len(cols) - 1)
     columns = ("unit_code", "unit_name", "file", "sheet", "first", "last", "count")
+    write_string = ws.write_string
     for row, (code, name, file, sheet, first, last, count) in enumerate(zip(*(summary[c] for c in columns), strict=True), start=2):
         for col, value in enumerate((code, name, file, sheet, f"{first}:{last}")):
-            ws.write_string(row, col, text(value))
+            write_string(row, col, text(value))
         ws.write_number(row, 5, int(count))
