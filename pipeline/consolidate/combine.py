@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
@@ -141,6 +143,20 @@ def _compare(
     return comparison, by_unit, found + notes
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off over a step that makes many objects while millions
+    (the returns read) are alive: each full collection would walk all of them (about 0.15 s of
+    1.3 s at 10,000 returns). Back on afterwards, unless it was off before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def consolidate_returns(
     outcomes: list[FileOutcome], ctx: Context, folder_problems: list[Problem] = (), *, source: str = ""
 ) -> ConsolidationResult:
@@ -150,6 +166,11 @@ def consolidate_returns(
     :param folder_problems: the findings on files never read (lock files, links).
     :param source: where the returns came from (the folder), recorded in the outputs.
     """
+    with _collector_paused():
+        return _consolidate(outcomes, ctx, folder_problems, source)
+
+
+def _consolidate(outcomes: list[FileOutcome], ctx: Context, folder_problems: list[Problem], source: str) -> ConsolidationResult:
     now = utc_now()
     findings = Findings()
     findings.extend(folder_problems)
