@@ -126,11 +126,26 @@ def _value_grid(result: ConsolidationResult, codes: list[str], whole, decimal) -
     numeric = v[pd.to_numeric(v["value"], errors="coerce").notna()]
     if numeric.empty:
         return {}
-    wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
-    grid = wide.to_numpy()
+    units, grid = _pivot(numeric, codes)
     with np.errstate(invalid="ignore"):
         styles = np.where(np.isnan(grid), None, np.where(np.isfinite(grid) & (np.floor(grid) == grid), whole, decimal))
-    return dict(zip(wide.index, zip(grid.tolist(), styles.tolist(), strict=True), strict=True))
+    return dict(zip(units, zip(grid.tolist(), styles.tolist(), strict=True), strict=True))
+
+
+def _pivot(numeric: pd.DataFrame, codes: list[str]) -> tuple[list[str], np.ndarray]:
+    """The values as a unit x ``codes`` array of floats (NaN where blank), as ``DataFrame.pivot``
+    makes it (which is used when a unit has a code twice or a key is blank: it refuses or drops)."""
+    unit_ids, units = pd.factorize(numeric["unit_code"])
+    code_ids, found = pd.factorize(numeric["code"])
+    if (unit_ids < 0).any() or (code_ids < 0).any() or pd.Series(unit_ids * len(found) + code_ids).duplicated().any():
+        wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
+        return wide.index.tolist(), wide.to_numpy()
+    column = {code: i for i, code in enumerate(codes)}
+    where = np.array([column.get(code, -1) for code in found], dtype=np.int64)[code_ids]
+    keep = where >= 0
+    grid = np.full((len(units), len(codes)), np.nan)
+    grid[unit_ids[keep], where[keep]] = numeric["value"].astype(float).to_numpy()[keep]
+    return units.tolist(), grid
 
 
 def _note_cut(ws, fmt: dict, total: int, written: int) -> None:
