@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import shutil
@@ -376,3 +377,17 @@ def test_values_are_in_unit_then_form_order_whatever_order_a_return_lists_them(s
     assert ours.equals(expected)
     last = values.groupby("unit_code", sort=False)["code"].last()
     assert set(last) == {"NOT_IN_FORM"}
+
+
+def test_the_garbage_collector_is_as_it_was_after_combining(sample_dir, form, units):
+    """Combining pauses the cyclic collector; a long-running server needs it back on afterwards."""
+    ctx = Context(form, {u.code: u for u in units})
+    outcomes = read_returns(sorted(sample_dir.iterdir()), ctx, jobs=1)
+    consolidate_returns(outcomes, ctx)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        consolidate_returns(outcomes, ctx)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
