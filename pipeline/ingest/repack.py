@@ -11,8 +11,10 @@ pictures, printer settings: ``sniff.UNREAD_PARTS``) are left out.
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
+import zlib
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -20,6 +22,19 @@ _END = struct.Struct("<IHHHHIIH")
 _UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8
 _VERSION = 20  # "version needed to extract": 2.0, plain stored entries
 _ZIP64_LIMIT = 0xFFFF  # entries a plain end record can count (sniff caps a return's parts far below)
+# A formula element: its text holds no "<" (XML escapes it), so it ends at the first "</f>".
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
+_SHEETS = "xl/worksheets/"
+
+
+def without_formulas(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+    """A worksheet part without its formula elements (its checksum made anew); any other part as it is."""
+    if not info.filename.startswith(_SHEETS) or b"<f" not in data:
+        return info, data
+    stripped = _FORMULA.sub(b"", data)
+    bare = zipfile.ZipInfo(info.filename, info.date_time)
+    bare.CRC, bare.file_size = zlib.crc32(stripped), len(stripped)
+    return bare, stripped
 
 
 def stored_zip(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes | None:
@@ -30,7 +45,7 @@ def stored_zip(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes | None:
     pieces: list[bytes] = []
     central: list[bytes] = []
     offset = 0
-    for info, data in parts:
+    for info, data in (without_formulas(*part) for part in parts):
         name = info.filename.encode("utf-8")
         flag = 0 if info.filename.isascii() else _UTF8_NAME
         size = len(data)

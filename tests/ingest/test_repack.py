@@ -91,6 +91,22 @@ def test_templates_and_returns_read_the_same(sample_dir, template_cache):
         assert [s.name for s in book.sheets] and all(s.rows for s in book.sheets), path.name
 
 
+def test_formulas_left_out_values_kept(tmp_path):
+    """The repacked data sheet holds no formula, every saved result is read as from the file, and
+    the parts kept for the formula readers still hold the formulas."""
+    path = tmp_path / "bc.xlsx"
+    _xlsxwriter_book(path)
+    found = sniff(path)
+    packed = stored_zip(found.inflated)
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        sheets = [archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in sheet for sheet in sheets)
+    assert any(b"<f>" in part for name, part in found.parts.items() if name.startswith("xl/worksheets/"))
+    assert _calamine(packed) == _calamine(path.read_bytes())
+    rows = read_calamine(path).sheets[0].rows
+    assert rows[2][1] == 110 and rows[3][1] == "#DIV/0!"
+
+
 def test_non_ascii_part_names_keep_their_names(tmp_path):
     """A part named outside ASCII (some tools do) keeps its UTF-8 name in the repacked zip."""
     path = tmp_path / "bc.xlsx"
