@@ -61,7 +61,7 @@ def write_templates(
                 staged = write_stamped(form, units, stage, str(period), deadline, prior, jobs)
             except (OSError, TemplateError) as err:
                 raise _set_error(err, out, stage, units) from err
-            paths = [out / template_filename(unit) for unit in units]
+            paths = [out / path.name.removesuffix(STAGED_SUFFIX) for path in staged]  # each unit's ``template_filename``
             for path, target in zip(staged, paths, strict=True):
                 os.replace(path, target)
             return paths
@@ -99,13 +99,15 @@ class _Batch:
     deadline: str | None
     prior: PriorData | None
     bases: dict[tuple, _Base]
+    stage: Path  # the staging folder
     code_token: str = ""
     name_token: str = ""  # in lower case: the heading shows its capitals, a token of its own
 
-    def write(self, unit: Unit, path: Path, key: tuple | None = None) -> Path:
+    def write(self, unit: Unit, key: tuple | None = None) -> Path:
         """``unit``'s template in the staging folder: stamped from the workbook of its ``key``
-        (``_stamp_key``, worked out once per run by the caller) when there is one, else built at
-        ``path``; returns the file written, to be moved to its place when the set is whole."""
+        (``_stamp_key``, worked out once per run by the caller) when there is one, else built;
+        returns the file written, to be moved to its place when the set is whole."""
+        path = self.stage / template_filename(unit)
         base = self.bases.get(key) if key is not None else None
         if base is not None and _stampable(unit):
             values = {self.code_token: unit.code, self.name_token: unit.name, self.name_token.upper(): unit.name.upper()}
@@ -157,13 +159,13 @@ def _stampable(unit: Unit) -> bool:
     return all(text and len(text) <= MAX_TEXT and not text.startswith("<r>") for text in (unit.code, unit.name))
 
 
-def _write_one(batch: _Batch, item: tuple[Unit, Path, tuple | None]) -> Path:
+def _write_one(batch: _Batch, item: tuple[Unit, tuple | None]) -> Path:
     return batch.write(*item)
 
 
-def _run(batch: _Batch, units: list[Unit], stage: Path, jobs: int | None, keys: list) -> list[Path]:
+def _run(batch: _Batch, units: list[Unit], jobs: int | None, keys: list) -> list[Path]:
     """Every unit's template; ``keys``: each unit's ``_stamp_key``."""
-    items = [(unit, stage / template_filename(unit), key) for unit, key in zip(units, keys, strict=True)]
+    items = list(zip(units, keys, strict=True))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or len(items) < (POOL_MIN_STAMPED if batch.prior is None else POOL_MIN_PRIOR):
         return [batch.write(*item) for item in items]
@@ -198,5 +200,5 @@ def write_stamped(form: FormDefinition, units: list[Unit], stage: Path, period: 
             job = TemplateJob(form, Unit(code_token, name_token, sample.level), str(period), deadline, blank, path.name, sample.name)
             cells = write_job(job, path).prior_cells
             bases[key] = _Base(Stamp.from_file(path, (code_token, name_token, name_token.upper()), (DATA_PART,) if prior else ()), cells)
-    batch = _Batch(form, str(period), deadline, prior, bases, code_token, name_token)
-    return _run(batch, units, Path(stage), jobs, keyed)
+    batch = _Batch(form, str(period), deadline, prior, bases, Path(stage), code_token, name_token)
+    return _run(batch, units, jobs, keyed)

@@ -5,6 +5,8 @@ template without them (its changed parts deflated in pieces, ``zipparts``)."""
 
 from __future__ import annotations
 
+import errno
+import pathlib
 import re
 import shutil
 import subprocess
@@ -19,12 +21,14 @@ from PIL import Image, ImageChops
 from pipeline.cli import cli
 from pipeline.consolidate.collect import process_file
 from pipeline.core import constants as C
+from pipeline.core.errors import Msg, TemplateError
 from pipeline.form.model import Unit
 from pipeline.form.prior import PriorData
 from pipeline.templates import batch
 from pipeline.templates.batch import write_templates
 from pipeline.templates.build import build_template, template_filename
 from pipeline.validate.context import Context
+from tests.conftest import message_fields
 
 PERIOD, DEADLINE = "2023", "15/11/2023"
 AWKWARD = Unit("X&1", "Phường A & B <1>", "communes")
@@ -192,3 +196,24 @@ def test_libreoffice_prints_stamped_as_built(pairs, tmp_path, form, units):
         images["prior_stamped"].size != images["plain_stamped"].size
         or ImageChops.difference(images["prior_stamped"], images["plain_stamped"]).getbbox()
     )
+
+
+def test_template_cut_short_by_a_full_disk_is_not_counted(monkeypatch, form, units, tmp_path):
+    """A disk that fills up in the middle of a template: the part written is not taken for a
+    template (the message counts the ones written whole), and nothing reaches the folder."""
+    real, seen = pathlib.Path.write_bytes, []
+
+    def write_bytes(self, data):
+        if self.name.endswith(".xlsx.tmp"):
+            seen.append(self)
+            if len(seen) == 3:
+                real(self, data[: len(data) // 2])
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
+    with pytest.raises(TemplateError) as refused:
+        write_templates(form, units, tmp_path / "out", PERIOD, prior=PRIOR)
+    fields = message_fields(Msg.TEMPLATE_010, str(refused.value))
+    assert (fields["done"], fields["name"]) == ("4", template_filename(units[3]))  # the committee's built, two stamped
+    assert not (tmp_path / "out").exists()
