@@ -217,3 +217,22 @@ def test_template_cut_short_by_a_full_disk_is_not_counted(monkeypatch, form, uni
     fields = message_fields(Msg.TEMPLATE_010, str(refused.value))
     assert (fields["done"], fields["name"]) == ("4", template_filename(units[3]))  # the committee's built, two stamped
     assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def plain_pairs(tmp_path_factory, form, chosen):
+    """``write_templates`` without prior figures (stamped) and ``build_template``, unit by unit."""
+    folder = tmp_path_factory.mktemp("plain")
+    stamped = write_templates(form, chosen, folder / "stamped", PERIOD, DEADLINE)
+    (folder / "built").mkdir()
+    return list(
+        zip(stamped, [build_template(form, u, folder / "built" / template_filename(u), PERIOD, DEADLINE) for u in chosen], strict=True)
+    )
+
+
+@pytest.mark.parametrize("index", range(5), ids=["committee", "commune", "commune-2", "commune-3", "escaped-name"])
+def test_stamped_without_prior_equals_built_cell_by_cell(plain_pairs, index):
+    """The parts holding the unit's name and code, deflated in pieces, read back as the built ones."""
+    stamped, built = plain_pairs[index]
+    assert parts(stamped) == parts(built)
+    assert cells(stamped) == cells(built)
