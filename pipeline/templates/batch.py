@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.atomic import staging_folder
@@ -92,30 +92,43 @@ class _Base:
 
 @dataclass
 class _Batch:
-    """What every worker needs: the prepared workbook of each stamp key and how to build directly."""
+    """What every worker needs to write any unit's template; each process prepares the workbook
+    of a stamp key the first time one of its units needs it (``bases``)."""
 
     form: FormDefinition
     period: str
     deadline: str | None
     prior: PriorData | None
-    bases: dict[tuple, _Base]
     stage: Path  # the staging folder
-    code_token: str = ""
-    name_token: str = ""  # in lower case: the heading shows its capitals, a token of its own
+    code_token: str
+    name_token: str  # in lower case: the heading shows its capitals, a token of its own
+    bases: dict[tuple, _Base] = field(default_factory=dict)
 
-    def write(self, unit: Unit, key: tuple | None = None) -> Path:
-        """``unit``'s template in the staging folder: stamped from the workbook of its ``key``
-        (``_stamp_key``, worked out once per run by the caller) when there is one, else built;
-        returns the file written, to be moved to its place when the set is whole."""
+    def write(self, unit: Unit) -> Path:
+        """``unit``'s template in the staging folder: stamped from the workbook of its stamp key
+        (``_stamp_key``) when it has one, else built; returns the file written, to be moved to
+        its place when the set is whole."""
         path = self.stage / template_filename(unit)
-        base = self.bases.get(key) if key is not None else None
-        if base is not None and _stampable(unit):
+        key = _stamp_key(self.form, unit) if _stampable(unit) else None
+        if key is not None:
+            base = self.bases.get(key) or self.bases.setdefault(key, self._prepare(unit))
             values = {self.code_token: unit.code, self.name_token: unit.name, self.name_token.upper(): unit.name.upper()}
             try:
                 return _stage(base.stamp.render(values, self._prior_edits(base, unit)), path)
             except StampError:
                 pass
         return build_template(self.form, unit, path, self.period, self.deadline, self.prior)
+
+    def _prepare(self, unit: Unit) -> _Base:
+        """The workbook of ``unit``'s stamp key: built for a placeholder unit of its level,
+        heading rows sized for its name, prior column blank."""
+        blank = PriorData(self.prior.period) if self.prior is not None else None
+        with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+            path = Path(tmp) / "base.xlsx"
+            placeholder_unit = Unit(self.code_token, self.name_token, unit.level)
+            job = write_job(TemplateJob(self.form, placeholder_unit, self.period, self.deadline, blank, path.name, unit.name), path)
+            tokens = (self.code_token, self.name_token, self.name_token.upper())
+            return _Base(Stamp.from_file(path, tokens, (DATA_PART,) if self.prior is not None else ()), job.prior_cells)
 
     def _prior_edits(self, base: _Base, unit: Unit) -> dict[str, Callable[[bytes], bytes]] | None:
         """The unit's prior figures written into the data sheet, as a direct build writes them."""
@@ -159,22 +172,8 @@ def _stampable(unit: Unit) -> bool:
     return all(text and len(text) <= MAX_TEXT and not text.startswith("<r>") for text in (unit.code, unit.name))
 
 
-def _write_one(batch: _Batch, item: tuple[Unit, tuple | None]) -> Path:
-    return batch.write(*item)
-
-
-def _run(batch: _Batch, units: list[Unit], jobs: int | None, keys: list) -> list[Path]:
-    """Every unit's template; ``keys``: each unit's ``_stamp_key``."""
-    items = list(zip(units, keys, strict=True))
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1 or len(items) < (POOL_MIN_STAMPED if batch.prior is None else POOL_MIN_PRIOR):
-        return [batch.write(*item) for item in items]
-    paths = []
-    for done in map_chunks(_write_one, chunked(items, jobs, CHUNK), batch, jobs):
-        if isinstance(done, Exception):
-            raise done
-        paths += done
-    return paths
+def _write_one(batch: _Batch, unit: Unit) -> Path:
+    return batch.write(unit)
 
 
 def write_stamped(form: FormDefinition, units: list[Unit], stage: Path, period: str, deadline: str | None = None,
@@ -188,17 +187,14 @@ def write_stamped(form: FormDefinition, units: list[Unit], stage: Path, period: 
         ``template_filename`` (a stamped one is staged as ``<name>.tmp``, see ``_stage``).
     :raises TemplateError: a template cannot be written.
     """
-    code_token, name_token = placeholder("code"), placeholder("name").lower()
-    bases = {}
     form = form.for_period(period)
-    blank = PriorData(prior.period) if prior is not None else None  # the prior column, every cell blank
-    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        keyed = [_stamp_key(form, u) for u in units]  # once per unit and run, not again in the workers
-        samples = dict(zip(keyed, units, strict=True))
-        for number, (key, sample) in enumerate((k, u) for k, u in samples.items() if k is not None):
-            path = Path(tmp) / f"{number}.xlsx"
-            job = TemplateJob(form, Unit(code_token, name_token, sample.level), str(period), deadline, blank, path.name, sample.name)
-            cells = write_job(job, path).prior_cells
-            bases[key] = _Base(Stamp.from_file(path, (code_token, name_token, name_token.upper()), (DATA_PART,) if prior else ()), cells)
-    batch = _Batch(form, str(period), deadline, prior, bases, Path(stage), code_token, name_token)
-    return _run(batch, units, jobs, keyed)
+    batch = _Batch(form, str(period), deadline, prior, Path(stage), placeholder("code"), placeholder("name").lower())
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(units) < (POOL_MIN_STAMPED if prior is None else POOL_MIN_PRIOR):
+        return [batch.write(unit) for unit in units]
+    paths = []
+    for done in map_chunks(_write_one, chunked(units, jobs, CHUNK), batch, jobs):
+        if isinstance(done, Exception):
+            raise done
+        paths += done
+    return paths
