@@ -55,6 +55,7 @@ class _Slot:
     tag: bytes
     attrs: bytes
     body: bytes
+    tokens: tuple[bytes, ...] = ()  # the placeholders ``body`` holds
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ class Stamp:
         pieces: list[bytes | _Slot] = []
         pos = 0
         for match in self._element_re.finditer(text):
-            pieces += [text[pos : match.start()], _Slot(*match.groups())]
+            tag, attrs, body = match.groups()
+            pieces += [text[pos : match.start()], _Slot(tag, attrs, body, tuple(t for t in self.tokens if t in body))]
             pos = match.end()
         pieces.append(text[pos:])
         if any(self._token_re.search(piece) for piece in pieces if isinstance(piece, bytes)):
@@ -164,7 +166,7 @@ class Stamp:
         changed: list[bytes] = []
         for piece in pieces[1::2]:
             new, text, attrs = piece.body, piece.body, piece.attrs
-            for token in self.tokens:
+            for token in piece.tokens:
                 new, text = new.replace(token, escaped[token]), text.replace(token, plain[token])
             if piece.tag.rsplit(b":", 1)[-1] == b"t" and b"xml:space" not in attrs and _EDGE_SPACE.search(text.decode("utf-8")):
                 attrs += b' xml:space="preserve"'

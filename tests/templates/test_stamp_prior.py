@@ -236,3 +236,19 @@ def test_stamped_without_prior_equals_built_cell_by_cell(plain_pairs, index):
     stamped, built = plain_pairs[index]
     assert parts(stamped) == parts(built)
     assert cells(stamped) == cells(built)
+
+
+@pytest.mark.parametrize("prior", [PRIOR, None], ids=["prior", "plain"])
+def test_only_the_committee_is_built_in_full(monkeypatch, tmp_path, form, units, prior):
+    """Every other unit's template is stamped (a stamp that fails falls back to a full build,
+    which the comparisons above would not notice)."""
+    built = []
+    real = batch.build_template
+
+    def build(form, unit, *args, **kwargs):
+        built.append(unit.code)
+        return real(form, unit, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "build_template", build)
+    write_templates(form, [*units, AWKWARD], tmp_path / "out", PERIOD, DEADLINE, prior=prior, jobs=1)
+    assert built == [u.code for u in units if form.is_committee(u.name)] == ["105"]
