@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pipeline.api.check import FileCheck, check_context, check_files
     from pipeline.api.consolidation import consolidate, consolidate_kept, consolidate_with
     from pipeline.api.context import load_context
-    from pipeline.api.demo import DEMO_PRIOR, DemoRun, demo
+    from pipeline.api.demos import DEMO_PRIOR, DemoRun, demo
     from pipeline.api.levels import ForwardRun, UnitList, forward, province_unit_list, provinces
     from pipeline.api.report import AppendixRun, make_report, write_report
     from pipeline.api.templates import TemplateRun, make_templates, template_data, templates_with
@@ -33,7 +33,7 @@ _MODULES = {
     "pipeline.api.check": ("FileCheck", "check_context", "check_files"),
     "pipeline.api.consolidation": ("consolidate", "consolidate_kept", "consolidate_with"),
     "pipeline.api.context": ("load_context",),
-    "pipeline.api.demo": ("DEMO_PRIOR", "DemoRun", "demo"),
+    "pipeline.api.demos": ("DEMO_PRIOR", "DemoRun", "demo"),
     "pipeline.api.levels": ("ForwardRun", "UnitList", "forward", "province_unit_list", "provinces"),
     "pipeline.api.report": ("AppendixRun", "make_report", "write_report"),
     "pipeline.api.templates": ("TemplateRun", "make_templates", "template_data", "templates_with"),

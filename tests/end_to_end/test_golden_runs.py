@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from pipeline import api, rounds
-from pipeline.api.demo import DEMO_PRIOR
+from pipeline.api.demos import DEMO_PRIOR
 from pipeline.core import settings, vnformat
 from pipeline.form.definition import load_form
 from pipeline.form.units import load_units
