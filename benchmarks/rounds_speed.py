@@ -187,7 +187,9 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    (HERE / f"results-rounds-{result['database']}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (HERE / f"results-rounds-{result['database']}.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(table(result))
     if result["csv_differ"]:
         print(f"CSV outputs that differ between the round and the folder: {', '.join(result['csv_differ'])}")

@@ -265,6 +265,17 @@ def test_round_consolidate_gives_the_outputs_of_consolidate(store, round_id, sam
     assert store.audit(round_id)[-1].action == "consolidate"
 
 
+def test_a_damaged_kept_file_stops_the_round_consolidation_before_any_output(store, round_id, sample_dir, tmp_path):
+    rounds.add_paths(store, round_id, [sample_dir])
+    used = [s for s in store.submissions(round_id) if s.accepted]
+    damaged = store.blob_path(used[3].sha256)  # PostgreSQL: its checked copy, the file that is read
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"x")  # a byte lost on a failing disk
+    with pytest.raises(PipelineError) as err:
+        rounds.consolidate_round(store, round_id, tmp_path / "out")
+    assert str(err.value) == Msg.STORE_005.render(where=damaged)
+    assert not (tmp_path / "out").exists()
+
+
 def test_round_consolidate_of_nothing(store, round_id, tmp_path):
     with pytest.raises(PipelineError) as err:
         rounds.consolidate_round(store, round_id, tmp_path / "out")
