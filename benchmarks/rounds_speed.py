@@ -16,6 +16,8 @@ in a fresh process (wall time; CPU of the process tree): (r) ``tonghop round con
 overhead is (r) / (p) - 1. Each command is run ``--repeat`` times alternately, the fastest
 kept. The outputs' CSVs are compared (``files.csv``, ``run.json`` name where the files came
 from, so they differ). ``--profile`` adds a cProfile of the round's consolidation, in process.
+``--baseline DIR`` times (b) the round's consolidation by another checkout's code too (say
+``git archive main``), in turn with the others, and compares every CSV of the two byte for byte.
 
 Prints a Markdown table and writes ``benchmarks/results-rounds-<database>.json``.
 """
@@ -28,6 +30,7 @@ import json
 import os
 import pstats
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +43,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import returns  # noqa: E402
 import system  # noqa: E402
-from run import measure  # noqa: E402
+from run import WRAPPER, measure  # noqa: E402
 
 from pipeline import api  # noqa: E402
 from pipeline.consolidate.collect import Kept  # noqa: E402
@@ -100,11 +103,20 @@ def commands(spec: dict, work: Path, jobs: int) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def compare(work: Path) -> list[str]:
-    """The CSVs of the two outputs that differ (beyond those that name where the files came from)."""
-    a, b = work / "out-round", work / "out-plain"
+def measure_code(command: list[str], root: Path) -> dict:
+    """``measure`` of ``command`` (``python -m pipeline …``) run by the code of checkout ``root``."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, cwd=root, env=env, check=True)
+    result = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({result['rc']}):\n{result['stderr']}")
+    return {**result, "max_rss_mib": result.pop("max_rss_kib") / 1024}
+
+
+def compare(a: Path, b: Path, skip: set[str] = DIFFERENT) -> list[str]:
+    """The CSVs of two outputs that differ (but ``skip``: those that name where the files came from)."""
     names = sorted({p.name for p in a.glob("*.csv")} | {p.name for p in b.glob("*.csv")})
-    return [name for name in names if name not in DIFFERENT and (not (a / name).is_file() or not (b / name).is_file() or (a / name).read_bytes() != (b / name).read_bytes())]  # fmt: skip
+    return [name for name in names if name not in skip and (not (a / name).is_file() or not (b / name).is_file() or (a / name).read_bytes() != (b / name).read_bytes())]  # fmt: skip
 
 
 def profile(spec: dict, work: Path, top: int = 35) -> str:
@@ -122,18 +134,23 @@ def profile(spec: dict, work: Path, top: int = 35) -> str:
     return out.read()
 
 
-def bench_round(n: int, work: Path, jobs: int = 2, *, url: str | None = None, repeat: int = 1, reuse: bool = False) -> dict:
+def bench_round(
+    n: int, work: Path, jobs: int = 2, *, url: str | None = None, repeat: int = 1, reuse: bool = False, baseline: Path | None = None
+) -> dict:
     """Set up (unless ``reuse`` finds it in ``work``), then time the round's consolidation and the
-    plain one alternately ``repeat`` times; the fastest of each, their CPU, the overhead."""
+    plain one alternately ``repeat`` times (and the round's by ``baseline``'s code); the fastest
+    of each, their CPU, the overhead."""
     work.mkdir(parents=True, exist_ok=True)
     spec_file = work / SETUP_FILE
     start = time.perf_counter()
     spec = json.loads(spec_file.read_text(encoding="utf-8")) if reuse and spec_file.is_file() else setup(n, work, url, jobs)
     setup_s = time.perf_counter() - start
-    runs: dict[str, list[dict]] = {"round": [], "plain": []}
+    runs: dict[str, list[dict]] = {"round": [], "plain": []} | ({"baseline": []} if baseline else {})
     for _ in range(max(1, repeat)):
         for name, command in commands(spec, work, jobs).items():
             runs[name].append(measure(command))
+            if name == "round" and baseline:
+                runs["baseline"].append(measure_code([*command[:-1], str(work / "out-baseline")], baseline))
     best = {name: min(found, key=lambda r: r["wall"]) for name, found in runs.items()}
     result = {
         "n": spec["n"], "database": "postgresql" if spec["url"] else "sqlite", "jobs": jobs, "setup_s": setup_s,
@@ -142,8 +159,10 @@ def bench_round(n: int, work: Path, jobs: int = 2, *, url: str | None = None, re
         **{f"{name}_walls": [r["wall"] for r in found] for name, found in runs.items()},
         **{f"{name}_max_rss_mib": max(r["max_rss_mib"] for r in found) for name, found in runs.items()},
         "summary": best["round"]["stdout"].splitlines()[:1],
-        "csv_differ": compare(work),
+        "csv_differ": compare(work / "out-round", work / "out-plain"),
     }  # fmt: skip
+    if baseline:
+        result["baseline_csv_differ"] = compare(work / "out-round", work / "out-baseline", set())
     result["overhead"] = result["round_s"] / result["plain_s"] - 1
     result["overhead_cpu"] = result["round_cpu_s"] / result["plain_cpu_s"] - 1
     return result
@@ -158,6 +177,11 @@ def table(r: dict) -> str:
             "|---|---:|---:|",
             f"| (r) `tonghop round consolidate` (target < {TARGETS['round_s']:.0f} s) | **{r['round_s']:.2f}** {mark['round_s']} | {r['round_cpu_s']:.2f} |",
             f"| (p) `tonghop consolidate` of the same files | {r['plain_s']:.2f} | {r['plain_cpu_s']:.2f} |",
+            *(
+                [f"| (b) the round's, by the baseline's code | {r['baseline_s']:.2f} | {r['baseline_cpu_s']:.2f} |"]
+                if "baseline_s" in r
+                else []
+            ),
             f"| the round's overhead (r)/(p) − 1 (target < {TARGETS['overhead']:.0%}) | **{r['overhead']:+.1%}** {mark['overhead']} | {r['overhead_cpu']:+.1%} |",
         ]
     )
@@ -171,6 +195,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command, alternately; the fastest kept")
     parser.add_argument("--keep", type=Path, help="keep the store, returns and outputs in this folder")
     parser.add_argument("--reuse", action="store_true", help="with --keep: reuse the store made by an earlier run")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose round consolidate is timed in turn (before/after)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the round's consolidation too")
     args = parser.parse_args()
     if args.n < 2:
@@ -179,7 +204,7 @@ def main() -> None:
     if args.keep and work.exists() and not args.reuse:
         shutil.rmtree(work)
     try:
-        result = bench_round(args.n, work, args.jobs, url=args.db, repeat=args.repeat, reuse=args.reuse)
+        result = bench_round(args.n, work, args.jobs, url=args.db, repeat=args.repeat, reuse=args.reuse, baseline=args.baseline)
         result["machine"] = system.describe()
         result["load"] = system.loadavg()
         if args.profile:
@@ -191,6 +216,8 @@ def main() -> None:
         json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(table(result))
+    if result.get("baseline_csv_differ"):
+        print(f"CSV outputs that differ between this code and the baseline's: {', '.join(result['baseline_csv_differ'])}")
     if result["csv_differ"]:
         print(f"CSV outputs that differ between the round and the folder: {', '.join(result['csv_differ'])}")
 
