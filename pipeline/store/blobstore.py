@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pipeline.core.errors import Msg, StoreError
 from pipeline.core.vnformat import utc_now
@@ -95,7 +94,10 @@ class BlobStore:
         if conn is None:
             with self._write() as conn:
                 return self._blob_row(sha256, size, conn)
-        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        if conn.dialect.name == "postgresql":  # the dialect in use only: PostgreSQL's loads asyncio, 20 ms at every start
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
         row = insert(blobs).values(sha256=sha256, size=size, stored_at=utc_now()).on_conflict_do_nothing(index_elements=["sha256"])
         return conn.execute(row.returning(blobs.c.sha256)).first() is not None
 
