@@ -44,7 +44,7 @@ def consolidate_round(
         ``api.consolidate`` raises.
     """
     rnd = store.round(round_id)
-    checked = round_check(store, rnd)  # the form still the round's version (ROUND_108); its units, loaded once
+    checked = round_check(store, rnd, fold=False)  # the form still the round's version (ROUND_108); its units, loaded once
     used = versions_in_use(store.submissions(round_id), checked.units)
     if not used:
         raise PipelineError(Msg.ROUND_107, round=round_id)
