@@ -6,17 +6,53 @@ paths; ``check_files``, ``consolidate_with`` and ``templates_with`` take it, and
 path-taking ``consolidate`` and ``make_templates`` load it and call them.
 
 May import: every stage below it (``core`` … ``outputs``, ``forward``, ``sample``); never
-``rounds``, ``web`` or ``cli``."""
+``rounds``, ``web`` or ``cli``.
 
-from pipeline.api.base import PathLike, chosen_period, prior_and_crosswalk
-from pipeline.api.check import FileCheck, check_context, check_files
-from pipeline.api.consolidation import consolidate, consolidate_kept, consolidate_with
-from pipeline.api.context import load_context
-from pipeline.api.demo import DEMO_PRIOR, DemoRun, demo
-from pipeline.api.levels import ForwardRun, UnitList, forward, province_unit_list, provinces
-from pipeline.api.report import AppendixRun, make_report, write_report
-from pipeline.api.templates import TemplateRun, make_templates, template_data, templates_with
-from pipeline.validate.context import Context, Options
+Each name is imported from its module when first used (PEP 562), so a command loads only what
+it needs: checking one return or writing templates never imports pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.api.base import PathLike, chosen_period, prior_and_crosswalk
+    from pipeline.api.check import FileCheck, check_context, check_files
+    from pipeline.api.consolidation import consolidate, consolidate_kept, consolidate_with
+    from pipeline.api.context import load_context
+    from pipeline.api.demo import DEMO_PRIOR, DemoRun, demo
+    from pipeline.api.levels import ForwardRun, UnitList, forward, province_unit_list, provinces
+    from pipeline.api.report import AppendixRun, make_report, write_report
+    from pipeline.api.templates import TemplateRun, make_templates, template_data, templates_with
+    from pipeline.validate.context import Context, Options
+
+_MODULES = {
+    "pipeline.api.base": ("PathLike", "chosen_period", "prior_and_crosswalk"),
+    "pipeline.api.check": ("FileCheck", "check_context", "check_files"),
+    "pipeline.api.consolidation": ("consolidate", "consolidate_kept", "consolidate_with"),
+    "pipeline.api.context": ("load_context",),
+    "pipeline.api.demo": ("DEMO_PRIOR", "DemoRun", "demo"),
+    "pipeline.api.levels": ("ForwardRun", "UnitList", "forward", "province_unit_list", "provinces"),
+    "pipeline.api.report": ("AppendixRun", "make_report", "write_report"),
+    "pipeline.api.templates": ("TemplateRun", "make_templates", "template_data", "templates_with"),
+    "pipeline.validate.context": ("Context", "Options"),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'pipeline.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value  # the next use does not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DEMO_PRIOR",

@@ -11,11 +11,19 @@ import pipeline.cli.params as params
 from pipeline import api
 from pipeline.cli.frame import Command, UsageError, echo
 from pipeline.cli.options import crosswalk_option, form_options, progress
-from pipeline.cli.summary import check_lines, consolidation_lines, demo_lines
 from pipeline.core import settings
 from pipeline.core.errors import Msg
 from pipeline.core.vnformat import format_number
 from pipeline.sample import EXAMPLES
+
+
+def _summary():
+    """The lines a command prints at the end (``cli.summary``), imported only then: it imports
+    what a consolidation's result is made of (pandas), which writing templates never needs."""
+    from pipeline.cli import summary
+
+    return summary
+
 
 LIST_FILES = 20  # templates listed one by one; beyond, a count
 
@@ -75,7 +83,7 @@ def check(files, form_path, units_path, period) -> None:
     """
     verdicts = api.check_files(list(files), form_path=form_path, units_path=units_path, period=period)
     for verdict in verdicts:
-        for line in check_lines(verdict):
+        for line in _summary().check_lines(verdict):
             echo(line)
     bad = sum(v.has_errors for v in verdicts)
     echo(f"Đã kiểm tra {len(verdicts)} tệp: {bad} tệp có lỗi." if bad else f"Đã kiểm tra {len(verdicts)} tệp: không có lỗi.")
@@ -116,7 +124,7 @@ def consolidate(
             prior_path=prior_path, factor=factor, progress=step, on_files=start, deadline=deadline, fix_days=fix_days,
             crosswalk_path=crosswalk_path,
         )  # fmt: skip
-    for line in consolidation_lines(result, out_dir):
+    for line in _summary().consolidation_lines(result, out_dir):
         echo(line)
     sys.exit(1 if strict and result.findings.has_errors else 0)
 
@@ -165,5 +173,5 @@ def demo(out, example) -> None:
     if example is not None and example not in EXAMPLES:
         raise UsageError(Msg.CLI_041.render(example=example, examples=", ".join(EXAMPLES)), click.get_current_context())
     done = api.demo(out=out, example=example)
-    for line in demo_lines(done):
+    for line in _summary().demo_lines(done):
         echo(line)

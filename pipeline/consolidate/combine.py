@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.consolidate.choose import own_forwards, select_latest
@@ -61,10 +65,14 @@ def _settle_period(returns: list[FileOutcome], ctx: Context) -> tuple[Period, Pe
 
 
 def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataFrame:
-    """Every value used, a row each, in unit then form order (built column-wise: 10,000 returns)."""
+    """Every value used, a row each, in unit then form order (codes the form lacks last, as read),
+    built column-wise (10,000 returns) and sorted only when a return lists its values out of order."""
     columns: dict[str, list] = {name: [] for name in VALUE_FRAME_COLUMNS}
-    for code, ret in used.items():
+    counts = []
+    for code in sorted(used):
+        ret = used[code]
         n = len(ret.values)
+        counts.append(n)
         columns["unit_code"] += [code] * n
         columns["unit_name"] += [ret.unit.name] * n
         columns["level"] += [ret.unit.level] * n
@@ -72,9 +80,12 @@ def _value_frame(used: dict[str, FileOutcome], form: FormDefinition) -> pd.DataF
         for name, items in zip(("code", "value", "sheet", "cell"), zip(*ret.values, strict=True), strict=False):
             columns[name] += items
     frame = pd.DataFrame(columns, columns=VALUE_FRAME_COLUMNS)
-    order = {code: i for i, code in enumerate(form.indicators)}
-    frame["_order"] = frame["code"].map(order)
-    return frame.sort_values(["unit_code", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    position = {code: i for i, code in enumerate(form.indicators)}
+    order = np.fromiter(map(position.get, columns["code"], repeat(len(position))), dtype=np.int64, count=len(frame))
+    unit = np.repeat(np.arange(len(counts)), counts)
+    if ((np.diff(order) >= 0) | (np.diff(unit) > 0)).all():
+        return frame
+    return frame.take(np.lexsort((order, unit))).reset_index(drop=True)
 
 
 def _saved_at(ret: FileOutcome | None) -> str:
@@ -132,6 +143,20 @@ def _compare(
     return comparison, by_unit, found + notes
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off over a step that makes many objects while millions
+    (the returns read) are alive: each full collection would walk all of them (about 0.15 s of
+    1.3 s at 10,000 returns). Back on afterwards, unless it was off before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def consolidate_returns(
     outcomes: list[FileOutcome], ctx: Context, folder_problems: list[Problem] = (), *, source: str = ""
 ) -> ConsolidationResult:
@@ -141,6 +166,11 @@ def consolidate_returns(
     :param folder_problems: the findings on files never read (lock files, links).
     :param source: where the returns came from (the folder), recorded in the outputs.
     """
+    with _collector_paused():
+        return _consolidate(outcomes, ctx, folder_problems, source)
+
+
+def _consolidate(outcomes: list[FileOutcome], ctx: Context, folder_problems: list[Problem], source: str) -> ConsolidationResult:
     now = utc_now()
     findings = Findings()
     findings.extend(folder_problems)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, fields
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline.core import settings
 from pipeline.core.constants import FILES_CSV, FINDINGS_COLUMNS, Severity
 from pipeline.core.errors import Msg, finding_label
 from pipeline.core.vnformat import format_number
 from pipeline.core.wording import plain_words
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SEVERITY_RANK = {severity: severity.rank for severity in Severity}
 
@@ -163,6 +165,8 @@ class Findings:
 
     def to_findings(self) -> pd.DataFrame:
         """The columns of ``findings.csv``, errors first."""
+        import pandas as pd  # only here: checking a return or writing templates needs no pandas
+
         rows = [{col: getattr(p, col) or "" for col in FINDINGS_COLUMNS} for p in self.sorted()]
         return pd.DataFrame(rows, columns=FINDINGS_COLUMNS, dtype=object)
 

@@ -4,6 +4,7 @@ result was never saved, cell fonts) parsed only when asked."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class SheetXml:
 
     @cached_property
     def names(self) -> dict[str, str]:
-        return _sheet_parts(self.parts)
+        return _sheet_parts(self.parts.get("xl/workbook.xml"), self.parts.get("xl/_rels/workbook.xml.rels"))
 
     def get(self, name: str) -> bytes | None:
         return self.parts.get(self.names.get(name, ""))
@@ -123,11 +124,8 @@ class RawWorkbook:
         """
         if self.format == "ods":
             return _ods_named_sheet(self.parts.get(ODS_NAMES_PART, b""), name)
-        root = _xml(self.parts, "xl/workbook.xml")
-        for elem in root.iter() if root is not None else []:
-            if _local(elem.tag) == "definedName" and elem.get("name") == name and elem.get("localSheetId") is None:
-                return _sheet_of(elem.text or "", "!")
-        return None
+        reference = _book_names(self.parts.get("xl/workbook.xml")).get(name)
+        return _sheet_of(reference, "!") if reference is not None else None
 
 
 # What follows the last sheet of an ODS content.xml: the workbook-wide named ranges (kept by sniff).
@@ -166,7 +164,11 @@ def _sheet_of(reference: str, separator: str) -> str | None:
 
 
 def _xml(parts: dict[str, bytes], name: str):
-    data = parts.get(name)
+    return _parse(parts.get(name))
+
+
+def _parse(data: bytes | None):
+    """The XML ``data`` parsed (defusedxml), or None when absent or malformed."""
     if data is None:
         return None
     try:
@@ -217,9 +219,26 @@ def _ods_properties(parts: dict[str, bytes]) -> tuple[dict[str, str], datetime |
     return props, modified
 
 
-def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
-    """Sheet name -> part path inside an xlsx archive."""
-    book, rels = _xml(parts, "xl/workbook.xml"), _xml(parts, "xl/_rels/workbook.xml.rels")
+# Workbooks parsed and remembered: every return made from one template has the same workbook.xml.
+_BOOKS_KEPT = 64
+
+
+@functools.lru_cache(maxsize=_BOOKS_KEPT)
+def _book_names(workbook_xml: bytes | None) -> dict[str, str]:
+    """The workbook-wide defined names of an xlsx's ``workbook.xml``: name -> reference (the
+    first of a name; names scoped to one sheet are left out)."""
+    root = _parse(workbook_xml)
+    names: dict[str, str] = {}
+    for elem in root.iter() if root is not None else []:
+        if _local(elem.tag) == "definedName" and elem.get("localSheetId") is None:
+            names.setdefault(elem.get("name", ""), elem.text or "")
+    return names
+
+
+@functools.lru_cache(maxsize=_BOOKS_KEPT)
+def _sheet_parts(workbook_xml: bytes | None, rels_xml: bytes | None) -> dict[str, str]:
+    """Sheet name -> part path inside an xlsx archive, from its workbook.xml and workbook.xml.rels."""
+    book, rels = _parse(workbook_xml), _parse(rels_xml)
     if book is None or rels is None:
         return {}
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}

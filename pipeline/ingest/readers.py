@@ -24,6 +24,7 @@ from pipeline.core.errors import Msg, WorkbookReadError
 from pipeline.ingest.cellerrors import error_cells, put_errors
 from pipeline.ingest.markup import read_markup
 from pipeline.ingest.raw import CellError, RawSheet, RawWorkbook, SheetXml, _ods_properties, parse_time
+from pipeline.ingest.repack import stored_zip
 from pipeline.ingest.sniff import Sniffed, sniff, sniff_data
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
@@ -42,7 +43,8 @@ def _zip_extras(found: Sniffed) -> tuple[datetime | None, SheetXml | None]:
 
 
 def _calamine_sheets(found: Sniffed, xml: SheetXml | None) -> list[RawSheet]:
-    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(found.data))
+    packed = stored_zip(found.inflated) if found.format == "xlsx" and found.inflated else None  # inflated once, by sniff
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(packed or found.data))
     errors = error_cells(found.format, found.data, found.parts, xml.get if xml else None)  # calamine reads them as ""
     try:
         sheets = []

@@ -56,6 +56,7 @@ class Sniffed:
     format: str
     data: bytes = b""
     parts: dict[str, bytes] = field(default_factory=dict)
+    inflated: list[tuple[zipfile.ZipInfo, bytes]] = field(default_factory=list)  # every part a reader may parse, checked
 
 
 def _limit(message: str) -> WorkbookReadError:
@@ -201,6 +202,7 @@ def check_zip(blob: bytes) -> Sniffed:
                 data = _inflate(blob, info, budget)
                 budget -= len(data)
                 _check_part(fmt, info.filename, data)
+                found.inflated.append((info, data))
                 if info.filename in KEEP_PARTS or info.filename.startswith("xl/worksheets/"):
                     found.parts[info.filename] = data
                 if fmt == "ods" and info.filename == "content.xml":  # the named ranges after the last sheet, on their own

@@ -1,6 +1,6 @@
 """Write one template per unit, fast: each level's workbook is built once and every unit's
-copy stamped from it (``stamp.py``); templates that differ everywhere (prior-period values)
-are built in full. Both spread the units over a process pool."""
+copy stamped from it (``stamp.py``), with the unit's prior-period figures written into its copy
+(``priorcells.py``) when they are shown; the units are spread over a process pool."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import errno
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.atomic import staging_folder
@@ -16,14 +17,17 @@ from pipeline.core.errors import Msg, TemplateError
 from pipeline.core.pool import chunked, default_jobs, map_chunks
 from pipeline.form.model import FormDefinition, Unit
 from pipeline.form.prior import PriorData
-from pipeline.templates.build import build_template, template_filename
+from pipeline.templates.build import DATA_PART, build_template, template_filename, write_job
 from pipeline.templates.heading import heading_heights
-from pipeline.templates.stamp import MAX_TEXT, Stamp, StampError, placeholder, write_bytes
+from pipeline.templates.job import TemplateJob
+from pipeline.templates.priorcells import fill_numbers
+from pipeline.templates.stamp import MAX_TEXT, Stamp, StampError, placeholder
 
-# Use a process pool from this many stamped (or built) files on.
+# Use a process pool from this many stamped files on (with prior figures, whose data sheet is compressed for each).
 POOL_MIN_STAMPED = 400
-POOL_MIN_BUILT = 16
+POOL_MIN_PRIOR = 100
 CHUNK = 100
+STAGED_SUFFIX = ".tmp"  # a stamped template in the staging folder, until the set is moved in place
 
 
 def write_templates(
@@ -39,8 +43,8 @@ def write_templates(
     hidden folder inside it and moved into place only when every template was written, so a full
     disk never leaves part of a set, nor a mix of this set and an earlier one.
 
-    Without ``prior``, each level's workbook is built once and every unit's file is stamped
-    from it (``stamp.py``); with ``prior`` every file differs, so each is built in full.
+    Each level's workbook is built once and every unit's file is stamped from it
+    (``stamp.py``); with ``prior``, each copy gets its unit's prior figures (``priorcells.py``).
 
     :param jobs: processes writing in parallel when there are many units (default: one per core).
     :returns: the paths written, in the order of ``units``.
@@ -54,25 +58,17 @@ def write_templates(
         out.mkdir(parents=True, exist_ok=True)
         with staging_folder(out) as stage:
             try:
-                staged = _write_set(form, units, stage, str(period), deadline, prior, jobs)
+                staged = write_stamped(form, units, stage, str(period), deadline, prior, jobs)
             except (OSError, TemplateError) as err:
                 raise _set_error(err, out, stage, units) from err
-            for path in staged:
-                os.replace(path, out / path.name)
-            return [out / path.name for path in staged]
+            paths = [out / path.name.removesuffix(STAGED_SUFFIX) for path in staged]  # each unit's ``template_filename``
+            for path, target in zip(staged, paths, strict=True):
+                os.replace(path, target)
+            return paths
     except (OSError, TemplateError) as err:
         if made:
             shutil.rmtree(out, ignore_errors=True)  # nothing of ours was put there: no empty folder left
         raise err if isinstance(err, TemplateError) else TemplateError.not_written(out, err) from err
-
-
-def _write_set(form: FormDefinition, units: list[Unit], stage: Path, period: str, deadline: str | None,
-               prior: PriorData | None, jobs: int | None) -> list[Path]:  # fmt: skip
-    """The whole set written into ``stage``; a failure leaves the staged files behind for
-    ``_set_error`` to count, and nothing in the folder of templates."""
-    if prior is None:
-        return write_stamped(form, units, stage, period, deadline, jobs)
-    return write_built(form, units, stage, period, deadline, prior, jobs)
 
 
 def _set_error(err: OSError | TemplateError, out: Path, stage: Path, units: list[Unit]) -> TemplateError:
@@ -81,40 +77,91 @@ def _set_error(err: OSError | TemplateError, out: Path, stage: Path, units: list
     if err.errno not in (errno.ENOSPC, errno.EDQUOT):
         return err if isinstance(err, TemplateError) else TemplateError.not_written(out, err)
     names = [template_filename(unit) for unit in units]
-    written = {p.name for p in stage.glob("*.xlsx")}
+    written = {p.name.removesuffix(STAGED_SUFFIX) for p in stage.iterdir() if not p.name.startswith(".")}
     failed = next((name for name in names if name not in written), names[-1] if names else "")
     return TemplateError(Msg.TEMPLATE_010, where=str(out), done=len(written) + 1, total=len(names), name=failed)
 
 
+@dataclass(frozen=True)
+class _Base:
+    """A level's workbook prepared for stamping, and where its prior column's cells are."""
+
+    stamp: Stamp
+    prior_cells: dict[str, str]  # indicator code -> its prior value's cell in ``DATA_PART`` (none without prior)
+
+
 @dataclass
 class _Batch:
-    """What every worker needs: the prepared workbook of each level and how to build directly."""
+    """What every worker needs to write any unit's template; each process prepares the workbook
+    of a stamp key the first time one of its units needs it (``bases``)."""
 
     form: FormDefinition
     period: str
     deadline: str | None
     prior: PriorData | None
-    stamps: dict[tuple, Stamp]
-    code_token: str = ""
-    name_token: str = ""  # in lower case: the heading shows its capitals, a token of its own
+    stage: Path  # the staging folder
+    code_token: str
+    name_token: str  # in lower case: the heading shows its capitals, a token of its own
+    bases: dict[tuple, _Base] = field(default_factory=dict)
 
-    def write(self, unit: Unit, path: Path, key: tuple | None = None) -> Path:
-        """``unit``'s template at ``path``: stamped from the workbook of its ``key`` (``_stamp_key``,
-        worked out once per run by the caller) when there is one, else built."""
-        stamp = self.stamps.get(key) if key is not None else None
-        if stamp is not None and _stampable(unit):
+    def write(self, unit: Unit) -> Path:
+        """``unit``'s template in the staging folder: stamped from the workbook of its stamp key
+        (``_stamp_key``) when it has one, else built; returns the file written, to be moved to
+        its place when the set is whole."""
+        path = self.stage / template_filename(unit)
+        key = _stamp_key(self.form, unit) if _stampable(unit) else None
+        if key is not None:
+            base = self.bases.get(key) or self.bases.setdefault(key, self._prepare(unit))
             values = {self.code_token: unit.code, self.name_token: unit.name, self.name_token.upper(): unit.name.upper()}
             try:
-                return write_bytes(stamp.render(values), path)
+                return _stage(base.stamp.render(values, self._prior_edits(base, unit)), path)
             except StampError:
                 pass
         return build_template(self.form, unit, path, self.period, self.deadline, self.prior)
 
+    def _prepare(self, unit: Unit) -> _Base:
+        """The workbook of ``unit``'s stamp key: built for a placeholder unit of its level,
+        heading rows sized for its name, prior column blank."""
+        blank = PriorData(self.prior.period) if self.prior is not None else None
+        with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
+            path = Path(tmp) / "base.xlsx"
+            placeholder_unit = Unit(self.code_token, self.name_token, unit.level)
+            job = write_job(TemplateJob(self.form, placeholder_unit, self.period, self.deadline, blank, path.name, unit.name), path)
+            tokens = (self.code_token, self.name_token, self.name_token.upper())
+            return _Base(Stamp.from_file(path, tokens, (DATA_PART,) if self.prior is not None else ()), job.prior_cells)
+
+    def _prior_edits(self, base: _Base, unit: Unit) -> dict[str, Callable[[bytes], bytes]] | None:
+        """The unit's prior figures written into the data sheet, as a direct build writes them."""
+        if self.prior is None:
+            return None
+        numbers = {cell: value for code, cell in base.prior_cells.items() if (value := self.prior.unit_value(unit.code, code)) is not None}
+        return {DATA_PART: lambda xml: fill_numbers(xml, numbers)}
+
+
+def _stage(data: bytes, path: Path) -> Path:
+    """Write ``data`` as ``<path>.tmp`` in the staging folder and return that file.
+
+    No temporary file and rename of its own: the staging folder is ours alone and its files
+    reach the folder of templates by one rename each once the set is whole, so the file goes
+    in under the name every unfinished output of ours has (``*.xlsx.tmp``); a new file, never
+    truncated (on ext4 truncating a file makes its close write it out at once). A file not
+    written whole is removed.
+
+    :raises TemplateError: the file cannot be written.
+    """
+    tmp = path.with_name(path.name + STAGED_SUFFIX)
+    try:
+        tmp.write_bytes(data)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise TemplateError.not_written(path, err) from err
+    return tmp
+
 
 def _stamp_key(form: FormDefinition, unit: Unit) -> tuple | None:
-    """Units whose templates differ only in stamped text share a key: their level and the heights
-    of their heading rows. The form's own committee (a heading without the unit's name) has none:
-    it is built directly."""
+    """Units whose templates differ only in stamped text (and prior figures) share a key: their
+    level and the heights of their heading rows. The form's own committee (a heading without the
+    unit's name) has none: it is built directly."""
     if form.is_committee(unit.name):
         return None
     return unit.level, heading_heights(form, unit.name)
@@ -125,47 +172,29 @@ def _stampable(unit: Unit) -> bool:
     return all(text and len(text) <= MAX_TEXT and not text.startswith("<r>") for text in (unit.code, unit.name))
 
 
-def _write_one(batch: _Batch, item: tuple[Unit, Path, tuple | None]) -> Path:
-    return batch.write(*item)
+def _write_one(batch: _Batch, unit: Unit) -> Path:
+    return batch.write(unit)
 
 
-def _run(batch: _Batch, units: list[Unit], out_dir: Path, jobs: int | None, pool_min: int, keys: list | None = None) -> list[Path]:
-    """Every unit's template; ``keys``: each unit's ``_stamp_key`` (none: every template built)."""
-    items = [(unit, out_dir / template_filename(unit), key) for unit, key in zip(units, keys or [None] * len(units), strict=True)]
+def write_stamped(form: FormDefinition, units: list[Unit], stage: Path, period: str, deadline: str | None = None,
+                  prior: PriorData | None = None, jobs: int | None = None) -> list[Path]:  # fmt: skip
+    """One template per unit into the staging folder ``stage``, stamped from one built workbook
+    per level (and height of heading), with each unit's prior figures when ``prior`` is given.
+
+    :param jobs: processes stamping in parallel (default: one per core; used from
+        ``POOL_MIN_STAMPED`` units, ``POOL_MIN_PRIOR`` with prior figures).
+    :returns: the files written, in the order of ``units``: each to be moved to its unit's
+        ``template_filename`` (a stamped one is staged as ``<name>.tmp``, see ``_stage``).
+    :raises TemplateError: a template cannot be written.
+    """
+    form = form.for_period(period)
+    batch = _Batch(form, str(period), deadline, prior, Path(stage), placeholder("code"), placeholder("name").lower())
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1 or len(items) < pool_min:
-        return [batch.write(*item) for item in items]
+    if jobs == 1 or len(units) < (POOL_MIN_STAMPED if prior is None else POOL_MIN_PRIOR):
+        return [batch.write(unit) for unit in units]
     paths = []
-    for done in map_chunks(_write_one, chunked(items, jobs, CHUNK), batch, jobs):
+    for done in map_chunks(_write_one, chunked(units, jobs, CHUNK), batch, jobs):
         if isinstance(done, Exception):
             raise done
         paths += done
     return paths
-
-
-def write_stamped(form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None,
-                  jobs: int | None = None) -> list[Path]:  # fmt: skip
-    """One template per unit, stamped from one built workbook per level; paths in the order of ``units``.
-
-    :param jobs: processes stamping in parallel (default: one per core; used from ``POOL_MIN_STAMPED`` units).
-    :raises TemplateError: a template cannot be written.
-    """
-    code_token, name_token = placeholder("code"), placeholder("name").lower()
-    stamps = {}
-    form = form.for_period(period)
-    with tempfile.TemporaryDirectory(prefix="tonghop-") as tmp:
-        keyed = [_stamp_key(form, u) for u in units]  # once per unit and run, not again in the workers
-        samples = dict(zip(keyed, units, strict=True))
-        for number, (key, sample) in enumerate((k, u) for k, u in samples.items() if k is not None):
-            path = Path(tmp) / f"{number}.xlsx"
-            build_template(form, Unit(code_token, name_token, sample.level), path, period, deadline, size_as=sample.name)
-            stamps[key] = Stamp.from_file(path, (code_token, name_token, name_token.upper()))
-    batch = _Batch(form, str(period), deadline, None, stamps, code_token, name_token)
-    return _run(batch, units, Path(out_dir), jobs, POOL_MIN_STAMPED, keyed)
-
-
-def write_built(form: FormDefinition, units: list[Unit], out_dir: Path, period: str, deadline: str | None = None,
-                prior: PriorData | None = None, jobs: int | None = None) -> list[Path]:  # fmt: skip
-    """One template per unit, each built in full (in ``jobs`` processes from ``POOL_MIN_BUILT`` units)."""
-    batch = _Batch(form, str(period), deadline, prior, {})
-    return _run(batch, units, Path(out_dir), jobs, POOL_MIN_BUILT)

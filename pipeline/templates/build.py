@@ -43,6 +43,7 @@ from pipeline.templates.table import CELL_PADDING_WIDTH, write_form_rows
 
 NOTE_FONT_RATIO = 12 / 11  # the check block's notes are 11pt: more of them fit a column
 HOW_TO = "Chỉ nhập số vào các ô màu vàng ở cột Số liệu; không sửa cột Mã."
+DATA_PART = "xl/worksheets/sheet1.xml"  # XlsxWriter numbers the sheets in the order added: the data sheet first
 
 
 def template_filename(unit: Unit) -> str:
@@ -70,13 +71,22 @@ def build_template(
     """
     path = Path(path)
     form = form.for_period(period)
-    job = TemplateJob(form, unit, form.period.code, deadline, prior, path.name, size_as or unit.name)
+    write_job(TemplateJob(form, unit, form.period.code, deadline, prior, path.name, size_as or unit.name), path)
+    return path
+
+
+def write_job(job: TemplateJob, path: Path) -> TemplateJob:
+    """Write the template ``job`` describes to ``path`` atomically; returns ``job``, which has
+    noted where the prior values went (``prior_cells``, in ``DATA_PART``).
+
+    :raises TemplateError: if writing fails; ``path`` is then left as it was.
+    """
     with atomic_path(path, error=TemplateError.not_written, make_folder=False) as tmp:
         try:
             _write_workbook(job, str(tmp))
         except (XlsxWriterException, ValueError) as err:
             raise TemplateError.not_written(path, err) from err
-    return path
+    return job
 
 
 def _write_workbook(job: TemplateJob, filename: str) -> None:
@@ -166,6 +176,7 @@ def _write_inputs(ws, fmt: dict, job: TemplateJob, row: int, ind: Indicator) -> 
     if job.prior is not None:
         value = job.prior.unit_value(job.unit.code, ind.code)
         ws.write(row, col[C.HEADER_PRIOR], value, fmt["prior_decimal" if ind.type == C.TYPE_DECIMAL else "prior"])
+        job.prior_cells[ind.code] = xl_rowcol_to_cell(row, col[C.HEADER_PRIOR])
     ws.write_blank(row, col[C.HEADER_NOTE], None, fmt["note"])
     _validate(ws, job, row, col[C.HEADER_VALUE], ind)
 

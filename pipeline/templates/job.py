@@ -4,7 +4,7 @@ columns are; and the one way a refused write becomes a ``TemplateError`` naming 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.core import constants as C
 from pipeline.core.errors import Msg, PipelineError, TemplateError
@@ -24,6 +24,7 @@ class TemplateJob:
     prior: PriorData | None
     where: str
     size_as: str = ""  # the unit name the heading rows are sized for (default: the unit's)
+    prior_cells: dict[str, str] = field(default_factory=dict)  # noted while writing: indicator code -> its prior value's cell
 
     @property
     def headers(self) -> list[str]:

@@ -5,7 +5,8 @@ shared strings (heading, guide, hidden ``_tonghop`` sheet), in the custom docume
 and in the document's subject. ``batch.write_stamped`` builds each level's workbook once with
 ``build_template`` for a placeholder unit, and ``Stamp`` then copies that zip for every unit:
 entries without a placeholder keep their compressed bytes, the few that hold one are rewritten
-(the replacement escaped the way XlsxWriter escapes text) and deflated again. A unit whose text
+(the replacement escaped the way XlsxWriter escapes text), their fixed pieces deflated once and
+the new text between them stored (``zipparts``), so a copy costs no compression. A unit whose text
 cannot be stamped exactly as XlsxWriter would write it (blank, too long, equal to another string
 of the workbook) is built directly instead.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 import io
 import re
 import secrets
-import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -24,19 +24,15 @@ from pathlib import Path
 
 from pipeline.core.atomic import atomic_path
 from pipeline.core.errors import TemplateError
+from pipeline.templates.zipparts import EntryHeaders, StampError, compress, deflate_piece, end_record, raw_data, stored_blocks
 
 MAX_TEXT = 32767 // 2  # XlsxWriter truncates strings over 32767 UTF-16 units: leave long names to it
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _ESCAPED_CONTROL = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
-_LOCAL = struct.Struct("<4s5H3L2H")
-_CENTRAL = struct.Struct("<4s4B4H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
 
-
-class StampError(ValueError):
-    """The replacement cannot be made exactly as a direct build would write it."""
+__all__ = ["MAX_TEXT", "Stamp", "StampError", "escape_text", "placeholder", "write_bytes"]
 
 
 def placeholder(kind: str) -> str:
@@ -59,14 +55,21 @@ class _Slot:
     tag: bytes
     attrs: bytes
     body: bytes
+    tokens: tuple[bytes, ...] = ()  # the placeholders ``body`` holds
 
 
 @dataclass(frozen=True)
 class _Entry:
     info: zipfile.ZipInfo
-    raw: bytes  # the compressed data as stored
+    headers: EntryHeaders
+    local: bytes  # the local header and the compressed data as stored
     text: bytes | None  # the uncompressed part, kept only for parts that change
-    pieces: tuple[bytes | _Slot, ...] = ()  # ``text`` cut around its placeholders
+    pieces: tuple[bytes | _Slot, ...] = ()  # ``text`` cut around its placeholders: fixed text and slots in turn
+    packed: tuple[bytes, ...] = ()  # the fixed pieces each deflated on its own (``zipparts.deflate_piece``), if deflated
+
+    @property
+    def fixed(self) -> tuple[bytes, ...]:
+        return self.pieces[0::2]  # type: ignore[return-value]
 
 
 class Stamp:
@@ -85,11 +88,14 @@ class Stamp:
         self.entries: list[_Entry] = []
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             for info in book.infolist():
-                text = book.read(info)
+                text, headers = book.read(info), EntryHeaders(info)
+                local = headers.local(info.CRC, raw_data(data, info), info.file_size)
                 if info.filename in edited or self._token_re.search(text):
-                    self.entries.append(_Entry(info, _raw_data(data, info), text, self._cut(info.filename, text)))
+                    pieces = self._cut(info.filename, text)
+                    packed = () if info.filename in edited else _pack(info, pieces[0::2])
+                    self.entries.append(_Entry(info, headers, local, text, pieces, packed))
                 else:
-                    self.entries.append(_Entry(info, _raw_data(data, info), None))
+                    self.entries.append(_Entry(info, headers, local, None))
         self._strings = {name: _shared_strings(e.text) for name, e in self.parts.items() if name.endswith("sharedStrings.xml")}
 
     @classmethod
@@ -105,7 +111,8 @@ class Stamp:
         pieces: list[bytes | _Slot] = []
         pos = 0
         for match in self._element_re.finditer(text):
-            pieces += [text[pos : match.start()], _Slot(*match.groups())]
+            tag, attrs, body = match.groups()
+            pieces += [text[pos : match.start()], _Slot(tag, attrs, body, tuple(t for t in self.tokens if t in body))]
             pos = match.end()
         pieces.append(text[pos:])
         if any(self._token_re.search(piece) for piece in pieces if isinstance(piece, bytes)):
@@ -122,71 +129,67 @@ class Stamp:
         out, central = [], []
         offset = 0
         for entry in self.entries:
-            info, raw = entry.info, entry.raw
-            crc, size = info.CRC, info.file_size
-            if entry.text is not None:
-                text = self._replace(info.filename, entry.pieces, plain, escaped)
-                if edits and info.filename in edits:
-                    text = edits[info.filename](text)
-                raw, crc, size = _compress(text, info.compress_type), zlib.crc32(text), len(text)
-            name = info.filename.encode("utf-8")
-            flags = info.flag_bits & ~0x08  # sizes go in the local header: no data descriptor
-            dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
-            dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
-            fields = (flags, info.compress_type, dostime, dosdate, crc, len(raw), size)
-            out += [_LOCAL.pack(b"PK\x03\x04", info.extract_version, *fields, len(name), 0), name, raw]
-            central += [
-                _CENTRAL.pack(b"PK\x01\x02", info.create_version, info.create_system, info.extract_version, info.reserved,
-                              *fields, len(name), 0, 0, 0, info.internal_attr, info.external_attr, offset),
-                name,
-            ]  # fmt: skip
-            offset += _LOCAL.size + len(name) + len(raw)
-        if offset > 0xFFFFFFFF:
-            raise StampError("workbook too large to stamp")
+            info = entry.info
+            if entry.text is None:
+                local, crc, compressed, size = entry.local, info.CRC, info.compress_size, info.file_size
+            else:
+                local, crc, compressed, size = self._render_part(entry, plain, escaped, (edits or {}).get(info.filename))
+            out.append(local)
+            central.append(entry.headers.central(crc, compressed, size, offset))
+            offset += len(local)
         directory = b"".join(central)
-        count = len(self.entries)
-        return b"".join([*out, directory, _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)])
+        return b"".join([*out, directory, end_record(len(self.entries), len(directory), offset)])
 
-    def _replace(self, part: str, pieces: tuple[bytes | _Slot, ...], plain: dict[bytes, bytes], escaped: dict[bytes, bytes]) -> bytes:
-        """One part with its placeholders replaced, each element written as XlsxWriter would write its new text.
+    def _render_part(self, entry: _Entry, plain: dict[bytes, bytes], escaped: dict[bytes, bytes],
+                     edit: Callable[[bytes], bytes] | None) -> tuple[bytes, int, int, int]:  # fmt: skip
+        """A changing part's local header and data, its CRC, compressed and plain sizes: its
+        prepared pieces with the new elements stored between them, or compressed afresh when
+        ``edit`` rewrites it."""
+        elements = self._replace(entry.info.filename, entry.pieces, plain, escaped)
+        text = b"".join(_interleave(entry.fixed, elements))
+        if edit is not None:
+            text = edit(text)
+        if entry.packed and edit is None:
+            raw = b"".join(_interleave(entry.packed, [stored_blocks(element) for element in elements]))
+        else:
+            raw = compress(text, entry.info.compress_type)
+        crc = zlib.crc32(text)
+        return entry.headers.local(crc, raw, len(text)), crc, len(raw), len(text)
+
+    def _replace(self, part: str, pieces: tuple[bytes | _Slot, ...], plain: dict[bytes, bytes], escaped: dict[bytes, bytes]) -> list[bytes]:
+        """The elements of one part's slots with their placeholders replaced, each written as
+        XlsxWriter would write its new text.
 
         :raises StampError: a new shared string equals another one (XlsxWriter would have shared it).
         """
         out: list[bytes] = []
         changed: list[bytes] = []
-        for piece in pieces:
-            if isinstance(piece, bytes):
-                out.append(piece)
-                continue
+        for piece in pieces[1::2]:
             new, text, attrs = piece.body, piece.body, piece.attrs
-            for token in self.tokens:
+            for token in piece.tokens:
                 new, text = new.replace(token, escaped[token]), text.replace(token, plain[token])
             if piece.tag.rsplit(b":", 1)[-1] == b"t" and b"xml:space" not in attrs and _EDGE_SPACE.search(text.decode("utf-8")):
                 attrs += b' xml:space="preserve"'
             changed.append(attrs + b">" + new)
-            out += [b"<", piece.tag, attrs, b">", new, b"</", piece.tag, b">"]
+            out.append(b"".join((b"<", piece.tag, attrs, b">", new, b"</", piece.tag, b">")))
         strings = self._strings.get(part)
         if strings is not None and (len(set(changed)) < len(changed) or strings.intersection(changed)):
             raise StampError(f"{part}: the new text equals another shared string")
-        return b"".join(out)
+        return out
 
 
-def _raw_data(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """The compressed bytes of one entry, read past its local header."""
-    head = _LOCAL.unpack_from(data, info.header_offset)
-    if head[0] != b"PK\x03\x04":
-        raise StampError(f"{info.filename}: bad local header")
-    start = info.header_offset + _LOCAL.size + head[-2] + head[-1]
-    return data[start : start + info.compress_size]
+def _pack(info: zipfile.ZipInfo, fixed: Sequence[bytes]) -> tuple[bytes, ...]:
+    """The fixed pieces of a deflated part, each deflated on its own; none for a stored part."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return ()
+    return tuple(deflate_piece(piece, last=i == len(fixed) - 1) for i, piece in enumerate(fixed))
 
 
-def _compress(text: bytes, method: int) -> bytes:
-    if method == zipfile.ZIP_STORED:
-        return text
-    if method != zipfile.ZIP_DEFLATED:
-        raise StampError(f"compression method {method} not supported")
-    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile does
-    return packer.compress(text) + packer.flush()
+def _interleave(fixed: Sequence[bytes], between: Sequence[bytes]) -> list[bytes]:
+    """``fixed[0], between[0], fixed[1], …, fixed[-1]``."""
+    out = [piece for pair in zip(fixed, between, strict=False) for piece in pair]
+    out.append(fixed[-1])
+    return out
 
 
 def _shared_strings(text: bytes | None) -> set[bytes]:

@@ -152,21 +152,33 @@ def write_workbook(result: ConsolidationResult, path: Path) -> Path:
 
 def _contributions(result: ConsolidationResult) -> dict[tuple[str, str], list[str]]:
     """``(code, level) -> ["Phường Quyết Thắng: 12.500.000", ...]`` for every level and ``all``,
-    at most ``CONTRIBUTORS_LIMIT`` lines each, then how many more units."""
+    at most ``CONTRIBUTORS_LIMIT`` lines each (the first in unit order), then how many more units."""
     numeric = [c for c, ind in result.form.indicators.items() if ind.type in NUMERIC_TYPES]
     v = result.values[result.values["code"].isin(numeric)]
     v = v.assign(value=pd.to_numeric(v["value"], errors="coerce")).dropna(subset=["value"])
+    code_ids, codes = pd.factorize(v["code"])
+    level_ids, levels = pd.factorize(v["level"])
+    names, values = v["unit_name"].tolist(), v["value"].tolist()
     lines: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for keys, level in ((["code", "level"], None), (["code"], LEVEL_ALL)):
-        groups = v.groupby(keys, sort=False)
-        counts = groups.size()
-        for row in groups.head(CONTRIBUTORS_LIMIT).itertuples(index=False):
-            lines[(row.code, level or row.level)].append(f"{row.unit_name}: {format_number(row.value)}")
-        for key, count in counts.items():
-            if count > CONTRIBUTORS_LIMIT:
-                code = key[0] if isinstance(key, tuple) else key
-                lines[(code, level or key[1])].append(f"… và {format_number(count - CONTRIBUTORS_LIMIT)} đơn vị khác")
+    for keys, by_level in ((np.where(level_ids < 0, -1, code_ids * len(levels) + level_ids), True), (code_ids, False)):
+        rank = _rank_in_group(keys)
+        for i in np.flatnonzero((keys >= 0) & (rank < CONTRIBUTORS_LIMIT)).tolist():
+            lines[(codes[code_ids[i]], levels[level_ids[i]] if by_level else LEVEL_ALL)].append(f"{names[i]}: {format_number(values[i])}")
+        counts = np.bincount(keys[keys >= 0])
+        for key in np.flatnonzero(counts > CONTRIBUTORS_LIMIT).tolist():
+            code, level = (codes[key // len(levels)], levels[key % len(levels)]) if by_level else (codes[key], LEVEL_ALL)
+            lines[(code, level)].append(f"… và {format_number(int(counts[key]) - CONTRIBUTORS_LIMIT)} đơn vị khác")
     return lines
+
+
+def _rank_in_group(keys: np.ndarray) -> np.ndarray:
+    """Each element's position among the elements of its key, in order (``groupby.cumcount``)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    return rank
 
 
 def _comparison(result: ConsolidationResult) -> dict[str, tuple]:

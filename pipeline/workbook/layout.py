@@ -48,7 +48,12 @@ def write_text(ws, row: int, col: int, value, fmt=None) -> None:
 
 def write_value(ws, row: int, col: int, value, num_fmt=None, dec_fmt=None, text_fmt=None) -> None:
     """A number as a number (whole or decimal format), anything else as text, blanks blank."""
-    if isinstance(value, bool) or is_blank(value):
+    if type(value) is str:  # most cells: no number checks
+        if value:
+            ws.write_string(row, col, clean_text(value), text_fmt)
+        else:
+            ws.write_blank(row, col, None, text_fmt)
+    elif isinstance(value, bool) or is_blank(value):
         ws.write_blank(row, col, None, text_fmt)
     elif isinstance(value, numbers.Real) and math.isfinite(value):
         ws.write_number(row, col, value, num_fmt if float(value).is_integer() else dec_fmt or num_fmt)

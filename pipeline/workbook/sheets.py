@@ -4,6 +4,7 @@ bottom (``constant_memory``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
@@ -82,37 +83,69 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     for col, code in enumerate(codes, start=3):
         ws.write_string(1, col, form.indicators[code].display_label, fmt["wrap"])
     ws.autofilter(1, 0, 1 + len(result.units), len(cols) - 1)
-    grid = _value_grid(result, codes)
+    grid = _value_grid(result, codes, fmt["col_num"], fmt["col_dec"])
     received = set(result.submissions.loc[result.submissions["status"] == SubmissionStatus.RECEIVED, "unit_code"])
     level_labels = {lv: form.level_label(lv) for lv in form.levels}
+    flagged = _marked_columns(marks, codes)
     comments = Comments(ws)
-    whole, decimal = fmt["col_num"], fmt["col_dec"]
+    write_number = ws.write_number
     for row, unit in enumerate(result.units[: EXCEL_MAX_ROWS - 3], start=2):
         name_fmt = None if unit.code in received else fmt["th_missing"]
         write_text(ws, row, 0, unit.code, name_fmt)
         write_text(ws, row, 1, unit.name, name_fmt)
         write_text(ws, row, 2, level_labels.get(unit.level, unit.level), None)
-        numbers = grid.get(unit.code)
-        for col, code in enumerate(codes, start=3):
-            problems = marks.units.get((unit.code, code)) if marks.units else None
-            value = numbers[col - 3] if numbers is not None else None
-            if problems:
-                mark = marks.mark(problems)
-                write_value(ws, row, col, value, fmt[marked("col_num", mark)], fmt[marked("col_dec", mark)], None)
-                comments.add(row, col, marks.note(problems))
-            elif value is not None and value == value:  # not NaN
-                ws.write_number(row, col, value, whole if float(value).is_integer() else decimal)
+        numbers, styles = grid.get(unit.code, ((), ()))
+        problems_at = flagged.get(unit.code, {})
+        for col, value, style in zip(range(3, 3 + len(codes)), numbers, styles, strict=False):
+            if col in problems_at:
+                continue
+            if style is not None:
+                write_number(row, col, value, style)
+        for col, problems in problems_at.items():  # in column order: the cells and their comments
+            mark = marks.mark(problems)
+            value = numbers[col - 3] if numbers else None
+            write_value(ws, row, col, value, fmt[marked("col_num", mark)], fmt[marked("col_dec", mark)], None)
+            comments.add(row, col, marks.note(problems))
     _note_cut(ws, fmt, len(result.units), min(len(result.units), EXCEL_MAX_ROWS - 3))
 
 
-def _value_grid(result: ConsolidationResult, codes: list[str]) -> dict[str, list]:
-    """unit code -> its numbers in ``codes`` order (NaN where blank); text values left out."""
+def _marked_columns(marks, codes: list[str]) -> dict[str, dict[int, list]]:
+    """unit code -> {column: findings} of the cells findings concern, columns in order."""
+    column = {code: col for col, code in enumerate(codes, start=3)}
+    found: dict[str, dict[int, list]] = {}
+    for (unit_code, code), problems in marks.units.items():
+        if problems and code in column:
+            found.setdefault(unit_code, {})[column[code]] = problems
+    return {unit: dict(sorted(cols.items())) for unit, cols in found.items()}
+
+
+def _value_grid(result: ConsolidationResult, codes: list[str], whole, decimal) -> dict[str, tuple[list, list]]:
+    """unit code -> its numbers in ``codes`` order (NaN where blank) and each one's format (whole,
+    decimal, None for a blank); text values left out."""
     v = result.values
     numeric = v[pd.to_numeric(v["value"], errors="coerce").notna()]
     if numeric.empty:
         return {}
-    wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
-    return dict(zip(wide.index, wide.to_numpy().tolist(), strict=True))
+    units, grid = _pivot(numeric, codes)
+    with np.errstate(invalid="ignore"):
+        styles = np.where(np.isnan(grid), None, np.where(np.isfinite(grid) & (np.floor(grid) == grid), whole, decimal))
+    return dict(zip(units, zip(grid.tolist(), styles.tolist(), strict=True), strict=True))
+
+
+def _pivot(numeric: pd.DataFrame, codes: list[str]) -> tuple[list[str], np.ndarray]:
+    """The values as a unit x ``codes`` array of floats (NaN where blank), as ``DataFrame.pivot``
+    makes it (which is used when a unit has a code twice or a key is blank: it refuses or drops)."""
+    unit_ids, units = pd.factorize(numeric["unit_code"])
+    code_ids, found = pd.factorize(numeric["code"])
+    if (unit_ids < 0).any() or (code_ids < 0).any() or pd.Series(unit_ids * len(found) + code_ids).duplicated().any():
+        wide = numeric.pivot(index="unit_code", columns="code", values="value").reindex(columns=codes).astype(float)
+        return wide.index.tolist(), wide.to_numpy()
+    column = {code: i for i, code in enumerate(codes)}
+    where = np.array([column.get(code, -1) for code in found], dtype=np.int64)[code_ids]
+    keep = where >= 0
+    grid = np.full((len(units), len(codes)), np.nan)
+    grid[unit_ids[keep], where[keep]] = numeric["value"].astype(float).to_numpy()[keep]
+    return units.tolist(), grid
 
 
 def _note_cut(ws, fmt: dict, total: int, written: int) -> None:
@@ -156,21 +189,46 @@ def write_sources(workbook, fmt: dict, result: ConsolidationResult, compact_afte
     _note_cut(ws, fmt, len(result.values), len(v))
 
 
+_FILE_KEYS = ["unit_code", "unit_name", "file", "sheet"]
+
+
+def _file_summary(values: pd.DataFrame) -> dict[str, list]:
+    """A row per (unit, file, sheet) in order of appearance: ``count``, ``first`` and ``last`` cell
+    read (as ``groupby(...).agg``). The values frame lists each file's values together, so the
+    groups are its runs; a frame where they are not (or with blanks) is grouped by pandas."""
+    columns = [*_FILE_KEYS, "cell"]
+    if len(values) and not values[columns].isna().to_numpy().any():
+        arrays = [values[c].to_numpy(dtype=object) for c in columns]
+        change = np.zeros(len(values) - 1, dtype=bool)
+        for array in arrays[:4]:
+            change |= array[1:] != array[:-1]
+        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        ends = np.append(starts[1:], len(values)) - 1
+        keys = [array[starts].tolist() for array in arrays[:4]]
+        if len(set(zip(*keys, strict=True))) == len(starts):
+            cells = arrays[4]
+            return dict(zip(_FILE_KEYS, keys, strict=True)) | {
+                "count": (ends - starts + 1).tolist(), "first": cells[starts].tolist(), "last": cells[ends].tolist()
+            }  # fmt: skip
+    summary = values.groupby(_FILE_KEYS, sort=False)["cell"].agg(["count", "first", "last"]).reset_index()
+    return {name: summary[name].tolist() for name in [*_FILE_KEYS, "count", "first", "last"]}
+
+
 def _write_sources_by_file(ws, fmt: dict, result: ConsolidationResult) -> None:
-    groups = result.values.groupby(["unit_code", "unit_name", "file", "sheet"], sort=False)["cell"]
-    summary = groups.agg(["count", "first", "last"]).reset_index()
+    summary = _file_summary(result.values)
     cols = [
-        Col("Mã đơn vị", 14, "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", summary["unit_name"].head(5000), hi=30), "col_text"),
-        Col("Tệp", fit("Tệp", summary["file"].head(5000), hi=45), "col_text"), Col("Trang tính", 16, "col_text"),
+        Col("Mã đơn vị", 14, "col_text"), Col("Tên đơn vị", fit("Tên đơn vị", summary["unit_name"][:5000], hi=30), "col_text"),
+        Col("Tệp", fit("Tệp", summary["file"][:5000], hi=45), "col_text"), Col("Trang tính", 16, "col_text"),
         Col("Các ô đã đọc", 16, "col_text"), Col("Số chỉ tiêu", 12, "col_num"),
     ]  # fmt: skip
     setup_sheet(ws, cols, 1, col_formats={i: fmt[c.style] for i, c in enumerate(cols)})
     note = f"{format_number(len(result.units))} đơn vị: mỗi dòng là một tệp đã dùng; địa chỉ ô của từng chỉ tiêu có trong tệp values.csv."
     ws.write_string(0, 0, note, fmt["hint"])
     write_header(ws, fmt, 1, cols, style="col_th")
-    ws.autofilter(1, 0, 1 + len(summary), len(cols) - 1)
+    ws.autofilter(1, 0, 1 + len(summary["file"]), len(cols) - 1)
     columns = ("unit_code", "unit_name", "file", "sheet", "first", "last", "count")
+    write_string = ws.write_string
     for row, (code, name, file, sheet, first, last, count) in enumerate(zip(*(summary[c] for c in columns), strict=True), start=2):
         for col, value in enumerate((code, name, file, sheet, f"{first}:{last}")):
-            ws.write_string(row, col, text(value))
+            write_string(row, col, text(value))
         ws.write_number(row, 5, int(count))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -359,3 +361,33 @@ def test_blank_templates_kept_beside_the_returns_are_no_returns(returns_dir, for
     unit = units[1]
     expected = Msg.VALUE_017.render(where=blanks[1].name, unit_code=unit.code, unit_name=unit.name)
     assert checked.exit_code == 1 and f"[Lỗi] {expected}" in checked.output
+
+
+def test_values_are_in_unit_then_form_order_whatever_order_a_return_lists_them(sample_dir, form, units):
+    """A sheet whose rows an officer sorted lists its values out of the form's order; a code the
+    form lacks comes last. The values frame is in unit then form order all the same."""
+    ctx = Context(form, {u.code: u for u in units})
+    outcomes = read_returns(sorted(sample_dir.iterdir()), ctx, jobs=1)
+    expected = consolidate_returns(outcomes, ctx).values
+    stray = outcomes[0].values[0]._replace(code="NOT_IN_FORM")
+    shuffled = [replace(o, values=[stray, *reversed(o.values)]) if o.accepted else o for o in reversed(outcomes)]
+    values = consolidate_returns(shuffled, ctx).values
+    assert list(values["unit_code"]) == sorted(values["unit_code"])
+    ours = values[values["code"] != "NOT_IN_FORM"].reset_index(drop=True)
+    assert ours.equals(expected)
+    last = values.groupby("unit_code", sort=False)["code"].last()
+    assert set(last) == {"NOT_IN_FORM"}
+
+
+def test_the_garbage_collector_is_as_it_was_after_combining(sample_dir, form, units):
+    """Combining pauses the cyclic collector; a long-running server needs it back on afterwards."""
+    ctx = Context(form, {u.code: u for u in units})
+    outcomes = read_returns(sorted(sample_dir.iterdir()), ctx, jobs=1)
+    consolidate_returns(outcomes, ctx)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        consolidate_returns(outcomes, ctx)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -321,3 +321,25 @@ def test_prior_period_columns_and_flagged_change(tmp_path):
     assert (totals_cell(book, "FUND", "Cùng kỳ").value, totals_cell(book, "FUND", "Tăng/giảm").value) == (500, 1501)
     change = totals_cell(book, "FUND", "Tăng/giảm")
     assert fill(change) == FLAG_FILL[1:] and "bằng 4 lần cùng kỳ" in change.comment.text
+
+
+def test_sources_by_file_one_row_per_file_and_sheet_in_reading_order(tmp_path):
+    """Many units: a row per file and sheet read, with the first and last cell read and the count,
+    also for a return whose values alternate between two sheets."""
+    n = write_xlsx.LONG_FORMAT_UNITS + 1
+    base = synthetic(n)
+    unit = {"unit_code": "00003", "unit_name": "Xã số 3", "level": "communes", "file": "00003.xlsx"}
+    extra = [
+        {**unit, "code": "NOTE", "value": "x", "sheet": "Phụ lục", "cell": "C2"},
+        {**unit, "code": "NOTE", "value": 7, "sheet": "Báo cáo", "cell": "E9"},
+    ]
+    values = base.values.to_dict("records")
+    values[4:4] = extra  # after the unit's own FUND value (row 3), before the next unit's
+    book = openpyxl.load_workbook(write_xlsx.write_workbook(synthetic(n, values), tmp_path / "long.xlsx"))
+    rows = [
+        tuple(r[name].value for name in ("Mã đơn vị", "Trang tính", "Các ô đã đọc", "Số chỉ tiêu"))
+        for r in table(book["Nguồn số liệu"], "Mã đơn vị", "Tệp")
+    ]
+    expected = [(f"{i:05d}", "Báo cáo", "E5:E5", 1) for i in range(n)]
+    expected[3:4] = [("00003", "Báo cáo", "E5:E9", 2), ("00003", "Phụ lục", "C2:C2", 1)]
+    assert rows == expected
