@@ -1,8 +1,8 @@
 """A national round's consolidation (issue 24): ``tonghop round consolidate`` of N stored returns
 (one per commune) against a plain ``tonghop consolidate`` of the same files in a folder.
 
-    python benchmarks/rounds_speed.py                   # 3,321 units, SQLite
-    python benchmarks/rounds_speed.py --n 500 --keep benchmarks/data/round500
+    python benchmarks/rounds_speed.py                   # 3,321 units, SQLite, this checkout
+    python benchmarks/rounds_speed.py --before main     # and the code of main, side by side
     python benchmarks/rounds_speed.py --db postgresql://…   # an empty PostgreSQL database
     python benchmarks/rounds_speed.py --keep benchmarks/data/round3321 --reuse --profile
 
@@ -11,15 +11,16 @@ store (SQLite in the data folder, or PostgreSQL ``--db``: the returns in ``blob_
 and files each return as an upload files it (``put_blob``, the check of ``api.check_files``
 against the round's context, ``add_submission``; received over the days around the deadline).
 The same files, each with its received time as its file time, go in a folder. Then times, each
-in a fresh process (wall time; CPU of the process tree): (r) ``tonghop round consolidate`` and
-(p) ``tonghop consolidate`` of the folder with the round's units, period and deadline; the
-overhead is (r) / (p) - 1. Each command is run ``--repeat`` times alternately, the fastest
-kept. The outputs' CSVs are compared (``files.csv``, ``run.json`` name where the files came
-from, so they differ). ``--profile`` adds a cProfile of the round's consolidation, in process.
-``--baseline DIR`` times (b) the round's consolidation by another checkout's code too (say
-``git archive main``), in turn with the others, and compares every CSV of the two byte for byte.
+in a fresh process (``measure.py``: wall time, CPU of the process tree), on every side (this
+checkout, and ``--before``'s code): (r) ``tonghop round consolidate`` and (p) ``tonghop
+consolidate`` of the folder with the round's units, period and deadline; the round's overhead
+is (r) / (p) - 1. Each command runs ``--repeat`` times, alternating, the fastest kept. The CSVs
+of (r) and (p) are compared (but ``files.csv`` and ``run.json``, which name where the files came
+from), and every CSV of (r) between the sides, byte for byte. ``--cold`` empties the
+PostgreSQL store's ``blob_cache`` before each (r). ``--profile`` adds a cProfile of (r), in process.
 
-Prints a Markdown table and writes ``benchmarks/results-rounds-<database>.json``.
+Prints a Markdown table and writes ``benchmarks/results-rounds-<database>.json``. ``bench_round``
+is what ``run.py`` calls.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import json
 import os
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,12 +43,13 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import returns  # noqa: E402
 import system  # noqa: E402
-from run import WRAPPER, measure  # noqa: E402
+from measure import measure, summarise  # noqa: E402
 
 from pipeline import api  # noqa: E402
 from pipeline.consolidate.collect import Kept  # noqa: E402
 from pipeline.form.definition import load_form  # noqa: E402
 from pipeline.store import Store  # noqa: E402
+from pipeline.store.blobstore import CACHE_DIR  # noqa: E402
 
 DEADLINE = "15/01/2024"
 FIRST_RECEIVED = datetime(2024, 1, 5, 8, 0, tzinfo=timezone.utc)  # returns arrive over 15 days around the deadline
@@ -93,24 +94,14 @@ def setup(n: int, work: Path, url: str | None, jobs: int) -> dict:
     return spec
 
 
-def commands(spec: dict, work: Path, jobs: int) -> dict[str, list[str]]:
+def commands(spec: dict, work: Path, jobs: int, side: str) -> dict[str, list[str]]:
     db = ["--db", spec["url"]] if spec["url"] else []
     python = [sys.executable, "-m", "pipeline"]
     return {
-        "round": [*python, "round", "consolidate", "--data", str(work / "data"), *db, "--round", spec["round"], "--out", str(work / "out-round")],
+        "round": [*python, "round", "consolidate", "--data", str(work / "data"), *db, "--round", spec["round"], "--out", str(work / f"out-round-{side}")],
         "plain": [*python, "consolidate", spec["returns"], "--units", spec["units"], "--period", returns.PERIOD, "--deadline", DEADLINE,
-                  "--jobs", str(jobs), "--out", str(work / "out-plain")],
+                  "--jobs", str(jobs), "--out", str(work / f"out-plain-{side}")],
     }  # fmt: skip
-
-
-def measure_code(command: list[str], root: Path) -> dict:
-    """``measure`` of ``command`` (``python -m pipeline …``) run by the code of checkout ``root``."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, cwd=root, env=env, check=True)
-    result = json.loads(done.stdout)
-    if result["rc"] != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({result['rc']}):\n{result['stderr']}")
-    return {**result, "max_rss_mib": result.pop("max_rss_kib") / 1024}
 
 
 def compare(a: Path, b: Path, skip: set[str] = DIFFERENT) -> list[str]:
@@ -135,56 +126,60 @@ def profile(spec: dict, work: Path, top: int = 35) -> str:
 
 
 def bench_round(
-    n: int, work: Path, jobs: int = 2, *, url: str | None = None, repeat: int = 1, reuse: bool = False, baseline: Path | None = None
+    n: int,
+    sides: dict[str, Path],
+    work: Path,
+    *,
+    jobs: int = 2,
+    repeat: int = 1,
+    url: str | None = None,
+    reuse: bool = False,
+    cold: bool = False,
 ) -> dict:
-    """Set up (unless ``reuse`` finds it in ``work``), then time the round's consolidation and the
-    plain one alternately ``repeat`` times (and the round's by ``baseline``'s code); the fastest
-    of each, their CPU, the overhead."""
+    """Set up (unless ``reuse`` finds it in ``work``), then time (r) and (p) on every side
+    (``{"before": src, "after": src}``) ``repeat`` times, alternating: the fastest of each, its
+    CPU, every run's wall time, the round's overhead per side, and which CSVs differ."""
     work.mkdir(parents=True, exist_ok=True)
     spec_file = work / SETUP_FILE
     start = time.perf_counter()
     spec = json.loads(spec_file.read_text(encoding="utf-8")) if reuse and spec_file.is_file() else setup(n, work, url, jobs)
     setup_s = time.perf_counter() - start
-    runs: dict[str, list[dict]] = {"round": [], "plain": []} | ({"baseline": []} if baseline else {})
+    runs: dict[str, dict[str, list[dict]]] = {"round": {side: [] for side in sides}, "plain": {side: [] for side in sides}}
     for _ in range(max(1, repeat)):
-        for name, command in commands(spec, work, jobs).items():
-            runs[name].append(measure(command))
-            if name == "round" and baseline:
-                runs["baseline"].append(measure_code([*command[:-1], str(work / "out-baseline")], baseline))
-    best = {name: min(found, key=lambda r: r["wall"]) for name, found in runs.items()}
+        for side, src in sides.items():
+            for kind, command in commands(spec, work, jobs, side).items():
+                if kind == "round" and cold:
+                    shutil.rmtree(work / "data" / CACHE_DIR, ignore_errors=True)
+                runs[kind][side].append(measure(command, src))
+    best = {kind: {side: summarise(found) for side, found in by_side.items()} for kind, by_side in runs.items()}
     result = {
-        "n": spec["n"], "database": "postgresql" if spec["url"] else "sqlite", "jobs": jobs, "setup_s": setup_s,
-        **{f"{name}_s": best[name]["wall"] for name in runs},
-        **{f"{name}_cpu_s": best[name]["cpu_s"] for name in runs},
-        **{f"{name}_walls": [r["wall"] for r in found] for name, found in runs.items()},
-        **{f"{name}_max_rss_mib": max(r["max_rss_mib"] for r in found) for name, found in runs.items()},
-        "summary": best["round"]["stdout"].splitlines()[:1],
-        "csv_differ": compare(work / "out-round", work / "out-plain"),
+        "n": spec["n"], "database": "postgresql" if spec["url"] else "sqlite", "cold_cache": cold, "jobs": jobs, "setup_s": setup_s,
+        **{kind: {side: {"seconds": r["wall"], "cpu_s": r["cpu_s"], "walls": r["walls"], "max_rss_mib": r["max_rss_mib"]} for side, r in by_side.items()}
+           for kind, by_side in best.items()},
+        "overhead": {side: best["round"][side]["wall"] / best["plain"][side]["wall"] - 1 for side in sides},
+        "overhead_cpu": {side: best["round"][side]["cpu_s"] / best["plain"][side]["cpu_s"] - 1 for side in sides},
+        "summary": best["round"][next(iter(sides))]["stdout"].splitlines()[:1],
+        "csv_differ": {side: compare(work / f"out-round-{side}", work / f"out-plain-{side}") for side in sides},
     }  # fmt: skip
-    if baseline:
-        result["baseline_csv_differ"] = compare(work / "out-round", work / "out-baseline", set())
-    result["overhead"] = result["round_s"] / result["plain_s"] - 1
-    result["overhead_cpu"] = result["round_cpu_s"] / result["plain_cpu_s"] - 1
+    if len(sides) > 1:
+        first, *others = sides
+        result["sides_differ"] = {side: compare(work / f"out-round-{first}", work / f"out-round-{side}", set()) for side in others}
     return result
 
 
 def table(r: dict) -> str:
-    ok = {"round_s": r["round_s"] < TARGETS["round_s"], "overhead": r["overhead"] < TARGETS["overhead"]}
-    mark = {k: "✓" if v else "✗" for k, v in ok.items()}
-    return "\n".join(
-        [
-            f"| {r['n']:,} returns, {r['database']} | wall (s) | CPU, process tree (s) |",
-            "|---|---:|---:|",
-            f"| (r) `tonghop round consolidate` (target < {TARGETS['round_s']:.0f} s) | **{r['round_s']:.2f}** {mark['round_s']} | {r['round_cpu_s']:.2f} |",
-            f"| (p) `tonghop consolidate` of the same files | {r['plain_s']:.2f} | {r['plain_cpu_s']:.2f} |",
-            *(
-                [f"| (b) the round's, by the baseline's code | {r['baseline_s']:.2f} | {r['baseline_cpu_s']:.2f} |"]
-                if "baseline_s" in r
-                else []
-            ),
-            f"| the round's overhead (r)/(p) − 1 (target < {TARGETS['overhead']:.0%}) | **{r['overhead']:+.1%}** {mark['overhead']} | {r['overhead_cpu']:+.1%} |",
-        ]
-    )
+    lines = [
+        f"| {r['n']:,} returns, {r['database']}{' (cache emptied)' if r['cold_cache'] else ''} | (r) round consolidate, s (target < {TARGETS['round_s']:.0f}) | CPU (s) | (p) plain consolidate, s | CPU (s) | overhead (r)/(p) − 1 (target < {TARGETS['overhead']:.0%}) | CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for side in r["round"]:
+        rr, pp = r["round"][side], r["plain"][side]
+        ok = "✓" if rr["seconds"] < TARGETS["round_s"] else "✗"
+        within = "✓" if r["overhead"][side] < TARGETS["overhead"] else "✗"
+        lines.append(
+            f"| {side} | **{rr['seconds']:.2f}** {ok} | {rr['cpu_s']:.2f} | {pp['seconds']:.2f} | {pp['cpu_s']:.2f} | **{r['overhead'][side]:+.1%}** {within} | {r['overhead_cpu'][side]:+.1%} |"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -192,10 +187,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3321, help="units of the round, one stored return each")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the plain consolidate (and making data)")
     parser.add_argument("--db", help="an empty PostgreSQL database (default: SQLite in the data folder)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each command, alternately; the fastest kept")
+    parser.add_argument("--before", help="a git commit (or a folder of source) to time side by side with this checkout")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command on each side, alternating; the fastest kept")
+    parser.add_argument("--cold", action="store_true", help="PostgreSQL: the blob cache emptied before each round consolidate")
     parser.add_argument("--keep", type=Path, help="keep the store, returns and outputs in this folder")
     parser.add_argument("--reuse", action="store_true", help="with --keep: reuse the store made by an earlier run")
-    parser.add_argument("--baseline", type=Path, help="another checkout whose round consolidate is timed in turn (before/after)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the round's consolidation too")
     args = parser.parse_args()
     if args.n < 2:
@@ -203,10 +199,16 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="tonghop-bench-rounds-"))
     if args.keep and work.exists() and not args.reuse:
         shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
     try:
-        result = bench_round(args.n, work, args.jobs, url=args.db, repeat=args.repeat, reuse=args.reuse, baseline=args.baseline)
-        result["machine"] = system.describe()
-        result["load"] = system.loadavg()
+        sides = {"after": ROOT}
+        if args.before:
+            from run import export  # run.py may call this module: imported here only
+
+            before = Path(args.before) if Path(args.before).is_dir() else export(args.before, work)
+            sides = {"before": before, "after": ROOT}
+        result = bench_round(args.n, sides, work, jobs=args.jobs, url=args.db, repeat=args.repeat, reuse=args.reuse, cold=args.cold)
+        result |= {"before": args.before, "machine": system.describe(), "load": system.loadavg()}
         if args.profile:
             print(profile(json.loads((work / SETUP_FILE).read_text(encoding="utf-8")), work))
     finally:
@@ -216,10 +218,12 @@ def main() -> None:
         json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(table(result))
-    if result.get("baseline_csv_differ"):
-        print(f"CSV outputs that differ between this code and the baseline's: {', '.join(result['baseline_csv_differ'])}")
-    if result["csv_differ"]:
-        print(f"CSV outputs that differ between the round and the folder: {', '.join(result['csv_differ'])}")
+    for side, names in result["csv_differ"].items():
+        if names:
+            print(f"{side}: CSV outputs that differ between the round and the folder: {', '.join(names)}")
+    for side, names in result.get("sides_differ", {}).items():
+        if names:
+            print(f"CSV outputs of the round that differ between {next(iter(result['round']))} and {side}: {', '.join(names)}")
 
 
 if __name__ == "__main__":
