@@ -136,6 +136,13 @@ def by_unit(subs: list[SubmissionRecord]) -> tuple[dict[str, list[SubmissionReco
     return sent, usable
 
 
+def versions_in_use(subs: list[SubmissionRecord], units: list[UnitRecord]) -> list[SubmissionRecord]:
+    """The version in use of each of ``units`` that has one, in their order, from the round's
+    submissions (oldest first): what ``status`` says is in use, without the rest of the board."""
+    _sent, usable = by_unit(subs)
+    return [used for unit in units if (used := in_use(usable.get(unit.code, []), unit.code)) is not None]
+
+
 def status(store: Store, round_id: str, now: datetime | None = None) -> list[UnitStatus]:
     """Every unit of the round, in the list's order, with where it stands."""
     rnd = store.round(round_id)

@@ -55,8 +55,12 @@ def form_signature(folder: str | None) -> str:
     return digest.hexdigest()
 
 
-def round_check(store: Store, rnd: RoundRecord) -> RoundCheck:
-    """The round's units and check context, loaded once (``ROUND_108`` if its form changed version)."""
+def round_check(store: Store, rnd: RoundRecord, *, fold: bool = True) -> RoundCheck:
+    """The round's units and check context, loaded once (``ROUND_108`` if its form changed version).
+
+    :param fold: the units' names folded too, for recognising a return by its unit's name (an
+        upload's check); a consolidation makes a context of its own from this one (with the
+        prior figures) and folds there, only if a return needs it."""
     key = (str(store.data_dir), rnd.id, rnd.created_at, form_signature(form_path(rnd)))
     with _lock:
         found = _cache.get(key)
@@ -65,6 +69,8 @@ def round_check(store: Store, rnd: RoundRecord) -> RoundCheck:
             _cache[key] = found
             while len(_cache) > CACHED_ROUNDS:
                 _cache.popitem(last=False)
+        if fold:
+            found.context.folded_names  # noqa: B018 - folded here, under the lock, not by the first uploads at once
         _cache.move_to_end(key)
         return found
 
@@ -75,7 +81,6 @@ def _load(store: Store, rnd: RoundRecord) -> RoundCheck:
     units = store.units(rnd.id)  # checked when the round was created
     listed = [Unit(u.code, u.name, u.level) for u in units]
     context = Context.of(form, listed, period.code, options=Options(deadline=rnd.deadline))
-    context.folded_names  # noqa: B018 - folded here, under the lock, not by the first uploads at once
     return RoundCheck(units=units, context=context)
 
 

@@ -15,7 +15,7 @@ from pipeline.consolidate.collect import Kept
 from pipeline.consolidate.result import ConsolidationResult
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.pool import default_jobs
-from pipeline.rounds.board import status
+from pipeline.rounds.board import versions_in_use
 from pipeline.rounds.checking import round_check
 from pipeline.rounds.setup import safe_name, unique_name
 
@@ -44,20 +44,18 @@ def consolidate_round(
         ``api.consolidate`` raises.
     """
     rnd = store.round(round_id)
-    loaded = round_check(store, rnd).context  # the form still the round's version (ROUND_108)
-    by_id = {s.id: s for s in store.submissions(round_id)}
-    used = [by_id[row.in_use] for row in status(store, round_id) if row.in_use is not None]
+    checked = round_check(store, rnd, fold=False)  # the form still the round's version (ROUND_108); its units, loaded once
+    used = versions_in_use(store.submissions(round_id), checked.units)
     if not used:
         raise PipelineError(Msg.ROUND_107, round=round_id)
+    paths = store.checked_paths([sub.sha256 for sub in used])  # whole and undamaged (STORE_004, STORE_005), before they are read
     taken: set[str] = set()
     kept = [
-        Kept(store.blob_path(sub.sha256), unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp())
-        for sub in used  # the later saved time inside the file stays in it
+        Kept(path, unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp())
+        for sub, path in zip(used, paths, strict=True)  # the later saved time inside the file stays in it
     ]
-    for sub in used:
-        store.blob(sub.sha256)  # whole and undamaged (STORE_004, STORE_005), before it is read
     prior, _ = api.prior_and_crosswalk(prior_path, None)
-    context = replace(loaded, prior=prior, options=replace(loaded.options, jobs=jobs or default_jobs()))
+    context = replace(checked.context, prior=prior, options=replace(checked.context.options, jobs=jobs or default_jobs()))
     result, out_dir = api.consolidate_kept(kept, context, source=f"đợt {round_id}", out=out, progress=progress, on_files=on_files)
     store.log(round_id, actor, "consolidate", detail=f"{len(used)} báo cáo → {out_dir}")
     return result, out_dir

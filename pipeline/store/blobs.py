@@ -76,13 +76,27 @@ class Blobs:
 
     def get(self, sha256: str) -> bytes:
         """The bytes of blob ``sha256``, checked against their hash."""
-        target = self.path(sha256)
-        try:
-            data = target.read_bytes()
-        except FileNotFoundError:
-            raise StoreError(Msg.STORE_004, where=target, sha256=sha256) from None
-        except OSError as err:
-            raise StoreUnavailableError(Msg.STORE_011, where=target, reason=err.strerror or err) from err
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise StoreError(Msg.STORE_005, where=target)
-        return data
+        return _checked(self.path(sha256), sha256)
+
+    def check_all(self, sha256s: Iterable[str]) -> None:
+        """Each of the blobs whole and undamaged, as ``get`` checks it (its errors, the first in
+        order), without keeping their bytes: many at once, their paths made as plain strings."""
+        folder = os.fspath(self.folder)
+        for sha256 in sha256s:
+            if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+                raise ValueError(f"not a sha256 in lowercase hex: {sha256!r}")
+            _checked(os.path.join(folder, sha256[:2], sha256[2:]), sha256)
+
+
+def _checked(target: str | Path, sha256: str) -> bytes:
+    """The bytes of the blob file ``target``, checked against their hash ``sha256``."""
+    try:
+        with open(target, "rb") as kept:
+            data = kept.read()
+    except FileNotFoundError:
+        raise StoreError(Msg.STORE_004, where=Path(target), sha256=sha256) from None
+    except OSError as err:
+        raise StoreUnavailableError(Msg.STORE_011, where=Path(target), reason=err.strerror or err) from err
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StoreError(Msg.STORE_005, where=Path(target))
+    return data

@@ -7,17 +7,23 @@ an applied migration.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import functools
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (and the SQL dialects it loads, about 80 ms) is imported only to migrate: opening a
+# store that is up to date reads its revision and the newest migration's without it.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -255,6 +261,8 @@ def alembic_config(connection: sa.Connection | None = None, data_dir: Path | Non
     """The Alembic configuration of the shipped migrations; ``connection`` (inside a transaction)
     is the one ``migrations/env.py`` migrates, ``data_dir`` the store's data folder (0006 reads
     the blob files in it)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -264,17 +272,49 @@ def alembic_config(connection: sa.Connection | None = None, data_dir: Path | Non
 
 @functools.lru_cache(maxsize=1)
 def head_revision() -> str:
-    """The newest migration this version of the code knows."""
+    """The newest migration this version of the code knows: the one no other revises, read from
+    the migrations' ``revision`` and ``down_revision`` (as Alembic reads them, which decides
+    whenever they are not one plain chain)."""
+    revises: dict[object, object] = {}
+    scripts = [path for path in sorted((MIGRATIONS / "versions").glob("*.py")) if path.name != "__init__.py"]
+    for path in scripts:
+        found = dict(_assigned(ast.parse(path.read_text(encoding="utf-8"))))
+        if "revision" in found:
+            revises[found["revision"]] = found.get("down_revision")
+    heads = set(revises) - set(revises.values())
+    plain = len(revises) == len(scripts) and all(isinstance(v, str | None) for v in [*revises, *revises.values()])
+    if plain and len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+def _assigned(module: ast.Module) -> Iterator[tuple[str, object]]:
+    """The names a module assigns a literal to at its top (``revision = "0006"``, annotated or not)."""
+    for node in module.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else getattr(node, "target", None)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(target, ast.Name) and node.value is not None:
+            with contextlib.suppress(ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                yield target.id, ast.literal_eval(node.value)
+
+
 def current_revision(connection: sa.Connection) -> str | None:
     """The migration the database is at; ``None`` for an empty database."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not sa.inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = connection.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(found) <= 1:
+        return found[0] if found else None
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()  # several heads: Alembic says so
 
 
 def upgrade(connection: sa.Connection, revision: str = "head", data_dir: Path | None = None) -> None:
     """Bring the database on ``connection`` (inside a transaction) to ``revision``."""
+    from alembic import command
+
     command.upgrade(alembic_config(connection, data_dir), revision)

@@ -13,8 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 
 from pipeline.core.constants import Channel, ReviewState, Sender
 from pipeline.core.errors import Msg, StoreError, StoreUnavailableError
@@ -104,6 +102,9 @@ class Store(BlobStore, TokenStore, JobStore, DraftStore, CommitteeStore, Account
         with self._write(Msg.STORE_006) as conn:
             found = current_revision(conn)
             if found is not None and found != head_revision():
+                from alembic.script import ScriptDirectory
+                from alembic.util import CommandError
+
                 try:
                     ScriptDirectory.from_config(alembic_config()).get_revision(found)
                 except CommandError:

@@ -15,6 +15,8 @@ from pipeline.core.constants import WORKBOOK_XLSX, RoundStatus
 from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.vnformat import vietnam_today
 from pipeline.form.definition import load_form
+from pipeline.ingest.recognise import fold
+from pipeline.rounds import checking
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.create import UNIT_PATH
 from pipeline.rounds.figures import changes, figures_of, key_totals
@@ -263,6 +265,28 @@ def test_round_consolidate_gives_the_outputs_of_consolidate(store, round_id, sam
         assert (out / name).read_bytes() == (direct / name).read_bytes(), name
     assert (out / WORKBOOK_XLSX).is_file()
     assert store.audit(round_id)[-1].action == "consolidate"
+
+
+def test_a_damaged_kept_file_stops_the_round_consolidation_before_any_output(store, round_id, sample_dir, tmp_path):
+    rounds.add_paths(store, round_id, [sample_dir])
+    used = [s for s in store.submissions(round_id) if s.accepted]
+    damaged = store.blob_path(used[3].sha256)  # PostgreSQL: its checked copy, the file that is read
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"x")  # a byte lost on a failing disk
+    with pytest.raises(PipelineError) as err:
+        rounds.consolidate_round(store, round_id, tmp_path / "out")
+    assert str(err.value) == Msg.STORE_005.render(where=damaged)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_round_context_folds_unit_names_for_uploads_only(store, round_id, make_return, tmp_path):
+    """Folding 3,000 names is work a consolidation does not need (it makes a context of its own);
+    an upload in the same process gets them folded, once, under the cache's lock."""
+    checking.clear()
+    rnd = store.round(round_id)
+    assert "folded_names" not in checking.round_check(store, rnd, fold=False).context.__dict__
+    _send(store, round_id, make_return(QUYET_THANG), link_unit=QUYET_THANG)
+    folded = checking.round_check(store, rnd, fold=False).context.__dict__["folded_names"]
+    assert fold(store.unit(round_id, QUYET_THANG).name) in folded["communes"]
 
 
 def test_round_consolidate_of_nothing(store, round_id, tmp_path):

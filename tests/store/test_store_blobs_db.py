@@ -113,3 +113,28 @@ def test_sqlite_keeps_its_files_on_disk(tmp_path):
         sha = store.put_blob(io.BytesIO(b"on disk"))
         assert not store.blobs_in_database and (tmp_path / "data" / "blobs" / sha[:2] / sha[2:]).read_bytes() == b"on disk"
         store.create_round("", "BC-MTTQ", "3", "2023", date(2023, 11, 15), [])
+
+
+def test_many_files_are_fetched_together_into_another_process_cache(pg_store, tmp_path, postgres_url):
+    """A round's consolidation on a machine whose cache is empty fetches its files a few hundred a
+    query, each hash checked, and reads them from the cache like ``blob_path``."""
+    contents = [BIG, b"small", b""]
+    shas = [pg_store.put_blob(content) for content in contents]
+    with Store.open(tmp_path / "elsewhere", postgres_url) as other:
+        paths = other.checked_paths([shas[1], *shas])  # in the order asked, a file asked twice too
+        assert [p.read_bytes() for p in paths] == [b"small", *contents]
+        assert paths[1:] == [other.blob_path(sha) for sha in shas] and not list((tmp_path / "elsewhere").rglob("*.tmp"))
+
+
+def test_a_damaged_or_missing_file_stops_the_fetch_of_many(pg_store, tmp_path, postgres_url):
+    good, bad = pg_store.put_blob(b"good"), pg_store.put_blob(BIG)
+    with pg_store._write() as conn:
+        conn.execute(blob_chunks.update().where(blob_chunks.c.sha256 == bad, blob_chunks.c.seq == 2).values(data=b"x"))
+    with Store.open(tmp_path / "elsewhere", postgres_url) as other:
+        with pytest.raises(StoreError) as caught:
+            other.checked_paths([good, bad])
+        assert str(caught.value) == Msg.STORE_101.render(where=other._where, sha256=bad)
+        assert not (tmp_path / "elsewhere" / "blob_cache" / bad[:2] / bad[2:]).exists()
+        with pytest.raises(StoreError) as caught:
+            other.checked_paths([good, "0" * 64])
+        assert str(caught.value) == Msg.STORE_100.render(where=other._where, sha256="0" * 64)
