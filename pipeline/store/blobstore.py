@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import sqlalchemy as sa
 
@@ -23,6 +23,8 @@ from pipeline.core.errors import Msg, StoreError
 from pipeline.core.vnformat import utc_now
 from pipeline.store.blobs import Blobs
 from pipeline.store.schema import blob_chunks, blobs
+
+T = TypeVar("T")
 
 CHUNK_BYTES = 1 << 20
 BLOBS_DIR = "blobs"
@@ -106,7 +108,7 @@ class BlobStore:
         if not self.blobs_in_database:
             return self._blob_files().get(sha256)
         self._cached(sha256)
-        return self._blob_cache().get(sha256)
+        return self._healed(sha256, self._blob_cache().get)
 
     def blob_path(self, sha256: str) -> Path:
         """Where a kept file can be read as a file (read it, never write it): in the data folder,
@@ -122,10 +124,26 @@ class BlobStore:
         query (``_cache_many``)."""
         wanted = list(dict.fromkeys(sha256s))
         files = self._blob_cache() if self.blobs_in_database else self._blob_files()
-        if self.blobs_in_database:
-            self._cache_many([sha for sha in wanted if not files.path(sha).is_file()])
-        files.check_all(wanted)
+        if not self.blobs_in_database:
+            files.check_all(wanted)
+            return [files.path(sha) for sha in sha256s]
+        self._cache_many([sha for sha in wanted if not files.path(sha).is_file()])
+        for sha256 in wanted:
+            self._healed(sha256, lambda sha: files.check_all([sha]))
         return [files.path(sha) for sha in sha256s]
+
+    def _healed(self, sha256: str, check: Callable[[str], T]) -> T:
+        """``check(sha256)`` on the cached copy of a blob kept in the database; a copy found damaged
+        or gone (a power cut before the cache was synced) is removed and copied again from the
+        database, which holds the file: only a file the database itself has wrong is an error."""
+        try:
+            return check(sha256)
+        except StoreError as err:
+            if err.msg not in (Msg.STORE_004, Msg.STORE_005):
+                raise
+        self._blob_cache().path(sha256).unlink(missing_ok=True)
+        self._cached(sha256)  # written again, synced before it is renamed into place
+        return check(sha256)
 
     def _cache_many(self, missing: list[str]) -> None:
         """The copies of blobs from the database in the cache folder, ``missing`` there: their

@@ -138,3 +138,18 @@ def test_a_damaged_or_missing_file_stops_the_fetch_of_many(pg_store, tmp_path, p
         with pytest.raises(StoreError) as caught:
             other.checked_paths([good, "0" * 64])
         assert str(caught.value) == Msg.STORE_100.render(where=other._where, sha256="0" * 64)
+
+
+def test_a_cache_copy_left_damaged_by_a_power_cut_is_copied_again(pg_store, tmp_path, postgres_url):
+    """The copies fetched for a consolidation are synced to disk together at the end: a power cut
+    before that can leave a copy empty or cut short. The database still holds the file, so the
+    copy is made again instead of the consolidation failing until someone deletes it by hand."""
+    shas = [pg_store.put_blob(BIG), pg_store.put_blob(b"small")]
+    with Store.open(tmp_path / "elsewhere", postgres_url) as other:
+        paths = other.checked_paths(shas)
+        paths[0].write_bytes(BIG[:1000])  # cut short
+        paths[1].write_bytes(b"")  # empty, as a file renamed before its data reached the disk
+        again = other.checked_paths(shas)
+        assert [p.read_bytes() for p in again] == [BIG, b"small"]
+        paths[1].write_bytes(b"x")
+        assert other.blob(shas[1]) == b"small"
