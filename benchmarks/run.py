@@ -42,6 +42,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import approaches  # noqa: E402
 import returns  # noqa: E402
+import rounds_speed  # noqa: E402
 import system  # noqa: E402
 from measure import last_json, measure, side_by_side, summarise  # noqa: E402
 
@@ -169,7 +170,7 @@ def main() -> None:
     parser.add_argument("--sample-common", type=int, default=500)
     parser.add_argument("--sample-build", type=int, default=300)
     parser.add_argument("--prior-units", type=int, default=170, help="units of (f): the largest province has 170 communes")
-    parser.add_argument("--round-units", type=int, default=3321, help="returns of (g): every commune of the country")
+    parser.add_argument("--round-units", type=int, default=3321, help="returns of (g): every commune of the country (0: skip)")
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -189,6 +190,10 @@ def main() -> None:
         results.update(bench_templates(args.n, sides, work, args))
         results.update(bench_prior(sides, work, args))
         results.update(bench_check(sides, work, args))
+        if args.round_units:  # the store is made by this checkout's code, which the code before may not open
+            results["round"] = rounds_speed.bench_round(
+                args.round_units, {"after": ROOT}, work / "round", jobs=args.jobs, repeat=args.repeat
+            )
         results["load_after"] = system.loadavg()
     finally:
         if not args.keep:
