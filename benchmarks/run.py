@@ -14,7 +14,7 @@ process tree, peak memory as the largest process and as the tree's sampled PSS s
 extrapolated); (c) the floor, unzipping and inflating every part of every return;
 (d) ``tonghop templates`` end to end; (e) ``build_template`` once per unit (a sample of
 ``--sample-build`` units, extrapolated); (f) ``tonghop templates --prior`` for the first
-``--prior-units`` units (every template differs), the prior figures being (a)'s output;
+``--prior-units`` units (every template differs), the prior figures their own returns consolidated;
 (g) ``tonghop round consolidate`` of ``--round-units`` stored returns and a plain consolidate of
 the same files (``rounds_speed.py``); (h) one return's check, the CPU of ``api.check_files``
 with the context loaded (``check_cpu.py``).
@@ -139,15 +139,26 @@ def bench_templates(n: int, sides: dict[str, Path], work: Path, args) -> dict:
 
 
 def bench_prior(sides: dict[str, Path], work: Path, args) -> dict:
-    """(f) templates with each unit's prior figures, for the first ``--prior-units`` units."""
+    """(f) templates with each unit's prior figures, for the first ``--prior-units`` units (a
+    province and its communes): the prior figures are their own returns consolidated (not timed),
+    as a province's office makes next year's templates from this year's consolidation."""
     with (work / "units.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))[: args.prior_units + 1]
     units = work / "units-prior.csv"
     with units.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
+    returns_dir = work / "returns-prior"
+    returns_dir.mkdir(exist_ok=True)
+    codes = {row[0] for row in rows[1:]}
+    for path in (work / "returns").iterdir():
+        if path.name.split("_", 1)[0] in codes and not (returns_dir / path.name).exists():
+            os.link(path, returns_dir / path.name)
+    consolidated = work / "out-prior"
+    subprocess.run([sys.executable, "-m", "pipeline", "consolidate", str(returns_dir), "--units", str(units), "--out", str(consolidated),
+                    "--period", returns.PERIOD], cwd=ROOT, check=True, capture_output=True)  # fmt: skip
     out = work / "templates-prior"
     command = [sys.executable, "-m", "pipeline", "templates", "--units", str(units), "--out", str(out), "--period", PRIOR_PERIOD,
-               "--prior", str(work / "out" / "after")]  # fmt: skip
+               "--prior", str(consolidated)]  # fmt: skip
     f = side_by_side(args.repeat, sides, command, lambda side: shutil.rmtree(out, ignore_errors=True))
     return {"prior": {side: {**r, "files": len(rows) - 1, "seconds": r["wall"]} for side, r in f.items()}}
 
