@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check pipeline tests
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --n 1000
+	$(BIN)/python benchmarks/run.py --n 1000 --round-units 500
 
 screenshots: $(STAMP)
 	TONGHOP_SCREENSHOTS=build/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py tests/web/test_browser_entry.py tests/web/test_browser_accounts.py
