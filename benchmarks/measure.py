@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -76,3 +77,15 @@ def side_by_side(repeat: int, sides: dict[str, Path], command: list[str], before
 def last_json(stdout: str) -> dict:
     """The JSON line a worker prints last."""
     return json.loads(stdout.strip().splitlines()[-1])
+
+
+def export(ref: str, work: Path) -> Path:
+    """The source of commit ``ref`` in ``work/src-before`` (``git archive``: no checkout touched)."""
+    target = work / "src-before"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(Path(__file__).resolve().parent.parent), "archive", ref], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target

@@ -43,7 +43,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import returns  # noqa: E402
 import system  # noqa: E402
-from measure import measure, summarise  # noqa: E402
+from measure import export, measure, summarise  # noqa: E402
 
 from pipeline import api  # noqa: E402
 from pipeline.consolidate.collect import Kept  # noqa: E402
@@ -203,8 +203,6 @@ def main() -> None:
     try:
         sides = {"after": ROOT}
         if args.before:
-            from run import export  # run.py may call this module: imported here only
-
             before = Path(args.before) if Path(args.before).is_dir() else export(args.before, work)
             sides = {"before": before, "after": ROOT}
         result = bench_round(args.n, sides, work, jobs=args.jobs, url=args.db, repeat=args.repeat, reuse=args.reuse, cold=args.cold)

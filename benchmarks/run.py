@@ -44,22 +44,12 @@ import approaches  # noqa: E402
 import returns  # noqa: E402
 import rounds_speed  # noqa: E402
 import system  # noqa: E402
-from measure import last_json, measure, side_by_side, summarise  # noqa: E402
+from measure import export, last_json, measure, side_by_side, summarise  # noqa: E402
 
 from pipeline.form.definition import load_form  # noqa: E402
 
 BASELINE = "041e454"  # main when the speed work of issue 24 began
 PRIOR_PERIOD = "2024"  # templates for the year after the returns', with the returns' figures as prior
-
-
-def export(ref: str, work: Path) -> Path:
-    """The source of commit ``ref`` in ``work/src-before`` (``git archive``: no checkout touched)."""
-    target = work / "src-before"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
 
 
 def run_worker(name: str, args: dict, tmp: Path, repeat: int = 1) -> dict:
