@@ -22,6 +22,7 @@ from pipeline.rounds.create import UNIT_PATH
 from pipeline.rounds.figures import changes, figures_of, key_totals
 from pipeline.rounds.setup import safe_name, unique_name
 from pipeline.store import Store
+from pipeline.store.schema import blob_chunks
 from tests.conftest import message_fields
 
 QUYET_THANG, TAN_PHONG, DOAN_KET = "03386", "03387", "03389"
@@ -270,12 +271,33 @@ def test_round_consolidate_gives_the_outputs_of_consolidate(store, round_id, sam
 def test_a_damaged_kept_file_stops_the_round_consolidation_before_any_output(store, round_id, sample_dir, tmp_path):
     rounds.add_paths(store, round_id, [sample_dir])
     used = [s for s in store.submissions(round_id) if s.accepted]
-    damaged = store.blob_path(used[3].sha256)  # PostgreSQL: its checked copy, the file that is read
-    damaged.write_bytes(damaged.read_bytes()[:-1] + b"x")  # a byte lost on a failing disk
+    sha = used[3].sha256
+    if store.blobs_in_database:  # the file itself is in the database; the copy read is made again from it
+        with store._write() as conn:
+            conn.execute(blob_chunks.update().where(blob_chunks.c.sha256 == sha).values(data=b"x"))
+        store.blob_path(sha).unlink()
+        expected = Msg.STORE_101.render(where=store._where, sha256=sha)
+    else:
+        damaged = store.blob_path(sha)
+        damaged.write_bytes(damaged.read_bytes()[:-1] + b"x")  # a byte lost on a failing disk
+        expected = Msg.STORE_005.render(where=damaged)
     with pytest.raises(PipelineError) as err:
         rounds.consolidate_round(store, round_id, tmp_path / "out")
-    assert str(err.value) == Msg.STORE_005.render(where=damaged)
+    assert str(err.value) == expected
     assert not (tmp_path / "out").exists()
+
+
+def test_a_damaged_cached_copy_is_made_again_from_the_database(store, round_id, sample_dir, tmp_path):
+    """Files kept in PostgreSQL: the copy on this machine is a cache; one damaged (a failing disk,
+    a power cut before it was synced) is copied again and the round consolidates as before."""
+    if not store.blobs_in_database:
+        pytest.skip("SQLite keeps the files themselves on disk: a damaged one is an error (the test above)")
+    rounds.add_paths(store, round_id, [sample_dir])
+    rounds.consolidate_round(store, round_id, tmp_path / "first")
+    damaged = store.blob_path([s for s in store.submissions(round_id) if s.accepted][3].sha256)
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"x")
+    rounds.consolidate_round(store, round_id, tmp_path / "again")
+    assert (tmp_path / "again" / "totals.csv").read_bytes() == (tmp_path / "first" / "totals.csv").read_bytes()
 
 
 def test_the_round_context_folds_unit_names_for_uploads_only(store, round_id, make_return, tmp_path):
