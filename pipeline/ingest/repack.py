@@ -22,8 +22,9 @@ _END = struct.Struct("<IHHHHIIH")
 _UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8
 _VERSION = 20  # "version needed to extract": 2.0, plain stored entries
 _ZIP64_LIMIT = 0xFFFF  # entries a plain end record can count (sniff caps a return's parts far below)
-# A formula element: its text holds no "<" (XML escapes it), so it ends at the first "</f>".
-_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
+# A formula element, its attributes one by one (a value may hold ">" or "/>"); its text holds no
+# "<" (XML escapes it), so it ends at the first "</f>". One written otherwise is left as it is.
+_FORMULA = re.compile(rb"""<f(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?:/>|>[^<]*</f>)""")
 _SHEETS = "xl/worksheets/"
 
 

@@ -107,6 +107,14 @@ def test_formulas_left_out_values_kept(tmp_path):
     assert rows[2][1] == 110 and rows[3][1] == "#DIV/0!"
 
 
+def test_a_formula_written_oddly_is_left_out_whole_or_kept_whole():
+    """An attribute value holding "/>" or ">" (valid XML) never cuts a formula element in two."""
+    from pipeline.ingest.repack import _FORMULA
+
+    odd = b'<c r="A1"><f a="x/>y" ref=\'A1\'>IF(B1>2,1,0)</f><v>1</v></c><c r="A2"><foo/><f t="shared" si="0"/><v>2</v></c>'
+    assert _FORMULA.sub(b"", odd) == b'<c r="A1"><v>1</v></c><c r="A2"><foo/><v>2</v></c>'
+
+
 def test_non_ascii_part_names_keep_their_names(tmp_path):
     """A part named outside ASCII (some tools do) keeps its UTF-8 name in the repacked zip."""
     path = tmp_path / "bc.xlsx"
