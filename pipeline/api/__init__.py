@@ -9,7 +9,7 @@ May import: every stage below it (``core`` … ``outputs``, ``forward``, ``sampl
 ``rounds``, ``web`` or ``cli``.
 
 Each name is imported from its module when first used (PEP 562), so a command loads only what
-it needs: checking one return or writing templates never imports pandas.
+it needs: writing templates never imports pandas.
 """
 
 from __future__ import annotations

@@ -4,9 +4,12 @@ compression, for the values reader.
 ``sniff`` inflates every part of a return once (to refuse zip bombs and hostile XML) and
 python-calamine would inflate the same parts again from the original file: a quarter of its
 time on a return. Handing it a stored (uncompressed) zip of the parts it may read spares that
-second inflate; each part's bytes and checksum are the ones ``sniff`` verified, so calamine sees
-exactly what it would have read from the original file. Parts no reader parses (the theme,
-pictures, printer settings: ``sniff.UNREAD_PARTS``) are left out.
+second inflate; each part's bytes and checksum are the ones ``sniff`` verified. Parts no reader
+parses (the theme, pictures, printer settings: ``sniff.UNREAD_PARTS``) are left out, and so are
+the worksheets' formula elements (``<f>…</f>``): the values reader reads each cell's saved result
+(``<v>``), never its formula, and a template's hidden check formulas are half of its data sheet.
+The parts ``sniff`` keeps still hold the formulas, for the readers of formulas without a saved
+result and of error cells (``raw.py``, ``cellerrors.py``).
 """
 
 from __future__ import annotations

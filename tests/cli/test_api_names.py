@@ -16,3 +16,4 @@ def test_every_name_is_what_it_says_after_every_submodule_is_imported():
     for name in api.__all__:
         assert not isinstance(getattr(api, name), types.ModuleType), name
     assert callable(api.demo) and callable(api.check_files)
+    assert sorted(api.__all__) == sorted(api._HOME), "every name listed is one the front door can import"
