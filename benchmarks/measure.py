@@ -61,16 +61,19 @@ def summarise(runs: list[dict]) -> dict:
     return {**best, "walls": [r["wall"] for r in runs], **{k: max(r[k] for r in runs) for k in ("max_rss_mib", "tree_pss_mib")}}
 
 
-def side_by_side(repeat: int, sides: dict[str, Path], command: list[str], before_each=None) -> dict[str, dict]:
+def side_by_side(repeat: int, sides: dict[str, Path], command: list[str], before_each=None, after_each=None) -> dict[str, dict]:
     """``command`` run ``repeat`` times on every side (``{"before": src, "after": src}``),
-    alternating, so a change in the machine's load falls on both; ``before_each(side)`` runs
-    first each time (to remove the previous run's output)."""
+    alternating, so a change in the machine's load falls on both; ``{side}`` in the command is
+    the side's name (an output folder per side); ``before_each(side)`` runs first each time (to
+    remove the previous run's output), ``after_each(side)`` after (to check it)."""
     runs: dict[str, list[dict]] = {side: [] for side in sides}
     for _ in range(max(1, repeat)):
         for side, src in sides.items():
             if before_each:
                 before_each(side)
-            runs[side].append(measure(command, src))
+            runs[side].append(measure([part.replace("{side}", side) for part in command], src))
+            if after_each:
+                after_each(side)
     return {side: summarise(done) for side, done in runs.items()}
 
 

@@ -88,13 +88,8 @@ def bench_consolidate(n: int, sides: dict[str, Path], work: Path, args) -> dict:
     outs = work / "out"
     command = [sys.executable, "-m", "pipeline", "consolidate", str(work / "returns"), "--units", str(work / "units.csv"),
                "--out", str(outs / "{side}"), "--jobs", str(args.jobs), "--period", returns.PERIOD]  # fmt: skip
-    runs: dict[str, list[dict]] = {side: [] for side in sides}
-    for _ in range(max(1, args.repeat)):
-        for side, src in sides.items():
-            shutil.rmtree(outs / side, ignore_errors=True)
-            runs[side].append(measure([part.replace("{side}", side) for part in command], src))
-            check_totals(outs / side, expected, n)
-    a = {side: summarise(done) for side, done in runs.items()}
+    a = side_by_side(args.repeat, sides, command, lambda side: shutil.rmtree(outs / side, ignore_errors=True),
+                     lambda side: check_totals(outs / side, expected, n))  # fmt: skip
     sampled = random.Random(2023).sample(paths, args.sample_common) if n > 1000 else paths
     b = run_worker("common", {"paths": sampled}, work)
     c = run_worker("floor", {"paths": paths}, work, args.repeat)

@@ -274,3 +274,20 @@ def postgres_url(postgres_server, request):
     with psycopg.connect(host=str(socket_dir), port=port, user="tonghop", dbname="postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql://tonghop@/{name}?host={socket_dir}&port={port}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request):
+    """``None`` (SQLite in the data folder) or the URL of a fresh PostgreSQL database: a test that
+    asks for it runs on both stores."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(tmp_path, db_url):
+    """An empty store in ``tmp_path / "data"``, on SQLite and on PostgreSQL (``db_url``)."""
+    from pipeline.store import Store
+
+    opened = Store.open(tmp_path / "data", db_url)
+    yield opened
+    opened.close()

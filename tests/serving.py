@@ -57,6 +57,11 @@ def request(port: int, method: str, path: str, headers: dict | None = None, body
     """``(status, headers, body)`` of one request to the server on ``port`` (from the loopback
     address ``source``, e.g. 127.0.0.2: another machine as far as the server can tell)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120, source_address=(source, 0) if source else None)
+    return exchange(conn, method, path, headers, body)
+
+
+def exchange(conn: http.client.HTTPConnection, method: str, path: str, headers: dict | None, body: bytes | None):
+    """``(status, headers, body)`` of one request on ``conn`` (HTTP or HTTPS), then closed."""
     try:
         conn.request(method, path, body=body, headers=headers or {})
         answer = conn.getresponse()

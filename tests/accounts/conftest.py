@@ -9,12 +9,6 @@ from pipeline.store import Store
 from tests.committees import TREE_CSV
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request):
-    """``None`` (SQLite in the data folder) or the URL of a fresh PostgreSQL database."""
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def units_file(tmp_path):
     path = tmp_path / "uy_ban.csv"

@@ -15,7 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.serving import stop
+from tests.serving import exchange, stop
 
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 CADDY = "/usr/bin/caddy" if Path("/usr/bin/caddy").exists() else shutil.which("caddy")
@@ -98,9 +98,4 @@ def request(
 ):
     """``(status, headers, body)`` of one HTTPS request to Caddy, from the address ``source``."""
     conn = http.client.HTTPSConnection("localhost", port, timeout=60, context=client_context(folder), source_address=(source, 0))
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        answer = conn.getresponse()
-        return answer.status, answer.headers, answer.read()
-    finally:
-        conn.close()
+    return exchange(conn, method, path, headers, body)

@@ -18,18 +18,9 @@ from pipeline.rounds import entry
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.figures import figures_of
 from pipeline.sample import sample_values
-from pipeline.store import Store
 from tests.conftest import message_fields, write_form
 
 CITY, QUYET_THANG, TAN_PHONG = "105", "03386", "03387"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    opened = Store.open(tmp_path / "data", url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

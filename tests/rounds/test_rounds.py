@@ -37,12 +37,6 @@ def data_dir(tmp_path):
     return tmp_path / "data"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request):
-    """The round service on both stores: SQLite in the data folder, and a real PostgreSQL."""
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def store(data_dir, db_url):
     opened = Store.open(data_dir, db_url)

@@ -35,10 +35,9 @@ from tests.rounds.chain import (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    opened = Store.open(tmp_path / "data", url)
+@pytest.fixture
+def store(tmp_path, db_url):
+    opened = Store.open(tmp_path / "data", db_url)
     add_committees(opened)
     yield opened
     opened.close()

@@ -36,19 +36,6 @@ FINDINGS = [
 SAVED = datetime(2023, 11, 10, 8, 30, tzinfo=timezone.utc)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request):
-    """``None`` (SQLite in the data folder) or the URL of a fresh PostgreSQL database."""
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def store(tmp_path, db_url):
-    opened = Store.open(tmp_path / "data", db_url)
-    yield opened
-    opened.close()
-
-
 def _round(store: Store, **changes) -> RoundRecord:
     fields = {
         "form_dir": "pipeline/definitions",

@@ -15,14 +15,6 @@ STALE = timedelta(minutes=2)
 KIND = "consolidate"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    opened = Store.open(tmp_path / "data", url)
-    yield opened
-    opened.close()
-
-
 @pytest.fixture
 def round_id(store):
     return store.create_round("", "BC-MTTQ", "3", "2023", date(2023, 11, 15), [("03386", "Phường Quyết Thắng", "communes")]).id

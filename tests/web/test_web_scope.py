@@ -31,11 +31,6 @@ SCOPE = {
 ACTING_GETS = {"board.links", "board.links_csv", "entry.office_page"}  # pages that act (the units' links, the typing form)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request):
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def server(tmp_path, db_url):
     app, store, made = tree_app(tmp_path / "data", db_url, tmp_path)
