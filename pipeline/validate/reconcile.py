@@ -35,26 +35,33 @@ RELATION_COLUMNS = [
 _OPS = {"==": np.equal, "<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}
 
 
-def _side(terms: tuple[Term, ...], wide: pd.DataFrame) -> pd.Series:
-    total = pd.Series(0.0, index=wide.index)
+def _side(terms: tuple[Term, ...], wide: pd.DataFrame) -> np.ndarray:
+    total = np.zeros(len(wide))
     for term in terms:
         if term.ref is None:
             total += term.sign * term.constant
         elif term.ref[0] in wide.columns:
-            total += term.sign * wide[term.ref[0]].astype(float).fillna(0.0)
+            column = wide[term.ref[0]].to_numpy(dtype=float)
+            total += term.sign * np.where(np.isnan(column), 0.0, column)  # a blank adds nothing; an infinity stays one
     return total
 
 
 def evaluate_wide(rule: Rule, wide: pd.DataFrame) -> pd.DataFrame:
-    """Evaluate ``rule`` on each row of ``wide`` (rows: returns or levels; columns: codes; NaN: blank)."""
-    codes = list(rule.codes)
-    skipped = rule.blank.skipped(wide.reindex(columns=codes).notna().sum(axis=1), len(codes))
+    """Evaluate ``rule`` on each row of ``wide`` (rows: returns or levels; columns: codes; NaN: blank).
+
+    In numpy, one array per operand: a rule costs a few array operations however many rows."""
+    present = np.zeros(len(wide), dtype=np.int64)
+    for code in rule.codes:
+        if code in wide.columns:
+            present += wide[code].notna().to_numpy()
+    skipped = rule.blank.skipped(present, len(rule.codes))
     lhs, rhs = _side(rule.expression.lhs, wide), _side(rule.expression.rhs, wide)
     holds = _OPS[rule.expression.op](lhs.round(9), rhs.round(9))
     status = np.where(skipped, RuleStatus.SKIPPED.value, np.where(holds, RuleStatus.OK.value, RuleStatus.FAILED.value))
-    frame = pd.DataFrame({"lhs": lhs, "rhs": rhs, "difference": lhs - rhs, "status": status}, index=wide.index)
-    frame.loc[skipped, ["lhs", "rhs", "difference"]] = np.nan
-    return frame
+    sides = {"lhs": lhs, "rhs": rhs, "difference": lhs - rhs}
+    return pd.DataFrame(
+        {**{k: np.where(skipped, np.nan, v) for k, v in sides.items()}, "status": status}, index=wide.index
+    )  # a skipped rule has no sides
 
 
 def _row(rule: Rule, scope: RuleScope, level: str, unit_code: str, file: str, result) -> dict:
@@ -89,8 +96,9 @@ def check_returns(
     wide = wide.reindex(returns["unit_code"]) if len(returns) else wide
     refused = _refused_by_unit(rejected)
     for level, group in returns.groupby("level", sort=False):
+        level_wide = wide.loc[group["unit_code"]]
         for rule in form.return_rules(level):
-            result = evaluate_wide(rule, wide.loc[group["unit_code"]])
+            result = evaluate_wide(rule, level_wide)
             frame = pd.DataFrame({"unit_code": group["unit_code"].to_numpy(), "file": group["file"].to_numpy()})
             for column in ("lhs", "rhs", "difference", "status"):
                 frame[column] = result[column].to_numpy()
