@@ -8,16 +8,18 @@
 
 Makes a unit list of N units and their filled returns (``returns.py``), a round of them in a
 store (SQLite in the data folder, or PostgreSQL ``--db``: the returns in ``blob_chunks`` then),
-and files each return as an upload files it (``put_blob``, the check of ``api.check_files``
-against the round's context, ``add_submission``; received over the days around the deadline).
-The same files, each with its received time as its file time, go in a folder. Then times, each
-in a fresh process (``measure.py``: wall time, CPU of the process tree), on every side (this
-checkout, and ``--before``'s code): (r) ``tonghop round consolidate`` and (p) ``tonghop
-consolidate`` of the folder with the round's units, period and deadline; the round's overhead
-is (r) / (p) - 1. Each command runs ``--repeat`` times, alternating, the fastest kept. The CSVs
-of (r) and (p) are compared (but ``files.csv`` and ``run.json``, which name where the files came
-from), and every CSV of (r) between the sides, byte for byte. ``--cold`` empties the
-PostgreSQL store's ``blob_cache`` before each (r). ``--profile`` adds a cProfile of (r), in process.
+and sends each return as the office drops a file (``rounds.submit``: kept, checked, its outcome
+remembered; received over the days around the deadline). The same files, each with its received
+time as its file time, go in a folder. Then times, each in a fresh process (``measure.py``: wall
+time, CPU of the process tree), on every side (this checkout, and ``--before``'s code): (r)
+``tonghop round consolidate`` as the office runs it after the uploads; (u) the same with no
+outcome remembered (``outcome_cache/`` emptied before each: a store just restored, or a new
+program), which reads every return; and (p) ``tonghop consolidate`` of the folder with the
+round's units, period and deadline. The round's own overhead is (u) / (p) - 1. Each command
+runs ``--repeat`` times, alternating, the fastest kept. The CSVs of (r) and of (u) are compared
+with (p)'s (but ``files.csv`` and ``run.json``, which name where the files came from), and every
+CSV of (r) between the sides, byte for byte. ``--cold`` empties the PostgreSQL store's
+``blob_cache`` before each (r) and (u). ``--profile`` adds a cProfile of (r), in process.
 
 Prints a Markdown table and writes ``benchmarks/results-rounds-<database>.json``. ``bench_round``
 is what ``run.py`` calls.
@@ -45,9 +47,8 @@ import returns  # noqa: E402
 import system  # noqa: E402
 from measure import export, measure, summarise  # noqa: E402
 
-from pipeline import api  # noqa: E402
-from pipeline.consolidate.collect import Kept  # noqa: E402
 from pipeline.form.definition import load_form  # noqa: E402
+from pipeline.rounds.outcomes import OUTCOMES_DIR  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 from pipeline.store.blobstore import CACHE_DIR  # noqa: E402
 
@@ -55,6 +56,7 @@ DEADLINE = "15/01/2024"
 FIRST_RECEIVED = datetime(2024, 1, 5, 8, 0, tzinfo=timezone.utc)  # returns arrive over 15 days around the deadline
 SPREAD_S = 15 * 86400
 TARGETS = {"round_s": 4.0, "overhead": 0.10}
+KINDS = ("round", "unread", "plain")
 SETUP_FILE = "round.json"
 DIFFERENT = {"files.csv", "run.json"}  # name where the files came from
 
@@ -64,10 +66,9 @@ def received_at(index: int, n: int) -> datetime:
 
 
 def setup(n: int, work: Path, url: str | None, jobs: int) -> dict:
-    """The unit list, the returns, the round with one stored return per unit, and the folder."""
+    """The unit list, the returns, the round with one return per unit sent as an office sends
+    it (``rounds.submit``: kept, checked, its outcome remembered), and the folder of the same files."""
     from pipeline import rounds
-    from pipeline.rounds.checking import round_check
-    from pipeline.rounds.submit import finding
 
     units_csv = work / "units.csv"
     units = returns.make_units(n, units_csv)
@@ -76,19 +77,11 @@ def setup(n: int, work: Path, url: str | None, jobs: int) -> dict:
     paths = sorted(folder.iterdir())
     with Store.open(work / "data", url) as store:
         rnd = rounds.create_round(store, units_path=units_csv, period=returns.PERIOD, deadline=DEADLINE)
-        context = round_check(store, rnd).context
         for index, path in enumerate(paths):
             when = received_at(index, len(paths))
             os.utime(path, (when.timestamp(), when.timestamp()))
-            sha = store.put_blob(path.read_bytes())
-            (check,) = api.check_files([Kept(store.blob_path(sha), path.name, when.timestamp())], context=context)
-            assert check.accepted and check.unit_code, (path.name, check.problems[:2])
-            found = [finding(p) for p in check.problems]
-            store.add_submission(
-                rnd.id, sha256=sha, filename=path.name, sender="unit", link_unit=check.unit_code, unit_code=check.unit_code,
-                accepted=True, errors=sum(f["severity"] == "error" for f in found), warnings=sum(f["severity"] == "warning" for f in found),
-                findings=found, saved_at=check.saved_at, received_at=when, figures=check.values,
-            )  # fmt: skip
+            verdict = rounds.submit(store, rnd.id, path.read_bytes(), path.name, sender="office", received_at=when)
+            assert verdict.accepted and verdict.unit_code, (path.name, verdict.findings[:2])
     spec = {"n": n, "round": rnd.id, "url": url, "units": str(units_csv), "returns": str(folder)}
     (work / SETUP_FILE).write_text(json.dumps(spec), encoding="utf-8")
     return spec
@@ -97,8 +90,10 @@ def setup(n: int, work: Path, url: str | None, jobs: int) -> dict:
 def commands(spec: dict, work: Path, jobs: int, side: str) -> dict[str, list[str]]:
     db = ["--db", spec["url"]] if spec["url"] else []
     python = [sys.executable, "-m", "pipeline"]
+    round_ = [*python, "round", "consolidate", "--data", str(work / "data"), *db, "--round", spec["round"]]
     return {
-        "round": [*python, "round", "consolidate", "--data", str(work / "data"), *db, "--round", spec["round"], "--out", str(work / f"out-round-{side}")],
+        "round": [*round_, "--out", str(work / f"out-round-{side}")],
+        "unread": [*round_, "--out", str(work / f"out-unread-{side}")],
         "plain": [*python, "consolidate", spec["returns"], "--units", spec["units"], "--period", returns.PERIOD, "--deadline", DEADLINE,
                   "--jobs", str(jobs), "--out", str(work / f"out-plain-{side}")],
     }  # fmt: skip
@@ -144,22 +139,24 @@ def bench_round(
     start = time.perf_counter()
     spec = json.loads(spec_file.read_text(encoding="utf-8")) if reuse and spec_file.is_file() else setup(n, work, url, jobs)
     setup_s = time.perf_counter() - start
-    runs: dict[str, dict[str, list[dict]]] = {"round": {side: [] for side in sides}, "plain": {side: [] for side in sides}}
+    runs: dict[str, dict[str, list[dict]]] = {kind: {side: [] for side in sides} for kind in KINDS}
     for _ in range(max(1, repeat)):
         for side, src in sides.items():
             for kind, command in commands(spec, work, jobs, side).items():
-                if kind == "round" and cold:
+                if kind != "plain" and cold:
                     shutil.rmtree(work / "data" / CACHE_DIR, ignore_errors=True)
+                if kind == "unread":
+                    shutil.rmtree(work / "data" / OUTCOMES_DIR, ignore_errors=True)
                 runs[kind][side].append(measure(command, src))
     best = {kind: {side: summarise(found) for side, found in by_side.items()} for kind, by_side in runs.items()}
     result = {
         "n": spec["n"], "database": "postgresql" if spec["url"] else "sqlite", "cold_cache": cold, "jobs": jobs, "setup_s": setup_s,
         **{kind: {side: {"seconds": r["wall"], "cpu_s": r["cpu_s"], "walls": r["walls"], "max_rss_mib": r["max_rss_mib"]} for side, r in by_side.items()}
            for kind, by_side in best.items()},
-        "overhead": {side: best["round"][side]["wall"] / best["plain"][side]["wall"] - 1 for side in sides},
-        "overhead_cpu": {side: best["round"][side]["cpu_s"] / best["plain"][side]["cpu_s"] - 1 for side in sides},
+        "overhead": {side: best["unread"][side]["wall"] / best["plain"][side]["wall"] - 1 for side in sides},
+        "overhead_cpu": {side: best["unread"][side]["cpu_s"] / best["plain"][side]["cpu_s"] - 1 for side in sides},
         "summary": best["round"][next(iter(sides))]["stdout"].splitlines()[:1],
-        "csv_differ": {side: compare(work / f"out-round-{side}", work / f"out-plain-{side}") for side in sides},
+        "csv_differ": {f"{kind} ({side})": compare(work / f"out-{kind}-{side}", work / f"out-plain-{side}") for side in sides for kind in ("round", "unread")},
     }  # fmt: skip
     if len(sides) > 1:
         first, *others = sides
@@ -168,16 +165,20 @@ def bench_round(
 
 
 def table(r: dict) -> str:
+    cold = " (blob cache emptied)" if r["cold_cache"] else ""
     lines = [
-        f"| {r['n']:,} returns, {r['database']}{' (cache emptied)' if r['cold_cache'] else ''} | (r) round consolidate, s (target < {TARGETS['round_s']:.0f}) | CPU (s) | (p) plain consolidate, s | CPU (s) | overhead (r)/(p) − 1 (target < {TARGETS['overhead']:.0%}) | CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| {r['n']:,} returns, {r['database']}{cold} | (r) round consolidate, s (target < {TARGETS['round_s']:.0f}) | CPU (s) "
+        f"| (u) the same, nothing remembered, s | CPU (s) | (p) plain consolidate, s | CPU (s) "
+        f"| overhead (u)/(p) − 1 (target < {TARGETS['overhead']:.0%}) | CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for side in r["round"]:
-        rr, pp = r["round"][side], r["plain"][side]
+        rr, uu, pp = r["round"][side], r["unread"][side], r["plain"][side]
         ok = "✓" if rr["seconds"] < TARGETS["round_s"] else "✗"
         within = "✓" if r["overhead"][side] < TARGETS["overhead"] else "✗"
         lines.append(
-            f"| {side} | **{rr['seconds']:.2f}** {ok} | {rr['cpu_s']:.2f} | {pp['seconds']:.2f} | {pp['cpu_s']:.2f} | **{r['overhead'][side]:+.1%}** {within} | {r['overhead_cpu'][side]:+.1%} |"
+            f"| {side} | **{rr['seconds']:.2f}** {ok} | {rr['cpu_s']:.2f} | {uu['seconds']:.2f} | {uu['cpu_s']:.2f} "
+            f"| {pp['seconds']:.2f} | {pp['cpu_s']:.2f} | **{r['overhead'][side]:+.1%}** {within} | {r['overhead_cpu'][side]:+.1%} |"
         )
     return "\n".join(lines)
 

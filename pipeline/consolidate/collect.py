@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.consolidate.remembered import Remembered, recall_all, remember
 from pipeline.core.constants import FINDINGS_COLUMNS, FINDINGS_CSV, FORWARD_REPORT_SUFFIX, WORKBOOK_XLSX, Severity
 from pipeline.core.errors import FormDefinitionError, Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
@@ -114,12 +115,17 @@ def forward_report(path: Path) -> bool:
 class Kept:
     """A file read where it is kept (a round's store), under a name and a file time of its own:
     what it would be called and when it was received, had it been copied into a folder; and the
-    findings on that name (``file_label``). A file inside a zip is one too (``zipped.Member``)."""
+    findings on that name (``file_label``). A file inside a zip is one too (``zipped.Member``).
+
+    ``remembered``: where the outcome of reading and checking it is remembered
+    (``remembered.py``): ``read_returns`` takes it from there when it is there; once read, it
+    is kept there."""
 
     path: Path
     label: str
     mtime: float
     named: tuple[Problem, ...] = ()
+    remembered: Remembered | None = field(default=None, kw_only=True)
 
     def read(self) -> RawWorkbook:
         """The file's sheets."""
@@ -147,8 +153,13 @@ def process_file(
 
     The outcome names the file by ``file_label``: its path under ``root`` (the returns folder;
     default: its own name), a name that is not UTF-8 made readable, with a finding that says so;
-    a ``kept`` file by its label, with its file time.
+    a ``kept`` file by its label, with its file time; an accepted outcome of a ``kept`` file is
+    remembered where it says (``Kept.remembered``).
     """
+    if kept and kept.remembered:  # recalled before (``read_returns``): kept once read
+        outcome = process_file(path, ctx, severity, root, replace(kept, remembered=None))
+        remember(kept.remembered, outcome)
+        return outcome
     name, named = (kept.label, kept.named) if kept else file_label(path, root)
     try:
         mtime = kept.mtime if kept else path.stat().st_mtime
@@ -193,13 +204,22 @@ def read_returns(
     """Process every file, in ``jobs`` processes; outcomes keep the order of ``paths``.
 
     A worker that dies takes its chunk with it; those files are then read again one by one,
-    each in a fresh process, so only the file that kills its reader becomes a finding.
+    each in a fresh process, so only the file that kills its reader becomes a finding. A kept
+    file whose outcome is remembered (``Kept.remembered``) is not read: its outcome is taken here.
 
     :param paths: the files of a folder, or files read where they are kept (``Kept``: in a
         round's store, inside a zip).
     :param root: the returns folder: files are named by their path under it (``file_label``).
     """
     items: list[Item] = [p if isinstance(p, Kept) else (p, root) for p in paths]
+    known = recall_all([item.remembered if isinstance(item, Kept) else None for item in items])
+    if progress and any(known):
+        progress(sum(outcome is not None for outcome in known))
+    read = iter(_read_all([item for item, outcome in zip(items, known, strict=True) if outcome is None], ctx, jobs, progress))
+    return [outcome if outcome is not None else next(read) for outcome in known]
+
+
+def _read_all(items: list[Item], ctx: Context, jobs: int, progress: Callable[[int], None] | None) -> list[FileOutcome]:
     if jobs <= 1 or len(items) < 8:
         out = []
         for item in items:

@@ -33,10 +33,13 @@ CACHED_ROUNDS = 8  # rounds kept in memory (a context of 3,000 units is about a 
 
 @dataclass(frozen=True)
 class RoundCheck:
-    """A round's units (in the list's order) and the context its returns are checked in."""
+    """A round's units (in the list's order) and the context its returns are checked in;
+    ``signature``: a hash of the round, its form's files and its units (what reading and
+    checking a return depends on, with the period and deadline: ``outcomes``)."""
 
     units: list[UnitRecord]
     context: Context
+    signature: str = ""
 
 
 _cache: OrderedDict[tuple, RoundCheck] = OrderedDict()
@@ -65,7 +68,7 @@ def round_check(store: Store, rnd: RoundRecord, *, fold: bool = True) -> RoundCh
     with _lock:
         found = _cache.get(key)
         if found is None:
-            found = _load(store, rnd)
+            found = _load(store, rnd, key[1:])
             _cache[key] = found
             while len(_cache) > CACHED_ROUNDS:
                 _cache.popitem(last=False)
@@ -75,13 +78,16 @@ def round_check(store: Store, rnd: RoundRecord, *, fold: bool = True) -> RoundCh
         return found
 
 
-def _load(store: Store, rnd: RoundRecord) -> RoundCheck:
+def _load(store: Store, rnd: RoundRecord, key: tuple) -> RoundCheck:
     period = Period.parse(rnd.period)
     form = round_form(rnd).for_period(period)  # the form folder still holds the round's version
     units = store.units(rnd.id)  # checked when the round was created
     listed = [Unit(u.code, u.name, u.level) for u in units]
     context = Context.of(form, listed, period.code, options=Options(deadline=rnd.deadline))
-    return RoundCheck(units=units, context=context)
+    digest = hashlib.sha256(repr(key).encode())
+    for unit in listed:
+        digest.update(f"\0{unit.code}\t{unit.name}\t{unit.level}".encode())
+    return RoundCheck(units=units, context=context, signature=digest.hexdigest())
 
 
 def clear() -> None:

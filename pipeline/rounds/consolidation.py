@@ -17,6 +17,7 @@ from pipeline.core.errors import Msg, PipelineError
 from pipeline.core.pool import default_jobs
 from pipeline.rounds.board import versions_in_use
 from pipeline.rounds.checking import round_check
+from pipeline.rounds.outcomes import outcome_place
 from pipeline.rounds.setup import safe_name, unique_name
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ def consolidate_round(
 ) -> tuple[ConsolidationResult, Path]:
     """Consolidate the version in use of each unit (``board.in_use``) into ``out``; logged in
     the round's audit. Each file keeps the time it was received as its file time, so each unit
-    is on time or late exactly as the status board says.
+    is on time or late exactly as the status board says. A file checked when it arrived is not
+    read again: its outcome is remembered (``outcomes``); one that is not is read and remembered.
 
     :param progress: called with the number of files read since the last call (per file or chunk).
     :param on_files: called once with the number of files to read.
@@ -50,10 +52,11 @@ def consolidate_round(
         raise PipelineError(Msg.ROUND_107, round=round_id)
     paths = store.checked_paths([sub.sha256 for sub in used])  # whole and undamaged (STORE_004, STORE_005), before they are read
     taken: set[str] = set()
-    kept = [
-        Kept(path, unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp())
-        for sub, path in zip(used, paths, strict=True)  # the later saved time inside the file stays in it
-    ]
+    kept = []
+    for sub, path in zip(used, paths, strict=True):
+        label, received = unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp()
+        remembered = outcome_place(store, checked, checked.context, sub.sha256, label, received)  # checked on arrival: not read again
+        kept.append(Kept(path, label, received, remembered=remembered))  # the later saved time inside the file stays in it
     prior, _ = api.prior_and_crosswalk(prior_path, None)
     context = replace(checked.context, prior=prior, options=replace(checked.context.options, jobs=jobs or default_jobs()))
     result, out_dir = api.consolidate_kept(kept, context, source=f"đợt {round_id}", out=out, progress=progress, on_files=on_files)

@@ -24,9 +24,11 @@ from pipeline.core.findings import Problem, problem
 from pipeline.core.vnformat import utc_now
 from pipeline.rounds.board import unit_status
 from pipeline.rounds.checking import round_check
+from pipeline.rounds.outcomes import outcome_place
 from pipeline.rounds.setup import listed_unit, safe_name
 
 if TYPE_CHECKING:
+    from pipeline.consolidate.remembered import Remembered
     from pipeline.store import Store
 
 FINDING_KEYS = ("severity", "rule", "sheet", "cell", "message", "plain")
@@ -77,11 +79,12 @@ def finding(p: Problem) -> dict:
     return {"severity": str(p.severity), "rule": p.rule, "sheet": p.sheet, "cell": p.cell, "message": p.message, "plain": p.plain}
 
 
-def check_kept(context: api.Context, path: Path, name: str, received: datetime) -> api.FileCheck:
+def check_kept(context: api.Context, path: Path, name: str, received: datetime, remembered: Remembered | None = None) -> api.FileCheck:
     """Check a file sent to the round, read where the store keeps it (``path``: no copy made),
     as ``tonghop check`` checks a file called ``name`` (a ``safe_name``) received at ``received``,
-    against the round's ``context`` (``checking.round_check``)."""
-    (check,) = api.check_files([Kept(path, name, received.timestamp())], context=context)
+    against the round's ``context`` (``checking.round_check``); its outcome remembered at
+    ``remembered`` (``outcomes.outcome_place``), for the round's consolidation."""
+    (check,) = api.check_files([Kept(path, name, received.timestamp(), remembered=remembered)], context=context)
     return check
 
 
@@ -127,7 +130,8 @@ def submit(
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
-    check = check_kept(checked.context, store.blob_path(sha), name, received)
+    remembered = outcome_place(store, checked, checked.context, sha, name, received.timestamp())
+    check = check_kept(checked.context, store.blob_path(sha), name, received, remembered)
     name = f"{inside}/{name}" if inside else name
     unit = listed_unit(check.unit_code, units)
     accepted = check.accepted and unit is not None
