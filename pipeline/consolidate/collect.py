@@ -4,12 +4,13 @@ return used for each unit. One bad file never stops the others."""
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.consolidate.remembered import Remembered, recall_all, remember
+from pipeline.consolidate.remembered import Remembered, recall_all, remember, remember_pickled
 from pipeline.core.constants import FINDINGS_COLUMNS, FINDINGS_CSV, FORWARD_REPORT_SUFFIX, WORKBOOK_XLSX, Severity
 from pipeline.core.errors import FormDefinitionError, Msg, WorkbookReadError
 from pipeline.core.findings import Problem, problem
@@ -185,6 +186,14 @@ def _process(ctx: Context, item: Item) -> FileOutcome:
     return process_file(item[0], ctx, Severity.WARNING, item[1])
 
 
+def _process_pickled(ctx: Context, item: Item) -> FileOutcome | bytes:
+    """``_process`` in a worker of ``read_returns``: the outcome of a file to remember comes
+    pickled, so that the bytes the main process keeps are the ones it was sent."""
+    if isinstance(item, Kept) and item.remembered:
+        return pickle.dumps(_process(ctx, replace(item, remembered=None)), protocol=pickle.HIGHEST_PROTOCOL)
+    return _process(ctx, item)
+
+
 def _crashed(item: Item, err: BaseException) -> FileOutcome:
     reason = f"chương trình đọc tệp bị dừng đột ngột ({type(err).__name__})"
     name, named = (item.label, item.named) if isinstance(item, Kept) else file_label(*item)
@@ -228,7 +237,19 @@ def _read_all(items: list[Item], ctx: Context, jobs: int, progress: Callable[[in
                 progress(1)
         return out
     chunks = chunked(items, jobs, CHUNK)
-    done = map_chunks(_process, chunks, ctx, jobs, progress)
+
+    def keep(index: int, results: list[FileOutcome | bytes]) -> list[FileOutcome]:
+        """The chunk's outcomes; those to remember, kept in one write (not one per file in the workers)."""
+        outcomes, rows = [], []
+        for item, result in zip(chunks[index], results, strict=True):
+            outcome = pickle.loads(result) if isinstance(result, bytes) else result  # noqa: S301 - from our own worker
+            if isinstance(result, bytes) and outcome.accepted:
+                rows.append((item.remembered, result))
+            outcomes.append(outcome)
+        remember_pickled(rows)
+        return outcomes
+
+    done = map_chunks(_process_pickled, chunks, ctx, jobs, progress, keep)
     # Outside the broken pool: each file of a failed chunk in a fresh process of its own.
     return [
         outcome

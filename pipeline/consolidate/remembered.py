@@ -130,17 +130,30 @@ def recall_all(places: Sequence[Remembered | None]) -> list[FileOutcome | None]:
 
 
 def remember(place: Remembered, outcome: FileOutcome) -> None:
-    """Keep an accepted ``outcome`` at ``place`` (anything else is not kept). A memory that
-    cannot be written is skipped: the file is read again next time, nothing else is lost."""
-    if not outcome.accepted:
-        return
-    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    for _ in range(2):  # a damaged memory is removed, then begun again with this outcome
-        try:
-            _connection(place.memory).execute("INSERT OR REPLACE INTO outcomes (key, outcome) VALUES (?, ?)", (place.key, data))
-            return
-        except sqlite3.Error as err:
-            if not _forget(place.memory, err):
-                return
-        except OSError:
-            return
+    """Keep an accepted ``outcome`` at ``place`` (anything else is not kept)."""
+    remember_all([(place, outcome)])
+
+
+def remember_all(found: Sequence[tuple[Remembered, FileOutcome]]) -> None:
+    """Keep each accepted outcome at its place (anything else is not kept)."""
+    remember_pickled([(place, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)) for place, outcome in found if outcome.accepted])
+
+
+def remember_pickled(found: Sequence[tuple[Remembered, bytes]]) -> None:
+    """Keep each outcome, pickled, at its place: one transaction per memory. A memory that
+    cannot be written is skipped: its files are read again next time, nothing else is lost."""
+    by_memory: dict[Path, list[tuple[str, bytes]]] = {}
+    for place, data in found:
+        by_memory.setdefault(place.memory, []).append((place.key, data))
+    for memory, rows in by_memory.items():
+        for _ in range(2):  # a damaged memory is removed, then begun again with these outcomes
+            try:
+                with _connection(memory) as conn:  # one transaction
+                    conn.execute("BEGIN")
+                    conn.executemany("INSERT OR REPLACE INTO outcomes (key, outcome) VALUES (?, ?)", rows)
+                break
+            except sqlite3.Error as err:
+                if not _forget(memory, err):
+                    break
+            except OSError:
+                break

@@ -45,23 +45,29 @@ def map_chunks(
     context: Any,
     jobs: int,
     on_chunk: Callable[[int], None] | None = None,
+    on_results: Callable[[int, list[Result]], list[Result]] | None = None,
 ) -> list[list[Result] | Exception]:
     """``work(context, item)`` for every item, in ``jobs`` processes; results keep the chunks' order.
 
     :param work: a module-level function (it is pickled by name).
     :param context: sent once to each worker, not with every chunk.
     :param on_chunk: called in this process with the size of each chunk done (a progress bar).
+    :param on_results: called in this process with the index and the results of each chunk done
+        whole, while the workers go on with the next ones; what it returns stands for them.
     :returns: one list of results per chunk, or the exception that stopped the chunk (a worker that
         raised, or died and broke the pool).
     """
     done: list[list[Result] | Exception] = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))), initializer=_init, initargs=(context,)) as pool:
         futures = [pool.submit(_run_chunk, work, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures, strict=True):
+        for index, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
             try:
                 done.append(future.result())
             except Exception as err:  # noqa: BLE001 - the caller decides
                 done.append(err)
+            else:
+                if on_results:
+                    done[-1] = on_results(index, done[-1])
             if on_chunk:
                 on_chunk(len(chunk))
     return done
