@@ -15,8 +15,9 @@ extrapolated); (c) the floor, unzipping and inflating every part of every return
 (d) ``tonghop templates`` end to end; (e) ``build_template`` once per unit (a sample of
 ``--sample-build`` units, extrapolated); (f) ``tonghop templates --prior`` for the first
 ``--prior-units`` units (every template differs), the prior figures their own returns consolidated;
-(g) ``tonghop round consolidate`` of ``--round-units`` stored returns and a plain consolidate of
-the same files (``rounds_speed.py``); (h) one return's check, the CPU of ``api.check_files``
+(g) ``tonghop round consolidate`` of ``--round-units`` returns sent to a round, with their outcomes
+remembered as the uploads leave them and with none (every return read), and a plain consolidate
+of the same files (``rounds_speed.py``); (h) one return's check, the CPU of ``api.check_files``
 with the context loaded (``check_cpu.py``).
 
 Prints a Markdown table to paste into docs/speed.md and writes ``benchmarks/results-<n>.json``.
