@@ -103,11 +103,6 @@ def _outcome(data: bytes) -> FileOutcome | None:
     return outcome if isinstance(outcome, FileOutcome) and outcome.accepted else None
 
 
-def recall(place: Remembered) -> FileOutcome | None:
-    """The outcome remembered at ``place``, or None (none there, or unreadable)."""
-    return recall_all([place])[0]
-
-
 def recall_all(places: Sequence[Remembered | None]) -> list[FileOutcome | None]:
     """The outcome remembered at each place (None: none there, unreadable, or no place), a
     few queries for all of them."""
@@ -123,20 +118,17 @@ def recall_all(places: Sequence[Remembered | None]) -> list[FileOutcome | None]:
                 part = keys[start : start + BATCH]
                 rows = conn.execute(f"SELECT key, outcome FROM outcomes WHERE key IN ({','.join('?' * len(part))})", part)
                 found.update((Remembered(memory, key), _outcome(data)) for key, data in rows)
-        except (sqlite3.Error, OSError) as err:
-            if isinstance(err, sqlite3.Error):
-                _forget(memory, err)
+        except sqlite3.Error as err:
+            _forget(memory, err)
+        except OSError:
+            continue
     return [found.get(place) if place is not None else None for place in places]
 
 
 def remember(place: Remembered, outcome: FileOutcome) -> None:
     """Keep an accepted ``outcome`` at ``place`` (anything else is not kept)."""
-    remember_all([(place, outcome)])
-
-
-def remember_all(found: Sequence[tuple[Remembered, FileOutcome]]) -> None:
-    """Keep each accepted outcome at its place (anything else is not kept)."""
-    remember_pickled([(place, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)) for place, outcome in found if outcome.accepted])
+    if outcome.accepted:
+        remember_pickled([(place, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))])
 
 
 def remember_pickled(found: Sequence[tuple[Remembered, bytes]]) -> None:

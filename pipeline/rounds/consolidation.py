@@ -55,7 +55,7 @@ def consolidate_round(
     kept = []
     for sub, path in zip(used, paths, strict=True):
         label, received = unique_name(safe_name(sub.filename), taken), sub.received_at.timestamp()
-        remembered = outcome_place(store, checked, checked.context, sub.sha256, label, received)  # checked on arrival: not read again
+        remembered = outcome_place(store, checked, sub.sha256, label, received)  # checked on arrival: not read again
         kept.append(Kept(path, label, received, remembered=remembered))  # the later saved time inside the file stays in it
     prior, _ = api.prior_and_crosswalk(prior_path, None)
     context = replace(checked.context, prior=prior, options=replace(checked.context.options, jobs=jobs or default_jobs()))

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.consolidate.remembered import Remembered
-from pipeline.validate.context import Context
 
 if TYPE_CHECKING:
     from pipeline.rounds.checking import RoundCheck
@@ -48,10 +47,10 @@ def program_signature() -> str:
     return digest.hexdigest()[:20]
 
 
-def outcome_place(store: Store, checked: RoundCheck, context: Context, sha256: str, label: str, received: float) -> Remembered:
+def outcome_place(store: Store, checked: RoundCheck, sha256: str, label: str, received: float) -> Remembered:
     """Where the outcome of the stored file ``sha256``, shown as ``label`` and received at
-    ``received`` (a timestamp), read against the round's ``context``, is remembered."""
-    options = context.options
+    ``received`` (a timestamp), read against the round's context (``checked.context``), is remembered."""
+    context, options = checked.context, checked.context.options
     parts = (checked.signature, context.period, options.deadline, options.fix_days, options.factor, sha256, label, repr(received))
     return Remembered(_memory(store.data_dir), hashlib.sha256(repr(parts).encode()).hexdigest())
 

@@ -130,7 +130,7 @@ def submit(
     received = min(received_at, now) if received_at else now
     name = safe_name(filename)
     sha = store.put_blob(data)
-    remembered = outcome_place(store, checked, checked.context, sha, name, received.timestamp())
+    remembered = outcome_place(store, checked, sha, name, received.timestamp())
     check = check_kept(checked.context, store.blob_path(sha), name, received, remembered)
     name = f"{inside}/{name}" if inside else name
     unit = listed_unit(check.unit_code, units)

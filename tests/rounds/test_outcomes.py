@@ -112,15 +112,14 @@ def test_an_accepted_outcome_is_the_same_for_a_check_and_a_consolidation(store, 
 def test_the_place_changes_with_what_the_outcome_depends_on(store, round_id):
     other = rounds.create_round(store, period="2023", deadline=DUE.strftime("%d/%m/%Y")).id
     checked = checking.round_check(store, store.round(round_id))
-    context = checked.context
-    place = outcome_place(store, checked, context, "a" * 64, "bc.xlsx", 1.5)
-    assert place == outcome_place(store, checking.round_check(store, store.round(round_id)), context, "a" * 64, "bc.xlsx", 1.5)
+    place = outcome_place(store, checked, "a" * 64, "bc.xlsx", 1.5)
+    assert place == outcome_place(store, checking.round_check(store, store.round(round_id)), "a" * 64, "bc.xlsx", 1.5)
     assert place.memory == store.data_dir / OUTCOMES_DIR / f"{outcomes.program_signature()}{SUFFIX}"
     changed = [
-        outcome_place(store, checked, context, "b" * 64, "bc.xlsx", 1.5),  # another file
-        outcome_place(store, checked, context, "a" * 64, "bc (2).xlsx", 1.5),  # shown by another name
-        outcome_place(store, checked, context, "a" * 64, "bc.xlsx", 2.5),  # received at another time
-        outcome_place(store, checking.round_check(store, store.round(other)), context, "a" * 64, "bc.xlsx", 1.5),  # another round
+        outcome_place(store, checked, "b" * 64, "bc.xlsx", 1.5),  # another file
+        outcome_place(store, checked, "a" * 64, "bc (2).xlsx", 1.5),  # shown by another name
+        outcome_place(store, checked, "a" * 64, "bc.xlsx", 2.5),  # received at another time
+        outcome_place(store, checking.round_check(store, store.round(other)), "a" * 64, "bc.xlsx", 1.5),  # another round
     ]
     assert len({place, *changed}) == 5
 
