@@ -13,6 +13,7 @@ from pipeline.core.errors import finding_label
 from pipeline.core.sheetlayout import CHARS_PER_WIDTH, set_height, visual_len
 from pipeline.core.text import clean_text
 from pipeline.workbook.formats import COMMENT_AUTHOR, COMMENT_FONT
+from pipeline.workbook.rowxml import put
 
 # Comparison operators as printed (severities, statuses and scopes have their ``.label``).
 OP_LABELS = {"==": "=", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
@@ -48,17 +49,19 @@ def write_text(ws, row: int, col: int, value, fmt=None) -> None:
 
 def write_value(ws, row: int, col: int, value, num_fmt=None, dec_fmt=None, text_fmt=None) -> None:
     """A number as a number (whole or decimal format), anything else as text, blanks blank."""
+    put(ws, row, col, *value_cell(value, num_fmt, dec_fmt, text_fmt))
+
+
+def value_cell(value, num_fmt=None, dec_fmt=None, text_fmt=None) -> tuple:
+    """What ``write_value`` writes for ``value``: ``(value, format)``, the value a ``str`` (text),
+    a number or ``None`` (blank), as ``rowxml.put`` and ``RowWriter`` take them."""
     if type(value) is str:  # most cells: no number checks
-        if value:
-            ws.write_string(row, col, clean_text(value), text_fmt)
-        else:
-            ws.write_blank(row, col, None, text_fmt)
-    elif isinstance(value, bool) or is_blank(value):
-        ws.write_blank(row, col, None, text_fmt)
-    elif isinstance(value, numbers.Real) and math.isfinite(value):
-        ws.write_number(row, col, value, num_fmt if float(value).is_integer() else dec_fmt or num_fmt)
-    else:
-        write_text(ws, row, col, value, text_fmt)
+        return (clean_text(value), text_fmt) if value else (None, text_fmt)
+    if isinstance(value, bool) or is_blank(value):
+        return None, text_fmt
+    if isinstance(value, numbers.Real) and math.isfinite(value):
+        return value, num_fmt if float(value).is_integer() else dec_fmt or num_fmt
+    return text(value), text_fmt
 
 
 @dataclass(frozen=True)

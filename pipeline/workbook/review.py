@@ -22,6 +22,7 @@ from pipeline.core.constants import (
 from pipeline.core.vnformat import format_number
 from pipeline.form.expression import ExpressionError, parse_expression
 from pipeline.workbook.formats import MARK_MISSING, marked
+from pipeline.workbook.rowxml import RowWriter
 from pipeline.workbook.layout import (
     OP_LABELS,
     Col,
@@ -31,6 +32,7 @@ from pipeline.workbook.layout import (
     set_height,
     setup_sheet,
     text,
+    value_cell,
     write_header,
     write_text,
     write_title,
@@ -119,6 +121,7 @@ def write_relations(workbook, fmt: dict, result: ConsolidationResult) -> None:
 def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
     """Sheet 4: one row per unit (missing ones in red), then every file seen and what became of it."""
     ws = workbook.add_worksheet(SHEET_FILES)
+    rows = RowWriter(ws)
     form, files = result.form, result.files
     subs = result.submissions.reindex(columns=SUBMISSION_COLUMNS).astype(object).fillna("")  # an older run's CSV lacks columns
     units = {u.code: u for u in result.units}
@@ -147,7 +150,7 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             s.superseded,
         ]
         mark = MARK_MISSING if s.status == SubmissionStatus.MISSING else Severity.WARNING if s.timeliness == Timeliness.LATE else None
-        _write_row(ws, fmt, row, cols, cells, mark, fit_height)
+        _write_row(rows, fmt, row, cols, cells, mark, fit_height)
     row += 2
     heading = f"Các tệp đã nhận ({format_number(len(files))} tệp)"
     if not fit_height:  # a long run: the files used are the units' rows above; list the others
@@ -170,7 +173,7 @@ def write_files(workbook, fmt: dict, result: ConsolidationResult) -> None:
             _when(f.saved_at),
             f.note,
         ]
-        _write_row(ws, fmt, row, cols, cells, file_marks.get(f.status), fit_height)
+        _write_row(rows, fmt, row, cols, cells, file_marks.get(f.status), fit_height)
 
 
 def _files_note(result: ConsolidationResult, subs) -> str:
@@ -204,20 +207,20 @@ def _when(saved_at) -> str:
         return text(saved_at)
 
 
-def _write_row(ws, fmt: dict, row: int, cols: list[Col], cells: list, mark: str | None, fit_height: bool = True) -> None:
+def _write_row(rows: RowWriter, fmt: dict, row: int, cols: list[Col], cells: list, mark: str | None, fit_height: bool = True) -> None:
     """One table row, every cell in its column's style (with ``mark``'s fill), high enough to wrap
     (unless ``fit_height`` is off: on very long tables the default height is kept)."""
     if fit_height:
-        set_height(ws, row, *((text(v), c.width) for v, c in zip(cells, cols, strict=True) if c.style == "wrap"))
-    for col, (value, spec) in enumerate(zip(cells, cols, strict=True)):
-        style = fmt[marked(spec.style, mark)]
-        write_value(ws, row, col, value, style, style, style)
+        set_height(rows.ws, row, *((text(v), c.width) for v, c in zip(cells, cols, strict=True) if c.style == "wrap"))
+    styles = [fmt[marked(spec.style, mark)] for spec in cols]
+    rows.row(row, [(col, *value_cell(value, style, style, style)) for col, (value, style) in enumerate(zip(cells, styles, strict=True))])
 
 
 def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
     """Sheet 5: the findings as listed (file findings of one type beyond a limit in one row), errors
     first, coloured by severity; the counts above are of every finding."""
     ws = workbook.add_worksheet(SHEET_FINDINGS)
+    rows = RowWriter(ws)
     form, found = result.form, result.findings.to_findings()
     cols = [
         Col("STT", 6, "center"), Col("Mức độ", 11, "center"), Col("Quy tắc", fit("", map(rule_text, found["rule"]), 9, 22), "wrap"),
@@ -249,4 +252,4 @@ def write_findings(workbook, fmt: dict, result: ConsolidationResult) -> None:
             p.cell,
             p.message,
         ]
-        _write_row(ws, fmt, row, cols, cells, p.severity)
+        _write_row(rows, fmt, row, cols, cells, p.severity)

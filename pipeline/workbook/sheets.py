@@ -12,6 +12,7 @@ from pipeline.core.constants import TYPE_DECIMAL, SubmissionStatus
 from pipeline.core.vnformat import format_number
 from pipeline.templates.table import form_rows, write_form_rows
 from pipeline.workbook.formats import marked
+from pipeline.workbook.rowxml import RowWriter, put
 from pipeline.workbook.layout import (
     Col,
     Comments,
@@ -21,7 +22,6 @@ from pipeline.workbook.layout import (
     setup_sheet,
     text,
     write_header,
-    write_text,
     write_title,
     write_value,
 )  # fmt: skip
@@ -88,14 +88,18 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
     level_labels = {lv: form.level_label(lv) for lv in form.levels}
     flagged = _marked_columns(marks, codes)
     comments = Comments(ws)
+    rows = RowWriter(ws)
     write_number = ws.write_number
     for row, unit in enumerate(result.units[: EXCEL_MAX_ROWS - 3], start=2):
         name_fmt = None if unit.code in received else fmt["th_missing"]
-        write_text(ws, row, 0, unit.code, name_fmt)
-        write_text(ws, row, 1, unit.name, name_fmt)
-        write_text(ws, row, 2, level_labels.get(unit.level, unit.level), None)
+        head = ((0, text(unit.code), name_fmt), (1, text(unit.name), name_fmt), (2, text(level_labels.get(unit.level, unit.level)), None))
         numbers, styles = grid.get(unit.code, ((), ()))
-        problems_at = flagged.get(unit.code, {})
+        problems_at = flagged.get(unit.code)
+        if not problems_at:  # most rows: written whole
+            rows.row(row, [*head, *((col, v, s) for col, v, s in zip(range(3, 3 + len(codes)), numbers, styles, strict=False) if s is not None)])
+            continue
+        for col, value, style in head:
+            put(ws, row, col, value, style)
         for col, value, style in zip(range(3, 3 + len(codes)), numbers, styles, strict=False):
             if col in problems_at:
                 continue
@@ -227,8 +231,7 @@ def _write_sources_by_file(ws, fmt: dict, result: ConsolidationResult) -> None:
     write_header(ws, fmt, 1, cols, style="col_th")
     ws.autofilter(1, 0, 1 + len(summary["file"]), len(cols) - 1)
     columns = ("unit_code", "unit_name", "file", "sheet", "first", "last", "count")
-    write_string = ws.write_string
+    rows = RowWriter(ws)
     for row, (code, name, file, sheet, first, last, count) in enumerate(zip(*(summary[c] for c in columns), strict=True), start=2):
-        for col, value in enumerate((code, name, file, sheet, f"{first}:{last}")):
-            write_string(row, col, text(value))
-        ws.write_number(row, 5, int(count))
+        cells = [(col, text(value), None) for col, value in enumerate((code, name, file, sheet, f"{first}:{last}"))]
+        rows.row(row, [*cells, (5, int(count), None)])

@@ -23,6 +23,7 @@ from pipeline.form.model import FormDefinition, Indicator, Level, Section, Unit
 from pipeline.validate.context import Context
 from pipeline.validate.reconcile import RELATION_COLUMNS
 from pipeline.workbook import book as write_xlsx
+from pipeline.workbook import rowxml
 from pipeline.workbook.formats import ERROR_FILL, FLAG_FILL, NUM_WHOLE, WARNING_FILL
 from tests.conftest import message_fields
 
@@ -343,3 +344,22 @@ def test_sources_by_file_one_row_per_file_and_sheet_in_reading_order(tmp_path):
     expected = [(f"{i:05d}", "Báo cáo", "E5:E5", 1) for i in range(n)]
     expected[3:4] = [("00003", "Báo cáo", "E5:E9", 2), ("00003", "Phụ lục", "C2:C2", 1)]
     assert rows == expected
+
+
+def test_rows_written_whole_leave_every_part_of_a_large_workbook_as_it_was(tmp_path, monkeypatch):
+    """The long sheets' rows are written whole (``rowxml``) in constant_memory mode: the workbook
+    is byte for byte the one XlsxWriter writes cell by cell, flagged rows and comments included."""
+    monkeypatch.setattr(write_xlsx, "CONSTANT_MEMORY_ROWS", 10)
+    n = write_xlsx.LONG_FORMAT_UNITS + 1
+    flagged = [Problem("out-of-bounds", Severity.WARNING, "out-of-bounds", "Quá lớn", unit_code=f"{i:05d}", code="FUND") for i in (7, 150)]
+    result = synthetic(n, problems=flagged)
+    parts = {}
+    for fast in (True, False):
+        monkeypatch.setattr(rowxml, "FAST", fast)
+        with zipfile.ZipFile(write_xlsx.write_workbook(result, tmp_path / f"{fast}.xlsx")) as archive:
+            parts[fast] = {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}  # its time
+    assert parts[True].keys() == parts[False].keys()
+    for name, data in parts[True].items():
+        assert data == parts[False][name], name
+    units = parts[True]["xl/worksheets/sheet2.xml"]
+    assert units.count(b"<row ") == n + 2 and b"<c r=" in units

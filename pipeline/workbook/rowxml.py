@@ -1,0 +1,146 @@
+"""Whole rows of a ``constant_memory`` worksheet written as XML in one piece.
+
+XlsxWriter spends about 3.3 µs of Python on a cell: argument conversion, a bounds check and a
+table entry when it is written, then an attribute list, two escaping passes and a format
+lookup when its row is flushed. The sheets that grow with the number of units (``Theo đơn
+vị``, ``Nguồn số liệu``, ``Tình trạng nộp``) hold over 800,000 cells at 10,000 units, more
+than half of the workbook's time. ``RowWriter.row`` writes a row the way XlsxWriter's own
+``constant_memory`` flush writes it (``<row>`` element from XlsxWriter itself, the cells as
+the same bytes: inline strings with the same escapes, numbers as ``%.16G``, the cell's, the
+row's or the column's format index), in one string, into the worksheet's row file.
+
+It leans on XlsxWriter's ``constant_memory`` internals (``previous_row``, the row file, the
+pending-row flush, the format index); ``tests/workbook/test_rowxml.py`` checks that a sheet
+written this way is byte for byte the sheet XlsxWriter writes cell by cell, for every kind of
+cell. Outside ``constant_memory`` (shared strings: the small workbooks) and for a row that
+holds what this writer does not do (a string past the half of Excel's limit, one that looks
+like rich text, a number that is not finite), the row goes through XlsxWriter's own calls.
+
+A cell is ``(column, value, format)``: ``value`` a ``str`` (written as text, even empty), a
+number (``int``, ``float``) or ``None`` (a blank cell, written only with a format), as
+``put`` writes one cell. A row written here is complete: no cell or comment may be added to it
+afterwards (write a row with comments through XlsxWriter, as the sheets do for flagged rows).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+Cell = tuple[int, Any, Any]  # (column, value, format or None)
+
+# The escapes XlsxWriter applies to an inline string (xmlwriter.py), as rules of the format.
+_ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")  # a literal _xHHHH_ gets its "_" escaped
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")  # control characters become _xHHHH_
+_XML_SPECIAL = re.compile('["&<>\n]')
+_EDGE_SPACE = re.compile(r"^\s|\s$")  # leading or trailing whitespace: xml:space="preserve"
+_STRING_FAST_MAX = 16_383  # XlsxWriter measures longer strings in UTF-16 units (and may cut them)
+
+FAST = True  # tests turn it off to compare with XlsxWriter's own writing
+
+
+def put(ws, row: int, col: int, value, fmt=None) -> None:
+    """One cell through XlsxWriter: text (``str``), a number, or a blank (``None``, only with a format)."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, str(value), fmt)
+    else:
+        ws.write_number(row, col, value, fmt)
+
+
+def _escaped(text: str) -> tuple[str, bool]:
+    """``text`` as XlsxWriter writes it in ``<t>``, and whether it needs ``xml:space="preserve"``."""
+    if "_x" in text:
+        text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = _EDGE_SPACE.search(text) is not None
+    if _XML_SPECIAL.search(text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text, preserve
+
+
+def _plain(cells: list[Cell]) -> bool:
+    """Every cell is one this writer writes as XlsxWriter would."""
+    for _, value, _fmt in cells:
+        if isinstance(value, str):
+            if len(value) > _STRING_FAST_MAX or (value.startswith("<r>") and value.endswith("</r>")):
+                return False
+        elif value is not None and (type(value) is bool or not isinstance(value, (int, float)) or not math.isfinite(value)):
+            return False
+    return True
+
+
+class RowWriter:
+    """Rows of one worksheet, each written whole (see the module's notes)."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.fast = FAST and bool(getattr(ws, "constant_memory", False)) and getattr(ws, "excel_version", 2007) == 2007
+        self._index: dict[int, str] = {}  # id(format) -> ' s="N"'
+        self._last = -1  # the last row written whole
+        self._letters: dict[int, str] = {}
+
+    def row(self, row: int, cells: Iterable[Cell]) -> None:
+        """Write one row: ``cells`` in increasing column order."""
+        cells = [cell for cell in cells if cell[1] is not None or cell[2] is not None]  # a blank needs a format
+        if not self._whole(row, cells):
+            for col, value, fmt in cells:
+                put(self.ws, row, col, value, fmt)
+            return
+        ws = self.ws
+        if ws._check_dimensions(row, cells[0][0]) or ws._check_dimensions(row, cells[-1][0]):
+            raise ValueError(f"row {row} is outside the worksheet")
+        if row > ws.previous_row:
+            ws._write_single_row(row)  # the pending row, as XlsxWriter flushes it; ``row`` is now the pending one
+        ws._opt_reopen()
+        number = str(row + 1)
+        parts = []
+        for col, value, fmt in cells:
+            ref = self._letters.get(col) or self._letter(col)
+            style = self._style(fmt if fmt is not None else self._default(col))
+            if value is None:
+                parts.append(f'<c r="{ref}{number}"{style}/>')
+            elif isinstance(value, str):
+                text, preserve = _escaped(str(value))
+                space = ' xml:space="preserve"' if preserve else ""
+                parts.append(f'<c r="{ref}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            else:
+                parts.append(f'<c r="{ref}{number}"{style}><v>{value:.16G}</v></c>')
+        ws._write_row(row, None)
+        ws.fh.write("".join(parts) + "</row>")
+        self._last = row  # pending with nothing in it: XlsxWriter's flush writes no row for it
+
+    def _whole(self, row: int, cells: list[Cell]) -> bool:
+        """Whether ``row`` can be written whole: constant_memory, cells this writer writes as XlsxWriter
+        does, and nothing XlsxWriter would write for the row itself when it flushes it (a height or
+        format of its own, a comment: those rows go cell by cell)."""
+        ws = self.ws
+        if not (self.fast and cells and _plain(cells)) or row in ws.row_info or row in ws.comments:
+            return False
+        if row <= self._last or row < ws.previous_row or ws.table.get(row):
+            raise ValueError(f"row {row} is written already or holds cells written one by one")
+        return True
+
+    def _letter(self, col: int) -> str:
+        self._letters[col] = xl_col_to_name(col)
+        return self._letters[col]
+
+    def _style(self, fmt) -> str:
+        if fmt is None:
+            return ""
+        style = self._index.get(id(fmt))
+        if style is None:
+            style = self._index[id(fmt)] = f' s="{fmt._get_xf_index()}"'
+        return style
+
+    def _default(self, col: int):
+        """The format XlsxWriter gives a cell written without one, in a row without a format: its column's."""
+        column = self.ws.col_info.get(col)
+        return column.column_format if column is not None else None
