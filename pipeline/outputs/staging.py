@@ -34,23 +34,33 @@ _OWN_TEMP = re.compile(r"\.(?P<stem>.+)\.[0-9a-f]{8}(?P<suffix>\.[^.]+)\.tmp")
 PARALLEL_VALUES = 50_000
 
 
-def _write_staged(result: ConsolidationResult, stage: Path, write_csvs, write_workbook) -> list[Path]:
+def _write_staged(result: ConsolidationResult, stage: Path) -> list[Path]:
     """Write every output into ``stage``, the notices' folder last (when there are notices)."""
-    written = _write_tables(result, stage, write_csvs, write_workbook)
+    written = _write_tables(result, stage)
     return [*written, stage / NOTICES_DIR] if write_notices(result, stage / NOTICES_DIR) else written
 
 
-def _write_tables(result: ConsolidationResult, stage: Path, write_csvs, write_workbook) -> list[Path]:
-    """The CSVs and the workbook; large results write them side by side."""
+def _write_tables(result: ConsolidationResult, stage: Path) -> list[Path]:
+    """The CSVs and the workbook; large results write them side by side: the CSVs in a forked
+    process while this one writes the workbook, ``relations.csv`` (as long as ``values.csv``
+    with a dozen rules) in a third when it is that long."""
+    from pipeline.outputs.csvfiles import write_csvs, write_relations
+    from pipeline.workbook.book import write_workbook
+
     if len(result.values) < PARALLEL_VALUES or "fork" not in multiprocessing.get_all_start_methods():
         return [*write_csvs(result, stage), write_workbook(result, stage / WORKBOOK_XLSX)]
-    child = multiprocessing.get_context("fork").Process(target=write_csvs, args=(result, stage))
-    child.start()
+    apart = len(result.relations) >= PARALLEL_VALUES
+    fork = multiprocessing.get_context("fork")
+    children = [fork.Process(target=write_csvs, args=(result, stage), kwargs={"relations": not apart})]
+    children += [fork.Process(target=write_relations, args=(result, stage))] if apart else []
+    for child in children:
+        child.start()
     try:
         workbook = write_workbook(result, stage / WORKBOOK_XLSX)
     finally:
-        child.join()
-    if child.exitcode != 0:
+        for child in children:
+            child.join()
+    if any(child.exitcode != 0 for child in children):
         raise OutputError(Msg.OUTPUT_004, where=stage.parent, reason="tiến trình ghi các tệp CSV bị dừng")
     return [*sorted(p for p in stage.iterdir() if p.suffix in (".csv", ".json")), workbook]
 
@@ -100,9 +110,6 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
     :raises OutputError: the folder cannot be written, an output is open in another program, or
         another run is writing into the folder.
     """
-    from pipeline.outputs.csvfiles import write_csvs
-    from pipeline.workbook.book import write_workbook
-
     out_dir = Path(out_dir)
     locked = lock_files(out_dir)
     if locked:
@@ -120,7 +127,7 @@ def write_outputs(result: ConsolidationResult, out_dir: str | Path) -> list[Path
             raise OutputError(Msg.OUTPUT_001, where=out_dir, reason=err.strerror) from err
         try:
             final = []
-            for path in _write_staged(result, stage, write_csvs, write_workbook):
+            for path in _write_staged(result, stage):
                 _put_in_place(path, out_dir / path.name, stage)
                 final.append(out_dir / path.name)
             _remove_unwritten(out_dir, {path.name for path in final})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -69,6 +70,32 @@ def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
     assert str(err.value) == Msg.OUTPUT_004.render(where=tmp_path, reason="No space left on device")
     assert _snapshot(tmp_path) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_large_runs_write_side_by_side_the_same_files(result, tmp_path, monkeypatch):
+    """Past ``PARALLEL_VALUES`` the CSVs (and ``relations.csv`` apart) are written by forked
+    processes beside the workbook: the same files as written one after the other."""
+    outputs.write_outputs(result, tmp_path / "one")
+    monkeypatch.setattr(outputs, "PARALLEL_VALUES", 1)
+    outputs.write_outputs(result, tmp_path / "forked")
+    one, forked = _snapshot(tmp_path / "one"), _snapshot(tmp_path / "forked")
+    assert one.keys() == forked.keys() and "relations.csv" in one
+    differ = {name for name in one if one[name] != forked[name]}
+    assert differ <= {"run.json", "tong_hop.xlsx"}  # the time each was written
+    assert one["relations.csv"] == forked["relations.csv"] and one["values.csv"] == forked["values.csv"]
+
+
+def test_a_csv_process_that_dies_leaves_previous_outputs(result, tmp_path, monkeypatch):
+    outputs.write_outputs(result, tmp_path)
+    before = _snapshot(tmp_path)
+    import pipeline.outputs.csvfiles
+
+    monkeypatch.setattr(outputs, "PARALLEL_VALUES", 1)
+    monkeypatch.setattr(pipeline.outputs.csvfiles, "write_relations", lambda *args: os._exit(1))
+    with pytest.raises(OutputError) as err:
+        outputs.write_outputs(result, tmp_path)
+    assert str(err.value) == Msg.OUTPUT_004.render(where=tmp_path, reason="tiến trình ghi các tệp CSV bị dừng")
+    assert _snapshot(tmp_path) == before
 
 
 @pytest.mark.slow
