@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
@@ -26,7 +24,7 @@ from pipeline.consolidate.rollup import roll_up
 from pipeline.consolidate.sums import compute_totals
 from pipeline.consolidate.timeliness import fix_deadline, round_deadline, timeliness, vietnam_time
 from pipeline.consolidate.zipped import expand_archives
-from pipeline.core import settings
+from pipeline.core import collector, settings
 from pipeline.core.constants import FileStatus, Severity, SubmissionStatus
 from pipeline.core.errors import Msg
 from pipeline.core.findings import Findings, Problem, problem
@@ -143,20 +141,6 @@ def _compare(
     return comparison, by_unit, found + notes
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off over a step that makes many objects while millions
-    (the returns read) are alive: each full collection would walk all of them (about 0.15 s of
-    1.3 s at 10,000 returns). Back on afterwards, unless it was off before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def consolidate_returns(
     outcomes: list[FileOutcome], ctx: Context, folder_problems: list[Problem] = (), *, source: str = ""
 ) -> ConsolidationResult:
@@ -166,7 +150,7 @@ def consolidate_returns(
     :param folder_problems: the findings on files never read (lock files, links).
     :param source: where the returns came from (the folder), recorded in the outputs.
     """
-    with _collector_paused():
+    with collector.paused():  # many objects made while the returns' are alive
         return _consolidate(outcomes, ctx, folder_problems, source)
 
 

@@ -8,10 +8,13 @@ caller decides what to do with those items (read them again one by one, or raise
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from pipeline.core import collector
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -33,6 +36,7 @@ def chunked(items: Sequence[Item], jobs: int, most: int) -> list[list[Item]]:
 def _init(context: Any) -> None:
     global _CONTEXT
     _CONTEXT = context
+    gc.enable()  # paused in the parent while it forks (``map_chunks``): a worker collects what it makes, not the frozen heap
 
 
 def _run_chunk(work: Callable[[Any, Item], Result], chunk: list[Item]) -> list[Result]:
@@ -56,9 +60,12 @@ def map_chunks(
         whole, while the workers go on with the next ones; what it returns stands for them.
     :returns: one list of results per chunk, or the exception that stopped the chunk (a worker that
         raised, or died and broke the pool).
+
+    This process's objects are out of the garbage collector's reach meanwhile, and its collector
+    paused while the results pile up (``collector.frozen_for_fork``).
     """
     done: list[list[Result] | Exception] = []
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))), initializer=_init, initargs=(context,)) as pool:
+    with collector.frozen_for_fork(), ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))), initializer=_init, initargs=(context,)) as pool:
         futures = [pool.submit(_run_chunk, work, chunk) for chunk in chunks]
         for index, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
             try:
