@@ -136,20 +136,14 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def write_relations(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
-    """Write ``relations.csv`` (every rule on every return and total: as long as ``values.csv``)."""
-    return [write_frame(result.relations, Path(out_dir) / RELATIONS_CSV, numeric=("lhs", "rhs", "difference"))]
-
-
-def write_csvs(result: ConsolidationResult, out_dir: str | Path, *, relations: bool = True) -> list[Path]:
-    """Write every CSV of ``result`` into ``out_dir`` (``relations.csv`` only with ``relations``:
-    ``outputs.staging`` writes it in a process of its own on large runs)."""
+def write_csvs(result: ConsolidationResult, out_dir: str | Path) -> list[Path]:
+    """Write every CSV of ``result`` into ``out_dir``."""
     out_dir = Path(out_dir)
     written = [
         write_frame(result.totals[TOTALS_COLUMNS], out_dir / TOTALS_CSV, numeric=("value",)),
         write_frame(result.values[VALUES_COLUMNS], out_dir / VALUES_CSV, numeric=("value",)),
         write_frame(result.findings.to_findings()[FINDINGS_COLUMNS], out_dir / FINDINGS_CSV),
-        *(write_relations(result, out_dir) if relations else []),
+        write_frame(result.relations, out_dir / RELATIONS_CSV, numeric=("lhs", "rhs", "difference")),
         write_frame(result.submissions, out_dir / SUBMISSIONS_CSV),
         write_frame(result.files, out_dir / FILES_CSV),
     ]

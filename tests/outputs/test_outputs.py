@@ -73,8 +73,8 @@ def test_failure_mid_way_keeps_previous_outputs(result, tmp_path, monkeypatch):
 
 
 def test_large_runs_write_side_by_side_the_same_files(result, tmp_path, monkeypatch):
-    """Past ``PARALLEL_VALUES`` the CSVs (and ``relations.csv`` apart) are written by forked
-    processes beside the workbook: the same files as written one after the other."""
+    """Past ``PARALLEL_VALUES`` the CSVs are written by a forked process beside the workbook:
+    the same files as written one after the other."""
     outputs.write_outputs(result, tmp_path / "one")
     monkeypatch.setattr(outputs, "PARALLEL_VALUES", 1)
     outputs.write_outputs(result, tmp_path / "forked")
@@ -91,7 +91,7 @@ def test_a_csv_process_that_dies_leaves_previous_outputs(result, tmp_path, monke
     import pipeline.outputs.csvfiles
 
     monkeypatch.setattr(outputs, "PARALLEL_VALUES", 1)
-    monkeypatch.setattr(pipeline.outputs.csvfiles, "write_relations", lambda *args: os._exit(1))
+    monkeypatch.setattr(pipeline.outputs.csvfiles, "write_csvs", lambda *args: os._exit(1))
     with pytest.raises(OutputError) as err:
         outputs.write_outputs(result, tmp_path)
     assert str(err.value) == Msg.OUTPUT_004.render(where=tmp_path, reason="tiến trình ghi các tệp CSV bị dừng")
