@@ -3,6 +3,8 @@ and the totals per parent when the unit list has a ``parent`` column."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import numbers
@@ -10,6 +12,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.consolidate.result import ConsolidationResult
@@ -118,11 +121,60 @@ def unguard_text(column: pd.Series) -> pd.Series:
 
 
 def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) -> Path:
-    """Write ``frame`` as UTF-8 CSV atomically; ``numeric`` columns as plain numbers."""
-    out = pd.DataFrame({column: (numbers_text if column in numeric else safe_text)(frame[column]) for column in frame.columns})
+    """Write ``frame`` as UTF-8 CSV atomically; ``numeric`` columns as plain numbers.
+
+    The file is what ``DataFrame.to_csv`` writes (the ``csv`` module's minimal quoting, ``\\n``),
+    made column by column: each distinct value is converted and quoted once (a unit's code and
+    file repeat on every one of its rows, a rule's text on every unit's), then the rows are
+    joined. ``values.csv`` and ``relations.csv`` of 10,000 returns: 2.6 s through pandas, 0.7 s
+    so. A frame of one column goes through pandas (a row of one empty field is written quoted).
+    """
+    columns = {column: _distinct_texts(frame[column], numbers_text if column in numeric else safe_text) for column in frame.columns}
     with atomic_path(path) as tmp:
-        out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        if len(columns) < 2:
+            texts = {column: np.asarray(t, dtype=object)[codes] for column, (codes, t) in columns.items()}
+            pd.DataFrame(texts, columns=frame.columns).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+            return path
+        fields = [np.asarray(_quoted(texts), dtype=object)[codes].tolist() for codes, texts in columns.values()]
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerow(frame.columns)
+            for start in range(0, len(frame), _ROWS_PER_WRITE):
+                rows = zip(*(column[start : start + _ROWS_PER_WRITE] for column in fields))
+                handle.write("".join(",".join(row) + "\n" for row in rows))
     return path
+
+
+_ROWS_PER_WRITE = 100_000
+
+
+def _distinct_texts(column: pd.Series, convert) -> tuple[np.ndarray, list[str]]:
+    """``convert(column)`` as each row's index into a list of distinct texts (index -1: the last,
+    a blank's). Each distinct value is converted once where that gives the same texts: numbers,
+    or text only (``1``, ``1.0`` and ``True`` are one key to pandas but three texts: other
+    columns are converted whole, then their texts made distinct)."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        codes, uniques = pd.factorize(column)
+        texts = convert(pd.Series(uniques, dtype=column.dtype)).tolist()
+    elif pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(column)
+        texts = convert(pd.Series(uniques, dtype=object)).tolist()
+    else:
+        codes, uniques = pd.factorize(convert(column).astype(object))
+        texts = list(uniques)
+    return codes, [*texts, convert(pd.Series([None], dtype=object)).iloc[0]]
+
+
+def _quoted(texts: list[str]) -> list[str]:
+    """Each text as the ``csv`` module writes it as a field of a row of several (minimal quoting)."""
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\n")
+    out = []
+    for text in texts:
+        line.seek(0)
+        line.truncate()
+        writer.writerow((text, ""))
+        out.append(line.getvalue()[:-2])  # the field, without the ",\n" of the empty field after it
+    return out
 
 
 def read_frame(path: Path) -> pd.DataFrame:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
+import pytest
 
 from pipeline.outputs.csvfiles import numbers_text, read_frame, safe_text, write_frame
 
@@ -62,3 +65,40 @@ def test_each_cell_guarded_on_its_own_whatever_its_neighbours_hold():
     assert out[:5000] == plain
     assert out[5000:] == ["ghi chú\n=1+1", "dòng\n-x", "'=SUM(A1)", "a\ufffdb", "\n=1"]
     assert safe_text(pd.Series(plain[:3], dtype=object)).tolist() == plain[:3]
+
+
+def _through_pandas(frame: pd.DataFrame, path, numeric=()) -> bytes:
+    """The CSV as ``write_frame`` wrote it before it wrote rows itself: each column converted
+    whole, then ``DataFrame.to_csv``."""
+    out = pd.DataFrame({c: (numbers_text if c in numeric else safe_text)(frame[c]) for c in frame.columns})
+    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path.read_bytes()
+
+
+ODD_TEXTS = [
+    "Phường Quyết Thắng", "", None, float("nan"), "a,b", 'say "x"', "line\nbreak", "cr\rlf\r\n", " lead", "trail ",
+    "=SUM(A1)", "+84 912", "-5", "'quoted", "@x", "\tTab", "ctl\x01", "1", "1.0", "0012", "😀", "x" * 300,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7, 250])
+def test_write_frame_writes_what_pandas_writes(tmp_path, rows):
+    rng = random.Random(rows)
+    mixed = [rng.choice([*ODD_TEXTS, 1, 1.0, True, False, 2**60, -0.0, 3.25, 12_580_000]) for _ in range(rows)]
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series([rng.choice(ODD_TEXTS) for _ in range(rows)], dtype=object),
+            "str": pd.Series([rng.choice(["a,b", "Xã", "", '"q"']) for _ in range(rows)], dtype="str"),
+            "mixed": pd.Series(mixed, dtype=object),
+            "value": pd.Series(mixed, dtype=object),
+            "whole": pd.Series([rng.choice([0, 5, -3, 2**53 + 1]) for _ in range(rows)], dtype="int64"),
+            "float": pd.Series([rng.choice([0.1, 2.0, float("nan"), -0.0, 1e20]) for _ in range(rows)], dtype="float64"),
+            "flag": pd.Series([rng.choice([True, False]) for _ in range(rows)], dtype=bool),
+            "blank": pd.Series([None] * rows, dtype=object),
+        }
+    )
+    numeric = ("value", "whole", "float")
+    expected = _through_pandas(frame, tmp_path / "pandas.csv", numeric)
+    assert write_frame(frame, tmp_path / "ours.csv", numeric).read_bytes() == expected
+    one = frame[["text"]]
+    assert write_frame(one, tmp_path / "one.csv").read_bytes() == _through_pandas(one, tmp_path / "one-pandas.csv")
