@@ -38,6 +38,7 @@ _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")  # a literal _xHHHH_ gets it
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")  # control characters become _xHHHH_
 _XML_SPECIAL = re.compile('["&<>\n]')
 _EDGE_SPACE = re.compile(r"^\s|\s$")  # leading or trailing whitespace: xml:space="preserve"
+_ANY_ESCAPE = re.compile(r'_x|[\x00-\x08\x0b-\x1f"&<>\n\ufffe\uffff]|^\s|\s$')  # any of the above
 _STRING_FAST_MAX = 16_383  # XlsxWriter measures longer strings in UTF-16 units (and may cut them)
 
 FAST = True  # tests turn it off to compare with XlsxWriter's own writing
@@ -55,6 +56,8 @@ def put(ws, row: int, col: int, value, fmt=None) -> None:
 
 def _escaped(text: str) -> tuple[str, bool]:
     """``text`` as XlsxWriter writes it in ``<t>``, and whether it needs ``xml:space="preserve"``."""
+    if not _ANY_ESCAPE.search(text):  # most texts: one scan
+        return text, False
     if "_x" in text:
         text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
     if _CONTROL.search(text):
@@ -66,17 +69,6 @@ def _escaped(text: str) -> tuple[str, bool]:
     return text, preserve
 
 
-def _plain(cells: list[Cell]) -> bool:
-    """Every cell is one this writer writes as XlsxWriter would."""
-    for _, value, _fmt in cells:
-        if isinstance(value, str):
-            if len(value) > _STRING_FAST_MAX or (value.startswith("<r>") and value.endswith("</r>")):
-                return False
-        elif value is not None and (type(value) is bool or not isinstance(value, (int, float)) or not math.isfinite(value)):
-            return False
-    return True
-
-
 class RowWriter:
     """Rows of one worksheet, each written whole (see the module's notes)."""
 
@@ -86,61 +78,79 @@ class RowWriter:
         self._index: dict[int, str] = {}  # id(format) -> ' s="N"'
         self._last = -1  # the last row written whole
         self._letters: dict[int, str] = {}
+        self._defaults: dict[int, Any] = {}  # column -> its format (looked up when first written)
 
     def row(self, row: int, cells: Iterable[Cell]) -> None:
         """Write one row: ``cells`` in increasing column order."""
-        cells = [cell for cell in cells if cell[1] is not None or cell[2] is not None]  # a blank needs a format
-        if not self._whole(row, cells):
-            for col, value, fmt in cells:
-                put(self.ws, row, col, value, fmt)
-            return
         ws = self.ws
+        cells = [cell for cell in cells if cell[1] is not None or cell[2] is not None]  # a blank needs a format
+        if not (self.fast and cells) or row in ws.row_info or row in ws.comments:  # XlsxWriter writes such a row itself
+            self._by_cell(row, cells)
+            return
+        if row <= self._last or row < ws.previous_row or ws.table.get(row):
+            raise ValueError(f"row {row} is written already or holds cells written one by one")
         if ws._check_dimensions(row, cells[0][0]) or ws._check_dimensions(row, cells[-1][0]):
             raise ValueError(f"row {row} is outside the worksheet")
         if row > ws.previous_row:
-            ws._write_single_row(row)  # the pending row, as XlsxWriter flushes it; ``row`` is now the pending one
+            ws._write_single_row(row)  # the pending row, as XlsxWriter flushes it (formats indexed in its order)
+        xml = self._cells_xml(str(row + 1), cells)
+        if xml is None:  # a cell this writer does not write as XlsxWriter would
+            self._by_cell(row, cells)
+            return
         ws._opt_reopen()
-        number = str(row + 1)
+        ws._write_row(row, None)
+        ws.fh.write(xml)
+        self._last = row  # pending with nothing in it: XlsxWriter's flush writes no row for it
+
+    def _by_cell(self, row: int, cells: list[Cell]) -> None:
+        for col, value, fmt in cells:
+            put(self.ws, row, col, value, fmt)
+
+    def _cells_xml(self, number: str, cells: list[Cell]) -> str | None:
+        """The row's cells and its end tag, or None when a cell is one to leave to XlsxWriter: a
+        string past half of Excel's limit or looking like rich text, a number not finite, a bool."""
+        index, letters, defaults = self._index, self._letters, self._defaults
         parts = []
         for col, value, fmt in cells:
-            ref = self._letters.get(col) or self._letter(col)
-            style = self._style(fmt if fmt is not None else self._default(col))
-            if value is None:
-                parts.append(f'<c r="{ref}{number}"{style}/>')
-            elif isinstance(value, str):
-                text, preserve = _escaped(str(value))
+            if fmt is None:
+                fmt = defaults[col] if col in defaults else self._default(col)
+            style = "" if fmt is None else index.get(id(fmt)) or self._style(fmt)
+            ref = letters.get(col) or self._letter(col)
+            kind = type(value)
+            if kind is not float and kind is not int and kind is not str and value is not None:
+                if isinstance(value, str):
+                    value, kind = str(value), str
+                elif isinstance(value, float):  # numpy's float64: formatted as a float
+                    kind = float
+                else:
+                    return None  # a bool, a numpy integer, a Decimal: XlsxWriter's own way
+            if kind is float or kind is int:
+                if not math.isfinite(value):
+                    return None
+                parts.append(f'<c r="{ref}{number}"{style}><v>{value:.16G}</v></c>')
+            elif kind is str:
+                if len(value) > _STRING_FAST_MAX or (value.startswith("<r>") and value.endswith("</r>")):
+                    return None
+                text, preserve = _escaped(value)
                 space = ' xml:space="preserve"' if preserve else ""
                 parts.append(f'<c r="{ref}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
             else:
-                parts.append(f'<c r="{ref}{number}"{style}><v>{value:.16G}</v></c>')
-        ws._write_row(row, None)
-        ws.fh.write("".join(parts) + "</row>")
-        self._last = row  # pending with nothing in it: XlsxWriter's flush writes no row for it
-
-    def _whole(self, row: int, cells: list[Cell]) -> bool:
-        """Whether ``row`` can be written whole: constant_memory, cells this writer writes as XlsxWriter
-        does, and nothing XlsxWriter would write for the row itself when it flushes it (a height or
-        format of its own, a comment: those rows go cell by cell)."""
-        ws = self.ws
-        if not (self.fast and cells and _plain(cells)) or row in ws.row_info or row in ws.comments:
-            return False
-        if row <= self._last or row < ws.previous_row or ws.table.get(row):
-            raise ValueError(f"row {row} is written already or holds cells written one by one")
-        return True
+                parts.append(f'<c r="{ref}{number}"{style}/>')
+        parts.append("</row>")
+        return "".join(parts)
 
     def _letter(self, col: int) -> str:
         self._letters[col] = xl_col_to_name(col)
         return self._letters[col]
 
     def _style(self, fmt) -> str:
-        if fmt is None:
-            return ""
-        style = self._index.get(id(fmt))
-        if style is None:
-            style = self._index[id(fmt)] = f' s="{fmt._get_xf_index()}"'
-        return style
+        """`` s="N"``: the format's index, given in the order XlsxWriter would give it."""
+        self._index[id(fmt)] = f' s="{fmt._get_xf_index()}"'
+        return self._index[id(fmt)]
 
     def _default(self, col: int):
-        """The format XlsxWriter gives a cell written without one, in a row without a format: its column's."""
+        """The format XlsxWriter gives a cell written without one, in a row without a format: its
+        column's (the columns are set before the rows)."""
         column = self.ws.col_info.get(col)
-        return column.column_format if column is not None else None
+        self._defaults[col] = column.column_format if column is not None else None
+        return self._defaults[col]

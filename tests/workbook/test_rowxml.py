@@ -7,8 +7,9 @@ import random
 import zipfile
 from datetime import datetime
 
-import python_calamine
+import numpy as np
 import pytest
+import python_calamine
 import xlsxwriter
 
 from pipeline.workbook import rowxml
@@ -29,8 +30,8 @@ TEXTS = [
     "Đơn thư 😀 emoji",
     "\u00a0nbsp edge\u00a0",
 ]
-NUMBERS = [0, 1, -1, 12_580_000, 862_796_456, 0.1 + 0.2, 1.5, -2.25, 1e20, 123456789012345678, 3.0]
-ODD = ["<r>looks rich</r>", "x" * 20_000, float("nan"), float("inf"), True]  # rows holding one go cell by cell
+NUMBERS = [0, 1, -1, 12_580_000, 862_796_456, 0.1 + 0.2, 1.5, -2.25, 1e20, 123456789012345678, 3.0, np.float64(2.5)]
+ODD = ["<r>looks rich</r>", "x" * 20_000, float("nan"), float("inf"), True, np.int64(7)]  # rows holding one go cell by cell
 
 
 def _cells(rng: random.Random, fmts: list) -> list[tuple[int, object, object]]:
