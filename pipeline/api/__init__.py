@@ -14,8 +14,9 @@ it needs: writing templates never imports pandas.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pipeline.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from pipeline.api.base import PathLike, chosen_period, prior_and_crosswalk
@@ -39,20 +40,7 @@ _MODULES = {
     "pipeline.api.templates": ("TemplateRun", "make_templates", "template_data", "templates_with"),
     "pipeline.validate.context": ("Context", "Options"),
 }
-_HOME = {name: module for module, names in _MODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'pipeline.api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value  # the next use does not come here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
+__getattr__, __dir__ = lazy_names(_MODULES, globals())
 
 __all__ = [
     "DEMO_PRIOR",

@@ -65,7 +65,10 @@ def map_chunks(
     paused while the results pile up (``collector.frozen_for_fork``).
     """
     done: list[list[Result] | Exception] = []
-    with collector.frozen_for_fork(), ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))), initializer=_init, initargs=(context,)) as pool:
+    with (
+        collector.frozen_for_fork(),
+        ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))), initializer=_init, initargs=(context,)) as pool,
+    ):
         futures = [pool.submit(_run_chunk, work, chunk) for chunk in chunks]
         for index, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
             try:

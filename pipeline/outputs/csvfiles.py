@@ -139,7 +139,7 @@ def write_frame(frame: pd.DataFrame, path: Path, numeric: tuple[str, ...] = ()) 
         with tmp.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerow(frame.columns)
             for start in range(0, len(frame), _ROWS_PER_WRITE):  # a block of rows at a time: little memory
-                rows = zip(*(quoted[codes[start : start + _ROWS_PER_WRITE]].tolist() for codes, quoted in fields))
+                rows = zip(*(quoted[codes[start : start + _ROWS_PER_WRITE]].tolist() for codes, quoted in fields), strict=True)
                 handle.write("".join(",".join(row) + "\n" for row in rows))
     return path
 

@@ -22,7 +22,6 @@ from pipeline.core.constants import (
 from pipeline.core.vnformat import format_number
 from pipeline.form.expression import ExpressionError, parse_expression
 from pipeline.workbook.formats import MARK_MISSING, marked
-from pipeline.workbook.rowxml import RowWriter
 from pipeline.workbook.layout import (
     OP_LABELS,
     Col,
@@ -38,6 +37,7 @@ from pipeline.workbook.layout import (
     write_title,
     write_value,
 )  # fmt: skip
+from pipeline.workbook.rowxml import RowWriter
 
 SHEET_RELATIONS = "Đối soát"
 # More rule evaluations than this: list only the failed ones on returns (all are in relations.csv).

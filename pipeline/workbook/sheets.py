@@ -12,7 +12,6 @@ from pipeline.core.constants import TYPE_DECIMAL, SubmissionStatus
 from pipeline.core.vnformat import format_number
 from pipeline.templates.table import form_rows, write_form_rows
 from pipeline.workbook.formats import marked
-from pipeline.workbook.rowxml import RowWriter, put
 from pipeline.workbook.layout import (
     Col,
     Comments,
@@ -25,6 +24,7 @@ from pipeline.workbook.layout import (
     write_title,
     write_value,
 )  # fmt: skip
+from pipeline.workbook.rowxml import RowWriter, put
 
 SHEET_UNITS = "Theo đơn vị"
 SHEET_SOURCES = "Nguồn số liệu"
@@ -96,7 +96,9 @@ def _write_units_rows(ws, fmt: dict, result: ConsolidationResult, marks) -> None
         numbers, styles = grid.get(unit.code, ((), ()))
         problems_at = flagged.get(unit.code)
         if not problems_at:  # most rows: written whole
-            rows.row(row, [*head, *((col, v, s) for col, v, s in zip(range(3, 3 + len(codes)), numbers, styles, strict=False) if s is not None)])
+            rows.row(
+                row, [*head, *((col, v, s) for col, v, s in zip(range(3, 3 + len(codes)), numbers, styles, strict=False) if s is not None)]
+            )
             continue
         for col, value, style in head:
             put(ws, row, col, value, style)

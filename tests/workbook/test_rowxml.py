@@ -49,7 +49,11 @@ def _write(path, fast: bool, monkeypatch, constant_memory: bool = True) -> dict:
     rng = random.Random(2023)
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "nan_inf_to_errors": True})
     workbook.set_properties({"created": datetime(2024, 1, 2, 3, 4, 5)})
-    bold, number, money = workbook.add_format({"bold": True}), workbook.add_format({"num_format": "#,##0"}), workbook.add_format({"num_format": "0.00"})
+    bold, number, money = (
+        workbook.add_format({"bold": True}),
+        workbook.add_format({"num_format": "#,##0"}),
+        workbook.add_format({"num_format": "0.00"}),
+    )
     column = workbook.add_format({"font_color": "blue"})
     fmts = [None, None, bold, number, money]
     first = {}
