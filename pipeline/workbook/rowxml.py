@@ -10,11 +10,13 @@ the same bytes: inline strings with the same escapes, numbers as ``%.16G``, the 
 row's or the column's format index), in one string, into the worksheet's row file.
 
 It leans on XlsxWriter's ``constant_memory`` internals (``previous_row``, the row file, the
-pending-row flush, the format index); ``tests/workbook/test_rowxml.py`` checks that a sheet
-written this way is byte for byte the sheet XlsxWriter writes cell by cell, for every kind of
-cell. Outside ``constant_memory`` (shared strings: the small workbooks) and for a row that
-holds what this writer does not do (a string past the half of Excel's limit, one that looks
-like rich text, a number that is not finite), the row goes through XlsxWriter's own calls.
+pending-row flush, the format index), so only the XlsxWriter series it was made for (3.x) takes
+this path; ``tests/workbook/test_rowxml.py`` checks that a sheet written this way is byte for
+byte the sheet XlsxWriter writes cell by cell, for every kind of cell. Outside
+``constant_memory`` (shared strings: the small workbooks), for a row with a height, format or
+comment of its own, and for a row holding what this writer does not write the same way (a
+string past half of Excel's limit or looking like rich text, a number that is not finite, a
+bool, a numpy integer), the row goes through XlsxWriter's own calls.
 
 A cell is ``(column, value, format)``: ``value`` a ``str`` (written as text, even empty), a
 number (``int``, ``float``) or ``None`` (a blank cell, written only with a format), as
@@ -29,6 +31,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 Cell = tuple[int, Any, Any]  # (column, value, format or None)
@@ -41,7 +44,9 @@ _EDGE_SPACE = re.compile(r"^\s|\s$")  # leading or trailing whitespace: xml:spac
 _ANY_ESCAPE = re.compile(r'_x|[\x00-\x08\x0b-\x1f"&<>\n\ufffe\uffff]|^\s|\s$')  # any of the above
 _STRING_FAST_MAX = 16_383  # XlsxWriter measures longer strings in UTF-16 units (and may cut them)
 
-FAST = True  # tests turn it off to compare with XlsxWriter's own writing
+# The XlsxWriter series whose row writing this mirrors (3.3 tested): another series (its
+# internals may differ) is written through XlsxWriter's own calls.
+FAST = xlsxwriter.__version__.split(".")[0] == "3"  # tests turn it off to compare with XlsxWriter's own writing
 
 
 def put(ws, row: int, col: int, value, fmt=None) -> None:
