@@ -150,7 +150,7 @@ def consolidate_returns(
     :param folder_problems: the findings on files never read (lock files, links).
     :param source: where the returns came from (the folder), recorded in the outputs.
     """
-    with collector.paused():  # many objects made while the returns' are alive
+    with collector.paused():  # many objects made while the returns read are alive
         return _consolidate(outcomes, ctx, folder_problems, source)
 
 

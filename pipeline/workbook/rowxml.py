@@ -32,16 +32,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 
 Cell = tuple[int, Any, Any]  # (column, value, format or None)
 
-# The escapes XlsxWriter applies to an inline string (xmlwriter.py), as rules of the format.
-_ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")  # a literal _xHHHH_ gets its "_" escaped
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")  # control characters become _xHHHH_
-_XML_SPECIAL = re.compile('["&<>\n]')
-_EDGE_SPACE = re.compile(r"^\s|\s$")  # leading or trailing whitespace: xml:space="preserve"
-_ANY_ESCAPE = re.compile(r'_x|[\x00-\x08\x0b-\x1f"&<>\n\ufffe\uffff]|^\s|\s$')  # any of the above
+# Any text XlsxWriter changes in an inline string: a literal _xHHHH_, a control character, a
+# non-character, an XML special, an edge space (``xml:space="preserve"``); the others go as they are.
+_ANY_ESCAPE = re.compile(r'_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f"&<>\n\ufffe\uffff]|^\s|\s$')
 _STRING_FAST_MAX = 16_383  # XlsxWriter measures longer strings in UTF-16 units (and may cut them)
 
 # The XlsxWriter series whose row writing this mirrors (3.3 tested): another series (its
@@ -59,19 +56,13 @@ def put(ws, row: int, col: int, value, fmt=None) -> None:
         ws.write_number(row, col, value, fmt)
 
 
-def _escaped(text: str) -> tuple[str, bool]:
-    """``text`` as XlsxWriter writes it in ``<t>``, and whether it needs ``xml:space="preserve"``."""
+def _escaped(ws, text: str) -> tuple[str, bool]:
+    """``text`` as XlsxWriter writes it in ``<t>`` (its own escaping functions, for the few texts
+    that need any), and whether it needs ``xml:space="preserve"``."""
     if not _ANY_ESCAPE.search(text):  # most texts: one scan
         return text, False
-    if "_x" in text:
-        text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    preserve = _EDGE_SPACE.search(text) is not None
-    if _XML_SPECIAL.search(text):
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text, preserve
+    text = ws._escape_control_characters(text)
+    return ws._escape_data(text), _preserve_whitespace(text) is not None
 
 
 class RowWriter:
@@ -136,7 +127,7 @@ class RowWriter:
             elif kind is str:
                 if len(value) > _STRING_FAST_MAX or (value.startswith("<r>") and value.endswith("</r>")):
                     return None
-                text, preserve = _escaped(value)
+                text, preserve = _escaped(self.ws, value)
                 space = ' xml:space="preserve"' if preserve else ""
                 parts.append(f'<c r="{ref}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
             else:
